@@ -1,0 +1,27 @@
+//! Keys, signatures and COSE_Sign1: the trust primitives every signed thing in zhifa uses
+//! (catalogue bundles, duty credentials, codes, events).
+
+mod cose;
+mod keys;
+mod keystore;
+
+pub use cose::{sign1, verify_sign1, Sign1Limits, VerifiedSign1};
+pub use keys::{sha256, Algorithm, KeyId, PublicKey, Signer, SigningKey};
+pub use keystore::{DeviceKeystore, SoftwareKeystore};
+
+/// What can go wrong with keys and signatures. Texts carry no key material or personal data.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CryptoError {
+    #[error("signed message is malformed: {0}")]
+    Malformed(&'static str),
+    #[error("signed message is larger than {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("algorithm is not on the allow-list")]
+    UnsupportedAlgorithm,
+    #[error("no trusted key has this key id")]
+    UnknownKey,
+    #[error("signature does not verify")]
+    BadSignature,
+    #[error("key bytes are not a valid {0} key")]
+    KeyEncoding(&'static str),
+}

@@ -1,0 +1,29 @@
+//! The core's error: one enum per module, gathered here in one place. Every variant has a
+//! zh-CN text for officers (`texts::error_message`); Display texts are for logs, in English,
+//! and carry no personal data.
+
+use crate::codes::UsccError;
+use crate::crypto::CryptoError;
+use crate::registry::RegistryError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    #[error(transparent)]
+    CreditCode(#[from] UsccError),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// What to tell an officer, in Chinese.
+    pub fn message_zh(&self) -> String {
+        crate::texts::error_message(self)
+    }
+}

@@ -1,0 +1,374 @@
+//! The reference catalogue (执法事项目录 and what it refers to): bodies, items, officers,
+//! regulations and enterprises for this device's jurisdiction, rebuilt only from signed bundles.
+
+mod bundle;
+pub mod generate;
+mod model;
+mod search;
+
+use std::sync::Arc;
+
+use rusqlite::{Connection, OptionalExtension, Transaction};
+
+pub use bundle::{
+    open_bundle, sign_bundle, validate_rows, BundleBody, BundleRefusal, RowProblem, BUNDLE_CONTENT_TYPE,
+    BUNDLE_FORMAT, MAX_BUNDLE_BYTES,
+};
+pub use model::{
+    division_in_scope, is_division_code, jurisdiction_overlaps, Article, CatalogueData, CreditGrade,
+    EnforcementBody, EnforcementItem, Enterprise, ItemKind, Officer, RecordKind, Regulation, RegulationLevel,
+    Removals,
+};
+pub use search::{SearchHit, SearchHitKind};
+
+use crate::crypto::PublicKey;
+use crate::store::{get_meta, set_meta, Store, StoreError};
+
+const VERSION_META: &str = "catalogue.version";
+const SCOPE_META: &str = "catalogue.scope";
+const ISSUED_META: &str = "catalogue.issued_at";
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error(transparent)]
+    Refused(#[from] BundleRefusal),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("a jurisdiction is a non-empty list of GB/T 2260 division codes")]
+    BadJurisdiction,
+}
+
+impl From<rusqlite::Error> for RegistryError {
+    fn from(error: rusqlite::Error) -> Self {
+        RegistryError::Store(error.into())
+    }
+}
+
+/// What applying a bundle changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct BundleReport {
+    pub version: u64,
+    pub full: bool,
+    pub records_written: u64,
+    pub records_removed: u64,
+    /// Enterprises whose credit code is well formed but fails its check character: accepted,
+    /// and shown to a person.
+    pub flagged_credit_codes: Vec<String>,
+}
+
+/// Record counts, for status screens and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct CatalogueCounts {
+    pub bodies: u64,
+    pub items: u64,
+    pub officers: u64,
+    pub regulations: u64,
+    pub articles: u64,
+    pub enterprises: u64,
+}
+
+/// The catalogue of one device: its jurisdiction and the authority keys pinned in the app.
+pub struct Registry {
+    store: Arc<Store>,
+    jurisdiction: Vec<String>,
+    authorities: Vec<PublicKey>,
+}
+
+impl Registry {
+    pub fn new(store: Arc<Store>, jurisdiction: Vec<String>, authorities: Vec<PublicKey>) -> Result<Registry, RegistryError> {
+        if jurisdiction.is_empty() || !jurisdiction.iter().all(|d| is_division_code(d)) {
+            return Err(RegistryError::BadJurisdiction);
+        }
+        let mut jurisdiction = jurisdiction;
+        jurisdiction.sort();
+        jurisdiction.dedup();
+        Ok(Registry { store, jurisdiction, authorities })
+    }
+
+    pub fn jurisdiction(&self) -> &[String] {
+        &self.jurisdiction
+    }
+
+    /// The catalogue version held; 0 before the first bundle.
+    pub fn version(&self) -> Result<u64, RegistryError> {
+        Ok(self.store.read(|c| current_version(c))?)
+    }
+
+    /// Verifies a bundle completely, then applies it in one transaction. A refused bundle
+    /// changes nothing.
+    pub fn apply_bundle(&self, bytes: &[u8]) -> Result<BundleReport, RegistryError> {
+        let body = open_bundle(bytes, &self.authorities)?;
+        let mut scope = body.scope.clone();
+        scope.sort();
+        scope.dedup();
+        if scope != self.jurisdiction {
+            return Err(BundleRefusal::WrongScope.into());
+        }
+        let flagged = validate_rows(&body)?;
+
+        self.store.write(|tx| {
+            let current = current_version(tx)?;
+            match body.base_version {
+                _ if body.version <= current => {
+                    return Err(BundleRefusal::Stale { current, offered: body.version }.into());
+                }
+                Some(base) if base != current || stored_scope(tx)?.as_ref() != Some(&self.jurisdiction) => {
+                    return Err(BundleRefusal::BaseMismatch { current, base }.into());
+                }
+                _ => {}
+            }
+            if body.is_full() {
+                clear(tx)?;
+            }
+            let written = write_records(tx, &body.upserts, &flagged)?;
+            let removed = remove_records(tx, &body.removals)?;
+            set_meta(tx, VERSION_META, &body.version.to_string())?;
+            set_meta(tx, SCOPE_META, &serde_json::to_string(&self.jurisdiction).expect("strings serialise"))?;
+            set_meta(tx, ISSUED_META, &body.issued_at.to_rfc3339())?;
+            Ok(BundleReport {
+                version: body.version,
+                full: body.is_full(),
+                records_written: written,
+                records_removed: removed,
+                flagged_credit_codes: flagged.clone(),
+            })
+        })
+    }
+
+    /// Ranked full-text search over items, regulations and articles.
+    pub fn search(&self, query: &str, limit: u32) -> Result<Vec<SearchHit>, RegistryError> {
+        Ok(self.store.read(|c| search::search(c, query, limit))?)
+    }
+
+    pub fn counts(&self) -> Result<CatalogueCounts, RegistryError> {
+        Ok(self.store.read(|c| {
+            let count = |table: &str| -> Result<u64, rusqlite::Error> {
+                c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            };
+            Ok::<_, rusqlite::Error>(CatalogueCounts {
+                bodies: count("enforcement_body")?,
+                items: count("enforcement_item")?,
+                officers: count("officer")?,
+                regulations: count("regulation")?,
+                articles: count("regulation_article")?,
+                enterprises: count("enterprise")?,
+            })
+        })?)
+    }
+
+    pub fn item(&self, code: &str) -> Result<Option<EnforcementItem>, RegistryError> {
+        Ok(self.store.read(|c| {
+            c.query_row(
+                "SELECT code, name, sector, kind, legal_basis FROM enforcement_item WHERE code = ?1",
+                [code],
+                |r| {
+                    Ok(EnforcementItem {
+                        code: r.get(0)?,
+                        name: r.get(1)?,
+                        sector: r.get(2)?,
+                        kind: ItemKind::parse(&r.get::<_, String>(3)?).unwrap_or(ItemKind::Penalty),
+                        legal_basis: r.get(4)?,
+                    })
+                },
+            )
+            .optional()
+        })?)
+    }
+
+    pub fn body(&self, id: &str) -> Result<Option<EnforcementBody>, RegistryError> {
+        Ok(self.store.read(|c| {
+            c.query_row("SELECT id, name, division FROM enforcement_body WHERE id = ?1", [id], |r| {
+                Ok(EnforcementBody { id: r.get(0)?, name: r.get(1)?, division: r.get(2)? })
+            })
+            .optional()
+        })?)
+    }
+
+    pub fn officer(&self, credential_no: &str) -> Result<Option<Officer>, RegistryError> {
+        let row = self.store.read(|c| {
+            c.query_row(
+                "SELECT credential_no, name, body_id, divisions, items FROM officer WHERE credential_no = ?1",
+                [credential_no],
+                |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?)),
+            )
+            .optional()
+        })?;
+        row.map(|(credential_no, name, body_id, divisions, items)| {
+            Ok(Officer { credential_no, name, body_id, divisions: decode_list(&divisions)?, items: decode_list(&items)? })
+        })
+        .transpose()
+    }
+
+    pub fn enterprise(&self, credit_code: &str) -> Result<Option<Enterprise>, RegistryError> {
+        Ok(self.store.read(|c| {
+            c.query_row(
+                "SELECT credit_code, name, division, industry, credit_grade FROM enterprise WHERE credit_code = ?1",
+                [credit_code],
+                |r| {
+                    Ok(Enterprise {
+                        credit_code: r.get(0)?,
+                        name: r.get(1)?,
+                        division: r.get(2)?,
+                        industry: r.get(3)?,
+                        credit_grade: CreditGrade::parse(&r.get::<_, String>(4)?).unwrap_or(CreditGrade::D),
+                    })
+                },
+            )
+            .optional()
+        })?)
+    }
+
+    pub fn regulation(&self, id: &str) -> Result<Option<Regulation>, RegistryError> {
+        self.store.read(|c| {
+            let head = c
+                .query_row(
+                    "SELECT id, title, level, issuer, effective, repealed FROM regulation WHERE id = ?1",
+                    [id],
+                    |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, String>(2)?,
+                            r.get::<_, String>(3)?,
+                            r.get::<_, String>(4)?,
+                            r.get::<_, Option<String>>(5)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            let Some((id, title, level, issuer, effective, repealed)) = head else {
+                return Ok(None);
+            };
+            let mut statement =
+                c.prepare_cached("SELECT number, text FROM regulation_article WHERE regulation_id = ?1 ORDER BY ordinal")?;
+            let articles = statement
+                .query_map([&id], |r| Ok(Article { number: r.get(0)?, text: r.get(1)? }))?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Some(Regulation {
+                id,
+                title,
+                level: RegulationLevel::parse(&level).ok_or_else(|| decode("regulation level"))?,
+                issuer,
+                effective: effective.parse().map_err(|_| decode("effective date"))?,
+                repealed: repealed.map(|d| d.parse()).transpose().map_err(|_| decode("repeal date"))?,
+                articles,
+            }))
+        })
+    }
+}
+
+fn decode(what: &str) -> RegistryError {
+    RegistryError::Store(StoreError::Decode(what.to_owned()))
+}
+
+fn decode_list(json: &str) -> Result<Vec<String>, RegistryError> {
+    serde_json::from_str(json).map_err(|_| decode("list column"))
+}
+
+fn current_version(conn: &Connection) -> Result<u64, StoreError> {
+    Ok(get_meta(conn, VERSION_META)?.and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
+fn stored_scope(conn: &Connection) -> Result<Option<Vec<String>>, StoreError> {
+    Ok(get_meta(conn, SCOPE_META)?.and_then(|json| serde_json::from_str(&json).ok()))
+}
+
+fn clear(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute_batch(
+        "DELETE FROM enforcement_body; DELETE FROM enforcement_item; DELETE FROM officer;
+         DELETE FROM regulation; DELETE FROM regulation_article; DELETE FROM enterprise;",
+    )?;
+    search::clear(tx)
+}
+
+fn write_records(tx: &Transaction<'_>, data: &CatalogueData, flagged: &[String]) -> Result<u64, StoreError> {
+    let mut statement = tx.prepare_cached("INSERT OR REPLACE INTO enforcement_body (id, name, division) VALUES (?1, ?2, ?3)")?;
+    for body in &data.bodies {
+        statement.execute((&body.id, &body.name, &body.division))?;
+    }
+
+    let mut statement = tx.prepare_cached(
+        "INSERT OR REPLACE INTO enforcement_item (code, name, sector, kind, legal_basis) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for item in &data.items {
+        statement.execute((&item.code, &item.name, &item.sector, item.kind.as_str(), &item.legal_basis))?;
+        search::unindex_item(tx, &item.code)?;
+        search::index_item(tx, item)?;
+    }
+
+    let mut statement = tx.prepare_cached(
+        "INSERT OR REPLACE INTO officer (credential_no, name, body_id, divisions, items) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for officer in &data.officers {
+        let divisions = serde_json::to_string(&officer.divisions).expect("strings serialise");
+        let items = serde_json::to_string(&officer.items).expect("strings serialise");
+        statement.execute((&officer.credential_no, &officer.name, &officer.body_id, divisions, items))?;
+    }
+
+    let mut statement = tx.prepare_cached(
+        "INSERT OR REPLACE INTO regulation (id, title, level, issuer, effective, repealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut article_statement = tx.prepare_cached(
+        "INSERT INTO regulation_article (regulation_id, ordinal, number, text) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for regulation in &data.regulations {
+        statement.execute((
+            &regulation.id,
+            &regulation.title,
+            regulation.level.as_str(),
+            &regulation.issuer,
+            regulation.effective.to_string(),
+            regulation.repealed.map(|d| d.to_string()),
+        ))?;
+        tx.prepare_cached("DELETE FROM regulation_article WHERE regulation_id = ?1")?.execute([&regulation.id])?;
+        for (ordinal, article) in regulation.articles.iter().enumerate() {
+            article_statement.execute((&regulation.id, ordinal as i64, &article.number, &article.text))?;
+        }
+        search::unindex_regulation(tx, &regulation.id)?;
+        search::index_regulation(tx, regulation)?;
+    }
+
+    let mut statement = tx.prepare_cached(
+        "INSERT OR REPLACE INTO enterprise (credit_code, name, division, industry, credit_grade, check_flagged)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for enterprise in &data.enterprises {
+        statement.execute((
+            &enterprise.credit_code,
+            &enterprise.name,
+            &enterprise.division,
+            &enterprise.industry,
+            enterprise.credit_grade.as_str(),
+            flagged.contains(&enterprise.credit_code),
+        ))?;
+    }
+
+    Ok((data.bodies.len() + data.items.len() + data.officers.len() + data.regulations.len() + data.enterprises.len())
+        as u64)
+}
+
+fn remove_records(tx: &Transaction<'_>, removals: &Removals) -> Result<u64, StoreError> {
+    let mut removed = 0;
+    let mut delete = |sql: &str, keys: &[String]| -> Result<(), StoreError> {
+        let mut statement = tx.prepare_cached(sql)?;
+        for key in keys {
+            removed += statement.execute([key])? as u64;
+        }
+        Ok(())
+    };
+    delete("DELETE FROM enforcement_body WHERE id = ?1", &removals.bodies)?;
+    delete("DELETE FROM enforcement_item WHERE code = ?1", &removals.items)?;
+    delete("DELETE FROM officer WHERE credential_no = ?1", &removals.officers)?;
+    delete("DELETE FROM regulation WHERE id = ?1", &removals.regulations)?;
+    delete("DELETE FROM enterprise WHERE credit_code = ?1", &removals.enterprises)?;
+    for code in &removals.items {
+        search::unindex_item(tx, code)?;
+    }
+    for id in &removals.regulations {
+        tx.prepare_cached("DELETE FROM regulation_article WHERE regulation_id = ?1")?.execute([id])?;
+        search::unindex_regulation(tx, id)?;
+    }
+    Ok(removed)
+}
