@@ -1,1 +1,144 @@
-fn main(){}
+//! `zhifa-sync-server`: serve, and the administrator's commands.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use zhifa_core::crypto::{Algorithm, Signer};
+use zhifa_core::registry::{sign_bundle, CatalogueData};
+use zhifa_sync_server::authority::public_path;
+use zhifa_sync_server::{router, AppState, AuthorityKey, CatalogueStore, ServerError};
+
+/// The demo district's catalogue, built in so `serve --demo` works from anywhere.
+const DEMO_CATALOGUE: &str = include_str!("../../data/demo/catalogue.json");
+
+#[derive(Parser)]
+#[command(name = "zhifa-sync-server", version, about = "zhifa sync server and administration")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API.
+    Serve {
+        #[arg(long, env = "ZHIFA_DATA_DIR", default_value = "zhifa-server-data")]
+        data_dir: PathBuf,
+        #[arg(long, env = "ZHIFA_LISTEN", default_value = "127.0.0.1:8480")]
+        listen: SocketAddr,
+        /// Authority key file; default `<data-dir>/authority.key`, created if missing.
+        #[arg(long, env = "ZHIFA_AUTHORITY_KEY")]
+        authority_key: Option<PathBuf>,
+        /// Publish the built-in demo catalogue (Chongqing, Yuzhong district) before serving.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Create a catalogue authority key file (and `<file>.pub.der`, the key apps pin).
+    Keygen {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value = "EdDSA", value_parser = ["EdDSA", "ES256"])]
+        algorithm: String,
+    },
+    /// Publish a catalogue (JSON) as the new version; unchanged records keep their version.
+    Publish {
+        #[arg(long, env = "ZHIFA_DATA_DIR", default_value = "zhifa-server-data")]
+        data_dir: PathBuf,
+        /// Catalogue JSON; `demo` for the built-in demo catalogue.
+        #[arg(long)]
+        catalogue: String,
+    },
+    /// Write a signed bundle to a file, for devices provisioned offline.
+    ExportBundle {
+        #[arg(long, env = "ZHIFA_DATA_DIR", default_value = "zhifa-server-data")]
+        data_dir: PathBuf,
+        #[arg(long, env = "ZHIFA_AUTHORITY_KEY")]
+        authority_key: Option<PathBuf>,
+        /// Comma-separated division codes, e.g. 500103.
+        #[arg(long)]
+        scope: String,
+        /// Version the device holds; omitted for a full bundle.
+        #[arg(long)]
+        since: Option<u64>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    if let Err(error) = run(Cli::parse().command) {
+        eprintln!("error: {error}");
+        std::process::exit(1);
+    }
+}
+
+fn run(command: Command) -> Result<(), ServerError> {
+    match command {
+        Command::Serve { data_dir, listen, authority_key, demo } => {
+            let authority = AuthorityKey::load_or_create(&key_path(&data_dir, authority_key))?;
+            let catalogue = open_catalogue(&data_dir)?;
+            if demo {
+                let version = catalogue.publish(&parse_catalogue("demo")?)?;
+                tracing::info!(version, "demo catalogue published");
+            }
+            let state = AppState { catalogue: Arc::new(catalogue), authority: Arc::new(authority) };
+            serve(state, listen)
+        }
+        Command::Keygen { out, algorithm } => {
+            let algorithm = Algorithm::parse(&algorithm).map_err(|_| ServerError::Config("unknown algorithm".into()))?;
+            let key = AuthorityKey::create(&out, algorithm)?;
+            println!("authority key: {}", out.display());
+            println!("public key (pin in apps): {}", public_path(&out).display());
+            println!("key id: {}", key.0.public_key().key_id());
+            Ok(())
+        }
+        Command::Publish { data_dir, catalogue } => {
+            let version = open_catalogue(&data_dir)?.publish(&parse_catalogue(&catalogue)?)?;
+            println!("catalogue version {version}");
+            Ok(())
+        }
+        Command::ExportBundle { data_dir, authority_key, scope, since, out } => {
+            let authority = AuthorityKey::load(&key_path(&data_dir, authority_key))?;
+            let scope: Vec<String> = scope.split(',').map(|s| s.trim().to_owned()).collect();
+            let body = open_catalogue(&data_dir)?
+                .bundle_for(&scope, since)?
+                .ok_or_else(|| ServerError::BadRequest("the device is already current".into()))?;
+            std::fs::write(&out, sign_bundle(&body, &authority.0)?)?;
+            println!("bundle version {} written to {}", body.version, out.display());
+            Ok(())
+        }
+    }
+}
+
+fn key_path(data_dir: &Path, explicit: Option<PathBuf>) -> PathBuf {
+    explicit.unwrap_or_else(|| data_dir.join("authority.key"))
+}
+
+fn open_catalogue(data_dir: &Path) -> Result<CatalogueStore, ServerError> {
+    CatalogueStore::open(&data_dir.join("server.sqlite3"))
+}
+
+fn parse_catalogue(source: &str) -> Result<CatalogueData, ServerError> {
+    let text = if source == "demo" { DEMO_CATALOGUE.to_owned() } else { std::fs::read_to_string(source)? };
+    serde_json::from_str(&text).map_err(|e| ServerError::Config(format!("catalogue JSON: {e}")))
+}
+
+fn serve(state: AppState, listen: SocketAddr) -> Result<(), ServerError> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen).await?;
+        tracing::info!(address = %listener.local_addr()?, "zhifa sync server listening");
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+                tracing::info!("shutting down");
+            })
+            .await?;
+        Ok(())
+    })
+}

@@ -284,6 +284,7 @@ fn clear(tx: &Transaction<'_>) -> Result<(), StoreError> {
 }
 
 fn write_records(tx: &Transaction<'_>, data: &CatalogueData, flagged: &[String]) -> Result<u64, StoreError> {
+    let mut rowids = search::RowidAllocator::new(tx)?;
     let mut statement = tx.prepare_cached("INSERT OR REPLACE INTO enforcement_body (id, name, division) VALUES (?1, ?2, ?3)")?;
     for body in &data.bodies {
         statement.execute((&body.id, &body.name, &body.division))?;
@@ -295,7 +296,7 @@ fn write_records(tx: &Transaction<'_>, data: &CatalogueData, flagged: &[String])
     for item in &data.items {
         statement.execute((&item.code, &item.name, &item.sector, item.kind.as_str(), &item.legal_basis))?;
         search::unindex_item(tx, &item.code)?;
-        search::index_item(tx, item)?;
+        search::index_item(tx, &mut rowids, item)?;
     }
 
     let mut statement = tx.prepare_cached(
@@ -327,7 +328,7 @@ fn write_records(tx: &Transaction<'_>, data: &CatalogueData, flagged: &[String])
             article_statement.execute((&regulation.id, ordinal as i64, &article.number, &article.text))?;
         }
         search::unindex_regulation(tx, &regulation.id)?;
-        search::index_regulation(tx, regulation)?;
+        search::index_regulation(tx, &mut rowids, regulation)?;
     }
 
     let mut statement = tx.prepare_cached(

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// 执法主体: an agency with standing to enforce.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct EnforcementBody {
     pub id: String,
     pub name: String,
@@ -14,6 +15,7 @@ pub struct EnforcementBody {
 
 /// 执法事项: one enforcement power listed in the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct EnforcementItem {
     pub code: String,
     pub name: String,
@@ -25,6 +27,7 @@ pub struct EnforcementItem {
 
 /// The kinds of enforcement power (行政执法事项类别).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ItemKind {
     /// 行政处罚
     Penalty,
@@ -55,6 +58,7 @@ impl ItemKind {
 
 /// 执法人员: an officer holding an enforcement credential.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Officer {
     /// 执法证号
     pub credential_no: String,
@@ -130,6 +134,7 @@ impl RegulationLevel {
 
 /// 对象: an enterprise under supervision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Enterprise {
     pub credit_code: String,
     pub name: String,
@@ -141,6 +146,7 @@ pub struct Enterprise {
 
 /// Credit grade used to weight random inspections: A is inspected least, D most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum CreditGrade {
     A,
     B,

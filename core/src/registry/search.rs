@@ -8,7 +8,7 @@
 
 use rusqlite::{Connection, Transaction};
 
-use super::model::{EnforcementItem, Regulation};
+use super::model::{EnforcementItem, Regulation, RegulationLevel};
 use crate::store::StoreError;
 
 /// What a hit is.
@@ -39,26 +39,36 @@ const KIND_ITEM: &str = "item";
 const KIND_REGULATION: &str = "regulation";
 const KIND_ARTICLE: &str = "article";
 const EXCERPT_CHARS: usize = 60;
+/// How many matches, in authority order, are scored; see the module comment.
+const RANK_WINDOW: i64 = 4_000;
+/// bm25 weights of the `title` and `body` columns.
+const RANK_FUNCTION: &str = "bm25(search_index, 8.0, 1.0)";
 
 /// Searches the catalogue; an empty or punctuation-only query finds nothing.
 pub fn search(conn: &Connection, query: &str, limit: u32) -> Result<Vec<SearchHit>, StoreError> {
     let Some(expression) = match_expression(query) else {
         return Ok(Vec::new());
     };
-    let mut statement = conn.prepare_cached(
-        "SELECT d.kind, d.owner, d.ordinal
-         FROM (SELECT rowid, rank FROM search_index WHERE search_index MATCH ?1 ORDER BY rank LIMIT ?2) AS m
-         JOIN search_doc AS d ON d.rowid = m.rowid
-         ORDER BY m.rank",
-    )?;
-    let docs = statement
-        .query_map((expression, limit), |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, Option<i64>>(2)?))
-        })?
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT rowid, {RANK_FUNCTION} FROM search_index WHERE search_index MATCH ?1 ORDER BY rowid LIMIT ?2"
+    ))?;
+    let mut scored = statement
+        .query_map((expression, RANK_WINDOW), |row| Ok((row.get::<_, i64>(0)?, row.get::<_, f64>(1)?)))?
         .collect::<Result<Vec<_>, _>>()?;
+    // bm25 is lower for better matches; ties keep authority order.
+    scored.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    scored.truncate(limit as usize);
+
     let needle = longest_run(query);
-    docs.into_iter()
-        .map(|(kind, owner, ordinal)| describe(conn, &kind, owner, ordinal, &needle))
+    let mut doc = conn.prepare_cached("SELECT kind, owner, ordinal FROM search_doc WHERE rowid = ?1")?;
+    scored
+        .into_iter()
+        .map(|(rowid, _)| {
+            let (kind, owner, ordinal) = doc.query_row([rowid], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, Option<i64>>(2)?))
+            })?;
+            describe(conn, &kind, owner, ordinal, &needle)
+        })
         .collect()
 }
 
@@ -106,16 +116,60 @@ fn describe(
     Ok(hit)
 }
 
-pub(super) fn index_item(tx: &Transaction<'_>, item: &EnforcementItem) -> Result<(), StoreError> {
-    let body = format!("{} {}", item.legal_basis, item.sector);
-    insert_doc(tx, KIND_ITEM, &item.code, None, &item.name, &body)
+/// Hands out rowids within each authority tier during one transaction.
+pub(super) struct RowidAllocator {
+    next: [i64; TIERS],
 }
 
-pub(super) fn index_regulation(tx: &Transaction<'_>, regulation: &Regulation) -> Result<(), StoreError> {
-    insert_doc(tx, KIND_REGULATION, &regulation.id, None, &regulation.title, &regulation.issuer)?;
+const TIERS: usize = 8;
+const TIER_ITEM: usize = 0;
+const TIER_REGULATION: usize = 1;
+
+fn article_tier(level: RegulationLevel) -> usize {
+    2 + match level {
+        RegulationLevel::Law => 0,
+        RegulationLevel::AdministrativeRegulation => 1,
+        RegulationLevel::LocalRegulation => 2,
+        RegulationLevel::DepartmentalRule | RegulationLevel::LocalRule => 3,
+        RegulationLevel::NormativeDocument => 4,
+    }
+}
+
+impl RowidAllocator {
+    pub(super) fn new(tx: &Transaction<'_>) -> Result<RowidAllocator, StoreError> {
+        let mut next = [0i64; TIERS];
+        let mut statement =
+            tx.prepare_cached("SELECT coalesce(max(rowid), ?1) FROM search_doc WHERE rowid BETWEEN ?1 AND ?2")?;
+        for (tier, slot) in next.iter_mut().enumerate() {
+            let base = (tier as i64 + 1) << 32;
+            *slot = statement.query_row((base, base + (1 << 32) - 1), |r| r.get::<_, i64>(0))? + 1;
+        }
+        Ok(RowidAllocator { next })
+    }
+
+    fn take(&mut self, tier: usize) -> i64 {
+        let rowid = self.next[tier];
+        self.next[tier] += 1;
+        rowid
+    }
+}
+
+pub(super) fn index_item(tx: &Transaction<'_>, rowids: &mut RowidAllocator, item: &EnforcementItem) -> Result<(), StoreError> {
+    let body = format!("{} {}", item.legal_basis, item.sector);
+    insert_doc(tx, rowids.take(TIER_ITEM), KIND_ITEM, &item.code, None, &item.name, &body)
+}
+
+pub(super) fn index_regulation(
+    tx: &Transaction<'_>,
+    rowids: &mut RowidAllocator,
+    regulation: &Regulation,
+) -> Result<(), StoreError> {
+    let rowid = rowids.take(TIER_REGULATION);
+    insert_doc(tx, rowid, KIND_REGULATION, &regulation.id, None, &regulation.title, &regulation.issuer)?;
+    let tier = article_tier(regulation.level);
     for (ordinal, article) in regulation.articles.iter().enumerate() {
         let body = format!("{} {}", article.number, article.text);
-        insert_doc(tx, KIND_ARTICLE, &regulation.id, Some(ordinal as i64), "", &body)?;
+        insert_doc(tx, rowids.take(tier), KIND_ARTICLE, &regulation.id, Some(ordinal as i64), "", &body)?;
     }
     Ok(())
 }
@@ -136,15 +190,15 @@ pub(super) fn clear(tx: &Transaction<'_>) -> Result<(), StoreError> {
 
 fn insert_doc(
     tx: &Transaction<'_>,
+    rowid: i64,
     kind: &str,
     owner: &str,
     ordinal: Option<i64>,
     title: &str,
     body: &str,
 ) -> Result<(), StoreError> {
-    tx.prepare_cached("INSERT INTO search_doc (kind, owner, ordinal) VALUES (?1, ?2, ?3)")?
-        .execute((kind, owner, ordinal))?;
-    let rowid = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO search_doc (rowid, kind, owner, ordinal) VALUES (?1, ?2, ?3, ?4)")?
+        .execute((rowid, kind, owner, ordinal))?;
     tx.prepare_cached("INSERT INTO search_index (rowid, title, body) VALUES (?1, ?2, ?3)")?
         .execute((rowid, index_terms(title), index_terms(body)))?;
     Ok(())

@@ -54,6 +54,8 @@ CREATE INDEX enterprise_division ON enterprise (division);
 
 -- Full-text search. Text is indexed as overlapping CJK bigrams (see registry/search.rs), so a
 -- two-character query such as 无证 is an indexed term and longer queries are bigram phrases.
+-- A document's rowid puts it in an authority tier (tier << 32 | sequence): items, then
+-- regulation titles, then articles by the level of their regulation; see registry/search.rs.
 CREATE TABLE search_doc (
     rowid   INTEGER PRIMARY KEY,
     kind    TEXT NOT NULL,    -- 'item' | 'regulation' | 'article'
@@ -62,5 +64,3 @@ CREATE TABLE search_doc (
 );
 CREATE INDEX search_doc_owner ON search_doc (kind, owner);
 CREATE VIRTUAL TABLE search_index USING fts5 (title, body, tokenize = 'unicode61');
--- Titles weigh eight times as much as bodies in the ranking.
-INSERT INTO search_index (search_index, rank) VALUES ('rank', 'bm25(8.0, 1.0)');

@@ -1,0 +1,90 @@
+//! The one error type of the FFI, converted from the core's in one place.
+
+use zhifa_core::registry::{BundleRefusal, RegistryError};
+
+/// Every error carries `message`, a zh-CN text for the officer; variants and fields are for
+/// the app's logic. No personal data is ever put in either.
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum ZhifaError {
+    /// Input the app passed in is not valid (a jurisdiction, a key, a code).
+    #[error("{message}")]
+    Validation { message: String },
+    /// A catalogue bundle was refused; the catalogue on the device is unchanged.
+    #[error("{message}")]
+    BundleRejected { reason: BundleRejection, message: String },
+    /// The device store failed; what was saved before is kept.
+    #[error("{message}")]
+    Storage { message: String },
+}
+
+/// Why a bundle was refused, for the app to decide what to do next (e.g. ask for a full bundle
+/// after `BaseMismatch`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum BundleRejection {
+    TooLarge,
+    Malformed,
+    UnknownAuthority,
+    Forged,
+    UnsupportedFormat,
+    WrongScope,
+    Stale,
+    BaseMismatch,
+    InvalidRow,
+}
+
+impl From<&BundleRefusal> for BundleRejection {
+    fn from(refusal: &BundleRefusal) -> Self {
+        match refusal {
+            BundleRefusal::TooLarge { .. } => BundleRejection::TooLarge,
+            BundleRefusal::Malformed => BundleRejection::Malformed,
+            BundleRefusal::UnknownAuthority => BundleRejection::UnknownAuthority,
+            BundleRefusal::Forged => BundleRejection::Forged,
+            BundleRefusal::UnsupportedFormat(_) => BundleRejection::UnsupportedFormat,
+            BundleRefusal::WrongScope => BundleRejection::WrongScope,
+            BundleRefusal::Stale { .. } => BundleRejection::Stale,
+            BundleRefusal::BaseMismatch { .. } => BundleRejection::BaseMismatch,
+            BundleRefusal::InvalidRow { .. } => BundleRejection::InvalidRow,
+        }
+    }
+}
+
+impl From<zhifa_core::Error> for ZhifaError {
+    fn from(error: zhifa_core::Error) -> Self {
+        let message = error.message_zh();
+        match error {
+            zhifa_core::Error::Registry(RegistryError::Refused(refusal)) => {
+                ZhifaError::BundleRejected { reason: (&refusal).into(), message }
+            }
+            zhifa_core::Error::Registry(RegistryError::BadJurisdiction)
+            | zhifa_core::Error::Crypto(_)
+            | zhifa_core::Error::CreditCode(_) => ZhifaError::Validation { message },
+            zhifa_core::Error::Store(_) | zhifa_core::Error::Registry(RegistryError::Store(_)) => {
+                ZhifaError::Storage { message }
+            }
+        }
+    }
+}
+
+/// Lets `?` lift any core module error through the core's `Error`.
+pub(crate) fn lift<E: Into<zhifa_core::Error>>(error: E) -> ZhifaError {
+    ZhifaError::from(error.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zhifa_core::texts;
+
+    #[test]
+    fn refusals_keep_their_reason_and_a_chinese_message() {
+        let error = lift(RegistryError::Refused(BundleRefusal::Forged));
+        match error {
+            ZhifaError::BundleRejected { reason, message } => {
+                assert_eq!(reason, BundleRejection::Forged);
+                assert!(message.contains("签名"), "{message}");
+                assert_eq!(message, texts::bundle_refusal_message(&BundleRefusal::Forged));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}

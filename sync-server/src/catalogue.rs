@@ -1,0 +1,311 @@
+//! The server's versioned catalogue. Every record carries the version that last changed it;
+//! a removed record stays as a tombstone. A full bundle is every live record in a scope; a
+//! delta since v is every record changed after v: live and in scope → upsert, otherwise →
+//! removal (so an enterprise that moved to another district leaves this district's devices).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+use chrono::Utc;
+use rusqlite::{Connection, OptionalExtension};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use zhifa_core::registry::{
+    division_in_scope, is_division_code, jurisdiction_overlaps, BundleBody, CatalogueData, Removals, BUNDLE_FORMAT,
+};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS catalogue_version (
+    version      INTEGER PRIMARY KEY,
+    published_at TEXT NOT NULL,
+    changed      INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS catalogue_record (
+    kind    TEXT NOT NULL,
+    key     TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    record  BLOB,          -- CBOR of the record; NULL once removed
+    PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS catalogue_record_version ON catalogue_record (version);
+";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("stored record cannot be decoded")]
+    Decode,
+    #[error("signing failed: {0}")]
+    Signing(#[from] zhifa_core::crypto::CryptoError),
+}
+
+/// The kinds, in the order a bundle lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    Body,
+    Item,
+    Officer,
+    Regulation,
+    Enterprise,
+}
+
+impl Kind {
+    const ALL: [Kind; 5] = [Kind::Body, Kind::Item, Kind::Officer, Kind::Regulation, Kind::Enterprise];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Body => "body",
+            Kind::Item => "item",
+            Kind::Officer => "officer",
+            Kind::Regulation => "regulation",
+            Kind::Enterprise => "enterprise",
+        }
+    }
+}
+
+pub struct CatalogueStore {
+    conn: Mutex<Connection>,
+}
+
+impl CatalogueStore {
+    pub fn open(path: &Path) -> Result<CatalogueStore, ServerError> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(CatalogueStore { conn: Mutex::new(conn) })
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The latest published version; 0 when nothing was published.
+    pub fn version(&self) -> Result<u64, ServerError> {
+        Ok(self.conn().query_row("SELECT coalesce(max(version), 0) FROM catalogue_version", [], |r| r.get(0))?)
+    }
+
+    /// Publishes `data` as the whole catalogue: records that changed get a new version,
+    /// records absent from it become tombstones. Publishing an unchanged catalogue creates no
+    /// version. Returns the version now current.
+    pub fn publish(&self, data: &CatalogueData) -> Result<u64, ServerError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let current: u64 = tx.query_row("SELECT coalesce(max(version), 0) FROM catalogue_version", [], |r| r.get(0))?;
+        let next = current + 1;
+        let mut changed = 0u64;
+
+        let mut incoming: HashMap<(Kind, String), Vec<u8>> = HashMap::new();
+        let mut add = |kind: Kind, key: &str, record: Vec<u8>| incoming.insert((kind, key.to_owned()), record);
+        for r in &data.bodies {
+            add(Kind::Body, &r.id, cbor(r));
+        }
+        for r in &data.items {
+            add(Kind::Item, &r.code, cbor(r));
+        }
+        for r in &data.officers {
+            add(Kind::Officer, &r.credential_no, cbor(r));
+        }
+        for r in &data.regulations {
+            add(Kind::Regulation, &r.id, cbor(r));
+        }
+        for r in &data.enterprises {
+            add(Kind::Enterprise, &r.credit_code, cbor(r));
+        }
+
+        {
+            let mut existing = tx.prepare("SELECT record FROM catalogue_record WHERE kind = ?1 AND key = ?2")?;
+            let mut upsert = tx.prepare(
+                "INSERT OR REPLACE INTO catalogue_record (kind, key, version, record) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for ((kind, key), record) in &incoming {
+                let stored: Option<Option<Vec<u8>>> =
+                    existing.query_row((kind.as_str(), key), |r| r.get(0)).optional()?;
+                if stored.flatten().as_ref() != Some(record) {
+                    upsert.execute((kind.as_str(), key, next, record))?;
+                    changed += 1;
+                }
+            }
+            let mut live = tx.prepare("SELECT kind, key FROM catalogue_record WHERE record IS NOT NULL")?;
+            let gone: Vec<(String, String)> = live
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+                .filter_map(Result::ok)
+                .filter(|(kind, key)| {
+                    let kind = Kind::ALL.into_iter().find(|k| k.as_str() == kind);
+                    kind.is_none_or(|kind| !incoming.contains_key(&(kind, key.clone())))
+                })
+                .collect();
+            let mut tombstone = tx.prepare("UPDATE catalogue_record SET record = NULL, version = ?3 WHERE kind = ?1 AND key = ?2")?;
+            for (kind, key) in gone {
+                tombstone.execute((kind, key, next))?;
+                changed += 1;
+            }
+        }
+        if changed == 0 {
+            return Ok(current);
+        }
+        tx.execute(
+            "INSERT INTO catalogue_version (version, published_at, changed) VALUES (?1, ?2, ?3)",
+            (next, Utc::now().to_rfc3339(), changed),
+        )?;
+        tx.commit()?;
+        Ok(next)
+    }
+
+    /// The bundle body a device of `scope` needs: full when `since` is None or 0, else the
+    /// delta from `since`. None when the device is already current.
+    pub fn bundle_for(&self, scope: &[String], since: Option<u64>) -> Result<Option<BundleBody>, ServerError> {
+        if scope.is_empty() || !scope.iter().all(|d| is_division_code(d)) {
+            return Err(ServerError::BadRequest("scope must be GB/T 2260 division codes".into()));
+        }
+        let conn = self.conn();
+        let version: u64 = conn.query_row("SELECT coalesce(max(version), 0) FROM catalogue_version", [], |r| r.get(0))?;
+        let since = since.filter(|&v| v > 0);
+        if version == 0 || since.is_some_and(|v| v >= version) {
+            return Ok(None);
+        }
+        let mut statement = conn.prepare_cached(
+            "SELECT kind, key, record FROM catalogue_record WHERE version > ?1 ORDER BY kind, key",
+        )?;
+        let rows = statement
+            .query_map([since.unwrap_or(0)], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<Vec<u8>>>(2)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let mut upserts = CatalogueData::default();
+        let mut removals = Removals::default();
+        for (kind, key, record) in rows {
+            let Some(record) = record else {
+                if since.is_some() {
+                    removal_list(&mut removals, &kind).push(key);
+                }
+                continue;
+            };
+            let in_scope = match kind.as_str() {
+                "body" => push(&mut upserts.bodies, &record)?,
+                "item" => push(&mut upserts.items, &record)?,
+                "regulation" => push(&mut upserts.regulations, &record)?,
+                "officer" => {
+                    let officer: zhifa_core::registry::Officer = decode(&record)?;
+                    let keep = jurisdiction_overlaps(&officer.divisions, scope);
+                    if keep {
+                        upserts.officers.push(officer);
+                    }
+                    keep
+                }
+                "enterprise" => {
+                    let enterprise: zhifa_core::registry::Enterprise = decode(&record)?;
+                    let keep = division_in_scope(&enterprise.division, scope);
+                    if keep {
+                        upserts.enterprises.push(enterprise);
+                    }
+                    keep
+                }
+                _ => return Err(ServerError::Decode),
+            };
+            if !in_scope && since.is_some() {
+                removal_list(&mut removals, &kind).push(key);
+            }
+        }
+        Ok(Some(BundleBody {
+            format: BUNDLE_FORMAT,
+            version,
+            base_version: since,
+            scope: scope.to_vec(),
+            issued_at: Utc::now(),
+            upserts,
+            removals,
+        }))
+    }
+}
+
+fn cbor<T: Serialize>(record: &T) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    ciborium::into_writer(record, &mut bytes).expect("writing CBOR to memory cannot fail");
+    bytes
+}
+
+fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ServerError> {
+    ciborium::from_reader(bytes).map_err(|_| ServerError::Decode)
+}
+
+fn push<T: DeserializeOwned>(list: &mut Vec<T>, bytes: &[u8]) -> Result<bool, ServerError> {
+    list.push(decode(bytes)?);
+    Ok(true)
+}
+
+fn removal_list<'a>(removals: &'a mut Removals, kind: &str) -> &'a mut Vec<String> {
+    match kind {
+        "body" => &mut removals.bodies,
+        "item" => &mut removals.items,
+        "officer" => &mut removals.officers,
+        "regulation" => &mut removals.regulations,
+        _ => &mut removals.enterprises,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo() -> CatalogueData {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/demo/catalogue.json");
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    /// The store lists records by key; the JSON lists them as authored.
+    fn sorted(mut data: CatalogueData) -> CatalogueData {
+        data.bodies.sort_by(|a, b| a.id.cmp(&b.id));
+        data.items.sort_by(|a, b| a.code.cmp(&b.code));
+        data.officers.sort_by(|a, b| a.credential_no.cmp(&b.credential_no));
+        data.regulations.sort_by(|a, b| a.id.cmp(&b.id));
+        data.enterprises.sort_by(|a, b| a.credit_code.cmp(&b.credit_code));
+        data
+    }
+
+    #[test]
+    fn publishing_versions_only_what_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = CatalogueStore::open(&dir.path().join("server.sqlite3")).unwrap();
+        let mut data = demo();
+        assert_eq!(store.publish(&data).unwrap(), 1);
+        assert_eq!(store.publish(&data).unwrap(), 1, "unchanged: no new version");
+
+        let scope = vec!["500103".to_string()];
+        let full = store.bundle_for(&scope, None).unwrap().unwrap();
+        assert_eq!(sorted(full.upserts), sorted(data.clone()));
+        assert!(store.bundle_for(&scope, Some(1)).unwrap().is_none());
+
+        data.items[0].name = "改名后的事项".into();
+        let removed = data.enterprises.pop().unwrap();
+        data.enterprises[0].division = "500112".into(); // moved to Yubei
+        assert_eq!(store.publish(&data).unwrap(), 2);
+        let delta = store.bundle_for(&scope, Some(1)).unwrap().unwrap();
+        assert_eq!(delta.base_version, Some(1));
+        assert_eq!(delta.upserts.items, vec![data.items[0].clone()]);
+        assert!(delta.upserts.enterprises.is_empty());
+        let mut gone = delta.removals.enterprises.clone();
+        gone.sort();
+        let mut expected = vec![removed.credit_code.clone(), data.enterprises[0].credit_code.clone()];
+        expected.sort();
+        assert_eq!(gone, expected);
+
+        // Yubei's devices get the moved enterprise; nothing of Yuzhong's.
+        let yubei = store.bundle_for(&["500112".to_string()], None).unwrap().unwrap();
+        assert_eq!(yubei.upserts.enterprises, vec![data.enterprises[0].clone()]);
+        assert!(yubei.upserts.officers.is_empty());
+        assert!(store.bundle_for(&["渝中".to_string()], None).is_err());
+    }
+}

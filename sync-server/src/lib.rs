@@ -1,0 +1,11 @@
+//! zhifa-sync-server: the server the devices sync with. This first cut keeps the versioned
+//! reference catalogue and serves it as signed bundles, full or delta, cut to each device's
+//! jurisdiction.
+
+pub mod authority;
+pub mod catalogue;
+pub mod http;
+
+pub use authority::AuthorityKey;
+pub use catalogue::{CatalogueStore, ServerError};
+pub use http::{router, AppState};
