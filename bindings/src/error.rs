@@ -2,19 +2,23 @@
 
 use zhifa_core::registry::{BundleRefusal, RegistryError};
 
-/// Every error carries `message`, a zh-CN text for the officer; variants and fields are for
+/// Every error carries `user_message`, a zh-CN text for the officer (not `message`, which
+/// Kotlin's Throwable already has); variants and fields are for
 /// the app's logic. No personal data is ever put in either.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum ZhifaError {
     /// Input the app passed in is not valid (a jurisdiction, a key, a code).
-    #[error("{message}")]
-    Validation { message: String },
+    #[error("{user_message}")]
+    Validation { user_message: String },
     /// A catalogue bundle was refused; the catalogue on the device is unchanged.
-    #[error("{message}")]
-    BundleRejected { reason: BundleRejection, message: String },
+    #[error("{user_message}")]
+    BundleRejected {
+        reason: BundleRejection,
+        user_message: String,
+    },
     /// The device store failed; what was saved before is kept.
-    #[error("{message}")]
-    Storage { message: String },
+    #[error("{user_message}")]
+    Storage { user_message: String },
 }
 
 /// Why a bundle was refused, for the app to decide what to do next (e.g. ask for a full bundle
@@ -50,16 +54,19 @@ impl From<&BundleRefusal> for BundleRejection {
 
 impl From<zhifa_core::Error> for ZhifaError {
     fn from(error: zhifa_core::Error) -> Self {
-        let message = error.message_zh();
+        let user_message = error.message_zh();
         match error {
             zhifa_core::Error::Registry(RegistryError::Refused(refusal)) => {
-                ZhifaError::BundleRejected { reason: (&refusal).into(), message }
+                ZhifaError::BundleRejected {
+                    reason: (&refusal).into(),
+                    user_message,
+                }
             }
             zhifa_core::Error::Registry(RegistryError::BadJurisdiction)
             | zhifa_core::Error::Crypto(_)
-            | zhifa_core::Error::CreditCode(_) => ZhifaError::Validation { message },
+            | zhifa_core::Error::CreditCode(_) => ZhifaError::Validation { user_message },
             zhifa_core::Error::Store(_) | zhifa_core::Error::Registry(RegistryError::Store(_)) => {
-                ZhifaError::Storage { message }
+                ZhifaError::Storage { user_message }
             }
         }
     }
@@ -79,10 +86,16 @@ mod tests {
     fn refusals_keep_their_reason_and_a_chinese_message() {
         let error = lift(RegistryError::Refused(BundleRefusal::Forged));
         match error {
-            ZhifaError::BundleRejected { reason, message } => {
+            ZhifaError::BundleRejected {
+                reason,
+                user_message,
+            } => {
                 assert_eq!(reason, BundleRejection::Forged);
-                assert!(message.contains("签名"), "{message}");
-                assert_eq!(message, texts::bundle_refusal_message(&BundleRefusal::Forged));
+                assert!(user_message.contains("签名"), "{user_message}");
+                assert_eq!(
+                    user_message,
+                    texts::bundle_refusal_message(&BundleRefusal::Forged)
+                );
             }
             other => panic!("unexpected {other:?}"),
         }

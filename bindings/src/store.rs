@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use zhifa_core::crypto::PublicKey;
 use zhifa_core::registry::{
-    BundleReport, CatalogueCounts, EnforcementBody, EnforcementItem, Enterprise, Officer, Registry, SearchHit,
+    BundleReport, CatalogueCounts, EnforcementBody, EnforcementItem, Enterprise, Officer, Registry,
+    SearchHit,
 };
 use zhifa_core::store::Store;
 
@@ -40,13 +41,16 @@ impl ZhifaStore {
             .collect::<Result<Vec<_>, _>>()
             .map_err(lift)?;
         let store = Arc::new(Store::open(&config.directory).map_err(lift)?);
-        let registry = Registry::new(store.clone(), config.jurisdiction, authorities).map_err(lift)?;
+        let registry =
+            Registry::new(store.clone(), config.jurisdiction, authorities).map_err(lift)?;
         Ok(Arc::new(ZhifaStore { store, registry }))
     }
 
     /// Where a corrupt database file was moved when the store was opened, to show the officer.
     pub fn quarantined_database(&self) -> Option<String> {
-        self.store.quarantined().map(|path| path.display().to_string())
+        self.store
+            .quarantined()
+            .map(|path| path.display().to_string())
     }
 
     /// The catalogue version held (0 before the first bundle).

@@ -43,7 +43,9 @@ fn benches(c: &mut Criterion) {
     eprintln!("full-scale bundle: {:.1} MB", bundle.len() as f64 / 1e6);
 
     let mut group = c.benchmark_group("catalogue");
-    group.sample_size(10).measurement_time(Duration::from_secs(60));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(60));
     group.bench_function("apply_full_bundle_full_scale", |b| {
         b.iter_batched(
             || fresh_registry(&authority),
@@ -59,7 +61,15 @@ fn benches(c: &mut Criterion) {
     let (_dir, registry) = fresh_registry(&authority);
     registry.apply_bundle(&bundle).unwrap();
     let mut group = c.benchmark_group("search_full_scale");
-    for query in ["无证", "罚款", "无证经营", "食品生产经营", "露天烧烤", "第一百一十八条", "烟"] {
+    for query in [
+        "无证",
+        "罚款",
+        "无证经营",
+        "食品生产经营",
+        "露天烧烤",
+        "第一百一十八条",
+        "烟",
+    ] {
         let hits = registry.search(query, 20).unwrap().len();
         eprintln!("query {query}: {hits} hits (limit 20)");
         group.bench_function(query, |b| b.iter(|| registry.search(query, 20).unwrap()));

@@ -23,8 +23,14 @@ fn main() {
     };
     let bundle = sign_bundle(&body, &authority).expect("sign");
     let store = Arc::new(Store::open(&dir).expect("store"));
-    let registry = Registry::new(store, vec!["50".into()], vec![authority.public_key()]).expect("registry");
+    let registry =
+        Registry::new(store, vec!["50".into()], vec![authority.public_key()]).expect("registry");
     let started = std::time::Instant::now();
     let report = registry.apply_bundle(&bundle).expect("apply");
-    println!("applied {} records in {:?}: {:?}", report.records_written, started.elapsed(), registry.counts().unwrap());
+    println!(
+        "applied {} records in {:?}: {:?}",
+        report.records_written,
+        started.elapsed(),
+        registry.counts().unwrap()
+    );
 }

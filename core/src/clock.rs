@@ -29,7 +29,10 @@ pub struct ProcessClock {
 
 impl Default for ProcessClock {
     fn default() -> Self {
-        ProcessClock { start: Instant::now(), id: uuid::Uuid::now_v7().to_string() }
+        ProcessClock {
+            start: Instant::now(),
+            id: uuid::Uuid::now_v7().to_string(),
+        }
     }
 }
 
@@ -67,19 +70,32 @@ pub struct TrustedClock {
 
 impl TrustedClock {
     pub fn new(monotonic: Box<dyn MonotonicClock>) -> TrustedClock {
-        TrustedClock { monotonic, anchor: Mutex::new(None) }
+        TrustedClock {
+            monotonic,
+            anchor: Mutex::new(None),
+        }
     }
 
     /// Restores the anchor saved in the store; it counts only if the origin is unchanged.
-    pub fn restore(monotonic: Box<dyn MonotonicClock>, store: &Store) -> Result<TrustedClock, StoreError> {
+    pub fn restore(
+        monotonic: Box<dyn MonotonicClock>,
+        store: &Store,
+    ) -> Result<TrustedClock, StoreError> {
         let anchor = store
             .read(|c| get_meta(c, ANCHOR_META))?
             .and_then(|json| serde_json::from_str::<TimeAnchor>(&json).ok());
-        Ok(TrustedClock { monotonic, anchor: Mutex::new(anchor) })
+        Ok(TrustedClock {
+            monotonic,
+            anchor: Mutex::new(anchor),
+        })
     }
 
     /// Records the server's time, as learnt in a sync, and saves it.
-    pub fn observe_server_time(&self, server_time: DateTime<Utc>, store: &Store) -> Result<(), StoreError> {
+    pub fn observe_server_time(
+        &self,
+        server_time: DateTime<Utc>,
+        store: &Store,
+    ) -> Result<(), StoreError> {
         let anchor = TimeAnchor {
             server_time,
             elapsed_ms: self.monotonic.elapsed().as_millis() as u64,
@@ -101,9 +117,17 @@ impl TrustedClock {
             Some(anchor) if anchor.origin == self.monotonic.origin_id() => {
                 let since = self.monotonic.elapsed().as_millis() as i64 - anchor.elapsed_ms as i64;
                 let trusted = anchor.server_time + chrono::Duration::milliseconds(since.max(0));
-                TimeReading { wall, trusted, is_trusted: true }
+                TimeReading {
+                    wall,
+                    trusted,
+                    is_trusted: true,
+                }
             }
-            _ => TimeReading { wall, trusted: wall, is_trusted: false },
+            _ => TimeReading {
+                wall,
+                trusted: wall,
+                is_trusted: false,
+            },
         }
     }
 }
@@ -138,13 +162,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let ms = Arc::new(AtomicU64::new(1_000));
-        let clock = TrustedClock::new(Box::new(ManualClock { ms: ms.clone(), origin: "boot-1" }));
+        let clock = TrustedClock::new(Box::new(ManualClock {
+            ms: ms.clone(),
+            origin: "boot-1",
+        }));
 
         let untrusted = clock.reading_at(at("2020-01-01T00:00:00Z"));
         assert!(!untrusted.is_trusted);
         assert_eq!(untrusted.trusted, untrusted.wall);
 
-        clock.observe_server_time(at("2026-11-27T08:00:00Z"), &store).unwrap();
+        clock
+            .observe_server_time(at("2026-11-27T08:00:00Z"), &store)
+            .unwrap();
         ms.fetch_add(90_000, Ordering::SeqCst);
         // The officer's phone thinks it is 2020: trusted time still moves from the server's.
         let reading = clock.reading_at(at("2020-01-01T00:00:00Z"));
@@ -152,12 +181,28 @@ mod tests {
         assert_eq!(reading.trusted, at("2026-11-27T08:01:30Z"));
 
         // App restart on the same boot: the anchor still counts.
-        let restored =
-            TrustedClock::restore(Box::new(ManualClock { ms: ms.clone(), origin: "boot-1" }), &store).unwrap();
-        assert_eq!(restored.reading_at(at("2020-01-01T00:00:00Z")).trusted, at("2026-11-27T08:01:30Z"));
+        let restored = TrustedClock::restore(
+            Box::new(ManualClock {
+                ms: ms.clone(),
+                origin: "boot-1",
+            }),
+            &store,
+        )
+        .unwrap();
+        assert_eq!(
+            restored.reading_at(at("2020-01-01T00:00:00Z")).trusted,
+            at("2026-11-27T08:01:30Z")
+        );
 
         // After a reboot the anchor is void until the next sync.
-        let rebooted = TrustedClock::restore(Box::new(ManualClock { ms, origin: "boot-2" }), &store).unwrap();
+        let rebooted = TrustedClock::restore(
+            Box::new(ManualClock {
+                ms,
+                origin: "boot-2",
+            }),
+            &store,
+        )
+        .unwrap();
         let reading = rebooted.reading_at(at("2026-11-27T09:00:00Z"));
         assert!(!reading.is_trusted);
         assert_eq!(reading.trusted, at("2026-11-27T09:00:00Z"));

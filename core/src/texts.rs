@@ -19,7 +19,9 @@ pub fn store_message(error: &StoreError) -> String {
     match error {
         StoreError::SchemaTooNew { .. } => "本机数据由更新版本的应用创建，请先升级应用。".into(),
         StoreError::BlobNotFound(_) => "找不到该证据文件，请重新同步或重新采集。".into(),
-        StoreError::BlobCorrupt(_) => "证据文件已损坏（内容与登记的校验值不符），请联系管理员。".into(),
+        StoreError::BlobCorrupt(_) => {
+            "证据文件已损坏（内容与登记的校验值不符），请联系管理员。".into()
+        }
         StoreError::Io(_) | StoreError::Sqlite(_) | StoreError::Decode(_) => {
             "本机数据读写失败，已录入的内容未丢失。请重启应用；若反复出现，请联系管理员。".into()
         }
@@ -56,9 +58,20 @@ pub fn bundle_refusal_message(refusal: &BundleRefusal) -> String {
         BundleRefusal::Stale { current, offered } => {
             format!("数据包版本（{offered}）不比本机目录（{current}）新。")
         }
-        BundleRefusal::BaseMismatch { .. } => "增量数据包与本机目录版本不衔接，请重新同步完整目录。".to_owned(),
-        BundleRefusal::InvalidRow { kind, index, problem } => {
-            format!("第{}条{}记录有误：{}", index + 1, record_kind_name(*kind), row_problem_message(problem))
+        BundleRefusal::BaseMismatch { .. } => {
+            "增量数据包与本机目录版本不衔接，请重新同步完整目录。".to_owned()
+        }
+        BundleRefusal::InvalidRow {
+            kind,
+            index,
+            problem,
+        } => {
+            format!(
+                "第{}条{}记录有误：{}",
+                index + 1,
+                record_kind_name(*kind),
+                row_problem_message(problem)
+            )
         }
     };
     format!("{prefix}{reason}")
@@ -97,4 +110,5 @@ pub fn credit_code_message(error: &UsccError) -> String {
 /// Shown beside an enterprise whose credit code fails its check character.
 pub const CREDIT_CODE_CHECK_MISMATCH: &str = "统一社会信用代码校验位不符，请人工核对营业执照。";
 /// Shown after a corrupt database was set aside.
-pub const DATABASE_QUARANTINED: &str = "本机数据库文件损坏，已另存备查（未删除），并已新建数据库。请尽快同步并联系管理员。";
+pub const DATABASE_QUARANTINED: &str =
+    "本机数据库文件损坏，已另存备查（未删除），并已新建数据库。请尽快同步并联系管理员。";

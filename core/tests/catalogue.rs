@@ -7,8 +7,8 @@ use chrono::Utc;
 use sha2::{Digest, Sha256};
 use zhifa_core::crypto::{Algorithm, Signer, SigningKey};
 use zhifa_core::registry::{
-    sign_bundle, BundleBody, BundleRefusal, CatalogueData, RecordKind, Registry, RegistryError, Removals,
-    RowProblem, SearchHitKind, BUNDLE_FORMAT,
+    sign_bundle, BundleBody, BundleRefusal, CatalogueData, RecordKind, Registry, RegistryError,
+    Removals, RowProblem, SearchHitKind, BUNDLE_FORMAT,
 };
 use zhifa_core::store::Store;
 
@@ -40,8 +40,17 @@ struct Device {
 fn device(authority: &SigningKey) -> Device {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(dir.path()).unwrap());
-    let registry = Registry::new(store.clone(), vec![YUZHONG.into()], vec![authority.public_key()]).unwrap();
-    Device { _dir: dir, store, registry }
+    let registry = Registry::new(
+        store.clone(),
+        vec![YUZHONG.into()],
+        vec![authority.public_key()],
+    )
+    .unwrap();
+    Device {
+        _dir: dir,
+        store,
+        registry,
+    }
 }
 
 /// A digest of every catalogue table and the meta rows: "exactly as before" means equal digests.
@@ -59,7 +68,9 @@ fn digest(store: &Store) -> String {
                 "enterprise",
                 "search_doc",
             ] {
-                let mut statement = c.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2")).unwrap();
+                let mut statement = c
+                    .prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))
+                    .unwrap();
                 let columns = statement.column_count();
                 let mut rows = statement.query([]).unwrap();
                 while let Some(row) = rows.next().unwrap() {
@@ -68,10 +79,17 @@ fn digest(store: &Store) -> String {
                     }
                 }
             }
-            let mut statement = c.prepare("SELECT rowid, title, body FROM search_index ORDER BY rowid").unwrap();
+            let mut statement = c
+                .prepare("SELECT rowid, title, body FROM search_index ORDER BY rowid")
+                .unwrap();
             let mut rows = statement.query([]).unwrap();
             while let Some(row) = rows.next().unwrap() {
-                hasher.update(format!("{:?}{:?}{:?}", row.get_ref(0), row.get_ref(1), row.get_ref(2)));
+                hasher.update(format!(
+                    "{:?}{:?}{:?}",
+                    row.get_ref(0),
+                    row.get_ref(1),
+                    row.get_ref(2)
+                ));
             }
             Ok::<_, rusqlite::Error>(hex::encode(hasher.finalize()))
         })
@@ -90,7 +108,11 @@ fn a_full_bundle_builds_the_catalogue_and_search_finds_it() {
     let authority = SigningKey::generate(Algorithm::EdDSA);
     let device = device(&authority);
     let data = demo();
-    let signed = sign_bundle(&body(1, None, data.clone(), Removals::default()), &authority).unwrap();
+    let signed = sign_bundle(
+        &body(1, None, data.clone(), Removals::default()),
+        &authority,
+    )
+    .unwrap();
     let report = device.registry.apply_bundle(&signed).unwrap();
     assert_eq!(report.version, 1);
     assert!(report.full);
@@ -101,21 +123,40 @@ fn a_full_bundle_builds_the_catalogue_and_search_finds_it() {
     assert_eq!(counts.enterprises as usize, data.enterprises.len());
     assert!(counts.items >= 40);
 
-    let officer = device.registry.officer(&data.officers[0].credential_no).unwrap().unwrap();
+    let officer = device
+        .registry
+        .officer(&data.officers[0].credential_no)
+        .unwrap()
+        .unwrap();
     assert_eq!(officer, data.officers[0]);
-    let regulation = device.registry.regulation("LAW-XZCFF-2021").unwrap().unwrap();
+    let regulation = device
+        .registry
+        .regulation("LAW-XZCFF-2021")
+        .unwrap()
+        .unwrap();
     assert_eq!(regulation, data.regulations[0]);
-    let enterprise = device.registry.enterprise(&data.enterprises[3].credit_code).unwrap().unwrap();
+    let enterprise = device
+        .registry
+        .enterprise(&data.enterprises[3].credit_code)
+        .unwrap()
+        .unwrap();
     assert_eq!(enterprise, data.enterprises[3]);
 
     // Two characters, the common case.
     let hits = device.registry.search("无证", 10).unwrap();
     let keys: Vec<_> = hits.iter().map(|h| (h.kind, h.key.as_str())).collect();
-    assert_eq!(keys, [(SearchHitKind::Regulation, "REG-WZWZ-2017"), (SearchHitKind::Item, "YZ-SC-019")]);
+    assert_eq!(
+        keys,
+        [
+            (SearchHitKind::Regulation, "REG-WZWZ-2017"),
+            (SearchHitKind::Item, "YZ-SC-019")
+        ]
+    );
     // Four characters: the barbecue item ranks first by its title.
     let hits = device.registry.search("露天烧烤", 10).unwrap();
     assert_eq!(hits[0].key, "YZ-CG-001");
-    assert!(hits.iter().any(|h| h.kind == SearchHitKind::Article && h.article_number.as_deref() == Some("第一百一十八条")));
+    assert!(hits.iter().any(|h| h.kind == SearchHitKind::Article
+        && h.article_number.as_deref() == Some("第一百一十八条")));
     // Article text: the summary-procedure thresholds.
     let hits = device.registry.search("当场作出", 10).unwrap();
     assert_eq!(hits[0].kind, SearchHitKind::Article);
@@ -123,7 +164,9 @@ fn a_full_bundle_builds_the_catalogue_and_search_finds_it() {
     assert!(hits[0].excerpt.contains("当场作出"));
     // A regulation by its title.
     let hits = device.registry.search("旅游法", 10).unwrap();
-    assert!(hits.iter().any(|h| h.kind == SearchHitKind::Regulation && h.key == "LAW-LYF-2018"));
+    assert!(hits
+        .iter()
+        .any(|h| h.kind == SearchHitKind::Regulation && h.key == "LAW-LYF-2018"));
     // A phrase that is not in the catalogue finds nothing, even though its bigrams occur apart.
     assert!(device.registry.search("烧烤许可", 10).unwrap().is_empty());
     assert!(device.registry.search("，。", 10).unwrap().is_empty());
@@ -134,25 +177,77 @@ fn a_delta_adds_changes_and_removes_and_search_follows() {
     let authority = SigningKey::generate(Algorithm::ES256);
     let device = device(&authority);
     let data = demo();
-    device.registry.apply_bundle(&sign_bundle(&body(1, None, data.clone(), Removals::default()), &authority).unwrap()).unwrap();
+    device
+        .registry
+        .apply_bundle(
+            &sign_bundle(
+                &body(1, None, data.clone(), Removals::default()),
+                &authority,
+            )
+            .unwrap(),
+        )
+        .unwrap();
 
     let mut renamed = data.items[0].clone();
     renamed.name = "对无许可经营网络餐饮的行政处罚".into();
-    let upserts = CatalogueData { items: vec![renamed.clone()], ..Default::default() };
-    let removals = Removals { items: vec!["YZ-SC-019".into()], enterprises: vec![data.enterprises[0].credit_code.clone()], ..Default::default() };
-    let report = device.registry.apply_bundle(&sign_bundle(&body(2, Some(1), upserts, removals), &authority).unwrap()).unwrap();
-    assert_eq!((report.version, report.full, report.records_written, report.records_removed), (2, false, 1, 2));
+    let upserts = CatalogueData {
+        items: vec![renamed.clone()],
+        ..Default::default()
+    };
+    let removals = Removals {
+        items: vec!["YZ-SC-019".into()],
+        enterprises: vec![data.enterprises[0].credit_code.clone()],
+        ..Default::default()
+    };
+    let report = device
+        .registry
+        .apply_bundle(&sign_bundle(&body(2, Some(1), upserts, removals), &authority).unwrap())
+        .unwrap();
+    assert_eq!(
+        (
+            report.version,
+            report.full,
+            report.records_written,
+            report.records_removed
+        ),
+        (2, false, 1, 2)
+    );
 
-    assert_eq!(device.registry.item(&renamed.code).unwrap().unwrap().name, renamed.name);
+    assert_eq!(
+        device.registry.item(&renamed.code).unwrap().unwrap().name,
+        renamed.name
+    );
     assert!(device.registry.item("YZ-SC-019").unwrap().is_none());
-    assert!(device.registry.enterprise(&data.enterprises[0].credit_code).unwrap().is_none());
-    assert_eq!(device.registry.search("网络餐饮", 5).unwrap()[0].key, renamed.code);
-    assert!(device.registry.search("无证无照", 5).unwrap().iter().all(|h| h.key != "YZ-SC-019"));
+    assert!(device
+        .registry
+        .enterprise(&data.enterprises[0].credit_code)
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        device.registry.search("网络餐饮", 5).unwrap()[0].key,
+        renamed.code
+    );
+    assert!(device
+        .registry
+        .search("无证无照", 5)
+        .unwrap()
+        .iter()
+        .all(|h| h.key != "YZ-SC-019"));
     assert_eq!(device.registry.version().unwrap(), 2);
 
     // A delta that skips a version is refused.
-    let gap = sign_bundle(&body(4, Some(3), CatalogueData::default(), Removals::default()), &authority).unwrap();
-    assert_eq!(refused(device.registry.apply_bundle(&gap)), BundleRefusal::BaseMismatch { current: 2, base: 3 });
+    let gap = sign_bundle(
+        &body(4, Some(3), CatalogueData::default(), Removals::default()),
+        &authority,
+    )
+    .unwrap();
+    assert_eq!(
+        refused(device.registry.apply_bundle(&gap)),
+        BundleRefusal::BaseMismatch {
+            current: 2,
+            base: 3
+        }
+    );
 }
 
 #[test]
@@ -160,38 +255,73 @@ fn every_refusal_leaves_the_store_exactly_as_before() {
     let authority = SigningKey::generate(Algorithm::EdDSA);
     let device = device(&authority);
     let data = demo();
-    device.registry.apply_bundle(&sign_bundle(&body(5, None, data.clone(), Removals::default()), &authority).unwrap()).unwrap();
+    device
+        .registry
+        .apply_bundle(
+            &sign_bundle(
+                &body(5, None, data.clone(), Removals::default()),
+                &authority,
+            )
+            .unwrap(),
+        )
+        .unwrap();
     let before = digest(&device.store);
     let next = body(6, None, data.clone(), Removals::default());
 
     // Signed by a key the device does not trust.
     let stranger = SigningKey::generate(Algorithm::EdDSA);
     let signed = sign_bundle(&next, &stranger).unwrap();
-    assert_eq!(refused(device.registry.apply_bundle(&signed)), BundleRefusal::UnknownAuthority);
+    assert_eq!(
+        refused(device.registry.apply_bundle(&signed)),
+        BundleRefusal::UnknownAuthority
+    );
 
     // Content changed after signing (a forged catalogue under the real key id).
     let mut forged = sign_bundle(&next, &authority).unwrap();
-    let at = forged.windows("渝中".len()).position(|w| w == "渝中".as_bytes()).unwrap();
+    let at = forged
+        .windows("渝中".len())
+        .position(|w| w == "渝中".as_bytes())
+        .unwrap();
     forged[at..at + "渝中".len()].copy_from_slice("渝北".as_bytes());
-    assert_eq!(refused(device.registry.apply_bundle(&forged)), BundleRefusal::Forged);
+    assert_eq!(
+        refused(device.registry.apply_bundle(&forged)),
+        BundleRefusal::Forged
+    );
 
     // Truncated in transit.
     let whole = sign_bundle(&next, &authority).unwrap();
     for cut in [0, 1, whole.len() / 2, whole.len() - 1] {
-        assert_eq!(refused(device.registry.apply_bundle(&whole[..cut])), BundleRefusal::Malformed, "cut at {cut}");
+        assert_eq!(
+            refused(device.registry.apply_bundle(&whole[..cut])),
+            BundleRefusal::Malformed,
+            "cut at {cut}"
+        );
     }
 
     // Replayed older and same version.
     for version in [4, 5] {
-        let old = sign_bundle(&body(version, None, data.clone(), Removals::default()), &authority).unwrap();
-        assert_eq!(refused(device.registry.apply_bundle(&old)), BundleRefusal::Stale { current: 5, offered: version });
+        let old = sign_bundle(
+            &body(version, None, data.clone(), Removals::default()),
+            &authority,
+        )
+        .unwrap();
+        assert_eq!(
+            refused(device.registry.apply_bundle(&old)),
+            BundleRefusal::Stale {
+                current: 5,
+                offered: version
+            }
+        );
     }
 
     // Cut for another district.
     let mut elsewhere = next.clone();
     elsewhere.scope = vec!["500112".into()];
     let signed = sign_bundle(&elsewhere, &authority).unwrap();
-    assert_eq!(refused(device.registry.apply_bundle(&signed)), BundleRefusal::WrongScope);
+    assert_eq!(
+        refused(device.registry.apply_bundle(&signed)),
+        BundleRefusal::WrongScope
+    );
 
     // An enterprise from another district smuggled into this district's bundle.
     let mut smuggled = next.clone();
@@ -199,7 +329,11 @@ fn every_refusal_leaves_the_store_exactly_as_before() {
     let signed = sign_bundle(&smuggled, &authority).unwrap();
     assert_eq!(
         refused(device.registry.apply_bundle(&signed)),
-        BundleRefusal::InvalidRow { kind: RecordKind::Enterprise, index: 2, problem: RowProblem::OutsideScope }
+        BundleRefusal::InvalidRow {
+            kind: RecordKind::Enterprise,
+            index: 2,
+            problem: RowProblem::OutsideScope
+        }
     );
 
     // A malformed credit code in the last row: nothing of the rows before it is applied.
@@ -217,7 +351,10 @@ fn every_refusal_leaves_the_store_exactly_as_before() {
     let mut future = next.clone();
     future.format = 99;
     let signed = sign_bundle(&future, &authority).unwrap();
-    assert_eq!(refused(device.registry.apply_bundle(&signed)), BundleRefusal::UnsupportedFormat(99));
+    assert_eq!(
+        refused(device.registry.apply_bundle(&signed)),
+        BundleRefusal::UnsupportedFormat(99)
+    );
 
     assert_eq!(digest(&device.store), before);
     assert_eq!(device.registry.version().unwrap(), 5);
@@ -232,7 +369,10 @@ fn a_check_character_mismatch_is_accepted_and_flagged() {
     let last = code.pop().unwrap();
     code.push(if last == '0' { '1' } else { '0' });
     let flagged = code.clone();
-    let report = device.registry.apply_bundle(&sign_bundle(&body(1, None, data, Removals::default()), &authority).unwrap()).unwrap();
+    let report = device
+        .registry
+        .apply_bundle(&sign_bundle(&body(1, None, data, Removals::default()), &authority).unwrap())
+        .unwrap();
     assert_eq!(report.flagged_credit_codes, vec![flagged.clone()]);
     assert!(device.registry.enterprise(&flagged).unwrap().is_some());
 }
@@ -242,7 +382,11 @@ fn a_device_is_configured_with_real_division_codes() {
     let authority = SigningKey::generate(Algorithm::EdDSA);
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(dir.path()).unwrap());
-    for bad in [vec![], vec!["渝中".to_string()], vec!["5001034".to_string()]] {
+    for bad in [
+        vec![],
+        vec!["渝中".to_string()],
+        vec!["5001034".to_string()],
+    ] {
         assert!(matches!(
             Registry::new(store.clone(), bad, vec![authority.public_key()]),
             Err(RegistryError::BadJurisdiction)

@@ -21,13 +21,19 @@ impl AuthorityKey {
     /// Creates a new key file; refuses to overwrite an existing one.
     pub fn create(path: &Path, algorithm: Algorithm) -> Result<AuthorityKey, ServerError> {
         if path.exists() {
-            return Err(ServerError::Config(format!("{} already exists; refusing to overwrite a key", path.display())));
+            return Err(ServerError::Config(format!(
+                "{} already exists; refusing to overwrite a key",
+                path.display()
+            )));
         }
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
         let key = SigningKey::generate(algorithm);
-        let file = KeyFile { algorithm: algorithm.as_str().into(), secret: hex::encode(key.secret_bytes()) };
+        let file = KeyFile {
+            algorithm: algorithm.as_str().into(),
+            secret: hex::encode(key.secret_bytes()),
+        };
         let json = serde_json::to_string_pretty(&file).expect("key file serialises");
         write_private(path, json.as_bytes())?;
         // The public half, as SubjectPublicKeyInfo DER: what the apps pin.
@@ -36,11 +42,15 @@ impl AuthorityKey {
     }
 
     pub fn load(path: &Path) -> Result<AuthorityKey, ServerError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ServerError::Config(format!("cannot read authority key {}: {e}", path.display())))?;
-        let file: KeyFile = serde_json::from_str(&text).map_err(|_| ServerError::Config("authority key file is malformed".into()))?;
-        let algorithm = Algorithm::parse(&file.algorithm).map_err(|_| ServerError::Config("unknown key algorithm".into()))?;
-        let secret = hex::decode(&file.secret).map_err(|_| ServerError::Config("authority key is not hex".into()))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ServerError::Config(format!("cannot read authority key {}: {e}", path.display()))
+        })?;
+        let file: KeyFile = serde_json::from_str(&text)
+            .map_err(|_| ServerError::Config("authority key file is malformed".into()))?;
+        let algorithm = Algorithm::parse(&file.algorithm)
+            .map_err(|_| ServerError::Config("unknown key algorithm".into()))?;
+        let secret = hex::decode(&file.secret)
+            .map_err(|_| ServerError::Config("authority key is not hex".into()))?;
         let key = SigningKey::from_secret_bytes(algorithm, &secret)
             .map_err(|_| ServerError::Config("authority key bytes are invalid".into()))?;
         Ok(AuthorityKey(key))
@@ -94,7 +104,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
     }
 }

@@ -12,7 +12,8 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use zhifa_core::registry::{
-    division_in_scope, is_division_code, jurisdiction_overlaps, BundleBody, CatalogueData, Removals, BUNDLE_FORMAT,
+    division_in_scope, is_division_code, jurisdiction_overlaps, BundleBody, CatalogueData,
+    Removals, BUNDLE_FORMAT,
 };
 
 const SCHEMA: &str = "
@@ -58,7 +59,13 @@ enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 5] = [Kind::Body, Kind::Item, Kind::Officer, Kind::Regulation, Kind::Enterprise];
+    const ALL: [Kind; 5] = [
+        Kind::Body,
+        Kind::Item,
+        Kind::Officer,
+        Kind::Regulation,
+        Kind::Enterprise,
+    ];
 
     fn as_str(self) -> &'static str {
         match self {
@@ -84,7 +91,9 @@ impl CatalogueStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.execute_batch(SCHEMA)?;
-        Ok(CatalogueStore { conn: Mutex::new(conn) })
+        Ok(CatalogueStore {
+            conn: Mutex::new(conn),
+        })
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -93,7 +102,11 @@ impl CatalogueStore {
 
     /// The latest published version; 0 when nothing was published.
     pub fn version(&self) -> Result<u64, ServerError> {
-        Ok(self.conn().query_row("SELECT coalesce(max(version), 0) FROM catalogue_version", [], |r| r.get(0))?)
+        Ok(self.conn().query_row(
+            "SELECT coalesce(max(version), 0) FROM catalogue_version",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// Publishes `data` as the whole catalogue: records that changed get a new version,
@@ -102,12 +115,18 @@ impl CatalogueStore {
     pub fn publish(&self, data: &CatalogueData) -> Result<u64, ServerError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let current: u64 = tx.query_row("SELECT coalesce(max(version), 0) FROM catalogue_version", [], |r| r.get(0))?;
+        let current: u64 = tx.query_row(
+            "SELECT coalesce(max(version), 0) FROM catalogue_version",
+            [],
+            |r| r.get(0),
+        )?;
         let next = current + 1;
         let mut changed = 0u64;
 
         let mut incoming: HashMap<(Kind, String), Vec<u8>> = HashMap::new();
-        let mut add = |kind: Kind, key: &str, record: Vec<u8>| incoming.insert((kind, key.to_owned()), record);
+        let mut add = |kind: Kind, key: &str, record: Vec<u8>| {
+            incoming.insert((kind, key.to_owned()), record)
+        };
         for r in &data.bodies {
             add(Kind::Body, &r.id, cbor(r));
         }
@@ -125,19 +144,22 @@ impl CatalogueStore {
         }
 
         {
-            let mut existing = tx.prepare("SELECT record FROM catalogue_record WHERE kind = ?1 AND key = ?2")?;
+            let mut existing =
+                tx.prepare("SELECT record FROM catalogue_record WHERE kind = ?1 AND key = ?2")?;
             let mut upsert = tx.prepare(
                 "INSERT OR REPLACE INTO catalogue_record (kind, key, version, record) VALUES (?1, ?2, ?3, ?4)",
             )?;
             for ((kind, key), record) in &incoming {
-                let stored: Option<Option<Vec<u8>>> =
-                    existing.query_row((kind.as_str(), key), |r| r.get(0)).optional()?;
+                let stored: Option<Option<Vec<u8>>> = existing
+                    .query_row((kind.as_str(), key), |r| r.get(0))
+                    .optional()?;
                 if stored.flatten().as_ref() != Some(record) {
                     upsert.execute((kind.as_str(), key, next, record))?;
                     changed += 1;
                 }
             }
-            let mut live = tx.prepare("SELECT kind, key FROM catalogue_record WHERE record IS NOT NULL")?;
+            let mut live =
+                tx.prepare("SELECT kind, key FROM catalogue_record WHERE record IS NOT NULL")?;
             let gone: Vec<(String, String)> = live
                 .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
                 .filter_map(Result::ok)
@@ -165,12 +187,22 @@ impl CatalogueStore {
 
     /// The bundle body a device of `scope` needs: full when `since` is None or 0, else the
     /// delta from `since`. None when the device is already current.
-    pub fn bundle_for(&self, scope: &[String], since: Option<u64>) -> Result<Option<BundleBody>, ServerError> {
+    pub fn bundle_for(
+        &self,
+        scope: &[String],
+        since: Option<u64>,
+    ) -> Result<Option<BundleBody>, ServerError> {
         if scope.is_empty() || !scope.iter().all(|d| is_division_code(d)) {
-            return Err(ServerError::BadRequest("scope must be GB/T 2260 division codes".into()));
+            return Err(ServerError::BadRequest(
+                "scope must be GB/T 2260 division codes".into(),
+            ));
         }
         let conn = self.conn();
-        let version: u64 = conn.query_row("SELECT coalesce(max(version), 0) FROM catalogue_version", [], |r| r.get(0))?;
+        let version: u64 = conn.query_row(
+            "SELECT coalesce(max(version), 0) FROM catalogue_version",
+            [],
+            |r| r.get(0),
+        )?;
         let since = since.filter(|&v| v > 0);
         if version == 0 || since.is_some_and(|v| v >= version) {
             return Ok(None);
@@ -180,7 +212,11 @@ impl CatalogueStore {
         )?;
         let rows = statement
             .query_map([since.unwrap_or(0)], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<Vec<u8>>>(2)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<Vec<u8>>>(2)?,
+                ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
 
@@ -269,9 +305,11 @@ mod tests {
     fn sorted(mut data: CatalogueData) -> CatalogueData {
         data.bodies.sort_by(|a, b| a.id.cmp(&b.id));
         data.items.sort_by(|a, b| a.code.cmp(&b.code));
-        data.officers.sort_by(|a, b| a.credential_no.cmp(&b.credential_no));
+        data.officers
+            .sort_by(|a, b| a.credential_no.cmp(&b.credential_no));
         data.regulations.sort_by(|a, b| a.id.cmp(&b.id));
-        data.enterprises.sort_by(|a, b| a.credit_code.cmp(&b.credit_code));
+        data.enterprises
+            .sort_by(|a, b| a.credit_code.cmp(&b.credit_code));
         data
     }
 
@@ -281,7 +319,11 @@ mod tests {
         let store = CatalogueStore::open(&dir.path().join("server.sqlite3")).unwrap();
         let mut data = demo();
         assert_eq!(store.publish(&data).unwrap(), 1);
-        assert_eq!(store.publish(&data).unwrap(), 1, "unchanged: no new version");
+        assert_eq!(
+            store.publish(&data).unwrap(),
+            1,
+            "unchanged: no new version"
+        );
 
         let scope = vec!["500103".to_string()];
         let full = store.bundle_for(&scope, None).unwrap().unwrap();
@@ -298,12 +340,18 @@ mod tests {
         assert!(delta.upserts.enterprises.is_empty());
         let mut gone = delta.removals.enterprises.clone();
         gone.sort();
-        let mut expected = vec![removed.credit_code.clone(), data.enterprises[0].credit_code.clone()];
+        let mut expected = vec![
+            removed.credit_code.clone(),
+            data.enterprises[0].credit_code.clone(),
+        ];
         expected.sort();
         assert_eq!(gone, expected);
 
         // Yubei's devices get the moved enterprise; nothing of Yuzhong's.
-        let yubei = store.bundle_for(&["500112".to_string()], None).unwrap().unwrap();
+        let yubei = store
+            .bundle_for(&["500112".to_string()], None)
+            .unwrap()
+            .unwrap();
         assert_eq!(yubei.upserts.enterprises, vec![data.enterprises[0].clone()]);
         assert!(yubei.upserts.officers.is_empty());
         assert!(store.bundle_for(&["渝中".to_string()], None).is_err());

@@ -55,8 +55,16 @@ struct BundleQuery {
     since: Option<u64>,
 }
 
-async fn bundle(State(state): State<AppState>, Query(query): Query<BundleQuery>) -> Result<Response, ServerError> {
-    let scope: Vec<String> = query.scope.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+async fn bundle(
+    State(state): State<AppState>,
+    Query(query): Query<BundleQuery>,
+) -> Result<Response, ServerError> {
+    let scope: Vec<String> = query
+        .scope
+        .split(',')
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
     let signed = blocking(move || {
         let Some(body) = state.catalogue.bundle_for(&scope, query.since)? else {
             return Ok(None);
@@ -70,7 +78,10 @@ async fn bundle(State(state): State<AppState>, Query(query): Query<BundleQuery>)
         Some((version, bytes)) => {
             let mut response = bytes.into_response();
             let headers = response.headers_mut();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(COSE_CONTENT_TYPE));
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(COSE_CONTENT_TYPE),
+            );
             headers.insert(VERSION_HEADER, HeaderValue::from(version));
             response
         }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use zhifa_core::crypto::{Algorithm, Signer};
+use zhifa_core::registry::generate::{generate, Scale};
 use zhifa_core::registry::{sign_bundle, CatalogueData};
 use zhifa_sync_server::authority::public_path;
 use zhifa_sync_server::{router, AppState, AuthorityKey, CatalogueStore, ServerError};
@@ -14,7 +15,11 @@ use zhifa_sync_server::{router, AppState, AuthorityKey, CatalogueStore, ServerEr
 const DEMO_CATALOGUE: &str = include_str!("../../data/demo/catalogue.json");
 
 #[derive(Parser)]
-#[command(name = "zhifa-sync-server", version, about = "zhifa sync server and administration")]
+#[command(
+    name = "zhifa-sync-server",
+    version,
+    about = "zhifa sync server and administration"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -65,11 +70,23 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write a deterministic generated catalogue as JSON (full scale: 3,508 bodies, 11,273
+    /// items, 54,186 officers, 5,375 regulations, 100,000 enterprises), for load tests.
+    GenerateCatalogue {
+        #[arg(long, default_value = "full", value_parser = ["full", "small"])]
+        scale: String,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
         .init();
     if let Err(error) = run(Cli::parse().command) {
         eprintln!("error: {error}");
@@ -79,40 +96,82 @@ fn main() {
 
 fn run(command: Command) -> Result<(), ServerError> {
     match command {
-        Command::Serve { data_dir, listen, authority_key, demo } => {
+        Command::Serve {
+            data_dir,
+            listen,
+            authority_key,
+            demo,
+        } => {
             let authority = AuthorityKey::load_or_create(&key_path(&data_dir, authority_key))?;
             let catalogue = open_catalogue(&data_dir)?;
             if demo {
                 let version = catalogue.publish(&parse_catalogue("demo")?)?;
                 tracing::info!(version, "demo catalogue published");
             }
-            let state = AppState { catalogue: Arc::new(catalogue), authority: Arc::new(authority) };
+            let state = AppState {
+                catalogue: Arc::new(catalogue),
+                authority: Arc::new(authority),
+            };
             serve(state, listen)
         }
         Command::Keygen { out, algorithm } => {
-            let algorithm = Algorithm::parse(&algorithm).map_err(|_| ServerError::Config("unknown algorithm".into()))?;
+            let algorithm = Algorithm::parse(&algorithm)
+                .map_err(|_| ServerError::Config("unknown algorithm".into()))?;
             let key = AuthorityKey::create(&out, algorithm)?;
             println!("authority key: {}", out.display());
             println!("public key (pin in apps): {}", public_path(&out).display());
             println!("key id: {}", key.0.public_key().key_id());
             Ok(())
         }
-        Command::Publish { data_dir, catalogue } => {
+        Command::Publish {
+            data_dir,
+            catalogue,
+        } => {
             let version = open_catalogue(&data_dir)?.publish(&parse_catalogue(&catalogue)?)?;
             println!("catalogue version {version}");
             Ok(())
         }
-        Command::ExportBundle { data_dir, authority_key, scope, since, out } => {
+        Command::ExportBundle {
+            data_dir,
+            authority_key,
+            scope,
+            since,
+            out,
+        } => {
             let authority = AuthorityKey::load(&key_path(&data_dir, authority_key))?;
             let scope: Vec<String> = scope.split(',').map(|s| s.trim().to_owned()).collect();
             let body = open_catalogue(&data_dir)?
                 .bundle_for(&scope, since)?
                 .ok_or_else(|| ServerError::BadRequest("the device is already current".into()))?;
             std::fs::write(&out, sign_bundle(&body, &authority.0)?)?;
-            println!("bundle version {} written to {}", body.version, out.display());
+            println!(
+                "bundle version {} written to {}",
+                body.version,
+                out.display()
+            );
             Ok(())
         }
+        Command::GenerateCatalogue { scale, seed, out } => generate_catalogue(&scale, seed, &out),
     }
+}
+
+fn generate_catalogue(scale: &str, seed: u64, out: &Path) -> Result<(), ServerError> {
+    let scale = if scale == "small" {
+        Scale::SMALL
+    } else {
+        Scale::FULL
+    };
+    let data = generate(scale, seed);
+    let file = std::io::BufWriter::new(std::fs::File::create(out)?);
+    serde_json::to_writer(file, &data)
+        .map_err(|e| ServerError::Config(format!("writing JSON: {e}")))?;
+    println!(
+        "{} items, {} enterprises written to {}",
+        data.items.len(),
+        data.enterprises.len(),
+        out.display()
+    );
+    Ok(())
 }
 
 fn key_path(data_dir: &Path, explicit: Option<PathBuf>) -> PathBuf {
@@ -124,7 +183,11 @@ fn open_catalogue(data_dir: &Path) -> Result<CatalogueStore, ServerError> {
 }
 
 fn parse_catalogue(source: &str) -> Result<CatalogueData, ServerError> {
-    let text = if source == "demo" { DEMO_CATALOGUE.to_owned() } else { std::fs::read_to_string(source)? };
+    let text = if source == "demo" {
+        DEMO_CATALOGUE.to_owned()
+    } else {
+        std::fs::read_to_string(source)?
+    };
     serde_json::from_str(&text).map_err(|e| ServerError::Config(format!("catalogue JSON: {e}")))
 }
 

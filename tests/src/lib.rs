@@ -11,7 +11,8 @@ use zhifa_sync_server::{router, AppState, AuthorityKey, CatalogueStore};
 
 pub fn demo_catalogue() -> CatalogueData {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/demo/catalogue.json");
-    serde_json::from_str(&std::fs::read_to_string(path).expect("demo catalogue")).expect("valid JSON")
+    serde_json::from_str(&std::fs::read_to_string(path).expect("demo catalogue"))
+        .expect("valid JSON")
 }
 
 /// A sync server listening on 127.0.0.1 with its own data directory.
@@ -25,13 +26,25 @@ pub struct TestServer {
 impl TestServer {
     pub async fn start() -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
-        let authority = Arc::new(AuthorityKey::load_or_create(&dir.path().join("authority.key")).expect("key"));
-        let catalogue = Arc::new(CatalogueStore::open(&dir.path().join("server.sqlite3")).expect("store"));
-        let state = AppState { catalogue: catalogue.clone(), authority: authority.clone() };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let authority =
+            Arc::new(AuthorityKey::load_or_create(&dir.path().join("authority.key")).expect("key"));
+        let catalogue =
+            Arc::new(CatalogueStore::open(&dir.path().join("server.sqlite3")).expect("store"));
+        let state = AppState {
+            catalogue: catalogue.clone(),
+            authority: authority.clone(),
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         let address = listener.local_addr().expect("address");
         tokio::spawn(async move { axum::serve(listener, router(state)).await.expect("serve") });
-        TestServer { address, catalogue, authority, _dir: dir }
+        TestServer {
+            address,
+            catalogue,
+            authority,
+            _dir: dir,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -56,6 +69,10 @@ impl TestDevice {
             vec![server.authority.0.public_key()],
         )
         .expect("registry");
-        TestDevice { store, registry, _dir: dir }
+        TestDevice {
+            store,
+            registry,
+            _dir: dir,
+        }
     }
 }

@@ -16,7 +16,12 @@ async fn a_device_syncs_its_catalogue_full_then_delta() {
     let mut data = demo_catalogue();
     server.catalogue.publish(&data).unwrap();
 
-    let health: serde_json::Value = reqwest::get(server.url("/healthz")).await.unwrap().json().await.unwrap();
+    let health: serde_json::Value = reqwest::get(server.url("/healthz"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(health["catalogue_version"], 1);
 
     let device = TestDevice::new(&server, &["500103"]);
@@ -24,8 +29,14 @@ async fn a_device_syncs_its_catalogue_full_then_delta() {
     assert_eq!(status, StatusCode::OK);
     let report = device.registry.apply_bundle(&bundle).unwrap();
     assert!(report.full);
-    assert_eq!(device.registry.counts().unwrap().enterprises as usize, data.enterprises.len());
-    assert_eq!(device.registry.search("露天烧烤", 5).unwrap()[0].kind, SearchHitKind::Item);
+    assert_eq!(
+        device.registry.counts().unwrap().enterprises as usize,
+        data.enterprises.len()
+    );
+    assert_eq!(
+        device.registry.search("露天烧烤", 5).unwrap()[0].kind,
+        SearchHitKind::Item
+    );
 
     // Nothing new: 204, no body.
     let (status, body) = fetch(&server, "500103", 1).await;
@@ -37,16 +48,32 @@ async fn a_device_syncs_its_catalogue_full_then_delta() {
     assert_eq!(server.catalogue.publish(&data).unwrap(), 2);
     let (status, delta) = fetch(&server, "500103", 1).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(delta.len() < bundle.len() / 5, "a delta carries only what changed");
+    assert!(
+        delta.len() < bundle.len() / 5,
+        "a delta carries only what changed"
+    );
     let report = device.registry.apply_bundle(&delta).unwrap();
-    assert_eq!((report.full, report.records_written, report.records_removed), (false, 1, 1));
-    assert!(device.registry.enterprise(&closed.credit_code).unwrap().is_none());
-    assert_eq!(device.registry.search("清洗消毒不合格", 5).unwrap()[0].key, data.items[1].code);
+    assert_eq!(
+        (report.full, report.records_written, report.records_removed),
+        (false, 1, 1)
+    );
+    assert!(device
+        .registry
+        .enterprise(&closed.credit_code)
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        device.registry.search("清洗消毒不合格", 5).unwrap()[0].key,
+        data.items[1].code
+    );
 
     // The same delta again (a retried download) is refused and changes nothing.
     assert!(matches!(
         device.registry.apply_bundle(&delta),
-        Err(RegistryError::Refused(BundleRefusal::Stale { current: 2, offered: 2 }))
+        Err(RegistryError::Refused(BundleRefusal::Stale {
+            current: 2,
+            offered: 2
+        }))
     ));
 }
 
@@ -73,7 +100,11 @@ async fn each_district_gets_only_its_share_and_bad_requests_are_refused() {
 
     let (status, _) = fetch(&server, "not-a-division", 0).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let authority: serde_json::Value =
-        reqwest::get(server.url("/v1/catalogue/authority")).await.unwrap().json().await.unwrap();
+    let authority: serde_json::Value = reqwest::get(server.url("/v1/catalogue/authority"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(authority["algorithm"], "EdDSA");
 }

@@ -5,7 +5,9 @@
 use std::fmt;
 
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum UsccError {
@@ -22,7 +24,9 @@ pub enum UsccError {
 pub enum CreditCodeCheck {
     Valid,
     /// Well formed, but the check character should be `expected`: flag for a person.
-    CheckCharacterMismatch { expected: char },
+    CheckCharacterMismatch {
+        expected: char,
+    },
 }
 
 /// A well-formed credit code (upper case).
@@ -39,7 +43,9 @@ impl CreditCode {
         }
         let mut values = [0u32; 18];
         for (index, ch) in chars.iter().enumerate() {
-            values[index] = value_of(*ch).ok_or(UsccError::BadCharacter { position: index + 1 })?;
+            values[index] = value_of(*ch).ok_or(UsccError::BadCharacter {
+                position: index + 1,
+            })?;
         }
         if !chars[2..8].iter().all(|c| c.is_ascii_digit()) {
             return Err(UsccError::BadDivision);
@@ -70,7 +76,9 @@ impl CreditCode {
         }
         let mut values = [0u32; 17];
         for (index, ch) in upper.chars().enumerate() {
-            values[index] = value_of(ch).ok_or(UsccError::BadCharacter { position: index + 1 })?;
+            values[index] = value_of(ch).ok_or(UsccError::BadCharacter {
+                position: index + 1,
+            })?;
         }
         let code = format!("{upper}{}", check_character(&values));
         Ok(CreditCode::parse(&code)?.0)
@@ -84,7 +92,10 @@ impl fmt::Display for CreditCode {
 }
 
 fn value_of(ch: char) -> Option<u32> {
-    ALPHABET.iter().position(|&a| a as char == ch).map(|p| p as u32)
+    ALPHABET
+        .iter()
+        .position(|&a| a as char == ch)
+        .map(|p| p as u32)
 }
 
 fn check_character(values: &[u32]) -> char {
@@ -104,27 +115,51 @@ mod tests {
             assert_eq!(check, CreditCodeCheck::Valid, "{code}");
             assert_eq!(parsed.division(), "440300");
         }
-        assert_eq!(CreditCode::parse(" 91440300ma50000050 ").unwrap().0.as_str(), "91440300MA50000050");
+        assert_eq!(
+            CreditCode::parse(" 91440300ma50000050 ")
+                .unwrap()
+                .0
+                .as_str(),
+            "91440300MA50000050"
+        );
     }
 
     #[test]
     fn a_wrong_check_character_is_flagged_not_rejected() {
         let (_, check) = CreditCode::parse("914403001922038217").unwrap();
-        assert_eq!(check, CreditCodeCheck::CheckCharacterMismatch { expected: '6' });
+        assert_eq!(
+            check,
+            CreditCodeCheck::CheckCharacterMismatch { expected: '6' }
+        );
     }
 
     #[test]
     fn malformed_codes_are_rejected_with_a_reason() {
-        assert_eq!(CreditCode::parse("91440300192203821"), Err(UsccError::WrongLength(17)));
-        assert_eq!(CreditCode::parse("9144030019220382I6"), Err(UsccError::BadCharacter { position: 17 }));
-        assert_eq!(CreditCode::parse("91A40300192203821X").unwrap_err(), UsccError::BadDivision);
-        assert_eq!(CreditCode::parse("执法执法执法执法执法执法执法执法执法"), Err(UsccError::BadCharacter { position: 1 }));
+        assert_eq!(
+            CreditCode::parse("91440300192203821"),
+            Err(UsccError::WrongLength(17))
+        );
+        assert_eq!(
+            CreditCode::parse("9144030019220382I6"),
+            Err(UsccError::BadCharacter { position: 17 })
+        );
+        assert_eq!(
+            CreditCode::parse("91A40300192203821X").unwrap_err(),
+            UsccError::BadDivision
+        );
+        assert_eq!(
+            CreditCode::parse("执法执法执法执法执法执法执法执法执法"),
+            Err(UsccError::BadCharacter { position: 1 })
+        );
     }
 
     #[test]
     fn completing_a_code_gives_a_valid_one() {
         let code = CreditCode::with_check_character("91500103MA5U00001").unwrap();
-        assert_eq!(CreditCode::parse(code.as_str()).unwrap().1, CreditCodeCheck::Valid);
+        assert_eq!(
+            CreditCode::parse(code.as_str()).unwrap().1,
+            CreditCodeCheck::Valid
+        );
     }
 
     proptest! {

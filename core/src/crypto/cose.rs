@@ -24,7 +24,11 @@ pub struct VerifiedSign1 {
 
 /// Signs `payload` as a tagged COSE_Sign1 whose protected header carries the algorithm, the
 /// signer's key id and the content type.
-pub fn sign1(payload: Vec<u8>, content_type: &str, signer: &dyn Signer) -> Result<Vec<u8>, CryptoError> {
+pub fn sign1(
+    payload: Vec<u8>,
+    content_type: &str,
+    signer: &dyn Signer,
+) -> Result<Vec<u8>, CryptoError> {
     let public = signer.public_key();
     let protected = HeaderBuilder::new()
         .algorithm(public.algorithm().cose())
@@ -49,7 +53,9 @@ pub fn verify_sign1(
     trusted: impl Fn(&KeyId) -> Vec<PublicKey>,
 ) -> Result<VerifiedSign1, CryptoError> {
     if bytes.len() > limits.max_len {
-        return Err(CryptoError::TooLarge { limit: limits.max_len });
+        return Err(CryptoError::TooLarge {
+            limit: limits.max_len,
+        });
     }
     let message = CoseSign1::from_tagged_slice(bytes)
         .or_else(|_| CoseSign1::from_slice(bytes))
@@ -60,7 +66,8 @@ pub fn verify_sign1(
         Some(RegisteredLabelWithPrivate::Assigned(iana::Algorithm::ES256)) => Algorithm::ES256,
         _ => return Err(CryptoError::UnsupportedAlgorithm),
     };
-    let key_id = KeyId::from_slice(&header.key_id).ok_or(CryptoError::Malformed("key id is not 8 bytes"))?;
+    let key_id =
+        KeyId::from_slice(&header.key_id).ok_or(CryptoError::Malformed("key id is not 8 bytes"))?;
     let payload = message
         .payload
         .clone()
@@ -84,7 +91,12 @@ pub fn verify_sign1(
         Some(coset::ContentType::Text(text)) => Some(text.clone()),
         _ => None,
     };
-    Ok(VerifiedSign1 { key_id, signer, content_type, payload })
+    Ok(VerifiedSign1 {
+        key_id,
+        signer,
+        content_type,
+        payload,
+    })
 }
 
 #[cfg(test)]

@@ -138,14 +138,21 @@ pub enum SigningKey {
 impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never print secret material.
-        write!(f, "SigningKey({}, {})", self.algorithm().as_str(), self.public_key().key_id())
+        write!(
+            f,
+            "SigningKey({}, {})",
+            self.algorithm().as_str(),
+            self.public_key().key_id()
+        )
     }
 }
 
 impl SigningKey {
     pub fn generate(algorithm: Algorithm) -> SigningKey {
         match algorithm {
-            Algorithm::EdDSA => SigningKey::Ed25519(ed25519_dalek::SigningKey::generate(&mut OsRng)),
+            Algorithm::EdDSA => {
+                SigningKey::Ed25519(ed25519_dalek::SigningKey::generate(&mut OsRng))
+            }
             Algorithm::ES256 => SigningKey::P256(p256::ecdsa::SigningKey::random(&mut OsRng)),
         }
     }
@@ -165,13 +172,18 @@ impl SigningKey {
         }
     }
 
-    pub fn from_secret_bytes(algorithm: Algorithm, bytes: &[u8]) -> Result<SigningKey, CryptoError> {
+    pub fn from_secret_bytes(
+        algorithm: Algorithm,
+        bytes: &[u8],
+    ) -> Result<SigningKey, CryptoError> {
         match algorithm {
             Algorithm::EdDSA => {
                 let seed: [u8; 32] = bytes
                     .try_into()
                     .map_err(|_| CryptoError::KeyEncoding("Ed25519 secret"))?;
-                Ok(SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(&seed)))
+                Ok(SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(
+                    &seed,
+                )))
             }
             Algorithm::ES256 => p256::ecdsa::SigningKey::from_slice(bytes)
                 .map(SigningKey::P256)
@@ -210,7 +222,10 @@ mod tests {
             let public = key.public_key();
             let signature = key.sign(b"zhifa").unwrap();
             public.verify(b"zhifa", &signature).unwrap();
-            assert_eq!(public.verify(b"zhifb", &signature), Err(CryptoError::BadSignature));
+            assert_eq!(
+                public.verify(b"zhifb", &signature),
+                Err(CryptoError::BadSignature)
+            );
 
             let decoded = PublicKey::from_spki_der(&public.to_spki_der()).unwrap();
             assert_eq!(decoded, public);

@@ -19,7 +19,10 @@ pub struct SoftwareKeystore {
 impl SoftwareKeystore {
     /// Loads the store's device key, creating one of `algorithm` on first use. A later call
     /// with another algorithm returns the existing key: a device never silently changes identity.
-    pub fn load_or_create(store: &Store, algorithm: Algorithm) -> Result<SoftwareKeystore, StoreError> {
+    pub fn load_or_create(
+        store: &Store,
+        algorithm: Algorithm,
+    ) -> Result<SoftwareKeystore, StoreError> {
         store.write(|tx| {
             let existing = tx
                 .query_row("SELECT algorithm, secret FROM device_key WHERE id = 1", [], |row| {
@@ -70,7 +73,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let first = {
             let store = Store::open(dir.path()).unwrap();
-            SoftwareKeystore::load_or_create(&store, Algorithm::ES256).unwrap().public_key()
+            SoftwareKeystore::load_or_create(&store, Algorithm::ES256)
+                .unwrap()
+                .public_key()
         };
         let store = Store::open(dir.path()).unwrap();
         let again = SoftwareKeystore::load_or_create(&store, Algorithm::EdDSA).unwrap();

@@ -61,7 +61,11 @@ pub enum BundleRefusal {
     #[error("delta bundle is based on version {base} but the catalogue is at {current}")]
     BaseMismatch { current: u64, base: u64 },
     #[error("{kind:?} record {index} in the bundle is invalid: {problem}")]
-    InvalidRow { kind: RecordKind, index: usize, problem: RowProblem },
+    InvalidRow {
+        kind: RecordKind,
+        index: usize,
+        problem: RowProblem,
+    },
 }
 
 /// What is wrong with one record; the record is named by position, never by personal data.
@@ -92,9 +96,15 @@ pub fn sign_bundle(body: &BundleBody, authority: &dyn Signer) -> Result<Vec<u8>,
 
 /// Verifies the signature and decodes the body; checks nothing against the device yet.
 pub fn open_bundle(bytes: &[u8], authorities: &[PublicKey]) -> Result<BundleBody, BundleRefusal> {
-    let limits = Sign1Limits { max_len: MAX_BUNDLE_BYTES };
+    let limits = Sign1Limits {
+        max_len: MAX_BUNDLE_BYTES,
+    };
     let verified = crypto::verify_sign1(bytes, limits, |kid| {
-        authorities.iter().filter(|key| key.key_id() == *kid).cloned().collect()
+        authorities
+            .iter()
+            .filter(|key| key.key_id() == *kid)
+            .cloned()
+            .collect()
     })
     .map_err(|error| match error {
         CryptoError::TooLarge { limit } => BundleRefusal::TooLarge { limit },
@@ -118,7 +128,11 @@ pub fn open_bundle(bytes: &[u8], authorities: &[PublicKey]) -> Result<BundleBody
 pub fn validate_rows(body: &BundleBody) -> Result<Vec<String>, BundleRefusal> {
     let scope = &body.scope;
     let data = &body.upserts;
-    let refuse = |kind, index, problem| BundleRefusal::InvalidRow { kind, index, problem };
+    let refuse = |kind, index, problem| BundleRefusal::InvalidRow {
+        kind,
+        index,
+        problem,
+    };
 
     let mut keys = HashSet::new();
     for (index, body) in data.bodies.iter().enumerate() {
@@ -133,16 +147,25 @@ pub fn validate_rows(body: &BundleBody) -> Result<Vec<String>, BundleRefusal> {
     let mut keys = HashSet::new();
     for (index, item) in data.items.iter().enumerate() {
         let kind = RecordKind::Item;
-        require(&[("code", &item.code), ("name", &item.name), ("sector", &item.sector), ("legal_basis", &item.legal_basis)])
-            .map_err(|p| refuse(kind, index, p))?;
+        require(&[
+            ("code", &item.code),
+            ("name", &item.name),
+            ("sector", &item.sector),
+            ("legal_basis", &item.legal_basis),
+        ])
+        .map_err(|p| refuse(kind, index, p))?;
         unique(&mut keys, &item.code).map_err(|p| refuse(kind, index, p))?;
     }
 
     let mut keys = HashSet::new();
     for (index, officer) in data.officers.iter().enumerate() {
         let kind = RecordKind::Officer;
-        require(&[("credential_no", &officer.credential_no), ("name", &officer.name), ("body_id", &officer.body_id)])
-            .map_err(|p| refuse(kind, index, p))?;
+        require(&[
+            ("credential_no", &officer.credential_no),
+            ("name", &officer.name),
+            ("body_id", &officer.body_id),
+        ])
+        .map_err(|p| refuse(kind, index, p))?;
         if officer.divisions.is_empty() || !officer.divisions.iter().all(|d| is_division_code(d)) {
             return Err(refuse(kind, index, RowProblem::Division("divisions")));
         }
@@ -155,8 +178,12 @@ pub fn validate_rows(body: &BundleBody) -> Result<Vec<String>, BundleRefusal> {
     let mut keys = HashSet::new();
     for (index, regulation) in data.regulations.iter().enumerate() {
         let kind = RecordKind::Regulation;
-        require(&[("id", &regulation.id), ("title", &regulation.title)]).map_err(|p| refuse(kind, index, p))?;
-        if regulation.repealed.is_some_and(|repealed| repealed < regulation.effective) {
+        require(&[("id", &regulation.id), ("title", &regulation.title)])
+            .map_err(|p| refuse(kind, index, p))?;
+        if regulation
+            .repealed
+            .is_some_and(|repealed| repealed < regulation.effective)
+        {
             return Err(refuse(kind, index, RowProblem::Dates));
         }
         unique(&mut keys, &regulation.id).map_err(|p| refuse(kind, index, p))?;
@@ -166,8 +193,11 @@ pub fn validate_rows(body: &BundleBody) -> Result<Vec<String>, BundleRefusal> {
     let mut flagged = Vec::new();
     for (index, enterprise) in data.enterprises.iter().enumerate() {
         let kind = RecordKind::Enterprise;
-        require(&[("name", &enterprise.name), ("industry", &enterprise.industry)])
-            .map_err(|p| refuse(kind, index, p))?;
+        require(&[
+            ("name", &enterprise.name),
+            ("industry", &enterprise.industry),
+        ])
+        .map_err(|p| refuse(kind, index, p))?;
         let (code, check) = CreditCode::parse(&enterprise.credit_code)
             .map_err(|e| refuse(kind, index, RowProblem::CreditCode(e)))?;
         if code.as_str() != enterprise.credit_code {

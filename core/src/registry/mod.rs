@@ -11,13 +11,13 @@ use std::sync::Arc;
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
 pub use bundle::{
-    open_bundle, sign_bundle, validate_rows, BundleBody, BundleRefusal, RowProblem, BUNDLE_CONTENT_TYPE,
-    BUNDLE_FORMAT, MAX_BUNDLE_BYTES,
+    open_bundle, sign_bundle, validate_rows, BundleBody, BundleRefusal, RowProblem,
+    BUNDLE_CONTENT_TYPE, BUNDLE_FORMAT, MAX_BUNDLE_BYTES,
 };
 pub use model::{
-    division_in_scope, is_division_code, jurisdiction_overlaps, Article, CatalogueData, CreditGrade,
-    EnforcementBody, EnforcementItem, Enterprise, ItemKind, Officer, RecordKind, Regulation, RegulationLevel,
-    Removals,
+    division_in_scope, is_division_code, jurisdiction_overlaps, Article, CatalogueData,
+    CreditGrade, EnforcementBody, EnforcementItem, Enterprise, ItemKind, Officer, RecordKind,
+    Regulation, RegulationLevel, Removals,
 };
 pub use search::{SearchHit, SearchHitKind};
 
@@ -77,14 +77,22 @@ pub struct Registry {
 }
 
 impl Registry {
-    pub fn new(store: Arc<Store>, jurisdiction: Vec<String>, authorities: Vec<PublicKey>) -> Result<Registry, RegistryError> {
+    pub fn new(
+        store: Arc<Store>,
+        jurisdiction: Vec<String>,
+        authorities: Vec<PublicKey>,
+    ) -> Result<Registry, RegistryError> {
         if jurisdiction.is_empty() || !jurisdiction.iter().all(|d| is_division_code(d)) {
             return Err(RegistryError::BadJurisdiction);
         }
         let mut jurisdiction = jurisdiction;
         jurisdiction.sort();
         jurisdiction.dedup();
-        Ok(Registry { store, jurisdiction, authorities })
+        Ok(Registry {
+            store,
+            jurisdiction,
+            authorities,
+        })
     }
 
     pub fn jurisdiction(&self) -> &[String] {
@@ -93,7 +101,7 @@ impl Registry {
 
     /// The catalogue version held; 0 before the first bundle.
     pub fn version(&self) -> Result<u64, RegistryError> {
-        Ok(self.store.read(|c| current_version(c))?)
+        Ok(self.store.read(current_version)?)
     }
 
     /// Verifies a bundle completely, then applies it in one transaction. A refused bundle
@@ -112,9 +120,16 @@ impl Registry {
             let current = current_version(tx)?;
             match body.base_version {
                 _ if body.version <= current => {
-                    return Err(BundleRefusal::Stale { current, offered: body.version }.into());
+                    return Err(BundleRefusal::Stale {
+                        current,
+                        offered: body.version,
+                    }
+                    .into());
                 }
-                Some(base) if base != current || stored_scope(tx)?.as_ref() != Some(&self.jurisdiction) => {
+                Some(base)
+                    if base != current
+                        || stored_scope(tx)?.as_ref() != Some(&self.jurisdiction) =>
+                {
                     return Err(BundleRefusal::BaseMismatch { current, base }.into());
                 }
                 _ => {}
@@ -125,7 +140,11 @@ impl Registry {
             let written = write_records(tx, &body.upserts, &flagged)?;
             let removed = remove_records(tx, &body.removals)?;
             set_meta(tx, VERSION_META, &body.version.to_string())?;
-            set_meta(tx, SCOPE_META, &serde_json::to_string(&self.jurisdiction).expect("strings serialise"))?;
+            set_meta(
+                tx,
+                SCOPE_META,
+                &serde_json::to_string(&self.jurisdiction).expect("strings serialise"),
+            )?;
             set_meta(tx, ISSUED_META, &body.issued_at.to_rfc3339())?;
             Ok(BundleReport {
                 version: body.version,
@@ -179,9 +198,17 @@ impl Registry {
 
     pub fn body(&self, id: &str) -> Result<Option<EnforcementBody>, RegistryError> {
         Ok(self.store.read(|c| {
-            c.query_row("SELECT id, name, division FROM enforcement_body WHERE id = ?1", [id], |r| {
-                Ok(EnforcementBody { id: r.get(0)?, name: r.get(1)?, division: r.get(2)? })
-            })
+            c.query_row(
+                "SELECT id, name, division FROM enforcement_body WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(EnforcementBody {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        division: r.get(2)?,
+                    })
+                },
+            )
             .optional()
         })?)
     }
@@ -196,7 +223,13 @@ impl Registry {
             .optional()
         })?;
         row.map(|(credential_no, name, body_id, divisions, items)| {
-            Ok(Officer { credential_no, name, body_id, divisions: decode_list(&divisions)?, items: decode_list(&items)? })
+            Ok(Officer {
+                credential_no,
+                name,
+                body_id,
+                divisions: decode_list(&divisions)?,
+                items: decode_list(&items)?,
+            })
         })
         .transpose()
     }
@@ -268,7 +301,9 @@ fn decode_list(json: &str) -> Result<Vec<String>, RegistryError> {
 }
 
 fn current_version(conn: &Connection) -> Result<u64, StoreError> {
-    Ok(get_meta(conn, VERSION_META)?.and_then(|v| v.parse().ok()).unwrap_or(0))
+    Ok(get_meta(conn, VERSION_META)?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0))
 }
 
 fn stored_scope(conn: &Connection) -> Result<Option<Vec<String>>, StoreError> {
@@ -283,9 +318,15 @@ fn clear(tx: &Transaction<'_>) -> Result<(), StoreError> {
     search::clear(tx)
 }
 
-fn write_records(tx: &Transaction<'_>, data: &CatalogueData, flagged: &[String]) -> Result<u64, StoreError> {
+fn write_records(
+    tx: &Transaction<'_>,
+    data: &CatalogueData,
+    flagged: &[String],
+) -> Result<u64, StoreError> {
     let mut rowids = search::RowidAllocator::new(tx)?;
-    let mut statement = tx.prepare_cached("INSERT OR REPLACE INTO enforcement_body (id, name, division) VALUES (?1, ?2, ?3)")?;
+    let mut statement = tx.prepare_cached(
+        "INSERT OR REPLACE INTO enforcement_body (id, name, division) VALUES (?1, ?2, ?3)",
+    )?;
     for body in &data.bodies {
         statement.execute((&body.id, &body.name, &body.division))?;
     }
@@ -294,7 +335,13 @@ fn write_records(tx: &Transaction<'_>, data: &CatalogueData, flagged: &[String])
         "INSERT OR REPLACE INTO enforcement_item (code, name, sector, kind, legal_basis) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for item in &data.items {
-        statement.execute((&item.code, &item.name, &item.sector, item.kind.as_str(), &item.legal_basis))?;
+        statement.execute((
+            &item.code,
+            &item.name,
+            &item.sector,
+            item.kind.as_str(),
+            &item.legal_basis,
+        ))?;
         search::unindex_item(tx, &item.code)?;
         search::index_item(tx, &mut rowids, item)?;
     }
@@ -305,7 +352,13 @@ fn write_records(tx: &Transaction<'_>, data: &CatalogueData, flagged: &[String])
     for officer in &data.officers {
         let divisions = serde_json::to_string(&officer.divisions).expect("strings serialise");
         let items = serde_json::to_string(&officer.items).expect("strings serialise");
-        statement.execute((&officer.credential_no, &officer.name, &officer.body_id, divisions, items))?;
+        statement.execute((
+            &officer.credential_no,
+            &officer.name,
+            &officer.body_id,
+            divisions,
+            items,
+        ))?;
     }
 
     let mut statement = tx.prepare_cached(
@@ -323,9 +376,15 @@ fn write_records(tx: &Transaction<'_>, data: &CatalogueData, flagged: &[String])
             regulation.effective.to_string(),
             regulation.repealed.map(|d| d.to_string()),
         ))?;
-        tx.prepare_cached("DELETE FROM regulation_article WHERE regulation_id = ?1")?.execute([&regulation.id])?;
+        tx.prepare_cached("DELETE FROM regulation_article WHERE regulation_id = ?1")?
+            .execute([&regulation.id])?;
         for (ordinal, article) in regulation.articles.iter().enumerate() {
-            article_statement.execute((&regulation.id, ordinal as i64, &article.number, &article.text))?;
+            article_statement.execute((
+                &regulation.id,
+                ordinal as i64,
+                &article.number,
+                &article.text,
+            ))?;
         }
         search::unindex_regulation(tx, &regulation.id)?;
         search::index_regulation(tx, &mut rowids, regulation)?;
@@ -346,8 +405,11 @@ fn write_records(tx: &Transaction<'_>, data: &CatalogueData, flagged: &[String])
         ))?;
     }
 
-    Ok((data.bodies.len() + data.items.len() + data.officers.len() + data.regulations.len() + data.enterprises.len())
-        as u64)
+    Ok((data.bodies.len()
+        + data.items.len()
+        + data.officers.len()
+        + data.regulations.len()
+        + data.enterprises.len()) as u64)
 }
 
 fn remove_records(tx: &Transaction<'_>, removals: &Removals) -> Result<u64, StoreError> {
@@ -359,16 +421,32 @@ fn remove_records(tx: &Transaction<'_>, removals: &Removals) -> Result<u64, Stor
         }
         Ok(())
     };
-    delete("DELETE FROM enforcement_body WHERE id = ?1", &removals.bodies)?;
-    delete("DELETE FROM enforcement_item WHERE code = ?1", &removals.items)?;
-    delete("DELETE FROM officer WHERE credential_no = ?1", &removals.officers)?;
-    delete("DELETE FROM regulation WHERE id = ?1", &removals.regulations)?;
-    delete("DELETE FROM enterprise WHERE credit_code = ?1", &removals.enterprises)?;
+    delete(
+        "DELETE FROM enforcement_body WHERE id = ?1",
+        &removals.bodies,
+    )?;
+    delete(
+        "DELETE FROM enforcement_item WHERE code = ?1",
+        &removals.items,
+    )?;
+    delete(
+        "DELETE FROM officer WHERE credential_no = ?1",
+        &removals.officers,
+    )?;
+    delete(
+        "DELETE FROM regulation WHERE id = ?1",
+        &removals.regulations,
+    )?;
+    delete(
+        "DELETE FROM enterprise WHERE credit_code = ?1",
+        &removals.enterprises,
+    )?;
     for code in &removals.items {
         search::unindex_item(tx, code)?;
     }
     for id in &removals.regulations {
-        tx.prepare_cached("DELETE FROM regulation_article WHERE regulation_id = ?1")?.execute([id])?;
+        tx.prepare_cached("DELETE FROM regulation_article WHERE regulation_id = ?1")?
+            .execute([id])?;
         search::unindex_regulation(tx, id)?;
     }
     Ok(removed)

@@ -53,19 +53,26 @@ pub fn search(conn: &Connection, query: &str, limit: u32) -> Result<Vec<SearchHi
         "SELECT rowid, {RANK_FUNCTION} FROM search_index WHERE search_index MATCH ?1 ORDER BY rowid LIMIT ?2"
     ))?;
     let mut scored = statement
-        .query_map((expression, RANK_WINDOW), |row| Ok((row.get::<_, i64>(0)?, row.get::<_, f64>(1)?)))?
+        .query_map((expression, RANK_WINDOW), |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, f64>(1)?))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
     // bm25 is lower for better matches; ties keep authority order.
     scored.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
     scored.truncate(limit as usize);
 
     let needle = longest_run(query);
-    let mut doc = conn.prepare_cached("SELECT kind, owner, ordinal FROM search_doc WHERE rowid = ?1")?;
+    let mut doc =
+        conn.prepare_cached("SELECT kind, owner, ordinal FROM search_doc WHERE rowid = ?1")?;
     scored
         .into_iter()
         .map(|(rowid, _)| {
             let (kind, owner, ordinal) = doc.query_row([rowid], |row| {
-                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, Option<i64>>(2)?))
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, Option<i64>>(2)?,
+                ))
             })?;
             describe(conn, &kind, owner, ordinal, &needle)
         })
@@ -87,7 +94,13 @@ fn describe(
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             let excerpt = excerpt(if name.contains(needle) { &name } else { &basis }, needle);
-            SearchHit { kind: SearchHitKind::Item, key: owner, article_number: None, title: name, excerpt }
+            SearchHit {
+                kind: SearchHitKind::Item,
+                key: owner,
+                article_number: None,
+                title: name,
+                excerpt,
+            }
         }
         (KIND_ARTICLE, Some(ordinal)) => {
             let (title, number, text): (String, String, String) = conn.query_row(
@@ -106,11 +119,18 @@ fn describe(
             }
         }
         _ => {
-            let (title, issuer): (String, String) =
-                conn.query_row("SELECT title, issuer FROM regulation WHERE id = ?1", [&owner], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })?;
-            SearchHit { kind: SearchHitKind::Regulation, key: owner, article_number: None, title, excerpt: issuer }
+            let (title, issuer): (String, String) = conn.query_row(
+                "SELECT title, issuer FROM regulation WHERE id = ?1",
+                [&owner],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            SearchHit {
+                kind: SearchHitKind::Regulation,
+                key: owner,
+                article_number: None,
+                title,
+                excerpt: issuer,
+            }
         }
     };
     Ok(hit)
@@ -138,8 +158,9 @@ fn article_tier(level: RegulationLevel) -> usize {
 impl RowidAllocator {
     pub(super) fn new(tx: &Transaction<'_>) -> Result<RowidAllocator, StoreError> {
         let mut next = [0i64; TIERS];
-        let mut statement =
-            tx.prepare_cached("SELECT coalesce(max(rowid), ?1) FROM search_doc WHERE rowid BETWEEN ?1 AND ?2")?;
+        let mut statement = tx.prepare_cached(
+            "SELECT coalesce(max(rowid), ?1) FROM search_doc WHERE rowid BETWEEN ?1 AND ?2",
+        )?;
         for (tier, slot) in next.iter_mut().enumerate() {
             let base = (tier as i64 + 1) << 32;
             *slot = statement.query_row((base, base + (1 << 32) - 1), |r| r.get::<_, i64>(0))? + 1;
@@ -154,9 +175,21 @@ impl RowidAllocator {
     }
 }
 
-pub(super) fn index_item(tx: &Transaction<'_>, rowids: &mut RowidAllocator, item: &EnforcementItem) -> Result<(), StoreError> {
+pub(super) fn index_item(
+    tx: &Transaction<'_>,
+    rowids: &mut RowidAllocator,
+    item: &EnforcementItem,
+) -> Result<(), StoreError> {
     let body = format!("{} {}", item.legal_basis, item.sector);
-    insert_doc(tx, rowids.take(TIER_ITEM), KIND_ITEM, &item.code, None, &item.name, &body)
+    insert_doc(
+        tx,
+        rowids.take(TIER_ITEM),
+        KIND_ITEM,
+        &item.code,
+        None,
+        &item.name,
+        &body,
+    )
 }
 
 pub(super) fn index_regulation(
@@ -165,11 +198,27 @@ pub(super) fn index_regulation(
     regulation: &Regulation,
 ) -> Result<(), StoreError> {
     let rowid = rowids.take(TIER_REGULATION);
-    insert_doc(tx, rowid, KIND_REGULATION, &regulation.id, None, &regulation.title, &regulation.issuer)?;
+    insert_doc(
+        tx,
+        rowid,
+        KIND_REGULATION,
+        &regulation.id,
+        None,
+        &regulation.title,
+        &regulation.issuer,
+    )?;
     let tier = article_tier(regulation.level);
     for (ordinal, article) in regulation.articles.iter().enumerate() {
         let body = format!("{} {}", article.number, article.text);
-        insert_doc(tx, rowids.take(tier), KIND_ARTICLE, &regulation.id, Some(ordinal as i64), "", &body)?;
+        insert_doc(
+            tx,
+            rowids.take(tier),
+            KIND_ARTICLE,
+            &regulation.id,
+            Some(ordinal as i64),
+            "",
+            &body,
+        )?;
     }
     Ok(())
 }
@@ -197,8 +246,10 @@ fn insert_doc(
     title: &str,
     body: &str,
 ) -> Result<(), StoreError> {
-    tx.prepare_cached("INSERT INTO search_doc (rowid, kind, owner, ordinal) VALUES (?1, ?2, ?3, ?4)")?
-        .execute((rowid, kind, owner, ordinal))?;
+    tx.prepare_cached(
+        "INSERT INTO search_doc (rowid, kind, owner, ordinal) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute((rowid, kind, owner, ordinal))?;
     tx.prepare_cached("INSERT INTO search_index (rowid, title, body) VALUES (?1, ?2, ?3)")?
         .execute((rowid, index_terms(title), index_terms(body)))?;
     Ok(())
@@ -209,7 +260,8 @@ fn remove_docs(tx: &Transaction<'_>, kind: &str, owner: &str) -> Result<(), Stor
         "DELETE FROM search_index WHERE rowid IN (SELECT rowid FROM search_doc WHERE kind = ?1 AND owner = ?2)",
     )?
     .execute((kind, owner))?;
-    tx.prepare_cached("DELETE FROM search_doc WHERE kind = ?1 AND owner = ?2")?.execute((kind, owner))?;
+    tx.prepare_cached("DELETE FROM search_doc WHERE kind = ?1 AND owner = ?2")?
+        .execute((kind, owner))?;
     Ok(())
 }
 
@@ -283,7 +335,8 @@ fn match_expression(query: &str) -> Option<String> {
         .map(|run| match run {
             Run::Cjk(chars) if chars.len() == 1 => format!("\"{}\"*", chars[0]),
             Run::Cjk(chars) => {
-                let bigrams: Vec<String> = chars.windows(2).map(|pair| pair.iter().collect()).collect();
+                let bigrams: Vec<String> =
+                    chars.windows(2).map(|pair| pair.iter().collect()).collect();
                 format!("\"{}\"", bigrams.join(" "))
             }
             // Words hold only letters and digits, so they need no escaping inside quotes.
@@ -311,8 +364,13 @@ fn excerpt(text: &str, needle: &str) -> String {
         return text.to_owned();
     }
     let lower = text.to_lowercase();
-    let at = lower.find(needle).map(|byte| lower[..byte].chars().count()).unwrap_or(0);
-    let start = at.saturating_sub(EXCERPT_CHARS / 3).min(chars.len() - EXCERPT_CHARS);
+    let at = lower
+        .find(needle)
+        .map(|byte| lower[..byte].chars().count())
+        .unwrap_or(0);
+    let start = at
+        .saturating_sub(EXCERPT_CHARS / 3)
+        .min(chars.len() - EXCERPT_CHARS);
     let mut out = String::new();
     if start > 0 {
         out.push('…');
@@ -331,7 +389,10 @@ mod tests {
     #[test]
     fn chinese_text_is_indexed_as_bigrams() {
         assert_eq!(index_terms("无证经营"), "无证 证经 经营 营 ");
-        assert_eq!(index_terms("《食品安全法》第126条"), "食品 品安 安全 全法 法 第 126 条 ");
+        assert_eq!(
+            index_terms("《食品安全法》第126条"),
+            "食品 品安 安全 全法 法 第 126 条 "
+        );
         assert_eq!(index_terms("GB 2760-2014标准"), "gb 2760 2014 标准 准 ");
     }
 
@@ -340,7 +401,10 @@ mod tests {
         assert_eq!(match_expression("无证").unwrap(), "\"无证\"");
         assert_eq!(match_expression("无证经营").unwrap(), "\"无证 证经 经营\"");
         assert_eq!(match_expression("烟").unwrap(), "\"烟\"*");
-        assert_eq!(match_expression("食品 GB2760").unwrap(), "\"食品\" \"gb2760\"*");
+        assert_eq!(
+            match_expression("食品 GB2760").unwrap(),
+            "\"食品\" \"gb2760\"*"
+        );
         assert_eq!(match_expression("\"*)( OR"), Some("\"or\"*".into()));
         assert_eq!(match_expression("，。！  "), None);
     }

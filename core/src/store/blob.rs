@@ -94,7 +94,9 @@ impl BlobStore {
     pub fn get(&self, hash: &BlobHash) -> Result<Vec<u8>, StoreError> {
         let content = match fs::read(self.path_of(hash)) {
             Ok(content) => content,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(StoreError::BlobNotFound(*hash)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StoreError::BlobNotFound(*hash))
+            }
             Err(e) => return Err(e.into()),
         };
         if BlobHash::of(&content) != *hash {
@@ -152,7 +154,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let blobs = BlobStore::open(dir.path().to_path_buf()).unwrap();
         let absent = BlobHash::of(b"never stored");
-        assert!(matches!(blobs.get(&absent), Err(StoreError::BlobNotFound(_))));
+        assert!(matches!(
+            blobs.get(&absent),
+            Err(StoreError::BlobNotFound(_))
+        ));
         let hash = blobs.put(b"evidence").unwrap();
         fs::write(blobs.path_of(&hash), b"evidencf").unwrap();
         assert!(matches!(blobs.get(&hash), Err(StoreError::BlobCorrupt(_))));

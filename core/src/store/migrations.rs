@@ -19,7 +19,10 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 pub(super) fn migrate_to(conn: &mut Connection, target: u32) -> Result<(), StoreError> {
     let current: u32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if current > LATEST_SCHEMA {
-        return Err(StoreError::SchemaTooNew { found: current, supported: LATEST_SCHEMA });
+        return Err(StoreError::SchemaTooNew {
+            found: current,
+            supported: LATEST_SCHEMA,
+        });
     }
     for version in current + 1..=target {
         let tx = conn.transaction()?;
@@ -41,8 +44,11 @@ mod tests {
         {
             let mut conn = Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
             migrate_to(&mut conn, 1).unwrap();
-            conn.execute("INSERT INTO meta (key, value) VALUES ('device.name', '执法终端-01')", [])
-                .unwrap();
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('device.name', '执法终端-01')",
+                [],
+            )
+            .unwrap();
             conn.execute(
                 "INSERT INTO device_key (id, algorithm, secret, created_at) VALUES (1, 'EdDSA', x'00', 't')",
                 [],
@@ -52,11 +58,15 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         store
             .read(|c| {
-                assert_eq!(c.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))?, LATEST_SCHEMA);
+                assert_eq!(
+                    c.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))?,
+                    LATEST_SCHEMA
+                );
                 assert_eq!(get_meta(c, "device.name")?.as_deref(), Some("执法终端-01"));
                 let keys: i64 = c.query_row("SELECT count(*) FROM device_key", [], |r| r.get(0))?;
                 assert_eq!(keys, 1);
-                let items: i64 = c.query_row("SELECT count(*) FROM enforcement_item", [], |r| r.get(0))?;
+                let items: i64 =
+                    c.query_row("SELECT count(*) FROM enforcement_item", [], |r| r.get(0))?;
                 assert_eq!(items, 0);
                 Ok::<_, StoreError>(())
             })
@@ -69,7 +79,9 @@ mod tests {
         let mut conn = Connection::open(dir.path().join("x.db")).unwrap();
         migrate(&mut conn).unwrap();
         migrate(&mut conn).unwrap();
-        let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let version: u32 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(version, LATEST_SCHEMA);
     }
 }

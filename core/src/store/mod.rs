@@ -48,7 +48,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("dir", &self.dir).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
     }
 }
 
@@ -76,9 +78,11 @@ impl Store {
             Some(path) => Some(path),
             // A quarantine reported by an earlier open that the app did not acknowledge yet.
             None => writer
-                .query_row("SELECT value FROM meta WHERE key = ?1", [QUARANTINE_META], |r| {
-                    r.get::<_, String>(0)
-                })
+                .query_row(
+                    "SELECT value FROM meta WHERE key = ?1",
+                    [QUARANTINE_META],
+                    |r| r.get::<_, String>(0),
+                )
                 .optional()?
                 .map(PathBuf::from),
         };
@@ -87,7 +91,14 @@ impl Store {
             .map(|_| open_reader(&db_path).map(Mutex::new))
             .collect::<Result<Vec<_>, _>>()?;
         let blobs = BlobStore::open(dir.join(BLOB_DIR))?;
-        Ok(Store { dir, writer: Mutex::new(writer), readers, next_reader: AtomicUsize::new(0), blobs, quarantined })
+        Ok(Store {
+            dir,
+            writer: Mutex::new(writer),
+            readers,
+            next_reader: AtomicUsize::new(0),
+            blobs,
+            quarantined,
+        })
     }
 
     pub fn dir(&self) -> &Path {
@@ -144,25 +155,34 @@ impl Store {
 /// Reads a `meta` value.
 pub fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
     Ok(conn
-        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0))
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
+            row.get(0)
+        })
         .optional()?)
 }
 
 /// Writes a `meta` value inside the caller's transaction.
 pub fn set_meta(tx: &Transaction<'_>, key: &str, value: &str) -> Result<(), StoreError> {
-    tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", (key, value))?;
+    tx.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+        (key, value),
+    )?;
     Ok(())
 }
 
 fn lock(mutex: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     // A panic while holding the lock leaves the connection usable: its transaction rolled back.
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     let mut conn = Connection::open(path)?;
     // Touch the file header first: a file that is not a database fails here.
-    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get::<_, i64>(0))?;
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| {
+        row.get::<_, i64>(0)
+    })?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // FULL: a committed edit survives power loss too, not only a killed process.
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -175,7 +195,9 @@ fn open_writer(path: &Path) -> Result<Connection, StoreError> {
 fn open_reader(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
     )?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(conn)
@@ -197,7 +219,10 @@ fn quarantine(db_path: &Path) -> Result<PathBuf, StoreError> {
     for suffix in ["-wal", "-shm"] {
         let side = PathBuf::from(format!("{}{suffix}", db_path.display()));
         if side.exists() {
-            std::fs::rename(&side, PathBuf::from(format!("{}{suffix}", moved_to.display())))?;
+            std::fs::rename(
+                &side,
+                PathBuf::from(format!("{}{suffix}", moved_to.display())),
+            )?;
         }
     }
     Ok(moved_to)
@@ -249,7 +274,10 @@ mod tests {
         std::fs::write(&db, &bytes).unwrap();
 
         let store = Store::open(dir.path()).unwrap();
-        let moved = store.quarantined().expect("quarantine reported").to_path_buf();
+        let moved = store
+            .quarantined()
+            .expect("quarantine reported")
+            .to_path_buf();
         assert!(moved.exists(), "the corrupt file is kept");
         assert_eq!(std::fs::read(&moved).unwrap(), bytes, "byte for byte");
         // The fresh store works, and the report survives a restart until acknowledged.
@@ -268,7 +296,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         drop(Store::open(dir.path()).unwrap());
         let db = dir.path().join(DATABASE_FILE);
-        Connection::open(&db).unwrap().pragma_update(None, "user_version", 999).unwrap();
+        Connection::open(&db)
+            .unwrap()
+            .pragma_update(None, "user_version", 999)
+            .unwrap();
         let error = Store::open(dir.path()).unwrap_err();
         assert!(matches!(error, StoreError::SchemaTooNew { found: 999, .. }));
         assert!(db.exists());

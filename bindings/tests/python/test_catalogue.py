@@ -1,0 +1,103 @@
+"""The catalogue through the real cdylib and the generated Python bindings.
+
+Run by scripts/test, which generates the bindings into ZHIFA_PYTHON_BINDINGS and exports a
+signed demo bundle (ZHIFA_TEST_BUNDLE) with the authority's public key (ZHIFA_TEST_AUTHORITY).
+"""
+
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.environ["ZHIFA_PYTHON_BINDINGS"])
+
+from zhifa.zhifa_core import SearchHitKind  # noqa: E402
+from zhifa.zhifa_ffi import BundleRejection, StoreConfig, ZhifaError, ZhifaStore  # noqa: E402
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+BUNDLE = read(os.environ["ZHIFA_TEST_BUNDLE"])
+AUTHORITY = read(os.environ["ZHIFA_TEST_AUTHORITY"])
+
+
+class CatalogueTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.store = self.open(["500103"])
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def open(self, jurisdiction, keys=None):
+        config = StoreConfig(
+            directory=self.dir.name,
+            jurisdiction=jurisdiction,
+            authority_keys=[AUTHORITY] if keys is None else keys,
+        )
+        return ZhifaStore.open(config)
+
+    def test_applies_the_signed_bundle_and_searches_in_chinese(self):
+        self.assertEqual(self.store.catalogue_version(), 0)
+        report = self.store.apply_bundle(BUNDLE)
+        self.assertTrue(report.full)
+        self.assertEqual(report.version, self.store.catalogue_version())
+        counts = self.store.catalogue_counts()
+        self.assertGreaterEqual(counts.items, 40)
+        self.assertEqual(counts.enterprises, 20)
+
+        hits = self.store.search("露天烧烤", 5)
+        self.assertEqual(hits[0].kind, SearchHitKind.ITEM)
+        self.assertEqual(hits[0].key, "YZ-CG-001")
+        item = self.store.enforcement_item(hits[0].key)
+        self.assertIn("大气污染防治法", item.legal_basis)
+
+        two_chars = self.store.search("无证", 5)
+        self.assertIn("YZ-SC-019", [h.key for h in two_chars])
+        article = self.store.search("当场作出", 5)[0]
+        self.assertEqual(article.kind, SearchHitKind.ARTICLE)
+        self.assertEqual(article.article_number, "第五十一条")
+
+        officer = self.store.officer("渝50010320021")
+        self.assertEqual(officer.name, "周强")
+        self.assertEqual(self.store.enforcement_body(officer.body_id).name, "重庆市渝中区城市管理局")
+        self.assertIsNone(self.store.enterprise("91500103MA5U1A0B2X"))
+
+    def test_a_tampered_bundle_is_refused_with_a_reason_and_changes_nothing(self):
+        tampered = bytearray(BUNDLE)
+        at = tampered.find("渝中".encode())
+        tampered[at:at + 6] = "渝北".encode()
+        with self.assertRaises(ZhifaError.BundleRejected) as caught:
+            self.store.apply_bundle(bytes(tampered))
+        self.assertEqual(caught.exception.reason, BundleRejection.FORGED)
+        self.assertIn("签名", caught.exception.user_message)
+        self.assertEqual(self.store.catalogue_version(), 0)
+        self.assertEqual(self.store.search("露天烧烤", 5), [])
+
+    def test_truncated_replayed_and_foreign_bundles_are_refused(self):
+        with self.assertRaises(ZhifaError.BundleRejected) as caught:
+            self.store.apply_bundle(BUNDLE[: len(BUNDLE) // 2])
+        self.assertEqual(caught.exception.reason, BundleRejection.MALFORMED)
+
+        self.store.apply_bundle(BUNDLE)
+        with self.assertRaises(ZhifaError.BundleRejected) as caught:
+            self.store.apply_bundle(BUNDLE)
+        self.assertEqual(caught.exception.reason, BundleRejection.STALE)
+
+        yubei = self.open(["500112"])
+        with self.assertRaises(ZhifaError.BundleRejected) as caught:
+            yubei.apply_bundle(BUNDLE)
+        self.assertEqual(caught.exception.reason, BundleRejection.WRONG_SCOPE)
+
+    def test_bad_configuration_is_a_validation_error(self):
+        with self.assertRaises(ZhifaError.Validation):
+            self.open(["渝中区"])
+        with self.assertRaises(ZhifaError.Validation):
+            self.open(["500103"], keys=[b"not a key"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
