@@ -393,3 +393,129 @@ fn a_device_is_configured_with_real_division_codes() {
         ));
     }
 }
+
+/// Set in the child process of the crash test: the store directory and the bundle to apply.
+const CRASH_CHILD_ENV: &str = "ZHIFA_CRASH_CHILD";
+
+/// Runs only as the child of `a_killed_apply_leaves_the_old_or_the_new_catalogue`.
+#[test]
+fn crash_child_applies_a_bundle() {
+    let Ok(spec) = std::env::var(CRASH_CHILD_ENV) else {
+        return;
+    };
+    let (dir, bundle, authority) = {
+        let mut parts = spec.split('|');
+        (
+            parts.next().unwrap().to_owned(),
+            parts.next().unwrap().to_owned(),
+            parts.next().unwrap().to_owned(),
+        )
+    };
+    let store = Arc::new(Store::open(&dir).unwrap());
+    let authority =
+        zhifa_core::crypto::PublicKey::from_spki_der(&hex::decode(authority).unwrap()).unwrap();
+    let registry = Registry::new(store, vec!["50".into()], vec![authority]).unwrap();
+    registry
+        .apply_bundle(&std::fs::read(bundle).unwrap())
+        .unwrap();
+}
+
+#[test]
+fn a_killed_apply_leaves_the_old_or_the_new_catalogue() {
+    use zhifa_core::registry::generate::{generate, Scale};
+    let authority = SigningKey::generate(Algorithm::EdDSA);
+    let city = |version, data| BundleBody {
+        scope: vec!["50".into()],
+        ..body(version, None, data, Removals::default())
+    };
+    let old = demo();
+    let new = generate(Scale::SMALL, 11);
+    let work = tempfile::tempdir().unwrap();
+    let bundle_path = work.path().join("new.bundle");
+    std::fs::write(
+        &bundle_path,
+        sign_bundle(&city(2, new.clone()), &authority).unwrap(),
+    )
+    .unwrap();
+    let authority_hex = hex::encode(authority.public_key().to_spki_der());
+
+    let prepare = |dir: &std::path::Path| {
+        let store = Arc::new(Store::open(dir).unwrap());
+        let registry =
+            Registry::new(store, vec!["50".into()], vec![authority.public_key()]).unwrap();
+        registry
+            .apply_bundle(&sign_bundle(&city(1, old.clone()), &authority).unwrap())
+            .unwrap();
+    };
+    let spawn = |dir: &std::path::Path| {
+        std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "crash_child_applies_a_bundle", "--nocapture"])
+            .env(
+                CRASH_CHILD_ENV,
+                format!(
+                    "{}|{}|{authority_hex}",
+                    dir.display(),
+                    bundle_path.display()
+                ),
+            )
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+
+    // One child runs to the end: how long a whole apply takes here, and that it works.
+    let reference = work.path().join("reference");
+    prepare(&reference);
+    let started = std::time::Instant::now();
+    assert!(spawn(&reference).wait().unwrap().success());
+    let whole = started.elapsed();
+
+    let rounds = 14u32;
+    let mut outcomes = [0usize; 2];
+    let mut killed_running = 0;
+    for round in 0..rounds {
+        let dir = work.path().join(format!("device-{round}"));
+        prepare(&dir);
+        let mut child = spawn(&dir);
+        // Kills spread over the child's start-up, verification, write and exit.
+        std::thread::sleep(whole * round * 13 / (rounds * 10));
+        if child.try_wait().unwrap().is_none() {
+            killed_running += 1;
+        }
+        child.kill().unwrap(); // SIGKILL on Unix
+        child.wait().unwrap();
+
+        let store = Arc::new(Store::open(&dir).unwrap());
+        let registry =
+            Registry::new(store, vec!["50".into()], vec![authority.public_key()]).unwrap();
+        let counts = registry.counts().unwrap();
+        let (expected, slot) = match registry.version().unwrap() {
+            1 => (&old, 0),
+            2 => (&new, 1),
+            other => panic!("round {round}: version {other}"),
+        };
+        assert_eq!(counts.items as usize, expected.items.len(), "round {round}");
+        assert_eq!(
+            counts.officers as usize,
+            expected.officers.len(),
+            "round {round}"
+        );
+        assert_eq!(
+            counts.enterprises as usize,
+            expected.enterprises.len(),
+            "round {round}"
+        );
+        assert!(
+            !registry.search("行政处罚", 1).unwrap().is_empty(),
+            "round {round}: search index intact"
+        );
+        outcomes[slot] += 1;
+    }
+    eprintln!("{killed_running} of {rounds} kills hit a running child; old/new catalogue after: {outcomes:?}");
+    // Most kills must land while the child runs, or the test proved nothing.
+    assert!(
+        killed_running >= rounds as usize / 2,
+        "only {killed_running} kills hit a running child; {outcomes:?}"
+    );
+}
