@@ -2,7 +2,7 @@
 //! zh-CN text for officers (`texts::error_message`); Display texts are for logs, in English,
 //! and carry no personal data.
 
-use crate::codes::UsccError;
+use crate::codes::{CodeError, CodeRefusal, UsccError};
 use crate::crypto::CryptoError;
 use crate::registry::RegistryError;
 use crate::store::StoreError;
@@ -17,6 +17,12 @@ pub enum Error {
     Registry(#[from] RegistryError),
     #[error(transparent)]
     CreditCode(#[from] UsccError),
+    /// A scanned code or a credential was refused.
+    #[error("code refused: {0}")]
+    Code(#[from] CodeRefusal),
+    /// A credential or code could not be issued or rendered.
+    #[error(transparent)]
+    CodeIssue(#[from] CodeError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -5,7 +5,9 @@
 pub mod clock;
 pub mod codes;
 pub mod crypto;
+pub mod device;
 mod error;
+pub mod events;
 pub mod registry;
 pub mod store;
 pub mod texts;

@@ -29,19 +29,36 @@ pub fn sign1(
     content_type: &str,
     signer: &dyn Signer,
 ) -> Result<Vec<u8>, CryptoError> {
-    let public = signer.public_key();
-    let protected = HeaderBuilder::new()
-        .algorithm(public.algorithm().cose())
-        .key_id(public.key_id().0.to_vec())
-        .content_type(content_type.to_owned())
-        .build();
-    CoseSign1Builder::new()
-        .protected(protected)
-        .payload(payload)
-        .try_create_signature(&[], |to_be_signed| signer.sign(to_be_signed))?
-        .build()
+    build_sign1(payload, Some(content_type), signer)?
         .to_tagged_vec()
         .map_err(|_| CryptoError::Malformed("cannot encode COSE_Sign1"))
+}
+
+/// The smallest COSE_Sign1, for QR codes: untagged, with only the algorithm and key id in
+/// its protected header.
+pub fn sign1_compact(payload: Vec<u8>, signer: &dyn Signer) -> Result<Vec<u8>, CryptoError> {
+    build_sign1(payload, None, signer)?
+        .to_vec()
+        .map_err(|_| CryptoError::Malformed("cannot encode COSE_Sign1"))
+}
+
+fn build_sign1(
+    payload: Vec<u8>,
+    content_type: Option<&str>,
+    signer: &dyn Signer,
+) -> Result<CoseSign1, CryptoError> {
+    let public = signer.public_key();
+    let mut header = HeaderBuilder::new()
+        .algorithm(public.algorithm().cose())
+        .key_id(public.key_id().0.to_vec());
+    if let Some(content_type) = content_type {
+        header = header.content_type(content_type.to_owned());
+    }
+    Ok(CoseSign1Builder::new()
+        .protected(header.build())
+        .payload(payload)
+        .try_create_signature(&[], |to_be_signed| signer.sign(to_be_signed))?
+        .build())
 }
 
 /// Parses and verifies a tagged (or untagged) COSE_Sign1. `trusted` returns every trusted key

@@ -96,6 +96,30 @@ impl PublicKey {
             .map_err(|_| CryptoError::KeyEncoding("Ed25519 or P-256 SPKI"))
     }
 
+    /// The shortest encoding, as carried inside duty credentials: the 32-byte Ed25519 key or
+    /// the 33-byte SEC1-compressed P-256 point. The length tells the algorithm.
+    pub fn to_compact(&self) -> Vec<u8> {
+        match self {
+            PublicKey::Ed25519(key) => key.to_bytes().to_vec(),
+            PublicKey::P256(key) => key.to_encoded_point(true).as_bytes().to_vec(),
+        }
+    }
+
+    pub fn from_compact(bytes: &[u8]) -> Result<PublicKey, CryptoError> {
+        match bytes.len() {
+            32 => {
+                let raw: [u8; 32] = bytes.try_into().expect("length checked");
+                ed25519_dalek::VerifyingKey::from_bytes(&raw)
+                    .map(PublicKey::Ed25519)
+                    .map_err(|_| CryptoError::KeyEncoding("Ed25519"))
+            }
+            33 => p256::ecdsa::VerifyingKey::from_sec1_bytes(bytes)
+                .map(PublicKey::P256)
+                .map_err(|_| CryptoError::KeyEncoding("P-256")),
+            _ => Err(CryptoError::KeyEncoding("compact public key")),
+        }
+    }
+
     pub fn key_id(&self) -> KeyId {
         let digest = sha256(&self.to_spki_der());
         KeyId(digest[..8].try_into().expect("8 of 32 bytes"))
@@ -227,6 +251,10 @@ mod tests {
                 Err(CryptoError::BadSignature)
             );
 
+            assert_eq!(
+                PublicKey::from_compact(&public.to_compact()).unwrap(),
+                public
+            );
             let decoded = PublicKey::from_spki_der(&public.to_spki_der()).unwrap();
             assert_eq!(decoded, public);
             assert_eq!(decoded.key_id(), public.key_id());

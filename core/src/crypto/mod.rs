@@ -5,7 +5,7 @@ mod cose;
 mod keys;
 mod keystore;
 
-pub use cose::{sign1, verify_sign1, Sign1Limits, VerifiedSign1};
+pub use cose::{sign1, sign1_compact, verify_sign1, Sign1Limits, VerifiedSign1};
 pub use keys::{sha256, Algorithm, KeyId, PublicKey, Signer, SigningKey};
 pub use keystore::{DeviceKeystore, SoftwareKeystore};
 

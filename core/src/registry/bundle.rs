@@ -10,7 +10,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::model::{
-    division_in_scope, is_division_code, jurisdiction_overlaps, CatalogueData, RecordKind, Removals,
+    division_in_scope, is_division_code, jurisdiction_overlaps, CatalogueData, RecordKind,
+    Removals, RevocationTarget,
 };
 use crate::codes::{CreditCode, CreditCodeCheck, UsccError};
 use crate::crypto::{self, CryptoError, PublicKey, Sign1Limits, Signer};
@@ -83,8 +84,10 @@ pub enum RowProblem {
     OutsideScope,
     #[error("the same key appears twice")]
     Duplicate,
-    #[error("repeal date precedes the effective date")]
+    #[error("an end date precedes its start date")]
     Dates,
+    #[error("public key is invalid or does not match its key id")]
+    Key,
 }
 
 /// Signs a bundle body with an authority key.
@@ -214,6 +217,39 @@ pub fn validate_rows(body: &BundleBody) -> Result<Vec<String>, BundleRefusal> {
             return Err(refuse(kind, index, RowProblem::OutsideScope));
         }
         unique(&mut keys, &enterprise.credit_code).map_err(|p| refuse(kind, index, p))?;
+    }
+
+    let mut keys = HashSet::new();
+    for (index, key) in data.agency_keys.iter().enumerate() {
+        let kind = RecordKind::AgencyKey;
+        require(&[("agency_id", &key.agency_id)]).map_err(|p| refuse(kind, index, p))?;
+        let public = hex::decode(&key.public_key)
+            .ok()
+            .and_then(|der| PublicKey::from_spki_der(&der).ok())
+            .ok_or_else(|| refuse(kind, index, RowProblem::Key))?;
+        if public.key_id().to_string() != key.key_id {
+            return Err(refuse(kind, index, RowProblem::Key));
+        }
+        if key.valid_until <= key.valid_from {
+            return Err(refuse(kind, index, RowProblem::Dates));
+        }
+        if key.divisions.is_empty() || !key.divisions.iter().all(|d| is_division_code(d)) {
+            return Err(refuse(kind, index, RowProblem::Division("divisions")));
+        }
+        unique(&mut keys, &key.public_key).map_err(|p| refuse(kind, index, p))?;
+    }
+
+    let mut keys = HashSet::new();
+    for (index, revocation) in data.revocations.iter().enumerate() {
+        let kind = RecordKind::Revocation;
+        let subject = match &revocation.target {
+            RevocationTarget::Credential { id_hash } => id_hash,
+            RevocationTarget::SubjectBefore { subject, .. } => subject,
+            RevocationTarget::EnterpriseSerial { credit_code, .. } => credit_code,
+        };
+        require(&[("id", &revocation.id), ("subject", subject)])
+            .map_err(|p| refuse(kind, index, p))?;
+        unique(&mut keys, &revocation.id).map_err(|p| refuse(kind, index, p))?;
     }
     Ok(flagged)
 }

@@ -15,13 +15,15 @@ pub use bundle::{
     BUNDLE_CONTENT_TYPE, BUNDLE_FORMAT, MAX_BUNDLE_BYTES,
 };
 pub use model::{
-    division_in_scope, is_division_code, jurisdiction_overlaps, Article, CatalogueData,
-    CreditGrade, EnforcementBody, EnforcementItem, Enterprise, ItemKind, Officer, RecordKind,
-    Regulation, RegulationLevel, Removals,
+    division_in_scope, is_division_code, jurisdiction_overlaps, AgencyKey, Article, CatalogueData,
+    CreditGrade, EnforcementBody, EnforcementItem, Enterprise, ItemKind, KeyPurpose, Officer,
+    RecordKind, Regulation, RegulationLevel, Removals, Revocation, RevocationTarget,
 };
 pub use search::{SearchHit, SearchHitKind};
 
-use crate::crypto::PublicKey;
+use chrono::{DateTime, Utc};
+
+use crate::crypto::{KeyId, PublicKey};
 use crate::store::{get_meta, set_meta, Store, StoreError};
 
 const VERSION_META: &str = "catalogue.version";
@@ -253,6 +255,93 @@ impl Registry {
         })?)
     }
 
+    /// When the authority issued the catalogue held: the age of the trust list.
+    pub fn issued_at(&self) -> Result<Option<DateTime<Utc>>, RegistryError> {
+        Ok(self
+            .store
+            .read(|c| get_meta(c, ISSUED_META))?
+            .and_then(|text| text.parse().ok()))
+    }
+
+    /// Every trust-list key with this key id (ids may collide; verifiers try each).
+    pub fn agency_keys(&self, key_id: &KeyId) -> Result<Vec<AgencyKey>, RegistryError> {
+        let rows = self.store.read(|c| {
+            let mut statement = c.prepare_cached(
+                "SELECT key_id, agency_id, public_key, purpose, valid_from, valid_until, divisions
+                 FROM agency_key WHERE key_id = ?1",
+            )?;
+            let rows = statement
+                .query_map([key_id.to_string()], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, String>(6)?,
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>();
+            rows
+        })?;
+        rows.into_iter()
+            .map(
+                |(key_id, agency_id, public_key, purpose, from, until, divisions)| {
+                    Ok(AgencyKey {
+                        key_id,
+                        agency_id,
+                        public_key,
+                        purpose: KeyPurpose::parse(&purpose)
+                            .ok_or_else(|| decode("key purpose"))?,
+                        valid_from: from.parse().map_err(|_| decode("key validity"))?,
+                        valid_until: until.parse().map_err(|_| decode("key validity"))?,
+                        divisions: decode_list(&divisions)?,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// Whether a duty credential is revoked, by the hash of its id.
+    pub fn credential_revoked(&self, id_hash: &str) -> Result<bool, RegistryError> {
+        Ok(self.store.read(|c| {
+            c.query_row(
+                "SELECT EXISTS (SELECT 1 FROM revocation WHERE kind = 'credential' AND subject = ?1)",
+                [id_hash],
+                |r| r.get(0),
+            )
+        })?)
+    }
+
+    /// The latest "revoke everything issued before T" for this credential number.
+    pub fn subject_revoked_before(
+        &self,
+        subject: &str,
+    ) -> Result<Option<DateTime<Utc>>, RegistryError> {
+        let before: Option<String> = self.store.read(|c| {
+            c.query_row(
+                "SELECT max(before) FROM revocation WHERE kind = 'subject_before' AND subject = ?1",
+                [subject],
+                |r| r.get(0),
+            )
+        })?;
+        before
+            .map(|t| t.parse().map_err(|_| decode("revocation time")))
+            .transpose()
+    }
+
+    /// The lowest enterprise-code serial still valid for this credit code, if any was retired.
+    pub fn enterprise_min_serial(&self, credit_code: &str) -> Result<Option<u32>, RegistryError> {
+        Ok(self.store.read(|c| {
+            c.query_row(
+                "SELECT max(min_serial) FROM revocation WHERE kind = 'enterprise_serial' AND subject = ?1",
+                [credit_code],
+                |r| r.get(0),
+            )
+        })?)
+    }
+
     pub fn regulation(&self, id: &str) -> Result<Option<Regulation>, RegistryError> {
         self.store.read(|c| {
             let head = c
@@ -313,7 +402,8 @@ fn stored_scope(conn: &Connection) -> Result<Option<Vec<String>>, StoreError> {
 fn clear(tx: &Transaction<'_>) -> Result<(), StoreError> {
     tx.execute_batch(
         "DELETE FROM enforcement_body; DELETE FROM enforcement_item; DELETE FROM officer;
-         DELETE FROM regulation; DELETE FROM regulation_article; DELETE FROM enterprise;",
+         DELETE FROM regulation; DELETE FROM regulation_article; DELETE FROM enterprise;
+         DELETE FROM agency_key; DELETE FROM revocation;",
     )?;
     search::clear(tx)
 }
@@ -405,11 +495,49 @@ fn write_records(
         ))?;
     }
 
+    let mut statement = tx.prepare_cached(
+        "INSERT OR REPLACE INTO agency_key
+         (public_key, key_id, agency_id, purpose, valid_from, valid_until, divisions)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for key in &data.agency_keys {
+        statement.execute((
+            &key.public_key,
+            &key.key_id,
+            &key.agency_id,
+            key.purpose.as_str(),
+            key.valid_from.to_rfc3339(),
+            key.valid_until.to_rfc3339(),
+            serde_json::to_string(&key.divisions).expect("strings serialise"),
+        ))?;
+    }
+
+    let mut statement = tx.prepare_cached(
+        "INSERT OR REPLACE INTO revocation (id, kind, subject, before, min_serial, expires)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for revocation in &data.revocations {
+        let (kind, subject, before, min_serial) = match &revocation.target {
+            RevocationTarget::Credential { id_hash } => ("credential", id_hash, None, None),
+            RevocationTarget::SubjectBefore { subject, before } => {
+                ("subject_before", subject, Some(before.to_rfc3339()), None)
+            }
+            RevocationTarget::EnterpriseSerial {
+                credit_code,
+                min_serial,
+            } => ("enterprise_serial", credit_code, None, Some(*min_serial)),
+        };
+        let expires = revocation.expires.to_rfc3339();
+        statement.execute((&revocation.id, kind, subject, before, min_serial, expires))?;
+    }
+
     Ok((data.bodies.len()
         + data.items.len()
         + data.officers.len()
         + data.regulations.len()
-        + data.enterprises.len()) as u64)
+        + data.enterprises.len()
+        + data.agency_keys.len()
+        + data.revocations.len()) as u64)
 }
 
 fn remove_records(tx: &Transaction<'_>, removals: &Removals) -> Result<u64, StoreError> {
@@ -440,6 +568,14 @@ fn remove_records(tx: &Transaction<'_>, removals: &Removals) -> Result<u64, Stor
     delete(
         "DELETE FROM enterprise WHERE credit_code = ?1",
         &removals.enterprises,
+    )?;
+    delete(
+        "DELETE FROM agency_key WHERE public_key = ?1",
+        &removals.agency_keys,
+    )?;
+    delete(
+        "DELETE FROM revocation WHERE id = ?1",
+        &removals.revocations,
     )?;
     for code in &removals.items {
         search::unindex_item(tx, code)?;

@@ -1,6 +1,6 @@
 //! The records of the reference catalogue, as they travel in bundles and sit in the store.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// 执法主体: an agency with standing to enforce.
@@ -175,6 +175,75 @@ impl CreditGrade {
     }
 }
 
+/// A signing key of an agency in the trust list. The catalogue authority (the pinned root)
+/// vouches for it by signing the bundle that carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyKey {
+    /// Hex of the key id (first 8 bytes of SHA-256 of the SPKI); checked against the key.
+    pub key_id: String,
+    /// The enforcement body that holds the key.
+    pub agency_id: String,
+    /// SubjectPublicKeyInfo DER, hex.
+    pub public_key: String,
+    pub purpose: KeyPurpose,
+    /// The signing period (at most a year): what it signed outside it is refused.
+    pub valid_from: DateTime<Utc>,
+    pub valid_until: DateTime<Utc>,
+    /// Division prefixes the key may sign credentials or enterprise codes for.
+    pub divisions: Vec<String>,
+}
+
+/// What an agency key may sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KeyPurpose {
+    /// Officers' duty credentials (执法码).
+    DutyCredential,
+    /// Enterprises' codes (企业码).
+    EnterpriseCode,
+}
+
+impl KeyPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyPurpose::DutyCredential => "DutyCredential",
+            KeyPurpose::EnterpriseCode => "EnterpriseCode",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<KeyPurpose> {
+        match text {
+            "DutyCredential" => Some(KeyPurpose::DutyCredential),
+            "EnterpriseCode" => Some(KeyPurpose::EnterpriseCode),
+            _ => None,
+        }
+    }
+}
+
+/// An entry of the revocation list; dropped by the authority once `expires` has passed,
+/// since everything it revokes has expired by then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revocation {
+    pub id: String,
+    pub target: RevocationTarget,
+    pub expires: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RevocationTarget {
+    /// One duty credential, by the hex of the first 16 bytes of SHA-256 of its id.
+    Credential { id_hash: String },
+    /// Everything issued to this credential number before `before`.
+    SubjectBefore {
+        subject: String,
+        before: DateTime<Utc>,
+    },
+    /// Printed enterprise codes with a serial below `min_serial` are retired.
+    EnterpriseSerial {
+        credit_code: String,
+        min_serial: u32,
+    },
+}
+
 /// A whole catalogue, or the records a delta adds or replaces.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogueData {
@@ -188,6 +257,12 @@ pub struct CatalogueData {
     pub regulations: Vec<Regulation>,
     #[serde(default)]
     pub enterprises: Vec<Enterprise>,
+    /// The trust list.
+    #[serde(default)]
+    pub agency_keys: Vec<AgencyKey>,
+    /// The revocation list.
+    #[serde(default)]
+    pub revocations: Vec<Revocation>,
 }
 
 /// Keys of records a delta removes.
@@ -203,6 +278,11 @@ pub struct Removals {
     pub regulations: Vec<String>,
     #[serde(default)]
     pub enterprises: Vec<String>,
+    /// Agency keys by their public key (hex SPKI): key ids may collide.
+    #[serde(default)]
+    pub agency_keys: Vec<String>,
+    #[serde(default)]
+    pub revocations: Vec<String>,
 }
 
 impl Removals {
@@ -212,6 +292,8 @@ impl Removals {
             && self.officers.is_empty()
             && self.regulations.is_empty()
             && self.enterprises.is_empty()
+            && self.agency_keys.is_empty()
+            && self.revocations.is_empty()
     }
 }
 
@@ -223,6 +305,8 @@ pub enum RecordKind {
     Officer,
     Regulation,
     Enterprise,
+    AgencyKey,
+    Revocation,
 }
 
 /// Whether `division` lies inside one of the `scope` prefixes (GB/T 2260 codes nest by prefix:

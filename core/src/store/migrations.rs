@@ -8,6 +8,7 @@ use super::StoreError;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_catalogue.sql"),
+    include_str!("migrations/0003_codes.sql"),
 ];
 
 pub const LATEST_SCHEMA: u32 = MIGRATIONS.len() as u32;
