@@ -1,5 +1,6 @@
 //! The one error type of the FFI, converted from the core's in one place.
 
+use zhifa_core::codes::CodeRefusal;
 use zhifa_core::registry::{BundleRefusal, RegistryError};
 
 /// Every error carries `user_message`, a zh-CN text for the officer (not `message`, which
@@ -14,6 +15,12 @@ pub enum ZhifaError {
     #[error("{user_message}")]
     BundleRejected {
         reason: BundleRejection,
+        user_message: String,
+    },
+    /// A scanned code or a credential was refused, for `reason`.
+    #[error("{user_message}")]
+    CodeInvalid {
+        reason: CodeRefusal,
         user_message: String,
     },
     /// The device store failed; what was saved before is kept.
@@ -62,8 +69,13 @@ impl From<zhifa_core::Error> for ZhifaError {
                     user_message,
                 }
             }
+            zhifa_core::Error::Code(reason) => ZhifaError::CodeInvalid {
+                reason,
+                user_message,
+            },
             zhifa_core::Error::Registry(RegistryError::BadJurisdiction)
             | zhifa_core::Error::Crypto(_)
+            | zhifa_core::Error::CodeIssue(_)
             | zhifa_core::Error::CreditCode(_) => ZhifaError::Validation { user_message },
             zhifa_core::Error::Store(_) | zhifa_core::Error::Registry(RegistryError::Store(_)) => {
                 ZhifaError::Storage { user_message }

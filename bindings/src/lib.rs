@@ -4,10 +4,14 @@
 //! its `uniffi` feature), and every failure is one `ZhifaError` with a zh-CN message an
 //! officer can read. No domain logic lives here.
 
+mod codes;
 mod error;
 mod store;
 
+pub use codes::{check_credit_code, decode_qr_image, qr_png, qr_svg, CreditCodeInfo};
 pub use error::{BundleRejection, ZhifaError};
-pub use store::{StoreConfig, ZhifaStore};
+pub use store::{
+    DutyCredentialInfo, EnforcementCodeVerdict, ShownCode, StoreConfig, VisitOpened, ZhifaStore,
+};
 
 uniffi::setup_scaffolding!();

@@ -1,13 +1,14 @@
-//! The device store and its catalogue, as one object for the shells.
+//! The device, as one object for the shells: its store, catalogue, device key and clock.
 
 use std::sync::Arc;
 
+use zhifa_core::codes::{CodeRefusal, GpsFix, VerifiedEnterprise, VerifiedOfficer};
 use zhifa_core::crypto::PublicKey;
+use zhifa_core::device::Device;
 use zhifa_core::registry::{
-    BundleReport, CatalogueCounts, EnforcementBody, EnforcementItem, Enterprise, Officer, Registry,
-    SearchHit,
+    BundleReport, CatalogueCounts, EnforcementBody, EnforcementItem, Enterprise, Officer, SearchHit,
 };
-use zhifa_core::store::Store;
+use zhifa_core::texts;
 
 use crate::error::{lift, ZhifaError};
 
@@ -22,10 +23,50 @@ pub struct StoreConfig {
     pub authority_keys: Vec<Vec<u8>>,
 }
 
+/// The officer's duty credential as installed.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct DutyCredentialInfo {
+    pub credential_no: String,
+    pub name: String,
+    pub items: Vec<String>,
+    pub jurisdiction: Vec<String>,
+    pub expires_at: std::time::SystemTime,
+}
+
+/// An enforcement code to show for the current 30-second step.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ShownCode {
+    pub payload: String,
+    pub step: u64,
+    /// Render it with `qr_svg` / `qr_png`; refresh when the step changes.
+    pub qr_version: i16,
+}
+
+/// What an enterprise sees after scanning an officer's code. Refusals are verdicts, not
+/// errors: the person at the door reads `message` either way.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct EnforcementCodeVerdict {
+    pub officer: Option<VerifiedOfficer>,
+    pub refusal: Option<CodeRefusal>,
+    /// zh-CN: the verdict, then each warning.
+    pub message: String,
+    pub warnings: Vec<String>,
+}
+
+/// A visit opened by scanning the enterprise code.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct VisitOpened {
+    pub visit_id: String,
+    pub enterprise: VerifiedEnterprise,
+    /// zh-CN texts of the enterprise code's warnings.
+    pub warnings: Vec<String>,
+    /// The enforcement code bound to this enterprise, to show now.
+    pub enforcement_code: ShownCode,
+}
+
 #[derive(uniffi::Object)]
 pub struct ZhifaStore {
-    store: Arc<Store>,
-    registry: Registry,
+    device: Device,
 }
 
 #[uniffi::export]
@@ -40,51 +81,154 @@ impl ZhifaStore {
             .map(|der| PublicKey::from_spki_der(der))
             .collect::<Result<Vec<_>, _>>()
             .map_err(lift)?;
-        let store = Arc::new(Store::open(&config.directory).map_err(lift)?);
-        let registry =
-            Registry::new(store.clone(), config.jurisdiction, authorities).map_err(lift)?;
-        Ok(Arc::new(ZhifaStore { store, registry }))
+        let device = Device::open(&config.directory, config.jurisdiction, authorities)?;
+        Ok(Arc::new(ZhifaStore { device }))
     }
 
     /// Where a corrupt database file was moved when the store was opened, to show the officer.
     pub fn quarantined_database(&self) -> Option<String> {
-        self.store
+        self.device
+            .store()
             .quarantined()
             .map(|path| path.display().to_string())
     }
 
     /// The catalogue version held (0 before the first bundle).
     pub fn catalogue_version(&self) -> Result<u64, ZhifaError> {
-        self.registry.version().map_err(lift)
+        self.device.registry().version().map_err(lift)
     }
 
     /// Verifies and applies a signed catalogue bundle; a refused one changes nothing.
     pub fn apply_bundle(&self, bundle: Vec<u8>) -> Result<BundleReport, ZhifaError> {
-        self.registry.apply_bundle(&bundle).map_err(lift)
+        self.device.registry().apply_bundle(&bundle).map_err(lift)
     }
 
     /// Ranked Chinese full-text search over items, regulations and articles.
     pub fn search(&self, query: String, limit: u32) -> Result<Vec<SearchHit>, ZhifaError> {
-        self.registry.search(&query, limit).map_err(lift)
+        self.device.registry().search(&query, limit).map_err(lift)
     }
 
     pub fn catalogue_counts(&self) -> Result<CatalogueCounts, ZhifaError> {
-        self.registry.counts().map_err(lift)
+        self.device.registry().counts().map_err(lift)
     }
 
     pub fn enforcement_item(&self, code: String) -> Result<Option<EnforcementItem>, ZhifaError> {
-        self.registry.item(&code).map_err(lift)
+        self.device.registry().item(&code).map_err(lift)
     }
 
     pub fn enforcement_body(&self, id: String) -> Result<Option<EnforcementBody>, ZhifaError> {
-        self.registry.body(&id).map_err(lift)
+        self.device.registry().body(&id).map_err(lift)
     }
 
     pub fn officer(&self, credential_no: String) -> Result<Option<Officer>, ZhifaError> {
-        self.registry.officer(&credential_no).map_err(lift)
+        self.device.registry().officer(&credential_no).map_err(lift)
     }
 
     pub fn enterprise(&self, credit_code: String) -> Result<Option<Enterprise>, ZhifaError> {
-        self.registry.enterprise(&credit_code).map_err(lift)
+        self.device
+            .registry()
+            .enterprise(&credit_code)
+            .map_err(lift)
     }
+
+    /// This device's public key (SPKI DER), which duty credentials are bound to.
+    pub fn device_public_key(&self) -> Vec<u8> {
+        self.device.device_key().to_spki_der()
+    }
+
+    /// Checks and keeps the duty credential the server issued for this shift.
+    pub fn install_duty_credential(
+        &self,
+        credential: Vec<u8>,
+    ) -> Result<DutyCredentialInfo, ZhifaError> {
+        let credential = self.device.install_duty_credential(&credential)?;
+        Ok(DutyCredentialInfo {
+            credential_no: credential.subject,
+            name: credential.name,
+            items: credential.items,
+            jurisdiction: credential.jurisdiction,
+            expires_at: credential.expires_at.into(),
+        })
+    }
+
+    /// The officer's enforcement code for now, bound to an enterprise's credit code if given.
+    pub fn enforcement_code(&self, audience: Option<String>) -> Result<ShownCode, ZhifaError> {
+        shown(self.device.enforcement_code(audience.as_deref())?)
+    }
+
+    /// The enterprise side: checks a scanned enforcement code offline. The verdict is logged
+    /// as a signed event for the server.
+    pub fn verify_enforcement_code(
+        &self,
+        scanned: String,
+        own_credit_code: Option<String>,
+        own_division: String,
+    ) -> Result<EnforcementCodeVerdict, ZhifaError> {
+        let result = self.device.verify_enforcement_code(
+            &scanned,
+            own_credit_code.as_deref(),
+            &own_division,
+        );
+        match result {
+            Ok(officer) => Ok(EnforcementCodeVerdict {
+                message: texts::OFFICER_VERIFIED.to_owned(),
+                warnings: officer
+                    .warnings
+                    .iter()
+                    .map(|w| texts::code_warning_message(*w).to_owned())
+                    .collect(),
+                officer: Some(officer),
+                refusal: None,
+            }),
+            Err(zhifa_core::Error::Code(refusal)) => Ok(EnforcementCodeVerdict {
+                message: texts::code_refusal_message(&refusal).to_owned(),
+                warnings: Vec::new(),
+                officer: None,
+                refusal: Some(refusal),
+            }),
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// The officer side: scans the enterprise code at the door, opens the visit (signed and
+    /// queued) and returns the enforcement code to show that enterprise.
+    pub fn open_visit(
+        &self,
+        scanned_enterprise_code: String,
+        gps: Option<GpsFix>,
+        officers_present: Vec<String>,
+        planned_credit_code: Option<String>,
+    ) -> Result<VisitOpened, ZhifaError> {
+        let opened = self.device.open_visit(
+            &scanned_enterprise_code,
+            gps,
+            officers_present,
+            planned_credit_code.as_deref(),
+        )?;
+        Ok(VisitOpened {
+            visit_id: opened.visit.id,
+            warnings: opened
+                .enterprise
+                .warnings
+                .iter()
+                .map(|w| texts::code_warning_message(*w).to_owned())
+                .collect(),
+            enterprise: opened.enterprise,
+            enforcement_code: shown(opened.enforcement_code)?,
+        })
+    }
+
+    /// Signed events (visits, verifications) waiting for the next sync.
+    pub fn pending_event_count(&self) -> Result<u64, ZhifaError> {
+        Ok(self.device.pending_events(u32::MAX)?.len() as u64)
+    }
+}
+
+fn shown(code: zhifa_core::device::ShownCode) -> Result<ShownCode, ZhifaError> {
+    let qr_version = zhifa_core::codes::qr::version(&code.payload).map_err(lift)?;
+    Ok(ShownCode {
+        payload: code.payload,
+        step: code.step,
+        qr_version,
+    })
 }

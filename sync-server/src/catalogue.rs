@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use zhifa_core::registry::{
     division_in_scope, is_division_code, jurisdiction_overlaps, BundleBody, CatalogueData,
-    Removals, BUNDLE_FORMAT,
+    Enterprise, Officer, Removals, BUNDLE_FORMAT,
 };
 
 const SCHEMA: &str = "
@@ -56,15 +56,19 @@ enum Kind {
     Officer,
     Regulation,
     Enterprise,
+    AgencyKey,
+    Revocation,
 }
 
 impl Kind {
-    const ALL: [Kind; 5] = [
+    const ALL: [Kind; 7] = [
         Kind::Body,
         Kind::Item,
         Kind::Officer,
         Kind::Regulation,
         Kind::Enterprise,
+        Kind::AgencyKey,
+        Kind::Revocation,
     ];
 
     fn as_str(self) -> &'static str {
@@ -74,6 +78,8 @@ impl Kind {
             Kind::Officer => "officer",
             Kind::Regulation => "regulation",
             Kind::Enterprise => "enterprise",
+            Kind::AgencyKey => "agency_key",
+            Kind::Revocation => "revocation",
         }
     }
 }
@@ -141,6 +147,12 @@ impl CatalogueStore {
         }
         for r in &data.enterprises {
             add(Kind::Enterprise, &r.credit_code, cbor(r));
+        }
+        for r in &data.agency_keys {
+            add(Kind::AgencyKey, &r.public_key, cbor(r));
+        }
+        for r in &data.revocations {
+            add(Kind::Revocation, &r.id, cbor(r));
         }
 
         {
@@ -233,6 +245,8 @@ impl CatalogueStore {
                 "body" => push(&mut upserts.bodies, &record)?,
                 "item" => push(&mut upserts.items, &record)?,
                 "regulation" => push(&mut upserts.regulations, &record)?,
+                "agency_key" => push(&mut upserts.agency_keys, &record)?,
+                "revocation" => push(&mut upserts.revocations, &record)?,
                 "officer" => {
                     let officer: zhifa_core::registry::Officer = decode(&record)?;
                     let keep = jurisdiction_overlaps(&officer.divisions, scope);
@@ -267,6 +281,29 @@ impl CatalogueStore {
     }
 }
 
+impl CatalogueStore {
+    /// The live record of `kind` with `key`, as last published.
+    fn record<T: DeserializeOwned>(&self, kind: Kind, key: &str) -> Result<Option<T>, ServerError> {
+        let bytes: Option<Option<Vec<u8>>> = self
+            .conn()
+            .query_row(
+                "SELECT record FROM catalogue_record WHERE kind = ?1 AND key = ?2",
+                (kind.as_str(), key),
+                |r| r.get(0),
+            )
+            .optional()?;
+        bytes.flatten().map(|b| decode(&b)).transpose()
+    }
+
+    pub fn officer(&self, credential_no: &str) -> Result<Option<Officer>, ServerError> {
+        self.record(Kind::Officer, credential_no)
+    }
+
+    pub fn enterprise(&self, credit_code: &str) -> Result<Option<Enterprise>, ServerError> {
+        self.record(Kind::Enterprise, credit_code)
+    }
+}
+
 fn cbor<T: Serialize>(record: &T) -> Vec<u8> {
     let mut bytes = Vec::new();
     ciborium::into_writer(record, &mut bytes).expect("writing CBOR to memory cannot fail");
@@ -288,6 +325,8 @@ fn removal_list<'a>(removals: &'a mut Removals, kind: &str) -> &'a mut Vec<Strin
         "item" => &mut removals.items,
         "officer" => &mut removals.officers,
         "regulation" => &mut removals.regulations,
+        "agency_key" => &mut removals.agency_keys,
+        "revocation" => &mut removals.revocations,
         _ => &mut removals.enterprises,
     }
 }

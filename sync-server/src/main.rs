@@ -4,12 +4,14 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use chrono::{Duration, Utc};
 use clap::{Parser, Subcommand};
-use zhifa_core::crypto::{Algorithm, Signer};
+use zhifa_core::codes::{issue_duty_credential, issue_enterprise_code, qr};
+use zhifa_core::crypto::{Algorithm, PublicKey, Signer};
 use zhifa_core::registry::generate::{generate, Scale};
-use zhifa_core::registry::{sign_bundle, CatalogueData};
+use zhifa_core::registry::{sign_bundle, CatalogueData, KeyPurpose};
 use zhifa_sync_server::authority::public_path;
-use zhifa_sync_server::{router, AppState, AuthorityKey, CatalogueStore, ServerError};
+use zhifa_sync_server::{router, AgencyKeys, AppState, AuthorityKey, CatalogueStore, ServerError};
 
 /// The demo district's catalogue, built in so `serve --demo` works from anywhere.
 const DEMO_CATALOGUE: &str = include_str!("../../data/demo/catalogue.json");
@@ -70,6 +72,50 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Create an agency's signing key (for duty credentials or enterprise codes); its public
+    /// record joins the trust list at the next publish.
+    AgencyKeygen {
+        #[arg(long, env = "ZHIFA_DATA_DIR", default_value = "zhifa-server-data")]
+        data_dir: PathBuf,
+        /// Enforcement body id, e.g. B500103003.
+        #[arg(long)]
+        agency: String,
+        #[arg(long, value_parser = ["duty-credential", "enterprise-code"])]
+        purpose: String,
+        /// Comma-separated division prefixes the key may sign for.
+        #[arg(long)]
+        divisions: String,
+    },
+    /// Issue a duty credential for an officer's device (what enrolment will do online).
+    IssueCredential {
+        #[arg(long, env = "ZHIFA_DATA_DIR", default_value = "zhifa-server-data")]
+        data_dir: PathBuf,
+        /// Credential number (执法证号).
+        #[arg(long)]
+        officer: String,
+        /// The device's public key, SPKI DER in hex.
+        #[arg(long)]
+        device_key: String,
+        /// Comma-separated item codes of the shift; empty for all authorised items.
+        #[arg(long, default_value = "")]
+        items: String,
+        #[arg(long, default_value_t = 8)]
+        hours: i64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Issue the enterprise code to print at an enterprise's premises.
+    IssueEnterpriseCode {
+        #[arg(long, env = "ZHIFA_DATA_DIR", default_value = "zhifa-server-data")]
+        data_dir: PathBuf,
+        #[arg(long)]
+        credit_code: String,
+        #[arg(long, default_value_t = 1)]
+        serial: u32,
+        /// Writes the payload text; `<out>.png` and `<out>.svg` get the QR images.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write a deterministic generated catalogue as JSON (full scale: 3,508 bodies, 11,273
     /// items, 54,186 officers, 5,375 regulations, 100,000 enterprises), for load tests.
     GenerateCatalogue {
@@ -105,7 +151,9 @@ fn run(command: Command) -> Result<(), ServerError> {
             let authority = AuthorityKey::load_or_create(&key_path(&data_dir, authority_key))?;
             let catalogue = open_catalogue(&data_dir)?;
             if demo {
-                let version = catalogue.publish(&parse_catalogue("demo")?)?;
+                let data = parse_catalogue("demo")?;
+                ensure_demo_agency_keys(&data_dir, &data)?;
+                let version = publish(&catalogue, &data_dir, data)?;
                 tracing::info!(version, "demo catalogue published");
             }
             let state = AppState {
@@ -127,7 +175,11 @@ fn run(command: Command) -> Result<(), ServerError> {
             data_dir,
             catalogue,
         } => {
-            let version = open_catalogue(&data_dir)?.publish(&parse_catalogue(&catalogue)?)?;
+            let version = publish(
+                &open_catalogue(&data_dir)?,
+                &data_dir,
+                parse_catalogue(&catalogue)?,
+            )?;
             println!("catalogue version {version}");
             Ok(())
         }
@@ -152,6 +204,107 @@ fn run(command: Command) -> Result<(), ServerError> {
             Ok(())
         }
         Command::GenerateCatalogue { scale, seed, out } => generate_catalogue(&scale, seed, &out),
+        Command::AgencyKeygen {
+            data_dir,
+            agency,
+            purpose,
+            divisions,
+        } => {
+            let purpose = if purpose == "enterprise-code" {
+                KeyPurpose::EnterpriseCode
+            } else {
+                KeyPurpose::DutyCredential
+            };
+            let divisions = divisions.split(',').map(|d| d.trim().to_owned()).collect();
+            let record = AgencyKeys::open(&data_dir).create(&agency, purpose, divisions)?;
+            println!(
+                "key {} for {agency}; publish to add it to the trust list",
+                record.key_id
+            );
+            Ok(())
+        }
+        Command::IssueCredential {
+            data_dir,
+            officer,
+            device_key,
+            items,
+            hours,
+            out,
+        } => {
+            let officer = open_catalogue(&data_dir)?
+                .officer(&officer)?
+                .ok_or_else(|| {
+                    ServerError::BadRequest("no such officer in the catalogue".into())
+                })?;
+            let device_key = hex::decode(&device_key)
+                .ok()
+                .and_then(|der| PublicKey::from_spki_der(&der).ok())
+                .ok_or_else(|| ServerError::BadRequest("device key is not SPKI DER hex".into()))?;
+            let agency =
+                AgencyKeys::open(&data_dir).signer(&officer.body_id, KeyPurpose::DutyCredential)?;
+            let items: Vec<String> = items
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
+            let credential = issue_duty_credential(
+                &agency,
+                &officer,
+                &device_key,
+                &items,
+                Utc::now(),
+                Duration::hours(hours),
+            )
+            .map_err(|e| ServerError::BadRequest(e.to_string()))?;
+            std::fs::write(&out, credential)?;
+            println!(
+                "duty credential for {} written to {}",
+                officer.credential_no,
+                out.display()
+            );
+            Ok(())
+        }
+        Command::IssueEnterpriseCode {
+            data_dir,
+            credit_code,
+            serial,
+            out,
+        } => {
+            let enterprise = open_catalogue(&data_dir)?
+                .enterprise(&credit_code)?
+                .ok_or_else(|| {
+                    ServerError::BadRequest("no such enterprise in the catalogue".into())
+                })?;
+            let keys = AgencyKeys::open(&data_dir);
+            let issuer = keys.enterprise_code_issuer(&enterprise.division)?;
+            let signer = keys.signer(&issuer, KeyPurpose::EnterpriseCode)?;
+            let payload = issue_enterprise_code(
+                &signer,
+                &enterprise,
+                serial,
+                Utc::now(),
+                Duration::days(365),
+            )?;
+            std::fs::write(&out, &payload)?;
+            let image = |extension: &str| {
+                let mut name = out.as_os_str().to_owned();
+                name.push(extension);
+                PathBuf::from(name)
+            };
+            let png =
+                qr::render_png(&payload, 8).map_err(|e| ServerError::BadRequest(e.to_string()))?;
+            std::fs::write(image(".png"), png)?;
+            let svg =
+                qr::render_svg(&payload).map_err(|e| ServerError::BadRequest(e.to_string()))?;
+            std::fs::write(image(".svg"), svg)?;
+            println!(
+                "enterprise code for {} (serial {serial}) written to {}",
+                enterprise.name,
+                out.display()
+            );
+            Ok(())
+        }
     }
 }
 
@@ -180,6 +333,36 @@ fn key_path(data_dir: &Path, explicit: Option<PathBuf>) -> PathBuf {
 
 fn open_catalogue(data_dir: &Path) -> Result<CatalogueStore, ServerError> {
     CatalogueStore::open(&data_dir.join("server.sqlite3"))
+}
+
+/// Publishes `data` with the trust list of the agency keys the server holds.
+fn publish(
+    catalogue: &CatalogueStore,
+    data_dir: &Path,
+    mut data: CatalogueData,
+) -> Result<u64, ServerError> {
+    data.agency_keys
+        .extend(AgencyKeys::open(data_dir).records()?);
+    catalogue.publish(&data)
+}
+
+/// The demo's agencies sign credentials for their district; the market regulator also signs
+/// enterprise codes.
+fn ensure_demo_agency_keys(data_dir: &Path, data: &CatalogueData) -> Result<(), ServerError> {
+    const MARKET_REGULATOR: &str = "B500103001";
+    let keys = AgencyKeys::open(data_dir);
+    for body in &data.bodies {
+        let mut purposes = vec![KeyPurpose::DutyCredential];
+        if body.id == MARKET_REGULATOR {
+            purposes.push(KeyPurpose::EnterpriseCode);
+        }
+        for purpose in purposes {
+            if !keys.exists(&body.id, purpose) {
+                keys.create(&body.id, purpose, vec![body.division.clone()])?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn parse_catalogue(source: &str) -> Result<CatalogueData, ServerError> {

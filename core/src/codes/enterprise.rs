@@ -116,7 +116,10 @@ pub fn verify(
     let credit_code = claims.text(CREDIT_CODE)?;
     let division = match claims.text(DIVISION) {
         Ok(division) => division,
-        Err(_) => credit_code.get(2..8).ok_or(CodeRefusal::InvalidCreditCode)?.to_owned(),
+        Err(_) => credit_code
+            .get(2..8)
+            .ok_or(CodeRefusal::InvalidCreditCode)?
+            .to_owned(),
     };
     let serial =
         u32::try_from(claims.int(SERIAL)?).map_err(|_| CodeRefusal::malformed("serial"))?;
