@@ -1,0 +1,76 @@
+//! Whatever a camera reads goes straight to the verifiers: they must refuse it, never panic.
+//! Half the inputs are raw text; the other half are arbitrary bytes behind the EC1:/EQ1:
+//! prefixes in Base45, so the CBOR and COSE parsers see them too.
+//!
+//! RUSTC_BOOTSTRAP=1 cargo fuzz run scanned_code -- -runs=1000000
+
+#![no_main]
+
+use std::sync::OnceLock;
+
+use chrono::{Duration, Utc};
+use libfuzzer_sys::fuzz_target;
+use zhifa_core::codes::enforcement::{check, VerifyContext};
+use zhifa_core::codes::enterprise;
+use zhifa_core::crypto::{Algorithm, Signer, SigningKey};
+use zhifa_core::device::Device;
+use zhifa_core::registry::{
+    sign_bundle, AgencyKey, BundleBody, CatalogueData, KeyPurpose, Removals, BUNDLE_FORMAT,
+};
+
+struct Verifier {
+    device: Device,
+    context: VerifyContext,
+    _dir: tempfile::TempDir,
+}
+
+fn verifier() -> &'static Verifier {
+    static VERIFIER: OnceLock<Verifier> = OnceLock::new();
+    VERIFIER.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/demo/catalogue.json");
+        let mut catalogue: CatalogueData =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let authority = SigningKey::generate(Algorithm::EdDSA);
+        let agency = SigningKey::generate(Algorithm::EdDSA);
+        let public = agency.public_key();
+        catalogue.agency_keys = vec![AgencyKey {
+            key_id: public.key_id().to_string(),
+            agency_id: "B500103003".into(),
+            public_key: hex::encode(public.to_spki_der()),
+            purpose: KeyPurpose::DutyCredential,
+            valid_from: Utc::now() - Duration::days(1),
+            valid_until: Utc::now() + Duration::days(365),
+            divisions: vec!["500103".into()],
+        }];
+        let dir = tempfile::tempdir().unwrap();
+        let device = Device::open(dir.path(), vec!["500103".into()], vec![authority.public_key()]).unwrap();
+        let body = BundleBody {
+            format: BUNDLE_FORMAT,
+            version: 1,
+            base_version: None,
+            scope: vec!["500103".into()],
+            issued_at: Utc::now(),
+            upserts: catalogue,
+            removals: Removals::default(),
+        };
+        device.registry().apply_bundle(&sign_bundle(&body, &authority).unwrap()).unwrap();
+        let context = VerifyContext {
+            now: device.now(),
+            own_credit_code: Some("91500103MA5U1A0E5B".into()),
+            own_division: "500103".into(),
+        };
+        Verifier { device, context, _dir: dir }
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&selector, rest)) = data.split_first() else { return };
+    let verifier = verifier();
+    let text = match selector % 3 {
+        0 => String::from_utf8_lossy(rest).into_owned(),
+        1 => format!("EC1:{}", base45::encode(rest)),
+        _ => format!("EQ1:{}", base45::encode(rest)),
+    };
+    assert!(check(&text, &verifier.context, verifier.device.registry()).is_err());
+    assert!(enterprise::verify(&text, Utc::now(), verifier.device.registry(), None).is_err());
+});
