@@ -6,6 +6,7 @@ pub mod clock;
 pub mod codes;
 pub mod crypto;
 pub mod device;
+pub mod discretion;
 mod error;
 pub mod events;
 pub mod registry;

@@ -145,6 +145,9 @@ pub fn record_kind_name(kind: RecordKind) -> &'static str {
         RecordKind::Enterprise => "监管对象",
         RecordKind::AgencyKey => "签名密钥",
         RecordKind::Revocation => "撤销名单",
+        RecordKind::Violation => "违法行为",
+        RecordKind::BaselineDocument => "裁量基准",
+        RecordKind::HearingThreshold => "听证标准",
     }
 }
 
@@ -158,6 +161,7 @@ fn row_problem_message(problem: &RowProblem) -> String {
         RowProblem::Duplicate => "编号重复".into(),
         RowProblem::Dates => "截止日期早于起始日期".into(),
         RowProblem::Key => "公钥无效或与密钥标识不符".into(),
+        RowProblem::Condition => "裁量条目的适用条件无法识别".into(),
     }
 }
 
@@ -174,3 +178,178 @@ pub const CREDIT_CODE_CHECK_MISMATCH: &str = "统一社会信用代码校验位�
 /// Shown after a corrupt database was set aside.
 pub const DATABASE_QUARANTINED: &str =
     "本机数据库文件损坏，已另存备查（未删除），并已新建数据库。请尽快同步并联系管理员。";
+
+/// The discretion engine's words: trace rules, reasons, and the explanation for decision
+/// documents.
+pub mod discretion {
+    use crate::discretion::{Disposition, NoPenaltyReason, Outcome, PenaltyKind, Tier, Violation};
+
+    pub const RULE_VIOLATION: &str = "违法行为";
+    pub const RULE_MANDATORY_MITIGATION: &str = "法定从轻、减轻情节";
+    pub const MUST_BE_LIGHTER: &str = "应当从轻或者减轻处罚";
+    pub const RULE_NO_PENALTY: &str = "不予处罚";
+    pub const RULE_STATUTORY_RANGE: &str = "法定处罚幅度";
+    pub const NO_BASELINE_ROW: &str = "无适用的裁量基准条目，按法定幅度由执法人员裁量，须经审核";
+    pub const RULE_BASELINE: &str = "裁量基准";
+    pub const RULE_MANDATORY_LIGHTER: &str = "法定从轻";
+    pub const RULE_CLAMP: &str = "法定幅度";
+
+    pub const CSV_UNREADABLE: &str = "该行无法读取（列数或引号有误）";
+    pub const CSV_MIN_ABOVE_MAX: &str = "罚款下限高于上限";
+
+    pub fn csv_missing_column(column: &str) -> String {
+        format!("缺少列“{column}”")
+    }
+
+    pub fn csv_duplicate_row(id: &str) -> String {
+        format!("条目编号“{id}”重复")
+    }
+
+    pub fn csv_unknown_document(id: &str) -> String {
+        format!("裁量基准文件“{id}”不存在")
+    }
+
+    pub fn csv_unknown_violation(code: &str) -> String {
+        format!("违法行为“{code}”不在目录中")
+    }
+
+    pub fn csv_empty(column: &str) -> String {
+        format!("“{column}”不能为空")
+    }
+
+    pub fn csv_bad_condition(error: &str) -> String {
+        format!("适用条件无法识别：{error}")
+    }
+
+    pub fn csv_bad_number(column: &str, raw: &str) -> String {
+        format!("“{column}”应为非负数，实际为“{raw}”")
+    }
+
+    pub fn csv_bad_value(column: &str, raw: &str) -> String {
+        format!("“{column}”的取值“{raw}”无效")
+    }
+
+    pub fn lighter_share(percent: i64) -> String {
+        format!("在基准幅度内取下限起{percent}%")
+    }
+
+    pub fn clamped(min: i64, max: i64) -> String {
+        format!("基准幅度调整至法定幅度内：{min}元至{max}元")
+    }
+
+    pub fn no_penalty_reason(reason: NoPenaltyReason) -> &'static str {
+        match reason {
+            NoPenaltyReason::LimitationExpired => "违法行为超过追责期限未被发现，不再给予行政处罚",
+            NoPenaltyReason::UnderFourteen => {
+                "不满十四周岁的未成年人有违法行为的，不予行政处罚，责令监护人加以管教"
+            }
+            NoPenaltyReason::NoCapacity => {
+                "精神病人、智力残疾人在不能辨认或者不能控制自己行为时有违法行为的，不予行政处罚"
+            }
+            NoPenaltyReason::NoFault => "当事人有证据足以证明没有主观过错，不予行政处罚",
+            NoPenaltyReason::MinorCorrectedNoHarm => {
+                "违法行为轻微并及时改正，没有造成危害后果，不予行政处罚"
+            }
+            NoPenaltyReason::BaselineRow => "符合裁量基准规定的不予处罚情形",
+        }
+    }
+
+    pub fn tier_name(tier: Tier) -> &'static str {
+        match tier {
+            Tier::NoPenalty => "不予处罚",
+            Tier::Mitigated => "减轻处罚",
+            Tier::Lighter => "从轻处罚",
+            Tier::General => "一般处罚",
+            Tier::Heavier => "从重处罚",
+        }
+    }
+
+    pub fn penalty_kind_name(kind: PenaltyKind) -> &'static str {
+        match kind {
+            PenaltyKind::Warning => "警告",
+            PenaltyKind::CirculatedCriticism => "通报批评",
+            PenaltyKind::Fine => "罚款",
+            PenaltyKind::ConfiscateGains => "没收违法所得",
+            PenaltyKind::ConfiscateProperty => "没收非法财物",
+            PenaltyKind::SuspendLicence => "暂扣许可证件",
+            PenaltyKind::DowngradeQualification => "降低资质等级",
+            PenaltyKind::RestrictBusiness => "限制开展生产经营活动",
+            PenaltyKind::OrderSuspension => "责令停产停业",
+            PenaltyKind::RevokeLicence => "吊销许可证件",
+            PenaltyKind::OrderClosure => "责令关闭",
+            PenaltyKind::OccupationalBan => "限制从业",
+            PenaltyKind::Detention => "行政拘留",
+        }
+    }
+
+    /// The paragraph for the decision document: violation, basis, baseline, penalty.
+    pub fn explanation(violation: &Violation, outcome: &Outcome) -> String {
+        let cite = |list: &[crate::discretion::Provision]| {
+            list.iter().map(|p| p.cite()).collect::<Vec<_>>().join("、")
+        };
+        let mut text = format!(
+            "当事人的行为构成{}，违反了{}的规定。",
+            violation
+                .name
+                .trim_start_matches('对')
+                .trim_end_matches("的行政处罚"),
+            cite(&violation.violated)
+        );
+        match outcome.disposition {
+            Disposition::Transfer => {
+                text.push_str("该行为涉嫌犯罪，依据《中华人民共和国行政处罚法》第二十七条，应当移送司法机关。");
+                return text;
+            }
+            Disposition::NoPenalty { reason } => {
+                text.push_str(&format!(
+                    "{}，依据《中华人民共和国行政处罚法》{}，不予行政处罚",
+                    no_penalty_reason(reason),
+                    reason.article()
+                ));
+                if outcome.order_correction {
+                    text.push_str("，责令改正");
+                }
+                text.push_str("，并对当事人进行教育。");
+                return text;
+            }
+            Disposition::Penalty => {}
+        }
+        if let Some(source) = &outcome.source {
+            text.push_str(&format!(
+                "依据{}，参照《{}》（{}）“{}”情形（{}），",
+                cite(&violation.penalty_basis),
+                source.document_title,
+                source.document_number,
+                source.row_label,
+                tier_name(outcome.tier)
+            ));
+        } else {
+            text.push_str(&format!(
+                "依据{}，在法定幅度内，",
+                cite(&violation.penalty_basis)
+            ));
+        }
+        let mut parts = vec!["责令改正".to_owned()];
+        if outcome.warning {
+            parts.push("给予警告".into());
+        }
+        if outcome.confiscate_gains {
+            parts.push("没收违法所得".into());
+        }
+        if outcome.confiscate_property {
+            parts.push("没收非法财物".into());
+        }
+        if let Some(fine) = outcome.fine {
+            if fine.min == fine.max {
+                parts.push(format!("处罚款{}元", fine.min));
+            } else {
+                parts.push(format!("处{}元以上{}元以下罚款", fine.min, fine.max));
+            }
+        }
+        for kind in &outcome.other {
+            parts.push(penalty_kind_name(*kind).to_owned());
+        }
+        text.push_str(&format!("建议{}。", parts.join("，")));
+        text
+    }
+}

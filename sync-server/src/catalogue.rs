@@ -58,10 +58,13 @@ enum Kind {
     Enterprise,
     AgencyKey,
     Revocation,
+    Violation,
+    BaselineDocument,
+    HearingThreshold,
 }
 
 impl Kind {
-    const ALL: [Kind; 7] = [
+    const ALL: [Kind; 10] = [
         Kind::Body,
         Kind::Item,
         Kind::Officer,
@@ -69,6 +72,9 @@ impl Kind {
         Kind::Enterprise,
         Kind::AgencyKey,
         Kind::Revocation,
+        Kind::Violation,
+        Kind::BaselineDocument,
+        Kind::HearingThreshold,
     ];
 
     fn as_str(self) -> &'static str {
@@ -80,6 +86,9 @@ impl Kind {
             Kind::Enterprise => "enterprise",
             Kind::AgencyKey => "agency_key",
             Kind::Revocation => "revocation",
+            Kind::Violation => "violation",
+            Kind::BaselineDocument => "baseline_document",
+            Kind::HearingThreshold => "hearing_threshold",
         }
     }
 }
@@ -153,6 +162,15 @@ impl CatalogueStore {
         }
         for r in &data.revocations {
             add(Kind::Revocation, &r.id, cbor(r));
+        }
+        for r in &data.violations {
+            add(Kind::Violation, &r.code, cbor(r));
+        }
+        for r in &data.baseline_documents {
+            add(Kind::BaselineDocument, &r.id, cbor(r));
+        }
+        for r in &data.hearing_thresholds {
+            add(Kind::HearingThreshold, &r.id, cbor(r));
         }
 
         {
@@ -247,6 +265,9 @@ impl CatalogueStore {
                 "regulation" => push(&mut upserts.regulations, &record)?,
                 "agency_key" => push(&mut upserts.agency_keys, &record)?,
                 "revocation" => push(&mut upserts.revocations, &record)?,
+                "violation" => push(&mut upserts.violations, &record)?,
+                "baseline_document" => push(&mut upserts.baseline_documents, &record)?,
+                "hearing_threshold" => push(&mut upserts.hearing_thresholds, &record)?,
                 "officer" => {
                     let officer: zhifa_core::registry::Officer = decode(&record)?;
                     let keep = jurisdiction_overlaps(&officer.divisions, scope);
@@ -327,6 +348,9 @@ fn removal_list<'a>(removals: &'a mut Removals, kind: &str) -> &'a mut Vec<Strin
         "regulation" => &mut removals.regulations,
         "agency_key" => &mut removals.agency_keys,
         "revocation" => &mut removals.revocations,
+        "violation" => &mut removals.violations,
+        "baseline_document" => &mut removals.baseline_documents,
+        "hearing_threshold" => &mut removals.hearing_thresholds,
         _ => &mut removals.enterprises,
     }
 }

@@ -88,6 +88,8 @@ pub enum RowProblem {
     Dates,
     #[error("public key is invalid or does not match its key id")]
     Key,
+    #[error("a baseline row's condition is invalid")]
+    Condition,
 }
 
 /// Signs a bundle body with an authority key.
@@ -250,6 +252,59 @@ pub fn validate_rows(body: &BundleBody) -> Result<Vec<String>, BundleRefusal> {
         require(&[("id", &revocation.id), ("subject", subject)])
             .map_err(|p| refuse(kind, index, p))?;
         unique(&mut keys, &revocation.id).map_err(|p| refuse(kind, index, p))?;
+    }
+
+    let mut keys = HashSet::new();
+    for (index, violation) in data.violations.iter().enumerate() {
+        let kind = RecordKind::Violation;
+        require(&[
+            ("code", &violation.code),
+            ("name", &violation.name),
+            ("item_code", &violation.item_code),
+        ])
+        .map_err(|p| refuse(kind, index, p))?;
+        unique(&mut keys, &violation.code).map_err(|p| refuse(kind, index, p))?;
+    }
+
+    let mut keys = HashSet::new();
+    for (index, document) in data.baseline_documents.iter().enumerate() {
+        let kind = RecordKind::BaselineDocument;
+        require(&[
+            ("id", &document.id),
+            ("number", &document.number),
+            ("title", &document.title),
+        ])
+        .map_err(|p| refuse(kind, index, p))?;
+        if document
+            .sunset
+            .is_some_and(|sunset| sunset <= document.effective)
+        {
+            return Err(refuse(kind, index, RowProblem::Dates));
+        }
+        if document.jurisdictions.is_empty()
+            || !document.jurisdictions.iter().all(|d| is_division_code(d))
+        {
+            return Err(refuse(kind, index, RowProblem::Division("jurisdictions")));
+        }
+        if document
+            .rows
+            .iter()
+            .any(|row| crate::discretion::Condition::parse(&row.condition).is_err())
+        {
+            return Err(refuse(kind, index, RowProblem::Condition));
+        }
+        unique(&mut keys, &document.id).map_err(|p| refuse(kind, index, p))?;
+    }
+
+    let mut keys = HashSet::new();
+    for (index, threshold) in data.hearing_thresholds.iter().enumerate() {
+        let kind = RecordKind::HearingThreshold;
+        require(&[("id", &threshold.id), ("source", &threshold.source)])
+            .map_err(|p| refuse(kind, index, p))?;
+        if !threshold.jurisdictions.iter().all(|d| is_division_code(d)) {
+            return Err(refuse(kind, index, RowProblem::Division("jurisdictions")));
+        }
+        unique(&mut keys, &threshold.id).map_err(|p| refuse(kind, index, p))?;
     }
     Ok(flagged)
 }

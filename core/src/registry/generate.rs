@@ -413,9 +413,8 @@ pub fn generate(scale: Scale, seed: u64) -> CatalogueData {
         items,
         officers,
         regulations,
-        agency_keys: Vec::new(),
-        revocations: Vec::new(),
         enterprises,
+        ..CatalogueData::default()
     }
 }
 

@@ -255,6 +255,31 @@ impl Registry {
         })?)
     }
 
+    /// The discretion engine over the baselines this catalogue holds.
+    pub fn discretion_engine(&self) -> Result<crate::discretion::DiscretionEngine, RegistryError> {
+        fn all<T: serde::de::DeserializeOwned>(
+            c: &Connection,
+            table: &str,
+        ) -> Result<Vec<T>, RegistryError> {
+            let mut statement = c.prepare(&format!("SELECT json FROM {table}"))?;
+            let rows = statement
+                .query_map([], |r| r.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.iter()
+                .map(|json| serde_json::from_str(json).map_err(|_| decode(table)))
+                .collect()
+        }
+        let (violations, documents, thresholds) = self.store.read(|c| {
+            Ok::<_, RegistryError>((
+                all(c, "violation")?,
+                all(c, "baseline_document")?,
+                all(c, "hearing_threshold")?,
+            ))
+        })?;
+        crate::discretion::DiscretionEngine::new(violations, documents, thresholds)
+            .map_err(|_| decode("baseline condition"))
+    }
+
     /// When the authority issued the catalogue held: the age of the trust list.
     pub fn issued_at(&self) -> Result<Option<DateTime<Utc>>, RegistryError> {
         Ok(self
@@ -381,6 +406,10 @@ impl Registry {
     }
 }
 
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("records serialise")
+}
+
 fn decode(what: &str) -> RegistryError {
     RegistryError::Store(StoreError::Decode(what.to_owned()))
 }
@@ -403,7 +432,8 @@ fn clear(tx: &Transaction<'_>) -> Result<(), StoreError> {
     tx.execute_batch(
         "DELETE FROM enforcement_body; DELETE FROM enforcement_item; DELETE FROM officer;
          DELETE FROM regulation; DELETE FROM regulation_article; DELETE FROM enterprise;
-         DELETE FROM agency_key; DELETE FROM revocation;",
+         DELETE FROM agency_key; DELETE FROM revocation;
+         DELETE FROM violation; DELETE FROM baseline_document; DELETE FROM hearing_threshold;",
     )?;
     search::clear(tx)
 }
@@ -531,13 +561,31 @@ fn write_records(
         statement.execute((&revocation.id, kind, subject, before, min_serial, expires))?;
     }
 
+    for violation in &data.violations {
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO violation (code, item_code, json) VALUES (?1, ?2, ?3)",
+        )?
+        .execute((&violation.code, &violation.item_code, to_json(violation)))?;
+    }
+    for document in &data.baseline_documents {
+        tx.prepare_cached("INSERT OR REPLACE INTO baseline_document (id, json) VALUES (?1, ?2)")?
+            .execute((&document.id, to_json(document)))?;
+    }
+    for threshold in &data.hearing_thresholds {
+        tx.prepare_cached("INSERT OR REPLACE INTO hearing_threshold (id, json) VALUES (?1, ?2)")?
+            .execute((&threshold.id, to_json(threshold)))?;
+    }
+
     Ok((data.bodies.len()
         + data.items.len()
         + data.officers.len()
         + data.regulations.len()
         + data.enterprises.len()
         + data.agency_keys.len()
-        + data.revocations.len()) as u64)
+        + data.revocations.len()
+        + data.violations.len()
+        + data.baseline_documents.len()
+        + data.hearing_thresholds.len()) as u64)
 }
 
 fn remove_records(tx: &Transaction<'_>, removals: &Removals) -> Result<u64, StoreError> {
@@ -576,6 +624,18 @@ fn remove_records(tx: &Transaction<'_>, removals: &Removals) -> Result<u64, Stor
     delete(
         "DELETE FROM revocation WHERE id = ?1",
         &removals.revocations,
+    )?;
+    delete(
+        "DELETE FROM violation WHERE code = ?1",
+        &removals.violations,
+    )?;
+    delete(
+        "DELETE FROM baseline_document WHERE id = ?1",
+        &removals.baseline_documents,
+    )?;
+    delete(
+        "DELETE FROM hearing_threshold WHERE id = ?1",
+        &removals.hearing_thresholds,
     )?;
     for code in &removals.items {
         search::unindex_item(tx, code)?;

@@ -263,6 +263,15 @@ pub struct CatalogueData {
     /// The revocation list.
     #[serde(default)]
     pub revocations: Vec<Revocation>,
+    /// Violations with their statutory frame, for the discretion engine.
+    #[serde(default)]
+    pub violations: Vec<crate::discretion::Violation>,
+    /// Published discretion baselines with their rows.
+    #[serde(default)]
+    pub baseline_documents: Vec<crate::discretion::BaselineDocument>,
+    /// Jurisdictions' 较大数额 for hearings.
+    #[serde(default)]
+    pub hearing_thresholds: Vec<crate::discretion::HearingThreshold>,
 }
 
 /// Keys of records a delta removes.
@@ -283,6 +292,12 @@ pub struct Removals {
     pub agency_keys: Vec<String>,
     #[serde(default)]
     pub revocations: Vec<String>,
+    #[serde(default)]
+    pub violations: Vec<String>,
+    #[serde(default)]
+    pub baseline_documents: Vec<String>,
+    #[serde(default)]
+    pub hearing_thresholds: Vec<String>,
 }
 
 impl Removals {
@@ -294,6 +309,9 @@ impl Removals {
             && self.enterprises.is_empty()
             && self.agency_keys.is_empty()
             && self.revocations.is_empty()
+            && self.violations.is_empty()
+            && self.baseline_documents.is_empty()
+            && self.hearing_thresholds.is_empty()
     }
 }
 
@@ -307,6 +325,9 @@ pub enum RecordKind {
     Enterprise,
     AgencyKey,
     Revocation,
+    Violation,
+    BaselineDocument,
+    HearingThreshold,
 }
 
 /// Whether `division` lies inside one of the `scope` prefixes (GB/T 2260 codes nest by prefix:

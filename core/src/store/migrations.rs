@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_catalogue.sql"),
     include_str!("migrations/0003_codes.sql"),
+    include_str!("migrations/0004_discretion.sql"),
 ];
 
 pub const LATEST_SCHEMA: u32 = MIGRATIONS.len() as u32;

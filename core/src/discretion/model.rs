@@ -1,0 +1,424 @@
+//! Discretion baselines as data: the statutory frame of each violation (违法行为), and the
+//! published baseline documents (裁量基准) with their immutable rows. All of it travels in the
+//! signed catalogue bundle.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::registry::generate::chinese_number;
+
+/// Money in whole yuan.
+pub type Yuan = i64;
+
+/// A provision of law: 《law》第 article 条 [第 paragraph 款] [第 item 项].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provision {
+    pub law: String,
+    pub article: u32,
+    #[serde(default)]
+    pub paragraph: Option<u32>,
+    #[serde(default)]
+    pub item: Option<u32>,
+}
+
+impl Provision {
+    /// As cited in decision documents.
+    pub fn cite(&self) -> String {
+        let mut text = format!(
+            "《{}》第{}条",
+            self.law,
+            chinese_number(self.article as usize)
+        );
+        if let Some(p) = self.paragraph {
+            text.push_str(&format!("第{}款", chinese_number(p as usize)));
+        }
+        if let Some(i) = self.item {
+            text.push_str(&format!("第（{}）项", chinese_number(i as usize)));
+        }
+        text
+    }
+}
+
+/// Penalty kinds of Art. 9, mildest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum PenaltyKind {
+    /// 警告
+    Warning,
+    /// 通报批评
+    CirculatedCriticism,
+    /// 罚款
+    Fine,
+    /// 没收违法所得
+    ConfiscateGains,
+    /// 没收非法财物
+    ConfiscateProperty,
+    /// 暂扣许可证件
+    SuspendLicence,
+    /// 降低资质等级
+    DowngradeQualification,
+    /// 限制开展生产经营活动
+    RestrictBusiness,
+    /// 责令停产停业
+    OrderSuspension,
+    /// 吊销许可证件
+    RevokeLicence,
+    /// 责令关闭
+    OrderClosure,
+    /// 限制从业
+    OccupationalBan,
+    /// 行政拘留
+    Detention,
+}
+
+impl PenaltyKind {
+    /// Kinds that give the party a hearing right whatever their amount (Art. 63).
+    pub fn needs_hearing(self) -> bool {
+        matches!(
+            self,
+            PenaltyKind::SuspendLicence
+                | PenaltyKind::DowngradeQualification
+                | PenaltyKind::RestrictBusiness
+                | PenaltyKind::OrderSuspension
+                | PenaltyKind::RevokeLicence
+                | PenaltyKind::OrderClosure
+                | PenaltyKind::OccupationalBan
+        )
+    }
+}
+
+/// The base a proportional fine is computed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BaseAmount {
+    IllegalGains,
+    GoodsValue,
+    InvestmentTotal,
+    AdSpend,
+}
+
+impl BaseAmount {
+    /// The fact that holds the base.
+    pub fn fact(self) -> &'static str {
+        match self {
+            BaseAmount::IllegalGains => "illegal_gains",
+            BaseAmount::GoodsValue => "goods_value",
+            BaseAmount::InvestmentTotal => "investment_total",
+            BaseAmount::AdSpend => "ad_spend",
+        }
+    }
+}
+
+/// A range of yuan, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct YuanRange {
+    pub min: Yuan,
+    pub max: Yuan,
+}
+
+/// A fine as the law or a baseline row states it. Factors are in thousandths (1× = 1000) and
+/// percentages in basis points (1 % = 100), so that every computation is exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(tag = "form", rename_all = "snake_case")]
+pub enum Fine {
+    /// No fine.
+    #[default]
+    None,
+    /// min–max yuan.
+    Range {
+        min: Yuan,
+        max: Yuan,
+    },
+    /// Up to max yuan.
+    MaxOnly {
+        max: Yuan,
+    },
+    Fixed {
+        amount: Yuan,
+    },
+    /// min–max times the base; `if_no_base` when the base is zero (e.g. no illegal gains).
+    Multiple {
+        base: BaseAmount,
+        min_milli: u32,
+        max_milli: u32,
+        if_no_base: Option<YuanRange>,
+    },
+    /// min–max basis points of the base.
+    Percent {
+        base: BaseAmount,
+        min_bp: u32,
+        max_bp: u32,
+    },
+    /// Below `threshold` of the base a fixed range, from it a multiple.
+    Switch {
+        base: BaseAmount,
+        threshold: Yuan,
+        below: YuanRange,
+        min_milli: u32,
+        max_milli: u32,
+    },
+}
+
+impl Fine {
+    /// The base fact this fine needs, if any.
+    pub fn base(&self) -> Option<BaseAmount> {
+        match self {
+            Fine::Multiple { base, .. }
+            | Fine::Percent { base, .. }
+            | Fine::Switch { base, .. } => Some(*base),
+            _ => None,
+        }
+    }
+
+    /// The concrete range in yuan, given the base amount (None when no fine).
+    pub fn resolve(&self, base: Option<Yuan>) -> Option<YuanRange> {
+        let times = |b: Yuan, milli: u32| b.saturating_mul(milli as i64) / 1000;
+        let percent = |b: Yuan, bp: u32| b.saturating_mul(bp as i64) / 10_000;
+        let base = base.unwrap_or(0);
+        match *self {
+            Fine::None => None,
+            Fine::Range { min, max } => Some(YuanRange { min, max }),
+            Fine::MaxOnly { max } => Some(YuanRange { min: 0, max }),
+            Fine::Fixed { amount } => Some(YuanRange {
+                min: amount,
+                max: amount,
+            }),
+            Fine::Multiple {
+                min_milli,
+                max_milli,
+                if_no_base,
+                ..
+            } => match (base, if_no_base) {
+                (0, Some(range)) => Some(range),
+                _ => Some(YuanRange {
+                    min: times(base, min_milli),
+                    max: times(base, max_milli),
+                }),
+            },
+            Fine::Percent { min_bp, max_bp, .. } => Some(YuanRange {
+                min: percent(base, min_bp),
+                max: percent(base, max_bp),
+            }),
+            Fine::Switch {
+                threshold,
+                below,
+                min_milli,
+                max_milli,
+                ..
+            } => {
+                if base < threshold {
+                    Some(below)
+                } else {
+                    Some(YuanRange {
+                        min: times(base, min_milli),
+                        max: times(base, max_milli),
+                    })
+                }
+            }
+        }
+    }
+}
+
+/// The statutory frame of a violation: what the law allows at all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statutory {
+    pub kinds: Vec<PenaltyKind>,
+    #[serde(default)]
+    pub fine: Fine,
+    /// The law orders confiscation of illegal gains (and Art. 28 does in general).
+    #[serde(default)]
+    pub confiscate_gains: bool,
+}
+
+/// 违法行为: one violation with its legal basis and statutory penalty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Violation {
+    pub code: String,
+    /// The catalogue's enforcement item (执法事项).
+    pub item_code: String,
+    pub name: String,
+    /// 违法依据
+    pub violated: Vec<Provision>,
+    /// 处罚依据
+    pub penalty_basis: Vec<Provision>,
+    /// "citizen", "organisation" or both.
+    pub party_types: Vec<String>,
+    pub statutory: Statutory,
+}
+
+/// 裁量阶次, mildest first: the order of "favourable to the party".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum Tier {
+    /// 不予处罚
+    NoPenalty,
+    /// 减轻处罚 (below the statutory minimum)
+    Mitigated,
+    /// 从轻处罚
+    Lighter,
+    /// 一般
+    General,
+    /// 从重处罚
+    Heavier,
+}
+
+/// What a row gives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Output {
+    #[serde(default)]
+    pub warning: bool,
+    #[serde(default)]
+    pub fine: Fine,
+    #[serde(default)]
+    pub confiscate_gains: bool,
+    #[serde(default)]
+    pub confiscate_property: bool,
+    /// Other kinds (licence suspension, closure, …).
+    #[serde(default)]
+    pub other: Vec<PenaltyKind>,
+}
+
+/// One row of a baseline: immutable once published (a change is a new document).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineRow {
+    pub id: String,
+    pub violation: String,
+    pub tier: Tier,
+    /// The tier as published: 轻微, 一般, 较重, 严重, 不予处罚, …
+    pub label: String,
+    /// In the condition language (`discretion::condition`).
+    pub condition: String,
+    pub output: Output,
+    #[serde(default)]
+    pub legal_review: bool,
+    #[serde(default)]
+    pub collective_decision: bool,
+}
+
+/// A published baseline document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineDocument {
+    pub id: String,
+    /// 文号
+    pub number: String,
+    pub title: String,
+    pub issuer: String,
+    /// Division prefixes it applies in; a cross-province zone lists its members' divisions.
+    pub jurisdictions: Vec<String>,
+    pub effective: NaiveDate,
+    #[serde(default)]
+    pub sunset: Option<NaiveDate>,
+    /// Documents this one replaces from its effective date.
+    #[serde(default)]
+    pub supersedes: Vec<String>,
+    /// Where it was published (Art. 34).
+    pub published_in: String,
+    pub rows: Vec<BaselineRow>,
+}
+
+/// The jurisdiction's 较大数额 for hearings (Art. 63), e.g. Chongqing's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HearingThreshold {
+    pub id: String,
+    pub jurisdictions: Vec<String>,
+    pub citizen: Yuan,
+    pub organisation: Yuan,
+    pub effective: NaiveDate,
+    /// The rule that sets it, e.g. 重庆市人民政府令第354号.
+    pub source: String,
+}
+
+impl BaselineDocument {
+    /// In force on `date` by its own dates (supersession is judged across documents).
+    pub fn in_force_on(&self, date: NaiveDate) -> bool {
+        self.effective <= date && self.sunset.is_none_or(|sunset| date < sunset)
+    }
+
+    pub fn covers(&self, division: &str) -> bool {
+        self.jurisdictions
+            .iter()
+            .any(|prefix| division.starts_with(prefix.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provisions_cite_as_printed() {
+        let p = Provision {
+            law: "中华人民共和国食品安全法".into(),
+            article: 126,
+            paragraph: Some(1),
+            item: Some(5),
+        };
+        assert_eq!(
+            p.cite(),
+            "《中华人民共和国食品安全法》第一百二十六条第一款第（五）项"
+        );
+    }
+
+    #[test]
+    fn fines_resolve_exactly() {
+        let toll = Fine::Multiple {
+            base: BaseAmount::IllegalGains,
+            min_milli: 1000,
+            max_milli: 3000,
+            if_no_base: Some(YuanRange {
+                min: 0,
+                max: 20_000,
+            }),
+        };
+        assert_eq!(
+            toll.resolve(Some(2_300)),
+            Some(YuanRange {
+                min: 2_300,
+                max: 6_900
+            })
+        );
+        assert_eq!(
+            toll.resolve(Some(0)),
+            Some(YuanRange {
+                min: 0,
+                max: 20_000
+            })
+        );
+        let eia = Fine::Percent {
+            base: BaseAmount::InvestmentTotal,
+            min_bp: 200,
+            max_bp: 350,
+        };
+        assert_eq!(
+            eia.resolve(Some(12_345_678)),
+            Some(YuanRange {
+                min: 246_913,
+                max: 432_098
+            })
+        );
+        let food = Fine::Switch {
+            base: BaseAmount::GoodsValue,
+            threshold: 10_000,
+            below: YuanRange {
+                min: 50_000,
+                max: 100_000,
+            },
+            min_milli: 10_000,
+            max_milli: 20_000,
+        };
+        assert_eq!(
+            food.resolve(Some(9_999)),
+            Some(YuanRange {
+                min: 50_000,
+                max: 100_000
+            })
+        );
+        assert_eq!(
+            food.resolve(Some(10_000)),
+            Some(YuanRange {
+                min: 100_000,
+                max: 200_000
+            })
+        );
+    }
+}
