@@ -76,6 +76,7 @@ impl From<zhifa_core::Error> for ZhifaError {
             zhifa_core::Error::Registry(RegistryError::BadJurisdiction)
             | zhifa_core::Error::Crypto(_)
             | zhifa_core::Error::CodeIssue(_)
+            | zhifa_core::Error::Discretion(_)
             | zhifa_core::Error::CreditCode(_) => ZhifaError::Validation { user_message },
             zhifa_core::Error::Store(_) | zhifa_core::Error::Registry(RegistryError::Store(_)) => {
                 ZhifaError::Storage { user_message }

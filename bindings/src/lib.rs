@@ -5,10 +5,14 @@
 //! officer can read. No domain logic lives here.
 
 mod codes;
+mod discretion;
 mod error;
 mod store;
 
 pub use codes::{check_credit_code, decode_qr_image, qr_png, qr_svg, CreditCodeInfo};
+pub use discretion::{
+    route_penalty, FactInput, PenaltyChoiceRecorded, PenaltyRequest, PenaltySuggestion,
+};
 pub use error::{BundleRejection, ZhifaError};
 pub use store::{
     DutyCredentialInfo, EnforcementCodeVerdict, ShownCode, StoreConfig, VisitOpened, ZhifaStore,

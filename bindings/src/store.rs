@@ -66,7 +66,7 @@ pub struct VisitOpened {
 
 #[derive(uniffi::Object)]
 pub struct ZhifaStore {
-    device: Device,
+    pub(crate) device: Device,
 }
 
 #[uniffi::export]

@@ -2,7 +2,7 @@
 //! trusted clock together, and the field operations that need all four (credentials, codes,
 //! visits). The FFI's `ZhifaStore` wraps this.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
 use rusqlite::OptionalExtension;
@@ -14,6 +14,9 @@ use crate::codes::enterprise::{self, VerifiedEnterprise};
 use crate::codes::visit::{GpsFix, VerificationRecord, VisitRecord};
 use crate::codes::{time_step, CodeRefusal, DutyCredential};
 use crate::crypto::{self, Algorithm, DeviceKeystore, PublicKey, SoftwareKeystore};
+use crate::discretion::{
+    check_choice, DiscretionEngine, Outcome, PenaltyChoice, Suggestion, SuggestionRequest, Yuan,
+};
 use crate::events::{self, EventKind, OutboxEvent};
 use crate::registry::Registry;
 use crate::store::{Store, StoreError};
@@ -40,6 +43,8 @@ pub struct Device {
     registry: Registry,
     keystore: Box<dyn DeviceKeystore>,
     clock: TrustedClock,
+    /// The discretion engine of the catalogue version it was loaded from.
+    discretion: Mutex<Option<(u64, Arc<DiscretionEngine>)>>,
 }
 
 impl Device {
@@ -76,6 +81,7 @@ impl Device {
             registry,
             keystore,
             clock,
+            discretion: Mutex::new(None),
         })
     }
 
@@ -247,6 +253,63 @@ impl Device {
     /// Signed events waiting for upload, oldest first.
     pub fn pending_events(&self, limit: u32) -> Result<Vec<OutboxEvent>, Error> {
         Ok(self.store.read(|c| events::pending(c, limit))?)
+    }
+
+    /// The discretion engine over this catalogue's baselines, reloaded when a bundle changed it.
+    pub fn discretion(&self) -> Result<Arc<DiscretionEngine>, Error> {
+        let version = self.registry.version()?;
+        let mut cached = self.discretion.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((loaded, engine)) = cached.as_ref() {
+            if *loaded == version {
+                return Ok(engine.clone());
+            }
+        }
+        let engine = Arc::new(self.registry.discretion_engine()?);
+        *cached = Some((version, engine.clone()));
+        Ok(engine)
+    }
+
+    /// The lawful outcome for a case's facts, or the questions still to ask.
+    pub fn suggest_penalty(&self, request: &SuggestionRequest) -> Result<Suggestion, Error> {
+        Ok(self.discretion()?.suggest(request)?)
+    }
+
+    /// Records the penalty the officer chose for `case_id` as a signed event. A choice
+    /// outside the suggested band is refused without a reason.
+    pub fn record_penalty_choice(
+        &self,
+        case_id: &str,
+        outcome: &Outcome,
+        chosen_fine: Option<Yuan>,
+        reason: Option<&str>,
+    ) -> Result<PenaltyChoice, Error> {
+        let (outside_band, route) = check_choice(outcome, chosen_fine, reason)?;
+        let now = self.now();
+        let choice = PenaltyChoice {
+            id: uuid::Uuid::now_v7().to_string(),
+            case_id: case_id.to_owned(),
+            violation: outcome.violation.clone(),
+            source_row: outcome.source.as_ref().map(|s| s.row_id.clone()),
+            suggested_min: outcome.fine.map(|f| f.min),
+            suggested_max: outcome.fine.map(|f| f.max),
+            chosen_fine,
+            outside_band,
+            reason: reason.map(str::to_owned).filter(|r| !r.trim().is_empty()),
+            summary_procedure: route.summary_allowed,
+            hearing_right: route.hearing_right,
+            decided_at: now.trusted,
+        };
+        self.store.write(|tx| {
+            events::append(
+                tx,
+                self.keystore.as_ref(),
+                EventKind::PenaltyChoice,
+                &choice.id,
+                now.trusted,
+                &choice,
+            )
+        })?;
+        Ok(choice)
     }
 
     /// Records the server's time learnt in a sync (anchors trusted time).

@@ -4,6 +4,7 @@
 
 use crate::codes::{CodeError, CodeRefusal, UsccError};
 use crate::crypto::CryptoError;
+use crate::discretion::DiscretionError;
 use crate::registry::RegistryError;
 use crate::store::StoreError;
 
@@ -23,6 +24,9 @@ pub enum Error {
     /// A credential or code could not be issued or rendered.
     #[error(transparent)]
     CodeIssue(#[from] CodeError),
+    /// The discretion engine could not answer (unknown violation, invalid facts, …).
+    #[error(transparent)]
+    Discretion(#[from] DiscretionError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

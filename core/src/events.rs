@@ -18,6 +18,9 @@ pub enum EventKind {
     Visit,
     /// A verifier's record of checking an enforcement code.
     CodeVerification,
+    /// The penalty an officer chose against the engine's suggestion (supervision counts
+    /// the ones outside the band).
+    PenaltyChoice,
 }
 
 impl EventKind {
@@ -25,6 +28,7 @@ impl EventKind {
         match self {
             EventKind::Visit => "visit",
             EventKind::CodeVerification => "code_verification",
+            EventKind::PenaltyChoice => "penalty_choice",
         }
     }
 }

@@ -14,6 +14,7 @@ pub fn error_message(error: &Error) -> String {
         Error::CreditCode(e) => credit_code_message(e),
         Error::Code(refusal) => code_refusal_message(refusal).to_owned(),
         Error::CodeIssue(e) => code_error_message(e).to_owned(),
+        Error::Discretion(e) => discretion::error_message(e),
     }
 }
 
@@ -183,6 +184,36 @@ pub const DATABASE_QUARANTINED: &str =
 /// documents.
 pub mod discretion {
     use crate::discretion::{Disposition, NoPenaltyReason, Outcome, PenaltyKind, Tier, Violation};
+
+    pub fn error_message(error: &crate::discretion::DiscretionError) -> String {
+        use crate::discretion::{DiscretionError, FactError};
+        match error {
+            DiscretionError::UnknownViolation(code) => {
+                format!("目录中没有违法行为“{code}”，请同步目录后重试。")
+            }
+            DiscretionError::BadCondition { row, .. } => {
+                format!("裁量基准条目“{row}”的适用条件有误，请联系法制部门。")
+            }
+            DiscretionError::Facts(FactError::Unknown(name)) => format!("未知的情节“{name}”。"),
+            DiscretionError::Facts(FactError::WrongType(name)) => {
+                format!("情节“{name}”的取值无效。")
+            }
+            DiscretionError::Facts(FactError::Inconsistent(_)) => {
+                "情节相互矛盾：初次违法的，近期不应有同类违法记录。".into()
+            }
+            DiscretionError::PartyTypeNotCovered => {
+                "该违法行为不适用于此类当事人，请核对当事人类型。".into()
+            }
+            DiscretionError::Dates => {
+                "日期有误：发现日期和决定日期不得早于违法行为发生日期。".into()
+            }
+            DiscretionError::OverrideWithoutReason => "所选处罚超出建议幅度，请填写理由。".into(),
+        }
+    }
+
+    pub fn bad_date(text: &str) -> String {
+        format!("日期“{text}”无效，应为“年-月-日”格式，如2024-05-01。")
+    }
 
     pub const RULE_VIOLATION: &str = "违法行为";
     pub const RULE_MANDATORY_MITIGATION: &str = "法定从轻、减轻情节";

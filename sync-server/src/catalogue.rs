@@ -373,6 +373,9 @@ mod tests {
         data.regulations.sort_by(|a, b| a.id.cmp(&b.id));
         data.enterprises
             .sort_by(|a, b| a.credit_code.cmp(&b.credit_code));
+        data.violations.sort_by(|a, b| a.code.cmp(&b.code));
+        data.baseline_documents.sort_by(|a, b| a.id.cmp(&b.id));
+        data.hearing_thresholds.sort_by(|a, b| a.id.cmp(&b.id));
         data
     }
 

@@ -110,6 +110,7 @@ pub struct TraceStep {
 
 /// The lawful outcome.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Outcome {
     pub violation: String,
     pub citizen: bool,

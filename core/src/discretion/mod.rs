@@ -2,6 +2,7 @@
 //! facts of a case, with every step explained and cited. Domain facts:
 //! `../shared/domain/discretion.md`; the CSV layout: `docs/BASELINES.md`.
 
+mod choice;
 pub mod condition;
 pub mod csv;
 mod engine;
@@ -10,6 +11,7 @@ pub mod lint;
 pub mod model;
 pub mod statute;
 
+pub use choice::{check_choice, PenaltyChoice};
 pub use condition::{Condition, ConditionError, Truth};
 pub use engine::{
     Alternative, DiscretionEngine, Disposition, Outcome, ProcedureRoute, Question, ReviewReason,

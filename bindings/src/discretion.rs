@@ -1,0 +1,116 @@
+//! The discretion engine for the shells: typed facts in, the lawful outcome (or the questions
+//! still to ask) out, and the officer's choice recorded.
+
+use chrono::NaiveDate;
+use zhifa_core::discretion::{
+    FactValue, Facts, Outcome, ProcedureRoute, Question, Suggestion, SuggestionRequest,
+};
+use zhifa_core::texts;
+
+use crate::error::ZhifaError;
+use crate::store::ZhifaStore;
+
+/// One fact of the case (names and values: `core/src/discretion/facts.rs`).
+#[derive(Debug, Clone, uniffi::Enum)]
+pub enum FactInput {
+    Flag { name: String, value: bool },
+    Number { name: String, value: i64 },
+    Choice { name: String, value: String },
+}
+
+/// A case as the officer describes it. Dates are `YYYY-MM-DD`.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct PenaltyRequest {
+    /// Violation code, e.g. DQ-118-3.
+    pub violation: String,
+    pub place_division: String,
+    pub act_date: String,
+    pub act_ended: Option<String>,
+    pub discovered_on: String,
+    pub decision_date: String,
+    pub facts: Vec<FactInput>,
+}
+
+/// Either the questions still to ask or the outcome.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct PenaltySuggestion {
+    pub questions: Vec<Question>,
+    pub outcome: Option<Outcome>,
+}
+
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct PenaltyChoiceRecorded {
+    pub id: String,
+    pub outside_band: bool,
+    pub route: ProcedureRoute,
+}
+
+fn date(text: &str) -> Result<NaiveDate, ZhifaError> {
+    text.parse().map_err(|_| ZhifaError::Validation {
+        user_message: texts::discretion::bad_date(text),
+    })
+}
+
+#[uniffi::export]
+impl ZhifaStore {
+    /// The lawful outcome under the published baseline, or the facts still needed.
+    pub fn suggest_penalty(
+        &self,
+        request: PenaltyRequest,
+    ) -> Result<PenaltySuggestion, ZhifaError> {
+        let mut facts = Facts::new();
+        for fact in request.facts {
+            match fact {
+                FactInput::Flag { name, value } => facts.set(&name, FactValue::Bool(value)),
+                FactInput::Number { name, value } => facts.set(&name, FactValue::Int(value)),
+                FactInput::Choice { name, value } => facts.set(&name, FactValue::Text(value)),
+            }
+        }
+        let request = SuggestionRequest {
+            violation: request.violation,
+            place_division: request.place_division,
+            act_date: date(&request.act_date)?,
+            act_ended: request.act_ended.as_deref().map(date).transpose()?,
+            discovered_on: date(&request.discovered_on)?,
+            decision_date: date(&request.decision_date)?,
+            facts,
+        };
+        Ok(match self.device.suggest_penalty(&request)? {
+            Suggestion::NeedFacts(questions) => PenaltySuggestion {
+                questions,
+                outcome: None,
+            },
+            Suggestion::Outcome(outcome) => PenaltySuggestion {
+                questions: Vec::new(),
+                outcome: Some(*outcome),
+            },
+        })
+    }
+
+    /// Records the penalty chosen for a case; outside the suggested band a reason is required.
+    pub fn record_penalty_choice(
+        &self,
+        case_id: String,
+        outcome: Outcome,
+        chosen_fine: Option<i64>,
+        reason: Option<String>,
+    ) -> Result<PenaltyChoiceRecorded, ZhifaError> {
+        let choice = self.device.record_penalty_choice(
+            &case_id,
+            &outcome,
+            chosen_fine,
+            reason.as_deref(),
+        )?;
+        Ok(PenaltyChoiceRecorded {
+            id: choice.id,
+            outside_band: choice.outside_band,
+            route: outcome.route(chosen_fine),
+        })
+    }
+}
+
+/// The procedure for a chosen fine: summary, hearing right, legal review, collective decision.
+#[uniffi::export]
+pub fn route_penalty(outcome: Outcome, chosen_fine: Option<i64>) -> ProcedureRoute {
+    outcome.route(chosen_fine)
+}
