@@ -8,6 +8,8 @@ use chrono::{Duration, Utc};
 use clap::{Parser, Subcommand};
 use zhifa_core::codes::{issue_duty_credential, issue_enterprise_code, qr};
 use zhifa_core::crypto::{Algorithm, PublicKey, Signer};
+use zhifa_core::discretion::csv;
+use zhifa_core::discretion::lint::lint;
 use zhifa_core::registry::generate::{generate, Scale};
 use zhifa_core::registry::{sign_bundle, CatalogueData, KeyPurpose};
 use zhifa_sync_server::authority::public_path;
@@ -116,6 +118,29 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Check a catalogue's discretion baselines: overlaps, gaps, bands outside the law,
+    /// expired documents, missing citations.
+    LintBaseline {
+        /// Catalogue JSON; `demo` for the built-in one.
+        #[arg(long)]
+        catalogue: String,
+    },
+    /// Write a catalogue's baseline rows as CSV, the layout legal departments edit.
+    ExportBaseline {
+        #[arg(long)]
+        catalogue: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Replace baseline rows from a CSV (all or nothing) and write the resulting catalogue.
+    ImportBaseline {
+        #[arg(long)]
+        catalogue: String,
+        #[arg(long)]
+        rows: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write a deterministic generated catalogue as JSON (full scale: 3,508 bodies, 11,273
     /// items, 54,186 officers, 5,375 regulations, 100,000 enterprises), for load tests.
     GenerateCatalogue {
@@ -204,6 +229,61 @@ fn run(command: Command) -> Result<(), ServerError> {
             Ok(())
         }
         Command::GenerateCatalogue { scale, seed, out } => generate_catalogue(&scale, seed, &out),
+        Command::LintBaseline { catalogue } => {
+            let data = parse_catalogue(&catalogue)?;
+            let findings = lint(
+                &data.violations,
+                &data.baseline_documents,
+                Utc::now().date_naive(),
+            );
+            for finding in &findings {
+                println!(
+                    "{:?}\t{}\t{}\t{}\t{}",
+                    finding.kind,
+                    finding.document.as_deref().unwrap_or("-"),
+                    finding.violation.as_deref().unwrap_or("-"),
+                    finding.rows.join(","),
+                    finding.detail
+                );
+            }
+            println!("{} findings", findings.len());
+            Ok(())
+        }
+        Command::ExportBaseline { catalogue, out } => {
+            let data = parse_catalogue(&catalogue)?;
+            std::fs::write(&out, csv::export_rows(&data.baseline_documents))?;
+            println!("baseline rows written to {}", out.display());
+            Ok(())
+        }
+        Command::ImportBaseline {
+            catalogue,
+            rows,
+            out,
+        } => {
+            let mut data = parse_catalogue(&catalogue)?;
+            let text = std::fs::read_to_string(&rows)?;
+            match csv::import_rows(&text, &data.baseline_documents, &data.violations) {
+                Ok(documents) => {
+                    data.baseline_documents = documents;
+                    let json = serde_json::to_string_pretty(&data).expect("catalogue serialises");
+                    std::fs::write(&out, json)?;
+                    println!(
+                        "catalogue with the imported rows written to {}",
+                        out.display()
+                    );
+                    Ok(())
+                }
+                Err(problems) => {
+                    for problem in &problems {
+                        eprintln!("第{}行：{}", problem.line, problem.reason);
+                    }
+                    Err(ServerError::BadRequest(format!(
+                        "{} bad lines; nothing imported",
+                        problems.len()
+                    )))
+                }
+            }
+        }
         Command::AgencyKeygen {
             data_dir,
             agency,

@@ -507,7 +507,7 @@ impl DiscretionEngine {
         }
         outcome.citations = violation.penalty_basis.iter().map(|p| p.cite()).collect();
         outcome.alternatives = alternatives;
-        trace.extend(outcome.trace.drain(..));
+        trace.append(&mut outcome.trace);
         outcome.trace = trace;
         outcome.explanation = text::explanation(violation, &outcome);
         Suggestion::Outcome(Box::new(outcome))
@@ -723,6 +723,6 @@ fn row_outcome(
 }
 
 fn most_favourable(mut outcomes: Vec<Outcome>) -> Outcome {
-    outcomes.sort_by(|a, b| a.severity().cmp(&b.severity()));
+    outcomes.sort_by_key(|o| o.severity());
     outcomes.swap_remove(0)
 }

@@ -30,7 +30,8 @@ pub const HARM_LEVELS: &[&str] = &["none", "slight", "general", "serious"];
 pub const CORRECTION: &[&str] = &["corrected", "pending", "refused"];
 pub const CAPACITY: &[&str] = &["none", "partial", "full"];
 pub const ROAD_LEVELS: &[&str] = &["township", "county", "provincial", "national"];
-pub const EIA_DOCUMENTS: &[&str] = &["registration_form", "report_form", "report_book"];
+/// Art. 31 of the EIA Law concerns projects needing an approved report form or report book.
+pub const EIA_DOCUMENTS: &[&str] = &["report_form", "report_book"];
 
 /// Every fact a condition may use. Adding a fact is adding a line here.
 pub const SCHEMA: &[FactSpec] = &[
@@ -157,7 +158,7 @@ pub const SCHEMA: &[FactSpec] = &[
     FactSpec {
         name: "eia_document",
         kind: FactType::Enum(EIA_DOCUMENTS),
-        question: "建设项目应当编制的环评文件：登记表、报告表还是报告书？",
+        question: "建设项目应当报批的环评文件：环境影响报告表还是报告书？",
     },
     FactSpec {
         name: "in_operation",

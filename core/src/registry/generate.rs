@@ -10,6 +10,10 @@ use super::model::{
     Officer, Regulation, RegulationLevel,
 };
 use crate::codes::CreditCode;
+use crate::discretion::{
+    BaseAmount, BaselineDocument, BaselineRow, Fine, HearingThreshold, Output, PenaltyKind,
+    Provision, Statutory, Tier, Violation, YuanRange,
+};
 
 /// How many records of each kind to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -408,7 +412,18 @@ pub fn generate(scale: Scale, seed: u64) -> CatalogueData {
         })
         .collect();
 
+    let (violations, baseline_documents) = baselines(&items, &mut rng);
     CatalogueData {
+        violations,
+        baseline_documents,
+        hearing_thresholds: vec![HearingThreshold {
+            id: "CQ-2023-354".into(),
+            jurisdictions: vec!["50".into()],
+            citizen: 5_000,
+            organisation: 50_000,
+            effective: NaiveDate::from_ymd_opt(2023, 3, 1).expect("valid date"),
+            source: "重庆市人民政府令第354号".into(),
+        }],
         bodies,
         items,
         officers,
@@ -416,6 +431,147 @@ pub fn generate(scale: Scale, seed: u64) -> CatalogueData {
         enterprises,
         ..CatalogueData::default()
     }
+}
+
+/// One violation per item, each with a city baseline of three tiers splitting its statutory
+/// range (30 % / 40 % / 30 %); a tenth also get a lighter district baseline for Yuzhong, so
+/// matching weighs two candidates as it does for real.
+fn baselines(items: &[EnforcementItem], rng: &mut Rng) -> (Vec<Violation>, Vec<BaselineDocument>) {
+    const MINIMA: [i64; 5] = [200, 1_000, 5_000, 10_000, 50_000];
+    let mut violations = Vec::with_capacity(items.len());
+    let mut city = Vec::with_capacity(items.len() * 3);
+    let mut district = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let code = format!("V{index:05}");
+        let min = MINIMA[rng.below(MINIMA.len())];
+        let max = min * (5 + rng.below(16) as i64);
+        let law = item
+            .legal_basis
+            .trim_start_matches('《')
+            .split('》')
+            .next()
+            .unwrap_or("")
+            .to_owned();
+        let provision = Provision {
+            law,
+            article: 1 + rng.below(120) as u32,
+            paragraph: None,
+            item: None,
+        };
+        let proportional = index % 5 == 0;
+        let statutory = if proportional {
+            Fine::Multiple {
+                base: BaseAmount::IllegalGains,
+                min_milli: 1_000,
+                max_milli: 5_000,
+                if_no_base: Some(YuanRange { min, max }),
+            }
+        } else {
+            Fine::Range { min, max }
+        };
+        violations.push(Violation {
+            code: code.clone(),
+            item_code: item.code.clone(),
+            name: item
+                .name
+                .trim_start_matches('对')
+                .trim_end_matches("的行政处罚")
+                .to_owned(),
+            violated: vec![provision.clone()],
+            penalty_basis: vec![provision],
+            party_types: vec!["citizen".into(), "organisation".into()],
+            statutory: Statutory {
+                kinds: vec![PenaltyKind::Warning, PenaltyKind::Fine],
+                fine: statutory,
+                confiscate_gains: proportional,
+            },
+        });
+        let band = |from: i64, to: i64| {
+            let span = max - min;
+            let (lo, hi) = (min + span * from / 100, min + span * to / 100);
+            if proportional {
+                Fine::Multiple {
+                    base: BaseAmount::IllegalGains,
+                    min_milli: 1_000 + 40 * from as u32,
+                    max_milli: 1_000 + 40 * to as u32,
+                    if_no_base: Some(YuanRange { min: lo, max: hi }),
+                }
+            } else {
+                Fine::Range { min: lo, max: hi }
+            }
+        };
+        let row = |id: String, tier: Tier, label: &str, condition: &str, fine: Fine| BaselineRow {
+            id,
+            violation: code.clone(),
+            tier,
+            label: label.into(),
+            condition: condition.into(),
+            output: Output {
+                fine,
+                confiscate_gains: proportional,
+                ..Output::default()
+            },
+            legal_review: tier == Tier::Heavier,
+            collective_decision: false,
+        };
+        const LIGHTER: &str = "first_offence AND harm <= slight";
+        const GENERAL: &str =
+            "NOT (first_offence AND harm <= slight) AND harm != serious AND priors_12m < 2";
+        const HEAVIER: &str = "harm = serious OR priors_12m >= 2";
+        city.push(row(
+            format!("{code}-1"),
+            Tier::Lighter,
+            "从轻",
+            LIGHTER,
+            band(0, 30),
+        ));
+        city.push(row(
+            format!("{code}-2"),
+            Tier::General,
+            "一般",
+            GENERAL,
+            band(30, 70),
+        ));
+        city.push(row(
+            format!("{code}-3"),
+            Tier::Heavier,
+            "从重",
+            HEAVIER,
+            band(70, 100),
+        ));
+        if index % 10 == 0 {
+            district.push(row(
+                format!("{code}-YZ-2"),
+                Tier::General,
+                "一般",
+                GENERAL,
+                band(25, 60),
+            ));
+        }
+    }
+    let document =
+        |id: &str, title: &str, jurisdiction: &str, rows: Vec<BaselineRow>| BaselineDocument {
+            id: id.into(),
+            number: format!("生成〔2024〕{id}号"),
+            title: title.into(),
+            issuer: "生成数据".into(),
+            jurisdictions: vec![jurisdiction.into()],
+            effective: NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date"),
+            sunset: None,
+            supersedes: Vec::new(),
+            published_in: "生成数据（基准测试用）".into(),
+            rows,
+        };
+    let documents = vec![
+        document("GEN-CITY", "全市行政处罚裁量基准（生成）", "50", city),
+        document(
+            "GEN-YZ",
+            "渝中区行政处罚裁量细化标准（生成）",
+            "500103",
+            district,
+        ),
+    ];
+    (violations, documents)
 }
 
 fn regulation_title(rng: &mut Rng, sector_index: usize) -> String {
@@ -497,11 +653,11 @@ mod tests {
         assert_ne!(a, generate(Scale::SMALL, 8));
         assert_eq!(a.items.len(), Scale::SMALL.items);
         assert_eq!(a.enterprises.len(), Scale::SMALL.enterprises);
-        let sectors: std::collections::HashSet<_> = generate(Scale::FULL, 1)
-            .items
-            .iter()
-            .map(|i| i.sector.clone())
-            .collect();
+        let full = generate(Scale::FULL, 1);
+        let sectors: std::collections::HashSet<_> =
+            full.items.iter().map(|i| i.sector.clone()).collect();
         assert_eq!(sectors.len(), 50);
+        assert_eq!(full.violations.len(), 11_273);
+        assert!(full.baseline_documents[0].rows.len() >= 3 * 11_273);
     }
 }
