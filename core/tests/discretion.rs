@@ -479,7 +479,7 @@ fn a_bad_csv_reports_every_bad_line_and_imports_nothing() {
 mod properties {
     use super::*;
     use proptest::prelude::*;
-    use zhifa_core::discretion::Tier;
+    use zhifa_core::discretion::{ReviewReason, Tier};
 
     const VIOLATIONS: &[(&str, &str)] = &[
         ("DQ-118-3", "citizen"),
@@ -595,6 +595,14 @@ mod properties {
                 _ => facts.set("caused_accident", true),
             }
             let after = outcome(&engine, &worse);
+            // Where no baseline row covers the facts the engine shows the whole statutory
+            // range for a person to decide: a referral, not a level to compare.
+            let referral = |o: &Outcome| {
+                o.review.iter().any(|r| matches!(r, ReviewReason::BaselineGap { .. } | ReviewReason::NoBaseline))
+            };
+            if referral(&before) || referral(&after) {
+                return Ok(());
+            }
             prop_assert!(weight(&after) >= weight(&before), "{:?} → {:?}", weight(&before), weight(&after));
         }
 
