@@ -24,6 +24,12 @@ pub enum Error {
     /// A credential or code could not be issued or rendered.
     #[error(transparent)]
     CodeIssue(#[from] CodeError),
+    /// A case could not be read or changed (a refused transition says which rule).
+    #[error(transparent)]
+    Case(#[from] crate::cases::CaseError),
+    /// A document cannot be rendered: the case lacks what it must state.
+    #[error(transparent)]
+    Document(#[from] crate::documents::DocumentError),
     /// The discretion engine could not answer (unknown violation, invalid facts, …).
     #[error(transparent)]
     Discretion(#[from] DiscretionError),

@@ -2,11 +2,13 @@
 //! records live here; the FFI crate and the sync server are thin layers over it.
 //! Start with docs/ARCHITECTURE.md.
 
+pub mod cases;
 pub mod clock;
 pub mod codes;
 pub mod crypto;
 pub mod device;
 pub mod discretion;
+pub mod documents;
 mod error;
 pub mod events;
 pub mod registry;
@@ -17,3 +19,13 @@ pub use error::{Error, Result};
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();
+
+// Calendar dates cross the FFI as `YYYY-MM-DD` strings.
+#[cfg(feature = "uniffi")]
+use chrono::NaiveDate;
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(NaiveDate, String, {
+    remote,
+    try_lift: |text| Ok(text.parse::<NaiveDate>()?),
+    lower: |date| date.to_string(),
+});

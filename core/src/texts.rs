@@ -15,6 +15,57 @@ pub fn error_message(error: &Error) -> String {
         Error::Code(refusal) => code_refusal_message(refusal).to_owned(),
         Error::CodeIssue(e) => code_error_message(e).to_owned(),
         Error::Discretion(e) => discretion::error_message(e),
+        Error::Case(e) => case_message(e),
+        Error::Document(crate::documents::DocumentError::Missing(what)) => {
+            format!("案件缺少文书必须载明的内容（{what}），请补全后再生成文书。")
+        }
+    }
+}
+
+pub fn case_message(error: &crate::cases::CaseError) -> String {
+    use crate::cases::CaseError;
+    match error {
+        CaseError::Corrupt => "案件数据已损坏，请从服务器重新同步该案件。".into(),
+        CaseError::SchemaTooNew => "该案件由更新版本的应用创建，请先升级应用。".into(),
+        CaseError::NoSuchEntry => "案件中没有该条目。".into(),
+        CaseError::NotAConflictValue => "所选的值不是冲突中的任一取值。".into(),
+        CaseError::NotFound => "找不到该案件。".into(),
+        CaseError::Refused(refusal) => procedure_refusal_message(refusal),
+        CaseError::NoCaseNumbers => "本机预留的案号已用完，请联网领取新的案号段。".into(),
+    }
+}
+
+/// Why a procedure step was refused: the rule, and what is missing.
+pub fn procedure_refusal_message(refusal: &crate::cases::Refusal) -> String {
+    use crate::cases::RefusalKind::*;
+    let missing = refusal.missing.join("、");
+    let reason = match refusal.kind {
+        WrongStatus => format!("案件当前所处环节不能进行此操作（当前：{missing}）"),
+        UnresolvedConflicts => format!("以下内容在两台设备上被改成了不同的值，请先确认：{missing}"),
+        TwoOfficersRequired => format!("执法人员不得少于两人，当前有效执法人员{missing}人"),
+        NoParty => "尚未登记当事人".into(),
+        NoPenaltyChosen => "尚未形成处罚建议，请先补全情节并生成裁量建议".into(),
+        SummaryNotAllowed => format!("不符合当场处罚条件：仅限警告或公民200元、法人或者其他组织3000元以下罚款，且不得没收（{missing}元）"),
+        LimitationExpired => format!("违法行为已超过追责期限（{missing}前未被发现）"),
+        NotEnoughEvidence => "尚无证据或笔录，事实不清、证据不足的不得给予行政处罚".into(),
+        NoHearingRight => "拟作出的处罚不属于听证范围".into(),
+        HearingRequestLate => format!("听证申请应在告知后五个工作日内提出（截至{missing}）"),
+        HearingNoticeTooShort => format!("应当在举行听证七个工作日前通知当事人（最早{missing}）"),
+        HearingPending => "当事人已申请听证，须举行听证后方可作出决定".into(),
+        StatementPeriodOpen => format!("当事人陈述、申辩期限未满（至{missing}），或请记录当事人放弃陈述申辩"),
+        LegalReviewRequired => "须经法制审核通过后方可作出决定".into(),
+        CollectiveDecisionRequired => "须经行政机关负责人集体讨论决定".into(),
+        HeavierAfterDefence => format!("不得因当事人陈述、申辩而给予更重的处罚（告知罚款{missing}元）"),
+        Underpaid => format!("应缴金额（含加处罚款）为{missing}元"),
+        NothingToClose => "案件尚未执行完毕，不能结案".into(),
+    };
+    if refusal.article.is_empty() {
+        reason
+    } else {
+        format!(
+            "依据《中华人民共和国行政处罚法》{}：{reason}。",
+            refusal.article
+        )
     }
 }
 
@@ -149,6 +200,7 @@ pub fn record_kind_name(kind: RecordKind) -> &'static str {
         RecordKind::Violation => "违法行为",
         RecordKind::BaselineDocument => "裁量基准",
         RecordKind::HearingThreshold => "听证标准",
+        RecordKind::HolidayCalendar => "节假日安排",
     }
 }
 

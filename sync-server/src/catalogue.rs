@@ -61,10 +61,11 @@ enum Kind {
     Violation,
     BaselineDocument,
     HearingThreshold,
+    HolidayCalendar,
 }
 
 impl Kind {
-    const ALL: [Kind; 10] = [
+    const ALL: [Kind; 11] = [
         Kind::Body,
         Kind::Item,
         Kind::Officer,
@@ -75,6 +76,7 @@ impl Kind {
         Kind::Violation,
         Kind::BaselineDocument,
         Kind::HearingThreshold,
+        Kind::HolidayCalendar,
     ];
 
     fn as_str(self) -> &'static str {
@@ -89,6 +91,7 @@ impl Kind {
             Kind::Violation => "violation",
             Kind::BaselineDocument => "baseline_document",
             Kind::HearingThreshold => "hearing_threshold",
+            Kind::HolidayCalendar => "holiday_calendar",
         }
     }
 }
@@ -171,6 +174,9 @@ impl CatalogueStore {
         }
         for r in &data.hearing_thresholds {
             add(Kind::HearingThreshold, &r.id, cbor(r));
+        }
+        for r in &data.holiday_calendars {
+            add(Kind::HolidayCalendar, &r.year.to_string(), cbor(r));
         }
 
         {
@@ -268,6 +274,7 @@ impl CatalogueStore {
                 "violation" => push(&mut upserts.violations, &record)?,
                 "baseline_document" => push(&mut upserts.baseline_documents, &record)?,
                 "hearing_threshold" => push(&mut upserts.hearing_thresholds, &record)?,
+                "holiday_calendar" => push(&mut upserts.holiday_calendars, &record)?,
                 "officer" => {
                     let officer: zhifa_core::registry::Officer = decode(&record)?;
                     let keep = jurisdiction_overlaps(&officer.divisions, scope);
@@ -351,6 +358,7 @@ fn removal_list<'a>(removals: &'a mut Removals, kind: &str) -> &'a mut Vec<Strin
         "violation" => &mut removals.violations,
         "baseline_document" => &mut removals.baseline_documents,
         "hearing_threshold" => &mut removals.hearing_thresholds,
+        "holiday_calendar" => &mut removals.holiday_calendars,
         _ => &mut removals.enterprises,
     }
 }
@@ -376,6 +384,8 @@ mod tests {
         data.violations.sort_by(|a, b| a.code.cmp(&b.code));
         data.baseline_documents.sort_by(|a, b| a.id.cmp(&b.id));
         data.hearing_thresholds.sort_by(|a, b| a.id.cmp(&b.id));
+        data.holiday_calendars
+            .sort_by(|a, b| a.year.to_string().cmp(&b.year.to_string()));
         data
     }
 

@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::model::{
@@ -294,6 +294,22 @@ pub fn validate_rows(body: &BundleBody) -> Result<Vec<String>, BundleRefusal> {
             return Err(refuse(kind, index, RowProblem::Condition));
         }
         unique(&mut keys, &document.id).map_err(|p| refuse(kind, index, p))?;
+    }
+
+    let mut years = HashSet::new();
+    for (index, calendar) in data.holiday_calendars.iter().enumerate() {
+        let kind = RecordKind::HolidayCalendar;
+        if calendar
+            .holidays
+            .iter()
+            .chain(&calendar.working_weekends)
+            .any(|d| d.year() != calendar.year)
+        {
+            return Err(refuse(kind, index, RowProblem::Dates));
+        }
+        if !years.insert(calendar.year) {
+            return Err(refuse(kind, index, RowProblem::Duplicate));
+        }
     }
 
     let mut keys = HashSet::new();

@@ -255,6 +255,21 @@ impl Registry {
         })?)
     }
 
+    /// Working days by the holiday calendars this catalogue holds.
+    pub fn working_days(&self) -> Result<crate::cases::WorkingDays, RegistryError> {
+        let calendars: Vec<crate::cases::HolidayCalendar> = self.store.read(|c| {
+            let mut statement =
+                c.prepare_cached("SELECT json FROM holiday_calendar ORDER BY year")?;
+            let rows = statement
+                .query_map([], |r| r.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.iter()
+                .map(|json| serde_json::from_str(json).map_err(|_| decode("holiday calendar")))
+                .collect::<Result<Vec<_>, RegistryError>>()
+        })?;
+        Ok(crate::cases::WorkingDays::new(&calendars))
+    }
+
     /// The discretion engine over the baselines this catalogue holds.
     pub fn discretion_engine(&self) -> Result<crate::discretion::DiscretionEngine, RegistryError> {
         fn all<T: serde::de::DeserializeOwned>(
@@ -433,7 +448,8 @@ fn clear(tx: &Transaction<'_>) -> Result<(), StoreError> {
         "DELETE FROM enforcement_body; DELETE FROM enforcement_item; DELETE FROM officer;
          DELETE FROM regulation; DELETE FROM regulation_article; DELETE FROM enterprise;
          DELETE FROM agency_key; DELETE FROM revocation;
-         DELETE FROM violation; DELETE FROM baseline_document; DELETE FROM hearing_threshold;",
+         DELETE FROM violation; DELETE FROM baseline_document; DELETE FROM hearing_threshold;
+         DELETE FROM holiday_calendar;",
     )?;
     search::clear(tx)
 }
@@ -571,6 +587,10 @@ fn write_records(
         tx.prepare_cached("INSERT OR REPLACE INTO baseline_document (id, json) VALUES (?1, ?2)")?
             .execute((&document.id, to_json(document)))?;
     }
+    for calendar in &data.holiday_calendars {
+        tx.prepare_cached("INSERT OR REPLACE INTO holiday_calendar (year, json) VALUES (?1, ?2)")?
+            .execute((calendar.year, to_json(calendar)))?;
+    }
     for threshold in &data.hearing_thresholds {
         tx.prepare_cached("INSERT OR REPLACE INTO hearing_threshold (id, json) VALUES (?1, ?2)")?
             .execute((&threshold.id, to_json(threshold)))?;
@@ -585,7 +605,8 @@ fn write_records(
         + data.revocations.len()
         + data.violations.len()
         + data.baseline_documents.len()
-        + data.hearing_thresholds.len()) as u64)
+        + data.hearing_thresholds.len()
+        + data.holiday_calendars.len()) as u64)
 }
 
 fn remove_records(tx: &Transaction<'_>, removals: &Removals) -> Result<u64, StoreError> {

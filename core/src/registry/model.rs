@@ -272,6 +272,9 @@ pub struct CatalogueData {
     /// Jurisdictions' 较大数额 for hearings.
     #[serde(default)]
     pub hearing_thresholds: Vec<crate::discretion::HearingThreshold>,
+    /// The official holiday calendars, for statutory periods in working days.
+    #[serde(default)]
+    pub holiday_calendars: Vec<crate::cases::HolidayCalendar>,
 }
 
 /// Keys of records a delta removes.
@@ -298,6 +301,9 @@ pub struct Removals {
     pub baseline_documents: Vec<String>,
     #[serde(default)]
     pub hearing_thresholds: Vec<String>,
+    /// Holiday calendars by year.
+    #[serde(default)]
+    pub holiday_calendars: Vec<String>,
 }
 
 impl Removals {
@@ -312,6 +318,7 @@ impl Removals {
             && self.violations.is_empty()
             && self.baseline_documents.is_empty()
             && self.hearing_thresholds.is_empty()
+            && self.holiday_calendars.is_empty()
     }
 }
 
@@ -328,6 +335,7 @@ pub enum RecordKind {
     Violation,
     BaselineDocument,
     HearingThreshold,
+    HolidayCalendar,
 }
 
 /// Whether `division` lies inside one of the `scope` prefixes (GB/T 2260 codes nest by prefix:

@@ -2,6 +2,8 @@
 //! trusted clock together, and the field operations that need all four (credentials, codes,
 //! visits). The FFI's `ZhifaStore` wraps this.
 
+mod cases;
+
 use std::sync::{Arc, Mutex};
 
 use chrono::Utc;

@@ -1,0 +1,236 @@
+//! The case file as typed Rust: what `CaseDoc::read` returns and what the procedure, the
+//! documents and the queries work with. Nothing outside `document.rs` touches Automerge.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::discretion::Facts;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum CaseKind {
+    /// 简易程序: decided on the spot (Art. 51–52).
+    Summary,
+    /// 普通程序 (Art. 54–62).
+    Ordinary,
+}
+
+/// Where a case stands. Summary: Draft → Decided → Closed. Ordinary: Draft → Filed → Notified
+/// → (HearingRequested → HearingHeld) → Decided → Served → Executed → Closed; a no-penalty
+/// decision closes after service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum CaseStatus {
+    Draft,
+    /// 立案: the 90-day decision clock runs (Art. 60).
+    Filed,
+    /// 事先告知 served (Art. 44, 62).
+    Notified,
+    HearingRequested,
+    HearingHeld,
+    /// 作出决定 (on the spot for a summary case).
+    Decided,
+    /// 送达 (Art. 61).
+    Served,
+    /// 执行: paid, with any late fee (Art. 66–72).
+    Executed,
+    /// 结案
+    Closed,
+}
+
+impl CaseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Draft => "draft",
+            CaseStatus::Filed => "filed",
+            CaseStatus::Notified => "notified",
+            CaseStatus::HearingRequested => "hearing_requested",
+            CaseStatus::HearingHeld => "hearing_held",
+            CaseStatus::Decided => "decided",
+            CaseStatus::Served => "served",
+            CaseStatus::Executed => "executed",
+            CaseStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<CaseStatus> {
+        use CaseStatus::*;
+        [
+            Draft,
+            Filed,
+            Notified,
+            HearingRequested,
+            HearingHeld,
+            Decided,
+            Served,
+            Executed,
+            Closed,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum PartyKind {
+    /// 公民 (including individual businesses run by a person).
+    Person,
+    /// 法人或者其他组织
+    Organisation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Party {
+    pub kind: PartyKind,
+    pub name: String,
+    /// Organisations: the unified social credit code.
+    pub credit_code: Option<String>,
+    /// Persons: the ID-card number. Personal data: never logged, never in error texts.
+    pub id_number: Option<String>,
+    pub address: String,
+    /// The legal representative or the person present.
+    pub representative: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct CaseOfficer {
+    pub credential_no: String,
+    pub name: String,
+    /// Checked against the catalogue (and the credential, when shown by code).
+    pub verified: bool,
+    /// Withdrew for a direct interest (回避, Art. 43).
+    pub withdrawn: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct EvidenceItem {
+    /// SHA-256 of the blob.
+    pub hash: String,
+    /// 书证, 物证, 视听资料, 电子数据, 证人证言, 当事人陈述, 鉴定意见, 勘验笔录/现场笔录 (Art. 46).
+    pub kind: String,
+    pub description: String,
+    pub size: u64,
+    /// COSE_Sign1 by the capturing device over the capture metadata.
+    pub signed_metadata: Vec<u8>,
+}
+
+/// 现场检查笔录
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct OnsiteRecord {
+    pub time: String,
+    pub place: String,
+    pub findings: String,
+    /// Refusal to sign is noted, not hidden (Art. 52).
+    pub party_signed: bool,
+}
+
+/// 询问笔录
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Inquiry {
+    pub person: String,
+    pub time: String,
+    pub record: String,
+}
+
+/// The penalty decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Decision {
+    /// False for a no-penalty decision (不予行政处罚决定).
+    pub penalty: bool,
+    pub warning: bool,
+    pub fine: i64,
+    /// Illegal gains confiscated, yuan.
+    pub confiscated_gains: i64,
+    pub confiscate_property: bool,
+    /// Other penalty kinds, by name.
+    pub other: Vec<String>,
+    pub decided_on: NaiveDate,
+}
+
+/// The dates the procedure records.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct ProcedureDates {
+    pub filed_on: Option<NaiveDate>,
+    pub legal_review_passed_on: Option<NaiveDate>,
+    pub notified_on: Option<NaiveDate>,
+    /// The party stated and defended, or waived it (Art. 44–45).
+    pub statement_closed_on: Option<NaiveDate>,
+    pub hearing_requested_on: Option<NaiveDate>,
+    pub hearing_held_on: Option<NaiveDate>,
+    pub collective_decided_on: Option<NaiveDate>,
+    pub served_on: Option<NaiveDate>,
+    pub paid_on: Option<NaiveDate>,
+    pub paid_amount: Option<i64>,
+    pub notified_fine: Option<i64>,
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// Two replicas set a legally significant field to different values: a person chooses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Conflict {
+    /// e.g. `status`, `decision.fine`, `facts.harm`, `parties.0.name`.
+    pub field: String,
+    pub values: Vec<String>,
+}
+
+/// One entry of the case's history (Art. 47: the whole process is recorded).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct HistoryEntry {
+    pub step: String,
+    pub status: String,
+    pub at: String,
+    pub by: String,
+}
+
+/// A whole case file, read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseFile {
+    pub id: String,
+    pub number: Option<String>,
+    pub kind: CaseKind,
+    pub status: CaseStatus,
+    pub violation: String,
+    pub place_division: String,
+    pub act_date: NaiveDate,
+    pub discovered_on: NaiveDate,
+    pub parties: Vec<Party>,
+    pub officers: Vec<CaseOfficer>,
+    pub facts: Facts,
+    pub onsite: OnsiteRecord,
+    pub inquiries: Vec<Inquiry>,
+    pub evidence: Vec<EvidenceItem>,
+    /// JSON snapshot of the engine's outcome when the penalty was chosen.
+    pub suggestion: Option<String>,
+    pub chosen_fine: Option<i64>,
+    pub override_reason: Option<String>,
+    pub decision: Option<Decision>,
+    pub procedure: ProcedureDates,
+    pub history: Vec<HistoryEntry>,
+    pub conflicts: Vec<Conflict>,
+}
+
+impl CaseFile {
+    /// Officers who may act: verified and not withdrawn.
+    pub fn acting_officers(&self) -> usize {
+        self.officers
+            .iter()
+            .filter(|o| o.verified && !o.withdrawn)
+            .count()
+    }
+
+    pub fn citizen_party(&self) -> bool {
+        self.parties
+            .first()
+            .is_some_and(|p| p.kind == PartyKind::Person)
+    }
+}

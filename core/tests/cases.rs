@@ -1,0 +1,984 @@
+//! Case files end to end on real devices: a summary case and an ordinary case through the
+//! procedure, every guarded step refused and allowed, two replicas merged (with the conflicts a
+//! person must settle), evidence, case numbers, queries, and a SIGKILL crash test.
+
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use zhifa_core::cases::document::{CaseDoc, CaseEdit};
+use zhifa_core::cases::numbers::CaseNumberBlock;
+use zhifa_core::cases::procedure::{self, amount_due, StepContext};
+use zhifa_core::cases::repository::CaseQuery;
+use zhifa_core::cases::{
+    evidence, CaseError, CaseFile, CaseKind, CaseOfficer, CaseStatus, Party, PartyKind,
+    RefusalKind, Step, WorkingDays,
+};
+use zhifa_core::crypto::{Algorithm, Signer, SigningKey};
+use zhifa_core::device::Device;
+use zhifa_core::documents::DocumentKind;
+use zhifa_core::discretion::{FactValue, Outcome, Suggestion};
+use zhifa_core::registry::{sign_bundle, BundleBody, CatalogueData, Removals, BUNDLE_FORMAT};
+use zhifa_core::Error;
+
+fn catalogue() -> CatalogueData {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/demo/catalogue.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+struct Phone {
+    device: Device,
+    _dir: tempfile::TempDir,
+}
+
+fn phone() -> Phone {
+    let authority = SigningKey::generate(Algorithm::EdDSA);
+    let dir = tempfile::tempdir().unwrap();
+    let device = Device::open(dir.path(), vec!["50".into()], vec![authority.public_key()]).unwrap();
+    let body = BundleBody {
+        format: BUNDLE_FORMAT,
+        version: 1,
+        base_version: None,
+        scope: vec!["50".into()],
+        issued_at: Utc::now(),
+        upserts: catalogue(),
+        removals: Removals::default(),
+    };
+    device
+        .registry()
+        .apply_bundle(&sign_bundle(&body, &authority).unwrap())
+        .unwrap();
+    Phone { device, _dir: dir }
+}
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+fn officers() -> Vec<CaseEdit> {
+    vec![
+        CaseEdit::AddOfficer(CaseOfficer {
+            credential_no: "渝50010320021".into(),
+            name: "周强".into(),
+            verified: true,
+            withdrawn: false,
+        }),
+        CaseEdit::AddOfficer(CaseOfficer {
+            credential_no: "渝50010320022".into(),
+            name: "吴敏".into(),
+            verified: true,
+            withdrawn: false,
+        }),
+    ]
+}
+
+fn person() -> Party {
+    Party {
+        kind: PartyKind::Person,
+        name: "张某".into(),
+        credit_code: None,
+        id_number: Some("500103199001011234".into()),
+        address: "重庆市渝中区解放碑街道".into(),
+        representative: None,
+    }
+}
+
+fn ordinary_facts() -> Vec<CaseEdit> {
+    [
+        ("criminal_referral", FactValue::Bool(false)),
+        ("no_fault_proven", FactValue::Bool(false)),
+        ("minor_act", FactValue::Bool(false)),
+        ("removed_harm", FactValue::Bool(false)),
+        ("coerced", FactValue::Bool(false)),
+        ("confessed", FactValue::Bool(false)),
+        ("meritorious", FactValue::Bool(false)),
+        ("age", FactValue::Int(40)),
+        ("capacity", FactValue::Text("full".into())),
+    ]
+    .into_iter()
+    .map(|(name, value)| CaseEdit::SetFact {
+        name: name.into(),
+        value,
+    })
+    .collect()
+}
+
+fn fact(name: &str, value: impl Into<FactValue>) -> CaseEdit {
+    CaseEdit::SetFact {
+        name: name.into(),
+        value: value.into(),
+    }
+}
+
+fn refusal(result: Result<CaseFile, Error>) -> RefusalKind {
+    match result {
+        Err(Error::Case(CaseError::Refused(refusal))) => refusal.kind,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+const BY: &str = "渝50010320021";
+
+#[test]
+fn a_summary_case_is_decided_paid_and_closed_in_a_handful_of_steps() {
+    let phone = phone();
+    let d = &phone.device;
+    let case = d
+        .create_case(
+            CaseKind::Summary,
+            "GF-111-C",
+            "500103",
+            today() - Duration::days(1),
+            today(),
+        )
+        .unwrap();
+    let mut edits = officers();
+    edits.push(CaseEdit::AddParty(person()));
+    edits.extend(ordinary_facts());
+    edits.extend([fact("correction", "pending"), fact("priors_12m", 0i64)]);
+    d.edit_case(&case.id, &edits).unwrap();
+
+    let Suggestion::Outcome(outcome) = d.suggest_for_case(&case.id).unwrap() else {
+        panic!("facts are complete")
+    };
+    assert_eq!(outcome.fine.map(|f| (f.min, f.max)), Some((100, 200)));
+    d.choose_case_penalty(&case.id, Some(150), None).unwrap();
+    let decided = d.step_case(&case.id, &Step::DecideOnSpot, BY).unwrap();
+    assert_eq!(decided.status, CaseStatus::Decided);
+    assert_eq!(decided.decision.as_ref().unwrap().fine, 150);
+
+    assert_eq!(
+        refusal(d.step_case(&case.id, &Step::RecordPayment { amount: 100 }, BY)),
+        RefusalKind::Underpaid
+    );
+    d.step_case(&case.id, &Step::RecordPayment { amount: 150 }, BY)
+        .unwrap();
+    let closed = d.step_case(&case.id, &Step::Close, BY).unwrap();
+    assert_eq!(closed.status, CaseStatus::Closed);
+    let steps: Vec<&str> = closed.history.iter().map(|h| h.step.as_str()).collect();
+    assert_eq!(steps, ["decide_on_spot", "record_payment", "close"]);
+    // The choice was recorded for supervision.
+    assert!(d
+        .pending_events(10)
+        .unwrap()
+        .iter()
+        .any(|e| e.kind == "penalty_choice"));
+}
+
+#[test]
+fn summary_procedure_is_refused_beyond_its_limits_and_with_one_officer() {
+    let phone = phone();
+    let d = &phone.device;
+    let case = d
+        .create_case(CaseKind::Summary, "GF-111-C", "500103", today(), today())
+        .unwrap();
+    let mut edits = vec![officers()[0].clone(), CaseEdit::AddParty(person())];
+    edits.extend(ordinary_facts());
+    edits.extend([fact("correction", "refused"), fact("priors_12m", 0i64)]);
+    d.edit_case(&case.id, &edits).unwrap();
+    // Heavier band 300–500: above the citizen's 200 yuan.
+    d.choose_case_penalty(&case.id, Some(300), None).unwrap();
+    assert_eq!(
+        refusal(d.step_case(&case.id, &Step::DecideOnSpot, BY)),
+        RefusalKind::TwoOfficersRequired
+    );
+    d.edit_case(&case.id, &[officers()[1].clone()]).unwrap();
+    assert_eq!(
+        refusal(d.step_case(&case.id, &Step::DecideOnSpot, BY)),
+        RefusalKind::SummaryNotAllowed
+    );
+    // An officer with an interest withdraws: again fewer than two.
+    d.edit_case(
+        &case.id,
+        &[CaseEdit::WithdrawOfficer {
+            credential_no: "渝50010320022".into(),
+        }],
+    )
+    .unwrap();
+    assert_eq!(
+        refusal(d.step_case(&case.id, &Step::File, BY)),
+        RefusalKind::WrongStatus
+    );
+    // A fine outside the band needs a reason.
+    assert!(matches!(
+        d.choose_case_penalty(&case.id, Some(600), None),
+        Err(Error::Discretion(_))
+    ));
+    assert_eq!(d.case(&case.id).unwrap().status, CaseStatus::Draft);
+}
+
+#[test]
+fn an_ordinary_case_runs_the_whole_procedure() {
+    let phone = phone();
+    let d = &phone.device;
+    let case = d
+        .create_case(
+            CaseKind::Ordinary,
+            "DQ-118-3",
+            "500112",
+            today() - Duration::days(3),
+            today(),
+        )
+        .unwrap();
+    assert_eq!(
+        refusal(d.step_case(&case.id, &Step::File, BY)),
+        RefusalKind::TwoOfficersRequired
+    );
+    let mut edits = officers();
+    edits.push(CaseEdit::AddParty(person()));
+    edits.extend(ordinary_facts());
+    edits.extend([
+        fact("first_offence", false),
+        fact("harm", "general"),
+        fact("correction", "refused"),
+        fact("priors_12m", 0i64),
+        fact("pollution_alert", false),
+        fact("illegal_gains", 600i64),
+    ]);
+    d.edit_case(&case.id, &edits).unwrap();
+    d.step_case(&case.id, &Step::File, BY).unwrap();
+    d.add_case_number_block(&CaseNumberBlock {
+        prefix: "渝北城管罚".into(),
+        year: today().year(),
+        first: 1,
+        last: 10,
+    })
+    .unwrap();
+    let numbered = d.assign_case_number(&case.id, "渝北城管罚").unwrap();
+    assert!(numbered.number.unwrap().starts_with("渝北城管罚〔"));
+
+    // No notice without a chosen penalty and evidence.
+    assert_eq!(
+        refusal(d.step_case(&case.id, &Step::Notify, BY)),
+        RefusalKind::NotEnoughEvidence
+    );
+    d.add_case_evidence(
+        &case.id,
+        b"\xff\xd8 photo of the grill",
+        "视听资料",
+        "现场烧烤照片",
+        None,
+    )
+    .unwrap();
+    d.edit_case(
+        &case.id,
+        &[CaseEdit::AppendFindings(
+            "当事人在禁止区域内露天烧烤，经责令改正拒不改正。".into(),
+        )],
+    )
+    .unwrap();
+    d.choose_case_penalty(&case.id, Some(12_000), None).unwrap();
+    d.step_case(&case.id, &Step::Notify, BY).unwrap();
+
+    // The statement period is open; then the party waives it.
+    assert_eq!(
+        refusal(d.step_case(&case.id, &Step::Decide, BY)),
+        RefusalKind::StatementPeriodOpen
+    );
+    d.step_case(&case.id, &Step::CloseStatement, BY).unwrap();
+    // 12,000 ≥ 5,000 for a citizen: a hearing right, so a legal review before deciding.
+    assert_eq!(
+        refusal(d.step_case(&case.id, &Step::Decide, BY)),
+        RefusalKind::LegalReviewRequired
+    );
+    d.step_case(&case.id, &Step::PassLegalReview, BY).unwrap();
+    // Defending never makes it heavier.
+    d.choose_case_penalty(&case.id, Some(15_000), None).unwrap();
+    assert_eq!(
+        refusal(d.step_case(&case.id, &Step::Decide, BY)),
+        RefusalKind::HeavierAfterDefence
+    );
+    d.choose_case_penalty(&case.id, Some(12_000), None).unwrap();
+    let decided = d.step_case(&case.id, &Step::Decide, BY).unwrap();
+    let decision = decided.decision.unwrap();
+    assert_eq!(
+        (
+            decision.fine,
+            decision.confiscated_gains,
+            decision.confiscate_property
+        ),
+        (12_000, 600, true)
+    );
+
+    assert_eq!(
+        refusal(d.step_case(&case.id, &Step::Close, BY)),
+        RefusalKind::NothingToClose
+    );
+    d.step_case(&case.id, &Step::Serve, BY).unwrap();
+    d.step_case(&case.id, &Step::RecordPayment { amount: 12_000 }, BY)
+        .unwrap();
+    let closed = d.step_case(&case.id, &Step::Close, BY).unwrap();
+    assert_eq!(closed.status, CaseStatus::Closed);
+    assert!(closed.history.len() <= 12, "{:?}", closed.history);
+    assert_eq!(closed.evidence.len(), 1);
+}
+
+fn filed_case() -> (CaseFile, WorkingDays, Outcome) {
+    let phone = phone();
+    let d = &phone.device;
+    let case = d
+        .create_case(
+            CaseKind::Ordinary,
+            "DQ-118-3",
+            "500112",
+            today() - Duration::days(3),
+            today(),
+        )
+        .unwrap();
+    let mut edits = officers();
+    edits.push(CaseEdit::AddParty(person()));
+    edits.extend(ordinary_facts());
+    edits.extend([
+        fact("first_offence", false),
+        fact("harm", "general"),
+        fact("correction", "refused"),
+        fact("priors_12m", 0i64),
+        fact("pollution_alert", false),
+        fact("illegal_gains", 0i64),
+        CaseEdit::AppendFindings("现场检查发现露天烧烤。".into()),
+    ]);
+    d.edit_case(&case.id, &edits).unwrap();
+    d.choose_case_penalty(&case.id, Some(12_000), None).unwrap();
+    let Suggestion::Outcome(outcome) = d.suggest_for_case(&case.id).unwrap() else {
+        panic!()
+    };
+    (
+        d.case(&case.id).unwrap(),
+        d.registry().working_days().unwrap(),
+        *outcome,
+    )
+}
+
+fn context<'a>(today: NaiveDate, days: &'a WorkingDays, outcome: &'a Outcome) -> StepContext<'a> {
+    StepContext {
+        today,
+        days,
+        outcome: Some(outcome),
+        by: BY,
+        now: format!("{today}T09:00:00+08:00"),
+    }
+}
+
+/// Applies a step's edits to a case in memory, for time-dependent guards.
+fn advance(case: &CaseFile, step: &Step, ctx: &StepContext<'_>) -> Result<CaseFile, RefusalKind> {
+    let edits = procedure::plan(case, step, ctx).map_err(|r| r.kind)?;
+    let mut doc = CaseDoc::create(
+        &case.id,
+        case.kind,
+        &case.violation,
+        &case.place_division,
+        case.act_date,
+        case.discovered_on,
+    )
+    .unwrap();
+    let mut rebuild: Vec<CaseEdit> = case
+        .officers
+        .iter()
+        .cloned()
+        .map(CaseEdit::AddOfficer)
+        .collect();
+    rebuild.extend(case.parties.iter().cloned().map(CaseEdit::AddParty));
+    rebuild.extend(case.facts.0.iter().map(|(k, v)| CaseEdit::SetFact {
+        name: k.clone(),
+        value: v.clone(),
+    }));
+    rebuild.push(CaseEdit::AppendFindings(case.onsite.findings.clone()));
+    rebuild.push(CaseEdit::ChoosePenalty {
+        fine: case.chosen_fine,
+        reason: case.override_reason.clone(),
+    });
+    let p = &case.procedure;
+    use zhifa_core::cases::DateField::*;
+    for (field, date) in [
+        (Filed, p.filed_on),
+        (Notified, p.notified_on),
+        (HearingRequested, p.hearing_requested_on),
+        (HearingHeld, p.hearing_held_on),
+        (LegalReviewPassed, p.legal_review_passed_on),
+        (StatementClosed, p.statement_closed_on),
+    ] {
+        if let Some(date) = date {
+            rebuild.push(CaseEdit::SetDate { field, date });
+        }
+    }
+    if let Some(fine) = p.notified_fine {
+        rebuild.push(CaseEdit::SetNotifiedFine(fine));
+    }
+    rebuild.push(CaseEdit::Transition {
+        status: case.status,
+        step: "rebuild".into(),
+        at: String::new(),
+        by: String::new(),
+    });
+    doc.apply(&rebuild).unwrap();
+    doc.apply(&edits).unwrap();
+    Ok(doc.read().unwrap())
+}
+
+#[test]
+fn hearing_and_statement_periods_count_working_days() {
+    let (case, days, outcome) = filed_case();
+    // Filed on Friday 27 September 2024, notified the same day.
+    let friday = NaiveDate::from_ymd_opt(2024, 9, 27).unwrap();
+    let filed = advance(&case, &Step::File, &context(friday, &days, &outcome)).unwrap();
+    let notified = advance(&filed, &Step::Notify, &context(friday, &days, &outcome)).unwrap();
+    // Five working days: 29, 30 Sep, 8, 9, 10 Oct (National Day in between).
+    let last_day = NaiveDate::from_ymd_opt(2024, 10, 10).unwrap();
+    assert_eq!(
+        advance(
+            &notified,
+            &Step::Decide,
+            &context(last_day, &days, &outcome)
+        )
+        .unwrap_err(),
+        RefusalKind::StatementPeriodOpen
+    );
+    let requested = advance(
+        &notified,
+        &Step::RequestHearing,
+        &context(last_day, &days, &outcome),
+    )
+    .unwrap();
+    assert_eq!(
+        advance(
+            &notified,
+            &Step::RequestHearing,
+            &context(last_day + Duration::days(1), &days, &outcome)
+        )
+        .unwrap_err(),
+        RefusalKind::HearingRequestLate
+    );
+    assert_eq!(
+        advance(
+            &requested,
+            &Step::Decide,
+            &context(last_day, &days, &outcome)
+        )
+        .unwrap_err(),
+        RefusalKind::HearingPending
+    );
+    // Seven working days' notice of the hearing: from Thursday 10 Oct to Friday 18 Oct (12 Oct is a working Saturday).
+    assert_eq!(
+        advance(
+            &requested,
+            &Step::HoldHearing,
+            &context(
+                NaiveDate::from_ymd_opt(2024, 10, 17).unwrap(),
+                &days,
+                &outcome
+            )
+        )
+        .unwrap_err(),
+        RefusalKind::HearingNoticeTooShort
+    );
+    let held = advance(
+        &requested,
+        &Step::HoldHearing,
+        &context(
+            NaiveDate::from_ymd_opt(2024, 10, 18).unwrap(),
+            &days,
+            &outcome,
+        ),
+    )
+    .unwrap();
+    assert_eq!(held.status, CaseStatus::HearingHeld);
+    // A hearing on major rights needs a legal review first.
+    let later = NaiveDate::from_ymd_opt(2024, 10, 22).unwrap();
+    assert_eq!(
+        advance(&held, &Step::Decide, &context(later, &days, &outcome)).unwrap_err(),
+        RefusalKind::LegalReviewRequired
+    );
+    let reviewed = advance(
+        &held,
+        &Step::PassLegalReview,
+        &context(later, &days, &outcome),
+    )
+    .unwrap();
+    assert_eq!(
+        advance(&reviewed, &Step::Decide, &context(later, &days, &outcome))
+            .unwrap()
+            .status,
+        CaseStatus::Decided
+    );
+    // After the period the officer may decide without a waiver.
+    let after = NaiveDate::from_ymd_opt(2024, 10, 11).unwrap();
+    let mut lapsed = notified.clone();
+    lapsed.procedure.legal_review_passed_on = Some(after);
+    assert_eq!(
+        advance(&lapsed, &Step::Decide, &context(after, &days, &outcome))
+            .unwrap()
+            .status,
+        CaseStatus::Decided
+    );
+}
+
+#[test]
+fn the_limitation_period_and_the_90_day_deadline() {
+    let phone = phone();
+    let d = &phone.device;
+    let old = d
+        .create_case(
+            CaseKind::Ordinary,
+            "DQ-116",
+            "500103",
+            today() - Duration::days(800),
+            today(),
+        )
+        .unwrap();
+    let mut edits = officers();
+    edits.push(CaseEdit::AddParty(person()));
+    d.edit_case(&old.id, &edits).unwrap();
+    assert_eq!(
+        refusal(d.step_case(&old.id, &Step::File, BY)),
+        RefusalKind::LimitationExpired
+    );
+    // Five years where life, health or finance was harmed.
+    d.edit_case(&old.id, &[fact("life_health_finance_harm", true)])
+        .unwrap();
+    let filed = d.step_case(&old.id, &Step::File, BY).unwrap();
+    let deadlines = procedure::deadlines(
+        &filed,
+        &WorkingDays::default(),
+        today() + Duration::days(80),
+    );
+    let decision = deadlines.iter().find(|x| x.what == "decision").unwrap();
+    assert_eq!(decision.due, today() + Duration::days(90));
+    assert!(decision.warning && !decision.overdue);
+    assert!(
+        procedure::deadlines(
+            &filed,
+            &WorkingDays::default(),
+            today() + Duration::days(91)
+        )[0]
+        .overdue
+    );
+    assert_eq!(
+        d.list_cases(&CaseQuery {
+            due_by: Some((today() + Duration::days(90)).to_string()),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap()
+        .len(),
+        1
+    );
+}
+
+#[test]
+fn late_payment_adds_three_percent_a_day_capped_at_the_fine() {
+    let (mut case, _, _) = filed_case();
+    case.decision = Some(zhifa_core::cases::Decision {
+        penalty: true,
+        warning: false,
+        fine: 10_000,
+        confiscated_gains: 0,
+        confiscate_property: false,
+        other: vec![],
+        decided_on: NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
+    });
+    case.procedure.served_on = Some(NaiveDate::from_ymd_opt(2024, 3, 1).unwrap());
+    assert_eq!(
+        amount_due(&case, NaiveDate::from_ymd_opt(2024, 3, 16).unwrap()),
+        10_000
+    );
+    assert_eq!(
+        amount_due(&case, NaiveDate::from_ymd_opt(2024, 3, 18).unwrap()),
+        10_600
+    );
+    assert_eq!(
+        amount_due(&case, NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()),
+        20_000
+    );
+}
+
+#[test]
+fn two_replicas_merge_with_nothing_lost_and_conflicts_shown() {
+    let a = phone();
+    let b = phone();
+    let case = a
+        .device
+        .create_case(CaseKind::Ordinary, "DQ-118-3", "500103", today(), today())
+        .unwrap();
+    let mut edits = officers();
+    edits.push(CaseEdit::AddParty(person()));
+    edits.extend(ordinary_facts());
+    a.device.edit_case(&case.id, &edits).unwrap();
+    b.device
+        .merge_case(&a.device.case_snapshot(&case.id).unwrap())
+        .unwrap();
+
+    // Offline, both phones work on the case.
+    a.device
+        .edit_case(
+            &case.id,
+            &[
+                CaseEdit::AppendFindings("甲：烧烤炉两台。".into()),
+                fact("harm", "general"),
+            ],
+        )
+        .unwrap();
+    b.device
+        .edit_case(
+            &case.id,
+            &[
+                CaseEdit::AppendFindings("乙：现场有顾客十余人。".into()),
+                fact("harm", "slight"),
+            ],
+        )
+        .unwrap();
+    b.device
+        .add_case_evidence(&case.id, b"photo-b", "视听资料", "乙拍摄", None)
+        .unwrap();
+    b.device
+        .edit_case(
+            &case.id,
+            &[CaseEdit::AddInquiry(zhifa_core::cases::Inquiry {
+                person: "张某".into(),
+                time: "10:00".into(),
+                record: "问：是否知道禁止区域？答：知道。".into(),
+            })],
+        )
+        .unwrap();
+
+    let merged_on_a = a
+        .device
+        .merge_case(&b.device.case_snapshot(&case.id).unwrap())
+        .unwrap();
+    let merged_on_b = b
+        .device
+        .merge_case(&a.device.case_snapshot(&case.id).unwrap())
+        .unwrap();
+    assert_eq!(merged_on_a, merged_on_b, "both replicas converge");
+    let findings = &merged_on_a.onsite.findings;
+    assert!(
+        findings.contains("烧烤炉两台") && findings.contains("顾客十余人"),
+        "{findings}"
+    );
+    assert_eq!(merged_on_a.evidence.len(), 1);
+    assert_eq!(merged_on_a.inquiries.len(), 1);
+    // The harm was set to two values: a person decides, no silent winner.
+    assert_eq!(merged_on_a.conflicts.len(), 1);
+    assert_eq!(merged_on_a.conflicts[0].field, "facts.harm");
+    assert_eq!(
+        merged_on_a.conflicts[0].values,
+        vec!["general".to_string(), "slight".to_string()]
+    );
+    assert_eq!(
+        refusal(a.device.step_case(&case.id, &Step::File, BY)),
+        RefusalKind::UnresolvedConflicts
+    );
+    assert_eq!(
+        a.device
+            .list_cases(&CaseQuery {
+                conflicted_only: true,
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let resolved = a
+        .device
+        .edit_case(
+            &case.id,
+            &[CaseEdit::Resolve {
+                field: "facts.harm".into(),
+                value: "general".into(),
+            }],
+        )
+        .unwrap();
+    assert!(resolved.conflicts.is_empty());
+    assert_eq!(resolved.facts.text("harm"), Some("general"));
+    assert!(matches!(
+        a.device.edit_case(
+            &case.id,
+            &[CaseEdit::Resolve {
+                field: "facts.harm".into(),
+                value: "serious".into()
+            }]
+        ),
+        Err(Error::Case(CaseError::NotAConflictValue))
+    ));
+    // The resolution reaches the other phone; the same status set on both is no conflict.
+    let b_after = b
+        .device
+        .merge_case(&a.device.case_snapshot(&case.id).unwrap())
+        .unwrap();
+    assert!(b_after.conflicts.is_empty());
+    a.device.step_case(&case.id, &Step::File, BY).unwrap();
+    b.device.step_case(&case.id, &Step::File, BY).unwrap();
+    let both_filed = a
+        .device
+        .merge_case(&b.device.case_snapshot(&case.id).unwrap())
+        .unwrap();
+    assert_eq!(both_filed.status, CaseStatus::Filed);
+    assert!(both_filed.conflicts.is_empty());
+}
+
+#[test]
+fn conflicting_decisions_and_parties_must_be_settled() {
+    let mut a = CaseDoc::create(
+        "c1",
+        CaseKind::Ordinary,
+        "DQ-116",
+        "500103",
+        today(),
+        today(),
+    )
+    .unwrap();
+    a.apply(&[CaseEdit::AddParty(person())]).unwrap();
+    let mut b = a.fork();
+    let decision = |fine| zhifa_core::cases::Decision {
+        penalty: true,
+        warning: false,
+        fine,
+        confiscated_gains: 0,
+        confiscate_property: false,
+        other: vec![],
+        decided_on: today(),
+    };
+    let mut renamed = person();
+    renamed.name = "张某某".into();
+    a.apply(&[CaseEdit::SetDecision(decision(5_000))]).unwrap();
+    b.apply(&[
+        CaseEdit::SetDecision(decision(8_000)),
+        CaseEdit::SetParty {
+            index: 0,
+            party: renamed,
+        },
+    ])
+    .unwrap();
+    a.merge(&mut b).unwrap();
+    let fields: Vec<String> = a
+        .read()
+        .unwrap()
+        .conflicts
+        .into_iter()
+        .map(|c| c.field)
+        .collect();
+    assert_eq!(fields, vec!["decision.fine".to_string()]);
+    // The party's name was changed on one side only: merged without conflict.
+    assert_eq!(a.read().unwrap().parties[0].name, "张某某");
+}
+
+#[test]
+fn documents_escape_what_people_typed_and_say_what_is_missing() {
+    let phone = phone();
+    let d = &phone.device;
+    let case = d.create_case(CaseKind::Ordinary, "DQ-116", "500103", today(), today()).unwrap();
+    assert!(matches!(d.render_case_document(&case.id, DocumentKind::OnsiteRecord), Err(Error::Document(_))));
+    let mut party = person();
+    party.name = "<script>alert(1)</script>".into();
+    d.edit_case(&case.id, &[CaseEdit::AddParty(party), CaseEdit::AppendFindings("车厢未密闭 & 沿途遗撒".into())]).unwrap();
+    let html = d.render_case_document(&case.id, DocumentKind::OnsiteRecord).unwrap();
+    assert!(!html.contains("<script>") && html.contains("&lt;script&gt;") && html.contains("&amp; 沿途遗撒"));
+    assert!(matches!(d.render_case_document(&case.id, DocumentKind::PenaltyDecision), Err(Error::Document(_))));
+    assert!(d.render_case_document(&case.id, DocumentKind::OrderToCorrect).unwrap().contains("责令你（单位）立即改正"));
+}
+
+#[test]
+fn evidence_metadata_is_signed_by_the_capturing_device() {
+    let phone = phone();
+    let d = &phone.device;
+    let case = d
+        .create_case(CaseKind::Ordinary, "DQ-116", "500103", today(), today())
+        .unwrap();
+    let gps = zhifa_core::codes::GpsFix {
+        latitude: 29.56,
+        longitude: 106.58,
+        accuracy_m: 5.0,
+    };
+    let with = d
+        .add_case_evidence(
+            &case.id,
+            b"video bytes",
+            "视听资料",
+            "渣土车遗撒视频",
+            Some(gps),
+        )
+        .unwrap();
+    let item = &with.evidence[0];
+    let metadata = evidence::verify(item, &d.device_key()).unwrap();
+    assert_eq!(metadata.gps, Some(gps));
+    assert_eq!(
+        d.store().blobs().get(&item.hash.parse().unwrap()).unwrap(),
+        b"video bytes"
+    );
+    let other = SigningKey::generate(Algorithm::EdDSA);
+    assert!(evidence::verify(item, &other.public_key()).is_err());
+}
+
+#[test]
+fn case_numbers_come_from_reserved_blocks_offline() {
+    let phone = phone();
+    let d = &phone.device;
+    let year = today().year();
+    d.add_case_number_block(&CaseNumberBlock {
+        prefix: "渝中城管罚".into(),
+        year,
+        first: 41,
+        last: 42,
+    })
+    .unwrap();
+    let ids: Vec<String> = (0..3)
+        .map(|_| {
+            d.create_case(CaseKind::Ordinary, "DQ-116", "500103", today(), today())
+                .unwrap()
+                .id
+        })
+        .collect();
+    assert_eq!(
+        d.assign_case_number(&ids[0], "渝中城管罚")
+            .unwrap()
+            .number
+            .unwrap(),
+        format!("渝中城管罚〔{year}〕00041号")
+    );
+    assert_eq!(
+        d.assign_case_number(&ids[1], "渝中城管罚")
+            .unwrap()
+            .number
+            .unwrap(),
+        format!("渝中城管罚〔{year}〕00042号")
+    );
+    assert!(matches!(
+        d.assign_case_number(&ids[2], "渝中城管罚"),
+        Err(Error::Case(CaseError::NoCaseNumbers))
+    ));
+}
+
+#[test]
+fn cases_are_listed_by_status_officer_and_enterprise_page_by_page() {
+    let phone = phone();
+    let d = &phone.device;
+    let mut org = person();
+    org.kind = PartyKind::Organisation;
+    org.credit_code = Some("91500103MA5U1A0E5B".into());
+    for i in 0..7 {
+        let case = d
+            .create_case(CaseKind::Ordinary, "DQ-116", "500103", today(), today())
+            .unwrap();
+        let mut edits = vec![officers()[i % 2].clone()];
+        if i < 3 {
+            edits.push(CaseEdit::AddParty(org.clone()));
+        }
+        d.edit_case(&case.id, &edits).unwrap();
+    }
+    let all = |q: CaseQuery| d.list_cases(&q).unwrap();
+    assert_eq!(
+        all(CaseQuery {
+            credit_code: Some("91500103MA5U1A0E5B".into()),
+            limit: 50,
+            ..Default::default()
+        })
+        .len(),
+        3
+    );
+    assert_eq!(
+        all(CaseQuery {
+            officer: Some("渝50010320021".into()),
+            limit: 50,
+            ..Default::default()
+        })
+        .len(),
+        4
+    );
+    assert_eq!(
+        all(CaseQuery {
+            status: Some(CaseStatus::Draft),
+            limit: 50,
+            ..Default::default()
+        })
+        .len(),
+        7
+    );
+    let first = all(CaseQuery {
+        limit: 4,
+        ..Default::default()
+    });
+    let second = all(CaseQuery {
+        limit: 4,
+        after_id: Some(first.last().unwrap().id.clone()),
+        ..Default::default()
+    });
+    assert_eq!((first.len(), second.len()), (4, 3));
+    assert!(first.iter().all(|a| second.iter().all(|b| a.id < b.id)));
+}
+
+/// Set in the crash test's child: the store directory and the case id.
+const CRASH_ENV: &str = "ZHIFA_CASE_CRASH_CHILD";
+
+/// Runs only as the child of the crash test: edits until killed, printing each committed edit.
+#[test]
+fn crash_child_edits_a_case() {
+    let Ok(spec) = std::env::var(CRASH_ENV) else {
+        return;
+    };
+    let (dir, id) = spec.split_once('|').unwrap();
+    let authority = SigningKey::generate(Algorithm::EdDSA);
+    let device = Device::open(dir, vec!["50".into()], vec![authority.public_key()]).unwrap();
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for n in 0.. {
+        device
+            .edit_case(id, &[CaseEdit::AppendFindings(format!("[{n}]"))])
+            .unwrap();
+        writeln!(out, "committed {n}").unwrap();
+        out.flush().unwrap();
+    }
+}
+
+#[test]
+fn a_killed_editor_loses_no_committed_edit() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let id = {
+        let authority = SigningKey::generate(Algorithm::EdDSA);
+        let device =
+            Device::open(dir.path(), vec!["50".into()], vec![authority.public_key()]).unwrap();
+        device
+            .create_case(CaseKind::Ordinary, "DQ-116", "500103", today(), today())
+            .unwrap()
+            .id
+    };
+    let mut total = 0;
+    for round in 0..12u64 {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "crash_child_edits_a_case", "--nocapture"])
+            .env(CRASH_ENV, format!("{}|{id}", dir.path().display()))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let reader = std::thread::spawn({
+            let stdout = child.stdout.take().unwrap();
+            move || {
+                BufReader::new(stdout)
+                    .lines()
+                    .map_while(Result::ok)
+                    .filter(|l| l.starts_with("committed"))
+                    .count()
+            }
+        });
+        std::thread::sleep(std::time::Duration::from_millis(150 + 37 * round));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let committed = reader.join().unwrap();
+        total += committed;
+
+        let authority = SigningKey::generate(Algorithm::EdDSA);
+        let device =
+            Device::open(dir.path(), vec!["50".into()], vec![authority.public_key()]).unwrap();
+        let findings = device.case(&id).unwrap().onsite.findings;
+        let present = findings.matches('[').count();
+        // Every edit the child reported is there (one more may have committed unreported).
+        assert!(
+            present >= total,
+            "round {round}: {present} present, {total} reported"
+        );
+        total = present;
+    }
+    assert!(
+        total > 12,
+        "the children made edits before being killed: {total}"
+    );
+}
