@@ -1,5 +1,6 @@
 //! The one error type of the FFI, converted from the core's in one place.
 
+use zhifa_core::cases::{CaseError, Refusal};
 use zhifa_core::codes::CodeRefusal;
 use zhifa_core::registry::{BundleRefusal, RegistryError};
 
@@ -23,6 +24,15 @@ pub enum ZhifaError {
         reason: CodeRefusal,
         user_message: String,
     },
+    /// A procedure step was refused by the law: which rule, what is missing.
+    #[error("{user_message}")]
+    StepRefused {
+        refusal: Refusal,
+        user_message: String,
+    },
+    /// The case (or other record) is not on this device.
+    #[error("{user_message}")]
+    NotFound { user_message: String },
     /// The device store failed; what was saved before is kept.
     #[error("{user_message}")]
     Storage { user_message: String },
@@ -73,6 +83,17 @@ impl From<zhifa_core::Error> for ZhifaError {
                 reason,
                 user_message,
             },
+            zhifa_core::Error::Case(CaseError::Refused(refusal)) => ZhifaError::StepRefused {
+                refusal,
+                user_message,
+            },
+            zhifa_core::Error::Case(CaseError::NotFound) => ZhifaError::NotFound { user_message },
+            zhifa_core::Error::Case(CaseError::Corrupt | CaseError::SchemaTooNew) => {
+                ZhifaError::Storage { user_message }
+            }
+            zhifa_core::Error::Case(_) | zhifa_core::Error::Document(_) => {
+                ZhifaError::Validation { user_message }
+            }
             zhifa_core::Error::Registry(RegistryError::BadJurisdiction)
             | zhifa_core::Error::Crypto(_)
             | zhifa_core::Error::CodeIssue(_)

@@ -4,11 +4,13 @@
 //! its `uniffi` feature), and every failure is one `ZhifaError` with a zh-CN message an
 //! officer can read. No domain logic lives here.
 
+mod cases;
 mod codes;
 mod discretion;
 mod error;
 mod store;
 
+pub use cases::{CaseEditInput, CaseStep, CaseView};
 pub use codes::{check_credit_code, decode_qr_image, qr_png, qr_svg, CreditCodeInfo};
 pub use discretion::{
     route_penalty, FactInput, PenaltyChoiceRecorded, PenaltyRequest, PenaltySuggestion,
@@ -19,3 +21,7 @@ pub use store::{
 };
 
 uniffi::setup_scaffolding!();
+
+// Calendar dates are the core's custom type (`YYYY-MM-DD` strings across the FFI).
+use chrono::NaiveDate;
+uniffi::use_remote_type!(zhifa_core::NaiveDate);

@@ -13,8 +13,8 @@ use zhifa_core::cases::{
 };
 use zhifa_core::crypto::{Algorithm, Signer, SigningKey};
 use zhifa_core::device::Device;
-use zhifa_core::documents::DocumentKind;
 use zhifa_core::discretion::{FactValue, Outcome, Suggestion};
+use zhifa_core::documents::DocumentKind;
 use zhifa_core::registry::{sign_bundle, BundleBody, CatalogueData, Removals, BUNDLE_FORMAT};
 use zhifa_core::Error;
 
@@ -764,15 +764,39 @@ fn conflicting_decisions_and_parties_must_be_settled() {
 fn documents_escape_what_people_typed_and_say_what_is_missing() {
     let phone = phone();
     let d = &phone.device;
-    let case = d.create_case(CaseKind::Ordinary, "DQ-116", "500103", today(), today()).unwrap();
-    assert!(matches!(d.render_case_document(&case.id, DocumentKind::OnsiteRecord), Err(Error::Document(_))));
+    let case = d
+        .create_case(CaseKind::Ordinary, "DQ-116", "500103", today(), today())
+        .unwrap();
+    assert!(matches!(
+        d.render_case_document(&case.id, DocumentKind::OnsiteRecord),
+        Err(Error::Document(_))
+    ));
     let mut party = person();
     party.name = "<script>alert(1)</script>".into();
-    d.edit_case(&case.id, &[CaseEdit::AddParty(party), CaseEdit::AppendFindings("车厢未密闭 & 沿途遗撒".into())]).unwrap();
-    let html = d.render_case_document(&case.id, DocumentKind::OnsiteRecord).unwrap();
-    assert!(!html.contains("<script>") && html.contains("&lt;script&gt;") && html.contains("&amp; 沿途遗撒"));
-    assert!(matches!(d.render_case_document(&case.id, DocumentKind::PenaltyDecision), Err(Error::Document(_))));
-    assert!(d.render_case_document(&case.id, DocumentKind::OrderToCorrect).unwrap().contains("责令你（单位）立即改正"));
+    d.edit_case(
+        &case.id,
+        &[
+            CaseEdit::AddParty(party),
+            CaseEdit::AppendFindings("车厢未密闭 & 沿途遗撒".into()),
+        ],
+    )
+    .unwrap();
+    let html = d
+        .render_case_document(&case.id, DocumentKind::OnsiteRecord)
+        .unwrap();
+    assert!(
+        !html.contains("<script>")
+            && html.contains("&lt;script&gt;")
+            && html.contains("&amp; 沿途遗撒")
+    );
+    assert!(matches!(
+        d.render_case_document(&case.id, DocumentKind::PenaltyDecision),
+        Err(Error::Document(_))
+    ));
+    assert!(d
+        .render_case_document(&case.id, DocumentKind::OrderToCorrect)
+        .unwrap()
+        .contains("责令你（单位）立即改正"));
 }
 
 #[test]

@@ -1,0 +1,155 @@
+"""Case files through the real cdylib: a summary case and an ordinary case end to end, two
+phones merging a case with a conflict to settle, and the legal documents."""
+
+import datetime
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.environ["ZHIFA_PYTHON_BINDINGS"])
+
+from zhifa.zhifa_core import (  # noqa: E402
+    CaseKind,
+    CaseOfficer,
+    CaseQuery,
+    CaseStatus,
+    DocumentKind,
+    Party,
+    PartyKind,
+    RefusalKind,
+)
+from zhifa.zhifa_ffi import (  # noqa: E402
+    CaseEditInput,
+    CaseStep,
+    FactInput,
+    StoreConfig,
+    ZhifaError,
+    ZhifaStore,
+)
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+BUNDLE = read(os.environ["ZHIFA_TEST_BUNDLE"])
+AUTHORITY = read(os.environ["ZHIFA_TEST_AUTHORITY"])
+TODAY = datetime.date.today().isoformat()
+BY = "渝50010320021"
+
+OFFICERS = [
+    CaseEditInput.ADD_OFFICER(officer=CaseOfficer(credential_no="渝50010320021", name="周强", verified=True, withdrawn=False)),
+    CaseEditInput.ADD_OFFICER(officer=CaseOfficer(credential_no="渝50010320022", name="吴敏", verified=True, withdrawn=False)),
+]
+PERSON = Party(kind=PartyKind.PERSON, name="张某", credit_code=None, id_number="500103199001011234",
+               address="重庆市渝中区解放碑街道", representative=None)
+
+
+def facts(**values):
+    base = dict(criminal_referral=False, no_fault_proven=False, minor_act=False, removed_harm=False,
+                coerced=False, confessed=False, meritorious=False, age=40, capacity="full")
+    base.update(values)
+    edits = []
+    for name, value in base.items():
+        if isinstance(value, bool):
+            fact = FactInput.FLAG(name=name, value=value)
+        elif isinstance(value, int):
+            fact = FactInput.NUMBER(name=name, value=value)
+        else:
+            fact = FactInput.CHOICE(name=name, value=value)
+        edits.append(CaseEditInput.SET_FACT(fact=fact))
+    return edits
+
+
+class CasesTest(unittest.TestCase):
+    def setUp(self):
+        self.dirs = []
+        self.phone = self.open_phone()
+
+    def tearDown(self):
+        for d in self.dirs:
+            d.cleanup()
+
+    def open_phone(self):
+        d = tempfile.TemporaryDirectory()
+        self.dirs.append(d)
+        store = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[AUTHORITY]))
+        store.apply_bundle(BUNDLE)
+        return store
+
+    def test_a_summary_case_from_first_tap_to_closing(self):
+        p = self.phone
+        case = p.create_case(CaseKind.SUMMARY, "GF-111-C", "500103", TODAY, TODAY)
+        p.edit_case(case.id, OFFICERS + [CaseEditInput.ADD_PARTY(party=PERSON)] + facts(correction="pending", priors_12m=0))
+        outcome = p.suggest_for_case(case.id).outcome
+        self.assertEqual((outcome.fine.min, outcome.fine.max), (100, 200))
+        p.choose_case_penalty(case.id, 100, None)
+        decided = p.step_case(case.id, CaseStep.DECIDE_ON_SPOT(), BY)
+        self.assertEqual(decided.status, CaseStatus.DECIDED)
+        html = p.render_case_document(case.id, DocumentKind.SUMMARY_DECISION)
+        self.assertIn("当场行政处罚决定书", html)
+        self.assertIn("罚款人民币100元", html)
+        p.step_case(case.id, CaseStep.RECORD_PAYMENT(amount=100), BY)
+        closed = p.step_case(case.id, CaseStep.CLOSE(), BY)
+        self.assertEqual(closed.status, CaseStatus.CLOSED)
+        self.assertEqual(len(closed.history), 3)
+
+    def test_an_ordinary_case_end_to_end_with_refused_steps(self):
+        p = self.phone
+        case = p.create_case(CaseKind.ORDINARY, "DQ-118-3", "500103", TODAY, TODAY)
+        with self.assertRaises(ZhifaError.StepRefused) as caught:
+            p.step_case(case.id, CaseStep.FILE(), BY)
+        self.assertEqual(caught.exception.refusal.kind, RefusalKind.TWO_OFFICERS_REQUIRED)
+        self.assertIn("第四十二条", caught.exception.user_message)
+
+        p.edit_case(case.id, OFFICERS + [CaseEditInput.ADD_PARTY(party=PERSON)] + facts(
+            first_offence=False, harm="general", correction="refused", priors_12m=0, pollution_alert=False, illegal_gains=0))
+        p.step_case(case.id, CaseStep.FILE(), BY)
+        p.add_case_evidence(case.id, b"\xff\xd8photo", "视听资料", "烧烤现场照片", None)
+        p.choose_case_penalty(case.id, 9000, None)
+        p.step_case(case.id, CaseStep.NOTIFY(), BY)
+        self.assertIn("hearing_request", [d.what for d in p.case_deadlines(case.id)])
+        p.step_case(case.id, CaseStep.CLOSE_STATEMENT(), BY)
+        with self.assertRaises(ZhifaError.StepRefused) as caught:
+            p.step_case(case.id, CaseStep.DECIDE(), BY)
+        self.assertEqual(caught.exception.refusal.kind, RefusalKind.LEGAL_REVIEW_REQUIRED)
+        p.step_case(case.id, CaseStep.PASS_LEGAL_REVIEW(), BY)
+        decided = p.step_case(case.id, CaseStep.DECIDE(), BY)
+        self.assertEqual(decided.decision.fine, 9000)
+        p.step_case(case.id, CaseStep.SERVE(), BY)
+        html = p.render_case_document(case.id, DocumentKind.PENALTY_DECISION)
+        for element in ["行政处罚决定书", "重庆市渝中区城市管理局", "六十日内", "六个月内", "百分之三"]:
+            self.assertIn(element, html)
+        p.step_case(case.id, CaseStep.RECORD_PAYMENT(amount=9000), BY)
+        self.assertEqual(p.step_case(case.id, CaseStep.CLOSE(), BY).status, CaseStatus.CLOSED)
+        listed = p.list_cases(CaseQuery(status=CaseStatus.CLOSED, credit_code=None, officer=BY, due_by=None,
+                                        conflicted_only=False, after_id=None, limit=10))
+        self.assertEqual([c.id for c in listed], [case.id])
+
+    def test_two_phones_merge_and_settle_a_conflict(self):
+        a, b = self.phone, self.open_phone()
+        case = a.create_case(CaseKind.ORDINARY, "DQ-116", "500103", TODAY, TODAY)
+        a.edit_case(case.id, OFFICERS + [CaseEditInput.ADD_PARTY(party=PERSON)])
+        b.merge_case(a.case_snapshot(case.id))
+        a.edit_case(case.id, [CaseEditInput.APPEND_FINDINGS(text="甲：车厢未密闭。")] + facts(harm="general"))
+        b.edit_case(case.id, [CaseEditInput.APPEND_FINDINGS(text="乙：沿途遗撒约两百米。")] + facts(harm="serious"))
+        merged = a.merge_case(b.case_snapshot(case.id))
+        self.assertIn("车厢未密闭", merged.onsite.findings)
+        self.assertIn("沿途遗撒", merged.onsite.findings)
+        self.assertEqual([c.field for c in merged.conflicts], ["facts.harm"])
+        with self.assertRaises(ZhifaError.StepRefused) as caught:
+            a.step_case(case.id, CaseStep.FILE(), BY)
+        self.assertEqual(caught.exception.refusal.kind, RefusalKind.UNRESOLVED_CONFLICTS)
+        settled = a.edit_case(case.id, [CaseEditInput.RESOLVE(field="facts.harm", value="serious")])
+        self.assertEqual(settled.conflicts, [])
+        self.assertEqual(a.step_case(case.id, CaseStep.FILE(), BY).status, CaseStatus.FILED)
+
+    def test_unknown_case_is_not_found(self):
+        with self.assertRaises(ZhifaError.NotFound):
+            self.phone.case("no-such-case")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
