@@ -384,8 +384,8 @@ mod tests {
         data.violations.sort_by(|a, b| a.code.cmp(&b.code));
         data.baseline_documents.sort_by(|a, b| a.id.cmp(&b.id));
         data.hearing_thresholds.sort_by(|a, b| a.id.cmp(&b.id));
-        data.holiday_calendars
-            .sort_by(|a, b| a.year.to_string().cmp(&b.year.to_string()));
+        // The store lists by key, and the key is the year as text.
+        data.holiday_calendars.sort_by_key(|c| c.year.to_string());
         data
     }
 

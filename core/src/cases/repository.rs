@@ -23,8 +23,12 @@ pub fn insert(
 ) -> Result<(), StoreError> {
     let snapshot = doc.save();
     tx.execute(
-        "INSERT INTO case_file (id, kind, status, violation, updated_at, snapshot) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        (&case.id, format!("{:?}", case.kind), case.status.as_str(), &case.violation, now, snapshot),
+        "INSERT INTO case_file (id, kind, status, violation, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        (&case.id, format!("{:?}", case.kind), case.status.as_str(), &case.violation, now),
+    )?;
+    tx.execute(
+        "INSERT INTO case_snapshot (case_id, bytes) VALUES (?1, ?2)",
+        (&case.id, snapshot),
     )?;
     index(tx, case, now)
 }
@@ -38,14 +42,12 @@ pub fn save(
 ) -> Result<(), StoreError> {
     let changes = doc.save_incremental();
     if !changes.is_empty() {
-        let next: i64 = tx.query_row(
-            "SELECT coalesce(max(seq), 0) + 1 FROM case_change WHERE case_id = ?1",
-            [&case.id],
-            |r| r.get(0),
-        )?;
+        let next: i64 = tx
+            .prepare_cached("SELECT coalesce(max(seq), 0) + 1 FROM case_change WHERE case_id = ?1")?
+            .query_row([&case.id], |r| r.get(0))?;
         if next > COMPACT_AFTER {
             tx.execute(
-                "UPDATE case_file SET snapshot = ?2 WHERE id = ?1",
+                "UPDATE case_snapshot SET bytes = ?2 WHERE case_id = ?1",
                 (&case.id, doc.save()),
             )?;
             tx.execute("DELETE FROM case_change WHERE case_id = ?1", [&case.id])?;
@@ -97,9 +99,11 @@ fn index(tx: &Transaction<'_>, case: &CaseFile, now: &str) -> Result<(), StoreEr
 /// Loads a case document: the snapshot, then every change since, in order.
 pub fn load(conn: &Connection, id: &str) -> Result<CaseDoc, crate::Error> {
     let snapshot: Option<Vec<u8>> = conn
-        .query_row("SELECT snapshot FROM case_file WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT bytes FROM case_snapshot WHERE case_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
         .optional()
         .map_err(StoreError::from)?;
     let mut doc = CaseDoc::load(&snapshot.ok_or(CaseError::NotFound)?)?;

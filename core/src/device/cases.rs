@@ -16,6 +16,30 @@ use crate::discretion::{check_choice, Outcome, Suggestion, SuggestionRequest};
 use crate::store::StoreError;
 use crate::Error;
 
+/// Case documents kept loaded, most recent last. A document is taken out while it is edited
+/// and put back only after its transaction committed, so a failed edit never leaves an
+/// unsaved document behind.
+#[derive(Default)]
+pub(super) struct OpenCases {
+    docs: std::collections::VecDeque<(String, CaseDoc)>,
+}
+
+const OPEN_CASES: usize = 32;
+
+impl OpenCases {
+    fn take(&mut self, id: &str) -> Option<CaseDoc> {
+        let at = self.docs.iter().position(|(open, _)| open == id)?;
+        self.docs.remove(at).map(|(_, doc)| doc)
+    }
+
+    fn put(&mut self, id: String, doc: CaseDoc) {
+        if self.docs.len() >= OPEN_CASES {
+            self.docs.pop_front();
+        }
+        self.docs.push_back((id, doc));
+    }
+}
+
 impl Device {
     fn today(&self) -> NaiveDate {
         self.now().trusted.date_naive()
@@ -51,8 +75,14 @@ impl Device {
     }
 
     pub fn case(&self, id: &str) -> Result<CaseFile, Error> {
-        let doc = self.store.read(|c| repository::load(c, id))?;
-        Ok(doc.read()?)
+        let mut open = self.open_cases.lock().unwrap_or_else(|p| p.into_inner());
+        let doc = match open.take(id) {
+            Some(doc) => doc,
+            None => self.store.read(|c| repository::load(c, id))?,
+        };
+        let case = doc.read()?;
+        open.put(id.to_owned(), doc);
+        Ok(case)
     }
 
     /// The case document's full bytes, to share with another replica.
@@ -64,13 +94,20 @@ impl Device {
     /// Applies typed edits in one transaction.
     pub fn edit_case(&self, id: &str, edits: &[CaseEdit]) -> Result<CaseFile, Error> {
         let now = self.stamp();
-        self.store.write(|tx| {
-            let mut doc = repository::load(tx, id)?;
+        let mut open = self.open_cases.lock().unwrap_or_else(|p| p.into_inner());
+        let cached = open.take(id);
+        let (doc, case) = self.store.write(|tx| {
+            let mut doc = match cached {
+                Some(doc) => doc,
+                None => repository::load(tx, id)?,
+            };
             doc.apply(edits)?;
             let case = doc.read()?;
             repository::save(tx, &mut doc, &case, &now)?;
-            Ok(case)
-        })
+            Ok::<_, Error>((doc, case))
+        })?;
+        open.put(id.to_owned(), doc);
+        Ok(case)
     }
 
     /// Merges another replica's document (its full save or changes) into this device's copy;
@@ -79,25 +116,33 @@ impl Device {
         let mut incoming = CaseDoc::load(bytes)?;
         let id = incoming.read()?.id;
         let now = self.stamp();
-        self.store.write(|tx| {
-            let exists: bool = tx
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM case_file WHERE id = ?1)",
-                    [&id],
-                    |r| r.get(0),
-                )
-                .map_err(StoreError::from)?;
-            if !exists {
-                let case = incoming.read()?;
-                repository::insert(tx, &mut incoming, &case, &now)?;
-                return Ok(case);
-            }
-            let mut doc = repository::load(tx, &id)?;
-            doc.merge(&mut incoming)?;
-            let case = doc.read()?;
-            repository::save(tx, &mut doc, &case, &now)?;
-            Ok(case)
-        })
+        self.store
+            .write(|tx| {
+                let exists: bool = tx
+                    .query_row(
+                        "SELECT EXISTS (SELECT 1 FROM case_file WHERE id = ?1)",
+                        [&id],
+                        |r| r.get(0),
+                    )
+                    .map_err(StoreError::from)?;
+                if !exists {
+                    let case = incoming.read()?;
+                    repository::insert(tx, &mut incoming, &case, &now)?;
+                    return Ok(case);
+                }
+                let mut doc = repository::load(tx, &id)?;
+                doc.merge(&mut incoming)?;
+                let case = doc.read()?;
+                repository::save(tx, &mut doc, &case, &now)?;
+                Ok(case)
+            })
+            .inspect(|_| {
+                // The loaded copy, if any, predates the merge.
+                self.open_cases
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .take(&id);
+            })
     }
 
     pub fn list_cases(&self, query: &CaseQuery) -> Result<Vec<CaseSummary>, Error> {
@@ -259,20 +304,27 @@ impl Device {
     pub fn assign_case_number(&self, id: &str, prefix: &str) -> Result<CaseFile, Error> {
         let year = self.today().year();
         let now = self.stamp();
-        self.store.write(|tx| {
-            let mut doc = repository::load(tx, id)?;
-            if let Some(existing) = doc.read()?.number {
-                return Err(Error::from(CaseError::Refused(crate::cases::Refusal {
-                    kind: crate::cases::RefusalKind::WrongStatus,
-                    article: String::new(),
-                    missing: vec![existing],
-                })));
-            }
-            let number = numbers::take(tx, prefix, year)?;
-            doc.apply(&[CaseEdit::SetNumber(number)])?;
-            let case = doc.read()?;
-            repository::save(tx, &mut doc, &case, &now)?;
-            Ok(case)
-        })
+        self.store
+            .write(|tx| {
+                let mut doc = repository::load(tx, id)?;
+                if let Some(existing) = doc.read()?.number {
+                    return Err(Error::from(CaseError::Refused(crate::cases::Refusal {
+                        kind: crate::cases::RefusalKind::WrongStatus,
+                        article: String::new(),
+                        missing: vec![existing],
+                    })));
+                }
+                let number = numbers::take(tx, prefix, year)?;
+                doc.apply(&[CaseEdit::SetNumber(number)])?;
+                let case = doc.read()?;
+                repository::save(tx, &mut doc, &case, &now)?;
+                Ok(case)
+            })
+            .inspect(|_| {
+                self.open_cases
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .take(id);
+            })
     }
 }

@@ -47,6 +47,8 @@ pub struct Device {
     clock: TrustedClock,
     /// The discretion engine of the catalogue version it was loaded from.
     discretion: Mutex<Option<(u64, Arc<DiscretionEngine>)>>,
+    /// Case documents recently worked on, so an edit does not reload the document's history.
+    open_cases: Mutex<cases::OpenCases>,
 }
 
 impl Device {
@@ -84,6 +86,7 @@ impl Device {
             keystore,
             clock,
             discretion: Mutex::new(None),
+            open_cases: Mutex::new(cases::OpenCases::default()),
         })
     }
 

@@ -1,6 +1,7 @@
 -- Schema 5: case files. Each case is an Automerge document: a compacted snapshot plus the
 -- incremental changes saved since, appended in the same transaction as the index row, so a
--- killed process loses no committed edit.
+-- killed process loses no committed edit. The snapshot has a table of its own: updating the
+-- index row must not rewrite the document.
 
 CREATE TABLE case_file (
     id           TEXT PRIMARY KEY NOT NULL,
@@ -12,12 +13,16 @@ CREATE TABLE case_file (
     party_name   TEXT,
     decision_due TEXT,              -- Art. 60 deadline while undecided
     conflicted   INTEGER NOT NULL DEFAULT 0,
-    updated_at   TEXT NOT NULL,
-    snapshot     BLOB NOT NULL
+    updated_at   TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX case_file_status ON case_file (status, updated_at);
 CREATE INDEX case_file_due ON case_file (decision_due);
 CREATE INDEX case_file_credit ON case_file (credit_code);
+
+CREATE TABLE case_snapshot (
+    case_id TEXT PRIMARY KEY NOT NULL,
+    bytes   BLOB NOT NULL
+);
 
 CREATE TABLE case_change (
     case_id TEXT NOT NULL,

@@ -1,0 +1,109 @@
+//! Case benchmarks against DESIGN.md §6: one case edit committed (Automerge change + SQLite
+//! transaction, synchronous=FULL) ≤ 2 ms median; opening a store holding 10,000 cases ≤ 300 ms.
+//!
+//! cargo bench -p zhifa-core --bench cases
+
+use std::time::Duration;
+
+use chrono::Utc;
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use zhifa_core::cases::repository::CaseQuery;
+use zhifa_core::cases::{CaseEdit, CaseKind};
+use zhifa_core::crypto::{Algorithm, Signer, SigningKey};
+use zhifa_core::device::Device;
+use zhifa_core::discretion::FactValue;
+
+fn benches(c: &mut Criterion) {
+    let authority = SigningKey::generate(Algorithm::EdDSA);
+    let dir = tempfile::tempdir().unwrap();
+    let device = Device::open(
+        dir.path(),
+        vec!["500103".into()],
+        vec![authority.public_key()],
+    )
+    .unwrap();
+    let today = Utc::now().date_naive();
+
+    // Round-robin over the 16 cases an officer has open, each with a realistic history (a
+    // hundred edits of its on-site record) before the measurement starts.
+    let open: Vec<String> = (0..16)
+        .map(|_| {
+            let case = device
+                .create_case(CaseKind::Ordinary, "DQ-116", "500103", today, today)
+                .unwrap();
+            for i in 0..100 {
+                let line = format!("第{i}项：检查记录。");
+                device
+                    .edit_case(&case.id, &[CaseEdit::AppendFindings(line)])
+                    .unwrap();
+            }
+            case.id
+        })
+        .collect();
+
+    let mut group = c.benchmark_group("cases");
+    group.measurement_time(Duration::from_secs(5));
+    let mut n = 0i64;
+    group.bench_function("edit_committed", |b| {
+        b.iter(|| {
+            n += 1;
+            let id = &open[(n % 16) as usize];
+            let fact = CaseEdit::SetFact {
+                name: "priors_12m".into(),
+                value: FactValue::Int(n % 3),
+            };
+            let line = CaseEdit::AppendFindings("补充：".into());
+            device.edit_case(id, &[fact, line]).unwrap()
+        })
+    });
+
+    // A store with 10,000 cases, a tenth of them edited.
+    let big = tempfile::tempdir().unwrap();
+    {
+        let device = Device::open(
+            big.path(),
+            vec!["500103".into()],
+            vec![authority.public_key()],
+        )
+        .unwrap();
+        let started = std::time::Instant::now();
+        for i in 0..10_000 {
+            let case = device
+                .create_case(CaseKind::Ordinary, "DQ-116", "500103", today, today)
+                .unwrap();
+            if i % 10 == 0 {
+                device
+                    .edit_case(&case.id, &[CaseEdit::AppendFindings("现场检查。".into())])
+                    .unwrap();
+            }
+        }
+        eprintln!("created 10,000 cases in {:?}", started.elapsed());
+    }
+    group.sample_size(20);
+    group.bench_function("open_store_with_10000_cases", |b| {
+        b.iter_batched(
+            || (),
+            |_| {
+                let device = Device::open(
+                    big.path(),
+                    vec!["500103".into()],
+                    vec![authority.public_key()],
+                )
+                .unwrap();
+                let first_page = device
+                    .list_cases(&CaseQuery {
+                        limit: 50,
+                        ..Default::default()
+                    })
+                    .unwrap();
+                assert_eq!(first_page.len(), 50);
+                device
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(cases, benches);
+criterion_main!(cases);
