@@ -11,6 +11,8 @@ pub mod discretion;
 pub mod documents;
 mod error;
 pub mod events;
+pub mod inspections;
+pub mod random;
 pub mod registry;
 pub mod store;
 pub mod texts;

@@ -3,6 +3,7 @@
 //! visits). The FFI's `ZhifaStore` wraps this.
 
 mod cases;
+mod inspections;
 
 use std::sync::{Arc, Mutex};
 

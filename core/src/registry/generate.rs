@@ -14,6 +14,7 @@ use crate::discretion::{
     BaseAmount, BaselineDocument, BaselineRow, Fine, HearingThreshold, Output, PenaltyKind,
     Provision, Statutory, Tier, Violation, YuanRange,
 };
+use crate::random::SeededRng;
 
 /// How many records of each kind to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -262,24 +263,16 @@ const COMPANY_KINDS: [&str; 6] = [
 ];
 const USCC_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 
-/// SplitMix64: tiny, fast and stable across versions, so generated data never drifts.
-struct Rng(u64);
+/// The generator's randomness: `random::SeededRng` with a few conveniences.
+struct Rng(SeededRng);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        self.0.below(n)
     }
 
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+        self.0.pick(items)
     }
 
     fn pick_char(&mut self, chars: &str) -> char {
@@ -293,7 +286,7 @@ impl Rng {
 
 /// Generates a catalogue of `scale` from `seed`.
 pub fn generate(scale: Scale, seed: u64) -> CatalogueData {
-    let mut rng = Rng(seed);
+    let mut rng = Rng(SeededRng::new(seed));
 
     let bodies: Vec<EnforcementBody> = (0..scale.bodies)
         .map(|i| {

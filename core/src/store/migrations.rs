@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_codes.sql"),
     include_str!("migrations/0004_discretion.sql"),
     include_str!("migrations/0005_cases.sql"),
+    include_str!("migrations/0006_inspections.sql"),
 ];
 
 pub const LATEST_SCHEMA: u32 = MIGRATIONS.len() as u32;

@@ -1,0 +1,242 @@
+//! Inspections on the demo catalogue: a random plan, its tasks on two phones, a combined
+//! checklist merged (with a conflict), and a case opened from a non-compliant result.
+
+use chrono::{NaiveDate, Utc};
+use zhifa_core::crypto::{Algorithm, Signer, SigningKey};
+use zhifa_core::device::Device;
+use zhifa_core::inspections::{
+    plan, Candidate, CheckResult, GradeRates, InspectionEdit, PlanRequest,
+};
+use zhifa_core::registry::{sign_bundle, BundleBody, CatalogueData, Removals, BUNDLE_FORMAT};
+
+fn catalogue() -> CatalogueData {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/demo/catalogue.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+struct Phone {
+    device: Device,
+    _dir: tempfile::TempDir,
+}
+
+fn phone(data: &CatalogueData) -> Phone {
+    let authority = SigningKey::generate(Algorithm::EdDSA);
+    let dir = tempfile::tempdir().unwrap();
+    let device = Device::open(
+        dir.path(),
+        vec!["500103".into()],
+        vec![authority.public_key()],
+    )
+    .unwrap();
+    let body = BundleBody {
+        format: BUNDLE_FORMAT,
+        version: 1,
+        base_version: None,
+        scope: vec!["500103".into()],
+        issued_at: Utc::now(),
+        upserts: data.clone(),
+        removals: Removals::default(),
+    };
+    device
+        .registry()
+        .apply_bundle(&sign_bundle(&body, &authority).unwrap())
+        .unwrap();
+    Phone { device, _dir: dir }
+}
+
+fn food_plan(data: &CatalogueData) -> zhifa_core::inspections::Plan {
+    let candidates: Vec<Candidate> = data
+        .enterprises
+        .iter()
+        .map(|e| Candidate {
+            credit_code: e.credit_code.clone(),
+            name: e.name.clone(),
+            division: e.division.clone(),
+            grade: e.credit_grade,
+            last_inspected: None,
+        })
+        .collect();
+    plan(&PlanRequest {
+        plan_id: "YZ-2026-食品-01".into(),
+        items: vec!["YZ-SC-002".into(), "YZ-SC-003".into(), "YZ-SC-006".into()],
+        candidates: &candidates,
+        officers: &data.officers,
+        start: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+        window_days: 180,
+        rates: GradeRates {
+            a: 1_000_000,
+            b: 1_000_000,
+            c: 1_000_000,
+            d: 1_000_000,
+        },
+        seed: 2026,
+    })
+}
+
+#[test]
+fn a_plan_pairs_authorised_officers_for_every_drawn_enterprise() {
+    let data = catalogue();
+    let plan = food_plan(&data);
+    assert_eq!(plan.tasks.len(), data.enterprises.len());
+    let market: Vec<&str> = data
+        .officers
+        .iter()
+        .filter(|o| o.body_id == "B500103001")
+        .map(|o| o.credential_no.as_str())
+        .collect();
+    for task in &plan.tasks {
+        assert_eq!(task.items.len(), 3, "one visit checks every item");
+        assert!(
+            task.officers.iter().all(|o| market.contains(&o.as_str())),
+            "{:?}",
+            task.officers
+        );
+    }
+}
+
+#[test]
+fn two_phones_fill_one_checklist_and_a_finding_opens_a_case() {
+    let data = catalogue();
+    let task = food_plan(&data)
+        .tasks
+        .into_iter()
+        .find(|t| t.credit_code == "91500103MA5U1A0E5B")
+        .unwrap();
+    let a = phone(&data);
+    let b = phone(&data);
+    a.device.receive_task(&task).unwrap();
+    assert_eq!(
+        a.device.receive_task(&task).unwrap().checklist.len(),
+        3,
+        "receiving twice changes nothing"
+    );
+    b.device
+        .merge_inspection(&a.device.inspection_snapshot(&task.id).unwrap())
+        .unwrap();
+
+    a.device
+        .edit_inspection(
+            &task.id,
+            &[InspectionEdit::Record {
+                item: "YZ-SC-006".into(),
+                result: CheckResult::Compliant,
+                note: "证照齐全".into(),
+            }],
+        )
+        .unwrap();
+    b.device
+        .edit_inspection(
+            &task.id,
+            &[
+                InspectionEdit::Record {
+                    item: "YZ-SC-002".into(),
+                    result: CheckResult::NonCompliant,
+                    note: "后厨餐具未经消毒即使用。".into(),
+                },
+                InspectionEdit::AddEvidence {
+                    item: "YZ-SC-002".into(),
+                    hash: "ab".repeat(32),
+                },
+            ],
+        )
+        .unwrap();
+    let merged = a
+        .device
+        .merge_inspection(&b.device.inspection_snapshot(&task.id).unwrap())
+        .unwrap();
+    let result = |item: &str| {
+        merged
+            .checklist
+            .iter()
+            .find(|e| e.item == item)
+            .unwrap()
+            .result
+    };
+    assert_eq!(result("YZ-SC-006"), Some(CheckResult::Compliant));
+    assert_eq!(result("YZ-SC-002"), Some(CheckResult::NonCompliant));
+    assert!(merged.conflicts.is_empty());
+
+    let case = a
+        .device
+        .open_case_from_check(&task.id, "YZ-SC-002")
+        .unwrap();
+    assert_eq!(case.violation, "SP-126-5");
+    assert_eq!(case.parties[0].name, "重庆渝中大坪山城烧烤店");
+    assert_eq!(
+        case.parties[0].credit_code.as_deref(),
+        Some("91500103MA5U1A0E5B")
+    );
+    assert_eq!(case.officers.len(), 2);
+    assert!(case
+        .officers
+        .iter()
+        .all(|o| o.verified && !o.name.is_empty()));
+    assert!(case.onsite.findings.contains("未经消毒"));
+    let linked = a.device.inspection(&task.id).unwrap();
+    assert_eq!(
+        linked
+            .checklist
+            .iter()
+            .find(|e| e.item == "YZ-SC-002")
+            .unwrap()
+            .case_id
+            .as_deref(),
+        Some(case.id.as_str())
+    );
+    assert_eq!(
+        a.device
+            .open_case_from_check(&task.id, "YZ-SC-002")
+            .unwrap()
+            .id,
+        case.id,
+        "one case per finding"
+    );
+    // A compliant item opens nothing.
+    assert!(a
+        .device
+        .open_case_from_check(&task.id, "YZ-SC-006")
+        .is_err());
+}
+
+#[test]
+fn results_recorded_differently_on_two_phones_are_a_conflict() {
+    let data = catalogue();
+    let task = food_plan(&data).tasks.remove(0);
+    let a = phone(&data);
+    let b = phone(&data);
+    a.device.receive_task(&task).unwrap();
+    b.device.receive_task(&task).unwrap();
+    // Both phones created the task apart: merging two separate creations must still converge.
+    b.device
+        .merge_inspection(&a.device.inspection_snapshot(&task.id).unwrap())
+        .unwrap();
+    a.device
+        .merge_inspection(&b.device.inspection_snapshot(&task.id).unwrap())
+        .unwrap();
+    a.device
+        .edit_inspection(
+            &task.id,
+            &[InspectionEdit::Record {
+                item: "YZ-SC-003".into(),
+                result: CheckResult::Compliant,
+                note: String::new(),
+            }],
+        )
+        .unwrap();
+    b.device
+        .edit_inspection(
+            &task.id,
+            &[InspectionEdit::Record {
+                item: "YZ-SC-003".into(),
+                result: CheckResult::NonCompliant,
+                note: String::new(),
+            }],
+        )
+        .unwrap();
+    let merged = a
+        .device
+        .merge_inspection(&b.device.inspection_snapshot(&task.id).unwrap())
+        .unwrap();
+    assert_eq!(merged.conflicts.len(), 1);
+    assert_eq!(merged.conflicts[0].field, "checklist.YZ-SC-003.result");
+}
