@@ -8,6 +8,7 @@ mod cases;
 mod codes;
 mod discretion;
 mod error;
+mod inspections;
 mod store;
 
 pub use cases::{CaseEditInput, CaseStep, CaseView};
@@ -16,6 +17,7 @@ pub use discretion::{
     route_penalty, FactInput, PenaltyChoiceRecorded, PenaltyRequest, PenaltySuggestion,
 };
 pub use error::{BundleRejection, ZhifaError};
+pub use inspections::InspectionEditInput;
 pub use store::{
     DutyCredentialInfo, EnforcementCodeVerdict, ShownCode, StoreConfig, VisitOpened, ZhifaStore,
 };

@@ -153,3 +153,28 @@ class CasesTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
+
+
+class InspectionTest(unittest.TestCase):
+    def test_a_finding_on_the_checklist_opens_a_case(self):
+        from zhifa.zhifa_core import CheckResult, Task
+        from zhifa.zhifa_ffi import InspectionEditInput
+
+        d = tempfile.TemporaryDirectory()
+        self.addCleanup(d.cleanup)
+        phone = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[AUTHORITY]))
+        phone.apply_bundle(BUNDLE)
+        task = Task(id="YZ-2026-01-00001", plan_id="YZ-2026-01", credit_code="91500103MA5U1A0E5B",
+                    enterprise_name="重庆渝中大坪山城烧烤店", division="500103",
+                    officers=["渝50010320001", "渝50010320002"], items=["YZ-SC-002", "YZ-SC-006"])
+        inspection = phone.receive_task(task)
+        self.assertEqual(sorted(e.item for e in inspection.checklist), ["YZ-SC-002", "YZ-SC-006"])
+        phone.edit_inspection(task.id, [
+            InspectionEditInput.RECORD(item="YZ-SC-006", result=CheckResult.COMPLIANT, note=""),
+            InspectionEditInput.RECORD(item="YZ-SC-002", result=CheckResult.NON_COMPLIANT, note="餐具未消毒。"),
+        ])
+        case = phone.open_case_from_check(task.id, "YZ-SC-002")
+        self.assertEqual(case.violation, "SP-126-5")
+        self.assertEqual(case.parties[0].credit_code, "91500103MA5U1A0E5B")
+        self.assertEqual([o.name for o in case.officers], ["李建华", "王芳"])
+        self.assertIn("餐具未消毒", case.onsite.findings)
