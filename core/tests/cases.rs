@@ -1006,3 +1006,87 @@ fn a_killed_editor_loses_no_committed_edit() {
         "the children made edits before being killed: {total}"
     );
 }
+
+#[test]
+fn party_penalty_hearing_right_and_collective_decision_are_guarded() {
+    let phone = phone();
+    let d = &phone.device;
+    // Absolute claims in an ad, removed before filing: mitigated, decided collectively.
+    let case = d
+        .create_case(
+            CaseKind::Ordinary,
+            "GG-57-1",
+            "500103",
+            today() - Duration::days(5),
+            today(),
+        )
+        .unwrap();
+    d.edit_case(&case.id, &officers()).unwrap();
+    assert_eq!(
+        refusal(d.step_case(&case.id, &Step::File, BY)),
+        RefusalKind::NoParty
+    );
+    let mut company = person();
+    company.kind = PartyKind::Organisation;
+    company.credit_code = Some("91500103MA5U1A0Q6Q".into());
+    company.id_number = None;
+    let mut edits = vec![
+        CaseEdit::AddParty(company),
+        CaseEdit::AppendFindings("广告使用“最佳”用语。".into()),
+    ];
+    edits.extend(ordinary_facts().into_iter().filter(
+        |e| !matches!(e, CaseEdit::SetFact { name, .. } if name == "age" || name == "capacity"),
+    ));
+    d.edit_case(&case.id, &edits).unwrap();
+    d.step_case(&case.id, &Step::File, BY).unwrap();
+    // Without the facts the engine needs, there is no penalty to notify.
+    assert_eq!(
+        refusal(d.step_case(&case.id, &Step::Notify, BY)),
+        RefusalKind::NoPenaltyChosen
+    );
+    d.edit_case(
+        &case.id,
+        &[
+            fact("removed_before_filing", true),
+            fact("ad_spend", 8_000i64),
+            fact("harm", "slight"),
+            fact("priors_12m", 0i64),
+        ],
+    )
+    .unwrap();
+    d.choose_case_penalty(&case.id, Some(30_000), None).unwrap();
+    d.step_case(&case.id, &Step::Notify, BY).unwrap();
+    d.step_case(&case.id, &Step::CloseStatement, BY).unwrap();
+    d.step_case(&case.id, &Step::PassLegalReview, BY).unwrap();
+    assert_eq!(
+        refusal(d.step_case(&case.id, &Step::Decide, BY)),
+        RefusalKind::CollectiveDecisionRequired
+    );
+    d.step_case(&case.id, &Step::RecordCollectiveDecision, BY)
+        .unwrap();
+    assert_eq!(
+        d.step_case(&case.id, &Step::Decide, BY).unwrap().status,
+        CaseStatus::Decided
+    );
+
+    // A 300-yuan fine on a citizen is below Chongqing's 5,000: no hearing right.
+    let small = d
+        .create_case(CaseKind::Ordinary, "GF-111-C", "500103", today(), today())
+        .unwrap();
+    let mut edits = officers();
+    edits.push(CaseEdit::AddParty(person()));
+    edits.extend(ordinary_facts());
+    edits.extend([
+        fact("correction", "refused"),
+        fact("priors_12m", 0i64),
+        CaseEdit::AppendFindings("乱倒垃圾。".into()),
+    ]);
+    d.edit_case(&small.id, &edits).unwrap();
+    d.step_case(&small.id, &Step::File, BY).unwrap();
+    d.choose_case_penalty(&small.id, Some(300), None).unwrap();
+    d.step_case(&small.id, &Step::Notify, BY).unwrap();
+    assert_eq!(
+        refusal(d.step_case(&small.id, &Step::RequestHearing, BY)),
+        RefusalKind::NoHearingRight
+    );
+}

@@ -10,6 +10,7 @@ use zhifa_core::codes::{issue_duty_credential, issue_enterprise_code, qr};
 use zhifa_core::crypto::{Algorithm, PublicKey, Signer};
 use zhifa_core::discretion::csv;
 use zhifa_core::discretion::lint::lint;
+use zhifa_core::inspections::{self, Candidate, GradeRates, PlanRequest};
 use zhifa_core::registry::generate::{generate, Scale};
 use zhifa_core::registry::{sign_bundle, CatalogueData, KeyPurpose};
 use zhifa_sync_server::authority::public_path;
@@ -141,6 +142,26 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Draw a random inspection plan (双随机): enterprises by credit grade, officer pairs
+    /// authorised for every item. The seed is printed with the plan so it can be re-drawn.
+    PlanInspections {
+        #[arg(long, env = "ZHIFA_DATA_DIR", default_value = "zhifa-server-data")]
+        data_dir: PathBuf,
+        #[arg(long)]
+        id: String,
+        /// Division prefix the plan covers, e.g. 500103.
+        #[arg(long)]
+        scope: String,
+        /// Comma-separated item codes checked together at each visit.
+        #[arg(long)]
+        items: String,
+        #[arg(long)]
+        seed: u64,
+        #[arg(long, default_value_t = 180)]
+        window_days: i64,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Write a deterministic generated catalogue as JSON (full scale: 3,508 bodies, 11,273
     /// items, 54,186 officers, 5,375 regulations, 100,000 enterprises), for load tests.
     GenerateCatalogue {
@@ -229,6 +250,56 @@ fn run(command: Command) -> Result<(), ServerError> {
             Ok(())
         }
         Command::GenerateCatalogue { scale, seed, out } => generate_catalogue(&scale, seed, &out),
+        Command::PlanInspections {
+            data_dir,
+            id,
+            scope,
+            items,
+            seed,
+            window_days,
+            out,
+        } => {
+            let body = open_catalogue(&data_dir)?
+                .bundle_for(std::slice::from_ref(&scope), None)?
+                .ok_or_else(|| ServerError::BadRequest("no catalogue published".into()))?;
+            let candidates: Vec<Candidate> = body
+                .upserts
+                .enterprises
+                .iter()
+                .map(|e| Candidate {
+                    credit_code: e.credit_code.clone(),
+                    name: e.name.clone(),
+                    division: e.division.clone(),
+                    grade: e.credit_grade,
+                    last_inspected: None,
+                })
+                .collect();
+            let plan = inspections::plan(&PlanRequest {
+                plan_id: id,
+                items: items
+                    .split(',')
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+                candidates: &candidates,
+                officers: &body.upserts.officers,
+                start: Utc::now().date_naive(),
+                window_days,
+                rates: GradeRates::default(),
+                seed,
+            });
+            std::fs::write(
+                &out,
+                serde_json::to_string_pretty(&plan).expect("plan serialises"),
+            )?;
+            println!(
+                "{} tasks, {} skipped, seed {seed}: {}",
+                plan.tasks.len(),
+                plan.skipped.len(),
+                out.display()
+            );
+            Ok(())
+        }
         Command::LintBaseline { catalogue } => {
             let data = parse_catalogue(&catalogue)?;
             let findings = lint(
