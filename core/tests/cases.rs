@@ -107,6 +107,22 @@ fn fact(name: &str, value: impl Into<FactValue>) -> CaseEdit {
     }
 }
 
+/// Two officers, a citizen, and the facts of a barbecue whose owner refused to stop.
+fn refused_barbecue(illegal_gains: i64) -> Vec<CaseEdit> {
+    let mut edits = officers();
+    edits.push(CaseEdit::AddParty(person()));
+    edits.extend(ordinary_facts());
+    edits.extend([
+        fact("first_offence", false),
+        fact("harm", "general"),
+        fact("correction", "refused"),
+        fact("priors_12m", 0i64),
+        fact("pollution_alert", false),
+        fact("illegal_gains", illegal_gains),
+    ]);
+    edits
+}
+
 fn refusal(result: Result<CaseFile, Error>) -> RefusalKind {
     match result {
         Err(Error::Case(CaseError::Refused(refusal))) => refusal.kind,
@@ -221,18 +237,7 @@ fn an_ordinary_case_runs_the_whole_procedure() {
         refusal(d.step_case(&case.id, &Step::File, BY)),
         RefusalKind::TwoOfficersRequired
     );
-    let mut edits = officers();
-    edits.push(CaseEdit::AddParty(person()));
-    edits.extend(ordinary_facts());
-    edits.extend([
-        fact("first_offence", false),
-        fact("harm", "general"),
-        fact("correction", "refused"),
-        fact("priors_12m", 0i64),
-        fact("pollution_alert", false),
-        fact("illegal_gains", 600i64),
-    ]);
-    d.edit_case(&case.id, &edits).unwrap();
+    d.edit_case(&case.id, &refused_barbecue(600)).unwrap();
     d.step_case(&case.id, &Step::File, BY).unwrap();
     d.add_case_number_block(&CaseNumberBlock {
         prefix: "渝北城管罚".into(),
@@ -322,18 +327,8 @@ fn filed_case() -> (CaseFile, WorkingDays, Outcome) {
             today(),
         )
         .unwrap();
-    let mut edits = officers();
-    edits.push(CaseEdit::AddParty(person()));
-    edits.extend(ordinary_facts());
-    edits.extend([
-        fact("first_offence", false),
-        fact("harm", "general"),
-        fact("correction", "refused"),
-        fact("priors_12m", 0i64),
-        fact("pollution_alert", false),
-        fact("illegal_gains", 0i64),
-        CaseEdit::AppendFindings("现场检查发现露天烧烤。".into()),
-    ]);
+    let mut edits = refused_barbecue(0);
+    edits.push(CaseEdit::AppendFindings("现场检查发现露天烧烤。".into()));
     d.edit_case(&case.id, &edits).unwrap();
     d.choose_case_penalty(&case.id, Some(12_000), None).unwrap();
     let Suggestion::Outcome(outcome) = d.suggest_for_case(&case.id).unwrap() else {

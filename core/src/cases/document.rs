@@ -200,6 +200,13 @@ impl CaseDoc {
         Ok(())
     }
 
+    /// Appends a new map to the list at `key` of the root.
+    fn push_map(&mut self, key: &str) -> Result<ObjId, CaseError> {
+        let list = self.obj(key)?;
+        let at = self.doc.length(&list);
+        self.doc.insert_object(&list, at, ObjType::Map).map_err(am)
+    }
+
     fn obj(&self, key: &str) -> Result<ObjId, CaseError> {
         match self.doc.get(ROOT, key).map_err(am)? {
             Some((Value::Object(_), id)) => Ok(id),
@@ -212,12 +219,7 @@ impl CaseDoc {
         match edit {
             CaseEdit::SetNumber(number) => doc.put(ROOT, "number", number.as_str()).map_err(am)?,
             CaseEdit::AddParty(party) => {
-                let list = self.obj("parties")?;
-                let at = self.doc.length(&list);
-                let map = self
-                    .doc
-                    .insert_object(&list, at, ObjType::Map)
-                    .map_err(am)?;
+                let map = self.push_map("parties")?;
                 write_party(&mut self.doc, &map, party).map_err(am)?;
             }
             CaseEdit::SetParty { index, party } => {
@@ -229,12 +231,7 @@ impl CaseDoc {
                 write_party(&mut self.doc, &map, party).map_err(am)?;
             }
             CaseEdit::AddOfficer(officer) => {
-                let list = self.obj("officers")?;
-                let at = self.doc.length(&list);
-                let map = self
-                    .doc
-                    .insert_object(&list, at, ObjType::Map)
-                    .map_err(am)?;
+                let map = self.push_map("officers")?;
                 (|| -> Am<()> {
                     self.doc
                         .put(&map, "credential_no", officer.credential_no.as_str())?;
@@ -287,12 +284,7 @@ impl CaseDoc {
                 self.doc.splice_text(&findings, end, 0, more).map_err(am)?;
             }
             CaseEdit::AddInquiry(inquiry) => {
-                let list = self.obj("inquiries")?;
-                let at = self.doc.length(&list);
-                let map = self
-                    .doc
-                    .insert_object(&list, at, ObjType::Map)
-                    .map_err(am)?;
+                let map = self.push_map("inquiries")?;
                 (|| -> Am<()> {
                     self.doc.put(&map, "person", inquiry.person.as_str())?;
                     self.doc.put(&map, "time", inquiry.time.as_str())?;
@@ -302,12 +294,7 @@ impl CaseDoc {
                 .map_err(am)?;
             }
             CaseEdit::AddEvidence(item) => {
-                let list = self.obj("evidence")?;
-                let at = self.doc.length(&list);
-                let map = self
-                    .doc
-                    .insert_object(&list, at, ObjType::Map)
-                    .map_err(am)?;
+                let map = self.push_map("evidence")?;
                 (|| -> Am<()> {
                     self.doc.put(&map, "hash", item.hash.as_str())?;
                     self.doc.put(&map, "kind", item.kind.as_str())?;
@@ -375,9 +362,7 @@ impl CaseDoc {
                 by,
             } => {
                 self.doc.put(ROOT, "status", status.as_str()).map_err(am)?;
-                let list = self.obj("history")?;
-                let i = self.doc.length(&list);
-                let map = self.doc.insert_object(&list, i, ObjType::Map).map_err(am)?;
+                let map = self.push_map("history")?;
                 (|| -> Am<()> {
                     self.doc.put(&map, "step", step.as_str())?;
                     self.doc.put(&map, "status", status.as_str())?;
