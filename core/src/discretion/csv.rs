@@ -417,25 +417,10 @@ fn base_word(base: BaseAmount) -> &'static str {
 }
 
 fn parse_kind(raw: &str) -> Result<PenaltyKind, String> {
-    use PenaltyKind::*;
-    [
-        Warning,
-        CirculatedCriticism,
-        Fine,
-        ConfiscateGains,
-        ConfiscateProperty,
-        SuspendLicence,
-        DowngradeQualification,
-        RestrictBusiness,
-        OrderSuspension,
-        RevokeLicence,
-        OrderClosure,
-        OccupationalBan,
-        Detention,
-    ]
-    .into_iter()
-    .find(|k| text::penalty_kind_name(*k) == raw || format!("{k:?}") == raw)
-    .ok_or_else(|| text::csv_bad_value("other", raw))
+    PenaltyKind::ALL
+        .into_iter()
+        .find(|k| text::penalty_kind_name(*k) == raw || format!("{k:?}") == raw)
+        .ok_or_else(|| text::csv_bad_value("other", raw))
 }
 
 #[cfg(test)]

@@ -72,6 +72,22 @@ pub enum PenaltyKind {
 }
 
 impl PenaltyKind {
+    pub const ALL: [PenaltyKind; 13] = [
+        PenaltyKind::Warning,
+        PenaltyKind::CirculatedCriticism,
+        PenaltyKind::Fine,
+        PenaltyKind::ConfiscateGains,
+        PenaltyKind::ConfiscateProperty,
+        PenaltyKind::SuspendLicence,
+        PenaltyKind::DowngradeQualification,
+        PenaltyKind::RestrictBusiness,
+        PenaltyKind::OrderSuspension,
+        PenaltyKind::RevokeLicence,
+        PenaltyKind::OrderClosure,
+        PenaltyKind::OccupationalBan,
+        PenaltyKind::Detention,
+    ];
+
     /// Kinds that give the party a hearing right whatever their amount (Art. 63).
     pub fn needs_hearing(self) -> bool {
         matches!(
