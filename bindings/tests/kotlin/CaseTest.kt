@@ -1,0 +1,73 @@
+// A summary case through the generated Kotlin bindings on the JVM, as the Android shell will
+// drive it: open, fill, get the lawful band, decide on the spot, render the decision.
+
+import java.io.File
+import java.nio.file.Files
+import java.time.LocalDate
+import uniffi.zhifa_core.CaseKind
+import uniffi.zhifa_core.CaseOfficer
+import uniffi.zhifa_core.CaseStatus
+import uniffi.zhifa_core.DocumentKind
+import uniffi.zhifa_core.Party
+import uniffi.zhifa_core.PartyKind
+import uniffi.zhifa_core.RefusalKind
+import uniffi.zhifa_ffi.CaseEditInput
+import uniffi.zhifa_ffi.CaseStep
+import uniffi.zhifa_ffi.FactInput
+import uniffi.zhifa_ffi.StoreConfig
+import uniffi.zhifa_ffi.ZhifaException
+import uniffi.zhifa_ffi.ZhifaStore
+
+private fun phone(): ZhifaStore {
+    val dir = Files.createTempDirectory("zhifa-kotlin-case").toFile()
+    dir.deleteOnExit()
+    val authority = File(System.getenv("ZHIFA_TEST_AUTHORITY")).readBytes()
+    val store = ZhifaStore.open(StoreConfig(dir.path, listOf("500103"), listOf(authority)))
+    store.applyBundle(File(System.getenv("ZHIFA_TEST_BUNDLE")).readBytes())
+    return store
+}
+
+private fun require(condition: Boolean, what: String) {
+    if (!condition) throw AssertionError(what)
+}
+
+fun summaryCaseOnTheSpot() {
+    val p = phone()
+    val today = LocalDate.now().toString()
+    val case = p.createCase(CaseKind.SUMMARY, "GF-111-C", "500103", today, today)
+    val by = "渝50010320021"
+    val officers = listOf(
+        CaseEditInput.AddOfficer(CaseOfficer(by, "周强", true, false)),
+        CaseEditInput.AddOfficer(CaseOfficer("渝50010320022", "吴敏", true, false)),
+    )
+    val party = CaseEditInput.AddParty(Party(PartyKind.PERSON, "张某", null, "500103199001011234", "重庆市渝中区", null))
+    val facts = listOf(
+        FactInput.Flag("criminal_referral", false), FactInput.Flag("no_fault_proven", false),
+        FactInput.Flag("minor_act", false), FactInput.Flag("removed_harm", false),
+        FactInput.Flag("coerced", false), FactInput.Flag("confessed", false),
+        FactInput.Flag("meritorious", false), FactInput.Number("age", 40L),
+        FactInput.Choice("capacity", "full"), FactInput.Choice("correction", "pending"),
+        FactInput.Number("priors_12m", 0L),
+    ).map { CaseEditInput.SetFact(it) }
+
+    p.editCase(case.id, listOf(officers[0], party) + facts)
+    p.chooseCasePenalty(case.id, 150L, null)
+    try {
+        p.stepCase(case.id, CaseStep.DecideOnSpot, by)
+        throw AssertionError("one officer may not decide")
+    } catch (e: ZhifaException.StepRefused) {
+        require(e.refusal.kind == RefusalKind.TWO_OFFICERS_REQUIRED, "refusal ${e.refusal.kind}")
+        require(e.userMessage.contains("第四十二条"), e.userMessage)
+    }
+    p.editCase(case.id, listOf(officers[1]))
+    val band = p.suggestForCase(case.id).outcome?.fine
+    require(band?.min == 100L && band.max == 200L, "band $band")
+    val decided = p.stepCase(case.id, CaseStep.DecideOnSpot, by)
+    require(decided.status == CaseStatus.DECIDED, "status ${decided.status}")
+    val html = p.renderCaseDocument(case.id, DocumentKind.SUMMARY_DECISION)
+    require(html.contains("当场行政处罚决定书") && html.contains("罚款人民币150元"), "decision document")
+}
+
+object CaseTest {
+    val tests = listOf("summaryCaseOnTheSpot" to ::summaryCaseOnTheSpot)
+}
