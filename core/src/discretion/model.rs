@@ -19,6 +19,12 @@ pub struct Provision {
     pub paragraph: Option<u32>,
     #[serde(default)]
     pub item: Option<u32>,
+    /// The provision's text as in force from `in_force_from`, when the catalogue carries it
+    /// (the law's wording can change between revisions; the date says which one is quoted).
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub in_force_from: Option<NaiveDate>,
 }
 
 impl Provision {
@@ -364,6 +370,8 @@ mod tests {
     #[test]
     fn provisions_cite_as_printed() {
         let p = Provision {
+            text: None,
+            in_force_from: None,
             law: "中华人民共和国食品安全法".into(),
             article: 126,
             paragraph: Some(1),

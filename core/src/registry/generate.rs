@@ -446,6 +446,8 @@ fn baselines(items: &[EnforcementItem], rng: &mut Rng) -> (Vec<Violation>, Vec<B
             .unwrap_or("")
             .to_owned();
         let provision = Provision {
+            text: None,
+            in_force_from: None,
             law,
             article: 1 + rng.below(120) as u32,
             paragraph: None,
