@@ -9,6 +9,7 @@ mod codes;
 mod discretion;
 mod error;
 mod inspections;
+mod platform;
 mod store;
 
 pub use cases::{CaseEditInput, CaseStep, CaseView};
@@ -18,6 +19,7 @@ pub use discretion::{
 };
 pub use error::{BundleRejection, ZhifaError};
 pub use inspections::InspectionEditInput;
+pub use platform::{PlatformClock, PlatformError, PlatformKeystore};
 pub use store::{
     DutyCredentialInfo, EnforcementCodeVerdict, ShownCode, StoreConfig, VisitOpened, ZhifaStore,
 };

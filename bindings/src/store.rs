@@ -11,6 +11,7 @@ use zhifa_core::registry::{
 use zhifa_core::texts;
 
 use crate::error::{lift, ZhifaError};
+use crate::platform::{Clock, Keystore, PlatformClock, PlatformKeystore};
 
 /// How the app opens its store: where, for which jurisdiction, trusting which authorities.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -82,6 +83,32 @@ impl ZhifaStore {
             .collect::<Result<Vec<_>, _>>()
             .map_err(lift)?;
         let device = Device::open(&config.directory, config.jurisdiction, authorities)?;
+        Ok(Arc::new(ZhifaStore { device }))
+    }
+
+    /// Opens the store with the platform's device key and monotonic clock instead of the
+    /// software ones.
+    #[uniffi::constructor]
+    pub fn open_with_platform(
+        config: StoreConfig,
+        keystore: Arc<dyn PlatformKeystore>,
+        clock: Arc<dyn PlatformClock>,
+    ) -> Result<Arc<Self>, ZhifaError> {
+        let authorities = config
+            .authority_keys
+            .iter()
+            .map(|der| PublicKey::from_spki_der(der))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(lift)?;
+        let store = Arc::new(zhifa_core::store::Store::open(&config.directory).map_err(lift)?);
+        let keystore = Keystore::new(keystore).map_err(lift)?;
+        let device = Device::with_parts(
+            store,
+            config.jurisdiction,
+            authorities,
+            Box::new(keystore),
+            Box::new(Clock(clock)),
+        )?;
         Ok(Arc::new(ZhifaStore { device }))
     }
 

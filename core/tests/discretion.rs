@@ -319,8 +319,15 @@ fn the_explanation_cites_the_law_and_the_baseline() {
     assert!(outcome.trace.len() >= 2);
     // The basis carries its dated text where the catalogue has it.
     let engine_violation = engine.violation("DQ-118-3").unwrap();
-    assert!(engine_violation.penalty_basis[0].text.as_deref().unwrap().contains("五百元以上二万元以下"));
-    assert_eq!(engine_violation.penalty_basis[0].in_force_from, NaiveDate::from_ymd_opt(2018, 10, 26));
+    assert!(engine_violation.penalty_basis[0]
+        .text
+        .as_deref()
+        .unwrap()
+        .contains("五百元以上二万元以下"));
+    assert_eq!(
+        engine_violation.penalty_basis[0].in_force_from,
+        NaiveDate::from_ymd_opt(2018, 10, 26)
+    );
     assert_eq!(
         outcome.citations,
         vec!["《中华人民共和国大气污染防治法》第一百一十八条第三款".to_string()]
