@@ -8,7 +8,6 @@ use zhifa_core::cases::{
     EvidenceItem, HistoryEntry, Inquiry, OnsiteRecord, Party, ProcedureDates, Step,
 };
 use zhifa_core::codes::GpsFix;
-use zhifa_core::discretion::FactValue;
 use zhifa_core::documents::DocumentKind;
 
 use crate::discretion::{FactInput, PenaltySuggestion};
@@ -43,16 +42,7 @@ pub struct CaseView {
 
 impl From<CaseFile> for CaseView {
     fn from(case: CaseFile) -> Self {
-        let facts = case
-            .facts
-            .0
-            .into_iter()
-            .map(|(name, value)| match value {
-                FactValue::Bool(value) => FactInput::Flag { name, value },
-                FactValue::Int(value) => FactInput::Number { name, value },
-                FactValue::Text(value) => FactInput::Choice { name, value },
-            })
-            .collect();
+        let facts = case.facts.0.into_iter().map(FactInput::from).collect();
         CaseView {
             id: case.id,
             number: case.number,
@@ -129,11 +119,7 @@ impl From<CaseEditInput> for CaseEdit {
                 CaseEdit::WithdrawOfficer { credential_no }
             }
             CaseEditInput::SetFact { fact } => {
-                let (name, value) = match fact {
-                    FactInput::Flag { name, value } => (name, FactValue::Bool(value)),
-                    FactInput::Number { name, value } => (name, FactValue::Int(value)),
-                    FactInput::Choice { name, value } => (name, FactValue::Text(value)),
-                };
+                let (name, value) = fact.into();
                 CaseEdit::SetFact { name, value }
             }
             CaseEditInput::SetOnsite {
@@ -271,6 +257,11 @@ impl ZhifaStore {
 
     pub fn add_case_number_block(&self, block: CaseNumberBlock) -> Result<(), ZhifaError> {
         Ok(self.device.add_case_number_block(&block)?)
+    }
+
+    /// Case numbers left in this device's reserved blocks for `prefix` this year.
+    pub fn case_numbers_left(&self, prefix: String) -> Result<u32, ZhifaError> {
+        Ok(self.device.case_numbers_left(&prefix)?)
     }
 
     pub fn assign_case_number(&self, id: String, prefix: String) -> Result<CaseView, ZhifaError> {

@@ -45,6 +45,26 @@ pub struct PenaltyChoiceRecorded {
     pub route: ProcedureRoute,
 }
 
+impl From<FactInput> for (String, FactValue) {
+    fn from(fact: FactInput) -> Self {
+        match fact {
+            FactInput::Flag { name, value } => (name, FactValue::Bool(value)),
+            FactInput::Number { name, value } => (name, FactValue::Int(value)),
+            FactInput::Choice { name, value } => (name, FactValue::Text(value)),
+        }
+    }
+}
+
+impl From<(String, FactValue)> for FactInput {
+    fn from((name, value): (String, FactValue)) -> Self {
+        match value {
+            FactValue::Bool(value) => FactInput::Flag { name, value },
+            FactValue::Int(value) => FactInput::Number { name, value },
+            FactValue::Text(value) => FactInput::Choice { name, value },
+        }
+    }
+}
+
 fn date(text: &str) -> Result<NaiveDate, ZhifaError> {
     text.parse().map_err(|_| ZhifaError::Validation {
         user_message: texts::discretion::bad_date(text),
@@ -60,11 +80,8 @@ impl ZhifaStore {
     ) -> Result<PenaltySuggestion, ZhifaError> {
         let mut facts = Facts::new();
         for fact in request.facts {
-            match fact {
-                FactInput::Flag { name, value } => facts.set(&name, FactValue::Bool(value)),
-                FactInput::Number { name, value } => facts.set(&name, FactValue::Int(value)),
-                FactInput::Choice { name, value } => facts.set(&name, FactValue::Text(value)),
-            }
+            let (name, value) = fact.into();
+            facts.set(&name, value);
         }
         let request = SuggestionRequest {
             violation: request.violation,

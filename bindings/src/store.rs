@@ -24,6 +24,14 @@ pub struct StoreConfig {
     pub authority_keys: Vec<Vec<u8>>,
 }
 
+/// A corrupt database file moved aside, never deleted: it may hold evidence.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct QuarantineReport {
+    pub kept_at: String,
+    /// zh-CN, for the officer.
+    pub message: String,
+}
+
 /// The officer's duty credential as installed.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct DutyCredentialInfo {
@@ -65,6 +73,17 @@ pub struct VisitOpened {
     pub enforcement_code: ShownCode,
 }
 
+impl StoreConfig {
+    /// The pinned authority keys, parsed.
+    fn authorities(&self) -> Result<Vec<PublicKey>, ZhifaError> {
+        self.authority_keys
+            .iter()
+            .map(|der| PublicKey::from_spki_der(der))
+            .collect::<Result<_, _>>()
+            .map_err(lift)
+    }
+}
+
 #[derive(uniffi::Object)]
 pub struct ZhifaStore {
     pub(crate) device: Device,
@@ -73,15 +92,10 @@ pub struct ZhifaStore {
 #[uniffi::export]
 impl ZhifaStore {
     /// Opens or creates the store, migrating it. A corrupt database is set aside (see
-    /// `quarantined_database`), never deleted.
+    /// `quarantine_report`), never deleted.
     #[uniffi::constructor]
     pub fn open(config: StoreConfig) -> Result<Arc<Self>, ZhifaError> {
-        let authorities = config
-            .authority_keys
-            .iter()
-            .map(|der| PublicKey::from_spki_der(der))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(lift)?;
+        let authorities = config.authorities()?;
         let device = Device::open(&config.directory, config.jurisdiction, authorities)?;
         Ok(Arc::new(ZhifaStore { device }))
     }
@@ -94,12 +108,7 @@ impl ZhifaStore {
         keystore: Arc<dyn PlatformKeystore>,
         clock: Arc<dyn PlatformClock>,
     ) -> Result<Arc<Self>, ZhifaError> {
-        let authorities = config
-            .authority_keys
-            .iter()
-            .map(|der| PublicKey::from_spki_der(der))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(lift)?;
+        let authorities = config.authorities()?;
         let store = Arc::new(zhifa_core::store::Store::open(&config.directory).map_err(lift)?);
         let keystore = Keystore::new(keystore).map_err(lift)?;
         let device = Device::with_parts(
@@ -112,12 +121,21 @@ impl ZhifaStore {
         Ok(Arc::new(ZhifaStore { device }))
     }
 
-    /// Where a corrupt database file was moved when the store was opened, to show the officer.
-    pub fn quarantined_database(&self) -> Option<String> {
+    /// A corrupt database set aside when the store was opened: where it was kept and what to
+    /// tell the officer. Reported on every open until acknowledged.
+    pub fn quarantine_report(&self) -> Option<QuarantineReport> {
         self.device
             .store()
             .quarantined()
-            .map(|path| path.display().to_string())
+            .map(|path| QuarantineReport {
+                kept_at: path.display().to_string(),
+                message: texts::DATABASE_QUARANTINED.to_owned(),
+            })
+    }
+
+    /// The officer has been told; stop reporting the quarantined file (it stays on disk).
+    pub fn acknowledge_quarantine(&self) -> Result<(), ZhifaError> {
+        self.device.store().acknowledge_quarantine().map_err(lift)
     }
 
     /// The catalogue version held (0 before the first bundle).

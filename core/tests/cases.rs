@@ -859,6 +859,7 @@ fn case_numbers_come_from_reserved_blocks_offline() {
             .unwrap(),
         format!("渝中城管罚〔{year}〕00042号")
     );
+    assert_eq!(d.case_numbers_left("渝中城管罚").unwrap(), 0);
     assert!(matches!(
         d.assign_case_number(&ids[2], "渝中城管罚"),
         Err(Error::Case(CaseError::NoCaseNumbers))

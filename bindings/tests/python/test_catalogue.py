@@ -92,6 +92,22 @@ class CatalogueTest(unittest.TestCase):
             yubei.apply_bundle(BUNDLE)
         self.assertEqual(caught.exception.reason, BundleRejection.WRONG_SCOPE)
 
+    def test_a_corrupt_database_is_kept_reported_and_acknowledged(self):
+        d = tempfile.TemporaryDirectory()
+        self.addCleanup(d.cleanup)
+        with open(os.path.join(d.name, "zhifa.sqlite3"), "wb") as f:
+            f.write(b"not a database!!" * 512)
+        config = StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[AUTHORITY])
+        store = ZhifaStore.open(config)
+        report = store.quarantine_report()
+        self.assertTrue(os.path.exists(report.kept_at))
+        self.assertIn("损坏", report.message)
+        store.apply_bundle(BUNDLE)  # the fresh store works
+        self.assertIsNotNone(ZhifaStore.open(config).quarantine_report(), "reported until acknowledged")
+        store.acknowledge_quarantine()
+        self.assertIsNone(ZhifaStore.open(config).quarantine_report())
+        self.assertTrue(os.path.exists(report.kept_at), "never deleted")
+
     def test_bad_configuration_is_a_validation_error(self):
         with self.assertRaises(ZhifaError.Validation):
             self.open(["渝中区"])

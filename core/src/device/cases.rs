@@ -300,6 +300,13 @@ impl Device {
         Ok(self.store.write(|tx| numbers::add_block(tx, block))?)
     }
 
+    /// Numbers left in this device's blocks for `prefix` this year: ask the server for a new
+    /// block before it runs out.
+    pub fn case_numbers_left(&self, prefix: &str) -> Result<u32, Error> {
+        let year = self.today().year();
+        Ok(self.store.read(|c| numbers::remaining(c, prefix, year))?)
+    }
+
     /// Gives the case its number (案号) from this device's reserved blocks, offline.
     pub fn assign_case_number(&self, id: &str, prefix: &str) -> Result<CaseFile, Error> {
         let year = self.today().year();

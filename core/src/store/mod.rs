@@ -43,7 +43,7 @@ pub struct Store {
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
     blobs: BlobStore,
-    quarantined: Option<PathBuf>,
+    quarantined: Mutex<Option<PathBuf>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -97,7 +97,7 @@ impl Store {
             readers,
             next_reader: AtomicUsize::new(0),
             blobs,
-            quarantined,
+            quarantined: Mutex::new(quarantined),
         })
     }
 
@@ -110,17 +110,20 @@ impl Store {
     }
 
     /// Where a corrupt database was moved, until `acknowledge_quarantine` is called.
-    pub fn quarantined(&self) -> Option<&Path> {
-        self.quarantined.as_deref()
+    pub fn quarantined(&self) -> Option<PathBuf> {
+        self.quarantined
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// The user has been told about the quarantined file; stop reporting it.
-    pub fn acknowledge_quarantine(&mut self) -> Result<(), StoreError> {
+    pub fn acknowledge_quarantine(&self) -> Result<(), StoreError> {
         self.write(|tx| {
             tx.execute("DELETE FROM meta WHERE key = ?1", [QUARANTINE_META])?;
             Ok::<_, StoreError>(())
         })?;
-        self.quarantined = None;
+        *self.quarantined.lock().unwrap_or_else(|p| p.into_inner()) = None;
         Ok(())
     }
 
@@ -274,17 +277,14 @@ mod tests {
         std::fs::write(&db, &bytes).unwrap();
 
         let store = Store::open(dir.path()).unwrap();
-        let moved = store
-            .quarantined()
-            .expect("quarantine reported")
-            .to_path_buf();
+        let moved = store.quarantined().expect("quarantine reported");
         assert!(moved.exists(), "the corrupt file is kept");
         assert_eq!(std::fs::read(&moved).unwrap(), bytes, "byte for byte");
         // The fresh store works, and the report survives a restart until acknowledged.
         store.write(|tx| set_meta(tx, "k", "v")).unwrap();
         drop(store);
-        let mut store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.quarantined(), Some(moved.as_path()));
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.quarantined(), Some(moved.clone()));
         store.acknowledge_quarantine().unwrap();
         drop(store);
         assert!(Store::open(dir.path()).unwrap().quarantined().is_none());
