@@ -138,42 +138,6 @@ impl From<CaseEditInput> for CaseEdit {
     }
 }
 
-/// A procedure step (see `cases::procedure`).
-#[derive(Debug, Clone, uniffi::Enum)]
-pub enum CaseStep {
-    DecideOnSpot,
-    File,
-    PassLegalReview,
-    Notify,
-    CloseStatement,
-    RequestHearing,
-    HoldHearing,
-    RecordCollectiveDecision,
-    Decide,
-    Serve,
-    RecordPayment { amount: i64 },
-    Close,
-}
-
-impl From<CaseStep> for Step {
-    fn from(step: CaseStep) -> Self {
-        match step {
-            CaseStep::DecideOnSpot => Step::DecideOnSpot,
-            CaseStep::File => Step::File,
-            CaseStep::PassLegalReview => Step::PassLegalReview,
-            CaseStep::Notify => Step::Notify,
-            CaseStep::CloseStatement => Step::CloseStatement,
-            CaseStep::RequestHearing => Step::RequestHearing,
-            CaseStep::HoldHearing => Step::HoldHearing,
-            CaseStep::RecordCollectiveDecision => Step::RecordCollectiveDecision,
-            CaseStep::Decide => Step::Decide,
-            CaseStep::Serve => Step::Serve,
-            CaseStep::RecordPayment { amount } => Step::RecordPayment { amount },
-            CaseStep::Close => Step::Close,
-        }
-    }
-}
-
 #[uniffi::export]
 impl ZhifaStore {
     pub fn create_case(
@@ -228,13 +192,8 @@ impl ZhifaStore {
     }
 
     /// A procedure step; refused by the law with the rule and what is missing.
-    pub fn step_case(
-        &self,
-        id: String,
-        step: CaseStep,
-        by: String,
-    ) -> Result<CaseView, ZhifaError> {
-        Ok(self.device.step_case(&id, &step.into(), &by)?.into())
+    pub fn step_case(&self, id: String, step: Step, by: String) -> Result<CaseView, ZhifaError> {
+        Ok(self.device.step_case(&id, &step, &by)?.into())
     }
 
     pub fn case_deadlines(&self, id: String) -> Result<Vec<Deadline>, ZhifaError> {

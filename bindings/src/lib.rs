@@ -12,7 +12,7 @@ mod inspections;
 mod platform;
 mod store;
 
-pub use cases::{CaseEditInput, CaseStep, CaseView};
+pub use cases::{CaseEditInput, CaseView};
 pub use codes::{check_credit_code, decode_qr_image, qr_png, qr_svg, CreditCodeInfo};
 pub use discretion::{
     route_penalty, FactInput, PenaltyChoiceRecorded, PenaltyRequest, PenaltySuggestion,

@@ -11,8 +11,8 @@ import uniffi.zhifa_core.DocumentKind
 import uniffi.zhifa_core.Party
 import uniffi.zhifa_core.PartyKind
 import uniffi.zhifa_core.RefusalKind
+import uniffi.zhifa_core.Step
 import uniffi.zhifa_ffi.CaseEditInput
-import uniffi.zhifa_ffi.CaseStep
 import uniffi.zhifa_ffi.FactInput
 import uniffi.zhifa_ffi.StoreConfig
 import uniffi.zhifa_ffi.ZhifaException
@@ -53,7 +53,7 @@ fun summaryCaseOnTheSpot() {
     p.editCase(case.id, listOf(officers[0], party) + facts)
     p.chooseCasePenalty(case.id, 150L, null)
     try {
-        p.stepCase(case.id, CaseStep.DecideOnSpot, by)
+        p.stepCase(case.id, Step.DecideOnSpot, by)
         throw AssertionError("one officer may not decide")
     } catch (e: ZhifaException.StepRefused) {
         require(e.refusal.kind == RefusalKind.TWO_OFFICERS_REQUIRED, "refusal ${e.refusal.kind}")
@@ -62,7 +62,7 @@ fun summaryCaseOnTheSpot() {
     p.editCase(case.id, listOf(officers[1]))
     val band = p.suggestForCase(case.id).outcome?.fine
     require(band?.min == 100L && band.max == 200L, "band $band")
-    val decided = p.stepCase(case.id, CaseStep.DecideOnSpot, by)
+    val decided = p.stepCase(case.id, Step.DecideOnSpot, by)
     require(decided.status == CaseStatus.DECIDED, "status ${decided.status}")
     val html = p.renderCaseDocument(case.id, DocumentKind.SUMMARY_DECISION)
     require(html.contains("当场行政处罚决定书") && html.contains("罚款人民币150元"), "decision document")

@@ -14,6 +14,7 @@ from zhifa.zhifa_core import (  # noqa: E402
     CaseOfficer,
     CaseQuery,
     CaseStatus,
+    Step,
     DocumentKind,
     Party,
     PartyKind,
@@ -21,7 +22,6 @@ from zhifa.zhifa_core import (  # noqa: E402
 )
 from zhifa.zhifa_ffi import (  # noqa: E402
     CaseEditInput,
-    CaseStep,
     FactInput,
     StoreConfig,
     ZhifaError,
@@ -86,13 +86,13 @@ class CasesTest(unittest.TestCase):
         outcome = p.suggest_for_case(case.id).outcome
         self.assertEqual((outcome.fine.min, outcome.fine.max), (100, 200))
         p.choose_case_penalty(case.id, 100, None)
-        decided = p.step_case(case.id, CaseStep.DECIDE_ON_SPOT(), BY)
+        decided = p.step_case(case.id, Step.DECIDE_ON_SPOT(), BY)
         self.assertEqual(decided.status, CaseStatus.DECIDED)
         html = p.render_case_document(case.id, DocumentKind.SUMMARY_DECISION)
         self.assertIn("当场行政处罚决定书", html)
         self.assertIn("罚款人民币100元", html)
-        p.step_case(case.id, CaseStep.RECORD_PAYMENT(amount=100), BY)
-        closed = p.step_case(case.id, CaseStep.CLOSE(), BY)
+        p.step_case(case.id, Step.RECORD_PAYMENT(amount=100), BY)
+        closed = p.step_case(case.id, Step.CLOSE(), BY)
         self.assertEqual(closed.status, CaseStatus.CLOSED)
         self.assertEqual(len(closed.history), 3)
 
@@ -100,30 +100,30 @@ class CasesTest(unittest.TestCase):
         p = self.phone
         case = p.create_case(CaseKind.ORDINARY, "DQ-118-3", "500103", TODAY, TODAY)
         with self.assertRaises(ZhifaError.StepRefused) as caught:
-            p.step_case(case.id, CaseStep.FILE(), BY)
+            p.step_case(case.id, Step.FILE(), BY)
         self.assertEqual(caught.exception.refusal.kind, RefusalKind.TWO_OFFICERS_REQUIRED)
         self.assertIn("第四十二条", caught.exception.user_message)
 
         p.edit_case(case.id, OFFICERS + [CaseEditInput.ADD_PARTY(party=PERSON)] + facts(
             first_offence=False, harm="general", correction="refused", priors_12m=0, pollution_alert=False, illegal_gains=0))
-        p.step_case(case.id, CaseStep.FILE(), BY)
+        p.step_case(case.id, Step.FILE(), BY)
         p.add_case_evidence(case.id, b"\xff\xd8photo", "视听资料", "烧烤现场照片", None)
         p.choose_case_penalty(case.id, 9000, None)
-        p.step_case(case.id, CaseStep.NOTIFY(), BY)
+        p.step_case(case.id, Step.NOTIFY(), BY)
         self.assertIn("hearing_request", [d.what for d in p.case_deadlines(case.id)])
-        p.step_case(case.id, CaseStep.CLOSE_STATEMENT(), BY)
+        p.step_case(case.id, Step.CLOSE_STATEMENT(), BY)
         with self.assertRaises(ZhifaError.StepRefused) as caught:
-            p.step_case(case.id, CaseStep.DECIDE(), BY)
+            p.step_case(case.id, Step.DECIDE(), BY)
         self.assertEqual(caught.exception.refusal.kind, RefusalKind.LEGAL_REVIEW_REQUIRED)
-        p.step_case(case.id, CaseStep.PASS_LEGAL_REVIEW(), BY)
-        decided = p.step_case(case.id, CaseStep.DECIDE(), BY)
+        p.step_case(case.id, Step.PASS_LEGAL_REVIEW(), BY)
+        decided = p.step_case(case.id, Step.DECIDE(), BY)
         self.assertEqual(decided.decision.fine, 9000)
-        p.step_case(case.id, CaseStep.SERVE(), BY)
+        p.step_case(case.id, Step.SERVE(), BY)
         html = p.render_case_document(case.id, DocumentKind.PENALTY_DECISION)
         for element in ["行政处罚决定书", "重庆市渝中区城市管理局", "六十日内", "六个月内", "百分之三"]:
             self.assertIn(element, html)
-        p.step_case(case.id, CaseStep.RECORD_PAYMENT(amount=9000), BY)
-        self.assertEqual(p.step_case(case.id, CaseStep.CLOSE(), BY).status, CaseStatus.CLOSED)
+        p.step_case(case.id, Step.RECORD_PAYMENT(amount=9000), BY)
+        self.assertEqual(p.step_case(case.id, Step.CLOSE(), BY).status, CaseStatus.CLOSED)
         listed = p.list_cases(CaseQuery(status=CaseStatus.CLOSED, credit_code=None, officer=BY, due_by=None,
                                         conflicted_only=False, after_id=None, limit=10))
         self.assertEqual([c.id for c in listed], [case.id])
@@ -140,11 +140,11 @@ class CasesTest(unittest.TestCase):
         self.assertIn("沿途遗撒", merged.onsite.findings)
         self.assertEqual([c.field for c in merged.conflicts], ["facts.harm"])
         with self.assertRaises(ZhifaError.StepRefused) as caught:
-            a.step_case(case.id, CaseStep.FILE(), BY)
+            a.step_case(case.id, Step.FILE(), BY)
         self.assertEqual(caught.exception.refusal.kind, RefusalKind.UNRESOLVED_CONFLICTS)
         settled = a.edit_case(case.id, [CaseEditInput.RESOLVE(field="facts.harm", value="serious")])
         self.assertEqual(settled.conflicts, [])
-        self.assertEqual(a.step_case(case.id, CaseStep.FILE(), BY).status, CaseStatus.FILED)
+        self.assertEqual(a.step_case(case.id, Step.FILE(), BY).status, CaseStatus.FILED)
 
     def test_unknown_case_is_not_found(self):
         with self.assertRaises(ZhifaError.NotFound):

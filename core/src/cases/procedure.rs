@@ -31,6 +31,7 @@ pub const PAYMENT_DAYS: i64 = 15;
 pub const LATE_FEE_PERCENT_A_DAY: i64 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Step {
     DecideOnSpot,
     File,
