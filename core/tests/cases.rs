@@ -80,6 +80,13 @@ fn person() -> Party {
     }
 }
 
+/// The people every case needs: two officers and a citizen as party.
+fn staffed() -> Vec<CaseEdit> {
+    let mut edits = officers();
+    edits.push(CaseEdit::AddParty(person()));
+    edits
+}
+
 fn ordinary_facts() -> Vec<CaseEdit> {
     [
         ("criminal_referral", FactValue::Bool(false)),
@@ -109,8 +116,7 @@ fn fact(name: &str, value: impl Into<FactValue>) -> CaseEdit {
 
 /// Two officers, a citizen, and the facts of a barbecue whose owner refused to stop.
 fn refused_barbecue(illegal_gains: i64) -> Vec<CaseEdit> {
-    let mut edits = officers();
-    edits.push(CaseEdit::AddParty(person()));
+    let mut edits = staffed();
     edits.extend(ordinary_facts());
     edits.extend([
         fact("first_offence", false),
@@ -145,8 +151,7 @@ fn a_summary_case_is_decided_paid_and_closed_in_a_handful_of_steps() {
             today(),
         )
         .unwrap();
-    let mut edits = officers();
-    edits.push(CaseEdit::AddParty(person()));
+    let mut edits = staffed();
     edits.extend(ordinary_facts());
     edits.extend([fact("correction", "pending"), fact("priors_12m", 0i64)]);
     d.edit_case(&case.id, &edits).unwrap();
@@ -517,8 +522,7 @@ fn the_limitation_period_and_the_90_day_deadline() {
             today(),
         )
         .unwrap();
-    let mut edits = officers();
-    edits.push(CaseEdit::AddParty(person()));
+    let edits = staffed();
     d.edit_case(&old.id, &edits).unwrap();
     assert_eq!(
         refusal(d.step_case(&old.id, &Step::File, BY)),
@@ -591,8 +595,7 @@ fn two_replicas_merge_with_nothing_lost_and_conflicts_shown() {
         .device
         .create_case(CaseKind::Ordinary, "DQ-118-3", "500103", today(), today())
         .unwrap();
-    let mut edits = officers();
-    edits.push(CaseEdit::AddParty(person()));
+    let mut edits = staffed();
     edits.extend(ordinary_facts());
     a.device.edit_case(&case.id, &edits).unwrap();
     b.device
@@ -1069,8 +1072,7 @@ fn party_penalty_hearing_right_and_collective_decision_are_guarded() {
     let small = d
         .create_case(CaseKind::Ordinary, "GF-111-C", "500103", today(), today())
         .unwrap();
-    let mut edits = officers();
-    edits.push(CaseEdit::AddParty(person()));
+    let mut edits = staffed();
     edits.extend(ordinary_facts());
     edits.extend([
         fact("correction", "refused"),
