@@ -10,7 +10,7 @@ use zhifa_core::registry::{
     sign_bundle, BundleBody, BundleRefusal, CatalogueData, RecordKind, Registry, RegistryError,
     Removals, RowProblem, SearchHitKind, BUNDLE_FORMAT,
 };
-use zhifa_core::store::Store;
+use zhifa_core::store::{Store, StoreError};
 
 const YUZHONG: &str = "500103";
 
@@ -375,6 +375,49 @@ fn a_check_character_mismatch_is_accepted_and_flagged() {
         .unwrap();
     assert_eq!(report.flagged_credit_codes, vec![flagged.clone()]);
     assert!(device.registry.enterprise(&flagged).unwrap().is_some());
+}
+
+#[test]
+fn a_damaged_grade_or_item_kind_is_an_error_not_a_default() {
+    let authority = SigningKey::generate(Algorithm::EdDSA);
+    let device = device(&authority);
+    let data = demo();
+    let signed = sign_bundle(
+        &body(1, None, data.clone(), Removals::default()),
+        &authority,
+    )
+    .unwrap();
+    device.registry.apply_bundle(&signed).unwrap();
+    let enterprise = &data.enterprises[0].credit_code;
+    let item = &data.items[0].code;
+    assert!(device.registry.enterprise(enterprise).unwrap().is_some());
+    assert!(device.registry.item(item).unwrap().is_some());
+
+    device
+        .store
+        .write(|tx| -> Result<(), StoreError> {
+            // The schema's CHECKs refuse these; a damaged file would not have asked.
+            tx.execute_batch("PRAGMA ignore_check_constraints = ON")?;
+            tx.execute(
+                "UPDATE enterprise SET credit_grade = 'Z' WHERE credit_code = ?1",
+                [enterprise],
+            )?;
+            tx.execute(
+                "UPDATE enforcement_item SET kind = 'bogus' WHERE code = ?1",
+                [item],
+            )?;
+            tx.execute_batch("PRAGMA ignore_check_constraints = OFF")?;
+            Ok(())
+        })
+        .unwrap();
+    assert!(matches!(
+        device.registry.enterprise(enterprise),
+        Err(RegistryError::Store(StoreError::Decode(what))) if what == "credit grade"
+    ));
+    assert!(matches!(
+        device.registry.item(item),
+        Err(RegistryError::Store(StoreError::Decode(what))) if what == "item kind"
+    ));
 }
 
 #[test]

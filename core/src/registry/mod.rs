@@ -180,22 +180,25 @@ impl Registry {
     }
 
     pub fn item(&self, code: &str) -> Result<Option<EnforcementItem>, RegistryError> {
-        Ok(self.store.read(|c| {
-            c.query_row(
-                "SELECT code, name, sector, kind, legal_basis FROM enforcement_item WHERE code = ?1",
-                [code],
-                |r| {
-                    Ok(EnforcementItem {
-                        code: r.get(0)?,
-                        name: r.get(1)?,
-                        sector: r.get(2)?,
-                        kind: ItemKind::parse(&r.get::<_, String>(3)?).unwrap_or(ItemKind::Penalty),
-                        legal_basis: r.get(4)?,
-                    })
-                },
-            )
-            .optional()
-        })?)
+        self.store.read(|c| {
+            let row = c
+                .query_row(
+                    "SELECT code, name, sector, kind, legal_basis FROM enforcement_item WHERE code = ?1",
+                    [code],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get(4)?)),
+                )
+                .optional()?;
+            row.map(|(code, name, sector, kind, legal_basis)| {
+                Ok(EnforcementItem {
+                    code,
+                    name,
+                    sector,
+                    kind: ItemKind::parse(&kind).ok_or_else(|| decode("item kind"))?,
+                    legal_basis,
+                })
+            })
+            .transpose()
+        })
     }
 
     pub fn body(&self, id: &str) -> Result<Option<EnforcementBody>, RegistryError> {
@@ -237,22 +240,26 @@ impl Registry {
     }
 
     pub fn enterprise(&self, credit_code: &str) -> Result<Option<Enterprise>, RegistryError> {
-        Ok(self.store.read(|c| {
-            c.query_row(
-                "SELECT credit_code, name, division, industry, credit_grade FROM enterprise WHERE credit_code = ?1",
-                [credit_code],
-                |r| {
-                    Ok(Enterprise {
-                        credit_code: r.get(0)?,
-                        name: r.get(1)?,
-                        division: r.get(2)?,
-                        industry: r.get(3)?,
-                        credit_grade: CreditGrade::parse(&r.get::<_, String>(4)?).unwrap_or(CreditGrade::D),
-                    })
-                },
-            )
-            .optional()
-        })?)
+        self.store.read(|c| {
+            let row = c
+                .query_row(
+                    "SELECT credit_code, name, division, industry, credit_grade FROM enterprise WHERE credit_code = ?1",
+                    [credit_code],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, String>(4)?)),
+                )
+                .optional()?;
+            row.map(|(credit_code, name, division, industry, grade)| {
+                Ok(Enterprise {
+                    credit_code,
+                    name,
+                    division,
+                    industry,
+                    // An unreadable grade is an error, not grade D: the planner weights by it.
+                    credit_grade: CreditGrade::parse(&grade).ok_or_else(|| decode("credit grade"))?,
+                })
+            })
+            .transpose()
+        })
     }
 
     /// Working days by the holiday calendars this catalogue holds.
