@@ -33,6 +33,9 @@ pub enum Error {
     /// The discretion engine could not answer (unknown violation, invalid facts, …).
     #[error(transparent)]
     Discretion(#[from] DiscretionError),
+    /// Sync with the server did not complete (nothing on the device was lost).
+    #[error(transparent)]
+    Sync(#[from] crate::sync::SyncError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -79,8 +79,9 @@ pub fn append<T: Serialize>(
 
 /// The oldest events not yet acknowledged.
 pub fn pending(conn: &Connection, limit: u32) -> Result<Vec<OutboxEvent>, StoreError> {
-    let mut statement =
-        conn.prepare_cached("SELECT id, kind, signed FROM event_outbox ORDER BY id LIMIT ?1")?;
+    let mut statement = conn.prepare_cached(
+        "SELECT id, kind, signed FROM event_outbox WHERE refused IS NULL ORDER BY id LIMIT ?1",
+    )?;
     let events = statement
         .query_map([limit], |r| {
             Ok(OutboxEvent {
@@ -91,6 +92,24 @@ pub fn pending(conn: &Connection, limit: u32) -> Result<Vec<OutboxEvent>, StoreE
         })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(events)
+}
+
+/// The server has the events: they leave the outbox.
+pub fn acknowledge(tx: &Transaction<'_>, ids: &[String]) -> Result<(), StoreError> {
+    let mut statement = tx.prepare_cached("DELETE FROM event_outbox WHERE id = ?1")?;
+    for id in ids {
+        statement.execute([id])?;
+    }
+    Ok(())
+}
+
+/// The server refused an event: it stays, marked, out of the upload queue.
+pub fn mark_refused(tx: &Transaction<'_>, id: &str, reason: &str) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE event_outbox SET refused = ?2 WHERE id = ?1",
+        (id, reason),
+    )?;
+    Ok(())
 }
 
 /// Checks an event's signature against the device key that should have made it and reads it.

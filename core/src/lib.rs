@@ -15,6 +15,7 @@ pub mod inspections;
 pub mod random;
 pub mod registry;
 pub mod store;
+pub mod sync;
 pub mod texts;
 
 pub use error::{Error, Result};

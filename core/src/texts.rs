@@ -19,6 +19,37 @@ pub fn error_message(error: &Error) -> String {
         Error::Document(crate::documents::DocumentError::Missing(what)) => {
             format!("案件缺少文书必须载明的内容（{what}），请补全后再生成文书。")
         }
+        Error::Sync(e) => sync_message(e),
+    }
+}
+
+/// Why a sync did not complete. Every text says that nothing was lost and what to do.
+pub fn sync_message(error: &crate::sync::SyncError) -> String {
+    use crate::sync::SyncError;
+    match error {
+        SyncError::Offline(_) => {
+            "暂时无法连接服务器。本机数据已保存，不会丢失；联网后将自动继续同步。".into()
+        }
+        SyncError::NotEnrolled => "本机尚未登记，请使用管理员发放的设备登记码完成登记后再同步。".into(),
+        SyncError::Unauthorized => {
+            "服务器未能确认本机身份（设备未登记或已停用），请联系管理员重新登记。本机数据不会丢失。".into()
+        }
+        SyncError::ClockSkew => "本机时间与服务器相差过大，请将手机时间设为自动后重试。".into(),
+        SyncError::EnrolmentRefused(_) => {
+            "设备登记码无效、已过期或已被使用，请向管理员重新领取。".into()
+        }
+        SyncError::BlobTooLarge { size, max } => format!(
+            "证据文件过大（{:.1}MB），单个文件不能超过{}MB，请压缩或分段后重新采集。其他数据已正常同步。",
+            *size as f64 / 1_048_576.0,
+            max / 1_048_576
+        ),
+        SyncError::Busy => "正在同步，请稍候。".into(),
+        SyncError::Server { .. } => {
+            "服务器暂时无法处理本次同步，本机数据已保存，请稍后重试。".into()
+        }
+        SyncError::Protocol(_) => {
+            "服务器返回的数据无法识别，本机数据已保存；请稍后重试，仍不成功请升级应用。".into()
+        }
     }
 }
 

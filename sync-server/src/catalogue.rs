@@ -46,6 +46,8 @@ pub enum ServerError {
     Decode,
     #[error("signing failed: {0}")]
     Signing(#[from] zhifa_core::crypto::CryptoError),
+    #[error("storage: {0}")]
+    Storage(String),
 }
 
 /// The kinds, in the order a bundle lists them.

@@ -1,21 +1,26 @@
-//! The HTTP API (axum). Catalogue only for now:
-//! - `GET /healthz`
+//! The HTTP server (axum): routes, shared state, metrics.
+//! - `GET /healthz`, `GET /metrics` (Prometheus)
 //! - `GET /v1/catalogue/authority`: the authority public key, for provisioning apps
 //! - `GET /v1/catalogue/bundle?scope=500103[,…]&since=N`: a signed bundle, full or delta;
 //!   204 when the device is current.
+//! - the device API in `api.rs`: enrol, sync, events, evidence, case numbers, credentials.
 
 use std::sync::Arc;
 
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use zhifa_core::crypto::Signer;
 use zhifa_core::registry::sign_bundle;
 
-use crate::{AuthorityKey, CatalogueStore, ServerError};
+use crate::docs::Documents;
+use crate::storage::Database;
+use crate::{api, AgencyKeys, AuthorityKey, CatalogueStore, ServerError};
 
 pub const COSE_CONTENT_TYPE: &str = "application/cose; cose-type=\"cose-sign1\"";
 pub const VERSION_HEADER: &str = "x-zhifa-catalogue-version";
@@ -24,19 +29,62 @@ pub const VERSION_HEADER: &str = "x-zhifa-catalogue-version";
 pub struct AppState {
     pub catalogue: Arc<CatalogueStore>,
     pub authority: Arc<AuthorityKey>,
+    pub agencies: Arc<AgencyKeys>,
+    pub db: Arc<dyn Database>,
+    pub documents: Arc<Documents>,
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_text))
         .route("/v1/catalogue/authority", get(authority))
         .route("/v1/catalogue/bundle", get(bundle))
+        .route("/v1/enrol", post(api::enrol))
+        .route("/v1/sync", post(api::sync))
+        .route("/v1/events", post(api::upload_events))
+        .route("/v1/case-numbers", post(api::case_numbers))
+        .route("/v1/credential", post(api::credential))
+        .route("/v1/blobs/{hash}", get(api::blob_get).put(api::blob_put))
+        .route("/v1/blobs/{hash}/status", get(api::blob_status))
+        .layer(DefaultBodyLimit::max(zhifa_core::sync::protocol::MAX_BODY))
+        .layer(middleware::from_fn(record))
         .with_state(state)
 }
 
+/// Counts and times every request by route and status.
+async fn record(request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("zhifa_http_requests_total", "route" => route.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("zhifa_http_request_seconds", "route" => route)
+        .record(started.elapsed().as_secs_f64());
+    response
+}
+
+async fn metrics_text(State(state): State<AppState>) -> Response {
+    let cached = state.documents.cached();
+    metrics::gauge!("zhifa_documents_cached").set(cached as f64);
+    match &state.metrics {
+        Some(handle) => handle.render().into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 async fn healthz(State(state): State<AppState>) -> Result<Response, ServerError> {
+    let backend = state.db.backend();
     let version = blocking(move || state.catalogue.version()).await?;
-    Ok(Json(serde_json::json!({ "status": "ok", "catalogue_version": version })).into_response())
+    Ok(Json(
+        serde_json::json!({ "status": "ok", "catalogue_version": version, "storage": backend }),
+    )
+    .into_response())
 }
 
 async fn authority(State(state): State<AppState>) -> Response {

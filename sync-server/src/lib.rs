@@ -1,12 +1,22 @@
-//! zhifa-sync-server: the server the devices sync with. This first cut keeps the versioned
-//! reference catalogue and serves it as signed bundles, full or delta, cut to each device's
-//! jurisdiction.
+//! zhifa-sync-server: the server the devices sync with. It keeps the versioned reference
+//! catalogue (served as signed bundles cut to each device's jurisdiction), enrols devices,
+//! syncs their case and inspection documents, takes their signed events and evidence, hands
+//! out case-number blocks and duty credentials, and reconciles visits for supervision.
+//! Storage is one trait with two backends: SQLite (embedded) and PostgreSQL (replicas).
 
 pub mod agencies;
+pub mod api;
 pub mod authority;
+pub mod blobs;
 pub mod catalogue;
+pub mod devices;
+pub mod docs;
+pub mod events;
 pub mod http;
 mod keyfile;
+pub mod numbers;
+pub mod server;
+pub mod storage;
 
 pub use agencies::AgencyKeys;
 pub use authority::AuthorityKey;

@@ -2,7 +2,6 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 use clap::{Parser, Subcommand};
@@ -10,11 +9,17 @@ use zhifa_core::codes::{issue_duty_credential, issue_enterprise_code, qr};
 use zhifa_core::crypto::{Algorithm, PublicKey, Signer};
 use zhifa_core::discretion::csv;
 use zhifa_core::discretion::lint::lint;
+use zhifa_core::inspections::InspectionDoc;
 use zhifa_core::inspections::{self, Candidate, GradeRates, PlanRequest};
 use zhifa_core::registry::generate::{generate, Scale};
 use zhifa_core::registry::{sign_bundle, CatalogueData, KeyPurpose};
+use zhifa_core::sync::{DocKind, SubjectKind};
 use zhifa_sync_server::authority::public_path;
-use zhifa_sync_server::{router, AgencyKeys, AppState, AuthorityKey, CatalogueStore, ServerError};
+use zhifa_sync_server::docs::Documents;
+use zhifa_sync_server::server::{self, open_catalogue, Config};
+use zhifa_sync_server::{
+    devices, events, AgencyKeys, AppState, AuthorityKey, CatalogueStore, ServerError,
+};
 
 /// The demo district's catalogue, built in so `serve --demo` works from anywhere.
 const DEMO_CATALOGUE: &str = include_str!("../../data/demo/catalogue.json");
@@ -44,6 +49,46 @@ enum Command {
         /// Publish the built-in demo catalogue (Chongqing, Yuzhong district) before serving.
         #[arg(long)]
         demo: bool,
+        /// PostgreSQL URL (several replicas may share one database); SQLite in the data dir
+        /// when absent.
+        #[arg(long, env = "ZHIFA_DATABASE_URL")]
+        database_url: Option<String>,
+        /// Documents kept loaded in memory.
+        #[arg(long, env = "ZHIFA_CACHE_DOCUMENTS", default_value_t = 2048)]
+        cache_documents: usize,
+    },
+    /// Issue a one-time enrolment code for an officer's or an enterprise's device.
+    EnrolDevice {
+        #[arg(long, env = "ZHIFA_DATA_DIR", default_value = "zhifa-server-data")]
+        data_dir: PathBuf,
+        #[arg(long, env = "ZHIFA_DATABASE_URL")]
+        database_url: Option<String>,
+        /// Credential number (执法证号) of the officer.
+        #[arg(long, conflicts_with = "enterprise")]
+        officer: Option<String>,
+        /// Credit code of the enterprise.
+        #[arg(long)]
+        enterprise: Option<String>,
+    },
+    /// Stop a device: its requests are refused from now on.
+    RevokeDevice {
+        #[arg(long, env = "ZHIFA_DATA_DIR", default_value = "zhifa-server-data")]
+        data_dir: PathBuf,
+        #[arg(long, env = "ZHIFA_DATABASE_URL")]
+        database_url: Option<String>,
+        /// The device's key id (16 hex digits).
+        #[arg(long)]
+        key_id: String,
+    },
+    /// Match two-code visits with the enterprises' verifications of the officers' codes (JSON).
+    Reconcile {
+        #[arg(long, env = "ZHIFA_DATA_DIR", default_value = "zhifa-server-data")]
+        data_dir: PathBuf,
+        #[arg(long, env = "ZHIFA_DATABASE_URL")]
+        database_url: Option<String>,
+        /// Days back from now.
+        #[arg(long, default_value_t = 30)]
+        days: i64,
     },
     /// Create a catalogue authority key file (and `<file>.pub.der`, the key apps pin).
     Keygen {
@@ -161,6 +206,11 @@ enum Command {
         window_days: i64,
         #[arg(long)]
         out: PathBuf,
+        /// Also put each task on the server, so the officers' devices receive it by sync.
+        #[arg(long)]
+        publish: bool,
+        #[arg(long, env = "ZHIFA_DATABASE_URL")]
+        database_url: Option<String>,
     },
     /// Write a deterministic generated catalogue as JSON (full scale: 3,508 bodies, 11,273
     /// items, 54,186 officers, 5,375 regulations, 100,000 enterprises), for load tests.
@@ -193,20 +243,81 @@ fn run(command: Command) -> Result<(), ServerError> {
             listen,
             authority_key,
             demo,
+            database_url,
+            cache_documents,
         } => {
-            let authority = AuthorityKey::load_or_create(&key_path(&data_dir, authority_key))?;
-            let catalogue = open_catalogue(&data_dir)?;
             if demo {
                 let data = parse_catalogue("demo")?;
                 ensure_demo_agency_keys(&data_dir, &data)?;
-                let version = publish(&catalogue, &data_dir, data)?;
+                let version = publish(&open_catalogue(&data_dir)?, &data_dir, data)?;
                 tracing::info!(version, "demo catalogue published");
             }
-            let state = AppState {
-                catalogue: Arc::new(catalogue),
-                authority: Arc::new(authority),
+            let config = Config {
+                data_dir,
+                database_url,
+                authority_key,
+                cache_documents,
             };
+            let state = server::state(&config)?;
+            tracing::info!(storage = state.db.backend(), "storage open");
             serve(state, listen)
+        }
+        Command::EnrolDevice {
+            data_dir,
+            database_url,
+            officer,
+            enterprise,
+        } => {
+            let (kind, subject) = match (officer, enterprise) {
+                (Some(officer), None) => (SubjectKind::Officer, officer),
+                (None, Some(enterprise)) => (SubjectKind::Enterprise, enterprise),
+                _ => {
+                    return Err(ServerError::BadRequest(
+                        "give --officer or --enterprise".into(),
+                    ))
+                }
+            };
+            let db = server::open_database(&data_dir, database_url.as_deref())?;
+            let code = devices::issue_enrolment_code(
+                db.as_ref(),
+                &open_catalogue(&data_dir)?,
+                kind,
+                &subject,
+                Utc::now(),
+            )?;
+            println!("{code}");
+            eprintln!(
+                "one-time enrolment code for {subject}, valid {} hours",
+                devices::ENROLMENT_HOURS
+            );
+            Ok(())
+        }
+        Command::RevokeDevice {
+            data_dir,
+            database_url,
+            key_id,
+        } => {
+            let db = server::open_database(&data_dir, database_url.as_deref())?;
+            if devices::revoke(db.as_ref(), &key_id)? {
+                println!("device {key_id} revoked");
+                Ok(())
+            } else {
+                Err(ServerError::BadRequest("no such device".into()))
+            }
+        }
+        Command::Reconcile {
+            data_dir,
+            database_url,
+            days,
+        } => {
+            let db = server::open_database(&data_dir, database_url.as_deref())?;
+            let now = Utc::now();
+            let report = events::reconcile(db.as_ref(), now - Duration::days(days), now)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).expect("report serialises")
+            );
+            Ok(())
         }
         Command::Keygen { out, algorithm } => {
             let algorithm = Algorithm::parse(&algorithm)
@@ -258,6 +369,8 @@ fn run(command: Command) -> Result<(), ServerError> {
             seed,
             window_days,
             out,
+            publish: put_on_server,
+            database_url,
         } => {
             let body = open_catalogue(&data_dir)?
                 .bundle_for(std::slice::from_ref(&scope), None)?
@@ -292,6 +405,29 @@ fn run(command: Command) -> Result<(), ServerError> {
                 &out,
                 serde_json::to_string_pretty(&plan).expect("plan serialises"),
             )?;
+            if put_on_server {
+                let db = server::open_database(&data_dir, database_url.as_deref())?;
+                let documents = Documents::new(16);
+                for task in &plan.tasks {
+                    let team = body
+                        .upserts
+                        .officers
+                        .iter()
+                        .find(|o| task.officers.contains(&o.credential_no))
+                        .map(|o| o.body_id.clone())
+                        .unwrap_or_default();
+                    let mut doc = InspectionDoc::from_task(task)
+                        .map_err(|e| ServerError::BadRequest(e.to_string()))?;
+                    documents.create(
+                        db.as_ref(),
+                        DocKind::Inspection,
+                        &task.id,
+                        &team,
+                        doc.automerge().clone(),
+                    )?;
+                }
+                println!("{} tasks put on the server", plan.tasks.len());
+            }
             println!(
                 "{} tasks, {} skipped, seed {seed}: {}",
                 plan.tasks.len(),
@@ -482,10 +618,6 @@ fn key_path(data_dir: &Path, explicit: Option<PathBuf>) -> PathBuf {
     explicit.unwrap_or_else(|| data_dir.join("authority.key"))
 }
 
-fn open_catalogue(data_dir: &Path) -> Result<CatalogueStore, ServerError> {
-    CatalogueStore::open(&data_dir.join("server.sqlite3"))
-}
-
 /// Publishes `data` with the trust list of the agency keys the server holds.
 fn publish(
     catalogue: &CatalogueStore,
@@ -530,12 +662,6 @@ fn serve(state: AppState, listen: SocketAddr) -> Result<(), ServerError> {
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen).await?;
         tracing::info!(address = %listener.local_addr()?, "zhifa sync server listening");
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-                tracing::info!("shutting down");
-            })
-            .await?;
-        Ok(())
+        server::serve(listener, state, server::termination()).await
     })
 }

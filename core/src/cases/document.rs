@@ -10,7 +10,7 @@
 //! `decision` (map), `procedure` (map of dates), `history` (list of maps).
 
 use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value, ROOT};
+use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, ReadDoc, ScalarValue, Value, ROOT};
 use chrono::NaiveDate;
 
 use super::model::*;
@@ -107,6 +107,10 @@ impl DateField {
 
 pub struct CaseDoc {
     doc: AutoCommit,
+    /// Heads already in the store: `save_incremental` writes only what came after them.
+    /// (Automerge's own save cursor starts empty after a load, which would re-save the whole
+    /// history with the first edit.)
+    stored: Vec<ChangeHash>,
 }
 
 type Am<T> = Result<T, automerge::AutomergeError>;
@@ -143,29 +147,54 @@ impl CaseDoc {
         })()
         .map_err(am)?;
         doc.commit();
-        Ok(CaseDoc { doc })
+        Ok(CaseDoc {
+            doc,
+            stored: Vec::new(),
+        })
     }
 
     pub fn load(bytes: &[u8]) -> Result<CaseDoc, CaseError> {
-        let doc = AutoCommit::load(bytes).map_err(|_| CaseError::Corrupt)?;
+        let mut doc =
+            CaseDoc::from_automerge(AutoCommit::load(bytes).map_err(|_| CaseError::Corrupt)?)?;
+        doc.stored = doc.doc.get_heads();
+        Ok(doc)
+    }
+
+    /// A case document from an Automerge document (e.g. one received by sync); nothing of it
+    /// counts as stored yet.
+    pub fn from_automerge(doc: AutoCommit) -> Result<CaseDoc, CaseError> {
         let schema = doc
             .get(ROOT, "schema")
             .ok()
             .flatten()
             .and_then(|(v, _)| v.as_i64());
         match schema {
-            Some(SCHEMA_VERSION) => Ok(CaseDoc { doc }),
+            Some(SCHEMA_VERSION) => Ok(CaseDoc {
+                doc,
+                stored: Vec::new(),
+            }),
             Some(newer) if newer > SCHEMA_VERSION => Err(CaseError::SchemaTooNew),
             _ => Err(CaseError::Corrupt),
         }
     }
 
-    /// Applies changes saved elsewhere (another replica's incremental bytes).
+    /// Applies changes kept in the store after the snapshot.
     pub fn load_incremental(&mut self, bytes: &[u8]) -> Result<(), CaseError> {
         self.doc
             .load_incremental(bytes)
-            .map(|_| ())
-            .map_err(|_| CaseError::Corrupt)
+            .map_err(|_| CaseError::Corrupt)?;
+        self.stored = self.doc.get_heads();
+        Ok(())
+    }
+
+    /// The Automerge document, for the sync protocol.
+    pub fn automerge(&mut self) -> &mut AutoCommit {
+        &mut self.doc
+    }
+
+    /// Whether the store holds any of this document yet.
+    pub fn is_stored(&self) -> bool {
+        !self.stored.is_empty()
     }
 
     pub fn merge(&mut self, other: &mut CaseDoc) -> Result<(), CaseError> {
@@ -175,16 +204,21 @@ impl CaseDoc {
     pub fn fork(&mut self) -> CaseDoc {
         CaseDoc {
             doc: self.doc.fork(),
+            stored: Vec::new(),
         }
     }
 
     pub fn save(&mut self) -> Vec<u8> {
-        self.doc.save()
+        let bytes = self.doc.save();
+        self.stored = self.doc.get_heads();
+        bytes
     }
 
-    /// The changes since the last save, for appending to the store.
+    /// The changes the store does not hold yet, for appending to it.
     pub fn save_incremental(&mut self) -> Vec<u8> {
-        self.doc.save_incremental()
+        let bytes = self.doc.save_after(&self.stored);
+        self.stored = self.doc.get_heads();
+        bytes
     }
 
     pub fn heads(&mut self) -> Vec<String> {

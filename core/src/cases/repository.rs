@@ -30,7 +30,13 @@ pub fn insert(
         "INSERT INTO case_snapshot (case_id, bytes) VALUES (?1, ?2)",
         (&case.id, snapshot),
     )?;
+    touch(tx, doc, case)?;
     index(tx, case, now)
+}
+
+fn touch(tx: &Transaction<'_>, doc: &mut CaseDoc, case: &CaseFile) -> Result<(), StoreError> {
+    let heads = doc.automerge().get_heads();
+    crate::sync::replica::touch(tx, crate::sync::DocKind::Case, &case.id, &heads)
 }
 
 /// Appends the document's unsaved changes and updates the index row.
@@ -57,6 +63,7 @@ pub fn save(
                 (&case.id, next, changes),
             )?;
         }
+        touch(tx, doc, case)?;
     }
     index(tx, case, now)
 }

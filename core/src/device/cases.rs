@@ -27,7 +27,7 @@ pub(super) struct OpenCases {
 const OPEN_CASES: usize = 32;
 
 impl OpenCases {
-    fn take(&mut self, id: &str) -> Option<CaseDoc> {
+    pub(super) fn take(&mut self, id: &str) -> Option<CaseDoc> {
         let at = self.docs.iter().position(|(open, _)| open == id)?;
         self.docs.remove(at).map(|(_, doc)| doc)
     }
@@ -265,6 +265,8 @@ impl Device {
             description,
             gps,
         )?;
+        self.store
+            .write(|tx| crate::sync::replica::queue_blob(tx, &item.hash))?;
         self.edit_case(id, &[CaseEdit::AddEvidence(item)])
     }
 

@@ -10,7 +10,7 @@ use crate::store::StoreError;
 use crate::Error;
 
 impl Device {
-    fn load_inspection(
+    pub(super) fn load_inspection(
         &self,
         conn: &rusqlite::Connection,
         id: &str,
@@ -24,7 +24,7 @@ impl Device {
         Ok(InspectionDoc::load(&bytes.ok_or(CaseError::NotFound)?)?)
     }
 
-    fn store_inspection(
+    pub(super) fn store_inspection(
         &self,
         tx: &rusqlite::Transaction<'_>,
         doc: &mut InspectionDoc,
@@ -35,6 +35,8 @@ impl Device {
             (&inspection.id, &inspection.plan_id, &inspection.credit_code, self.now().trusted.to_rfc3339(), doc.save()),
         )
         .map_err(StoreError::from)?;
+        let heads = doc.automerge().get_heads();
+        crate::sync::replica::touch(tx, crate::sync::DocKind::Inspection, &inspection.id, &heads)?;
         Ok(inspection)
     }
 

@@ -4,6 +4,7 @@
 
 mod cases;
 mod inspections;
+mod sync;
 
 use std::sync::{Arc, Mutex};
 
@@ -50,6 +51,8 @@ pub struct Device {
     discretion: Mutex<Option<(u64, Arc<DiscretionEngine>)>>,
     /// Case documents recently worked on, so an edit does not reload the document's history.
     open_cases: Mutex<cases::OpenCases>,
+    /// Held while a sync runs: a second `sync_now` returns `Busy` instead of interleaving.
+    sync_lock: Mutex<()>,
 }
 
 impl Device {
@@ -88,6 +91,7 @@ impl Device {
             clock,
             discretion: Mutex::new(None),
             open_cases: Mutex::new(cases::OpenCases::default()),
+            sync_lock: Mutex::new(()),
         })
     }
 

@@ -118,8 +118,21 @@ impl InspectionDoc {
 
     pub fn load(bytes: &[u8]) -> Result<InspectionDoc, CaseError> {
         AutoCommit::load(bytes)
-            .map(|doc| InspectionDoc { doc })
             .map_err(|_| CaseError::Corrupt)
+            .and_then(InspectionDoc::from_automerge)
+    }
+
+    /// An inspection from an Automerge document (e.g. one received by sync).
+    pub fn from_automerge(doc: AutoCommit) -> Result<InspectionDoc, CaseError> {
+        match doc.get(ROOT, "id") {
+            Ok(Some((Value::Scalar(_), _))) => Ok(InspectionDoc { doc }),
+            _ => Err(CaseError::Corrupt),
+        }
+    }
+
+    /// The Automerge document, for the sync protocol.
+    pub fn automerge(&mut self) -> &mut AutoCommit {
+        &mut self.doc
     }
 
     pub fn save(&mut self) -> Vec<u8> {

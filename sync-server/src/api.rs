@@ -1,0 +1,312 @@
+//! The device API (`docs/PROTOCOL.md`). Every handler reads the raw body, authenticates the
+//! signed request, then works on the blocking pool; errors are JSON with a stable code.
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use zhifa_core::codes::issue_duty_credential;
+use zhifa_core::registry::KeyPurpose;
+use zhifa_core::sync::auth::RequestSignature;
+use zhifa_core::sync::protocol::{
+    from_cbor, to_cbor, CaseNumberRequest, CredentialRequest, EnrolRequest, ErrorBody, EventUpload,
+    SyncRequest, SyncResponse, CBOR,
+};
+use zhifa_core::sync::SubjectKind;
+
+use crate::devices::{self, DeviceRecord};
+use crate::http::AppState;
+use crate::{blobs, events, numbers, ServerError};
+
+/// A refusal the device can act on.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: &'static str,
+    pub detail: String,
+    pub server_time: Option<DateTime<Utc>>,
+}
+
+impl ApiError {
+    pub fn new(status: u16, code: &'static str, detail: &str) -> ApiError {
+        ApiError {
+            status,
+            code,
+            detail: detail.to_owned(),
+            server_time: None,
+        }
+    }
+    pub fn bad_request(detail: &str) -> ApiError {
+        ApiError::new(400, "bad_request", detail)
+    }
+    pub fn unauthorized(detail: &str) -> ApiError {
+        ApiError::new(401, "unauthorized", detail)
+    }
+    pub fn forbidden(detail: &str) -> ApiError {
+        ApiError::new(403, "forbidden", detail)
+    }
+    pub fn not_found(detail: &str) -> ApiError {
+        ApiError::new(404, "not_found", detail)
+    }
+}
+
+impl From<ServerError> for ApiError {
+    fn from(error: ServerError) -> ApiError {
+        match error {
+            ServerError::BadRequest(detail) => ApiError::bad_request(&detail),
+            other => {
+                tracing::error!(error = %other, "request failed");
+                ApiError::new(500, "internal", "internal error")
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = ErrorBody {
+            error: self.code.to_owned(),
+            detail: self.detail,
+            server_time: self.server_time,
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+fn cbor<T: serde::Serialize>(value: &T) -> Response {
+    ([(axum::http::header::CONTENT_TYPE, CBOR)], to_cbor(value)).into_response()
+}
+
+fn decode<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, ApiError> {
+    from_cbor(body).ok_or_else(|| ApiError::bad_request("body is not the expected CBOR"))
+}
+
+/// Runs blocking work: authentication first, then `work` with the device.
+async fn signed<T: Send + 'static>(
+    state: AppState,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+    work: impl FnOnce(AppState, DeviceRecord, Bytes) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let signature =
+            RequestSignature::from_headers(|name| headers.get(name).and_then(|v| v.to_str().ok()));
+        let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+        let device = devices::authenticate(
+            state.db.as_ref(),
+            signature,
+            method.as_str(),
+            path,
+            &body,
+            Utc::now(),
+        )?;
+        work(state, device, body)
+    })
+    .await
+    .map_err(|_| ApiError::new(500, "internal", "worker failed"))?
+}
+
+pub async fn enrol(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+    let request: EnrolRequest = decode(&body)?;
+    let enrolment = tokio::task::spawn_blocking(move || {
+        devices::enrol(state.db.as_ref(), &state.catalogue, &request, Utc::now())
+    })
+    .await
+    .map_err(|_| ApiError::new(500, "internal", "worker failed"))??;
+    Ok(cbor(&enrolment))
+}
+
+pub async fn sync(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let response = signed(state, method, uri, headers, body, |state, device, body| {
+        let request: SyncRequest = decode(&body)?;
+        if device.subject_kind != SubjectKind::Officer && !request.messages.is_empty() {
+            return Err(ApiError::forbidden(
+                "enterprise devices hold no case documents",
+            ));
+        }
+        let round = state
+            .documents
+            .round(state.db.as_ref(), &device, &request)?;
+        metrics::counter!("zhifa_sync_messages_received_total")
+            .increment(request.messages.len() as u64);
+        metrics::counter!("zhifa_sync_messages_sent_total").increment(round.messages.len() as u64);
+        metrics::counter!("zhifa_documents_changed_total").increment(round.applied.into());
+        Ok(SyncResponse {
+            changed: round.changed,
+            cursor: round.cursor,
+            more: round.more,
+            messages: round.messages,
+            refused: round.refused,
+            catalogue_version: state.catalogue.version()?,
+            server_time: Some(Utc::now()),
+        })
+    })
+    .await?;
+    Ok(cbor(&response))
+}
+
+pub async fn upload_events(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let ack = signed(state, method, uri, headers, body, |state, device, body| {
+        let upload: EventUpload = decode(&body)?;
+        let ack = events::receive(state.db.as_ref(), &device, &upload)?;
+        metrics::counter!("zhifa_events_stored_total").increment(ack.acked.len() as u64);
+        Ok(ack)
+    })
+    .await?;
+    Ok(cbor(&ack))
+}
+
+pub async fn case_numbers(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let block = signed(state, method, uri, headers, body, |state, device, body| {
+        if device.subject_kind != SubjectKind::Officer {
+            return Err(ApiError::forbidden(
+                "only officers' devices give case numbers",
+            ));
+        }
+        let request: CaseNumberRequest = decode(&body)?;
+        numbers::reserve(state.db.as_ref(), &device, &request)
+    })
+    .await?;
+    Ok(cbor(&block))
+}
+
+pub async fn credential(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let credential = signed(state, method, uri, headers, body, |state, device, body| {
+        if device.subject_kind != SubjectKind::Officer {
+            return Err(ApiError::forbidden("only officers hold duty credentials"));
+        }
+        let request: CredentialRequest = decode(&body)?;
+        let officer = state
+            .catalogue
+            .officer(&device.subject)?
+            .ok_or_else(|| ApiError::forbidden("officer no longer in the catalogue"))?;
+        let agency = state
+            .agencies
+            .signer(&officer.body_id, KeyPurpose::DutyCredential)
+            .map_err(|_| ApiError::new(503, "no_agency_key", "the agency has no credential key"))?;
+        issue_duty_credential(
+            &agency,
+            &officer,
+            &device.public_key,
+            &request.items,
+            Utc::now(),
+            chrono::Duration::hours(request.hours.clamp(1, 24).into()),
+        )
+        .map_err(|e| ApiError::bad_request(&e.to_string()))
+    })
+    .await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/cose")],
+        credential,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PartQuery {
+    offset: u64,
+    size: u64,
+}
+
+pub async fn blob_status(
+    State(state): State<AppState>,
+    Path(hash): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let hash = blobs::parse_hash(&hash)?;
+    let status = signed(
+        state,
+        method,
+        uri,
+        headers,
+        body,
+        move |state, device, _| blobs::status(state.db.as_ref(), &device, &hash),
+    )
+    .await?;
+    Ok(cbor(&status))
+}
+
+pub async fn blob_put(
+    State(state): State<AppState>,
+    Path(hash): Path<String>,
+    Query(part): Query<PartQuery>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let hash = blobs::parse_hash(&hash)?;
+    let status = signed(
+        state,
+        method,
+        uri,
+        headers,
+        body,
+        move |state, device, body| {
+            blobs::put_part(
+                state.db.as_ref(),
+                &device,
+                &hash,
+                part.offset,
+                part.size,
+                &body,
+            )
+        },
+    )
+    .await?;
+    Ok(cbor(&status))
+}
+
+pub async fn blob_get(
+    State(state): State<AppState>,
+    Path(hash): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let hash = blobs::parse_hash(&hash)?;
+    let content = signed(
+        state,
+        method,
+        uri,
+        headers,
+        body,
+        move |state, device, _| blobs::get(state.db.as_ref(), &device, &hash),
+    )
+    .await?;
+    Ok(content.into_response())
+}

@@ -1,0 +1,254 @@
+//! Devices: one-time enrolment codes, registration of a device key, and the check of every
+//! signed request (known key, signature, time window, nonce never seen).
+
+use chrono::{DateTime, Utc};
+use zhifa_core::crypto::{sha256, PublicKey};
+use zhifa_core::sync::auth::{verify_request, RequestSignature, MAX_SKEW_SECONDS};
+use zhifa_core::sync::protocol::{enrolment_message, EnrolRequest};
+use zhifa_core::sync::{Enrolment, SubjectKind};
+
+use crate::api::ApiError;
+use crate::storage::{transaction, Database, Value};
+use crate::{CatalogueStore, ServerError};
+
+/// How long an enrolment code stays usable.
+pub const ENROLMENT_HOURS: i64 = 72;
+
+/// A device the server knows, and whom it acts for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceRecord {
+    pub key_id: String,
+    pub public_key: PublicKey,
+    pub subject_kind: SubjectKind,
+    pub subject: String,
+    pub team: String,
+    pub divisions: Vec<String>,
+}
+
+impl DeviceRecord {
+    /// Whether `division` lies in the device's jurisdiction.
+    pub fn covers(&self, division: &str) -> bool {
+        self.divisions
+            .iter()
+            .any(|d| zhifa_core::registry::division_in_scope(division, std::slice::from_ref(d)))
+    }
+}
+
+fn kind_str(kind: SubjectKind) -> &'static str {
+    match kind {
+        SubjectKind::Officer => "officer",
+        SubjectKind::Enterprise => "enterprise",
+    }
+}
+
+fn code_hash(code: &str) -> String {
+    hex::encode(sha256(code.trim().to_ascii_uppercase().as_bytes()))
+}
+
+/// Issues a one-time enrolment code for an officer (credential number) or an enterprise
+/// (credit code) in the catalogue.
+pub fn issue_enrolment_code(
+    db: &dyn Database,
+    catalogue: &CatalogueStore,
+    kind: SubjectKind,
+    subject: &str,
+    now: DateTime<Utc>,
+) -> Result<String, ServerError> {
+    let known = match kind {
+        SubjectKind::Officer => catalogue.officer(subject)?.is_some(),
+        SubjectKind::Enterprise => catalogue.enterprise(subject)?.is_some(),
+    };
+    if !known {
+        return Err(ServerError::BadRequest(format!(
+            "no {} {subject} in the catalogue",
+            kind_str(kind)
+        )));
+    }
+    let mut random = [0u8; 10];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut random);
+    // Crockford-style base32 without look-alikes, grouped for reading aloud: XXXX-XXXX-…
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTVWXYZ23456789";
+    let mut code = String::new();
+    for (i, byte) in random.iter().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            code.push('-');
+        }
+        code.push(ALPHABET[*byte as usize % ALPHABET.len()] as char);
+    }
+    let expires = (now + chrono::Duration::hours(ENROLMENT_HOURS)).timestamp();
+    transaction(db, |tx| {
+        tx.execute(
+            "INSERT INTO enrolment_code (code_hash, subject_kind, subject, expires_at) VALUES ($1, $2, $3, $4)",
+            &[code_hash(&code).into(), kind_str(kind).into(), subject.into(), expires.into()],
+        )
+    })?;
+    Ok(code)
+}
+
+/// Registers the device key of a valid, unused code. Enrolling again with the same code and
+/// key returns the same record (a retried request changes nothing).
+pub fn enrol(
+    db: &dyn Database,
+    catalogue: &CatalogueStore,
+    request: &EnrolRequest,
+    now: DateTime<Utc>,
+) -> Result<Enrolment, ApiError> {
+    let key = PublicKey::from_spki_der(&request.public_key)
+        .map_err(|_| ApiError::bad_request("public key is not SPKI DER"))?;
+    key.verify(
+        &enrolment_message(request.code.trim(), &request.public_key),
+        &request.proof,
+    )
+    .map_err(|_| ApiError::new(403, "enrolment_refused", "proof of key possession failed"))?;
+    let key_id = key.key_id().to_string();
+    let hash = code_hash(&request.code);
+    let code = transaction(db, |tx| {
+        tx.query_opt(
+            &format!(
+                "SELECT subject_kind, subject, expires_at, used_by FROM enrolment_code WHERE code_hash = $1{}",
+                tx.lock_clause()
+            ),
+            &[hash.clone().into()],
+        )
+    })?
+    .ok_or_else(|| ApiError::new(403, "enrolment_refused", "unknown enrolment code"))?;
+    let (kind, subject, expires, used_by) =
+        (code.text(0)?, code.text(1)?, code.int(2)?, code.text(3)?);
+    if !used_by.is_empty() && used_by != key_id {
+        return Err(ApiError::new(
+            403,
+            "enrolment_refused",
+            "enrolment code already used",
+        ));
+    }
+    if expires < now.timestamp() {
+        return Err(ApiError::new(
+            403,
+            "enrolment_refused",
+            "enrolment code expired",
+        ));
+    }
+    let (subject_kind, team, divisions) = if kind == "officer" {
+        let officer = catalogue
+            .officer(&subject)?
+            .ok_or_else(|| ApiError::new(403, "enrolment_refused", "officer left the catalogue"))?;
+        (SubjectKind::Officer, officer.body_id, officer.divisions)
+    } else {
+        let enterprise = catalogue.enterprise(&subject)?.ok_or_else(|| {
+            ApiError::new(403, "enrolment_refused", "enterprise left the catalogue")
+        })?;
+        (
+            SubjectKind::Enterprise,
+            subject.clone(),
+            vec![enterprise.division],
+        )
+    };
+    let divisions_json = serde_json::to_string(&divisions).expect("strings serialise");
+    transaction(db, |tx| {
+        let claimed = tx.execute(
+            "UPDATE enrolment_code SET used_by = $2 WHERE code_hash = $1 AND (used_by = '' OR used_by = $2)",
+            &[hash.clone().into(), key_id.clone().into()],
+        )?;
+        if claimed == 0 {
+            return Err(ServerError::BadRequest("enrolment code already used".into()));
+        }
+        tx.execute(
+            "INSERT INTO device (key_id, public_key, subject_kind, subject, team, divisions, label, enrolled_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key_id) DO NOTHING",
+            &[
+                key_id.clone().into(),
+                request.public_key.to_vec().into(),
+                kind.clone().into(),
+                subject.clone().into(),
+                team.clone().into(),
+                divisions_json.clone().into(),
+                request.label.chars().take(100).collect::<String>().into(),
+                now.timestamp().into(),
+            ],
+        )?;
+        Ok(())
+    })
+    .map_err(|e| match e {
+        ServerError::BadRequest(detail) => ApiError::new(403, "enrolment_refused", &detail),
+        other => other.into(),
+    })?;
+    Ok(Enrolment {
+        subject_kind,
+        subject,
+        team,
+        divisions,
+        server_time: now,
+    })
+}
+
+/// Checks a signed request and returns the device that sent it.
+pub fn authenticate(
+    db: &dyn Database,
+    signed: Option<RequestSignature>,
+    method: &str,
+    path: &str,
+    body: &[u8],
+    now: DateTime<Utc>,
+) -> Result<DeviceRecord, ApiError> {
+    let signed = signed.ok_or_else(|| ApiError::unauthorized("request is not signed"))?;
+    let row = transaction(db, |tx| {
+        tx.query_opt(
+            "SELECT public_key, subject_kind, subject, team, divisions FROM device WHERE key_id = $1 AND revoked = 0",
+            &[signed.key_id.clone().into()],
+        )
+    })?
+    .ok_or_else(|| ApiError::unauthorized("unknown or revoked device"))?;
+    let public_key = PublicKey::from_spki_der(&row.bytes(0)?).map_err(|_| ServerError::Decode)?;
+    verify_request(&public_key, &signed, method, path, body)
+        .map_err(|_| ApiError::unauthorized("bad request signature"))?;
+    if (signed.time - now.timestamp()).abs() > MAX_SKEW_SECONDS {
+        return Err(ApiError {
+            server_time: Some(now),
+            ..ApiError::new(401, "clock_skew", "request time outside the window")
+        });
+    }
+    // The nonce is remembered for twice the window: an older replay fails the time check.
+    let fresh = transaction(db, |tx| {
+        if rand_core::RngCore::next_u32(&mut rand_core::OsRng) % 256 == 0 {
+            tx.execute(
+                "DELETE FROM request_nonce WHERE expires_at < $1",
+                &[now.timestamp().into()],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO request_nonce (key_id, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            &[
+                signed.key_id.clone().into(),
+                signed.nonce.clone().into(),
+                Value::Int(now.timestamp() + 2 * MAX_SKEW_SECONDS),
+            ],
+        )
+    })?;
+    if fresh == 0 {
+        return Err(ApiError::unauthorized("replayed request"));
+    }
+    let subject_kind = if row.text(1)? == "officer" {
+        SubjectKind::Officer
+    } else {
+        SubjectKind::Enterprise
+    };
+    Ok(DeviceRecord {
+        key_id: signed.key_id,
+        public_key,
+        subject_kind,
+        subject: row.text(2)?,
+        team: row.text(3)?,
+        divisions: serde_json::from_str(&row.text(4)?).map_err(|_| ServerError::Decode)?,
+    })
+}
+
+/// Stops a device: its requests are refused from now on.
+pub fn revoke(db: &dyn Database, key_id: &str) -> Result<bool, ServerError> {
+    transaction(db, |tx| {
+        tx.execute(
+            "UPDATE device SET revoked = 1 WHERE key_id = $1",
+            &[key_id.into()],
+        )
+    })
+    .map(|n| n > 0)
+}

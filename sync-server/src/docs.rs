@@ -1,0 +1,484 @@
+//! Collaborative documents on the server: stored as a compacted snapshot plus incremental
+//! chunks, loaded on demand into a bounded cache, and synced with each device by batched
+//! Automerge sync messages (sync state kept per device and document in the database, so any
+//! replica can serve the next round).
+
+use std::num::NonZeroUsize;
+use std::sync::Mutex;
+
+use automerge::sync::{Message, State, SyncDoc};
+use automerge::AutoCommit;
+use lru::LruCache;
+use serde_bytes::ByteBuf;
+use zhifa_core::cases::CaseDoc;
+use zhifa_core::inspections::InspectionDoc;
+use zhifa_core::sync::protocol::{DocMessage, DocRefusal, Listing, SyncRequest, LIST_PAGE};
+use zhifa_core::sync::{Digest, DocId, DocKind, DocRef};
+
+use crate::devices::DeviceRecord;
+use crate::storage::{transaction, Database, Row, Tx, Value};
+use crate::ServerError;
+
+/// Chunks kept beside the snapshot before it is rewritten.
+const COMPACT_AFTER: i64 = 32;
+
+/// A document as loaded, and how far into the stored chunks it is.
+struct Loaded {
+    doc: AutoCommit,
+    last_chunk: i64,
+}
+
+pub struct Documents {
+    cache: Mutex<LruCache<String, Loaded>>,
+}
+
+/// What one round produced for the device.
+#[derive(Debug, Default)]
+pub struct Round {
+    pub changed: Vec<DocRef>,
+    pub cursor: u64,
+    pub more: bool,
+    pub messages: Vec<DocMessage>,
+    pub refused: Vec<(DocId, DocRefusal)>,
+    /// Documents whose heads moved on the server in this round.
+    pub applied: u32,
+}
+
+/// The place and team of a document, read from its content.
+fn division_of(kind: DocKind, doc: &AutoCommit) -> Option<String> {
+    match kind {
+        DocKind::Case => CaseDoc::from_automerge(doc.clone())
+            .ok()?
+            .read()
+            .ok()
+            .map(|c| c.place_division),
+        DocKind::Inspection => InspectionDoc::from_automerge(doc.clone())
+            .ok()?
+            .read()
+            .ok()
+            .map(|i| i.division),
+    }
+}
+
+fn digest_of(row: &Row, i: usize) -> Result<Digest, ServerError> {
+    Ok(Digest(
+        row.bytes(i)?
+            .as_slice()
+            .try_into()
+            .map_err(|_| ServerError::Decode)?,
+    ))
+}
+
+impl Documents {
+    pub fn new(capacity: usize) -> Documents {
+        Documents {
+            cache: Mutex::new(LruCache::new(
+                NonZeroUsize::new(capacity.max(1)).expect("non-zero"),
+            )),
+        }
+    }
+
+    pub fn cached(&self) -> usize {
+        self.cache.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    fn take(&self, id: &str) -> Option<Loaded> {
+        self.cache.lock().unwrap_or_else(|p| p.into_inner()).pop(id)
+    }
+
+    fn put(&self, id: String, loaded: Loaded) {
+        self.cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .put(id, loaded);
+    }
+
+    /// One round of sync with a device: the listing it asked for, then its messages.
+    pub fn round(
+        &self,
+        db: &dyn Database,
+        device: &DeviceRecord,
+        request: &SyncRequest,
+    ) -> Result<Round, ServerError> {
+        let mut round = Round::default();
+        if let Some(listing) = &request.listing {
+            self.list(db, device, listing, &mut round)?;
+        }
+        if request.messages.is_empty() {
+            return Ok(round);
+        }
+        // Documents leave the cache for the transaction and return only if it commits, so a
+        // failed round never leaves a half-applied document in memory.
+        let mut touched: Vec<(String, Loaded)> = Vec::new();
+        let outcome = transaction(db, |tx| {
+            touched.clear();
+            round.messages.clear();
+            round.refused.clear();
+            round.applied = 0;
+            for DocMessage(kind, id, bytes) in &request.messages {
+                match self.apply(tx, device, *kind, &id.0, bytes)? {
+                    Ok((loaded, reply, moved)) => {
+                        if let Some(reply) = reply {
+                            round.messages.push(DocMessage(
+                                *kind,
+                                id.clone(),
+                                ByteBuf::from(reply),
+                            ));
+                        }
+                        round.applied += u32::from(moved);
+                        if let Some(loaded) = loaded {
+                            touched.push((id.0.clone(), loaded));
+                        }
+                    }
+                    Err(refusal) => round.refused.push((id.clone(), refusal)),
+                }
+            }
+            Ok(())
+        });
+        match outcome {
+            Ok(()) => {
+                for (id, loaded) in touched {
+                    self.put(id, loaded);
+                }
+                Ok(round)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    fn list(
+        &self,
+        db: &dyn Database,
+        device: &DeviceRecord,
+        listing: &Listing,
+        round: &mut Round,
+    ) -> Result<(), ServerError> {
+        transaction(db, |tx| {
+            // Read the counter first: a document committed after it is listed next time.
+            let now = tx
+                .query_opt("SELECT value FROM counter WHERE name = 'doc_seq'", &[])?
+                .ok_or(ServerError::Decode)?
+                .int(0)?;
+            round.changed.clear();
+            round.more = false;
+            match listing {
+                Listing::Since(cursor) => {
+                    let rows = tx.query(
+                        "SELECT kind, id, digest, seq FROM doc WHERE team = $1 AND seq > $2 AND seq <= $3
+                         ORDER BY seq LIMIT $4",
+                        &[
+                            device.team.clone().into(),
+                            (*cursor as i64).into(),
+                            now.into(),
+                            Value::Int(LIST_PAGE as i64 + 1),
+                        ],
+                    )?;
+                    round.more = rows.len() > LIST_PAGE;
+                    round.cursor = now as u64;
+                    for row in rows.iter().take(LIST_PAGE) {
+                        round.changed.push(self.doc_ref(row)?);
+                        if round.more {
+                            round.cursor = row.int(3)? as u64;
+                        }
+                    }
+                }
+                Listing::Full(held) => {
+                    let rows = tx.query(
+                        "SELECT kind, id, digest, seq FROM doc WHERE team = $1 AND seq <= $2",
+                        &[device.team.clone().into(), now.into()],
+                    )?;
+                    let mut mine: std::collections::HashMap<&str, Digest> =
+                        held.iter().map(|r| ((r.1).0.as_str(), r.2)).collect();
+                    for row in &rows {
+                        let server = self.doc_ref(row)?;
+                        if mine.remove((server.1).0.as_str()) != Some(server.2) {
+                            round.changed.push(server);
+                        }
+                    }
+                    // What only the device holds: listed with an empty digest, so it pushes.
+                    for r in held.iter().filter(|r| mine.contains_key((r.1).0.as_str())) {
+                        round
+                            .changed
+                            .push(DocRef(r.0, r.1.clone(), Digest::default()));
+                    }
+                    round.cursor = now as u64;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn doc_ref(&self, row: &Row) -> Result<DocRef, ServerError> {
+        let kind = DocKind::from_code(row.int(0)? as u8).ok_or(ServerError::Decode)?;
+        Ok(DocRef(kind, DocId(row.text(1)?), digest_of(row, 2)?))
+    }
+
+    /// Brings a document up to what the database holds: from the cache plus newer chunks, or
+    /// from the snapshot when the cache has none or a compaction passed it by.
+    fn load(
+        &self,
+        tx: &mut dyn Tx,
+        id: &str,
+        last_chunk: i64,
+        snapshot_upto: i64,
+    ) -> Result<Loaded, ServerError> {
+        let cached = self.take(id).filter(|l| l.last_chunk >= snapshot_upto);
+        let mut loaded = match cached {
+            Some(loaded) => loaded,
+            None => {
+                let snapshot = tx
+                    .query_opt(
+                        "SELECT bytes FROM doc_snapshot WHERE doc_id = $1",
+                        &[id.into()],
+                    )?
+                    .map(|r| r.bytes(0))
+                    .transpose()?;
+                let doc = match snapshot {
+                    Some(bytes) => AutoCommit::load(&bytes).map_err(|_| ServerError::Decode)?,
+                    None => AutoCommit::new(),
+                };
+                Loaded {
+                    doc,
+                    last_chunk: snapshot_upto,
+                }
+            }
+        };
+        if loaded.last_chunk < last_chunk {
+            let chunks = tx.query(
+                "SELECT chunk, bytes FROM doc_chunk WHERE doc_id = $1 AND chunk > $2 ORDER BY chunk",
+                &[id.into(), loaded.last_chunk.into()],
+            )?;
+            for chunk in chunks {
+                loaded
+                    .doc
+                    .load_incremental(&chunk.bytes(1)?)
+                    .map_err(|_| ServerError::Decode)?;
+                loaded.last_chunk = chunk.int(0)?;
+            }
+        }
+        Ok(loaded)
+    }
+
+    /// Applies one device message to one document and answers it. The outer `Result` is a
+    /// storage failure (the round fails); the inner one a refusal of this document only.
+    #[allow(clippy::type_complexity)]
+    fn apply(
+        &self,
+        tx: &mut dyn Tx,
+        device: &DeviceRecord,
+        kind: DocKind,
+        id: &str,
+        bytes: &[u8],
+    ) -> Result<Result<(Option<Loaded>, Option<Vec<u8>>, bool), DocRefusal>, ServerError> {
+        let Ok(message) = Message::decode(bytes) else {
+            return Ok(Err(DocRefusal::Malformed));
+        };
+        let row = tx.query_opt(
+            &format!(
+                "SELECT kind, team, last_chunk, snapshot_upto FROM doc WHERE id = $1{}",
+                tx.lock_clause()
+            ),
+            &[id.into()],
+        )?;
+        let exists = row.is_some();
+        let (mut loaded, last_chunk) = match &row {
+            Some(row) => {
+                if row.text(1)? != device.team {
+                    return Ok(Err(DocRefusal::Forbidden));
+                }
+                if row.int(0)? != i64::from(kind.code()) {
+                    return Ok(Err(DocRefusal::Malformed));
+                }
+                let (last, upto) = (row.int(2)?, row.int(3)?);
+                (self.load(tx, id, last, upto)?, last)
+            }
+            None => (
+                Loaded {
+                    doc: AutoCommit::new(),
+                    last_chunk: 0,
+                },
+                0,
+            ),
+        };
+        let mut state = tx
+            .query_opt(
+                "SELECT state FROM sync_state WHERE key_id = $1 AND doc_id = $2",
+                &[device.key_id.clone().into(), id.into()],
+            )?
+            .and_then(|r| r.bytes(0).ok())
+            .and_then(|b| State::decode(&b).ok())
+            .unwrap_or_default();
+        let before = loaded.doc.get_heads();
+        if loaded
+            .doc
+            .sync()
+            .receive_sync_message(&mut state, message)
+            .is_err()
+        {
+            return Ok(Err(DocRefusal::Malformed));
+        }
+        let heads = loaded.doc.get_heads();
+        let moved = heads != before;
+        if moved {
+            let division = division_of(kind, &loaded.doc);
+            let Some(division) = division else {
+                // Changes that do not make a readable document of this kind.
+                return Ok(Err(DocRefusal::Malformed));
+            };
+            if !exists && !device.covers(&division) {
+                return Ok(Err(DocRefusal::OutOfJurisdiction));
+            }
+            let seq = tx
+                .query_opt(
+                    "UPDATE counter SET value = value + 1 WHERE name = 'doc_seq' RETURNING value",
+                    &[],
+                )?
+                .ok_or(ServerError::Decode)?
+                .int(0)?;
+            let digest = Digest::of_heads(&heads).0.to_vec();
+            let now = chrono::Utc::now().timestamp();
+            let chunk = last_chunk + 1;
+            if exists {
+                tx.execute(
+                    "INSERT INTO doc_chunk (doc_id, chunk, bytes) VALUES ($1, $2, $3)",
+                    &[
+                        id.into(),
+                        chunk.into(),
+                        loaded.doc.save_after(&before).into(),
+                    ],
+                )?;
+                tx.execute(
+                    "UPDATE doc SET digest = $2, seq = $3, last_chunk = $4, updated_at = $5 WHERE id = $1",
+                    &[id.into(), digest.into(), seq.into(), chunk.into(), now.into()],
+                )?;
+                let upto = tx
+                    .query_opt("SELECT snapshot_upto FROM doc WHERE id = $1", &[id.into()])?
+                    .ok_or(ServerError::Decode)?
+                    .int(0)?;
+                if chunk - upto >= COMPACT_AFTER {
+                    compact(tx, id, &mut loaded.doc, chunk)?;
+                }
+            } else {
+                tx.execute(
+                    "INSERT INTO doc_snapshot (doc_id, bytes) VALUES ($1, $2)",
+                    &[id.into(), loaded.doc.save().into()],
+                )?;
+                tx.execute(
+                    "INSERT INTO doc (id, kind, team, division, digest, seq, last_chunk, snapshot_upto, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
+                    &[
+                        id.into(),
+                        i64::from(kind.code()).into(),
+                        device.team.clone().into(),
+                        division.into(),
+                        digest.into(),
+                        seq.into(),
+                        chunk.into(),
+                        now.into(),
+                    ],
+                )?;
+            }
+            loaded.last_chunk = chunk;
+        }
+        let reply = loaded
+            .doc
+            .sync()
+            .generate_sync_message(&mut state)
+            .map(Message::encode);
+        tx.execute(
+            "INSERT INTO sync_state (key_id, doc_id, state) VALUES ($1, $2, $3)
+             ON CONFLICT (key_id, doc_id) DO UPDATE SET state = excluded.state",
+            &[
+                device.key_id.clone().into(),
+                id.into(),
+                state.encode().into(),
+            ],
+        )?;
+        // A document that does not exist yet (the device only announced its heads) is not
+        // cached: there is nothing of it.
+        let keep = (exists || moved).then_some(loaded);
+        Ok(Ok((keep, reply, moved)))
+    }
+
+    /// Puts a document made on the server (an inspection task from a plan) for `team`.
+    pub fn create(
+        &self,
+        db: &dyn Database,
+        kind: DocKind,
+        id: &str,
+        team: &str,
+        mut doc: AutoCommit,
+    ) -> Result<bool, ServerError> {
+        let division = division_of(kind, &doc)
+            .ok_or_else(|| ServerError::BadRequest("not a readable document".into()))?;
+        let digest = Digest::of_heads(&doc.get_heads()).0.to_vec();
+        let bytes = doc.save();
+        transaction(db, |tx| {
+            if tx
+                .query_opt("SELECT 1 FROM doc WHERE id = $1", &[id.into()])?
+                .is_some()
+            {
+                return Ok(false);
+            }
+            let seq = tx
+                .query_opt(
+                    "UPDATE counter SET value = value + 1 WHERE name = 'doc_seq' RETURNING value",
+                    &[],
+                )?
+                .ok_or(ServerError::Decode)?
+                .int(0)?;
+            tx.execute(
+                "INSERT INTO doc_snapshot (doc_id, bytes) VALUES ($1, $2)",
+                &[id.into(), bytes.clone().into()],
+            )?;
+            tx.execute(
+                "INSERT INTO doc (id, kind, team, division, digest, seq, last_chunk, snapshot_upto, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, 0, 0, $7)",
+                &[
+                    id.into(),
+                    i64::from(kind.code()).into(),
+                    team.into(),
+                    division.clone().into(),
+                    digest.clone().into(),
+                    seq.into(),
+                    chrono::Utc::now().timestamp().into(),
+                ],
+            )?;
+            Ok(true)
+        })
+    }
+
+    /// The server's copy of a document (for supervision and the demo's report).
+    pub fn read(&self, db: &dyn Database, id: &str) -> Result<Option<AutoCommit>, ServerError> {
+        transaction(db, |tx| {
+            let Some(row) = tx.query_opt(
+                "SELECT last_chunk, snapshot_upto FROM doc WHERE id = $1",
+                &[id.into()],
+            )?
+            else {
+                return Ok(None);
+            };
+            let loaded = self.load(tx, id, row.int(0)?, row.int(1)?)?;
+            let doc = loaded.doc.clone();
+            self.put(id.to_owned(), loaded);
+            Ok(Some(doc))
+        })
+    }
+}
+
+/// Rewrites the snapshot and drops the chunks it absorbed, in the caller's transaction.
+fn compact(tx: &mut dyn Tx, id: &str, doc: &mut AutoCommit, upto: i64) -> Result<(), ServerError> {
+    tx.execute(
+        "UPDATE doc_snapshot SET bytes = $2 WHERE doc_id = $1",
+        &[id.into(), doc.save().into()],
+    )?;
+    tx.execute(
+        "DELETE FROM doc_chunk WHERE doc_id = $1 AND chunk <= $2",
+        &[id.into(), upto.into()],
+    )?;
+    tx.execute(
+        "UPDATE doc SET snapshot_upto = $2 WHERE id = $1",
+        &[id.into(), upto.into()],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,229 @@
+//! Signed events from devices (visits, code verifications, penalty choices): checked against
+//! the sending device's key and subject, stored once by id, and matched for supervision: every
+//! two-code visit should meet the enterprise's verification of the officer's code.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use zhifa_core::codes::visit::{VerificationRecord, VisitRecord};
+use zhifa_core::crypto::sha256;
+use zhifa_core::discretion::PenaltyChoice;
+use zhifa_core::events::{open, EventKind};
+use zhifa_core::sync::protocol::{EventAck, EventRefusal, EventUpload};
+use zhifa_core::sync::SubjectKind;
+
+use crate::devices::DeviceRecord;
+use crate::storage::{transaction, Database, Value};
+use crate::ServerError;
+
+/// The fields supervision queries, read from an event the device signed.
+struct Indexed {
+    id: String,
+    kind: &'static str,
+    credit_code: String,
+    credential_no: String,
+    step: i64,
+    ok: bool,
+    at: DateTime<Utc>,
+}
+
+fn index(signed: &[u8], device: &DeviceRecord) -> Result<Indexed, EventRefusal> {
+    let envelope = open::<ciborium::Value>(signed, &device.public_key)
+        .map_err(|_| EventRefusal::BadSignature)?;
+    let body = envelope.body;
+    let at = envelope.created_at;
+    let officer_device = device.subject_kind == SubjectKind::Officer;
+    let indexed = match envelope.kind {
+        EventKind::Visit => {
+            let visit: VisitRecord = body
+                .deserialized()
+                .map_err(|_| EventRefusal::BadSignature)?;
+            if !officer_device || visit.officer != device.subject {
+                return Err(EventRefusal::Forbidden);
+            }
+            Indexed {
+                id: visit.id,
+                kind: "visit",
+                credit_code: visit.credit_code,
+                credential_no: visit.officer,
+                step: visit.step as i64,
+                ok: true,
+                at,
+            }
+        }
+        EventKind::CodeVerification => {
+            let record: VerificationRecord = body
+                .deserialized()
+                .map_err(|_| EventRefusal::BadSignature)?;
+            // An enterprise speaks only for itself.
+            if !officer_device && record.verifier_credit_code.as_deref() != Some(&device.subject) {
+                return Err(EventRefusal::Forbidden);
+            }
+            Indexed {
+                id: record.id,
+                kind: "code_verification",
+                credit_code: record.verifier_credit_code.unwrap_or_default(),
+                credential_no: record.credential_no.unwrap_or_default(),
+                step: record.step.map_or(-1, |s| s as i64),
+                ok: record.refusal.is_none(),
+                at,
+            }
+        }
+        EventKind::PenaltyChoice => {
+            let choice: PenaltyChoice = body
+                .deserialized()
+                .map_err(|_| EventRefusal::BadSignature)?;
+            if !officer_device {
+                return Err(EventRefusal::Forbidden);
+            }
+            Indexed {
+                id: choice.id,
+                kind: "penalty_choice",
+                credit_code: String::new(),
+                credential_no: device.subject.clone(),
+                step: -1,
+                ok: !choice.outside_band,
+                at,
+            }
+        }
+    };
+    if indexed.id != envelope.id {
+        return Err(EventRefusal::BadSignature);
+    }
+    Ok(indexed)
+}
+
+/// Stores what is new, acknowledges what the server holds (now or from an earlier attempt),
+/// refuses the rest by id.
+pub fn receive(
+    db: &dyn Database,
+    device: &DeviceRecord,
+    upload: &EventUpload,
+) -> Result<EventAck, ServerError> {
+    let mut ack = EventAck::default();
+    let mut fresh = Vec::new();
+    for signed in &upload.events {
+        match index(signed, device) {
+            Ok(indexed) => fresh.push((indexed, signed.to_vec())),
+            Err(refusal) => {
+                // The id, if the envelope can be read at all, so the device can mark it.
+                let id = open::<ciborium::Value>(signed, &device.public_key)
+                    .map(|e| e.id)
+                    .unwrap_or_default();
+                ack.refused.push((id, refusal));
+            }
+        }
+    }
+    let now = Utc::now().timestamp();
+    transaction(db, |tx| {
+        ack.acked.clear();
+        ack.refused.retain(|(_, r)| *r != EventRefusal::Conflict);
+        for (event, signed) in &fresh {
+            let digest = sha256(signed).to_vec();
+            let inserted = tx.execute(
+                "INSERT INTO event (id, kind, key_id, digest, signed, credit_code, credential_no, step, ok, at_time, received_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING",
+                &[
+                    event.id.clone().into(),
+                    event.kind.into(),
+                    device.key_id.clone().into(),
+                    digest.clone().into(),
+                    signed.clone().into(),
+                    event.credit_code.clone().into(),
+                    event.credential_no.clone().into(),
+                    event.step.into(),
+                    Value::Int(event.ok.into()),
+                    event.at.timestamp().into(),
+                    now.into(),
+                ],
+            )?;
+            let same = inserted == 1
+                || tx
+                    .query_opt(
+                        "SELECT digest FROM event WHERE id = $1",
+                        &[event.id.clone().into()],
+                    )?
+                    .map(|r| r.bytes(0))
+                    .transpose()?
+                    == Some(digest);
+            if same {
+                ack.acked.push(event.id.clone());
+            } else {
+                ack.refused.push((event.id.clone(), EventRefusal::Conflict));
+            }
+        }
+        Ok(())
+    })?;
+    Ok(ack)
+}
+
+/// A visit or a verification, as supervision lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sighting {
+    pub event_id: String,
+    pub credit_code: String,
+    pub credential_no: String,
+    pub step: i64,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Reconciliation {
+    /// (visit, verification) pairs: the officer showed the code and the enterprise checked it.
+    pub matched: Vec<(Sighting, Sighting)>,
+    /// Visits no valid verification of the enterprise confirms (code not shown, or not scanned).
+    pub visits_without_verification: Vec<Sighting>,
+    /// Valid verifications with no visit recorded (inspected without opening a visit).
+    pub verifications_without_visit: Vec<Sighting>,
+}
+
+/// How far apart (in 30-second steps) the visit's code and the scanned code may be: the
+/// enterprise may scan a later code during the same visit.
+pub const MATCH_STEPS: i64 = 240;
+
+/// Matches visits with the enterprises' valid verifications in `[from, to)`.
+pub fn reconcile(
+    db: &dyn Database,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Reconciliation, ServerError> {
+    let rows = transaction(db, |tx| {
+        tx.query(
+            "SELECT id, kind, credit_code, credential_no, step, at_time FROM event
+             WHERE kind IN ('visit', 'code_verification') AND ok = 1 AND at_time >= $1 AND at_time < $2
+             ORDER BY at_time, id",
+            &[from.timestamp().into(), to.timestamp().into()],
+        )
+    })?;
+    let mut visits = Vec::new();
+    let mut verifications = Vec::new();
+    for row in rows {
+        let sighting = Sighting {
+            event_id: row.text(0)?,
+            credit_code: row.text(2)?,
+            credential_no: row.text(3)?,
+            step: row.int(4)?,
+            at: DateTime::from_timestamp(row.int(5)?, 0).ok_or(ServerError::Decode)?,
+        };
+        if row.text(1)? == "visit" {
+            visits.push(sighting);
+        } else {
+            verifications.push(Some(sighting));
+        }
+    }
+    let mut out = Reconciliation::default();
+    for visit in visits {
+        let found = verifications.iter_mut().find(|v| {
+            v.as_ref().is_some_and(|v| {
+                v.credit_code == visit.credit_code
+                    && v.credential_no == visit.credential_no
+                    && (v.step - visit.step).abs() <= MATCH_STEPS
+            })
+        });
+        match found.and_then(Option::take) {
+            Some(verification) => out.matched.push((visit, verification)),
+            None => out.visits_without_verification.push(visit),
+        }
+    }
+    out.verifications_without_visit = verifications.into_iter().flatten().collect();
+    Ok(out)
+}

@@ -1,0 +1,228 @@
+//! The server's storage: one `Database` trait, two backends. SQLite (embedded, no set-up) and
+//! PostgreSQL (several stateless replicas sharing one database). The domain code above writes
+//! its SQL once, with `$1`-style parameters and the common dialect of both (`ON CONFLICT`,
+//! `RETURNING`); the backends bind values and map types, nothing more.
+
+mod postgres;
+mod sqlite;
+
+pub use self::postgres::PostgresDatabase;
+pub use self::sqlite::SqliteDatabase;
+
+use crate::ServerError;
+
+/// A parameter or column value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Int(i64),
+    Text(String),
+    Bytes(Vec<u8>),
+    Null,
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Value {
+        Value::Int(v)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Value {
+        Value::Text(v.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Value {
+        Value::Text(v)
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Value {
+        Value::Text(v.clone())
+    }
+}
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Value {
+        Value::Bytes(v)
+    }
+}
+impl From<&[u8]> for Value {
+    fn from(v: &[u8]) -> Value {
+        Value::Bytes(v.to_vec())
+    }
+}
+
+/// One result row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row(pub Vec<Value>);
+
+impl Row {
+    pub fn int(&self, i: usize) -> Result<i64, ServerError> {
+        match self.0.get(i) {
+            Some(Value::Int(v)) => Ok(*v),
+            _ => Err(ServerError::Decode),
+        }
+    }
+
+    pub fn text(&self, i: usize) -> Result<String, ServerError> {
+        match self.0.get(i) {
+            Some(Value::Text(v)) => Ok(v.clone()),
+            _ => Err(ServerError::Decode),
+        }
+    }
+
+    pub fn bytes(&self, i: usize) -> Result<Vec<u8>, ServerError> {
+        match self.0.get(i) {
+            Some(Value::Bytes(v)) => Ok(v.clone()),
+            _ => Err(ServerError::Decode),
+        }
+    }
+
+    pub fn opt_bytes(&self, i: usize) -> Result<Option<Vec<u8>>, ServerError> {
+        match self.0.get(i) {
+            Some(Value::Null) => Ok(None),
+            _ => self.bytes(i).map(Some),
+        }
+    }
+}
+
+/// A transaction in progress.
+pub trait Tx {
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, ServerError>;
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, ServerError>;
+    /// `FOR UPDATE` where the backend locks rows (PostgreSQL); SQLite's write transaction
+    /// already excludes other writers.
+    fn lock_clause(&self) -> &'static str;
+
+    fn query_opt(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>, ServerError> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+}
+
+pub trait Database: Send + Sync {
+    /// Runs `work` in one transaction: committed if it returns `Ok`, rolled back otherwise.
+    fn run(
+        &self,
+        work: &mut dyn FnMut(&mut dyn Tx) -> Result<(), ServerError>,
+    ) -> Result<(), ServerError>;
+    fn backend(&self) -> &'static str;
+}
+
+/// `Database::run` with a result.
+pub fn transaction<T>(
+    db: &dyn Database,
+    mut work: impl FnMut(&mut dyn Tx) -> Result<T, ServerError>,
+) -> Result<T, ServerError> {
+    let mut out = None;
+    db.run(&mut |tx| {
+        out = Some(work(tx)?);
+        Ok(())
+    })?;
+    Ok(out.expect("set on success"))
+}
+
+/// The schema, with the two backends' names for 64-bit integers and byte strings.
+pub(crate) fn schema(int: &str, bytes: &str) -> String {
+    SCHEMA.replace("{INT}", int).replace("{BYTES}", bytes)
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS counter (name TEXT PRIMARY KEY, value {INT} NOT NULL);
+INSERT INTO counter (name, value) VALUES ('doc_seq', 0) ON CONFLICT DO NOTHING;
+
+CREATE TABLE IF NOT EXISTS enrolment_code (
+    code_hash    TEXT PRIMARY KEY,
+    subject_kind TEXT NOT NULL,
+    subject      TEXT NOT NULL,
+    expires_at   {INT} NOT NULL,
+    used_by      TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS device (
+    key_id       TEXT PRIMARY KEY,
+    public_key   {BYTES} NOT NULL,
+    subject_kind TEXT NOT NULL,
+    subject      TEXT NOT NULL,
+    team         TEXT NOT NULL,
+    divisions    TEXT NOT NULL,
+    label        TEXT NOT NULL,
+    enrolled_at  {INT} NOT NULL,
+    revoked      {INT} NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS request_nonce (
+    key_id     TEXT NOT NULL,
+    nonce      TEXT NOT NULL,
+    expires_at {INT} NOT NULL,
+    PRIMARY KEY (key_id, nonce)
+);
+CREATE INDEX IF NOT EXISTS request_nonce_expiry ON request_nonce (expires_at);
+
+CREATE TABLE IF NOT EXISTS doc (
+    id            TEXT PRIMARY KEY,
+    kind          {INT} NOT NULL,
+    team          TEXT NOT NULL,
+    division      TEXT NOT NULL,
+    digest        {BYTES} NOT NULL,
+    seq           {INT} NOT NULL,
+    last_chunk    {INT} NOT NULL,
+    snapshot_upto {INT} NOT NULL,
+    updated_at    {INT} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS doc_team_seq ON doc (team, seq);
+CREATE TABLE IF NOT EXISTS doc_snapshot (doc_id TEXT PRIMARY KEY, bytes {BYTES} NOT NULL);
+CREATE TABLE IF NOT EXISTS doc_chunk (
+    doc_id TEXT NOT NULL,
+    chunk  {INT} NOT NULL,
+    bytes  {BYTES} NOT NULL,
+    PRIMARY KEY (doc_id, chunk)
+);
+CREATE TABLE IF NOT EXISTS sync_state (
+    key_id TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    state  {BYTES} NOT NULL,
+    PRIMARY KEY (key_id, doc_id)
+);
+
+CREATE TABLE IF NOT EXISTS blob (
+    hash     TEXT PRIMARY KEY,
+    size     {INT} NOT NULL,
+    received {INT} NOT NULL,
+    complete {INT} NOT NULL,
+    team     TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS blob_part (
+    hash    TEXT NOT NULL,
+    offset_ {INT} NOT NULL,
+    bytes   {BYTES} NOT NULL,
+    PRIMARY KEY (hash, offset_)
+);
+
+CREATE TABLE IF NOT EXISTS event (
+    id            TEXT PRIMARY KEY,
+    kind          TEXT NOT NULL,
+    key_id        TEXT NOT NULL,
+    digest        {BYTES} NOT NULL,
+    signed        {BYTES} NOT NULL,
+    credit_code   TEXT NOT NULL,
+    credential_no TEXT NOT NULL,
+    step          {INT} NOT NULL,
+    ok            {INT} NOT NULL,
+    at_time       {INT} NOT NULL,
+    received_at   {INT} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS event_kind_time ON event (kind, at_time);
+
+CREATE TABLE IF NOT EXISTS case_number_counter (
+    prefix TEXT NOT NULL,
+    year   {INT} NOT NULL,
+    team   TEXT NOT NULL,
+    next   {INT} NOT NULL,
+    PRIMARY KEY (prefix, year)
+);
+CREATE TABLE IF NOT EXISTS case_number_grant (
+    request_id TEXT PRIMARY KEY,
+    key_id     TEXT NOT NULL,
+    prefix     TEXT NOT NULL,
+    year       {INT} NOT NULL,
+    first      {INT} NOT NULL,
+    last       {INT} NOT NULL
+);
+";

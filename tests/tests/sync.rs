@@ -1,0 +1,572 @@
+//! Devices and the sync server over real HTTP on loopback: convergence, authorisation,
+//! faults, evidence, events, case numbers, credentials and visit reconciliation. The same
+//! scenarios run against PostgreSQL when `ZHIFA_TEST_DATABASE_URL` is set.
+
+use chrono::NaiveDate;
+use zhifa_core::cases::{CaseEdit, CaseKind, CaseOfficer, Party, PartyKind};
+use zhifa_core::discretion::FactValue;
+use zhifa_core::sync::protocol::{to_cbor, DocMessage, SyncRequest};
+use zhifa_core::sync::{auth, DocId, DocKind, SubjectKind, SyncError, Transport};
+use zhifa_core::Error;
+use zhifa_e2e::proxy::{FaultProxy, Faults};
+use zhifa_e2e::{
+    postgres_url, Phone, ScratchDatabase, TestServer, OFFICER_A, OFFICER_B, OTHER_TEAM_OFFICER,
+};
+
+fn date(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+fn officer(no: &str) -> CaseEdit {
+    CaseEdit::AddOfficer(CaseOfficer {
+        credential_no: no.into(),
+        name: String::new(),
+        verified: true,
+        withdrawn: false,
+    })
+}
+
+/// A case opened on phone A and shared with B by sync.
+fn shared_case(server: &TestServer, a: &Phone, b: &Phone) -> String {
+    let case = a
+        .device
+        .create_case(
+            CaseKind::Ordinary,
+            "SP-126-5",
+            "500103",
+            date("2026-11-20"),
+            date("2026-11-21"),
+        )
+        .unwrap();
+    a.device
+        .edit_case(&case.id, &[officer(OFFICER_A), officer(OFFICER_B)])
+        .unwrap();
+    a.sync().unwrap();
+    b.sync().unwrap();
+    assert_eq!(
+        b.device.case(&case.id).unwrap().officers.len(),
+        2,
+        "{}",
+        server.base()
+    );
+    case.id
+}
+
+fn converge(a: &Phone, b: &Phone) {
+    for _ in 0..3 {
+        a.sync().unwrap();
+        b.sync().unwrap();
+    }
+}
+
+fn two_phones_converge(server: &TestServer) {
+    let a = Phone::enrolled(server, SubjectKind::Officer, OFFICER_A);
+    let b = Phone::enrolled(server, SubjectKind::Officer, OFFICER_B);
+    let id = shared_case(server, &a, &b);
+    // Apart: each edits without the other.
+    a.device
+        .edit_case(
+            &id,
+            &[CaseEdit::AppendFindings("现场发现过期食品。".into())],
+        )
+        .unwrap();
+    a.device
+        .edit_case(
+            &id,
+            &[CaseEdit::SetFact {
+                name: "first_offence".into(),
+                value: FactValue::Bool(true),
+            }],
+        )
+        .unwrap();
+    b.device
+        .edit_case(
+            &id,
+            &[CaseEdit::AddParty(Party {
+                kind: PartyKind::Organisation,
+                name: "重庆某某餐饮有限公司".into(),
+                credit_code: Some("91500103MA5U1A0B2Y".into()),
+                id_number: None,
+                address: "渝中区解放碑".into(),
+                representative: None,
+            })],
+        )
+        .unwrap();
+    b.device
+        .edit_case(
+            &id,
+            &[CaseEdit::SetFact {
+                name: "first_offence".into(),
+                value: FactValue::Bool(false),
+            }],
+        )
+        .unwrap();
+    converge(&a, &b);
+    let on_a = a.device.case(&id).unwrap();
+    let on_b = b.device.case(&id).unwrap();
+    assert_eq!(on_a, on_b);
+    assert!(on_a.onsite.findings.contains("过期食品"));
+    assert_eq!(on_a.parties.len(), 1);
+    // The same fact set differently on the two phones is a conflict for a person to resolve.
+    assert!(
+        on_a.conflicts
+            .iter()
+            .any(|c| c.field.contains("first_offence")),
+        "{:?}",
+        on_a.conflicts
+    );
+    // Both are now clean: nothing left to send.
+    let quiet = a.sync().unwrap();
+    assert_eq!(quiet.round_trips, 1, "{quiet:?}");
+    assert_eq!(quiet.docs_synced, 0);
+}
+
+#[test]
+fn two_phones_edit_one_case_apart_and_converge() {
+    two_phones_converge(&TestServer::start_blocking());
+}
+
+#[test]
+fn two_phones_converge_on_postgresql() {
+    let Some(url) = postgres_url("two_phones_converge_on_postgresql") else {
+        return;
+    };
+    let db = ScratchDatabase::create(&url);
+    two_phones_converge(&TestServer::start_with(Some(db.url.clone()), None));
+}
+
+#[test]
+fn two_replicas_on_one_postgresql_database_serve_one_team() {
+    let Some(url) = postgres_url("two_replicas_on_one_postgresql_database_serve_one_team") else {
+        return;
+    };
+    let db = ScratchDatabase::create(&url);
+    let first = TestServer::start_with(Some(db.url.clone()), None);
+    let second = TestServer::start_with(Some(db.url.clone()), Some(first.data_dir.clone()));
+    let a = Phone::enrolled(&first, SubjectKind::Officer, OFFICER_A);
+    let b = Phone::enrolled_via(&first, &second.base(), SubjectKind::Officer, OFFICER_B);
+    let id = shared_case(&first, &a, &b);
+    for round in 0..5 {
+        a.device
+            .edit_case(&id, &[CaseEdit::AppendFindings(format!("A{round};"))])
+            .unwrap();
+        b.device
+            .edit_case(&id, &[CaseEdit::AppendFindings(format!("B{round};"))])
+            .unwrap();
+        a.sync().unwrap();
+        b.sync().unwrap();
+    }
+    converge(&a, &b);
+    let findings = a.device.case(&id).unwrap().onsite.findings;
+    assert_eq!(findings, b.device.case(&id).unwrap().onsite.findings);
+    for round in 0..5 {
+        assert!(
+            findings.contains(&format!("A{round};")) && findings.contains(&format!("B{round};"))
+        );
+    }
+}
+
+/// Many seeded runs through a proxy that drops, delays, duplicates, truncates and replays
+/// requests, with the server restarted mid-sync in some: every run converges, nothing lost.
+fn faults_converge(database_url: Option<String>, seeds: std::ops::Range<u64>) {
+    let mut injected = 0;
+    for seed in seeds {
+        let mut server = TestServer::start_with(database_url.clone(), None);
+        let proxy = FaultProxy::start(server.address, Faults::HARSH, seed);
+        let a = Phone::enrolled_via(&server, &proxy.base(), SubjectKind::Officer, OFFICER_A);
+        let b = Phone::enrolled_via(&server, &proxy.base(), SubjectKind::Officer, OFFICER_B);
+        let mut cases = Vec::new();
+        let mut expected = Vec::new();
+        for round in 0..4 {
+            for (phone, name) in [(&a, "A"), (&b, "B")] {
+                let case = phone
+                    .device
+                    .create_case(
+                        CaseKind::Ordinary,
+                        "SP-126-5",
+                        "500103",
+                        date("2026-11-20"),
+                        date("2026-11-21"),
+                    )
+                    .unwrap();
+                cases.push(case.id.clone());
+                for id in &cases {
+                    let mark = format!("{name}{round}@{};", &id[id.len() - 4..]);
+                    // A case the phone has not received yet is edited on the next round.
+                    if phone
+                        .device
+                        .edit_case(id, &[CaseEdit::AppendFindings(mark.clone())])
+                        .is_ok()
+                    {
+                        expected.push((id.clone(), mark));
+                    }
+                }
+                phone
+                    .device
+                    .add_case_evidence(
+                        &case.id,
+                        format!("photo {seed} {round} {name}").as_bytes(),
+                        "photo",
+                        "现场照片",
+                        None,
+                    )
+                    .unwrap();
+                if seed % 3 == 0 && round == 2 && name == "B" {
+                    server.restart();
+                }
+                // Failures are expected here; the phone resumes next time.
+                let _ = phone.sync();
+            }
+        }
+        injected += proxy
+            .counters
+            .faults
+            .load(std::sync::atomic::Ordering::Relaxed);
+        drop(proxy);
+        // The network heals: direct syncs until both are quiet.
+        let direct_a = zhifa_core::sync::http::HttpTransport::new(&server.base()).unwrap();
+        let direct_b = zhifa_core::sync::http::HttpTransport::new(&server.base()).unwrap();
+        for _ in 0..3 {
+            a.sync_via(&direct_a)
+                .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+            b.sync_via(&direct_b)
+                .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        }
+        for id in &cases {
+            let on_a = a
+                .device
+                .case(id)
+                .unwrap_or_else(|e| panic!("seed {seed}: {id} on A: {e}"));
+            let on_b = b
+                .device
+                .case(id)
+                .unwrap_or_else(|e| panic!("seed {seed}: {id} on B: {e}"));
+            assert_eq!(on_a, on_b, "seed {seed}");
+            assert_eq!(on_a.evidence.len(), 1, "seed {seed}");
+        }
+        for (id, mark) in &expected {
+            let findings = a.device.case(id).unwrap().onsite.findings;
+            assert!(
+                findings.contains(mark.as_str()),
+                "seed {seed}: lost {mark} in {findings}"
+            );
+        }
+        assert!(a.device.pending_events(10).unwrap().is_empty());
+        for phone in [&a, &b] {
+            let pending = phone
+                .device
+                .store()
+                .read(zhifa_core::sync::replica::pending_blobs)
+                .unwrap();
+            assert!(
+                pending.is_empty(),
+                "seed {seed}: evidence not confirmed {pending:?}"
+            );
+        }
+    }
+    assert!(injected > 20, "the proxy injected only {injected} faults");
+}
+
+#[test]
+fn seeded_fault_runs_converge_with_nothing_lost() {
+    faults_converge(None, 0..12);
+}
+
+#[test]
+fn seeded_fault_runs_converge_on_postgresql() {
+    let Some(url) = postgres_url("seeded_fault_runs_converge_on_postgresql") else {
+        return;
+    };
+    let db = ScratchDatabase::create(&url);
+    faults_converge(Some(db.url.clone()), 100..104);
+}
+
+/// Raw signed requests, as an attacker or a broken client would send them.
+fn post(
+    server: &TestServer,
+    path: &str,
+    body: &[u8],
+    signer: Option<&dyn zhifa_core::crypto::Signer>,
+) -> u16 {
+    let transport = zhifa_core::sync::http::HttpTransport::new(&server.base()).unwrap();
+    let mut headers = vec![("content-type", "application/cbor".to_owned())];
+    if let Some(signer) = signer {
+        let signed =
+            auth::sign_request(signer, "POST", path, chrono::Utc::now().timestamp(), body).unwrap();
+        headers.extend(signed.headers());
+    }
+    let request = zhifa_core::sync::Request {
+        method: "POST",
+        path: path.into(),
+        headers,
+        body: body.to_vec(),
+    };
+    transport.send(&request).unwrap().status
+}
+
+#[test]
+fn unsigned_badly_signed_replayed_and_foreign_requests_are_refused() {
+    let server = TestServer::start_blocking();
+    let a = Phone::enrolled(&server, SubjectKind::Officer, OFFICER_A);
+    let body = to_cbor(&SyncRequest::default());
+    assert_eq!(post(&server, "/v1/sync", &body, None), 401);
+    // A key the server never enrolled.
+    let stranger = zhifa_core::crypto::SigningKey::generate(zhifa_core::crypto::Algorithm::EdDSA);
+    assert_eq!(post(&server, "/v1/sync", &body, Some(&stranger)), 401);
+    // A replay: the very same signed request twice.
+    let transport = zhifa_core::sync::http::HttpTransport::new(&server.base()).unwrap();
+    let key = zhifa_core::crypto::SoftwareKeystore::load_or_create(
+        a.device.store(),
+        zhifa_core::crypto::Algorithm::EdDSA,
+    )
+    .unwrap();
+    let signed = auth::sign_request(
+        &key,
+        "POST",
+        "/v1/sync",
+        chrono::Utc::now().timestamp(),
+        &body,
+    )
+    .unwrap();
+    let mut headers = vec![("content-type", "application/cbor".to_owned())];
+    headers.extend(signed.headers());
+    let request = zhifa_core::sync::Request {
+        method: "POST",
+        path: "/v1/sync".into(),
+        headers: headers.clone(),
+        body: body.clone(),
+    };
+    assert_eq!(transport.send(&request).unwrap().status, 200);
+    assert_eq!(transport.send(&request).unwrap().status, 401);
+    // A signature over another body.
+    let tampered = zhifa_core::sync::Request {
+        body: to_cbor(&SyncRequest {
+            listing: None,
+            messages: vec![],
+        })
+        .into_iter()
+        .chain([0])
+        .collect(),
+        ..request
+    };
+    assert_eq!(transport.send(&tampered).unwrap().status, 401);
+    // A signature from too long ago.
+    let old = auth::sign_request(
+        &key,
+        "POST",
+        "/v1/sync",
+        chrono::Utc::now().timestamp() - 3_600,
+        &body,
+    )
+    .unwrap();
+    let mut headers = vec![("content-type", "application/cbor".to_owned())];
+    headers.extend(old.headers());
+    let stale = zhifa_core::sync::Request {
+        method: "POST",
+        path: "/v1/sync".into(),
+        headers,
+        body,
+    };
+    assert_eq!(transport.send(&stale).unwrap().status, 401);
+
+    // Another team's document, blob and events.
+    let case = a
+        .device
+        .create_case(
+            CaseKind::Ordinary,
+            "SP-126-5",
+            "500103",
+            date("2026-11-20"),
+            date("2026-11-21"),
+        )
+        .unwrap();
+    a.device
+        .add_case_evidence(&case.id, b"photo of the kitchen", "photo", "后厨", None)
+        .unwrap();
+    a.sync().unwrap();
+    let other = Phone::enrolled(&server, SubjectKind::Officer, OTHER_TEAM_OFFICER);
+    other.sync().unwrap();
+    assert!(
+        matches!(other.device.case(&case.id), Err(Error::Case(_))),
+        "another team never lists it"
+    );
+    // It learns the id some other way and merges a copy, then tries to sync it.
+    other
+        .device
+        .merge_case(&a.device.case_snapshot(&case.id).unwrap())
+        .unwrap();
+    other
+        .device
+        .edit_case(&case.id, &[CaseEdit::AppendFindings("篡改".into())])
+        .unwrap();
+    let report = other.sync().unwrap();
+    assert_eq!(report.docs_refused.len(), 1, "{report:?}");
+    assert!(report.docs_refused[0].contains("Forbidden"));
+    assert!(!a
+        .device
+        .case(&case.id)
+        .unwrap()
+        .onsite
+        .findings
+        .contains("篡改"));
+    let hash = a.device.case(&case.id).unwrap().evidence[0].hash.clone();
+    assert!(matches!(
+        other.device.fetch_evidence(&other.transport, &hash),
+        Err(Error::Sync(SyncError::Server { status: 403, .. }))
+    ));
+    // A broken sync message is refused for that document; nothing is stored.
+    let broken = SyncRequest {
+        listing: None,
+        messages: vec![DocMessage(
+            DocKind::Case,
+            DocId(uuid_like()),
+            vec![0x42, 0, 1, 2].into(),
+        )],
+    };
+    assert_eq!(
+        post(&server, "/v1/sync", &to_cbor(&broken), Some(&key)),
+        200
+    );
+    assert_eq!(
+        post(&server, "/v1/sync", b"\xff\xfe not cbor", Some(&key)),
+        400
+    );
+}
+
+fn uuid_like() -> String {
+    "01890f3c-0000-7000-8000-000000000001".into()
+}
+
+#[test]
+fn evidence_events_case_numbers_and_credentials_travel() {
+    let server = TestServer::start_blocking();
+    let a = Phone::enrolled(&server, SubjectKind::Officer, OFFICER_A);
+    let b = Phone::enrolled(&server, SubjectKind::Officer, OFFICER_B);
+    let options = zhifa_core::sync::SyncOptions {
+        case_number_prefix: Some("渝中市监罚".into()),
+        ..zhifa_e2e::quick()
+    };
+    let progress = std::sync::Mutex::new(Vec::new());
+    let report = a
+        .device
+        .sync_now(&a.transport, &options, &|p| {
+            progress.lock().unwrap().push(p)
+        })
+        .unwrap();
+    assert!(report.credential_renewed, "{report:?}");
+    assert_eq!(report.case_numbers_added, 100);
+    assert!(report.catalogue_version.is_some());
+    assert!(progress
+        .lock()
+        .unwrap()
+        .last()
+        .is_some_and(|p| p.phase == zhifa_core::sync::SyncPhase::Done));
+    assert_eq!(a.device.case_numbers_left("渝中市监罚").unwrap(), 100);
+    // The credential the server issued works: the phone shows a valid code.
+    assert!(a
+        .device
+        .enforcement_code(None)
+        .unwrap()
+        .payload
+        .starts_with("EC1:"));
+
+    // A photo of 1.2 MB goes up in parts and comes down on the other phone.
+    let photo: Vec<u8> = (0..1_200_000u32).map(|i| (i % 251) as u8).collect();
+    let case = a
+        .device
+        .create_case(
+            CaseKind::Ordinary,
+            "SP-126-5",
+            "500103",
+            date("2026-11-20"),
+            date("2026-11-21"),
+        )
+        .unwrap();
+    a.device
+        .add_case_evidence(&case.id, &photo, "photo", "后厨照片", None)
+        .unwrap();
+    let report = a.sync().unwrap();
+    assert_eq!(report.blobs_sent, 1);
+    b.sync().unwrap();
+    let hash = b.device.case(&case.id).unwrap().evidence[0].hash.clone();
+    b.device.fetch_evidence(&b.transport, &hash).unwrap();
+    assert_eq!(
+        b.device
+            .store()
+            .blobs()
+            .get(&hash.parse().unwrap())
+            .unwrap(),
+        photo
+    );
+
+    // Another block only when the reserve runs low; a second prefix of another team is refused.
+    let again = a.device.sync_now(&a.transport, &options, &|_| {}).unwrap();
+    assert_eq!(again.case_numbers_added, 0);
+    let other = Phone::enrolled(&server, SubjectKind::Officer, OTHER_TEAM_OFFICER);
+    let stolen = other.device.sync_now(&other.transport, &options, &|_| {});
+    assert!(
+        matches!(
+            stolen,
+            Err(Error::Sync(SyncError::Server { status: 403, .. }))
+        ),
+        "{stolen:?}"
+    );
+}
+
+#[test]
+fn visits_are_reconciled_with_the_enterprises_verifications() {
+    let server = TestServer::start_blocking();
+    let officer = Phone::enrolled(&server, SubjectKind::Officer, OFFICER_A);
+    officer.sync().unwrap();
+    let enterprise_code = "91500103MA5U1A0B2Y";
+    let enterprise = Phone::enrolled(&server, SubjectKind::Enterprise, enterprise_code);
+    enterprise.sync_via(&enterprise.transport).unwrap();
+    // The officer shows the code; the enterprise checks it offline and logs the verdict.
+    let shown = officer
+        .device
+        .enforcement_code(Some(enterprise_code))
+        .unwrap();
+    enterprise
+        .device
+        .verify_enforcement_code(&shown.payload, Some(enterprise_code), "500103")
+        .unwrap();
+    enterprise.sync().unwrap();
+    // An enterprise cannot speak for another: its events name itself.
+    assert!(enterprise.device.pending_events(10).unwrap().is_empty());
+    // The officer's visit record (signed, queued, synced): written here as the visit event
+    // the enterprise-code scan produces.
+    let issued = zhifa_core::codes::issue_enterprise_code(
+        &server
+            .state
+            .agencies
+            .signer(
+                "B500103001",
+                zhifa_core::registry::KeyPurpose::EnterpriseCode,
+            )
+            .unwrap(),
+        &server
+            .catalogue
+            .enterprise(enterprise_code)
+            .unwrap()
+            .unwrap(),
+        1,
+        chrono::Utc::now(),
+        chrono::Duration::days(30),
+    )
+    .unwrap();
+    officer.sync().unwrap();
+    officer
+        .device
+        .open_visit(&issued, None, vec![OFFICER_B.into()], None)
+        .unwrap();
+    officer.sync().unwrap();
+    let report = zhifa_sync_server::events::reconcile(
+        server.state.db.as_ref(),
+        chrono::Utc::now() - chrono::Duration::hours(1),
+        chrono::Utc::now() + chrono::Duration::hours(1),
+    )
+    .unwrap();
+    assert_eq!(report.matched.len(), 1, "{report:?}");
+    assert!(report.visits_without_verification.is_empty());
+    assert!(report.verifications_without_visit.is_empty());
+}
