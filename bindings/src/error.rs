@@ -3,6 +3,7 @@
 use zhifa_core::cases::{CaseError, Refusal};
 use zhifa_core::codes::CodeRefusal;
 use zhifa_core::registry::{BundleRefusal, RegistryError};
+use zhifa_core::sync::SyncError;
 
 /// Every error carries `user_message`, a zh-CN text for the officer (not `message`, which
 /// Kotlin's Throwable already has); variants and fields are for
@@ -36,6 +37,13 @@ pub enum ZhifaError {
     /// The device store failed; what was saved before is kept.
     #[error("{user_message}")]
     Storage { user_message: String },
+    /// Sync did not complete (offline, server busy, clock, …); nothing was lost and the next
+    /// `sync_now` resumes.
+    #[error("{user_message}")]
+    Network { user_message: String },
+    /// The server does not accept this device (not enrolled, revoked, bad enrolment code).
+    #[error("{user_message}")]
+    NotAuthorised { user_message: String },
 }
 
 /// Why a bundle was refused, for the app to decide what to do next (e.g. ask for a full bundle
@@ -99,6 +107,13 @@ impl From<zhifa_core::Error> for ZhifaError {
             | zhifa_core::Error::CodeIssue(_)
             | zhifa_core::Error::Discretion(_)
             | zhifa_core::Error::CreditCode(_) => ZhifaError::Validation { user_message },
+            zhifa_core::Error::Sync(
+                SyncError::NotEnrolled | SyncError::Unauthorized | SyncError::EnrolmentRefused(_),
+            ) => ZhifaError::NotAuthorised { user_message },
+            zhifa_core::Error::Sync(SyncError::BlobTooLarge { .. }) => {
+                ZhifaError::Validation { user_message }
+            }
+            zhifa_core::Error::Sync(_) => ZhifaError::Network { user_message },
             zhifa_core::Error::Store(_) | zhifa_core::Error::Registry(RegistryError::Store(_)) => {
                 ZhifaError::Storage { user_message }
             }

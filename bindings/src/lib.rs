@@ -11,6 +11,7 @@ mod error;
 mod inspections;
 mod platform;
 mod store;
+mod sync;
 
 pub use cases::{CaseEditInput, CaseView};
 pub use codes::{check_credit_code, decode_qr_image, qr_png, qr_svg, CreditCodeInfo};
@@ -23,9 +24,12 @@ pub use platform::{PlatformClock, PlatformError, PlatformKeystore};
 pub use store::{
     DutyCredentialInfo, EnforcementCodeVerdict, ShownCode, StoreConfig, VisitOpened, ZhifaStore,
 };
+pub use sync::{default_sync_options, SyncObserver};
 
 uniffi::setup_scaffolding!();
 
 // Calendar dates are the core's custom type (`YYYY-MM-DD` strings across the FFI).
 use chrono::NaiveDate;
 uniffi::use_remote_type!(zhifa_core::NaiveDate);
+type UtcTime = chrono::DateTime<chrono::Utc>;
+uniffi::use_remote_type!(zhifa_core::UtcTime);

@@ -32,3 +32,13 @@ uniffi::custom_type!(NaiveDate, String, {
     try_lift: |text| Ok(text.parse::<NaiveDate>()?),
     lower: |date| date.to_string(),
 });
+
+// Instants in sync records cross the FFI as RFC 3339 strings (UTC).
+#[cfg(feature = "uniffi")]
+type UtcTime = chrono::DateTime<chrono::Utc>;
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(UtcTime, String, {
+    remote,
+    try_lift: |text| Ok(chrono::DateTime::parse_from_rfc3339(&text)?.with_timezone(&chrono::Utc)),
+    lower: |time| time.to_rfc3339(),
+});

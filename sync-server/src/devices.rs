@@ -191,13 +191,8 @@ pub fn authenticate(
     now: DateTime<Utc>,
 ) -> Result<DeviceRecord, ApiError> {
     let signed = signed.ok_or_else(|| ApiError::unauthorized("request is not signed"))?;
-    let row = transaction(db, |tx| {
-        tx.query_opt(
-            "SELECT public_key, subject_kind, subject, team, divisions FROM device WHERE key_id = $1 AND revoked = 0",
-            &[signed.key_id.clone().into()],
-        )
-    })?
-    .ok_or_else(|| ApiError::unauthorized("unknown or revoked device"))?;
+    let row = db_read_device(db, &signed.key_id)?
+        .ok_or_else(|| ApiError::unauthorized("unknown or revoked device"))?;
     let public_key = PublicKey::from_spki_der(&row.bytes(0)?).map_err(|_| ServerError::Decode)?;
     verify_request(&public_key, &signed, method, path, body)
         .map_err(|_| ApiError::unauthorized("bad request signature"))?;
@@ -239,6 +234,18 @@ pub fn authenticate(
         subject: row.text(2)?,
         team: row.text(3)?,
         divisions: serde_json::from_str(&row.text(4)?).map_err(|_| ServerError::Decode)?,
+    })
+}
+
+fn db_read_device(
+    db: &dyn Database,
+    key_id: &str,
+) -> Result<Option<crate::storage::Row>, ServerError> {
+    transaction(db, |tx| {
+        tx.query_opt(
+            "SELECT public_key, subject_kind, subject, team, divisions FROM device WHERE key_id = $1 AND revoked = 0",
+            &[key_id.into()],
+        )
     })
 }
 

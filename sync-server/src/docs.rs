@@ -164,12 +164,15 @@ impl Documents {
             match listing {
                 Listing::Since(cursor) => {
                     let rows = tx.query(
+                        // A document this device changed last is not listed back to it: it holds
+                        // that change, and anything it lacked came back in the same session.
                         "SELECT kind, id, digest, seq FROM doc WHERE team = $1 AND seq > $2 AND seq <= $3
-                         ORDER BY seq LIMIT $4",
+                         AND last_writer <> $4 ORDER BY seq LIMIT $5",
                         &[
                             device.team.clone().into(),
                             (*cursor as i64).into(),
                             now.into(),
+                            device.key_id.clone().into(),
                             Value::Int(LIST_PAGE as i64 + 1),
                         ],
                     )?;
@@ -348,8 +351,16 @@ impl Documents {
                     ],
                 )?;
                 tx.execute(
-                    "UPDATE doc SET digest = $2, seq = $3, last_chunk = $4, updated_at = $5 WHERE id = $1",
-                    &[id.into(), digest.into(), seq.into(), chunk.into(), now.into()],
+                    "UPDATE doc SET digest = $2, seq = $3, last_chunk = $4, updated_at = $5, last_writer = $6
+                     WHERE id = $1",
+                    &[
+                        id.into(),
+                        digest.into(),
+                        seq.into(),
+                        chunk.into(),
+                        now.into(),
+                        device.key_id.clone().into(),
+                    ],
                 )?;
                 let upto = tx
                     .query_opt("SELECT snapshot_upto FROM doc WHERE id = $1", &[id.into()])?
@@ -364,8 +375,8 @@ impl Documents {
                     &[id.into(), loaded.doc.save().into()],
                 )?;
                 tx.execute(
-                    "INSERT INTO doc (id, kind, team, division, digest, seq, last_chunk, snapshot_upto, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
+                    "INSERT INTO doc (id, kind, team, division, digest, seq, last_chunk, snapshot_upto, updated_at, last_writer)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)",
                     &[
                         id.into(),
                         i64::from(kind.code()).into(),
@@ -375,6 +386,7 @@ impl Documents {
                         seq.into(),
                         chunk.into(),
                         now.into(),
+                        device.key_id.clone().into(),
                     ],
                 )?;
             }

@@ -343,6 +343,7 @@ impl Session<'_> {
             let mut messages = Vec::new();
             let mut bytes = 0;
             let talking: Vec<(DocKind, String)> = open.keys().cloned().collect();
+            let mut finished = Vec::new();
             for key in talking {
                 let replica = open.get_mut(&key).expect("present");
                 match replica.generate() {
@@ -354,12 +355,10 @@ impl Session<'_> {
                             ByteBuf::from(encoded),
                         ));
                     }
-                    None => {
-                        let replica = open.remove(&key).expect("present");
-                        self.finish(replica)?;
-                    }
+                    None => finished.push(open.remove(&key).expect("present")),
                 }
             }
+            self.finish(finished)?;
             while messages.len() < protocol::BATCH_DOCS && bytes < protocol::BATCH_BYTES {
                 let Some(key) = queue.pop_front() else { break };
                 if open.contains_key(&key) {
@@ -495,22 +494,31 @@ impl Session<'_> {
         Ok(())
     }
 
-    /// A conversation ended: save the sync state, and mark the document synced when both
-    /// sides hold the same heads.
-    fn finish(&mut self, mut replica: Replica) -> Result<(), Error> {
-        if matches!(replica.doc, ReplicaDoc::New(_)) {
-            return Ok(());
-        }
-        let heads = replica.doc.automerge().get_heads();
-        let synced =
-            (replica.state.their_heads.as_ref() == Some(&heads)).then(|| Digest::of_heads(&heads));
+    /// Conversations ended: save their sync states in one transaction, and mark each
+    /// document synced when both sides hold the same heads.
+    fn finish(&mut self, finished: Vec<Replica>) -> Result<(), Error> {
+        let mut done = 0;
+        let mut synced_now = 0;
         self.device.store.write(|tx| {
-            replica::save_state(tx, replica.kind, &replica.id, &replica.state, synced)
+            for mut replica in finished {
+                if matches!(replica.doc, ReplicaDoc::New(_)) {
+                    continue;
+                }
+                let heads = replica.doc.automerge().get_heads();
+                let synced = (replica.state.their_heads.as_ref() == Some(&heads))
+                    .then(|| Digest::of_heads(&heads));
+                let before = replica::synced_digest(tx, replica.kind, &replica.id)?;
+                replica::save_state(tx, replica.kind, &replica.id, &replica.state, synced)?;
+                // Changes went one way or the other.
+                if replica.exchanged || (synced.is_some() && synced != before) {
+                    synced_now += 1;
+                }
+                done += 1;
+            }
+            Ok::<_, StoreError>(())
         })?;
-        if replica.exchanged {
-            self.report.docs_synced += 1;
-        }
-        self.state.docs_done += 1;
+        self.report.docs_synced += synced_now;
+        self.state.docs_done += done;
         Ok(())
     }
 

@@ -71,6 +71,21 @@ pub fn digest(conn: &Connection, kind: DocKind, id: &str) -> Result<Option<Diges
     Ok(bytes.map(|b| Digest(b.as_slice().try_into().unwrap_or_default())))
 }
 
+/// The digest both sides held after the document's last sync.
+pub fn synced_digest(
+    conn: &Connection,
+    kind: DocKind,
+    id: &str,
+) -> Result<Option<Digest>, StoreError> {
+    let bytes: Option<Option<Vec<u8>>> = conn
+        .prepare_cached("SELECT synced_digest FROM doc_sync WHERE kind = ?1 AND id = ?2")?
+        .query_row((kind.code(), id), |r| r.get(0))
+        .optional()?;
+    Ok(bytes
+        .flatten()
+        .map(|b| Digest(b.as_slice().try_into().unwrap_or_default())))
+}
+
 /// The sync state with the server (only the shared heads persist); a fresh one if none or
 /// unreadable, which costs one more round but loses nothing.
 pub fn state(conn: &Connection, kind: DocKind, id: &str) -> Result<State, StoreError> {

@@ -164,7 +164,9 @@ CREATE TABLE IF NOT EXISTS doc (
     seq           {INT} NOT NULL,
     last_chunk    {INT} NOT NULL,
     snapshot_upto {INT} NOT NULL,
-    updated_at    {INT} NOT NULL
+    updated_at    {INT} NOT NULL,
+    -- The device whose message made the last change: it already holds that change.
+    last_writer   TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS doc_team_seq ON doc (team, seq);
 CREATE TABLE IF NOT EXISTS doc_snapshot (doc_id TEXT PRIMARY KEY, bytes {BYTES} NOT NULL);

@@ -1,0 +1,117 @@
+"""Sync through the real cdylib against a live server started from its own binary: two phones
+enrol with one-time codes, receive the catalogue and a duty credential, and share a case."""
+
+import datetime
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.request
+
+sys.path.insert(0, os.environ["ZHIFA_PYTHON_BINDINGS"])
+
+from zhifa.zhifa_core import CaseKind, SubjectKind, SyncPhase  # noqa: E402
+from zhifa.zhifa_ffi import (  # noqa: E402
+    CaseEditInput,
+    StoreConfig,
+    SyncObserver,
+    ZhifaError,
+    ZhifaStore,
+    default_sync_options,
+)
+
+SERVER = os.environ["ZHIFA_SERVER_BIN"]
+TODAY = datetime.date.today().isoformat()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Progress(SyncObserver):
+    def __init__(self):
+        self.phases = []
+
+    def on_progress(self, progress):
+        self.phases.append(progress.phase)
+
+
+class SyncWithALiveServer(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.data = tempfile.TemporaryDirectory()
+        cls.url = f"http://127.0.0.1:{free_port()}"
+        cls.server = subprocess.Popen(
+            [SERVER, "serve", "--demo", "--data-dir", cls.data.name, "--listen", cls.url[7:]],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(cls.url + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        with urllib.request.urlopen(cls.url + "/v1/catalogue/authority") as r:
+            cls.authority = bytes.fromhex(json.load(r)["public_key_spki"])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.terminate()
+        cls.server.wait(timeout=10)
+        cls.data.cleanup()
+
+    def enrolment_code(self, officer):
+        out = subprocess.run(
+            [SERVER, "enrol-device", "--data-dir", self.data.name, "--officer", officer],
+            check=True, capture_output=True, text=True,
+        )
+        return out.stdout.strip()
+
+    def phone(self, officer):
+        d = tempfile.TemporaryDirectory()
+        self.addCleanup(d.cleanup)
+        store = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[self.authority]))
+        enrolment = store.enrol(self.url, self.enrolment_code(officer), "Python phone")
+        self.assertEqual(enrolment.subject_kind, SubjectKind.OFFICER)
+        self.assertEqual(enrolment.subject, officer)
+        return store
+
+    def test_two_phones_share_a_case_through_the_server(self):
+        a = self.phone("渝50010320001")
+        b = self.phone("渝50010320002")
+        progress = Progress()
+        report = a.sync_now(self.url, default_sync_options(), progress)
+        self.assertIsNotNone(report.catalogue_version)
+        self.assertTrue(report.credential_renewed)
+        self.assertEqual(progress.phases[-1], SyncPhase.DONE)
+        self.assertTrue(a.enforcement_code(None).payload.startswith("EC1:"))
+
+        case = a.create_case(CaseKind.ORDINARY, "SP-126-5", "500103", TODAY, TODAY)
+        a.edit_case(case.id, [CaseEditInput.APPEND_FINDINGS(text="后厨发现过期原料。")])
+        self.assertEqual(a.sync_now(self.url, default_sync_options(), None).docs_synced, 1)
+        b.sync_now(self.url, default_sync_options(), None)
+        self.assertIn("过期原料", b.case(case.id).onsite.findings)
+
+    def test_a_wrong_code_and_an_unreachable_server_are_clear_errors(self):
+        d = tempfile.TemporaryDirectory()
+        self.addCleanup(d.cleanup)
+        store = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[self.authority]))
+        with self.assertRaises(ZhifaError.NotAuthorised) as refused:
+            store.enrol(self.url, "AAAA-BBBB-CC", "Python phone")
+        self.assertIn("登记码", refused.exception.user_message)
+        with self.assertRaises(ZhifaError.NotAuthorised):
+            store.sync_now(self.url, default_sync_options(), None)
+        with self.assertRaises(ZhifaError.Network) as offline:
+            store.enrol(f"http://127.0.0.1:{free_port()}", "AAAA-BBBB-CC", "Python phone")
+        self.assertIn("不会丢失", offline.exception.user_message)
+
+
+if __name__ == "__main__":
+    unittest.main()
