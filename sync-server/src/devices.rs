@@ -204,7 +204,7 @@ pub fn authenticate(
     }
     // The nonce is remembered for twice the window: an older replay fails the time check.
     let fresh = transaction(db, |tx| {
-        if rand_core::RngCore::next_u32(&mut rand_core::OsRng) % 256 == 0 {
+        if rand_core::RngCore::next_u32(&mut rand_core::OsRng).is_multiple_of(256) {
             tx.execute(
                 "DELETE FROM request_nonce WHERE expires_at < $1",
                 &[now.timestamp().into()],
