@@ -108,7 +108,10 @@ impl From<zhifa_core::Error> for ZhifaError {
             | zhifa_core::Error::Discretion(_)
             | zhifa_core::Error::CreditCode(_) => ZhifaError::Validation { user_message },
             zhifa_core::Error::Sync(
-                SyncError::NotEnrolled | SyncError::Unauthorized | SyncError::EnrolmentRefused(_),
+                SyncError::NotEnrolled
+                | SyncError::Unauthorized
+                | SyncError::EnrolmentRefused(_)
+                | SyncError::Forbidden(_),
             ) => ZhifaError::NotAuthorised { user_message },
             zhifa_core::Error::Sync(SyncError::BlobTooLarge { .. }) => {
                 ZhifaError::Validation { user_message }

@@ -44,6 +44,9 @@ pub fn sync_message(error: &crate::sync::SyncError) -> String {
             max / 1_048_576
         ),
         SyncError::Busy => "正在同步，请稍候。".into(),
+        SyncError::Forbidden(_) => {
+            "服务器拒绝了此项操作：本机所属单位无权处理该数据。本机数据已保存，如有疑问请联系管理员。".into()
+        }
         SyncError::Server { .. } => {
             "服务器暂时无法处理本次同步，本机数据已保存，请稍后重试。".into()
         }

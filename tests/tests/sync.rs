@@ -412,7 +412,7 @@ fn unsigned_badly_signed_replayed_and_foreign_requests_are_refused() {
     let hash = a.device.case(&case.id).unwrap().evidence[0].hash.clone();
     assert!(matches!(
         other.device.fetch_evidence(&other.transport, &hash),
-        Err(Error::Sync(SyncError::Server { status: 403, .. }))
+        Err(Error::Sync(SyncError::Forbidden(_)))
     ));
     // A broken sync message is refused for that document; nothing is stored.
     let broken = SyncRequest {
@@ -505,10 +505,7 @@ fn evidence_events_case_numbers_and_credentials_travel() {
     let other = Phone::enrolled(&server, SubjectKind::Officer, OTHER_TEAM_OFFICER);
     let stolen = other.device.sync_now(&other.transport, &options, &|_| {});
     assert!(
-        matches!(
-            stolen,
-            Err(Error::Sync(SyncError::Server { status: 403, .. }))
-        ),
+        matches!(stolen, Err(Error::Sync(SyncError::Forbidden(_)))),
         "{stolen:?}"
     );
 }

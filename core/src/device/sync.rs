@@ -157,7 +157,9 @@ impl Device {
         session.upload_evidence()?;
         let catalogue_version = session.documents()?;
         session.upload_events()?;
-        session.top_up_case_numbers()?;
+        if enrolment.subject_kind == crate::sync::SubjectKind::Officer {
+            session.top_up_case_numbers()?;
+        }
         session.update_catalogue(catalogue_version)?;
         if enrolment.subject_kind == crate::sync::SubjectKind::Officer {
             session.renew_credential()?;
@@ -250,6 +252,7 @@ impl Session<'_> {
                         }
                         (401, "clock_skew") => return Err(SyncError::ClockSkew.into()),
                         (401, _) => return Err(SyncError::Unauthorized.into()),
+                        (403, _) => return Err(SyncError::Forbidden(code).into()),
                         (status, _) if status >= 500 && attempt < self.options.attempts => {}
                         (status, _) => return Err(SyncError::Server { status, code }.into()),
                     }

@@ -54,6 +54,8 @@ pub enum SyncError {
     BlobTooLarge { size: u64, max: u64 },
     #[error("a sync is already running")]
     Busy,
+    #[error("the server refused: {0}")]
+    Forbidden(String),
     #[error("the server answered {status}: {code}")]
     Server { status: u16, code: String },
     #[error("the server's answer cannot be read: {0}")]
