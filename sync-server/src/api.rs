@@ -19,6 +19,7 @@ use zhifa_core::sync::SubjectKind;
 
 use crate::devices::{self, DeviceRecord};
 use crate::http::AppState;
+use crate::storage::Database;
 use crate::{blobs, events, numbers, ServerError};
 
 /// A refusal the device can act on.
@@ -57,6 +58,7 @@ impl From<ServerError> for ApiError {
     fn from(error: ServerError) -> ApiError {
         match error {
             ServerError::BadRequest(detail) => ApiError::bad_request(&detail),
+            ServerError::Replayed => ApiError::unauthorized("replayed request"),
             other => {
                 tracing::error!(error = %other, "request failed");
                 ApiError::new(500, "internal", "internal error")
@@ -92,13 +94,15 @@ async fn signed<T: Send + 'static>(
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
-    work: impl FnOnce(AppState, DeviceRecord, Bytes) -> Result<T, ApiError> + Send + 'static,
+    work: impl FnOnce(&dyn Database, AppState, DeviceRecord, Bytes) -> Result<T, ApiError>
+        + Send
+        + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(move || {
         let signature =
             RequestSignature::from_headers(|name| headers.get(name).and_then(|v| v.to_str().ok()));
         let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
-        let device = devices::authenticate(
+        let (device, nonce) = devices::authenticate(
             state.db.as_ref(),
             signature,
             method.as_str(),
@@ -106,7 +110,11 @@ async fn signed<T: Send + 'static>(
             &body,
             Utc::now(),
         )?;
-        work(state, device, body)
+        let db = state.db.clone();
+        let once = devices::OnceOnly::new(db.as_ref(), nonce);
+        let out = work(&once, state, device, body)?;
+        once.finish()?;
+        Ok(out)
     })
     .await
     .map_err(|_| ApiError::new(500, "internal", "worker failed"))?
@@ -129,7 +137,7 @@ pub async fn sync(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let response = signed(state, method, uri, headers, body, |state, device, body| {
+    let response = signed(state, method, uri, headers, body, |db, state, device, body| {
         let request: SyncRequest = decode(&body)?;
         if device.subject_kind != SubjectKind::Officer && !request.messages.is_empty() {
             return Err(ApiError::forbidden(
@@ -138,7 +146,7 @@ pub async fn sync(
         }
         let round = state
             .documents
-            .round(state.db.as_ref(), &device, &request)?;
+            .round(db, &device, &request)?;
         metrics::counter!("zhifa_sync_messages_received_total")
             .increment(request.messages.len() as u64);
         metrics::counter!("zhifa_sync_messages_sent_total").increment(round.messages.len() as u64);
@@ -164,9 +172,9 @@ pub async fn upload_events(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let ack = signed(state, method, uri, headers, body, |state, device, body| {
+    let ack = signed(state, method, uri, headers, body, |db, _state, device, body| {
         let upload: EventUpload = decode(&body)?;
-        let ack = events::receive(state.db.as_ref(), &device, &upload)?;
+        let ack = events::receive(db, &device, &upload)?;
         metrics::counter!("zhifa_events_stored_total").increment(ack.acked.len() as u64);
         Ok(ack)
     })
@@ -181,14 +189,14 @@ pub async fn case_numbers(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let block = signed(state, method, uri, headers, body, |state, device, body| {
+    let block = signed(state, method, uri, headers, body, |db, _state, device, body| {
         if device.subject_kind != SubjectKind::Officer {
             return Err(ApiError::forbidden(
                 "only officers' devices give case numbers",
             ));
         }
         let request: CaseNumberRequest = decode(&body)?;
-        numbers::reserve(state.db.as_ref(), &device, &request)
+        numbers::reserve(db, &device, &request)
     })
     .await?;
     Ok(cbor(&block))
@@ -201,7 +209,7 @@ pub async fn credential(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let credential = signed(state, method, uri, headers, body, |state, device, body| {
+    let credential = signed(state, method, uri, headers, body, |_db, state, device, body| {
         if device.subject_kind != SubjectKind::Officer {
             return Err(ApiError::forbidden("only officers hold duty credentials"));
         }
@@ -253,7 +261,7 @@ pub async fn blob_status(
         uri,
         headers,
         body,
-        move |state, device, _| blobs::status(state.db.as_ref(), &device, &hash),
+        move |db, _state, device, _| blobs::status(db, &device, &hash),
     )
     .await?;
     Ok(cbor(&status))
@@ -275,9 +283,9 @@ pub async fn blob_put(
         uri,
         headers,
         body,
-        move |state, device, body| {
+        move |db, _state, device, body| {
             blobs::put_part(
-                state.db.as_ref(),
+                db,
                 &device,
                 &hash,
                 part.offset,
@@ -305,7 +313,7 @@ pub async fn blob_get(
         uri,
         headers,
         body,
-        move |state, device, _| blobs::get(state.db.as_ref(), &device, &hash),
+        move |db, _state, device, _| blobs::get(db, &device, &hash),
     )
     .await?;
     Ok(content.into_response())

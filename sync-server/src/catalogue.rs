@@ -48,6 +48,8 @@ pub enum ServerError {
     Signing(#[from] zhifa_core::crypto::CryptoError),
     #[error("storage: {0}")]
     Storage(String),
+    #[error("replayed request")]
+    Replayed,
 }
 
 /// The kinds, in the order a bundle lists them.

@@ -182,6 +182,17 @@ pub fn enrol(
 }
 
 /// Checks a signed request and returns the device that sent it.
+/// A request's nonce, to be remembered in the request's first transaction (`OnceOnly`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nonce {
+    key_id: String,
+    nonce: String,
+    /// Remembered for twice the time window: an older replay fails the time check.
+    expires_at: i64,
+}
+
+/// Checks a signed request (known key, signature, time) and returns the device that sent it,
+/// and its nonce, which `OnceOnly` records in the request's first transaction.
 pub fn authenticate(
     db: &dyn Database,
     signed: Option<RequestSignature>,
@@ -189,7 +200,7 @@ pub fn authenticate(
     path: &str,
     body: &[u8],
     now: DateTime<Utc>,
-) -> Result<DeviceRecord, ApiError> {
+) -> Result<(DeviceRecord, Nonce), ApiError> {
     let signed = signed.ok_or_else(|| ApiError::unauthorized("request is not signed"))?;
     let row = db_read_device(db, &signed.key_id)?
         .ok_or_else(|| ApiError::unauthorized("unknown or revoked device"))?;
@@ -202,39 +213,92 @@ pub fn authenticate(
             ..ApiError::new(401, "clock_skew", "request time outside the window")
         });
     }
-    // The nonce is remembered for twice the window: an older replay fails the time check.
-    let fresh = transaction(db, |tx| {
-        if rand_core::RngCore::next_u32(&mut rand_core::OsRng).is_multiple_of(256) {
-            tx.execute(
-                "DELETE FROM request_nonce WHERE expires_at < $1",
-                &[now.timestamp().into()],
-            )?;
-        }
-        tx.execute(
-            "INSERT INTO request_nonce (key_id, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            &[
-                signed.key_id.clone().into(),
-                signed.nonce.clone().into(),
-                Value::Int(now.timestamp() + 2 * MAX_SKEW_SECONDS),
-            ],
-        )
-    })?;
-    if fresh == 0 {
-        return Err(ApiError::unauthorized("replayed request"));
-    }
+    let nonce = Nonce {
+        key_id: signed.key_id.clone(),
+        nonce: signed.nonce.clone(),
+        expires_at: now.timestamp() + 2 * MAX_SKEW_SECONDS,
+    };
     let subject_kind = if row.text(1)? == "officer" {
         SubjectKind::Officer
     } else {
         SubjectKind::Enterprise
     };
-    Ok(DeviceRecord {
+    let device = DeviceRecord {
         key_id: signed.key_id,
         public_key,
         subject_kind,
         subject: row.text(2)?,
         team: row.text(3)?,
         divisions: serde_json::from_str(&row.text(4)?).map_err(|_| ServerError::Decode)?,
-    })
+    };
+    Ok((device, nonce))
+}
+
+/// The database as one signed request sees it: its first transaction also records the
+/// request's nonce, and fails as a replay if the nonce was seen, so a replayed request
+/// changes nothing and costs no extra commit. `finish` records the nonce of a request that
+/// opened no transaction.
+pub struct OnceOnly<'a> {
+    db: &'a dyn Database,
+    pending: std::sync::Mutex<Option<Nonce>>,
+}
+
+impl<'a> OnceOnly<'a> {
+    pub fn new(db: &'a dyn Database, nonce: Nonce) -> OnceOnly<'a> {
+        OnceOnly {
+            db,
+            pending: std::sync::Mutex::new(Some(nonce)),
+        }
+    }
+
+    pub fn finish(&self) -> Result<(), ServerError> {
+        transaction(self, |_| Ok(()))
+    }
+}
+
+fn remember(tx: &mut dyn crate::storage::Tx, nonce: &Nonce) -> Result<(), ServerError> {
+    if rand_core::RngCore::next_u32(&mut rand_core::OsRng).is_multiple_of(256) {
+        tx.execute(
+            "DELETE FROM request_nonce WHERE expires_at < $1",
+            &[Value::Int(nonce.expires_at - 2 * MAX_SKEW_SECONDS)],
+        )?;
+    }
+    let fresh = tx.execute(
+        "INSERT INTO request_nonce (key_id, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        &[
+            nonce.key_id.clone().into(),
+            nonce.nonce.clone().into(),
+            Value::Int(nonce.expires_at),
+        ],
+    )?;
+    if fresh == 0 {
+        return Err(ServerError::Replayed);
+    }
+    Ok(())
+}
+
+impl Database for OnceOnly<'_> {
+    fn run(
+        &self,
+        work: &mut dyn FnMut(&mut dyn crate::storage::Tx) -> Result<(), ServerError>,
+    ) -> Result<(), ServerError> {
+        let pending = self.pending.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let outcome = self.db.run(&mut |tx| {
+            if let Some(nonce) = &pending {
+                remember(tx, nonce)?;
+            }
+            work(tx)
+        });
+        if outcome.is_err() && !matches!(outcome, Err(ServerError::Replayed)) {
+            // Rolled back: the nonce is not remembered yet.
+            *self.pending.lock().unwrap_or_else(|p| p.into_inner()) = pending;
+        }
+        outcome
+    }
+
+    fn backend(&self) -> &'static str {
+        self.db.backend()
+    }
 }
 
 fn db_read_device(

@@ -93,37 +93,30 @@ impl Documents {
             .put(id, loaded);
     }
 
-    /// One round of sync with a device: the listing it asked for, then its messages.
+    /// One round of sync with a device, in one transaction: the listing it asked for, then
+    /// its messages.
     pub fn round(
         &self,
         db: &dyn Database,
         device: &DeviceRecord,
         request: &SyncRequest,
     ) -> Result<Round, ServerError> {
-        let mut round = Round::default();
-        if let Some(listing) = &request.listing {
-            self.list(db, device, listing, &mut round)?;
-        }
-        if request.messages.is_empty() {
-            return Ok(round);
-        }
         // Documents leave the cache for the transaction and return only if it commits, so a
         // failed round never leaves a half-applied document in memory.
         let mut touched: Vec<(String, Loaded)> = Vec::new();
-        let outcome = transaction(db, |tx| {
+        let round = transaction(db, |tx| {
             touched.clear();
-            round.messages.clear();
-            round.refused.clear();
-            round.applied = 0;
+            let mut round = Round::default();
+            if let Some(listing) = &request.listing {
+                self.list(tx, device, listing, &mut round)?;
+            }
             for DocMessage(kind, id, bytes) in &request.messages {
                 match self.apply(tx, device, *kind, &id.0, bytes)? {
                     Ok((loaded, reply, moved)) => {
                         if let Some(reply) = reply {
-                            round.messages.push(DocMessage(
-                                *kind,
-                                id.clone(),
-                                ByteBuf::from(reply),
-                            ));
+                            round
+                                .messages
+                                .push(DocMessage(*kind, id.clone(), ByteBuf::from(reply)));
                         }
                         round.applied += u32::from(moved);
                         if let Some(loaded) = loaded {
@@ -133,27 +126,22 @@ impl Documents {
                     Err(refusal) => round.refused.push((id.clone(), refusal)),
                 }
             }
-            Ok(())
-        });
-        match outcome {
-            Ok(()) => {
-                for (id, loaded) in touched {
-                    self.put(id, loaded);
-                }
-                Ok(round)
-            }
-            Err(error) => Err(error),
+            Ok(round)
+        })?;
+        for (id, loaded) in touched {
+            self.put(id, loaded);
         }
+        Ok(round)
     }
 
     fn list(
         &self,
-        db: &dyn Database,
+        tx: &mut dyn Tx,
         device: &DeviceRecord,
         listing: &Listing,
         round: &mut Round,
     ) -> Result<(), ServerError> {
-        transaction(db, |tx| {
+        {
             // Read the counter first: a document committed after it is listed next time.
             let now = tx
                 .query_opt("SELECT value FROM counter WHERE name = 'doc_seq'", &[])?
@@ -208,7 +196,7 @@ impl Documents {
                 }
             }
             Ok(())
-        })
+        }
     }
 
     fn doc_ref(&self, row: &Row) -> Result<DocRef, ServerError> {

@@ -64,7 +64,7 @@ fun main() {
         "appliesAndSearches" to ::appliesAndSearches,
         "refusesATamperedBundle" to ::refusesATamperedBundle,
         "refusesAnotherDistrictsBundle" to ::refusesAnotherDistrictsBundle,
-    ) + CaseTest.tests
+    ) + CaseTest.tests + SyncTest.tests
     var failed = 0
     for ((name, test) in tests) {
         try {

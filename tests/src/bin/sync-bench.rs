@@ -185,30 +185,37 @@ fn main() {
 
     // Load: many devices, each with a few new documents, syncing at once.
     let per_device = 4;
-    let phones: Vec<Arc<Phone>> = (0..devices)
-        .map(|_| {
-            let code = server.enrolment_code(SubjectKind::Officer, OFFICER_A);
-            let dir = tempfile::tempdir().expect("dir");
-            let device = zhifa_core::device::Device::open(
-                dir.path(),
-                vec!["500103".into()],
-                vec![zhifa_e2e::authority_key(&server)],
-            )
-            .expect("device");
-            let transport = HttpTransport::new(&server.base()).expect("transport");
-            device.enrol(&transport, &code, "load").expect("enrol");
-            let phone = Phone {
-                device,
-                transport,
-                dir,
-            };
-            phone.sync().expect("catalogue");
-            for n in 0..per_device {
-                small_case(&phone, n);
-            }
-            Arc::new(phone)
-        })
-        .collect();
+    // Set up the phones in parallel (not measured).
+    let made = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..8 {
+            scope.spawn(|| loop {
+                if made.lock().expect("phones").len() >= devices {
+                    break;
+                }
+                let code = server.enrolment_code(SubjectKind::Officer, OFFICER_A);
+                let dir = tempfile::tempdir().expect("dir");
+                let device = zhifa_core::device::Device::open(
+                    dir.path(),
+                    vec!["500103".into()],
+                    vec![zhifa_e2e::authority_key(&server)],
+                )
+                .expect("device");
+                let transport = HttpTransport::new(&server.base()).expect("transport");
+                device.enrol(&transport, &code, "load").expect("enrol");
+                let phone = Phone { device, transport, dir };
+                phone.sync().expect("catalogue");
+                for n in 0..per_device {
+                    small_case(&phone, n);
+                }
+                let mut made = made.lock().expect("phones");
+                if made.len() < devices {
+                    made.push(Arc::new(phone));
+                }
+            });
+        }
+    });
+    let phones = made.into_inner().expect("phones");
     let busy = server_seconds(&server, "/v1/sync");
     let queue = Arc::new(std::sync::Mutex::new(phones.clone()));
     let latencies = Arc::new(std::sync::Mutex::new(Vec::new()));
