@@ -62,6 +62,48 @@ fn server_seconds(server: &TestServer, route: &str) -> f64 {
         .unwrap_or(0.0)
 }
 
+/// Publishes `devices / team_size` more enforcement bodies with `team_size` officers each
+/// (and their credential keys); returns the officers' credential numbers.
+fn load_teams(server: &TestServer, devices: usize, team_size: usize) -> Vec<String> {
+    use zhifa_core::registry::{EnforcementBody, KeyPurpose, Officer};
+    let mut data = zhifa_e2e::demo_catalogue();
+    let items = data
+        .officers
+        .iter()
+        .find(|o| o.credential_no == OFFICER_A)
+        .expect("demo officer")
+        .items
+        .clone();
+    let keys = zhifa_sync_server::AgencyKeys::open(&server.data_dir);
+    let mut officers = Vec::new();
+    for team in 0..devices.div_ceil(team_size) {
+        let body = format!("B500103{:03}", 100 + team);
+        data.bodies.push(EnforcementBody {
+            id: body.clone(),
+            name: format!("渝中区综合执法第{}中队", team + 1),
+            division: "500103".into(),
+        });
+        if !keys.exists(&body, KeyPurpose::DutyCredential) {
+            keys.create(&body, KeyPurpose::DutyCredential, vec!["500103".into()])
+                .expect("agency key");
+        }
+        for member in 0..team_size {
+            let credential_no = format!("渝5001039{:02}{:03}", team, member);
+            data.officers.push(Officer {
+                credential_no: credential_no.clone(),
+                name: format!("队员{team}-{member}"),
+                body_id: body.clone(),
+                divisions: vec!["500103".into()],
+                items: items.clone(),
+            });
+            officers.push(credential_no);
+        }
+    }
+    data.agency_keys.extend(keys.records().expect("agency keys"));
+    server.catalogue.publish(&data).expect("publish load teams");
+    officers
+}
+
 fn line(what: &str, value: String) {
     println!("{what:<58} {value}");
 }
@@ -183,8 +225,12 @@ fn main() {
         ),
     );
 
-    // Load: many devices, each with a few new documents, syncing at once.
+    // Load: many devices in teams of ten (each team an enforcement body of the district),
+    // each with a few new documents, syncing at once: every phone pushes its own and pulls its
+    // nine teammates'.
     let per_device = 4;
+    let team_size = 10;
+    let load_officers = load_teams(&server, devices, team_size);
     // Set up the phones in parallel (not measured).
     let made = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|scope| {
@@ -193,7 +239,11 @@ fn main() {
                 if made.lock().expect("phones").len() >= devices {
                     break;
                 }
-                let code = server.enrolment_code(SubjectKind::Officer, OFFICER_A);
+                let officer = {
+                    let made = made.lock().expect("phones");
+                    load_officers[made.len() % load_officers.len()].clone()
+                };
+                let code = server.enrolment_code(SubjectKind::Officer, &officer);
                 let dir = tempfile::tempdir().expect("dir");
                 let device = zhifa_core::device::Device::open(
                     dir.path(),
@@ -246,7 +296,7 @@ fn main() {
     latencies.sort_by(f64::total_cmp);
     let pick = |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize] * 1e3;
     line(
-        &format!("load: {devices} devices × {per_device} new documents, 32 at a time"),
+        &format!("load: {devices} devices in teams of {team_size}, {per_device} new documents each, 32 at a time"),
         format!(
             "{:.2} s wall (phones and server on the same 2 cores), {:.0} document syncs/s, {:.0} syncs/s, p50 {:.0} ms, p95 {:.0} ms; server busy {:.2} s",
             wall,
