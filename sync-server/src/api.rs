@@ -137,30 +137,36 @@ pub async fn sync(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let response = signed(state, method, uri, headers, body, |db, state, device, body| {
-        let request: SyncRequest = decode(&body)?;
-        if device.subject_kind != SubjectKind::Officer && !request.messages.is_empty() {
-            return Err(ApiError::forbidden(
-                "enterprise devices hold no case documents",
-            ));
-        }
-        let round = state
-            .documents
-            .round(db, &device, &request)?;
-        metrics::counter!("zhifa_sync_messages_received_total")
-            .increment(request.messages.len() as u64);
-        metrics::counter!("zhifa_sync_messages_sent_total").increment(round.messages.len() as u64);
-        metrics::counter!("zhifa_documents_changed_total").increment(round.applied.into());
-        Ok(SyncResponse {
-            changed: round.changed,
-            cursor: round.cursor,
-            more: round.more,
-            messages: round.messages,
-            refused: round.refused,
-            catalogue_version: state.catalogue.version()?,
-            server_time: Some(Utc::now()),
-        })
-    })
+    let response = signed(
+        state,
+        method,
+        uri,
+        headers,
+        body,
+        |db, state, device, body| {
+            let request: SyncRequest = decode(&body)?;
+            if device.subject_kind != SubjectKind::Officer && !request.messages.is_empty() {
+                return Err(ApiError::forbidden(
+                    "enterprise devices hold no case documents",
+                ));
+            }
+            let round = state.documents.round(db, &device, &request)?;
+            metrics::counter!("zhifa_sync_messages_received_total")
+                .increment(request.messages.len() as u64);
+            metrics::counter!("zhifa_sync_messages_sent_total")
+                .increment(round.messages.len() as u64);
+            metrics::counter!("zhifa_documents_changed_total").increment(round.applied.into());
+            Ok(SyncResponse {
+                changed: round.changed,
+                cursor: round.cursor,
+                more: round.more,
+                messages: round.messages,
+                refused: round.refused,
+                catalogue_version: state.catalogue.version()?,
+                server_time: Some(Utc::now()),
+            })
+        },
+    )
     .await?;
     Ok(cbor(&response))
 }
@@ -172,12 +178,19 @@ pub async fn upload_events(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let ack = signed(state, method, uri, headers, body, |db, _state, device, body| {
-        let upload: EventUpload = decode(&body)?;
-        let ack = events::receive(db, &device, &upload)?;
-        metrics::counter!("zhifa_events_stored_total").increment(ack.acked.len() as u64);
-        Ok(ack)
-    })
+    let ack = signed(
+        state,
+        method,
+        uri,
+        headers,
+        body,
+        |db, _state, device, body| {
+            let upload: EventUpload = decode(&body)?;
+            let ack = events::receive(db, &device, &upload)?;
+            metrics::counter!("zhifa_events_stored_total").increment(ack.acked.len() as u64);
+            Ok(ack)
+        },
+    )
     .await?;
     Ok(cbor(&ack))
 }
@@ -189,15 +202,22 @@ pub async fn case_numbers(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let block = signed(state, method, uri, headers, body, |db, _state, device, body| {
-        if device.subject_kind != SubjectKind::Officer {
-            return Err(ApiError::forbidden(
-                "only officers' devices give case numbers",
-            ));
-        }
-        let request: CaseNumberRequest = decode(&body)?;
-        numbers::reserve(db, &device, &request)
-    })
+    let block = signed(
+        state,
+        method,
+        uri,
+        headers,
+        body,
+        |db, _state, device, body| {
+            if device.subject_kind != SubjectKind::Officer {
+                return Err(ApiError::forbidden(
+                    "only officers' devices give case numbers",
+                ));
+            }
+            let request: CaseNumberRequest = decode(&body)?;
+            numbers::reserve(db, &device, &request)
+        },
+    )
     .await?;
     Ok(cbor(&block))
 }
@@ -209,29 +229,38 @@ pub async fn credential(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let credential = signed(state, method, uri, headers, body, |_db, state, device, body| {
-        if device.subject_kind != SubjectKind::Officer {
-            return Err(ApiError::forbidden("only officers hold duty credentials"));
-        }
-        let request: CredentialRequest = decode(&body)?;
-        let officer = state
-            .catalogue
-            .officer(&device.subject)?
-            .ok_or_else(|| ApiError::forbidden("officer no longer in the catalogue"))?;
-        let agency = state
-            .agencies
-            .signer(&officer.body_id, KeyPurpose::DutyCredential)
-            .map_err(|_| ApiError::new(503, "no_agency_key", "the agency has no credential key"))?;
-        issue_duty_credential(
-            &agency,
-            &officer,
-            &device.public_key,
-            &request.items,
-            Utc::now(),
-            chrono::Duration::hours(request.hours.clamp(1, 24).into()),
-        )
-        .map_err(|e| ApiError::bad_request(&e.to_string()))
-    })
+    let credential = signed(
+        state,
+        method,
+        uri,
+        headers,
+        body,
+        |_db, state, device, body| {
+            if device.subject_kind != SubjectKind::Officer {
+                return Err(ApiError::forbidden("only officers hold duty credentials"));
+            }
+            let request: CredentialRequest = decode(&body)?;
+            let officer = state
+                .catalogue
+                .officer(&device.subject)?
+                .ok_or_else(|| ApiError::forbidden("officer no longer in the catalogue"))?;
+            let agency = state
+                .agencies
+                .signer(&officer.body_id, KeyPurpose::DutyCredential)
+                .map_err(|_| {
+                    ApiError::new(503, "no_agency_key", "the agency has no credential key")
+                })?;
+            issue_duty_credential(
+                &agency,
+                &officer,
+                &device.public_key,
+                &request.items,
+                Utc::now(),
+                chrono::Duration::hours(request.hours.clamp(1, 24).into()),
+            )
+            .map_err(|e| ApiError::bad_request(&e.to_string()))
+        },
+    )
     .await?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/cose")],
@@ -284,14 +313,7 @@ pub async fn blob_put(
         headers,
         body,
         move |db, _state, device, body| {
-            blobs::put_part(
-                db,
-                &device,
-                &hash,
-                part.offset,
-                part.size,
-                &body,
-            )
+            blobs::put_part(db, &device, &hash, part.offset, part.size, &body)
         },
     )
     .await?;

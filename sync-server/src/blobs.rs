@@ -24,22 +24,27 @@ pub fn parse_hash(text: &str) -> Result<String, ApiError> {
     }
 }
 
-fn status_of(tx: &mut dyn Tx, hash: &str, team: &str) -> Result<Option<BlobStatus>, ApiError> {
+/// The upload's status, or a refusal when another team's device uploaded that file.
+fn status_of(
+    tx: &mut dyn Tx,
+    hash: &str,
+    team: &str,
+) -> Result<Result<Option<BlobStatus>, ApiError>, ServerError> {
     let Some(row) = tx.query_opt(
         "SELECT size, received, complete, team FROM blob WHERE hash = $1",
         &[hash.into()],
     )?
     else {
-        return Ok(None);
+        return Ok(Ok(None));
     };
     if row.text(3)? != team {
-        return Err(ApiError::forbidden("evidence of another team"));
+        return Ok(Err(ApiError::forbidden("evidence of another team")));
     }
-    Ok(Some(BlobStatus {
+    Ok(Ok(Some(BlobStatus {
         size: row.int(0)? as u64,
         received: row.int(1)? as u64,
         complete: row.int(2)? == 1,
-    }))
+    })))
 }
 
 pub fn status(
@@ -47,12 +52,8 @@ pub fn status(
     device: &DeviceRecord,
     hash: &str,
 ) -> Result<BlobStatus, ApiError> {
-    let mut out = Ok(None);
-    transaction(db, |tx| {
-        out = status_of(tx, hash, &device.team);
-        Ok(())
-    })?;
-    Ok(out?.unwrap_or(BlobStatus {
+    let status = transaction(db, |tx| status_of(tx, hash, &device.team))??;
+    Ok(status.unwrap_or(BlobStatus {
         received: 0,
         size: 0,
         complete: false,
@@ -60,7 +61,8 @@ pub fn status(
 }
 
 /// Appends one part at `offset`. A part at another offset than the server's count changes
-/// nothing and returns the status, so the device resumes from there.
+/// nothing and returns the status, so the device resumes from there. Refusals come before any
+/// write, except a hash mismatch, whose reset is committed.
 pub fn put_part(
     db: &dyn Database,
     device: &DeviceRecord,
@@ -79,94 +81,84 @@ pub fn put_part(
     if part.len() > BLOB_PART || part.is_empty() || offset + part.len() as u64 > size {
         return Err(ApiError::bad_request("part outside the file"));
     }
-    let mut out = Err(ApiError::bad_request("unreachable"));
     transaction(db, |tx| {
-        out = (|| {
-            let current = match status_of(tx, hash, &device.team)? {
-                Some(status) => status,
-                None => {
-                    tx.execute(
-                        "INSERT INTO blob (hash, size, received, complete, team) VALUES ($1, $2, 0, 0, $3)",
-                        &[hash.into(), (size as i64).into(), device.team.clone().into()],
-                    )?;
-                    BlobStatus {
-                        received: 0,
-                        size,
-                        complete: false,
-                    }
+        let current = match status_of(tx, hash, &device.team)? {
+            Err(refusal) => return Ok(Err(refusal)),
+            Ok(Some(status)) => status,
+            Ok(None) => {
+                tx.execute(
+                    "INSERT INTO blob (hash, size, received, complete, team) VALUES ($1, $2, 0, 0, $3)",
+                    &[hash.into(), (size as i64).into(), device.team.clone().into()],
+                )?;
+                BlobStatus {
+                    received: 0,
+                    size,
+                    complete: false,
                 }
-            };
-            if current.complete || current.received != offset || current.size != size {
-                return Ok(current);
             }
-            tx.execute(
-                "INSERT INTO blob_part (hash, offset_, bytes) VALUES ($1, $2, $3)",
-                &[hash.into(), (offset as i64).into(), part.to_vec().into()],
+        };
+        if current.complete || current.received != offset || current.size != size {
+            return Ok(Ok(current));
+        }
+        tx.execute(
+            "INSERT INTO blob_part (hash, offset_, bytes) VALUES ($1, $2, $3)",
+            &[hash.into(), (offset as i64).into(), part.to_vec().into()],
+        )?;
+        let received = offset + part.len() as u64;
+        let complete = received == size;
+        if complete {
+            let parts = tx.query(
+                "SELECT bytes FROM blob_part WHERE hash = $1 ORDER BY offset_",
+                &[hash.into()],
             )?;
-            let received = offset + part.len() as u64;
-            let mut complete = false;
-            if received == size {
-                let parts = tx.query(
-                    "SELECT bytes FROM blob_part WHERE hash = $1 ORDER BY offset_",
+            let mut hasher = Sha256::new();
+            for p in &parts {
+                hasher.update(p.bytes(0)?);
+            }
+            if hex::encode(hasher.finalize()) != hash {
+                // Start again: the parts do not make the file named.
+                tx.execute("DELETE FROM blob_part WHERE hash = $1", &[hash.into()])?;
+                tx.execute(
+                    "UPDATE blob SET received = 0 WHERE hash = $1",
                     &[hash.into()],
                 )?;
-                let mut hasher = Sha256::new();
-                for p in &parts {
-                    hasher.update(p.bytes(0)?);
-                }
-                if hex::encode(hasher.finalize()) != hash {
-                    // Start again: the parts do not make the file named.
-                    tx.execute("DELETE FROM blob_part WHERE hash = $1", &[hash.into()])?;
-                    tx.execute(
-                        "UPDATE blob SET received = 0 WHERE hash = $1",
-                        &[hash.into()],
-                    )?;
-                    return Err(ApiError::new(
-                        422,
-                        "hash_mismatch",
-                        "content does not match its hash",
-                    ));
-                }
-                complete = true;
+                return Ok(Err(ApiError::new(
+                    422,
+                    "hash_mismatch",
+                    "content does not match its hash",
+                )));
             }
-            tx.execute(
-                "UPDATE blob SET received = $2, complete = $3 WHERE hash = $1",
-                &[
-                    hash.into(),
-                    (received as i64).into(),
-                    i64::from(complete).into(),
-                ],
-            )?;
-            Ok(BlobStatus {
-                received,
-                size,
-                complete,
-            })
-        })();
-        // A mismatch still commits its reset; other refusals changed nothing.
-        Ok::<_, ServerError>(())
-    })?;
-    out
+        }
+        tx.execute(
+            "UPDATE blob SET received = $2, complete = $3 WHERE hash = $1",
+            &[
+                hash.into(),
+                (received as i64).into(),
+                i64::from(complete).into(),
+            ],
+        )?;
+        Ok(Ok(BlobStatus {
+            received,
+            size,
+            complete,
+        }))
+    })?
 }
 
 pub fn get(db: &dyn Database, device: &DeviceRecord, hash: &str) -> Result<Vec<u8>, ApiError> {
-    let mut out = Err(ApiError::not_found("no such evidence"));
     transaction(db, |tx| {
-        out = (|| {
-            match status_of(tx, hash, &device.team)? {
-                Some(status) if status.complete => {}
-                _ => return Err(ApiError::not_found("no such evidence")),
-            }
-            let mut content = Vec::new();
-            for part in tx.query(
-                "SELECT bytes FROM blob_part WHERE hash = $1 ORDER BY offset_",
-                &[hash.into()],
-            )? {
-                content.extend(part.bytes(0)?);
-            }
-            Ok(content)
-        })();
-        Ok(())
-    })?;
-    out
+        match status_of(tx, hash, &device.team)? {
+            Err(refusal) => return Ok(Err(refusal)),
+            Ok(Some(status)) if status.complete => {}
+            Ok(_) => return Ok(Err(ApiError::not_found("no such evidence"))),
+        }
+        let mut content = Vec::new();
+        for part in tx.query(
+            "SELECT bytes FROM blob_part WHERE hash = $1 ORDER BY offset_",
+            &[hash.into()],
+        )? {
+            content.extend(part.bytes(0)?);
+        }
+        Ok(Ok(content))
+    })?
 }

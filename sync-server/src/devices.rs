@@ -282,7 +282,11 @@ impl Database for OnceOnly<'_> {
         &self,
         work: &mut dyn FnMut(&mut dyn crate::storage::Tx) -> Result<(), ServerError>,
     ) -> Result<(), ServerError> {
-        let pending = self.pending.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let pending = self
+            .pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
         let outcome = self.db.run(&mut |tx| {
             if let Some(nonce) = &pending {
                 remember(tx, nonce)?;

@@ -114,9 +114,11 @@ impl Documents {
                 match self.apply(tx, device, *kind, &id.0, bytes)? {
                     Ok((loaded, reply, moved)) => {
                         if let Some(reply) = reply {
-                            round
-                                .messages
-                                .push(DocMessage(*kind, id.clone(), ByteBuf::from(reply)));
+                            round.messages.push(DocMessage(
+                                *kind,
+                                id.clone(),
+                                ByteBuf::from(reply),
+                            ));
                         }
                         round.applied += u32::from(moved);
                         if let Some(loaded) = loaded {

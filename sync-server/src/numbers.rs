@@ -20,78 +20,74 @@ pub fn reserve(
     if request.size == 0 || request.size > MAX_BLOCK || request.prefix.trim().is_empty() {
         return Err(ApiError::bad_request("block size 1..=1000 and a prefix"));
     }
-    let mut out = Err(ApiError::bad_request("unreachable"));
-    transaction(db, |tx| {
-        out = (|| {
-            if let Some(grant) = tx.query_opt(
-                "SELECT key_id, prefix, year, first, last FROM case_number_grant WHERE request_id = $1",
-                &[request.request_id.clone().into()],
-            )? {
-                if grant.text(0)? != device.key_id {
-                    return Err(ApiError::forbidden("request id of another device"));
-                }
-                return Ok(CaseNumberBlock {
-                    prefix: grant.text(1)?,
-                    year: grant.int(2)? as i32,
-                    first: grant.int(3)? as u32,
-                    last: grant.int(4)? as u32,
-                });
+    // Every refusal comes before the first write, so a refused request commits nothing.
+    let reserved = transaction(db, |tx| {
+        if let Some(grant) = tx.query_opt(
+            "SELECT key_id, prefix, year, first, last FROM case_number_grant WHERE request_id = $1",
+            &[request.request_id.clone().into()],
+        )? {
+            if grant.text(0)? != device.key_id {
+                return Ok(Err(ApiError::forbidden("request id of another device")));
             }
-            let year = i64::from(request.year);
-            let counter = tx.query_opt(
-                &format!(
-                    "SELECT team, next FROM case_number_counter WHERE prefix = $1 AND year = $2{}",
-                    tx.lock_clause()
-                ),
-                &[request.prefix.clone().into(), year.into()],
-            )?;
-            let first = match counter {
-                Some(row) if row.text(0)? != device.team => {
-                    return Err(ApiError::forbidden("case-number prefix of another body"))
-                }
-                Some(row) => row.int(1)?,
-                None => {
-                    tx.execute(
-                        "INSERT INTO case_number_counter (prefix, year, team, next) VALUES ($1, $2, $3, 1)",
-                        &[request.prefix.clone().into(), year.into(), device.team.clone().into()],
-                    )?;
-                    1
-                }
-            };
-            let last = first + i64::from(request.size) - 1;
-            if last > MAX_NUMBER {
-                return Err(ApiError::new(409, "numbers_exhausted", "no numbers left this year"));
-            }
-            tx.execute(
-                "UPDATE case_number_counter SET next = $3 WHERE prefix = $1 AND year = $2",
-                &[request.prefix.clone().into(), year.into(), (last + 1).into()],
-            )?;
-            tx.execute(
-                "INSERT INTO case_number_grant (request_id, key_id, prefix, year, first, last) VALUES ($1, $2, $3, $4, $5, $6)",
-                &[
-                    request.request_id.clone().into(),
-                    device.key_id.clone().into(),
-                    request.prefix.clone().into(),
-                    year.into(),
-                    first.into(),
-                    last.into(),
-                ],
-            )?;
-            Ok(CaseNumberBlock {
-                prefix: request.prefix.clone(),
-                year: request.year,
-                first: first as u32,
-                last: last as u32,
-            })
-        })();
-        match &out {
-            Err(e) if e.status >= 400 => Err(crate::ServerError::BadRequest("rolled back".into())),
-            _ => Ok(()),
+            return Ok(Ok(CaseNumberBlock {
+                prefix: grant.text(1)?,
+                year: grant.int(2)? as i32,
+                first: grant.int(3)? as u32,
+                last: grant.int(4)? as u32,
+            }));
         }
-    })
-    .or_else(|e| match (&out, e) {
-        (Err(_), crate::ServerError::BadRequest(_)) => Ok(()),
-        (_, e) => Err(e),
+        let year = i64::from(request.year);
+        let counter = tx.query_opt(
+            &format!(
+                "SELECT team, next FROM case_number_counter WHERE prefix = $1 AND year = $2{}",
+                tx.lock_clause()
+            ),
+            &[request.prefix.clone().into(), year.into()],
+        )?;
+        let first = match &counter {
+            Some(row) if row.text(0)? != device.team => {
+                return Ok(Err(ApiError::forbidden(
+                    "case-number prefix of another body",
+                )));
+            }
+            Some(row) => row.int(1)?,
+            None => 1,
+        };
+        let last = first + i64::from(request.size) - 1;
+        if last > MAX_NUMBER {
+            return Ok(Err(ApiError::new(
+                409,
+                "numbers_exhausted",
+                "no numbers left this year",
+            )));
+        }
+        tx.execute(
+            "INSERT INTO case_number_counter (prefix, year, team, next) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (prefix, year) DO UPDATE SET next = excluded.next",
+            &[
+                request.prefix.clone().into(),
+                year.into(),
+                device.team.clone().into(),
+                (last + 1).into(),
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO case_number_grant (request_id, key_id, prefix, year, first, last) VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                request.request_id.clone().into(),
+                device.key_id.clone().into(),
+                request.prefix.clone().into(),
+                year.into(),
+                first.into(),
+                last.into(),
+            ],
+        )?;
+        Ok(Ok(CaseNumberBlock {
+            prefix: request.prefix.clone(),
+            year: request.year,
+            first: first as u32,
+            last: last as u32,
+        }))
     })?;
-    out
+    reserved
 }

@@ -99,7 +99,8 @@ fn load_teams(server: &TestServer, devices: usize, team_size: usize) -> Vec<Stri
             officers.push(credential_no);
         }
     }
-    data.agency_keys.extend(keys.records().expect("agency keys"));
+    data.agency_keys
+        .extend(keys.records().expect("agency keys"));
     server.catalogue.publish(&data).expect("publish load teams");
     officers
 }
@@ -253,7 +254,11 @@ fn main() {
                 .expect("device");
                 let transport = HttpTransport::new(&server.base()).expect("transport");
                 device.enrol(&transport, &code, "load").expect("enrol");
-                let phone = Phone { device, transport, dir };
+                let phone = Phone {
+                    device,
+                    transport,
+                    dir,
+                };
                 phone.sync().expect("catalogue");
                 for n in 0..per_device {
                     small_case(&phone, n);
