@@ -306,13 +306,25 @@ fn post(
 
 #[test]
 fn unsigned_badly_signed_replayed_and_foreign_requests_are_refused() {
-    let server = TestServer::start_blocking();
-    let a = Phone::enrolled(&server, SubjectKind::Officer, OFFICER_A);
+    refusals(&TestServer::start_blocking());
+}
+
+#[test]
+fn refusals_on_postgresql() {
+    let Some(url) = postgres_url("refusals_on_postgresql") else {
+        return;
+    };
+    let db = ScratchDatabase::create(&url);
+    refusals(&TestServer::start_with(Some(db.url.clone()), None));
+}
+
+fn refusals(server: &TestServer) {
+    let a = Phone::enrolled(server, SubjectKind::Officer, OFFICER_A);
     let body = to_cbor(&SyncRequest::default());
-    assert_eq!(post(&server, "/v1/sync", &body, None), 401);
+    assert_eq!(post(server, "/v1/sync", &body, None), 401);
     // A key the server never enrolled.
     let stranger = zhifa_core::crypto::SigningKey::generate(zhifa_core::crypto::Algorithm::EdDSA);
-    assert_eq!(post(&server, "/v1/sync", &body, Some(&stranger)), 401);
+    assert_eq!(post(server, "/v1/sync", &body, Some(&stranger)), 401);
     // A replay: the very same signed request twice.
     let transport = zhifa_core::sync::http::HttpTransport::new(&server.base()).unwrap();
     let key = zhifa_core::crypto::SoftwareKeystore::load_or_create(
@@ -384,7 +396,7 @@ fn unsigned_badly_signed_replayed_and_foreign_requests_are_refused() {
         .add_case_evidence(&case.id, b"photo of the kitchen", "photo", "后厨", None)
         .unwrap();
     a.sync().unwrap();
-    let other = Phone::enrolled(&server, SubjectKind::Officer, OTHER_TEAM_OFFICER);
+    let other = Phone::enrolled(server, SubjectKind::Officer, OTHER_TEAM_OFFICER);
     other.sync().unwrap();
     assert!(
         matches!(other.device.case(&case.id), Err(Error::Case(_))),
@@ -423,12 +435,9 @@ fn unsigned_badly_signed_replayed_and_foreign_requests_are_refused() {
             vec![0x42, 0, 1, 2].into(),
         )],
     };
+    assert_eq!(post(server, "/v1/sync", &to_cbor(&broken), Some(&key)), 200);
     assert_eq!(
-        post(&server, "/v1/sync", &to_cbor(&broken), Some(&key)),
-        200
-    );
-    assert_eq!(
-        post(&server, "/v1/sync", b"\xff\xfe not cbor", Some(&key)),
+        post(server, "/v1/sync", b"\xff\xfe not cbor", Some(&key)),
         400
     );
 }
@@ -439,9 +448,23 @@ fn uuid_like() -> String {
 
 #[test]
 fn evidence_events_case_numbers_and_credentials_travel() {
-    let server = TestServer::start_blocking();
-    let a = Phone::enrolled(&server, SubjectKind::Officer, OFFICER_A);
-    let b = Phone::enrolled(&server, SubjectKind::Officer, OFFICER_B);
+    travel(&TestServer::start_blocking());
+}
+
+#[test]
+fn evidence_events_case_numbers_and_credentials_travel_on_postgresql() {
+    let Some(url) =
+        postgres_url("evidence_events_case_numbers_and_credentials_travel_on_postgresql")
+    else {
+        return;
+    };
+    let db = ScratchDatabase::create(&url);
+    travel(&TestServer::start_with(Some(db.url.clone()), None));
+}
+
+fn travel(server: &TestServer) {
+    let a = Phone::enrolled(server, SubjectKind::Officer, OFFICER_A);
+    let b = Phone::enrolled(server, SubjectKind::Officer, OFFICER_B);
     let options = zhifa_core::sync::SyncOptions {
         case_number_prefix: Some("渝中市监罚".into()),
         ..zhifa_e2e::quick()
@@ -502,7 +525,7 @@ fn evidence_events_case_numbers_and_credentials_travel() {
     // Another block only when the reserve runs low; a second prefix of another team is refused.
     let again = a.device.sync_now(&a.transport, &options, &|_| {}).unwrap();
     assert_eq!(again.case_numbers_added, 0);
-    let other = Phone::enrolled(&server, SubjectKind::Officer, OTHER_TEAM_OFFICER);
+    let other = Phone::enrolled(server, SubjectKind::Officer, OTHER_TEAM_OFFICER);
     let stolen = other.device.sync_now(&other.transport, &options, &|_| {});
     assert!(
         matches!(stolen, Err(Error::Sync(SyncError::Forbidden(_)))),
@@ -512,11 +535,23 @@ fn evidence_events_case_numbers_and_credentials_travel() {
 
 #[test]
 fn visits_are_reconciled_with_the_enterprises_verifications() {
-    let server = TestServer::start_blocking();
-    let officer = Phone::enrolled(&server, SubjectKind::Officer, OFFICER_A);
+    reconciliation(&TestServer::start_blocking());
+}
+
+#[test]
+fn visits_are_reconciled_on_postgresql() {
+    let Some(url) = postgres_url("visits_are_reconciled_on_postgresql") else {
+        return;
+    };
+    let db = ScratchDatabase::create(&url);
+    reconciliation(&TestServer::start_with(Some(db.url.clone()), None));
+}
+
+fn reconciliation(server: &TestServer) {
+    let officer = Phone::enrolled(server, SubjectKind::Officer, OFFICER_A);
     officer.sync().unwrap();
     let enterprise_code = "91500103MA5U1A0B2Y";
-    let enterprise = Phone::enrolled(&server, SubjectKind::Enterprise, enterprise_code);
+    let enterprise = Phone::enrolled(server, SubjectKind::Enterprise, enterprise_code);
     enterprise.sync_via(&enterprise.transport).unwrap();
     // The officer shows the code; the enterprise checks it offline and logs the verdict.
     let shown = officer
