@@ -208,9 +208,11 @@ fn serve(mut client: TcpStream, shared: &Shared) -> Option<()> {
     let request = read_request(&mut client)?;
     let counters = &shared.counters;
     counters.requests.fetch_add(1, Ordering::Relaxed);
+    // Counted as the device sent it, without the `connection: close` line added above.
+    const ADDED: u64 = b"connection: close\r\n".len() as u64;
     counters
         .bytes_up
-        .fetch_add(request.len() as u64 - 19, Ordering::Relaxed);
+        .fetch_add(request.len() as u64 - ADDED, Ordering::Relaxed);
     let fault = choose(shared);
     if !matches!(fault, Fault::None) {
         counters.faults.fetch_add(1, Ordering::Relaxed);

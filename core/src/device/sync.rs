@@ -341,7 +341,13 @@ impl Session<'_> {
         let mut next_cursor = cursor.unwrap_or(0);
         let mut catalogue_version = 0;
         self.state.docs_total = queue.len() as u32;
+        let mut rounds = 0usize;
         loop {
+            // A conversation takes a few rounds; a peer that never settles is a broken one.
+            rounds += 1;
+            if rounds > 16 + 4 * (self.state.docs_total as usize).div_ceil(protocol::BATCH_DOCS) {
+                return Err(SyncError::Protocol("documents did not settle".into()).into());
+            }
             // Fill the batch: documents already talking first, then the queue.
             let mut messages = Vec::new();
             let mut bytes = 0;
