@@ -44,20 +44,84 @@ pub struct Round {
     pub applied: u32,
 }
 
-/// The place and team of a document, read from its content.
-fn division_of(kind: DocKind, doc: &AutoCommit) -> Option<String> {
+/// What the server reads from a document's content: its place, and the evidence files it
+/// cites (a record is complete on the server only when it holds every one of them).
+struct Content {
+    division: String,
+    evidence: Vec<String>,
+}
+
+fn read_content(kind: DocKind, doc: &AutoCommit) -> Option<Content> {
     match kind {
-        DocKind::Case => CaseDoc::from_automerge(doc.clone())
-            .ok()?
-            .read()
-            .ok()
-            .map(|c| c.place_division),
-        DocKind::Inspection => InspectionDoc::from_automerge(doc.clone())
-            .ok()?
-            .read()
-            .ok()
-            .map(|i| i.division),
+        DocKind::Case => {
+            let case = CaseDoc::from_automerge(doc.clone()).ok()?.read().ok()?;
+            Some(Content {
+                division: case.place_division,
+                evidence: case.evidence.into_iter().map(|e| e.hash).collect(),
+            })
+        }
+        DocKind::Inspection => {
+            let inspection = InspectionDoc::from_automerge(doc.clone())
+                .ok()?
+                .read()
+                .ok()?;
+            Some(Content {
+                division: inspection.division,
+                evidence: inspection
+                    .checklist
+                    .into_iter()
+                    .flat_map(|entry| entry.evidence)
+                    .collect(),
+            })
+        }
     }
+}
+
+/// Records which evidence files a document cites, in the caller's transaction.
+fn cite(tx: &mut dyn Tx, id: &str, evidence: &[String]) -> Result<(), ServerError> {
+    tx.execute("DELETE FROM doc_blob WHERE doc_id = $1", &[id.into()])?;
+    for hash in evidence {
+        tx.execute(
+            "INSERT INTO doc_blob (doc_id, hash) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[id.into(), hash.into()],
+        )?;
+    }
+    Ok(())
+}
+
+/// A document the server holds without every evidence file it cites.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Incomplete {
+    pub doc_id: String,
+    pub team: String,
+    pub missing: Vec<String>,
+}
+
+/// Documents whose evidence has not (all) arrived: for supervision, and to tell the officer's
+/// team which phone still holds files the record needs.
+pub fn incomplete(db: &dyn Database) -> Result<Vec<Incomplete>, ServerError> {
+    let rows = transaction(db, |tx| {
+        tx.query(
+            "SELECT c.doc_id, d.team, c.hash FROM doc_blob c
+             JOIN doc d ON d.id = c.doc_id
+             LEFT JOIN blob b ON b.hash = c.hash AND b.complete = 1
+             WHERE b.hash IS NULL ORDER BY c.doc_id, c.hash",
+            &[],
+        )
+    })?;
+    let mut out: Vec<Incomplete> = Vec::new();
+    for row in rows {
+        let (doc_id, team, hash) = (row.text(0)?, row.text(1)?, row.text(2)?);
+        match out.last_mut() {
+            Some(last) if last.doc_id == doc_id => last.missing.push(hash),
+            _ => out.push(Incomplete {
+                doc_id,
+                team,
+                missing: vec![hash],
+            }),
+        }
+    }
+    Ok(out)
 }
 
 fn digest_of(row: &Row, i: usize) -> Result<Digest, ServerError> {
@@ -313,14 +377,15 @@ impl Documents {
         let heads = loaded.doc.get_heads();
         let moved = heads != before;
         if moved {
-            let division = division_of(kind, &loaded.doc);
-            let Some(division) = division else {
+            let Some(content) = read_content(kind, &loaded.doc) else {
                 // Changes that do not make a readable document of this kind.
                 return Ok(Err(DocRefusal::Malformed));
             };
-            if !exists && !device.covers(&division) {
+            if !exists && !device.covers(&content.division) {
                 return Ok(Err(DocRefusal::OutOfJurisdiction));
             }
+            let division = content.division;
+            cite(tx, id, &content.evidence)?;
             let seq = tx
                 .query_opt(
                     "UPDATE counter SET value = value + 1 WHERE name = 'doc_seq' RETURNING value",
@@ -411,8 +476,9 @@ impl Documents {
         team: &str,
         mut doc: AutoCommit,
     ) -> Result<bool, ServerError> {
-        let division = division_of(kind, &doc)
+        let content = read_content(kind, &doc)
             .ok_or_else(|| ServerError::BadRequest("not a readable document".into()))?;
+        let division = content.division;
         let digest = Digest::of_heads(&doc.get_heads()).0.to_vec();
         let bytes = doc.save();
         transaction(db, |tx| {

@@ -82,6 +82,13 @@ enum Command {
         #[arg(long)]
         key_id: String,
     },
+    /// Records the server holds without every evidence file they cite (JSON).
+    IncompleteRecords {
+        #[arg(long, env = "ZHIFA_DATA_DIR", default_value = "zhifa-server-data")]
+        data_dir: PathBuf,
+        #[arg(long, env = "ZHIFA_DATABASE_URL")]
+        database_url: Option<String>,
+    },
     /// Match two-code visits with the enterprises' verifications of the officers' codes (JSON).
     Reconcile {
         #[arg(long, env = "ZHIFA_DATA_DIR", default_value = "zhifa-server-data")]
@@ -313,6 +320,18 @@ fn run(command: Command) -> Result<(), ServerError> {
             } else {
                 Err(ServerError::BadRequest("no such device".into()))
             }
+        }
+        Command::IncompleteRecords {
+            data_dir,
+            database_url,
+        } => {
+            let db = server::open_database(&data_dir, database_url.as_deref())?;
+            let records = zhifa_sync_server::docs::incomplete(db.as_ref())?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&records).expect("records serialise")
+            );
+            Ok(())
         }
         Command::Reconcile {
             data_dir,

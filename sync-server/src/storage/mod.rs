@@ -176,6 +176,13 @@ CREATE TABLE IF NOT EXISTS doc_chunk (
     bytes  {BYTES} NOT NULL,
     PRIMARY KEY (doc_id, chunk)
 );
+-- The evidence files each document cites (a record is complete only with all of them).
+CREATE TABLE IF NOT EXISTS doc_blob (
+    doc_id TEXT NOT NULL,
+    hash   TEXT NOT NULL,
+    PRIMARY KEY (doc_id, hash)
+);
+CREATE INDEX IF NOT EXISTS doc_blob_hash ON doc_blob (hash);
 CREATE TABLE IF NOT EXISTS sync_state (
     key_id TEXT NOT NULL,
     doc_id TEXT NOT NULL,
