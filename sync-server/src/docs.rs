@@ -51,10 +51,10 @@ struct Content {
     evidence: Vec<String>,
 }
 
-fn read_content(kind: DocKind, doc: &AutoCommit) -> Option<Content> {
+fn read_content(kind: DocKind, doc: &mut AutoCommit) -> Option<Content> {
     match kind {
         DocKind::Case => {
-            let case = CaseDoc::from_automerge(doc.clone()).ok()?.read().ok()?;
+            let case = CaseDoc::read_automerge(doc).ok()?;
             Some(Content {
                 division: case.place_division,
                 evidence: case.evidence.into_iter().map(|e| e.hash).collect(),
@@ -176,7 +176,11 @@ impl Documents {
             }
             for DocMessage(kind, id, bytes) in &request.messages {
                 match self.apply(tx, device, *kind, &id.0, bytes)? {
-                    Ok((loaded, reply, moved)) => {
+                    Ok(Applied {
+                        loaded,
+                        reply,
+                        moved,
+                    }) => {
                         if let Some(reply) = reply {
                             round.messages.push(DocMessage(
                                 *kind,
@@ -207,17 +211,16 @@ impl Documents {
         listing: &Listing,
         round: &mut Round,
     ) -> Result<(), ServerError> {
-        {
-            // Read the counter first: a document committed after it is listed next time.
-            let now = tx
-                .query_opt("SELECT value FROM counter WHERE name = 'doc_seq'", &[])?
-                .ok_or(ServerError::Decode)?
-                .int(0)?;
-            round.changed.clear();
-            round.more = false;
-            match listing {
-                Listing::Since(cursor) => {
-                    let rows = tx.query(
+        // Read the counter first: a document committed after it is listed next time.
+        let now = tx
+            .query_opt("SELECT value FROM counter WHERE name = 'doc_seq'", &[])?
+            .ok_or(ServerError::Decode)?
+            .int(0)?;
+        round.changed.clear();
+        round.more = false;
+        match listing {
+            Listing::Since(cursor) => {
+                let rows = tx.query(
                         // A document this device changed last is not listed back to it: it holds
                         // that change, and anything it lacked came back in the same session.
                         "SELECT kind, id, digest, seq FROM doc WHERE team = $1 AND seq > $2 AND seq <= $3
@@ -230,39 +233,38 @@ impl Documents {
                             Value::Int(LIST_PAGE as i64 + 1),
                         ],
                     )?;
-                    round.more = rows.len() > LIST_PAGE;
-                    round.cursor = now as u64;
-                    for row in rows.iter().take(LIST_PAGE) {
-                        round.changed.push(self.doc_ref(row)?);
-                        if round.more {
-                            round.cursor = row.int(3)? as u64;
-                        }
+                round.more = rows.len() > LIST_PAGE;
+                round.cursor = now as u64;
+                for row in rows.iter().take(LIST_PAGE) {
+                    round.changed.push(self.doc_ref(row)?);
+                    if round.more {
+                        round.cursor = row.int(3)? as u64;
                     }
-                }
-                Listing::Full(held) => {
-                    let rows = tx.query(
-                        "SELECT kind, id, digest, seq FROM doc WHERE team = $1 AND seq <= $2",
-                        &[device.team.clone().into(), now.into()],
-                    )?;
-                    let mut mine: std::collections::HashMap<&str, Digest> =
-                        held.iter().map(|r| ((r.1).0.as_str(), r.2)).collect();
-                    for row in &rows {
-                        let server = self.doc_ref(row)?;
-                        if mine.remove((server.1).0.as_str()) != Some(server.2) {
-                            round.changed.push(server);
-                        }
-                    }
-                    // What only the device holds: listed with an empty digest, so it pushes.
-                    for r in held.iter().filter(|r| mine.contains_key((r.1).0.as_str())) {
-                        round
-                            .changed
-                            .push(DocRef(r.0, r.1.clone(), Digest::default()));
-                    }
-                    round.cursor = now as u64;
                 }
             }
-            Ok(())
+            Listing::Full(held) => {
+                let rows = tx.query(
+                    "SELECT kind, id, digest, seq FROM doc WHERE team = $1 AND seq <= $2",
+                    &[device.team.clone().into(), now.into()],
+                )?;
+                let mut mine: std::collections::HashMap<&str, Digest> =
+                    held.iter().map(|r| ((r.1).0.as_str(), r.2)).collect();
+                for row in &rows {
+                    let server = self.doc_ref(row)?;
+                    if mine.remove((server.1).0.as_str()) != Some(server.2) {
+                        round.changed.push(server);
+                    }
+                }
+                // What only the device holds: listed with an empty digest, so it pushes.
+                for r in held.iter().filter(|r| mine.contains_key((r.1).0.as_str())) {
+                    round
+                        .changed
+                        .push(DocRef(r.0, r.1.clone(), Digest::default()));
+                }
+                round.cursor = now as u64;
+            }
         }
+        Ok(())
     }
 
     fn doc_ref(&self, row: &Row) -> Result<DocRef, ServerError> {
@@ -318,7 +320,6 @@ impl Documents {
 
     /// Applies one device message to one document and answers it. The outer `Result` is a
     /// storage failure (the round fails); the inner one a refusal of this document only.
-    #[allow(clippy::type_complexity)]
     fn apply(
         &self,
         tx: &mut dyn Tx,
@@ -326,7 +327,7 @@ impl Documents {
         kind: DocKind,
         id: &str,
         bytes: &[u8],
-    ) -> Result<Result<(Option<Loaded>, Option<Vec<u8>>, bool), DocRefusal>, ServerError> {
+    ) -> Result<Result<Applied, DocRefusal>, ServerError> {
         let Ok(message) = Message::decode(bytes) else {
             return Ok(Err(DocRefusal::Malformed));
         };
@@ -338,7 +339,7 @@ impl Documents {
             &[id.into()],
         )?;
         let exists = row.is_some();
-        let (mut loaded, last_chunk) = match &row {
+        let (mut loaded, snapshot_upto) = match &row {
             Some(row) => {
                 if row.text(1)? != device.team {
                     return Ok(Err(DocRefusal::Forbidden));
@@ -347,7 +348,7 @@ impl Documents {
                     return Ok(Err(DocRefusal::Malformed));
                 }
                 let (last, upto) = (row.int(2)?, row.int(3)?);
-                (self.load(tx, id, last, upto)?, last)
+                (self.load(tx, id, last, upto)?, upto)
             }
             None => (
                 Loaded {
@@ -377,25 +378,18 @@ impl Documents {
         let heads = loaded.doc.get_heads();
         let moved = heads != before;
         if moved {
-            let Some(content) = read_content(kind, &loaded.doc) else {
+            let Some(content) = read_content(kind, &mut loaded.doc) else {
                 // Changes that do not make a readable document of this kind.
                 return Ok(Err(DocRefusal::Malformed));
             };
             if !exists && !device.covers(&content.division) {
                 return Ok(Err(DocRefusal::OutOfJurisdiction));
             }
-            let division = content.division;
             cite(tx, id, &content.evidence)?;
-            let seq = tx
-                .query_opt(
-                    "UPDATE counter SET value = value + 1 WHERE name = 'doc_seq' RETURNING value",
-                    &[],
-                )?
-                .ok_or(ServerError::Decode)?
-                .int(0)?;
+            let seq = next_seq(tx)?;
             let digest = Digest::of_heads(&heads).0.to_vec();
             let now = chrono::Utc::now().timestamp();
-            let chunk = last_chunk + 1;
+            let chunk = loaded.last_chunk + 1;
             if exists {
                 tx.execute(
                     "INSERT INTO doc_chunk (doc_id, chunk, bytes) VALUES ($1, $2, $3)",
@@ -417,32 +411,23 @@ impl Documents {
                         device.key_id.clone().into(),
                     ],
                 )?;
-                let upto = tx
-                    .query_opt("SELECT snapshot_upto FROM doc WHERE id = $1", &[id.into()])?
-                    .ok_or(ServerError::Decode)?
-                    .int(0)?;
-                if chunk - upto >= COMPACT_AFTER {
+                if chunk - snapshot_upto >= COMPACT_AFTER {
                     compact(tx, id, &mut loaded.doc, chunk)?;
                 }
             } else {
-                tx.execute(
-                    "INSERT INTO doc_snapshot (doc_id, bytes) VALUES ($1, $2)",
-                    &[id.into(), loaded.doc.save().into()],
-                )?;
-                tx.execute(
-                    "INSERT INTO doc (id, kind, team, division, digest, seq, last_chunk, snapshot_upto, updated_at, last_writer)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)",
-                    &[
-                        id.into(),
-                        i64::from(kind.code()).into(),
-                        device.team.clone().into(),
-                        division.into(),
-                        digest.into(),
-                        seq.into(),
-                        chunk.into(),
-                        now.into(),
-                        device.key_id.clone().into(),
-                    ],
+                insert_doc(
+                    tx,
+                    &NewDoc {
+                        id,
+                        kind,
+                        team: &device.team,
+                        division: &content.division,
+                        digest,
+                        seq,
+                        chunk,
+                        writer: &device.key_id,
+                    },
+                    loaded.doc.save(),
                 )?;
             }
             loaded.last_chunk = chunk;
@@ -463,8 +448,11 @@ impl Documents {
         )?;
         // A document that does not exist yet (the device only announced its heads) is not
         // cached: there is nothing of it.
-        let keep = (exists || moved).then_some(loaded);
-        Ok(Ok((keep, reply, moved)))
+        Ok(Ok(Applied {
+            loaded: (exists || moved).then_some(loaded),
+            reply,
+            moved,
+        }))
     }
 
     /// Puts a document made on the server (an inspection task from a plan) for `team`.
@@ -476,9 +464,8 @@ impl Documents {
         team: &str,
         mut doc: AutoCommit,
     ) -> Result<bool, ServerError> {
-        let content = read_content(kind, &doc)
+        let content = read_content(kind, &mut doc)
             .ok_or_else(|| ServerError::BadRequest("not a readable document".into()))?;
-        let division = content.division;
         let digest = Digest::of_heads(&doc.get_heads()).0.to_vec();
         let bytes = doc.save();
         transaction(db, |tx| {
@@ -488,50 +475,77 @@ impl Documents {
             {
                 return Ok(false);
             }
-            let seq = tx
-                .query_opt(
-                    "UPDATE counter SET value = value + 1 WHERE name = 'doc_seq' RETURNING value",
-                    &[],
-                )?
-                .ok_or(ServerError::Decode)?
-                .int(0)?;
-            tx.execute(
-                "INSERT INTO doc_snapshot (doc_id, bytes) VALUES ($1, $2)",
-                &[id.into(), bytes.clone().into()],
-            )?;
-            tx.execute(
-                "INSERT INTO doc (id, kind, team, division, digest, seq, last_chunk, snapshot_upto, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, 0, 0, $7)",
-                &[
-                    id.into(),
-                    i64::from(kind.code()).into(),
-                    team.into(),
-                    division.clone().into(),
-                    digest.clone().into(),
-                    seq.into(),
-                    chrono::Utc::now().timestamp().into(),
-                ],
-            )?;
+            let seq = next_seq(tx)?;
+            let new = NewDoc {
+                id,
+                kind,
+                team,
+                division: &content.division,
+                digest: digest.clone(),
+                seq,
+                chunk: 0,
+                writer: "",
+            };
+            insert_doc(tx, &new, bytes.clone())?;
+            cite(tx, id, &content.evidence)?;
             Ok(true)
         })
     }
+}
 
-    /// The server's copy of a document (for supervision and the demo's report).
-    pub fn read(&self, db: &dyn Database, id: &str) -> Result<Option<AutoCommit>, ServerError> {
-        transaction(db, |tx| {
-            let Some(row) = tx.query_opt(
-                "SELECT last_chunk, snapshot_upto FROM doc WHERE id = $1",
-                &[id.into()],
-            )?
-            else {
-                return Ok(None);
-            };
-            let loaded = self.load(tx, id, row.int(0)?, row.int(1)?)?;
-            let doc = loaded.doc.clone();
-            self.put(id.to_owned(), loaded);
-            Ok(Some(doc))
-        })
-    }
+/// What applying one message did.
+struct Applied {
+    /// The document to cache, if there is anything of it.
+    loaded: Option<Loaded>,
+    reply: Option<Vec<u8>>,
+    /// Whether its heads moved.
+    moved: bool,
+}
+
+/// The next document sequence number. The counter row stays locked until the transaction
+/// ends, so sequence numbers commit in order.
+fn next_seq(tx: &mut dyn Tx) -> Result<i64, ServerError> {
+    tx.query_opt(
+        "UPDATE counter SET value = value + 1 WHERE name = 'doc_seq' RETURNING value",
+        &[],
+    )?
+    .ok_or(ServerError::Decode)?
+    .int(0)
+}
+
+struct NewDoc<'a> {
+    id: &'a str,
+    kind: DocKind,
+    team: &'a str,
+    division: &'a str,
+    digest: Vec<u8>,
+    seq: i64,
+    chunk: i64,
+    writer: &'a str,
+}
+
+/// A document's first snapshot and its row.
+fn insert_doc(tx: &mut dyn Tx, new: &NewDoc<'_>, snapshot: Vec<u8>) -> Result<(), ServerError> {
+    tx.execute(
+        "INSERT INTO doc_snapshot (doc_id, bytes) VALUES ($1, $2)",
+        &[new.id.into(), snapshot.into()],
+    )?;
+    tx.execute(
+        "INSERT INTO doc (id, kind, team, division, digest, seq, last_chunk, snapshot_upto, updated_at, last_writer)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)",
+        &[
+            new.id.into(),
+            i64::from(new.kind.code()).into(),
+            new.team.into(),
+            new.division.into(),
+            new.digest.clone().into(),
+            new.seq.into(),
+            new.chunk.into(),
+            chrono::Utc::now().timestamp().into(),
+            new.writer.into(),
+        ],
+    )?;
+    Ok(())
 }
 
 /// Rewrites the snapshot and drops the chunks it absorbed, in the caller's transaction.

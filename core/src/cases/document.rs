@@ -115,6 +115,19 @@ pub struct CaseDoc {
 
 type Am<T> = Result<T, automerge::AutomergeError>;
 
+fn check_schema(doc: &AutoCommit) -> Result<(), CaseError> {
+    let schema = doc
+        .get(ROOT, "schema")
+        .ok()
+        .flatten()
+        .and_then(|(v, _)| v.as_i64());
+    match schema {
+        Some(SCHEMA_VERSION) => Ok(()),
+        Some(newer) if newer > SCHEMA_VERSION => Err(CaseError::SchemaTooNew),
+        _ => Err(CaseError::Corrupt),
+    }
+}
+
 impl CaseDoc {
     /// A new case file.
     pub fn create(
@@ -163,19 +176,24 @@ impl CaseDoc {
     /// A case document from an Automerge document (e.g. one received by sync); nothing of it
     /// counts as stored yet.
     pub fn from_automerge(doc: AutoCommit) -> Result<CaseDoc, CaseError> {
-        let schema = doc
-            .get(ROOT, "schema")
-            .ok()
-            .flatten()
-            .and_then(|(v, _)| v.as_i64());
-        match schema {
-            Some(SCHEMA_VERSION) => Ok(CaseDoc {
-                doc,
-                stored: Vec::new(),
-            }),
-            Some(newer) if newer > SCHEMA_VERSION => Err(CaseError::SchemaTooNew),
-            _ => Err(CaseError::Corrupt),
-        }
+        check_schema(&doc)?;
+        Ok(CaseDoc {
+            doc,
+            stored: Vec::new(),
+        })
+    }
+
+    /// Reads a case straight from an Automerge document, without copying it (the server
+    /// reads every document it receives).
+    pub fn read_automerge(doc: &mut AutoCommit) -> Result<CaseFile, CaseError> {
+        check_schema(doc)?;
+        let case = CaseDoc {
+            doc: std::mem::take(doc),
+            stored: Vec::new(),
+        };
+        let read = case.read();
+        *doc = case.doc;
+        read
     }
 
     /// Applies changes kept in the store after the snapshot.

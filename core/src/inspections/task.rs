@@ -86,6 +86,13 @@ pub struct InspectionDoc {
     doc: AutoCommit,
 }
 
+fn check_shape(doc: &AutoCommit) -> Result<(), CaseError> {
+    match doc.get(ROOT, "id") {
+        Ok(Some((Value::Scalar(_), _))) => Ok(()),
+        _ => Err(CaseError::Corrupt),
+    }
+}
+
 fn am(_: automerge::AutomergeError) -> CaseError {
     CaseError::Corrupt
 }
@@ -124,10 +131,19 @@ impl InspectionDoc {
 
     /// An inspection from an Automerge document (e.g. one received by sync).
     pub fn from_automerge(doc: AutoCommit) -> Result<InspectionDoc, CaseError> {
-        match doc.get(ROOT, "id") {
-            Ok(Some((Value::Scalar(_), _))) => Ok(InspectionDoc { doc }),
-            _ => Err(CaseError::Corrupt),
-        }
+        check_shape(&doc)?;
+        Ok(InspectionDoc { doc })
+    }
+
+    /// Reads an inspection straight from an Automerge document, without copying it.
+    pub fn read_automerge(doc: &mut AutoCommit) -> Result<Inspection, CaseError> {
+        check_shape(doc)?;
+        let inspection = InspectionDoc {
+            doc: std::mem::take(doc),
+        };
+        let read = inspection.read();
+        *doc = inspection.doc;
+        read
     }
 
     /// The Automerge document, for the sync protocol.
