@@ -146,7 +146,9 @@ fn two_replicas_on_one_postgresql_database_serve_one_team() {
     let a = Phone::enrolled(&first, SubjectKind::Officer, OFFICER_A);
     let b = Phone::enrolled_via(&first, &second.base(), SubjectKind::Officer, OFFICER_B);
     let id = shared_case(&first, &a, &b);
-    for round in 0..5 {
+    // Enough rounds that one replica compacts what the other holds in its cache.
+    const ROUNDS: usize = 20;
+    for round in 0..ROUNDS {
         a.device
             .edit_case(&id, &[CaseEdit::AppendFindings(format!("A{round};"))])
             .unwrap();
@@ -159,7 +161,7 @@ fn two_replicas_on_one_postgresql_database_serve_one_team() {
     converge(&a, &b);
     let findings = a.device.case(&id).unwrap().onsite.findings;
     assert_eq!(findings, b.device.case(&id).unwrap().onsite.findings);
-    for round in 0..5 {
+    for round in 0..ROUNDS {
         assert!(
             findings.contains(&format!("A{round};")) && findings.contains(&format!("B{round};"))
         );
@@ -601,4 +603,57 @@ fn reconciliation(server: &TestServer) {
     assert_eq!(report.matched.len(), 1, "{report:?}");
     assert!(report.visits_without_verification.is_empty());
     assert!(report.verifications_without_visit.is_empty());
+}
+
+/// A case edited and synced many times: the server compacts its chunks into the snapshot,
+/// and a phone that never saw it, served by a restarted server (empty cache), gets it whole.
+#[test]
+fn a_long_history_is_compacted_and_stays_whole() {
+    let mut server = TestServer::start_blocking();
+    let a = Phone::enrolled(&server, SubjectKind::Officer, OFFICER_A);
+    let case = a
+        .device
+        .create_case(
+            CaseKind::Ordinary,
+            "SP-126-5",
+            "500103",
+            date("2026-11-20"),
+            date("2026-11-21"),
+        )
+        .unwrap();
+    for n in 0..45 {
+        a.device
+            .edit_case(&case.id, &[CaseEdit::AppendFindings(format!("#{n};"))])
+            .unwrap();
+        a.sync().unwrap();
+    }
+    let (chunks, upto) = zhifa_sync_server::storage::transaction(server.state.db.as_ref(), |tx| {
+        let chunks = tx
+            .query_opt(
+                "SELECT count(*) FROM doc_chunk WHERE doc_id = $1",
+                &[case.id.as_str().into()],
+            )?
+            .unwrap()
+            .int(0)?;
+        let upto = tx
+            .query_opt(
+                "SELECT snapshot_upto FROM doc WHERE id = $1",
+                &[case.id.as_str().into()],
+            )?
+            .unwrap()
+            .int(0)?;
+        Ok((chunks, upto))
+    })
+    .unwrap();
+    assert!(
+        upto >= 32 && chunks < 32,
+        "compacted: snapshot up to {upto}, {chunks} chunks left"
+    );
+    server.restart();
+    let b = Phone::enrolled(&server, SubjectKind::Officer, OFFICER_B);
+    b.sync().unwrap();
+    let findings = b.device.case(&case.id).unwrap().onsite.findings;
+    for n in 0..45 {
+        assert!(findings.contains(&format!("#{n};")), "lost #{n}");
+    }
 }
