@@ -2,7 +2,7 @@
 //! signed request, then works on the blocking pool; errors are JSON with a stable code.
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,7 +13,7 @@ use zhifa_core::registry::KeyPurpose;
 use zhifa_core::sync::auth::RequestSignature;
 use zhifa_core::sync::protocol::{
     from_cbor, to_cbor, CaseNumberRequest, CredentialRequest, EnrolRequest, ErrorBody, EventUpload,
-    SyncRequest, SyncResponse, CBOR,
+    SyncRequest, SyncResponse, CBOR, MAX_BODY,
 };
 use zhifa_core::sync::SubjectKind;
 
@@ -87,37 +87,68 @@ fn decode<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, ApiError> {
     from_cbor(body).ok_or_else(|| ApiError::bad_request("body is not the expected CBOR"))
 }
 
-/// Runs blocking work: authentication first, then `work` with the device.
-async fn signed<T: Send + 'static>(
-    state: AppState,
+/// A request to the device API as it arrived: authenticated by `run`, on the blocking pool,
+/// before any work is done.
+pub struct SignedRequest {
     method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
-    work: impl FnOnce(&dyn Database, AppState, DeviceRecord, Bytes) -> Result<T, ApiError>
-        + Send
-        + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(move || {
-        let signature =
-            RequestSignature::from_headers(|name| headers.get(name).and_then(|v| v.to_str().ok()));
-        let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
-        let (device, nonce) = devices::authenticate(
-            state.db.as_ref(),
-            signature,
-            method.as_str(),
-            path,
-            &body,
-            Utc::now(),
-        )?;
-        let db = state.db.clone();
-        let once = devices::OnceOnly::new(db.as_ref(), nonce);
-        let out = work(&once, state, device, body)?;
-        once.finish()?;
-        Ok(out)
-    })
-    .await
-    .map_err(|_| ApiError::new(500, "internal", "worker failed"))?
+}
+
+impl<S: Send + Sync> FromRequest<S> for SignedRequest {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = request.into_parts();
+        let body = axum::body::to_bytes(body, MAX_BODY)
+            .await
+            .map_err(|_| ApiError::new(413, "too_large", "request body over the limit"))?;
+        Ok(SignedRequest {
+            method: parts.method,
+            uri: parts.uri,
+            headers: parts.headers,
+            body,
+        })
+    }
+}
+
+impl SignedRequest {
+    /// Authenticates the request, then runs `work` with the device that sent it and a
+    /// database whose first transaction also records the request's nonce.
+    async fn run<T: Send + 'static>(
+        self,
+        state: AppState,
+        work: impl FnOnce(&dyn Database, AppState, DeviceRecord, Bytes) -> Result<T, ApiError>
+            + Send
+            + 'static,
+    ) -> Result<T, ApiError> {
+        tokio::task::spawn_blocking(move || {
+            let headers = &self.headers;
+            let signature = RequestSignature::from_headers(|name| {
+                headers.get(name).and_then(|v| v.to_str().ok())
+            });
+            let path = self
+                .uri
+                .path_and_query()
+                .map_or(self.uri.path(), |p| p.as_str());
+            let (device, nonce) = devices::authenticate(
+                state.db.as_ref(),
+                signature,
+                self.method.as_str(),
+                path,
+                &self.body,
+                Utc::now(),
+            )?;
+            let db = state.db.clone();
+            let once = devices::OnceOnly::new(db.as_ref(), nonce);
+            let out = work(&once, state, device, self.body)?;
+            once.finish()?;
+            Ok(out)
+        })
+        .await
+        .map_err(|_| ApiError::new(500, "internal", "worker failed"))?
+    }
 }
 
 pub async fn enrol(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
@@ -132,18 +163,10 @@ pub async fn enrol(State(state): State<AppState>, body: Bytes) -> Result<Respons
 
 pub async fn sync(
     State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: SignedRequest,
 ) -> Result<Response, ApiError> {
-    let response = signed(
-        state,
-        method,
-        uri,
-        headers,
-        body,
-        |db, state, device, body| {
+    let response = request
+        .run(state, |db, state, device, body| {
             let request: SyncRequest = decode(&body)?;
             if device.subject_kind != SubjectKind::Officer && !request.messages.is_empty() {
                 return Err(ApiError::forbidden(
@@ -165,50 +188,32 @@ pub async fn sync(
                 catalogue_version: state.catalogue.version()?,
                 server_time: Some(Utc::now()),
             })
-        },
-    )
-    .await?;
+        })
+        .await?;
     Ok(cbor(&response))
 }
 
 pub async fn upload_events(
     State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: SignedRequest,
 ) -> Result<Response, ApiError> {
-    let ack = signed(
-        state,
-        method,
-        uri,
-        headers,
-        body,
-        |db, _state, device, body| {
+    let ack = request
+        .run(state, |db, _state, device, body| {
             let upload: EventUpload = decode(&body)?;
             let ack = events::receive(db, &device, &upload)?;
             metrics::counter!("zhifa_events_stored_total").increment(ack.acked.len() as u64);
             Ok(ack)
-        },
-    )
-    .await?;
+        })
+        .await?;
     Ok(cbor(&ack))
 }
 
 pub async fn case_numbers(
     State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: SignedRequest,
 ) -> Result<Response, ApiError> {
-    let block = signed(
-        state,
-        method,
-        uri,
-        headers,
-        body,
-        |db, _state, device, body| {
+    let block = request
+        .run(state, |db, _state, device, body| {
             if device.subject_kind != SubjectKind::Officer {
                 return Err(ApiError::forbidden(
                     "only officers' devices give case numbers",
@@ -216,26 +221,17 @@ pub async fn case_numbers(
             }
             let request: CaseNumberRequest = decode(&body)?;
             numbers::reserve(db, &device, &request)
-        },
-    )
-    .await?;
+        })
+        .await?;
     Ok(cbor(&block))
 }
 
 pub async fn credential(
     State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: SignedRequest,
 ) -> Result<Response, ApiError> {
-    let credential = signed(
-        state,
-        method,
-        uri,
-        headers,
-        body,
-        |_db, state, device, body| {
+    let credential = request
+        .run(state, |_db, state, device, body| {
             if device.subject_kind != SubjectKind::Officer {
                 return Err(ApiError::forbidden("only officers hold duty credentials"));
             }
@@ -259,9 +255,8 @@ pub async fn credential(
                 chrono::Duration::hours(request.hours.clamp(1, 24).into()),
             )
             .map_err(|e| ApiError::bad_request(&e.to_string()))
-        },
-    )
-    .await?;
+        })
+        .await?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/cose")],
         credential,
@@ -278,21 +273,14 @@ pub struct PartQuery {
 pub async fn blob_status(
     State(state): State<AppState>,
     Path(hash): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: SignedRequest,
 ) -> Result<Response, ApiError> {
     let hash = blobs::parse_hash(&hash)?;
-    let status = signed(
-        state,
-        method,
-        uri,
-        headers,
-        body,
-        move |db, _state, device, _| blobs::status(db, &device, &hash),
-    )
-    .await?;
+    let status = request
+        .run(state, move |db, _state, device, _| {
+            blobs::status(db, &device, &hash)
+        })
+        .await?;
     Ok(cbor(&status))
 }
 
@@ -300,43 +288,27 @@ pub async fn blob_put(
     State(state): State<AppState>,
     Path(hash): Path<String>,
     Query(part): Query<PartQuery>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: SignedRequest,
 ) -> Result<Response, ApiError> {
     let hash = blobs::parse_hash(&hash)?;
-    let status = signed(
-        state,
-        method,
-        uri,
-        headers,
-        body,
-        move |db, _state, device, body| {
+    let status = request
+        .run(state, move |db, _state, device, body| {
             blobs::put_part(db, &device, &hash, part.offset, part.size, &body)
-        },
-    )
-    .await?;
+        })
+        .await?;
     Ok(cbor(&status))
 }
 
 pub async fn blob_get(
     State(state): State<AppState>,
     Path(hash): Path<String>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: SignedRequest,
 ) -> Result<Response, ApiError> {
     let hash = blobs::parse_hash(&hash)?;
-    let content = signed(
-        state,
-        method,
-        uri,
-        headers,
-        body,
-        move |db, _state, device, _| blobs::get(db, &device, &hash),
-    )
-    .await?;
+    let content = request
+        .run(state, move |db, _state, device, _| {
+            blobs::get(db, &device, &hash)
+        })
+        .await?;
     Ok(content.into_response())
 }
