@@ -297,11 +297,11 @@ pub fn quick() -> SyncOptions {
     }
 }
 
-/// The PostgreSQL server to test against (`ZHIFA_TEST_DATABASE_URL`), or `None` with a note
-/// on stderr that the test is skipped.
-pub fn postgres_url(test: &str) -> Option<String> {
+/// A fresh database on the PostgreSQL server to test against (`ZHIFA_TEST_DATABASE_URL`), or
+/// `None` with a note on stderr that `test` is skipped.
+pub fn scratch_postgres(test: &str) -> Option<ScratchDatabase> {
     match std::env::var("ZHIFA_TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
+        Ok(url) if !url.is_empty() => Some(ScratchDatabase::create(&url)),
         _ => {
             eprintln!("SKIPPED {test}: ZHIFA_TEST_DATABASE_URL is not set (no PostgreSQL)");
             None

@@ -9,9 +9,7 @@ use zhifa_core::sync::protocol::{to_cbor, DocMessage, SyncRequest};
 use zhifa_core::sync::{auth, DocId, DocKind, SubjectKind, SyncError, Transport};
 use zhifa_core::Error;
 use zhifa_e2e::proxy::{FaultProxy, Faults};
-use zhifa_e2e::{
-    postgres_url, Phone, ScratchDatabase, TestServer, OFFICER_A, OFFICER_B, OTHER_TEAM_OFFICER,
-};
+use zhifa_e2e::{scratch_postgres, Phone, TestServer, OFFICER_A, OFFICER_B, OTHER_TEAM_OFFICER};
 
 fn date(text: &str) -> NaiveDate {
     text.parse().unwrap()
@@ -128,19 +126,18 @@ fn two_phones_edit_one_case_apart_and_converge() {
 
 #[test]
 fn two_phones_converge_on_postgresql() {
-    let Some(url) = postgres_url("two_phones_converge_on_postgresql") else {
+    let Some(db) = scratch_postgres("two_phones_converge_on_postgresql") else {
         return;
     };
-    let db = ScratchDatabase::create(&url);
     two_phones_converge(&TestServer::start_with(Some(db.url.clone()), None));
 }
 
 #[test]
 fn two_replicas_on_one_postgresql_database_serve_one_team() {
-    let Some(url) = postgres_url("two_replicas_on_one_postgresql_database_serve_one_team") else {
+    let Some(db) = scratch_postgres("two_replicas_on_one_postgresql_database_serve_one_team")
+    else {
         return;
     };
-    let db = ScratchDatabase::create(&url);
     let first = TestServer::start_with(Some(db.url.clone()), None);
     let second = TestServer::start_with(Some(db.url.clone()), Some(first.data_dir.clone()));
     let a = Phone::enrolled(&first, SubjectKind::Officer, OFFICER_A);
@@ -276,10 +273,9 @@ fn seeded_fault_runs_converge_with_nothing_lost() {
 
 #[test]
 fn seeded_fault_runs_converge_on_postgresql() {
-    let Some(url) = postgres_url("seeded_fault_runs_converge_on_postgresql") else {
+    let Some(db) = scratch_postgres("seeded_fault_runs_converge_on_postgresql") else {
         return;
     };
-    let db = ScratchDatabase::create(&url);
     faults_converge(Some(db.url.clone()), 100..104);
 }
 
@@ -313,10 +309,9 @@ fn unsigned_badly_signed_replayed_and_foreign_requests_are_refused() {
 
 #[test]
 fn refusals_on_postgresql() {
-    let Some(url) = postgres_url("refusals_on_postgresql") else {
+    let Some(db) = scratch_postgres("refusals_on_postgresql") else {
         return;
     };
-    let db = ScratchDatabase::create(&url);
     refusals(&TestServer::start_with(Some(db.url.clone()), None));
 }
 
@@ -455,12 +450,11 @@ fn evidence_events_case_numbers_and_credentials_travel() {
 
 #[test]
 fn evidence_events_case_numbers_and_credentials_travel_on_postgresql() {
-    let Some(url) =
-        postgres_url("evidence_events_case_numbers_and_credentials_travel_on_postgresql")
+    let Some(db) =
+        scratch_postgres("evidence_events_case_numbers_and_credentials_travel_on_postgresql")
     else {
         return;
     };
-    let db = ScratchDatabase::create(&url);
     travel(&TestServer::start_with(Some(db.url.clone()), None));
 }
 
@@ -542,10 +536,9 @@ fn visits_are_reconciled_with_the_enterprises_verifications() {
 
 #[test]
 fn visits_are_reconciled_on_postgresql() {
-    let Some(url) = postgres_url("visits_are_reconciled_on_postgresql") else {
+    let Some(db) = scratch_postgres("visits_are_reconciled_on_postgresql") else {
         return;
     };
-    let db = ScratchDatabase::create(&url);
     reconciliation(&TestServer::start_with(Some(db.url.clone()), None));
 }
 
