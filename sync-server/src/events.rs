@@ -114,9 +114,8 @@ pub fn receive(
         }
     }
     let now = Utc::now().timestamp();
-    transaction(db, |tx| {
-        ack.acked.clear();
-        ack.refused.retain(|(_, r)| *r != EventRefusal::Conflict);
+    let stored = transaction(db, |tx| {
+        let mut stored = Vec::new();
         for (event, signed) in &fresh {
             let digest = sha256(signed).to_vec();
             let inserted = tx.execute(
@@ -136,6 +135,7 @@ pub fn receive(
                     now.into(),
                 ],
             )?;
+            // Already here from an earlier attempt: the same content is acknowledged again.
             let same = inserted == 1
                 || tx
                     .query_opt(
@@ -145,14 +145,17 @@ pub fn receive(
                     .map(|r| r.bytes(0))
                     .transpose()?
                     == Some(digest);
-            if same {
-                ack.acked.push(event.id.clone());
-            } else {
-                ack.refused.push((event.id.clone(), EventRefusal::Conflict));
-            }
+            stored.push((event.id.clone(), same));
         }
-        Ok(())
+        Ok(stored)
     })?;
+    for (id, same) in stored {
+        if same {
+            ack.acked.push(id);
+        } else {
+            ack.refused.push((id, EventRefusal::Conflict));
+        }
+    }
     Ok(ack)
 }
 

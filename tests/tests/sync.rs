@@ -286,6 +286,15 @@ fn post(
     body: &[u8],
     signer: Option<&dyn zhifa_core::crypto::Signer>,
 ) -> u16 {
+    exchange(server, path, body, signer).status
+}
+
+fn exchange(
+    server: &TestServer,
+    path: &str,
+    body: &[u8],
+    signer: Option<&dyn zhifa_core::crypto::Signer>,
+) -> zhifa_core::sync::Response {
     let transport = zhifa_core::sync::http::HttpTransport::new(&server.base()).unwrap();
     let mut headers = vec![("content-type", "application/cbor".to_owned())];
     if let Some(signer) = signer {
@@ -299,7 +308,7 @@ fn post(
         headers,
         body: body.to_vec(),
     };
-    transport.send(&request).unwrap().status
+    transport.send(&request).unwrap()
 }
 
 #[test]
@@ -437,6 +446,39 @@ fn refusals(server: &TestServer) {
         post(server, "/v1/sync", b"\xff\xfe not cbor", Some(&key)),
         400
     );
+
+    // An event id reused for other content is refused as a conflict; the first stays stored
+    // and is acknowledged again when re-sent.
+    let _ = a
+        .device
+        .verify_enforcement_code("EC1:not-a-code", None, "500103");
+    let first = a.device.pending_events(1).unwrap().remove(0).signed;
+    let mut envelope: zhifa_core::events::Envelope<zhifa_core::codes::visit::VerificationRecord> =
+        zhifa_core::events::open(&first, &a.device.device_key()).unwrap();
+    envelope.body.code_hash = "0".repeat(64);
+    let mut payload = Vec::new();
+    ciborium::into_writer(&envelope, &mut payload).unwrap();
+    let second =
+        zhifa_core::crypto::sign1(payload, zhifa_core::events::EVENT_CONTENT_TYPE, &key).unwrap();
+    let upload = |signed: &[u8]| {
+        let body = to_cbor(&zhifa_core::sync::protocol::EventUpload {
+            events: vec![signed.to_vec().into()],
+        });
+        let response = exchange(server, "/v1/events", &body, Some(&key));
+        zhifa_core::sync::protocol::from_cbor::<zhifa_core::sync::protocol::EventAck>(
+            &response.body,
+        )
+        .unwrap()
+    };
+    assert_eq!(upload(&first).acked, vec![envelope.id.clone()]);
+    assert_eq!(
+        upload(&second).refused,
+        vec![(
+            envelope.id.clone(),
+            zhifa_core::sync::protocol::EventRefusal::Conflict
+        )]
+    );
+    assert_eq!(upload(&first).acked, vec![envelope.id.clone()]);
 }
 
 fn uuid_like() -> String {
