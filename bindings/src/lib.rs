@@ -24,7 +24,7 @@ pub use platform::{PlatformClock, PlatformError, PlatformKeystore};
 pub use store::{
     DutyCredentialInfo, EnforcementCodeVerdict, ShownCode, StoreConfig, VisitOpened, ZhifaStore,
 };
-pub use sync::{default_sync_options, SyncObserver};
+pub use sync::{default_sync_options, RefusedDocument, SyncObserver};
 
 uniffi::setup_scaffolding!();
 

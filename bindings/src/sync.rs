@@ -19,6 +19,16 @@ fn transport(server_url: &str) -> Result<HttpTransport, ZhifaError> {
     })
 }
 
+/// A document the server refused; the device keeps it.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct RefusedDocument {
+    pub id: String,
+    /// `Forbidden`, `OutOfJurisdiction` or `Malformed`.
+    pub reason: String,
+    /// zh-CN, for the officer.
+    pub user_message: String,
+}
+
 /// The defaults: keep 20 case numbers in reserve (blocks of 100) when a prefix is given,
 /// renew the duty credential two hours before it expires.
 #[uniffi::export]
@@ -62,6 +72,21 @@ impl ZhifaStore {
                 }
             })
             .map_err(lift)
+    }
+
+    /// Documents the server refused, kept on the device until they change again.
+    pub fn refused_documents(&self) -> Result<Vec<RefusedDocument>, ZhifaError> {
+        Ok(self
+            .device
+            .refused_documents()
+            .map_err(lift)?
+            .into_iter()
+            .map(|(id, reason)| RefusedDocument {
+                id,
+                user_message: zhifa_core::texts::document_refusal_message(&reason),
+                reason,
+            })
+            .collect())
     }
 
     /// Downloads an evidence file another device of the team captured.

@@ -23,6 +23,15 @@ pub fn error_message(error: &Error) -> String {
     }
 }
 
+/// Why the server refused a document (the reason as the device keeps it).
+pub fn document_refusal_message(reason: &str) -> String {
+    match reason {
+        "Forbidden" => "该案卷属于其他执法单位，服务器未接收；本机副本已保留，请联系管理员核实。".into(),
+        "OutOfJurisdiction" => "该案卷的发生地不在本人执法辖区，服务器未接收；本机副本已保留，请核对地点或移交有权机关。".into(),
+        _ => "该案卷数据无法被服务器识别，未能上传；本机副本已保留，请升级应用后重试。".into(),
+    }
+}
+
 /// Why a sync did not complete. Every text says that nothing was lost and what to do.
 pub fn sync_message(error: &crate::sync::SyncError) -> String {
     use crate::sync::SyncError;

@@ -420,6 +420,11 @@ fn refusals(server: &TestServer) {
     let report = other.sync().unwrap();
     assert_eq!(report.docs_refused.len(), 1, "{report:?}");
     assert!(report.docs_refused[0].contains("Forbidden"));
+    assert_eq!(
+        other.device.refused_documents().unwrap(),
+        vec![(case.id.clone(), "Forbidden".to_owned())],
+        "kept on the phone, marked"
+    );
     assert!(!a
         .device
         .case(&case.id)

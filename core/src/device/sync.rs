@@ -146,14 +146,7 @@ impl Device {
     ) -> Result<SyncReport, Error> {
         let _running = self.sync_lock.try_lock().map_err(|_| SyncError::Busy)?;
         let enrolment = self.enrolment()?.ok_or(SyncError::NotEnrolled)?;
-        let mut session = Session {
-            device: self,
-            transport,
-            options,
-            progress,
-            report: SyncReport::default(),
-            state: SyncProgress::default(),
-        };
+        let mut session = Session::new(self, transport, options, progress);
         session.upload_evidence()?;
         let catalogue_version = session.documents()?;
         session.upload_events()?;
@@ -168,6 +161,12 @@ impl Device {
         Ok(session.report)
     }
 
+    /// Documents the server refused (another team's, outside the jurisdiction, unreadable),
+    /// with the reason code. They stay on the device until they change again.
+    pub fn refused_documents(&self) -> Result<Vec<(String, String)>, Error> {
+        Ok(self.store.read(replica::refused)?)
+    }
+
     /// Fetches an evidence file another device of the team captured (e.g. to show a photo).
     pub fn fetch_evidence(&self, transport: &dyn Transport, hash: &str) -> Result<(), Error> {
         let hash: BlobHash = hash.parse()?;
@@ -175,14 +174,7 @@ impl Device {
             return Ok(());
         }
         let options = SyncOptions::default();
-        let mut session = Session {
-            device: self,
-            transport,
-            options: &options,
-            progress: &|_| {},
-            report: SyncReport::default(),
-            state: SyncProgress::default(),
-        };
+        let mut session = Session::new(self, transport, &options, &|_| {});
         let response = session.call("GET", &format!("/v1/blobs/{hash}"), Vec::new())?;
         if BlobHash::of(&response.body) != hash {
             return Err(SyncError::Protocol("evidence does not match its hash".into()).into());
@@ -201,7 +193,23 @@ struct Session<'a> {
     state: SyncProgress,
 }
 
-impl Session<'_> {
+impl<'a> Session<'a> {
+    fn new(
+        device: &'a Device,
+        transport: &'a dyn Transport,
+        options: &'a SyncOptions,
+        progress: &'a dyn Fn(SyncProgress),
+    ) -> Session<'a> {
+        Session {
+            device,
+            transport,
+            options,
+            progress,
+            report: SyncReport::default(),
+            state: SyncProgress::default(),
+        }
+    }
+
     fn phase(&mut self, phase: SyncPhase) {
         self.state.phase = phase;
         self.tell();

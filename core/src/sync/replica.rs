@@ -9,6 +9,12 @@ use rusqlite::{Connection, OptionalExtension, Transaction};
 use super::protocol::{Digest, DocId, DocKind, DocRef};
 use crate::store::StoreError;
 
+/// A digest as stored; a damaged one reads as all zeros, which matches nothing, so the
+/// document is simply synced again.
+fn stored_digest(bytes: &[u8]) -> Digest {
+    Digest(bytes.try_into().unwrap_or_default())
+}
+
 /// Records a document's new heads; called by every write of a case or inspection.
 pub fn touch(
     tx: &Transaction<'_>,
@@ -40,7 +46,7 @@ fn refs(conn: &Connection, sql: &str) -> Result<Vec<DocRef>, StoreError> {
         .map(|(kind, id, digest)| {
             let kind = DocKind::from_code(kind)
                 .ok_or_else(|| StoreError::Decode("document kind".into()))?;
-            let digest = Digest(digest.as_slice().try_into().unwrap_or_default());
+            let digest = stored_digest(&digest);
             Ok(DocRef(kind, DocId(id), digest))
         })
         .collect()
@@ -68,7 +74,7 @@ pub fn digest(conn: &Connection, kind: DocKind, id: &str) -> Result<Option<Diges
         .prepare_cached("SELECT digest FROM doc_sync WHERE kind = ?1 AND id = ?2")?
         .query_row((kind.code(), id), |r| r.get(0))
         .optional()?;
-    Ok(bytes.map(|b| Digest(b.as_slice().try_into().unwrap_or_default())))
+    Ok(bytes.map(|b| stored_digest(&b)))
 }
 
 /// The digest both sides held after the document's last sync.
@@ -81,9 +87,7 @@ pub fn synced_digest(
         .prepare_cached("SELECT synced_digest FROM doc_sync WHERE kind = ?1 AND id = ?2")?
         .query_row((kind.code(), id), |r| r.get(0))
         .optional()?;
-    Ok(bytes
-        .flatten()
-        .map(|b| Digest(b.as_slice().try_into().unwrap_or_default())))
+    Ok(bytes.flatten().map(|b| stored_digest(&b)))
 }
 
 /// The sync state with the server (only the shared heads persist); a fresh one if none or
