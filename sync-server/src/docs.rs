@@ -39,7 +39,7 @@ pub struct Round {
     pub cursor: u64,
     pub more: bool,
     pub messages: Vec<DocMessage>,
-    pub refused: Vec<(DocId, DocRefusal)>,
+    pub refused: Vec<(DocKind, DocId, DocRefusal)>,
     /// Documents whose heads moved on the server in this round.
     pub applied: u32,
 }
@@ -193,7 +193,7 @@ impl Documents {
                             touched.push((id.0.clone(), loaded));
                         }
                     }
-                    Err(refusal) => round.refused.push((id.clone(), refusal)),
+                    Err(refusal) => round.refused.push((*kind, id.clone(), refusal)),
                 }
             }
             Ok(round)

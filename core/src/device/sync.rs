@@ -419,15 +419,13 @@ impl<'a> Session<'a> {
                     listing = Some(Listing::Since(response.cursor));
                 }
             }
-            for (id, reason) in &response.refused {
+            for (kind, id, reason) in &response.refused {
                 let reason = format!("{reason:?}");
-                for kind in [DocKind::Case, DocKind::Inspection] {
-                    if let Some(replica) = open.remove(&(kind, id.0.clone())) {
-                        device.store.write(|tx| {
-                            replica::mark_refused(tx, replica.kind, &replica.id, &reason)
-                        })?;
-                        self.report.docs_refused.push(format!("{}:{reason}", id.0));
-                    }
+                if open.remove(&(*kind, id.0.clone())).is_some() {
+                    device
+                        .store
+                        .write(|tx| replica::mark_refused(tx, *kind, &id.0, &reason))?;
+                    self.report.docs_refused.push(format!("{}:{reason}", id.0));
                 }
             }
             self.receive(&mut open, response.messages)?;

@@ -175,7 +175,7 @@ pub struct SyncResponse {
     /// More changed documents remain: list again from `cursor`.
     pub more: bool,
     pub messages: Vec<DocMessage>,
-    pub refused: Vec<(DocId, DocRefusal)>,
+    pub refused: Vec<(DocKind, DocId, DocRefusal)>,
     pub catalogue_version: u64,
     pub server_time: Option<DateTime<Utc>>,
 }
