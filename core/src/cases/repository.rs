@@ -103,6 +103,15 @@ fn index(tx: &Transaction<'_>, case: &CaseFile, now: &str) -> Result<(), StoreEr
     Ok(())
 }
 
+/// Whether the store holds the case.
+pub fn exists(conn: &Connection, id: &str) -> Result<bool, StoreError> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM case_file WHERE id = ?1)",
+        [id],
+        |r| r.get(0),
+    )?)
+}
+
 /// Loads a case document: the snapshot, then every change since, in order.
 pub fn load(conn: &Connection, id: &str) -> Result<CaseDoc, crate::Error> {
     let snapshot: Option<Vec<u8>> = conn

@@ -10,6 +10,7 @@ mod cbor;
 pub mod credential;
 pub mod enforcement;
 pub mod enterprise;
+pub mod held;
 pub mod qr;
 pub mod uscc;
 pub mod visit;

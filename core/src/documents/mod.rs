@@ -32,7 +32,9 @@ pub enum DocumentError {
 
 /// What the document needs besides the case.
 pub struct DocumentContext<'a> {
-    pub agency_name: &'a str,
+    /// The issuing agency; a case whose officers the catalogue does not know is printed with
+    /// a blank for the agency to fill in by hand.
+    pub agency_name: Option<&'a str>,
     pub violation: &'a Violation,
     pub today: NaiveDate,
 }
@@ -162,7 +164,7 @@ pub fn render(
          <style>body{{font-family:'SimSun','Songti SC',serif;max-width:42em;margin:2em auto;line-height:1.8}}\
          h1{{text-align:center}}.seal{{text-align:right;margin-top:3em}}</style></head><body>\
          <h1>{agency}<br>{title}</h1>{body}<p class=\"seal\">{agency}（印章）<br>{date}</p></body></html>",
-        agency = esc(context.agency_name),
+        agency = esc(context.agency_name.unwrap_or("（执法机关）")),
         date = date(case.decision.as_ref().map_or(context.today, |d| d.decided_on)),
     ))
 }
