@@ -1,18 +1,19 @@
 //! Case files for the shells: open, edit through typed edits, step through the procedure,
 //! attach evidence, number, merge another phone's copy, list, and render documents.
 
+use std::sync::Arc;
+
 use zhifa_core::cases::numbers::CaseNumberBlock;
 use zhifa_core::cases::repository::{CaseQuery, CaseSummary};
 use zhifa_core::cases::{
     CaseEdit, CaseFile, CaseKind, CaseOfficer, CaseStatus, Conflict, Deadline, Decision,
     EvidenceItem, HistoryEntry, Inquiry, OnsiteRecord, Party, ProcedureDates, Step,
 };
-use zhifa_core::codes::GpsFix;
+use zhifa_core::device::Device;
 use zhifa_core::documents::DocumentKind;
 
 use crate::discretion::{FactInput, PenaltySuggestion};
 use crate::error::ZhifaError;
-use crate::store::ZhifaStore;
 
 /// A case file as the app shows it.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -138,9 +139,20 @@ impl From<CaseEditInput> for CaseEdit {
     }
 }
 
+#[derive(uniffi::Object)]
+pub struct CaseService {
+    device: Arc<Device>,
+}
+
+impl CaseService {
+    pub(crate) fn new(device: Arc<Device>) -> Self {
+        CaseService { device }
+    }
+}
+
 #[uniffi::export]
-impl ZhifaStore {
-    pub fn create_case(
+impl CaseService {
+    pub fn create(
         &self,
         kind: CaseKind,
         violation: String,
@@ -150,23 +162,24 @@ impl ZhifaStore {
     ) -> Result<CaseView, ZhifaError> {
         Ok(self
             .device
-            .create_case(kind, &violation, &place_division, act_date, discovered_on)?
+            .cases()
+            .create(kind, &violation, &place_division, act_date, discovered_on)?
             .into())
     }
 
-    pub fn case(&self, id: String) -> Result<CaseView, ZhifaError> {
-        Ok(self.device.case(&id)?.into())
+    pub fn get(&self, id: String) -> Result<CaseView, ZhifaError> {
+        Ok(self.device.cases().get(&id)?.into())
     }
 
     /// Applies the edits together, as one change.
-    pub fn edit_case(&self, id: String, edits: Vec<CaseEditInput>) -> Result<CaseView, ZhifaError> {
+    pub fn edit(&self, id: String, edits: Vec<CaseEditInput>) -> Result<CaseView, ZhifaError> {
         let edits: Vec<CaseEdit> = edits.into_iter().map(CaseEdit::from).collect();
-        Ok(self.device.edit_case(&id, &edits)?.into())
+        Ok(self.device.cases().edit(&id, &edits)?.into())
     }
 
     /// The lawful outcome for the case's facts now, or the questions still to ask.
-    pub fn suggest_for_case(&self, id: String) -> Result<PenaltySuggestion, ZhifaError> {
-        Ok(match self.device.suggest_for_case(&id)? {
+    pub fn suggest(&self, id: String) -> Result<PenaltySuggestion, ZhifaError> {
+        Ok(match self.device.cases().suggest(&id)? {
             zhifa_core::discretion::Suggestion::NeedFacts(questions) => PenaltySuggestion {
                 questions,
                 outcome: None,
@@ -179,7 +192,7 @@ impl ZhifaStore {
     }
 
     /// The officer's penalty for the case; outside the band it needs a reason.
-    pub fn choose_case_penalty(
+    pub fn choose_penalty(
         &self,
         id: String,
         fine: Option<i64>,
@@ -187,66 +200,49 @@ impl ZhifaStore {
     ) -> Result<CaseView, ZhifaError> {
         Ok(self
             .device
-            .choose_case_penalty(&id, fine, reason.as_deref())?
+            .cases()
+            .choose_penalty(&id, fine, reason.as_deref())?
             .into())
     }
 
     /// A procedure step; refused by the law with the rule and what is missing.
-    pub fn step_case(&self, id: String, step: Step, by: String) -> Result<CaseView, ZhifaError> {
-        Ok(self.device.step_case(&id, &step, &by)?.into())
+    pub fn step(&self, id: String, step: Step, by: String) -> Result<CaseView, ZhifaError> {
+        Ok(self.device.cases().step(&id, &step, &by)?.into())
     }
 
-    pub fn case_deadlines(&self, id: String) -> Result<Vec<Deadline>, ZhifaError> {
-        Ok(self.device.case_deadlines(&id)?)
+    pub fn deadlines(&self, id: String) -> Result<Vec<Deadline>, ZhifaError> {
+        Ok(self.device.cases().deadlines(&id)?)
     }
 
-    pub fn add_case_evidence(
-        &self,
-        id: String,
-        content: Vec<u8>,
-        kind: String,
-        description: String,
-        gps: Option<GpsFix>,
-    ) -> Result<CaseView, ZhifaError> {
-        Ok(self
-            .device
-            .add_case_evidence(&id, &content, &kind, &description, gps)?
-            .into())
-    }
-
-    pub fn add_case_number_block(&self, block: CaseNumberBlock) -> Result<(), ZhifaError> {
-        Ok(self.device.add_case_number_block(&block)?)
+    pub fn add_number_block(&self, block: CaseNumberBlock) -> Result<(), ZhifaError> {
+        Ok(self.device.cases().add_number_block(&block)?)
     }
 
     /// Case numbers left in this device's reserved blocks for `prefix` this year.
-    pub fn case_numbers_left(&self, prefix: String) -> Result<u32, ZhifaError> {
-        Ok(self.device.case_numbers_left(&prefix)?)
+    pub fn numbers_left(&self, prefix: String) -> Result<u32, ZhifaError> {
+        Ok(self.device.cases().numbers_left(&prefix)?)
     }
 
-    pub fn assign_case_number(&self, id: String, prefix: String) -> Result<CaseView, ZhifaError> {
-        Ok(self.device.assign_case_number(&id, &prefix)?.into())
+    pub fn assign_number(&self, id: String, prefix: String) -> Result<CaseView, ZhifaError> {
+        Ok(self.device.cases().assign_number(&id, &prefix)?.into())
     }
 
     /// The case's document bytes, to hand to another phone (or the server).
-    pub fn case_snapshot(&self, id: String) -> Result<Vec<u8>, ZhifaError> {
-        Ok(self.device.case_snapshot(&id)?)
+    pub fn snapshot(&self, id: String) -> Result<Vec<u8>, ZhifaError> {
+        Ok(self.device.cases().snapshot(&id)?)
     }
 
     /// Merges another phone's copy of a case; conflicts on legal fields are reported.
-    pub fn merge_case(&self, snapshot: Vec<u8>) -> Result<CaseView, ZhifaError> {
-        Ok(self.device.merge_case(&snapshot)?.into())
+    pub fn merge(&self, snapshot: Vec<u8>) -> Result<CaseView, ZhifaError> {
+        Ok(self.device.cases().merge(&snapshot)?.into())
     }
 
-    pub fn list_cases(&self, query: CaseQuery) -> Result<Vec<CaseSummary>, ZhifaError> {
-        Ok(self.device.list_cases(&query)?)
+    pub fn list(&self, query: CaseQuery) -> Result<Vec<CaseSummary>, ZhifaError> {
+        Ok(self.device.cases().list(&query)?)
     }
 
     /// A legal document for the case, as HTML.
-    pub fn render_case_document(
-        &self,
-        id: String,
-        kind: DocumentKind,
-    ) -> Result<String, ZhifaError> {
-        Ok(self.device.render_case_document(&id, kind)?)
+    pub fn render_document(&self, id: String, kind: DocumentKind) -> Result<String, ZhifaError> {
+        Ok(self.device.cases().render_document(&id, kind)?)
     }
 }

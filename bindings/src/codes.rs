@@ -1,8 +1,162 @@
-//! Stateless code helpers: QR rendering and decoding, credit-code checking.
+//! Codes for the shells: the officer's duty credential and rotating enforcement code, the
+//! enterprise's offline check of a scanned officer code, the visit opened by scanning the
+//! enterprise code; and the stateless helpers (QR rendering and decoding, credit codes).
 
-use zhifa_core::codes::{qr, CreditCode, CreditCodeCheck};
+use std::sync::Arc;
+
+use zhifa_core::codes::{
+    qr, CodeRefusal, CreditCode, CreditCodeCheck, GpsFix, VerifiedEnterprise, VerifiedOfficer,
+};
+use zhifa_core::device::Device;
+use zhifa_core::texts;
 
 use crate::error::{lift, ZhifaError};
+
+/// The officer's duty credential as installed.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct DutyCredentialInfo {
+    pub credential_no: String,
+    pub name: String,
+    pub items: Vec<String>,
+    pub jurisdiction: Vec<String>,
+    pub expires_at: std::time::SystemTime,
+}
+
+/// An enforcement code to show for the current 30-second step.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ShownCode {
+    pub payload: String,
+    pub step: u64,
+    /// Render it with `qr_svg` / `qr_png`; refresh when the step changes.
+    pub qr_version: i16,
+}
+
+/// What an enterprise sees after scanning an officer's code. Refusals are verdicts, not
+/// errors: the person at the door reads `message` either way.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct EnforcementCodeVerdict {
+    pub officer: Option<VerifiedOfficer>,
+    pub refusal: Option<CodeRefusal>,
+    /// zh-CN: the verdict, then each warning.
+    pub message: String,
+    pub warnings: Vec<String>,
+}
+
+/// A visit opened by scanning the enterprise code.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct VisitOpened {
+    pub visit_id: String,
+    pub enterprise: VerifiedEnterprise,
+    /// zh-CN texts of the enterprise code's warnings.
+    pub warnings: Vec<String>,
+    /// The enforcement code bound to this enterprise, to show now.
+    pub enforcement_code: ShownCode,
+}
+
+#[derive(uniffi::Object)]
+pub struct CodeService {
+    device: Arc<Device>,
+}
+
+impl CodeService {
+    pub(crate) fn new(device: Arc<Device>) -> Self {
+        CodeService { device }
+    }
+}
+
+#[uniffi::export]
+impl CodeService {
+    /// Checks and keeps the duty credential the server issued for this shift.
+    pub fn install_credential(
+        &self,
+        credential: Vec<u8>,
+    ) -> Result<DutyCredentialInfo, ZhifaError> {
+        let credential = self.device.codes().install_credential(&credential)?;
+        Ok(DutyCredentialInfo {
+            credential_no: credential.subject,
+            name: credential.name,
+            items: credential.items,
+            jurisdiction: credential.jurisdiction,
+            expires_at: credential.expires_at.into(),
+        })
+    }
+
+    /// The officer's enforcement code for now, bound to an enterprise's credit code if given.
+    pub fn enforcement_code(&self, audience: Option<String>) -> Result<ShownCode, ZhifaError> {
+        shown(self.device.codes().enforcement_code(audience.as_deref())?)
+    }
+
+    /// The enterprise side: checks a scanned enforcement code offline. The verdict is logged
+    /// as a signed event for the server.
+    pub fn verify_enforcement_code(
+        &self,
+        scanned: String,
+        own_credit_code: Option<String>,
+        own_division: String,
+    ) -> Result<EnforcementCodeVerdict, ZhifaError> {
+        let result = self.device.codes().verify_enforcement_code(
+            &scanned,
+            own_credit_code.as_deref(),
+            &own_division,
+        );
+        match result {
+            Ok(officer) => Ok(EnforcementCodeVerdict {
+                message: texts::OFFICER_VERIFIED.to_owned(),
+                warnings: officer
+                    .warnings
+                    .iter()
+                    .map(|w| texts::code_warning_message(*w).to_owned())
+                    .collect(),
+                officer: Some(officer),
+                refusal: None,
+            }),
+            Err(zhifa_core::Error::Code(refusal)) => Ok(EnforcementCodeVerdict {
+                message: texts::code_refusal_message(&refusal).to_owned(),
+                warnings: Vec::new(),
+                officer: None,
+                refusal: Some(refusal),
+            }),
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// The officer side: scans the enterprise code at the door, opens the visit (signed and
+    /// queued) and returns the enforcement code to show that enterprise.
+    pub fn open_visit(
+        &self,
+        scanned_enterprise_code: String,
+        gps: Option<GpsFix>,
+        officers_present: Vec<String>,
+        planned_credit_code: Option<String>,
+    ) -> Result<VisitOpened, ZhifaError> {
+        let opened = self.device.codes().open_visit(
+            &scanned_enterprise_code,
+            gps,
+            officers_present,
+            planned_credit_code.as_deref(),
+        )?;
+        Ok(VisitOpened {
+            visit_id: opened.visit.id,
+            warnings: opened
+                .enterprise
+                .warnings
+                .iter()
+                .map(|w| texts::code_warning_message(*w).to_owned())
+                .collect(),
+            enterprise: opened.enterprise,
+            enforcement_code: shown(opened.enforcement_code)?,
+        })
+    }
+}
+
+fn shown(code: zhifa_core::device::ShownCode) -> Result<ShownCode, ZhifaError> {
+    let qr_version = qr::version(&code.payload).map_err(lift)?;
+    Ok(ShownCode {
+        payload: code.payload,
+        step: code.step,
+        qr_version,
+    })
+}
 
 /// An SVG image of the QR code for `payload` (level M).
 #[uniffi::export]

@@ -1,14 +1,16 @@
 //! The discretion engine for the shells: typed facts in, the lawful outcome (or the questions
 //! still to ask) out, and the officer's choice recorded.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
+use zhifa_core::device::Device;
 use zhifa_core::discretion::{
     FactValue, Facts, Outcome, ProcedureRoute, Question, Suggestion, SuggestionRequest,
 };
 use zhifa_core::texts;
 
 use crate::error::ZhifaError;
-use crate::store::ZhifaStore;
 
 /// One fact of the case (names and values: `core/src/discretion/facts.rs`).
 #[derive(Debug, Clone, uniffi::Enum)]
@@ -71,13 +73,21 @@ fn date(text: &str) -> Result<NaiveDate, ZhifaError> {
     })
 }
 
+#[derive(uniffi::Object)]
+pub struct DiscretionService {
+    device: Arc<Device>,
+}
+
+impl DiscretionService {
+    pub(crate) fn new(device: Arc<Device>) -> Self {
+        DiscretionService { device }
+    }
+}
+
 #[uniffi::export]
-impl ZhifaStore {
+impl DiscretionService {
     /// The lawful outcome under the published baseline, or the facts still needed.
-    pub fn suggest_penalty(
-        &self,
-        request: PenaltyRequest,
-    ) -> Result<PenaltySuggestion, ZhifaError> {
+    pub fn suggest(&self, request: PenaltyRequest) -> Result<PenaltySuggestion, ZhifaError> {
         let mut facts = Facts::new();
         for fact in request.facts {
             let (name, value) = fact.into();
@@ -92,7 +102,7 @@ impl ZhifaStore {
             decision_date: date(&request.decision_date)?,
             facts,
         };
-        Ok(match self.device.suggest_penalty(&request)? {
+        Ok(match self.device.discretion().suggest(&request)? {
             Suggestion::NeedFacts(questions) => PenaltySuggestion {
                 questions,
                 outcome: None,
@@ -105,14 +115,14 @@ impl ZhifaStore {
     }
 
     /// Records the penalty chosen for a case; outside the suggested band a reason is required.
-    pub fn record_penalty_choice(
+    pub fn record_choice(
         &self,
         case_id: String,
         outcome: Outcome,
         chosen_fine: Option<i64>,
         reason: Option<String>,
     ) -> Result<PenaltyChoiceRecorded, ZhifaError> {
-        let choice = self.device.record_penalty_choice(
+        let choice = self.device.discretion().record_choice(
             &case_id,
             &outcome,
             chosen_fine,

@@ -1,11 +1,13 @@
 //! Inspections for the shells: tasks received from a plan, the combined checklist, and a case
 //! opened from a finding.
 
+use std::sync::Arc;
+
+use zhifa_core::device::Device;
 use zhifa_core::inspections::{CheckResult, Inspection, InspectionEdit, Task};
 
 use crate::cases::CaseView;
 use crate::error::ZhifaError;
-use crate::store::ZhifaStore;
 
 #[derive(Debug, Clone, uniffi::Enum)]
 pub enum InspectionEditInput {
@@ -39,42 +41,50 @@ impl From<InspectionEditInput> for InspectionEdit {
     }
 }
 
+#[derive(uniffi::Object)]
+pub struct InspectionService {
+    device: Arc<Device>,
+}
+
+impl InspectionService {
+    pub(crate) fn new(device: Arc<Device>) -> Self {
+        InspectionService { device }
+    }
+}
+
 #[uniffi::export]
-impl ZhifaStore {
+impl InspectionService {
     pub fn receive_task(&self, task: Task) -> Result<Inspection, ZhifaError> {
-        Ok(self.device.receive_task(&task)?)
+        Ok(self.device.inspections().receive_task(&task)?)
     }
 
-    pub fn inspection(&self, id: String) -> Result<Inspection, ZhifaError> {
-        Ok(self.device.inspection(&id)?)
+    pub fn get(&self, id: String) -> Result<Inspection, ZhifaError> {
+        Ok(self.device.inspections().get(&id)?)
     }
 
-    pub fn edit_inspection(
+    pub fn edit(
         &self,
         id: String,
         edits: Vec<InspectionEditInput>,
     ) -> Result<Inspection, ZhifaError> {
         let edits: Vec<InspectionEdit> = edits.into_iter().map(InspectionEdit::from).collect();
-        Ok(self.device.edit_inspection(&id, &edits)?)
+        Ok(self.device.inspections().edit(&id, &edits)?)
     }
 
-    pub fn inspection_snapshot(&self, id: String) -> Result<Vec<u8>, ZhifaError> {
-        Ok(self.device.inspection_snapshot(&id)?)
+    pub fn snapshot(&self, id: String) -> Result<Vec<u8>, ZhifaError> {
+        Ok(self.device.inspections().snapshot(&id)?)
     }
 
-    pub fn merge_inspection(&self, snapshot: Vec<u8>) -> Result<Inspection, ZhifaError> {
-        Ok(self.device.merge_inspection(&snapshot)?)
+    pub fn merge(&self, snapshot: Vec<u8>) -> Result<Inspection, ZhifaError> {
+        Ok(self.device.inspections().merge(&snapshot)?)
     }
 
     /// Opens a case from a non-compliant result, carrying the enterprise, officers and note.
-    pub fn open_case_from_check(
-        &self,
-        inspection_id: String,
-        item: String,
-    ) -> Result<CaseView, ZhifaError> {
+    pub fn open_case(&self, inspection_id: String, item: String) -> Result<CaseView, ZhifaError> {
         Ok(self
             .device
-            .open_case_from_check(&inspection_id, &item)?
+            .inspections()
+            .open_case(&inspection_id, &item)?
             .into())
     }
 }

@@ -5,26 +5,32 @@
 //! officer can read. No domain logic lives here.
 
 mod cases;
+mod catalogue;
 mod codes;
 mod discretion;
 mod error;
+mod evidence;
 mod inspections;
 mod platform;
 mod store;
 mod sync;
 
-pub use cases::{CaseEditInput, CaseView};
-pub use codes::{check_credit_code, decode_qr_image, qr_png, qr_svg, CreditCodeInfo};
+pub use cases::{CaseEditInput, CaseService, CaseView};
+pub use catalogue::CatalogueService;
+pub use codes::{
+    check_credit_code, decode_qr_image, qr_png, qr_svg, CodeService, CreditCodeInfo,
+    DutyCredentialInfo, EnforcementCodeVerdict, ShownCode, VisitOpened,
+};
 pub use discretion::{
-    route_penalty, FactInput, PenaltyChoiceRecorded, PenaltyRequest, PenaltySuggestion,
+    route_penalty, DiscretionService, FactInput, PenaltyChoiceRecorded, PenaltyRequest,
+    PenaltySuggestion,
 };
 pub use error::{BundleRejection, ZhifaError};
-pub use inspections::InspectionEditInput;
+pub use evidence::EvidenceService;
+pub use inspections::{InspectionEditInput, InspectionService};
 pub use platform::{PlatformClock, PlatformError, PlatformKeystore};
-pub use store::{
-    DutyCredentialInfo, EnforcementCodeVerdict, ShownCode, StoreConfig, VisitOpened, ZhifaStore,
-};
-pub use sync::{default_sync_options, RefusedDocument, SyncObserver};
+pub use store::{QuarantineReport, StoreConfig, ZhifaStore};
+pub use sync::{default_sync_options, RefusedDocument, SyncObserver, SyncService};
 
 uniffi::setup_scaffolding!();
 

@@ -1,11 +1,13 @@
 //! Sync for the shells: enrol once with the administrator's code, then `sync_now` from any
 //! scheduler (WorkManager, BGTaskScheduler); progress goes to an optional observer.
 
+use std::sync::Arc;
+
+use zhifa_core::device::Device;
 use zhifa_core::sync::http::HttpTransport;
 use zhifa_core::sync::{Enrolment, SyncOptions, SyncProgress, SyncReport};
 
 use crate::error::{lift, ZhifaError};
-use crate::store::ZhifaStore;
 
 /// Told of progress while a sync runs (documents done of total, bytes each way).
 #[uniffi::export(with_foreign)]
@@ -13,7 +15,7 @@ pub trait SyncObserver: Send + Sync {
     fn on_progress(&self, progress: SyncProgress);
 }
 
-fn transport(server_url: &str) -> Result<HttpTransport, ZhifaError> {
+pub(crate) fn transport(server_url: &str) -> Result<HttpTransport, ZhifaError> {
     HttpTransport::new(server_url).map_err(|_| ZhifaError::Validation {
         user_message: "服务器地址无效，请检查设置。".into(),
     })
@@ -36,8 +38,19 @@ pub fn default_sync_options() -> SyncOptions {
     SyncOptions::default()
 }
 
+#[derive(uniffi::Object)]
+pub struct SyncService {
+    device: Arc<Device>,
+}
+
+impl SyncService {
+    pub(crate) fn new(device: Arc<Device>) -> Self {
+        SyncService { device }
+    }
+}
+
 #[uniffi::export]
-impl ZhifaStore {
+impl SyncService {
     /// Registers this device with the server using a one-time enrolment code.
     pub fn enrol(
         &self,
@@ -46,13 +59,14 @@ impl ZhifaStore {
         label: String,
     ) -> Result<Enrolment, ZhifaError> {
         self.device
+            .sync()
             .enrol(&transport(&server_url)?, &code, &label)
             .map_err(lift)
     }
 
     /// The enrolment this device holds, if any.
     pub fn enrolment(&self) -> Result<Option<Enrolment>, ZhifaError> {
-        self.device.enrolment().map_err(lift)
+        self.device.sync().enrolment().map_err(lift)
     }
 
     /// One sync session: evidence, documents, events, case numbers, catalogue, credential.
@@ -66,7 +80,8 @@ impl ZhifaStore {
     ) -> Result<SyncReport, ZhifaError> {
         let transport = transport(&server_url)?;
         self.device
-            .sync_now(&transport, &options, &|progress| {
+            .sync()
+            .run(&transport, &options, &|progress| {
                 if let Some(observer) = &observer {
                     observer.on_progress(progress);
                 }
@@ -78,6 +93,7 @@ impl ZhifaStore {
     pub fn refused_documents(&self) -> Result<Vec<RefusedDocument>, ZhifaError> {
         Ok(self
             .device
+            .sync()
             .refused_documents()
             .map_err(lift)?
             .into_iter()
@@ -89,10 +105,8 @@ impl ZhifaStore {
             .collect())
     }
 
-    /// Downloads an evidence file another device of the team captured.
-    pub fn fetch_evidence(&self, server_url: String, hash: String) -> Result<(), ZhifaError> {
-        self.device
-            .fetch_evidence(&transport(&server_url)?, &hash)
-            .map_err(lift)
+    /// Signed events (visits, verifications, penalty choices) waiting for the next sync.
+    pub fn pending_event_count(&self) -> Result<u64, ZhifaError> {
+        Ok(self.device.sync().pending_events(u32::MAX)?.len() as u64)
     }
 }

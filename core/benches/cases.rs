@@ -29,12 +29,14 @@ fn benches(c: &mut Criterion) {
     let open: Vec<String> = (0..16)
         .map(|_| {
             let case = device
-                .create_case(CaseKind::Ordinary, "DQ-116", "500103", today, today)
+                .cases()
+                .create(CaseKind::Ordinary, "DQ-116", "500103", today, today)
                 .unwrap();
             for i in 0..100 {
                 let line = format!("第{i}项：检查记录。");
                 device
-                    .edit_case(&case.id, &[CaseEdit::AppendFindings(line)])
+                    .cases()
+                    .edit(&case.id, &[CaseEdit::AppendFindings(line)])
                     .unwrap();
             }
             case.id
@@ -53,7 +55,7 @@ fn benches(c: &mut Criterion) {
                 value: FactValue::Int(n % 3),
             };
             let line = CaseEdit::AppendFindings("补充：".into());
-            device.edit_case(id, &[fact, line]).unwrap()
+            device.cases().edit(id, &[fact, line]).unwrap()
         })
     });
 
@@ -69,11 +71,13 @@ fn benches(c: &mut Criterion) {
         let started = std::time::Instant::now();
         for i in 0..10_000 {
             let case = device
-                .create_case(CaseKind::Ordinary, "DQ-116", "500103", today, today)
+                .cases()
+                .create(CaseKind::Ordinary, "DQ-116", "500103", today, today)
                 .unwrap();
             if i % 10 == 0 {
                 device
-                    .edit_case(&case.id, &[CaseEdit::AppendFindings("现场检查。".into())])
+                    .cases()
+                    .edit(&case.id, &[CaseEdit::AppendFindings("现场检查。".into())])
                     .unwrap();
             }
         }
@@ -91,7 +95,8 @@ fn benches(c: &mut Criterion) {
                 )
                 .unwrap();
                 let first_page = device
-                    .list_cases(&CaseQuery {
+                    .cases()
+                    .list(&CaseQuery {
                         limit: 50,
                         ..Default::default()
                     })

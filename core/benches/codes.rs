@@ -12,7 +12,7 @@ use zhifa_core::codes::{enterprise, issue_duty_credential, issue_enterprise_code
 use zhifa_core::crypto::{Algorithm, Signer, SigningKey};
 use zhifa_core::device::Device;
 use zhifa_core::registry::{
-    sign_bundle, AgencyKey, BundleBody, CatalogueData, KeyPurpose, Removals, BUNDLE_FORMAT,
+    sign_bundle, AgencyKey, BundleBody, KeyPurpose, Removals, BUNDLE_FORMAT,
 };
 
 const YUZHONG: &str = "500103";
@@ -31,9 +31,7 @@ fn trust(key: &SigningKey, agency: &str, purpose: KeyPurpose) -> AgencyKey {
 }
 
 fn benches(c: &mut Criterion) {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/demo/catalogue.json");
-    let mut catalogue: CatalogueData =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut catalogue = zhifa_core::testing::demo_catalogue();
     let (authority, agency, market) = (
         SigningKey::generate(Algorithm::EdDSA),
         SigningKey::generate(Algorithm::EdDSA),
@@ -60,7 +58,7 @@ fn benches(c: &mut Criterion) {
         removals: Removals::default(),
     };
     device
-        .registry()
+        .catalogue()
         .apply_bundle(&sign_bundle(&body, &authority).unwrap())
         .unwrap();
     device.observe_server_time(Utc::now()).unwrap();
@@ -136,12 +134,16 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("codes");
     group.measurement_time(StdDuration::from_secs(5));
     group.bench_function("verify_enforcement_code", |b| {
-        b.iter(|| check(&code, &context, device.registry()).unwrap())
+        b.iter(|| check(&code, &context, device.catalogue()).unwrap())
     });
     group.bench_function("verify_and_log_enforcement_code", |b| {
         // Every iteration is a replay after the first: the full check, the replay-cache
         // lookup and a signed event written in one transaction, as at the door.
-        b.iter(|| device.verify_enforcement_code(&code, Some(barbecue), YUZHONG))
+        b.iter(|| {
+            device
+                .codes()
+                .verify_enforcement_code(&code, Some(barbecue), YUZHONG)
+        })
     });
     group.bench_function("generate_and_render_qr_svg", |b| {
         b.iter(|| {
@@ -168,7 +170,7 @@ fn benches(c: &mut Criterion) {
         })
     });
     group.bench_function("verify_enterprise_code", |b| {
-        b.iter(|| enterprise::verify(&printed, Utc::now(), device.registry(), None).unwrap())
+        b.iter(|| enterprise::verify(&printed, Utc::now(), device.catalogue(), None).unwrap())
     });
     group.finish();
 }

@@ -16,6 +16,8 @@ pub mod random;
 pub mod registry;
 pub mod store;
 pub mod sync;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod texts;
 
 pub use error::{Error, Result};

@@ -8,76 +8,21 @@ use zhifa_core::cases::numbers::CaseNumberBlock;
 use zhifa_core::cases::procedure::{self, amount_due, StepContext};
 use zhifa_core::cases::repository::CaseQuery;
 use zhifa_core::cases::{
-    evidence, CaseError, CaseFile, CaseKind, CaseOfficer, CaseStatus, Party, PartyKind,
-    RefusalKind, Step, WorkingDays,
+    evidence, CaseError, CaseFile, CaseKind, CaseStatus, PartyKind, RefusalKind, Step, WorkingDays,
 };
 use zhifa_core::crypto::{Algorithm, Signer, SigningKey};
 use zhifa_core::device::Device;
 use zhifa_core::discretion::{FactValue, Outcome, Suggestion};
 use zhifa_core::documents::DocumentKind;
-use zhifa_core::registry::{sign_bundle, BundleBody, CatalogueData, Removals, BUNDLE_FORMAT};
+use zhifa_core::testing::{demo_catalogue, officers, person, Phone};
 use zhifa_core::Error;
 
-fn catalogue() -> CatalogueData {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/demo/catalogue.json");
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-struct Phone {
-    device: Device,
-    _dir: tempfile::TempDir,
-}
-
 fn phone() -> Phone {
-    let authority = SigningKey::generate(Algorithm::EdDSA);
-    let dir = tempfile::tempdir().unwrap();
-    let device = Device::open(dir.path(), vec!["50".into()], vec![authority.public_key()]).unwrap();
-    let body = BundleBody {
-        format: BUNDLE_FORMAT,
-        version: 1,
-        base_version: None,
-        scope: vec!["50".into()],
-        issued_at: Utc::now(),
-        upserts: catalogue(),
-        removals: Removals::default(),
-    };
-    device
-        .registry()
-        .apply_bundle(&sign_bundle(&body, &authority).unwrap())
-        .unwrap();
-    Phone { device, _dir: dir }
+    Phone::with_catalogue(&["50"], demo_catalogue())
 }
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
-}
-
-fn officers() -> Vec<CaseEdit> {
-    vec![
-        CaseEdit::AddOfficer(CaseOfficer {
-            credential_no: "渝50010320021".into(),
-            name: "周强".into(),
-            verified: true,
-            withdrawn: false,
-        }),
-        CaseEdit::AddOfficer(CaseOfficer {
-            credential_no: "渝50010320022".into(),
-            name: "吴敏".into(),
-            verified: true,
-            withdrawn: false,
-        }),
-    ]
-}
-
-fn person() -> Party {
-    Party {
-        kind: PartyKind::Person,
-        name: "张某".into(),
-        credit_code: None,
-        id_number: Some("500103199001011234".into()),
-        address: "重庆市渝中区解放碑街道".into(),
-        representative: None,
-    }
 }
 
 /// The people every case needs: two officers and a citizen as party.
@@ -143,7 +88,8 @@ fn a_summary_case_is_decided_paid_and_closed_in_a_handful_of_steps() {
     let phone = phone();
     let d = &phone.device;
     let case = d
-        .create_case(
+        .cases()
+        .create(
             CaseKind::Summary,
             "GF-111-C",
             "500103",
@@ -154,29 +100,34 @@ fn a_summary_case_is_decided_paid_and_closed_in_a_handful_of_steps() {
     let mut edits = staffed();
     edits.extend(ordinary_facts());
     edits.extend([fact("correction", "pending"), fact("priors_12m", 0i64)]);
-    d.edit_case(&case.id, &edits).unwrap();
+    d.cases().edit(&case.id, &edits).unwrap();
 
-    let Suggestion::Outcome(outcome) = d.suggest_for_case(&case.id).unwrap() else {
+    let Suggestion::Outcome(outcome) = d.cases().suggest(&case.id).unwrap() else {
         panic!("facts are complete")
     };
     assert_eq!(outcome.fine.map(|f| (f.min, f.max)), Some((100, 200)));
-    d.choose_case_penalty(&case.id, Some(150), None).unwrap();
-    let decided = d.step_case(&case.id, &Step::DecideOnSpot, BY).unwrap();
+    d.cases().choose_penalty(&case.id, Some(150), None).unwrap();
+    let decided = d.cases().step(&case.id, &Step::DecideOnSpot, BY).unwrap();
     assert_eq!(decided.status, CaseStatus::Decided);
     assert_eq!(decided.decision.as_ref().unwrap().fine, 150);
 
     assert_eq!(
-        refusal(d.step_case(&case.id, &Step::RecordPayment { amount: 100 }, BY)),
+        refusal(
+            d.cases()
+                .step(&case.id, &Step::RecordPayment { amount: 100 }, BY)
+        ),
         RefusalKind::Underpaid
     );
-    d.step_case(&case.id, &Step::RecordPayment { amount: 150 }, BY)
+    d.cases()
+        .step(&case.id, &Step::RecordPayment { amount: 150 }, BY)
         .unwrap();
-    let closed = d.step_case(&case.id, &Step::Close, BY).unwrap();
+    let closed = d.cases().step(&case.id, &Step::Close, BY).unwrap();
     assert_eq!(closed.status, CaseStatus::Closed);
     let steps: Vec<&str> = closed.history.iter().map(|h| h.step.as_str()).collect();
     assert_eq!(steps, ["decide_on_spot", "record_payment", "close"]);
     // The choice was recorded for supervision.
     assert!(d
+        .sync()
         .pending_events(10)
         .unwrap()
         .iter()
@@ -188,41 +139,43 @@ fn summary_procedure_is_refused_beyond_its_limits_and_with_one_officer() {
     let phone = phone();
     let d = &phone.device;
     let case = d
-        .create_case(CaseKind::Summary, "GF-111-C", "500103", today(), today())
+        .cases()
+        .create(CaseKind::Summary, "GF-111-C", "500103", today(), today())
         .unwrap();
     let mut edits = vec![officers()[0].clone(), CaseEdit::AddParty(person())];
     edits.extend(ordinary_facts());
     edits.extend([fact("correction", "refused"), fact("priors_12m", 0i64)]);
-    d.edit_case(&case.id, &edits).unwrap();
+    d.cases().edit(&case.id, &edits).unwrap();
     // Heavier band 300–500: above the citizen's 200 yuan.
-    d.choose_case_penalty(&case.id, Some(300), None).unwrap();
+    d.cases().choose_penalty(&case.id, Some(300), None).unwrap();
     assert_eq!(
-        refusal(d.step_case(&case.id, &Step::DecideOnSpot, BY)),
+        refusal(d.cases().step(&case.id, &Step::DecideOnSpot, BY)),
         RefusalKind::TwoOfficersRequired
     );
-    d.edit_case(&case.id, &[officers()[1].clone()]).unwrap();
+    d.cases().edit(&case.id, &[officers()[1].clone()]).unwrap();
     assert_eq!(
-        refusal(d.step_case(&case.id, &Step::DecideOnSpot, BY)),
+        refusal(d.cases().step(&case.id, &Step::DecideOnSpot, BY)),
         RefusalKind::SummaryNotAllowed
     );
     // An officer with an interest withdraws: again fewer than two.
-    d.edit_case(
-        &case.id,
-        &[CaseEdit::WithdrawOfficer {
-            credential_no: "渝50010320022".into(),
-        }],
-    )
-    .unwrap();
+    d.cases()
+        .edit(
+            &case.id,
+            &[CaseEdit::WithdrawOfficer {
+                credential_no: "渝50010320022".into(),
+            }],
+        )
+        .unwrap();
     assert_eq!(
-        refusal(d.step_case(&case.id, &Step::File, BY)),
+        refusal(d.cases().step(&case.id, &Step::File, BY)),
         RefusalKind::WrongStatus
     );
     // A fine outside the band needs a reason.
     assert!(matches!(
-        d.choose_case_penalty(&case.id, Some(600), None),
+        d.cases().choose_penalty(&case.id, Some(600), None),
         Err(Error::Discretion(_))
     ));
-    assert_eq!(d.case(&case.id).unwrap().status, CaseStatus::Draft);
+    assert_eq!(d.cases().get(&case.id).unwrap().status, CaseStatus::Draft);
 }
 
 #[test]
@@ -230,7 +183,8 @@ fn an_ordinary_case_runs_the_whole_procedure() {
     let phone = phone();
     let d = &phone.device;
     let case = d
-        .create_case(
+        .cases()
+        .create(
             CaseKind::Ordinary,
             "DQ-118-3",
             "500112",
@@ -239,64 +193,75 @@ fn an_ordinary_case_runs_the_whole_procedure() {
         )
         .unwrap();
     assert_eq!(
-        refusal(d.step_case(&case.id, &Step::File, BY)),
+        refusal(d.cases().step(&case.id, &Step::File, BY)),
         RefusalKind::TwoOfficersRequired
     );
-    d.edit_case(&case.id, &refused_barbecue(600)).unwrap();
-    d.step_case(&case.id, &Step::File, BY).unwrap();
-    d.add_case_number_block(&CaseNumberBlock {
-        prefix: "渝北城管罚".into(),
-        year: today().year(),
-        first: 1,
-        last: 10,
-    })
-    .unwrap();
-    let numbered = d.assign_case_number(&case.id, "渝北城管罚").unwrap();
+    d.cases().edit(&case.id, &refused_barbecue(600)).unwrap();
+    d.cases().step(&case.id, &Step::File, BY).unwrap();
+    d.cases()
+        .add_number_block(&CaseNumberBlock {
+            prefix: "渝北城管罚".into(),
+            year: today().year(),
+            first: 1,
+            last: 10,
+        })
+        .unwrap();
+    let numbered = d.cases().assign_number(&case.id, "渝北城管罚").unwrap();
     assert!(numbered.number.unwrap().starts_with("渝北城管罚〔"));
 
     // No notice without a chosen penalty and evidence.
     assert_eq!(
-        refusal(d.step_case(&case.id, &Step::Notify, BY)),
+        refusal(d.cases().step(&case.id, &Step::Notify, BY)),
         RefusalKind::NotEnoughEvidence
     );
-    d.add_case_evidence(
-        &case.id,
-        b"\xff\xd8 photo of the grill",
-        "视听资料",
-        "现场烧烤照片",
-        None,
-    )
-    .unwrap();
-    d.edit_case(
-        &case.id,
-        &[CaseEdit::AppendFindings(
-            "当事人在禁止区域内露天烧烤，经责令改正拒不改正。".into(),
-        )],
-    )
-    .unwrap();
-    d.choose_case_penalty(&case.id, Some(12_000), None).unwrap();
-    d.step_case(&case.id, &Step::Notify, BY).unwrap();
+    d.evidence()
+        .add_to_case(
+            &case.id,
+            b"\xff\xd8 photo of the grill",
+            "视听资料",
+            "现场烧烤照片",
+            None,
+        )
+        .unwrap();
+    d.cases()
+        .edit(
+            &case.id,
+            &[CaseEdit::AppendFindings(
+                "当事人在禁止区域内露天烧烤，经责令改正拒不改正。".into(),
+            )],
+        )
+        .unwrap();
+    d.cases()
+        .choose_penalty(&case.id, Some(12_000), None)
+        .unwrap();
+    d.cases().step(&case.id, &Step::Notify, BY).unwrap();
 
     // The statement period is open; then the party waives it.
     assert_eq!(
-        refusal(d.step_case(&case.id, &Step::Decide, BY)),
+        refusal(d.cases().step(&case.id, &Step::Decide, BY)),
         RefusalKind::StatementPeriodOpen
     );
-    d.step_case(&case.id, &Step::CloseStatement, BY).unwrap();
+    d.cases().step(&case.id, &Step::CloseStatement, BY).unwrap();
     // 12,000 ≥ 5,000 for a citizen: a hearing right, so a legal review before deciding.
     assert_eq!(
-        refusal(d.step_case(&case.id, &Step::Decide, BY)),
+        refusal(d.cases().step(&case.id, &Step::Decide, BY)),
         RefusalKind::LegalReviewRequired
     );
-    d.step_case(&case.id, &Step::PassLegalReview, BY).unwrap();
+    d.cases()
+        .step(&case.id, &Step::PassLegalReview, BY)
+        .unwrap();
     // Defending never makes it heavier.
-    d.choose_case_penalty(&case.id, Some(15_000), None).unwrap();
+    d.cases()
+        .choose_penalty(&case.id, Some(15_000), None)
+        .unwrap();
     assert_eq!(
-        refusal(d.step_case(&case.id, &Step::Decide, BY)),
+        refusal(d.cases().step(&case.id, &Step::Decide, BY)),
         RefusalKind::HeavierAfterDefence
     );
-    d.choose_case_penalty(&case.id, Some(12_000), None).unwrap();
-    let decided = d.step_case(&case.id, &Step::Decide, BY).unwrap();
+    d.cases()
+        .choose_penalty(&case.id, Some(12_000), None)
+        .unwrap();
+    let decided = d.cases().step(&case.id, &Step::Decide, BY).unwrap();
     let decision = decided.decision.unwrap();
     assert_eq!(
         (
@@ -308,13 +273,14 @@ fn an_ordinary_case_runs_the_whole_procedure() {
     );
 
     assert_eq!(
-        refusal(d.step_case(&case.id, &Step::Close, BY)),
+        refusal(d.cases().step(&case.id, &Step::Close, BY)),
         RefusalKind::NothingToClose
     );
-    d.step_case(&case.id, &Step::Serve, BY).unwrap();
-    d.step_case(&case.id, &Step::RecordPayment { amount: 12_000 }, BY)
+    d.cases().step(&case.id, &Step::Serve, BY).unwrap();
+    d.cases()
+        .step(&case.id, &Step::RecordPayment { amount: 12_000 }, BY)
         .unwrap();
-    let closed = d.step_case(&case.id, &Step::Close, BY).unwrap();
+    let closed = d.cases().step(&case.id, &Step::Close, BY).unwrap();
     assert_eq!(closed.status, CaseStatus::Closed);
     assert!(closed.history.len() <= 12, "{:?}", closed.history);
     assert_eq!(closed.evidence.len(), 1);
@@ -324,7 +290,8 @@ fn filed_case() -> (CaseFile, WorkingDays, Outcome) {
     let phone = phone();
     let d = &phone.device;
     let case = d
-        .create_case(
+        .cases()
+        .create(
             CaseKind::Ordinary,
             "DQ-118-3",
             "500112",
@@ -334,14 +301,16 @@ fn filed_case() -> (CaseFile, WorkingDays, Outcome) {
         .unwrap();
     let mut edits = refused_barbecue(0);
     edits.push(CaseEdit::AppendFindings("现场检查发现露天烧烤。".into()));
-    d.edit_case(&case.id, &edits).unwrap();
-    d.choose_case_penalty(&case.id, Some(12_000), None).unwrap();
-    let Suggestion::Outcome(outcome) = d.suggest_for_case(&case.id).unwrap() else {
+    d.cases().edit(&case.id, &edits).unwrap();
+    d.cases()
+        .choose_penalty(&case.id, Some(12_000), None)
+        .unwrap();
+    let Suggestion::Outcome(outcome) = d.cases().suggest(&case.id).unwrap() else {
         panic!()
     };
     (
-        d.case(&case.id).unwrap(),
-        d.registry().working_days().unwrap(),
+        d.cases().get(&case.id).unwrap(),
+        d.catalogue().working_days().unwrap(),
         *outcome,
     )
 }
@@ -514,7 +483,8 @@ fn the_limitation_period_and_the_90_day_deadline() {
     let phone = phone();
     let d = &phone.device;
     let old = d
-        .create_case(
+        .cases()
+        .create(
             CaseKind::Ordinary,
             "DQ-116",
             "500103",
@@ -523,15 +493,16 @@ fn the_limitation_period_and_the_90_day_deadline() {
         )
         .unwrap();
     let edits = staffed();
-    d.edit_case(&old.id, &edits).unwrap();
+    d.cases().edit(&old.id, &edits).unwrap();
     assert_eq!(
-        refusal(d.step_case(&old.id, &Step::File, BY)),
+        refusal(d.cases().step(&old.id, &Step::File, BY)),
         RefusalKind::LimitationExpired
     );
     // Five years where life, health or finance was harmed.
-    d.edit_case(&old.id, &[fact("life_health_finance_harm", true)])
+    d.cases()
+        .edit(&old.id, &[fact("life_health_finance_harm", true)])
         .unwrap();
-    let filed = d.step_case(&old.id, &Step::File, BY).unwrap();
+    let filed = d.cases().step(&old.id, &Step::File, BY).unwrap();
     let deadlines = procedure::deadlines(
         &filed,
         &WorkingDays::default(),
@@ -549,13 +520,14 @@ fn the_limitation_period_and_the_90_day_deadline() {
         .overdue
     );
     assert_eq!(
-        d.list_cases(&CaseQuery {
-            due_by: Some((today() + Duration::days(90)).to_string()),
-            limit: 10,
-            ..Default::default()
-        })
-        .unwrap()
-        .len(),
+        d.cases()
+            .list(&CaseQuery {
+                due_by: Some((today() + Duration::days(90)).to_string()),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap()
+            .len(),
         1
     );
 }
@@ -593,18 +565,21 @@ fn two_replicas_merge_with_nothing_lost_and_conflicts_shown() {
     let b = phone();
     let case = a
         .device
-        .create_case(CaseKind::Ordinary, "DQ-118-3", "500103", today(), today())
+        .cases()
+        .create(CaseKind::Ordinary, "DQ-118-3", "500103", today(), today())
         .unwrap();
     let mut edits = staffed();
     edits.extend(ordinary_facts());
-    a.device.edit_case(&case.id, &edits).unwrap();
+    a.device.cases().edit(&case.id, &edits).unwrap();
     b.device
-        .merge_case(&a.device.case_snapshot(&case.id).unwrap())
+        .cases()
+        .merge(&a.device.cases().snapshot(&case.id).unwrap())
         .unwrap();
 
     // Offline, both phones work on the case.
     a.device
-        .edit_case(
+        .cases()
+        .edit(
             &case.id,
             &[
                 CaseEdit::AppendFindings("甲：烧烤炉两台。".into()),
@@ -613,7 +588,8 @@ fn two_replicas_merge_with_nothing_lost_and_conflicts_shown() {
         )
         .unwrap();
     b.device
-        .edit_case(
+        .cases()
+        .edit(
             &case.id,
             &[
                 CaseEdit::AppendFindings("乙：现场有顾客十余人。".into()),
@@ -622,10 +598,12 @@ fn two_replicas_merge_with_nothing_lost_and_conflicts_shown() {
         )
         .unwrap();
     b.device
-        .add_case_evidence(&case.id, b"photo-b", "视听资料", "乙拍摄", None)
+        .evidence()
+        .add_to_case(&case.id, b"photo-b", "视听资料", "乙拍摄", None)
         .unwrap();
     b.device
-        .edit_case(
+        .cases()
+        .edit(
             &case.id,
             &[CaseEdit::AddInquiry(zhifa_core::cases::Inquiry {
                 person: "张某".into(),
@@ -637,11 +615,13 @@ fn two_replicas_merge_with_nothing_lost_and_conflicts_shown() {
 
     let merged_on_a = a
         .device
-        .merge_case(&b.device.case_snapshot(&case.id).unwrap())
+        .cases()
+        .merge(&b.device.cases().snapshot(&case.id).unwrap())
         .unwrap();
     let merged_on_b = b
         .device
-        .merge_case(&a.device.case_snapshot(&case.id).unwrap())
+        .cases()
+        .merge(&a.device.cases().snapshot(&case.id).unwrap())
         .unwrap();
     assert_eq!(merged_on_a, merged_on_b, "both replicas converge");
     let findings = &merged_on_a.onsite.findings;
@@ -659,12 +639,13 @@ fn two_replicas_merge_with_nothing_lost_and_conflicts_shown() {
         vec!["general".to_string(), "slight".to_string()]
     );
     assert_eq!(
-        refusal(a.device.step_case(&case.id, &Step::File, BY)),
+        refusal(a.device.cases().step(&case.id, &Step::File, BY)),
         RefusalKind::UnresolvedConflicts
     );
     assert_eq!(
         a.device
-            .list_cases(&CaseQuery {
+            .cases()
+            .list(&CaseQuery {
                 conflicted_only: true,
                 limit: 10,
                 ..Default::default()
@@ -676,7 +657,8 @@ fn two_replicas_merge_with_nothing_lost_and_conflicts_shown() {
 
     let resolved = a
         .device
-        .edit_case(
+        .cases()
+        .edit(
             &case.id,
             &[CaseEdit::Resolve {
                 field: "facts.harm".into(),
@@ -687,7 +669,7 @@ fn two_replicas_merge_with_nothing_lost_and_conflicts_shown() {
     assert!(resolved.conflicts.is_empty());
     assert_eq!(resolved.facts.text("harm"), Some("general"));
     assert!(matches!(
-        a.device.edit_case(
+        a.device.cases().edit(
             &case.id,
             &[CaseEdit::Resolve {
                 field: "facts.harm".into(),
@@ -699,14 +681,16 @@ fn two_replicas_merge_with_nothing_lost_and_conflicts_shown() {
     // The resolution reaches the other phone; the same status set on both is no conflict.
     let b_after = b
         .device
-        .merge_case(&a.device.case_snapshot(&case.id).unwrap())
+        .cases()
+        .merge(&a.device.cases().snapshot(&case.id).unwrap())
         .unwrap();
     assert!(b_after.conflicts.is_empty());
-    a.device.step_case(&case.id, &Step::File, BY).unwrap();
-    b.device.step_case(&case.id, &Step::File, BY).unwrap();
+    a.device.cases().step(&case.id, &Step::File, BY).unwrap();
+    b.device.cases().step(&case.id, &Step::File, BY).unwrap();
     let both_filed = a
         .device
-        .merge_case(&b.device.case_snapshot(&case.id).unwrap())
+        .cases()
+        .merge(&b.device.cases().snapshot(&case.id).unwrap())
         .unwrap();
     assert_eq!(both_filed.status, CaseStatus::Filed);
     assert!(both_filed.conflicts.is_empty());
@@ -763,24 +747,28 @@ fn documents_escape_what_people_typed_and_say_what_is_missing() {
     let phone = phone();
     let d = &phone.device;
     let case = d
-        .create_case(CaseKind::Ordinary, "DQ-116", "500103", today(), today())
+        .cases()
+        .create(CaseKind::Ordinary, "DQ-116", "500103", today(), today())
         .unwrap();
     assert!(matches!(
-        d.render_case_document(&case.id, DocumentKind::OnsiteRecord),
+        d.cases()
+            .render_document(&case.id, DocumentKind::OnsiteRecord),
         Err(Error::Document(_))
     ));
     let mut party = person();
     party.name = "<script>alert(1)</script>".into();
-    d.edit_case(
-        &case.id,
-        &[
-            CaseEdit::AddParty(party),
-            CaseEdit::AppendFindings("车厢未密闭 & 沿途遗撒".into()),
-        ],
-    )
-    .unwrap();
+    d.cases()
+        .edit(
+            &case.id,
+            &[
+                CaseEdit::AddParty(party),
+                CaseEdit::AppendFindings("车厢未密闭 & 沿途遗撒".into()),
+            ],
+        )
+        .unwrap();
     let html = d
-        .render_case_document(&case.id, DocumentKind::OnsiteRecord)
+        .cases()
+        .render_document(&case.id, DocumentKind::OnsiteRecord)
         .unwrap();
     assert!(
         !html.contains("<script>")
@@ -788,11 +776,13 @@ fn documents_escape_what_people_typed_and_say_what_is_missing() {
             && html.contains("&amp; 沿途遗撒")
     );
     assert!(matches!(
-        d.render_case_document(&case.id, DocumentKind::PenaltyDecision),
+        d.cases()
+            .render_document(&case.id, DocumentKind::PenaltyDecision),
         Err(Error::Document(_))
     ));
     assert!(d
-        .render_case_document(&case.id, DocumentKind::OrderToCorrect)
+        .cases()
+        .render_document(&case.id, DocumentKind::OrderToCorrect)
         .unwrap()
         .contains("责令你（单位）立即改正"));
 }
@@ -802,7 +792,8 @@ fn evidence_metadata_is_signed_by_the_capturing_device() {
     let phone = phone();
     let d = &phone.device;
     let case = d
-        .create_case(CaseKind::Ordinary, "DQ-116", "500103", today(), today())
+        .cases()
+        .create(CaseKind::Ordinary, "DQ-116", "500103", today(), today())
         .unwrap();
     let gps = zhifa_core::codes::GpsFix {
         latitude: 29.56,
@@ -810,7 +801,8 @@ fn evidence_metadata_is_signed_by_the_capturing_device() {
         accuracy_m: 5.0,
     };
     let with = d
-        .add_case_evidence(
+        .evidence()
+        .add_to_case(
             &case.id,
             b"video bytes",
             "视听资料",
@@ -834,37 +826,41 @@ fn case_numbers_come_from_reserved_blocks_offline() {
     let phone = phone();
     let d = &phone.device;
     let year = today().year();
-    d.add_case_number_block(&CaseNumberBlock {
-        prefix: "渝中城管罚".into(),
-        year,
-        first: 41,
-        last: 42,
-    })
-    .unwrap();
+    d.cases()
+        .add_number_block(&CaseNumberBlock {
+            prefix: "渝中城管罚".into(),
+            year,
+            first: 41,
+            last: 42,
+        })
+        .unwrap();
     let ids: Vec<String> = (0..3)
         .map(|_| {
-            d.create_case(CaseKind::Ordinary, "DQ-116", "500103", today(), today())
+            d.cases()
+                .create(CaseKind::Ordinary, "DQ-116", "500103", today(), today())
                 .unwrap()
                 .id
         })
         .collect();
     assert_eq!(
-        d.assign_case_number(&ids[0], "渝中城管罚")
+        d.cases()
+            .assign_number(&ids[0], "渝中城管罚")
             .unwrap()
             .number
             .unwrap(),
         format!("渝中城管罚〔{year}〕00041号")
     );
     assert_eq!(
-        d.assign_case_number(&ids[1], "渝中城管罚")
+        d.cases()
+            .assign_number(&ids[1], "渝中城管罚")
             .unwrap()
             .number
             .unwrap(),
         format!("渝中城管罚〔{year}〕00042号")
     );
-    assert_eq!(d.case_numbers_left("渝中城管罚").unwrap(), 0);
+    assert_eq!(d.cases().numbers_left("渝中城管罚").unwrap(), 0);
     assert!(matches!(
-        d.assign_case_number(&ids[2], "渝中城管罚"),
+        d.cases().assign_number(&ids[2], "渝中城管罚"),
         Err(Error::Case(CaseError::NoCaseNumbers))
     ));
 }
@@ -878,15 +874,16 @@ fn cases_are_listed_by_status_officer_and_enterprise_page_by_page() {
     org.credit_code = Some("91500103MA5U1A0E5B".into());
     for i in 0..7 {
         let case = d
-            .create_case(CaseKind::Ordinary, "DQ-116", "500103", today(), today())
+            .cases()
+            .create(CaseKind::Ordinary, "DQ-116", "500103", today(), today())
             .unwrap();
         let mut edits = vec![officers()[i % 2].clone()];
         if i < 3 {
             edits.push(CaseEdit::AddParty(org.clone()));
         }
-        d.edit_case(&case.id, &edits).unwrap();
+        d.cases().edit(&case.id, &edits).unwrap();
     }
-    let all = |q: CaseQuery| d.list_cases(&q).unwrap();
+    let all = |q: CaseQuery| d.cases().list(&q).unwrap();
     assert_eq!(
         all(CaseQuery {
             credit_code: Some("91500103MA5U1A0E5B".into()),
@@ -943,7 +940,8 @@ fn crash_child_edits_a_case() {
     let mut out = std::io::stdout().lock();
     for n in 0.. {
         device
-            .edit_case(id, &[CaseEdit::AppendFindings(format!("[{n}]"))])
+            .cases()
+            .edit(id, &[CaseEdit::AppendFindings(format!("[{n}]"))])
             .unwrap();
         writeln!(out, "committed {n}").unwrap();
         out.flush().unwrap();
@@ -959,7 +957,8 @@ fn a_killed_editor_loses_no_committed_edit() {
         let device =
             Device::open(dir.path(), vec!["50".into()], vec![authority.public_key()]).unwrap();
         device
-            .create_case(CaseKind::Ordinary, "DQ-116", "500103", today(), today())
+            .cases()
+            .create(CaseKind::Ordinary, "DQ-116", "500103", today(), today())
             .unwrap()
             .id
     };
@@ -991,7 +990,7 @@ fn a_killed_editor_loses_no_committed_edit() {
         let authority = SigningKey::generate(Algorithm::EdDSA);
         let device =
             Device::open(dir.path(), vec!["50".into()], vec![authority.public_key()]).unwrap();
-        let findings = device.case(&id).unwrap().onsite.findings;
+        let findings = device.cases().get(&id).unwrap().onsite.findings;
         let present = findings.matches('[').count();
         // Every edit the child reported is there (one more may have committed unreported).
         assert!(
@@ -1012,7 +1011,8 @@ fn party_penalty_hearing_right_and_collective_decision_are_guarded() {
     let d = &phone.device;
     // Absolute claims in an ad, removed before filing: mitigated, decided collectively.
     let case = d
-        .create_case(
+        .cases()
+        .create(
             CaseKind::Ordinary,
             "GG-57-1",
             "500103",
@@ -1020,9 +1020,9 @@ fn party_penalty_hearing_right_and_collective_decision_are_guarded() {
             today(),
         )
         .unwrap();
-    d.edit_case(&case.id, &officers()).unwrap();
+    d.cases().edit(&case.id, &officers()).unwrap();
     assert_eq!(
-        refusal(d.step_case(&case.id, &Step::File, BY)),
+        refusal(d.cases().step(&case.id, &Step::File, BY)),
         RefusalKind::NoParty
     );
     let mut company = person();
@@ -1036,41 +1036,48 @@ fn party_penalty_hearing_right_and_collective_decision_are_guarded() {
     edits.extend(ordinary_facts().into_iter().filter(
         |e| !matches!(e, CaseEdit::SetFact { name, .. } if name == "age" || name == "capacity"),
     ));
-    d.edit_case(&case.id, &edits).unwrap();
-    d.step_case(&case.id, &Step::File, BY).unwrap();
+    d.cases().edit(&case.id, &edits).unwrap();
+    d.cases().step(&case.id, &Step::File, BY).unwrap();
     // Without the facts the engine needs, there is no penalty to notify.
     assert_eq!(
-        refusal(d.step_case(&case.id, &Step::Notify, BY)),
+        refusal(d.cases().step(&case.id, &Step::Notify, BY)),
         RefusalKind::NoPenaltyChosen
     );
-    d.edit_case(
-        &case.id,
-        &[
-            fact("removed_before_filing", true),
-            fact("ad_spend", 8_000i64),
-            fact("harm", "slight"),
-            fact("priors_12m", 0i64),
-        ],
-    )
-    .unwrap();
-    d.choose_case_penalty(&case.id, Some(30_000), None).unwrap();
-    d.step_case(&case.id, &Step::Notify, BY).unwrap();
-    d.step_case(&case.id, &Step::CloseStatement, BY).unwrap();
-    d.step_case(&case.id, &Step::PassLegalReview, BY).unwrap();
-    assert_eq!(
-        refusal(d.step_case(&case.id, &Step::Decide, BY)),
-        RefusalKind::CollectiveDecisionRequired
-    );
-    d.step_case(&case.id, &Step::RecordCollectiveDecision, BY)
+    d.cases()
+        .edit(
+            &case.id,
+            &[
+                fact("removed_before_filing", true),
+                fact("ad_spend", 8_000i64),
+                fact("harm", "slight"),
+                fact("priors_12m", 0i64),
+            ],
+        )
+        .unwrap();
+    d.cases()
+        .choose_penalty(&case.id, Some(30_000), None)
+        .unwrap();
+    d.cases().step(&case.id, &Step::Notify, BY).unwrap();
+    d.cases().step(&case.id, &Step::CloseStatement, BY).unwrap();
+    d.cases()
+        .step(&case.id, &Step::PassLegalReview, BY)
         .unwrap();
     assert_eq!(
-        d.step_case(&case.id, &Step::Decide, BY).unwrap().status,
+        refusal(d.cases().step(&case.id, &Step::Decide, BY)),
+        RefusalKind::CollectiveDecisionRequired
+    );
+    d.cases()
+        .step(&case.id, &Step::RecordCollectiveDecision, BY)
+        .unwrap();
+    assert_eq!(
+        d.cases().step(&case.id, &Step::Decide, BY).unwrap().status,
         CaseStatus::Decided
     );
 
     // A 300-yuan fine on a citizen is below Chongqing's 5,000: no hearing right.
     let small = d
-        .create_case(CaseKind::Ordinary, "GF-111-C", "500103", today(), today())
+        .cases()
+        .create(CaseKind::Ordinary, "GF-111-C", "500103", today(), today())
         .unwrap();
     let mut edits = staffed();
     edits.extend(ordinary_facts());
@@ -1079,12 +1086,14 @@ fn party_penalty_hearing_right_and_collective_decision_are_guarded() {
         fact("priors_12m", 0i64),
         CaseEdit::AppendFindings("乱倒垃圾。".into()),
     ]);
-    d.edit_case(&small.id, &edits).unwrap();
-    d.step_case(&small.id, &Step::File, BY).unwrap();
-    d.choose_case_penalty(&small.id, Some(300), None).unwrap();
-    d.step_case(&small.id, &Step::Notify, BY).unwrap();
+    d.cases().edit(&small.id, &edits).unwrap();
+    d.cases().step(&small.id, &Step::File, BY).unwrap();
+    d.cases()
+        .choose_penalty(&small.id, Some(300), None)
+        .unwrap();
+    d.cases().step(&small.id, &Step::Notify, BY).unwrap();
     assert_eq!(
-        refusal(d.step_case(&small.id, &Step::RequestHearing, BY)),
+        refusal(d.cases().step(&small.id, &Step::RequestHearing, BY)),
         RefusalKind::NoHearingRight
     );
 }

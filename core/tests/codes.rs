@@ -96,7 +96,7 @@ impl World {
             removals: Removals::default(),
         };
         device
-            .registry()
+            .catalogue()
             .apply_bundle(&sign_bundle(&body, &self.authority).unwrap())
             .unwrap();
         device.observe_server_time(Utc::now()).unwrap();
@@ -134,7 +134,7 @@ impl World {
     fn on_duty(&mut self) -> Device {
         let device = self.device();
         let credential = self.credential_for(&device, Utc::now() - Duration::hours(1), 8);
-        device.install_duty_credential(&credential).unwrap();
+        device.codes().install_credential(&credential).unwrap();
         device
     }
 }
@@ -155,10 +155,11 @@ fn an_enterprise_verifies_an_officer_offline_and_a_code_works_once() {
     let mut world = World::new();
     let officer = world.on_duty();
     let enterprise = world.device();
-    let code = officer.enforcement_code(None).unwrap();
+    let code = officer.codes().enforcement_code(None).unwrap();
     assert!(code.payload.starts_with("EC1:"));
 
     let verified = enterprise
+        .codes()
         .verify_enforcement_code(&code.payload, Some(BARBECUE), YUZHONG)
         .unwrap();
     assert_eq!(verified.name, "周强");
@@ -177,11 +178,15 @@ fn an_enterprise_verifies_an_officer_offline_and_a_code_works_once() {
     assert!(verified.warnings.is_empty(), "{:?}", verified.warnings);
 
     assert_eq!(
-        refusal(enterprise.verify_enforcement_code(&code.payload, Some(BARBECUE), YUZHONG)),
+        refusal(
+            enterprise
+                .codes()
+                .verify_enforcement_code(&code.payload, Some(BARBECUE), YUZHONG)
+        ),
         CodeRefusal::Replayed
     );
     // Both verdicts were logged as signed events for the server to reconcile.
-    let logged = enterprise.pending_events(10).unwrap();
+    let logged = enterprise.sync().pending_events(10).unwrap();
     assert_eq!(logged.len(), 2);
     assert!(logged.iter().all(|e| e.kind == "code_verification"));
     let first: events::Envelope<serde_json::Value> =
@@ -202,11 +207,12 @@ fn a_credential_without_items_shows_every_item_the_catalogue_authorises() {
         Duration::hours(8),
     )
     .unwrap();
-    officer.install_duty_credential(&credential).unwrap();
+    officer.codes().install_credential(&credential).unwrap();
     let verified = world
         .device()
+        .codes()
         .verify_enforcement_code(
-            &officer.enforcement_code(None).unwrap().payload,
+            &officer.codes().enforcement_code(None).unwrap().payload,
             None,
             YUZHONG,
         )
@@ -219,16 +225,25 @@ fn a_code_bound_to_one_enterprise_fails_at_another() {
     let mut world = World::new();
     let officer = world.on_duty();
     let enterprise = world.device();
-    let bound = officer.enforcement_code(Some(BARBECUE)).unwrap();
+    let bound = officer.codes().enforcement_code(Some(BARBECUE)).unwrap();
     assert_eq!(
-        refusal(enterprise.verify_enforcement_code(&bound.payload, Some(HOTPOT), YUZHONG)),
+        refusal(
+            enterprise
+                .codes()
+                .verify_enforcement_code(&bound.payload, Some(HOTPOT), YUZHONG)
+        ),
         CodeRefusal::WrongEnterprise
     );
     assert_eq!(
-        refusal(enterprise.verify_enforcement_code(&bound.payload, None, YUZHONG)),
+        refusal(
+            enterprise
+                .codes()
+                .verify_enforcement_code(&bound.payload, None, YUZHONG)
+        ),
         CodeRefusal::WrongEnterprise
     );
     enterprise
+        .codes()
         .verify_enforcement_code(&bound.payload, Some(BARBECUE), YUZHONG)
         .unwrap();
 }
@@ -244,12 +259,20 @@ fn expired_not_yet_valid_and_over_long_credentials_are_refused() {
 
     let expired = world.credential_for(&officer, Utc::now() - Duration::hours(30), 24);
     assert_eq!(
-        refusal(enterprise.verify_enforcement_code(&code_with(&expired), None, YUZHONG)),
+        refusal(
+            enterprise
+                .codes()
+                .verify_enforcement_code(&code_with(&expired), None, YUZHONG)
+        ),
         CodeRefusal::Expired
     );
     let future = world.credential_for(&officer, Utc::now() + Duration::hours(2), 8);
     assert_eq!(
-        refusal(enterprise.verify_enforcement_code(&code_with(&future), None, YUZHONG)),
+        refusal(
+            enterprise
+                .codes()
+                .verify_enforcement_code(&code_with(&future), None, YUZHONG)
+        ),
         CodeRefusal::NotYetValid
     );
 
@@ -266,7 +289,11 @@ fn expired_not_yet_valid_and_over_long_credentials_are_refused() {
     .sign(&world.agency)
     .unwrap();
     assert_eq!(
-        refusal(enterprise.verify_enforcement_code(&code_with(&long), None, YUZHONG)),
+        refusal(
+            enterprise
+                .codes()
+                .verify_enforcement_code(&code_with(&long), None, YUZHONG)
+        ),
         CodeRefusal::ValidityTooLong
     );
     // And the issuer never makes one.
@@ -313,7 +340,12 @@ fn revoked_by_id_and_by_issued_before_are_refused() {
         expires: Utc::now() + Duration::days(1),
     }];
     assert_eq!(
-        refusal(world.device().verify_enforcement_code(&code, None, YUZHONG)),
+        refusal(
+            world
+                .device()
+                .codes()
+                .verify_enforcement_code(&code, None, YUZHONG)
+        ),
         CodeRefusal::Revoked
     );
 
@@ -326,7 +358,12 @@ fn revoked_by_id_and_by_issued_before_are_refused() {
         expires: Utc::now() + Duration::days(1),
     }];
     assert_eq!(
-        refusal(world.device().verify_enforcement_code(&code, None, YUZHONG)),
+        refusal(
+            world
+                .device()
+                .codes()
+                .verify_enforcement_code(&code, None, YUZHONG)
+        ),
         CodeRefusal::Revoked
     );
 
@@ -337,6 +374,7 @@ fn revoked_by_id_and_by_issued_before_are_refused() {
     };
     world
         .device()
+        .codes()
         .verify_enforcement_code(&code, None, YUZHONG)
         .unwrap();
 }
@@ -362,7 +400,11 @@ fn unknown_keys_forged_signatures_and_keys_out_of_scope_or_period_are_refused() 
     .unwrap();
     let code = render(&credential, &signer, step, None).unwrap();
     assert_eq!(
-        refusal(enterprise.verify_enforcement_code(&code, None, YUZHONG)),
+        refusal(
+            enterprise
+                .codes()
+                .verify_enforcement_code(&code, None, YUZHONG)
+        ),
         CodeRefusal::UnknownKey
     );
 
@@ -375,7 +417,11 @@ fn unknown_keys_forged_signatures_and_keys_out_of_scope_or_period_are_refused() 
     forged[at..at + 3].copy_from_slice("吴".as_bytes());
     let code = render(&forged, &signer, step, None).unwrap();
     assert_eq!(
-        refusal(enterprise.verify_enforcement_code(&code, None, YUZHONG)),
+        refusal(
+            enterprise
+                .codes()
+                .verify_enforcement_code(&code, None, YUZHONG)
+        ),
         CodeRefusal::BadAgencySignature
     );
 
@@ -389,7 +435,12 @@ fn unknown_keys_forged_signatures_and_keys_out_of_scope_or_period_are_refused() 
     )
     .unwrap();
     assert_eq!(
-        refusal(world.device().verify_enforcement_code(&code, None, YUZHONG)),
+        refusal(
+            world
+                .device()
+                .codes()
+                .verify_enforcement_code(&code, None, YUZHONG)
+        ),
         CodeRefusal::OutsideKeyScope
     );
 
@@ -397,7 +448,12 @@ fn unknown_keys_forged_signatures_and_keys_out_of_scope_or_period_are_refused() 
     world.catalogue.agency_keys[0].divisions = vec![YUZHONG.into()];
     world.catalogue.agency_keys[0].valid_until = Utc::now() - Duration::days(1);
     assert_eq!(
-        refusal(world.device().verify_enforcement_code(&code, None, YUZHONG)),
+        refusal(
+            world
+                .device()
+                .codes()
+                .verify_enforcement_code(&code, None, YUZHONG)
+        ),
         CodeRefusal::KeyNotValidAtIssue
     );
 }
@@ -411,7 +467,12 @@ fn a_code_not_made_by_the_credentials_device_is_refused() {
     let thief = SigningKey::generate(Algorithm::EdDSA);
     let code = render(&credential, &thief, current_step(), None).unwrap();
     assert_eq!(
-        refusal(world.device().verify_enforcement_code(&code, None, YUZHONG)),
+        refusal(
+            world
+                .device()
+                .codes()
+                .verify_enforcement_code(&code, None, YUZHONG)
+        ),
         CodeRefusal::BadDeviceSignature
     );
 }
@@ -429,7 +490,7 @@ fn the_step_window_is_two_back_and_one_ahead() {
     }
     let now = current_step();
     let verify = |step| {
-        enterprise.verify_enforcement_code(
+        enterprise.codes().verify_enforcement_code(
             &render(&credential, &signer, step, None).unwrap(),
             None,
             YUZHONG,
@@ -445,11 +506,12 @@ fn the_step_window_is_two_back_and_one_ahead() {
 #[test]
 fn premises_outside_the_officers_jurisdiction_are_refused() {
     let mut world = World::new();
-    let code = world.on_duty().enforcement_code(None).unwrap();
+    let code = world.on_duty().codes().enforcement_code(None).unwrap();
     assert_eq!(
         refusal(
             world
                 .device()
+                .codes()
                 .verify_enforcement_code(&code.payload, None, "500112")
         ),
         CodeRefusal::OutsideJurisdiction
@@ -459,9 +521,10 @@ fn premises_outside_the_officers_jurisdiction_are_refused() {
 #[test]
 fn a_stale_trust_list_still_answers_with_a_warning() {
     let mut world = World::new();
-    let code = world.on_duty().enforcement_code(None).unwrap();
+    let code = world.on_duty().codes().enforcement_code(None).unwrap();
     let stale = world.device_at(Utc::now() - Duration::days(8));
     let verified = stale
+        .codes()
         .verify_enforcement_code(&code.payload, None, YUZHONG)
         .unwrap();
     assert_eq!(verified.warnings, vec![CodeWarning::TrustListStale]);
@@ -474,11 +537,11 @@ fn a_credential_for_another_device_is_not_installed() {
     let other = world.device();
     let theirs = world.credential_for(&other, Utc::now(), 8);
     assert_eq!(
-        refusal(mine.install_duty_credential(&theirs)),
+        refusal(mine.codes().install_credential(&theirs)),
         CodeRefusal::NotForThisDevice
     );
     assert_eq!(
-        refusal(mine.enforcement_code(None)),
+        refusal(mine.codes().enforcement_code(None)),
         CodeRefusal::NoDutyCredential
     );
 }
@@ -487,7 +550,12 @@ fn a_credential_for_another_device_is_not_installed() {
 fn malformed_input_of_many_kinds_is_refused_without_panicking() {
     let mut world = World::new();
     let enterprise = world.device();
-    let valid = world.on_duty().enforcement_code(None).unwrap().payload;
+    let valid = world
+        .on_duty()
+        .codes()
+        .enforcement_code(None)
+        .unwrap()
+        .payload;
     let cases = [
         String::new(),
         "EC1:".into(),
@@ -505,7 +573,11 @@ fn malformed_input_of_many_kinds_is_refused_without_panicking() {
     for case in cases {
         assert!(
             matches!(
-                refusal(enterprise.verify_enforcement_code(&case, None, YUZHONG)),
+                refusal(
+                    enterprise
+                        .codes()
+                        .verify_enforcement_code(&case, None, YUZHONG)
+                ),
                 CodeRefusal::Malformed { .. }
             ),
             "{case:.40}"
@@ -541,6 +613,7 @@ fn the_two_code_visit_is_signed_queued_and_verified_by_the_enterprise() {
         accuracy_m: 8.0,
     };
     let opened = officer
+        .codes()
         .open_visit(
             &printed,
             Some(gps),
@@ -553,7 +626,7 @@ fn the_two_code_visit_is_signed_queued_and_verified_by_the_enterprise() {
     assert_eq!(opened.visit.officer, OFFICER);
     assert_eq!(opened.visit.gps, Some(gps));
 
-    let queued = officer.pending_events(10).unwrap();
+    let queued = officer.sync().pending_events(10).unwrap();
     assert_eq!(queued.len(), 1);
     let visit: events::Envelope<zhifa_core::codes::VisitRecord> =
         events::open(&queued[0].signed, &officer.device_key()).unwrap();
@@ -565,13 +638,18 @@ fn the_two_code_visit_is_signed_queued_and_verified_by_the_enterprise() {
 
     // The enterprise checks the code shown for it.
     let verified = enterprise
+        .codes()
         .verify_enforcement_code(&opened.enforcement_code.payload, Some(BARBECUE), YUZHONG)
         .unwrap();
     assert_eq!(verified.name, "周强");
 
     // Not the planned enterprise.
     assert_eq!(
-        refusal(officer.open_visit(&printed, None, vec![], Some(HOTPOT))),
+        refusal(
+            officer
+                .codes()
+                .open_visit(&printed, None, vec![], Some(HOTPOT))
+        ),
         CodeRefusal::NotThePlannedEnterprise
     );
 }
@@ -604,13 +682,16 @@ fn enterprise_code_refusals() {
     }];
     let officer = world.on_duty();
     assert_eq!(
-        refusal(officer.open_visit(&old_print, None, vec![], None)),
+        refusal(officer.codes().open_visit(&old_print, None, vec![], None)),
         CodeRefusal::RetiredSerial
     );
     let new_print =
         issue_enterprise_code(&world.market, &barbecue, 2, Utc::now(), Duration::days(365))
             .unwrap();
-    officer.open_visit(&new_print, None, vec![], None).unwrap();
+    officer
+        .codes()
+        .open_visit(&new_print, None, vec![], None)
+        .unwrap();
 
     let expired = issue_enterprise_code(
         &world.market,
@@ -621,7 +702,7 @@ fn enterprise_code_refusals() {
     )
     .unwrap();
     assert_eq!(
-        refusal(officer.open_visit(&expired, None, vec![], None)),
+        refusal(officer.codes().open_visit(&expired, None, vec![], None)),
         CodeRefusal::Expired
     );
     // An enterprise code signed with a credential key (wrong purpose) finds no issuer.
@@ -629,13 +710,17 @@ fn enterprise_code_refusals() {
         issue_enterprise_code(&world.agency, &barbecue, 3, Utc::now(), Duration::days(365))
             .unwrap();
     assert_eq!(
-        refusal(officer.open_visit(&wrong_purpose, None, vec![], None)),
+        refusal(
+            officer
+                .codes()
+                .open_visit(&wrong_purpose, None, vec![], None)
+        ),
         CodeRefusal::UnknownKey
     );
     // An enforcement code is not an enterprise code.
-    let ec = officer.enforcement_code(None).unwrap().payload;
+    let ec = officer.codes().enforcement_code(None).unwrap().payload;
     assert!(matches!(
-        refusal(officer.open_visit(&ec, None, vec![], None)),
+        refusal(officer.codes().open_visit(&ec, None, vec![], None)),
         CodeRefusal::Malformed { .. }
     ));
 }
@@ -645,7 +730,7 @@ fn codes_fit_their_qr_budgets_and_survive_a_png_round_trip() {
     let mut world = World::new();
     let officer = world.on_duty();
     let enterprise = world.device();
-    let code = officer.enforcement_code(Some(BARBECUE)).unwrap();
+    let code = officer.codes().enforcement_code(Some(BARBECUE)).unwrap();
     assert!(
         qr::version(&code.payload).unwrap() <= 12,
         "EC1 is {} chars",
@@ -671,6 +756,7 @@ fn codes_fit_their_qr_budgets_and_survive_a_png_round_trip() {
     let decoded = qr::decode_image(&png).unwrap();
     assert_eq!(decoded, vec![code.payload.clone()]);
     enterprise
+        .codes()
         .verify_enforcement_code(&decoded[0], Some(BARBECUE), YUZHONG)
         .unwrap();
 
@@ -695,6 +781,7 @@ fn a_p256_device_key_works_as_the_secure_enclave_would_use_it() {
     let code = render(&credential, &officer_key, current_step(), Some(BARBECUE)).unwrap();
     let verified = world
         .device()
+        .codes()
         .verify_enforcement_code(&code, Some(BARBECUE), YUZHONG)
         .unwrap();
     assert_eq!(verified.credential_no, OFFICER);
@@ -715,9 +802,9 @@ mod hostile_input {
         fn arbitrary_text_never_panics(text in "\\PC{0,300}") {
             let mut world = World::new();
             let device = world.device();
-            let _ = device.verify_enforcement_code(&text, None, YUZHONG);
-            let _ = device.verify_enforcement_code(&format!("EC1:{text}"), None, YUZHONG);
-            let _ = zhifa_core::codes::enterprise::verify(&format!("EQ1:{text}"), Utc::now(), device.registry(), None);
+            let _ = device.codes().verify_enforcement_code(&text, None, YUZHONG);
+            let _ = device.codes().verify_enforcement_code(&format!("EC1:{text}"), None, YUZHONG);
+            let _ = zhifa_core::codes::enterprise::verify(&format!("EQ1:{text}"), Utc::now(), device.catalogue(), None);
         }
 
         #[test]
@@ -725,9 +812,9 @@ mod hostile_input {
             let mut world = World::new();
             let device = world.device();
             let encoded = base45::encode(&bytes);
-            let result = device.verify_enforcement_code(&format!("EC1:{encoded}"), None, YUZHONG);
+            let result = device.codes().verify_enforcement_code(&format!("EC1:{encoded}"), None, YUZHONG);
             prop_assert!(matches!(result, Err(Error::Code(_))));
-            let result = zhifa_core::codes::enterprise::verify(&format!("EQ1:{encoded}"), Utc::now(), device.registry(), None);
+            let result = zhifa_core::codes::enterprise::verify(&format!("EQ1:{encoded}"), Utc::now(), device.catalogue(), None);
             prop_assert!(result.is_err());
         }
     }

@@ -1,47 +1,15 @@
 //! Inspections on the demo catalogue: a random plan, its tasks on two phones, a combined
 //! checklist merged (with a conflict), and a case opened from a non-compliant result.
 
-use chrono::{NaiveDate, Utc};
-use zhifa_core::crypto::{Algorithm, Signer, SigningKey};
-use zhifa_core::device::Device;
+use chrono::NaiveDate;
 use zhifa_core::inspections::{
     plan, Candidate, CheckResult, GradeRates, InspectionEdit, PlanRequest,
 };
-use zhifa_core::registry::{sign_bundle, BundleBody, CatalogueData, Removals, BUNDLE_FORMAT};
-
-fn catalogue() -> CatalogueData {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/demo/catalogue.json");
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-struct Phone {
-    device: Device,
-    _dir: tempfile::TempDir,
-}
+use zhifa_core::registry::CatalogueData;
+use zhifa_core::testing::{demo_catalogue, Phone, YUZHONG};
 
 fn phone(data: &CatalogueData) -> Phone {
-    let authority = SigningKey::generate(Algorithm::EdDSA);
-    let dir = tempfile::tempdir().unwrap();
-    let device = Device::open(
-        dir.path(),
-        vec!["500103".into()],
-        vec![authority.public_key()],
-    )
-    .unwrap();
-    let body = BundleBody {
-        format: BUNDLE_FORMAT,
-        version: 1,
-        base_version: None,
-        scope: vec!["500103".into()],
-        issued_at: Utc::now(),
-        upserts: data.clone(),
-        removals: Removals::default(),
-    };
-    device
-        .registry()
-        .apply_bundle(&sign_bundle(&body, &authority).unwrap())
-        .unwrap();
-    Phone { device, _dir: dir }
+    Phone::with_catalogue(&[YUZHONG], data.clone())
 }
 
 fn food_plan(data: &CatalogueData) -> zhifa_core::inspections::Plan {
@@ -75,7 +43,7 @@ fn food_plan(data: &CatalogueData) -> zhifa_core::inspections::Plan {
 
 #[test]
 fn a_plan_pairs_authorised_officers_for_every_drawn_enterprise() {
-    let data = catalogue();
+    let data = demo_catalogue();
     let plan = food_plan(&data);
     assert_eq!(plan.tasks.len(), data.enterprises.len());
     let market: Vec<&str> = data
@@ -96,7 +64,7 @@ fn a_plan_pairs_authorised_officers_for_every_drawn_enterprise() {
 
 #[test]
 fn two_phones_fill_one_checklist_and_a_finding_opens_a_case() {
-    let data = catalogue();
+    let data = demo_catalogue();
     let task = food_plan(&data)
         .tasks
         .into_iter()
@@ -104,18 +72,25 @@ fn two_phones_fill_one_checklist_and_a_finding_opens_a_case() {
         .unwrap();
     let a = phone(&data);
     let b = phone(&data);
-    a.device.receive_task(&task).unwrap();
+    a.device.inspections().receive_task(&task).unwrap();
     assert_eq!(
-        a.device.receive_task(&task).unwrap().checklist.len(),
+        a.device
+            .inspections()
+            .receive_task(&task)
+            .unwrap()
+            .checklist
+            .len(),
         3,
         "receiving twice changes nothing"
     );
     b.device
-        .merge_inspection(&a.device.inspection_snapshot(&task.id).unwrap())
+        .inspections()
+        .merge(&a.device.inspections().snapshot(&task.id).unwrap())
         .unwrap();
 
     a.device
-        .edit_inspection(
+        .inspections()
+        .edit(
             &task.id,
             &[InspectionEdit::Record {
                 item: "YZ-SC-006".into(),
@@ -125,7 +100,8 @@ fn two_phones_fill_one_checklist_and_a_finding_opens_a_case() {
         )
         .unwrap();
     b.device
-        .edit_inspection(
+        .inspections()
+        .edit(
             &task.id,
             &[
                 InspectionEdit::Record {
@@ -142,7 +118,8 @@ fn two_phones_fill_one_checklist_and_a_finding_opens_a_case() {
         .unwrap();
     let merged = a
         .device
-        .merge_inspection(&b.device.inspection_snapshot(&task.id).unwrap())
+        .inspections()
+        .merge(&b.device.inspections().snapshot(&task.id).unwrap())
         .unwrap();
     let result = |item: &str| {
         merged
@@ -158,7 +135,8 @@ fn two_phones_fill_one_checklist_and_a_finding_opens_a_case() {
 
     let case = a
         .device
-        .open_case_from_check(&task.id, "YZ-SC-002")
+        .inspections()
+        .open_case(&task.id, "YZ-SC-002")
         .unwrap();
     assert_eq!(case.violation, "SP-126-5");
     assert_eq!(case.parties[0].name, "重庆渝中大坪山城烧烤店");
@@ -172,7 +150,7 @@ fn two_phones_fill_one_checklist_and_a_finding_opens_a_case() {
         .iter()
         .all(|o| o.verified && !o.name.is_empty()));
     assert!(case.onsite.findings.contains("未经消毒"));
-    let linked = a.device.inspection(&task.id).unwrap();
+    let linked = a.device.inspections().get(&task.id).unwrap();
     assert_eq!(
         linked
             .checklist
@@ -185,7 +163,8 @@ fn two_phones_fill_one_checklist_and_a_finding_opens_a_case() {
     );
     assert_eq!(
         a.device
-            .open_case_from_check(&task.id, "YZ-SC-002")
+            .inspections()
+            .open_case(&task.id, "YZ-SC-002")
             .unwrap()
             .id,
         case.id,
@@ -194,27 +173,31 @@ fn two_phones_fill_one_checklist_and_a_finding_opens_a_case() {
     // A compliant item opens nothing.
     assert!(a
         .device
-        .open_case_from_check(&task.id, "YZ-SC-006")
+        .inspections()
+        .open_case(&task.id, "YZ-SC-006")
         .is_err());
 }
 
 #[test]
 fn results_recorded_differently_on_two_phones_are_a_conflict() {
-    let data = catalogue();
+    let data = demo_catalogue();
     let task = food_plan(&data).tasks.remove(0);
     let a = phone(&data);
     let b = phone(&data);
-    a.device.receive_task(&task).unwrap();
-    b.device.receive_task(&task).unwrap();
+    a.device.inspections().receive_task(&task).unwrap();
+    b.device.inspections().receive_task(&task).unwrap();
     // Both phones created the task apart: merging two separate creations must still converge.
     b.device
-        .merge_inspection(&a.device.inspection_snapshot(&task.id).unwrap())
+        .inspections()
+        .merge(&a.device.inspections().snapshot(&task.id).unwrap())
         .unwrap();
     a.device
-        .merge_inspection(&b.device.inspection_snapshot(&task.id).unwrap())
+        .inspections()
+        .merge(&b.device.inspections().snapshot(&task.id).unwrap())
         .unwrap();
     a.device
-        .edit_inspection(
+        .inspections()
+        .edit(
             &task.id,
             &[InspectionEdit::Record {
                 item: "YZ-SC-003".into(),
@@ -224,7 +207,8 @@ fn results_recorded_differently_on_two_phones_are_a_conflict() {
         )
         .unwrap();
     b.device
-        .edit_inspection(
+        .inspections()
+        .edit(
             &task.id,
             &[InspectionEdit::Record {
                 item: "YZ-SC-003".into(),
@@ -235,7 +219,8 @@ fn results_recorded_differently_on_two_phones_are_a_conflict() {
         .unwrap();
     let merged = a
         .device
-        .merge_inspection(&b.device.inspection_snapshot(&task.id).unwrap())
+        .inspections()
+        .merge(&b.device.inspections().snapshot(&task.id).unwrap())
         .unwrap();
     assert_eq!(merged.conflicts.len(), 1);
     assert_eq!(merged.conflicts[0].field, "checklist.YZ-SC-003.result");

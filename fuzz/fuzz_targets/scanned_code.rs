@@ -15,7 +15,7 @@ use zhifa_core::codes::enterprise;
 use zhifa_core::crypto::{Algorithm, Signer, SigningKey};
 use zhifa_core::device::Device;
 use zhifa_core::registry::{
-    sign_bundle, AgencyKey, BundleBody, CatalogueData, KeyPurpose, Removals, BUNDLE_FORMAT,
+    sign_bundle, AgencyKey, BundleBody, KeyPurpose, Removals, BUNDLE_FORMAT,
 };
 
 struct Verifier {
@@ -27,9 +27,7 @@ struct Verifier {
 fn verifier() -> &'static Verifier {
     static VERIFIER: OnceLock<Verifier> = OnceLock::new();
     VERIFIER.get_or_init(|| {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/demo/catalogue.json");
-        let mut catalogue: CatalogueData =
-            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut catalogue = zhifa_core::testing::demo_catalogue();
         let authority = SigningKey::generate(Algorithm::EdDSA);
         let agency = SigningKey::generate(Algorithm::EdDSA);
         let public = agency.public_key();
@@ -53,7 +51,7 @@ fn verifier() -> &'static Verifier {
             upserts: catalogue,
             removals: Removals::default(),
         };
-        device.registry().apply_bundle(&sign_bundle(&body, &authority).unwrap()).unwrap();
+        device.catalogue().apply_bundle(&sign_bundle(&body, &authority).unwrap()).unwrap();
         let context = VerifyContext {
             now: device.now(),
             own_credit_code: Some("91500103MA5U1A0E5B".into()),
@@ -71,6 +69,6 @@ fuzz_target!(|data: &[u8]| {
         1 => format!("EC1:{}", base45::encode(rest)),
         _ => format!("EQ1:{}", base45::encode(rest)),
     };
-    assert!(check(&text, &verifier.context, verifier.device.registry()).is_err());
-    assert!(enterprise::verify(&text, Utc::now(), verifier.device.registry(), None).is_err());
+    assert!(check(&text, &verifier.context, verifier.device.catalogue()).is_err());
+    assert!(enterprise::verify(&text, Utc::now(), verifier.device.catalogue(), None).is_err());
 });

@@ -77,7 +77,10 @@ fn phone(
         Utc::now(),
     )?;
     let transport = HttpTransport::new(base).map_err(ServerError::BadRequest)?;
-    device.enrol(&transport, &code, name).map_err(demo_error)?;
+    device
+        .sync()
+        .enrol(&transport, &code, name)
+        .map_err(demo_error)?;
     Ok(device)
 }
 
@@ -134,7 +137,8 @@ fn walk(
     };
     let sync = |device: &Device| {
         device
-            .sync_now(&transport, &options, &|_| {})
+            .sync()
+            .run(&transport, &options, &|_| {})
             .map_err(demo_error)
     };
 
@@ -208,6 +212,7 @@ fn walk(
         .next()
         .ok_or(ServerError::Decode)?;
     let visit = a
+        .codes()
         .open_visit(&scanned, None, vec![OFFICER_B.into()], Some(ENTERPRISE))
         .map_err(demo_error)?;
     story.say(format!(
@@ -224,6 +229,7 @@ fn walk(
         qr::render_png(&shown, 6).map_err(|e| ServerError::BadRequest(e.to_string()))?,
     )?;
     let verified = shop
+        .codes()
         .verify_enforcement_code(&shown, Some(ENTERPRISE), "500103")
         .map_err(demo_error)?;
     story.say(format!(
@@ -243,12 +249,18 @@ fn walk(
     ));
     let mut forged = shown.clone();
     forged.replace_range(forged.len() - 6.., "AAAAAA");
-    let refusal = match shop.verify_enforcement_code(&forged, Some(ENTERPRISE), "500103") {
+    let refusal = match shop
+        .codes()
+        .verify_enforcement_code(&forged, Some(ENTERPRISE), "500103")
+    {
         Err(zhifa_core::Error::Code(refusal)) => texts::code_refusal_message(&refusal).to_owned(),
         other => format!("{other:?}"),
     };
     story.say(format!("- 伪造的执法码：{refusal}"));
-    let replay = match shop.verify_enforcement_code(&shown, Some(ENTERPRISE), "500103") {
+    let replay = match shop
+        .codes()
+        .verify_enforcement_code(&shown, Some(ENTERPRISE), "500103")
+    {
         Err(zhifa_core::Error::Code(refusal)) => texts::code_refusal_message(&refusal).to_owned(),
         other => format!("{other:?}"),
     };
@@ -278,7 +290,8 @@ fn walk(
     // No signal from here: each phone records what it saw.
     let record = |device: &Device, item: &str, result, note: &str| {
         device
-            .edit_inspection(
+            .inspections()
+            .edit(
                 &task.id,
                 &[InspectionEdit::Record {
                     item: item.into(),
@@ -307,17 +320,18 @@ fn walk(
         "后厨餐具未经消毒即重复使用，消毒柜未通电",
     )?;
     record(&a, ITEMS[2], CheckResult::Compliant, "")?;
-    a.edit_inspection(
-        &task.id,
-        &[InspectionEdit::AttachVisit {
-            visit_id: visit.visit.id.clone(),
-        }],
-    )
-    .map_err(demo_error)?;
+    a.inspections()
+        .edit(
+            &task.id,
+            &[InspectionEdit::AttachVisit {
+                visit_id: visit.visit.id.clone(),
+            }],
+        )
+        .map_err(demo_error)?;
     for device in [&a, &b, &a] {
         sync(device)?;
     }
-    let merged = a.inspection(&task.id).map_err(demo_error)?;
+    let merged = a.inspections().get(&task.id).map_err(demo_error)?;
     for entry in &merged.checklist {
         let result = match entry.result {
             Some(CheckResult::Compliant) => "合格",
@@ -337,18 +351,20 @@ fn walk(
 
     story.say("\n## 4. 立案、裁量建议与文书 (case, discretion, documents)");
     let case = b
-        .open_case_from_check(&task.id, ITEMS[1])
+        .inspections()
+        .open_case(&task.id, ITEMS[1])
         .map_err(demo_error)?;
     story.say(format!(
         "- 由不合格项立案：{}（{}）",
         case.violation, case.id
     ));
-    b.add_case_evidence(&case.id, &png, "photo", "后厨消毒柜现场照片", None)
+    b.evidence()
+        .add_to_case(&case.id, &png, "photo", "后厨消毒柜现场照片", None)
         .map_err(demo_error)?;
     // Answer what the engine asks, as the officer would.
     let mut answered = Vec::new();
     let outcome = loop {
-        match b.suggest_for_case(&case.id).map_err(demo_error)? {
+        match b.cases().suggest(&case.id).map_err(demo_error)? {
             Suggestion::Outcome(outcome) => break outcome,
             Suggestion::NeedFacts(questions) => {
                 let mut edits = Vec::new();
@@ -360,7 +376,7 @@ fn walk(
                         value,
                     });
                 }
-                b.edit_case(&case.id, &edits).map_err(demo_error)?;
+                b.cases().edit(&case.id, &edits).map_err(demo_error)?;
                 if answered.len() > 40 {
                     return Err(ServerError::BadRequest("the engine keeps asking".into()));
                 }
@@ -375,37 +391,39 @@ fn walk(
     sync(&a)?;
     // Apart again: A adds to the findings, B records the time and place, and both set the
     // harm differently (a legal fact: a conflict for a person to settle).
-    a.edit_case(
-        &case.id,
-        &[
-            CaseEdit::AppendFindings("现场检查时消毒柜未通电，餐具堆放于洗碗池旁。".into()),
-            CaseEdit::SetFact {
-                name: "harm".into(),
-                value: FactValue::Text("slight".into()),
-            },
-        ],
-    )
-    .map_err(demo_error)?;
-    b.edit_case(
-        &case.id,
-        &[
-            CaseEdit::SetOnsite {
-                time: Utc::now().format("%Y-%m-%d %H:%M").to_string(),
-                place: format!("{}后厨", enterprise.name),
-                party_signed: true,
-            },
-            CaseEdit::SetFact {
-                name: "harm".into(),
-                value: FactValue::Text("serious".into()),
-            },
-        ],
-    )
-    .map_err(demo_error)?;
+    a.cases()
+        .edit(
+            &case.id,
+            &[
+                CaseEdit::AppendFindings("现场检查时消毒柜未通电，餐具堆放于洗碗池旁。".into()),
+                CaseEdit::SetFact {
+                    name: "harm".into(),
+                    value: FactValue::Text("slight".into()),
+                },
+            ],
+        )
+        .map_err(demo_error)?;
+    b.cases()
+        .edit(
+            &case.id,
+            &[
+                CaseEdit::SetOnsite {
+                    time: Utc::now().format("%Y-%m-%d %H:%M").to_string(),
+                    place: format!("{}后厨", enterprise.name),
+                    party_signed: true,
+                },
+                CaseEdit::SetFact {
+                    name: "harm".into(),
+                    value: FactValue::Text("serious".into()),
+                },
+            ],
+        )
+        .map_err(demo_error)?;
     for device in [&a, &b, &a] {
         sync(device)?;
     }
-    let on_a = a.case(&case.id).map_err(demo_error)?;
-    let on_b = b.case(&case.id).map_err(demo_error)?;
+    let on_a = a.cases().get(&case.id).map_err(demo_error)?;
+    let on_b = b.cases().get(&case.id).map_err(demo_error)?;
     story.say(format!(
         "- 同步后两部手机一致：{}；当事人 {} 个；证据 {} 项；冲突 {} 处",
         if on_a == on_b { "是" } else { "否" },
@@ -426,30 +444,33 @@ fn walk(
             .find(|v| v.contains("slight"))
             .unwrap_or(&conflict.values[0])
             .clone();
-        a.edit_case(
-            &case.id,
-            &[CaseEdit::Resolve {
-                field: conflict.field.clone(),
-                value: value.clone(),
-            }],
-        )
-        .map_err(demo_error)?;
+        a.cases()
+            .edit(
+                &case.id,
+                &[CaseEdit::Resolve {
+                    field: conflict.field.clone(),
+                    value: value.clone(),
+                }],
+            )
+            .map_err(demo_error)?;
         story.say(format!("  两人确认后取值：{} = {value}", conflict.field));
     }
     sync(&a)?;
     sync(&b)?;
-    let chosen = match a.suggest_for_case(&case.id).map_err(demo_error)? {
+    let chosen = match a.cases().suggest(&case.id).map_err(demo_error)? {
         Suggestion::Outcome(outcome) => outcome.fine.map(|f| f.min),
         Suggestion::NeedFacts(_) => None,
     };
-    a.choose_case_penalty(&case.id, chosen, None)
+    a.cases()
+        .choose_penalty(&case.id, chosen, None)
         .map_err(demo_error)?;
     story.say(format!(
         "- 拟处罚款：{} 元（在建议幅度内）",
         chosen.unwrap_or(0)
     ));
     let numbered = a
-        .assign_case_number(&case.id, "渝中市监罚")
+        .cases()
+        .assign_number(&case.id, "渝中市监罚")
         .map_err(demo_error)?;
     story.say(format!(
         "- 案号（离线分配）：{}",
@@ -463,7 +484,7 @@ fn walk(
             "行政处罚事先告知书.html",
         ),
     ] {
-        match a.render_case_document(&case.id, kind) {
+        match a.cases().render_document(&case.id, kind) {
             Ok(html) => story.write(file, html)?,
             Err(error) => story.say(format!("- {file}：{}", error.message_zh())),
         }

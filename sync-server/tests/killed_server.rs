@@ -63,6 +63,7 @@ fn phone(data: &Path, dir: &Path, base: &str, officer: &str) -> Device {
         .unwrap();
     let code = String::from_utf8(code.stdout).unwrap();
     device
+        .sync()
         .enrol(&HttpTransport::new(base).unwrap(), code.trim(), "test")
         .unwrap();
     device
@@ -96,7 +97,8 @@ fn a_server_killed_mid_sync_loses_nothing_it_acknowledged() {
     for round in 0..4u64 {
         for n in 0..15 {
             let case = a
-                .create_case(
+                .cases()
+                .create(
                     CaseKind::Ordinary,
                     "SP-126-5",
                     "500103",
@@ -105,13 +107,14 @@ fn a_server_killed_mid_sync_loses_nothing_it_acknowledged() {
                 )
                 .unwrap();
             let mark = format!("r{round}n{n};");
-            a.edit_case(&case.id, &[CaseEdit::AppendFindings(mark.clone())])
+            a.cases()
+                .edit(&case.id, &[CaseEdit::AppendFindings(mark.clone())])
                 .unwrap();
             marks.push((case.id, mark));
         }
         // Kill the server while the phone is in the middle of its sync.
         let syncing = std::thread::scope(|scope| {
-            let handle = scope.spawn(|| a.sync_now(&transport, &quick(), &|_| {}));
+            let handle = scope.spawn(|| a.sync().run(&transport, &quick(), &|_| {}));
             std::thread::sleep(Duration::from_millis(5 + 15 * round));
             server.kill().unwrap();
             server.wait().unwrap();
@@ -121,18 +124,19 @@ fn a_server_killed_mid_sync_loses_nothing_it_acknowledged() {
         server = start(data.path(), port);
     }
     assert!(interrupted > 0, "no sync was cut by the kill");
-    a.sync_now(&transport, &quick(), &|_| {}).unwrap();
-    a.sync_now(&transport, &quick(), &|_| {}).unwrap();
+    a.sync().run(&transport, &quick(), &|_| {}).unwrap();
+    a.sync().run(&transport, &quick(), &|_| {}).unwrap();
     let b = phone(
         data.path(),
         &phones.path().join("b"),
         &base,
         "渝50010320002",
     );
-    b.sync_now(&transport, &quick(), &|_| {}).unwrap();
+    b.sync().run(&transport, &quick(), &|_| {}).unwrap();
     for (id, mark) in &marks {
         let case = b
-            .case(id)
+            .cases()
+            .get(id)
             .unwrap_or_else(|e| panic!("{id} never reached the server: {e}"));
         assert!(case.onsite.findings.contains(mark.as_str()));
     }

@@ -9,18 +9,14 @@ use std::sync::Arc;
 
 use zhifa_core::crypto::Signer;
 use zhifa_core::device::Device;
-use zhifa_core::registry::{CatalogueData, Registry};
+use zhifa_core::registry::Registry;
 use zhifa_core::store::Store;
 use zhifa_core::sync::http::HttpTransport;
 use zhifa_core::sync::{SubjectKind, SyncOptions};
 use zhifa_sync_server::server::{self, Config};
 use zhifa_sync_server::{devices, AgencyKeys, AppState, AuthorityKey, CatalogueStore};
 
-pub fn demo_catalogue() -> CatalogueData {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/demo/catalogue.json");
-    serde_json::from_str(&std::fs::read_to_string(path).expect("demo catalogue"))
-        .expect("valid JSON")
-}
+pub use zhifa_core::testing::demo_catalogue;
 
 /// The demo district's team of food-safety officers used throughout.
 pub const OFFICER_A: &str = "渝50010320001";
@@ -269,7 +265,10 @@ impl Phone {
         .expect("device");
         let direct = HttpTransport::new(&server.base()).expect("transport");
         let code = server.enrolment_code(kind, subject);
-        device.enrol(&direct, &code, "test phone").expect("enrol");
+        device
+            .sync()
+            .enrol(&direct, &code, "test phone")
+            .expect("enrol");
         Phone {
             device,
             transport: HttpTransport::new(base).expect("transport"),
@@ -278,14 +277,14 @@ impl Phone {
     }
 
     pub fn sync(&self) -> zhifa_core::Result<zhifa_core::sync::SyncReport> {
-        self.device.sync_now(&self.transport, &quick(), &|_| {})
+        self.device.sync().run(&self.transport, &quick(), &|_| {})
     }
 
     pub fn sync_via(
         &self,
         transport: &dyn zhifa_core::sync::Transport,
     ) -> zhifa_core::Result<zhifa_core::sync::SyncReport> {
-        self.device.sync_now(transport, &quick(), &|_| {})
+        self.device.sync().run(transport, &quick(), &|_| {})
     }
 }
 

@@ -28,7 +28,8 @@ fn officer(no: &str) -> CaseEdit {
 fn shared_case(server: &TestServer, a: &Phone, b: &Phone) -> String {
     let case = a
         .device
-        .create_case(
+        .cases()
+        .create(
             CaseKind::Ordinary,
             "SP-126-5",
             "500103",
@@ -37,12 +38,13 @@ fn shared_case(server: &TestServer, a: &Phone, b: &Phone) -> String {
         )
         .unwrap();
     a.device
-        .edit_case(&case.id, &[officer(OFFICER_A), officer(OFFICER_B)])
+        .cases()
+        .edit(&case.id, &[officer(OFFICER_A), officer(OFFICER_B)])
         .unwrap();
     a.sync().unwrap();
     b.sync().unwrap();
     assert_eq!(
-        b.device.case(&case.id).unwrap().officers.len(),
+        b.device.cases().get(&case.id).unwrap().officers.len(),
         2,
         "{}",
         server.base()
@@ -63,13 +65,15 @@ fn two_phones_converge(server: &TestServer) {
     let id = shared_case(server, &a, &b);
     // Apart: each edits without the other.
     a.device
-        .edit_case(
+        .cases()
+        .edit(
             &id,
             &[CaseEdit::AppendFindings("现场发现过期食品。".into())],
         )
         .unwrap();
     a.device
-        .edit_case(
+        .cases()
+        .edit(
             &id,
             &[CaseEdit::SetFact {
                 name: "first_offence".into(),
@@ -78,7 +82,8 @@ fn two_phones_converge(server: &TestServer) {
         )
         .unwrap();
     b.device
-        .edit_case(
+        .cases()
+        .edit(
             &id,
             &[CaseEdit::AddParty(Party {
                 kind: PartyKind::Organisation,
@@ -91,7 +96,8 @@ fn two_phones_converge(server: &TestServer) {
         )
         .unwrap();
     b.device
-        .edit_case(
+        .cases()
+        .edit(
             &id,
             &[CaseEdit::SetFact {
                 name: "first_offence".into(),
@@ -100,8 +106,8 @@ fn two_phones_converge(server: &TestServer) {
         )
         .unwrap();
     converge(&a, &b);
-    let on_a = a.device.case(&id).unwrap();
-    let on_b = b.device.case(&id).unwrap();
+    let on_a = a.device.cases().get(&id).unwrap();
+    let on_b = b.device.cases().get(&id).unwrap();
     assert_eq!(on_a, on_b);
     assert!(on_a.onsite.findings.contains("过期食品"));
     assert_eq!(on_a.parties.len(), 1);
@@ -147,17 +153,19 @@ fn two_replicas_on_one_postgresql_database_serve_one_team() {
     const ROUNDS: usize = 20;
     for round in 0..ROUNDS {
         a.device
-            .edit_case(&id, &[CaseEdit::AppendFindings(format!("A{round};"))])
+            .cases()
+            .edit(&id, &[CaseEdit::AppendFindings(format!("A{round};"))])
             .unwrap();
         b.device
-            .edit_case(&id, &[CaseEdit::AppendFindings(format!("B{round};"))])
+            .cases()
+            .edit(&id, &[CaseEdit::AppendFindings(format!("B{round};"))])
             .unwrap();
         a.sync().unwrap();
         b.sync().unwrap();
     }
     converge(&a, &b);
-    let findings = a.device.case(&id).unwrap().onsite.findings;
-    assert_eq!(findings, b.device.case(&id).unwrap().onsite.findings);
+    let findings = a.device.cases().get(&id).unwrap().onsite.findings;
+    assert_eq!(findings, b.device.cases().get(&id).unwrap().onsite.findings);
     for round in 0..ROUNDS {
         assert!(
             findings.contains(&format!("A{round};")) && findings.contains(&format!("B{round};"))
@@ -180,7 +188,8 @@ fn faults_converge(database_url: Option<String>, seeds: std::ops::Range<u64>) {
             for (phone, name) in [(&a, "A"), (&b, "B")] {
                 let case = phone
                     .device
-                    .create_case(
+                    .cases()
+                    .create(
                         CaseKind::Ordinary,
                         "SP-126-5",
                         "500103",
@@ -194,7 +203,8 @@ fn faults_converge(database_url: Option<String>, seeds: std::ops::Range<u64>) {
                     // A case the phone has not received yet is edited on the next round.
                     if phone
                         .device
-                        .edit_case(id, &[CaseEdit::AppendFindings(mark.clone())])
+                        .cases()
+                        .edit(id, &[CaseEdit::AppendFindings(mark.clone())])
                         .is_ok()
                     {
                         expected.push((id.clone(), mark));
@@ -202,7 +212,8 @@ fn faults_converge(database_url: Option<String>, seeds: std::ops::Range<u64>) {
                 }
                 phone
                     .device
-                    .add_case_evidence(
+                    .evidence()
+                    .add_to_case(
                         &case.id,
                         format!("photo {seed} {round} {name}").as_bytes(),
                         "photo",
@@ -234,23 +245,25 @@ fn faults_converge(database_url: Option<String>, seeds: std::ops::Range<u64>) {
         for id in &cases {
             let on_a = a
                 .device
-                .case(id)
+                .cases()
+                .get(id)
                 .unwrap_or_else(|e| panic!("seed {seed}: {id} on A: {e}"));
             let on_b = b
                 .device
-                .case(id)
+                .cases()
+                .get(id)
                 .unwrap_or_else(|e| panic!("seed {seed}: {id} on B: {e}"));
             assert_eq!(on_a, on_b, "seed {seed}");
             assert_eq!(on_a.evidence.len(), 1, "seed {seed}");
         }
         for (id, mark) in &expected {
-            let findings = a.device.case(id).unwrap().onsite.findings;
+            let findings = a.device.cases().get(id).unwrap().onsite.findings;
             assert!(
                 findings.contains(mark.as_str()),
                 "seed {seed}: lost {mark} in {findings}"
             );
         }
-        assert!(a.device.pending_events(10).unwrap().is_empty());
+        assert!(a.device.sync().pending_events(10).unwrap().is_empty());
         for phone in [&a, &b] {
             let pending = phone
                 .device
@@ -390,7 +403,8 @@ fn refusals(server: &TestServer) {
     // Another team's document, blob and events.
     let case = a
         .device
-        .create_case(
+        .cases()
+        .create(
             CaseKind::Ordinary,
             "SP-126-5",
             "500103",
@@ -399,42 +413,48 @@ fn refusals(server: &TestServer) {
         )
         .unwrap();
     a.device
-        .add_case_evidence(&case.id, b"photo of the kitchen", "photo", "后厨", None)
+        .evidence()
+        .add_to_case(&case.id, b"photo of the kitchen", "photo", "后厨", None)
         .unwrap();
     a.sync().unwrap();
     let other = Phone::enrolled(server, SubjectKind::Officer, OTHER_TEAM_OFFICER);
     other.sync().unwrap();
     assert!(
-        matches!(other.device.case(&case.id), Err(Error::Case(_))),
+        matches!(other.device.cases().get(&case.id), Err(Error::Case(_))),
         "another team never lists it"
     );
     // It learns the id some other way and merges a copy, then tries to sync it.
     other
         .device
-        .merge_case(&a.device.case_snapshot(&case.id).unwrap())
+        .cases()
+        .merge(&a.device.cases().snapshot(&case.id).unwrap())
         .unwrap();
     other
         .device
-        .edit_case(&case.id, &[CaseEdit::AppendFindings("篡改".into())])
+        .cases()
+        .edit(&case.id, &[CaseEdit::AppendFindings("篡改".into())])
         .unwrap();
     let report = other.sync().unwrap();
     assert_eq!(report.docs_refused.len(), 1, "{report:?}");
     assert!(report.docs_refused[0].contains("Forbidden"));
     assert_eq!(
-        other.device.refused_documents().unwrap(),
+        other.device.sync().refused_documents().unwrap(),
         vec![(case.id.clone(), "Forbidden".to_owned())],
         "kept on the phone, marked"
     );
     assert!(!a
         .device
-        .case(&case.id)
+        .cases()
+        .get(&case.id)
         .unwrap()
         .onsite
         .findings
         .contains("篡改"));
-    let hash = a.device.case(&case.id).unwrap().evidence[0].hash.clone();
+    let hash = a.device.cases().get(&case.id).unwrap().evidence[0]
+        .hash
+        .clone();
     assert!(matches!(
-        other.device.fetch_evidence(&other.transport, &hash),
+        other.device.evidence().fetch(&other.transport, &hash),
         Err(Error::Sync(SyncError::Forbidden(_)))
     ));
     // A broken sync message is refused for that document; nothing is stored.
@@ -456,8 +476,9 @@ fn refusals(server: &TestServer) {
     // and is acknowledged again when re-sent.
     let _ = a
         .device
+        .codes()
         .verify_enforcement_code("EC1:not-a-code", None, "500103");
-    let first = a.device.pending_events(1).unwrap().remove(0).signed;
+    let first = a.device.sync().pending_events(1).unwrap().remove(0).signed;
     let mut envelope: zhifa_core::events::Envelope<zhifa_core::codes::visit::VerificationRecord> =
         zhifa_core::events::open(&first, &a.device.device_key()).unwrap();
     envelope.body.code_hash = "0".repeat(64);
@@ -515,7 +536,8 @@ fn travel(server: &TestServer) {
     let progress = std::sync::Mutex::new(Vec::new());
     let report = a
         .device
-        .sync_now(&a.transport, &options, &|p| {
+        .sync()
+        .run(&a.transport, &options, &|p| {
             progress.lock().unwrap().push(p)
         })
         .unwrap();
@@ -527,10 +549,11 @@ fn travel(server: &TestServer) {
         .unwrap()
         .last()
         .is_some_and(|p| p.phase == zhifa_core::sync::SyncPhase::Done));
-    assert_eq!(a.device.case_numbers_left("渝中市监罚").unwrap(), 100);
+    assert_eq!(a.device.cases().numbers_left("渝中市监罚").unwrap(), 100);
     // The credential the server issued works: the phone shows a valid code.
     assert!(a
         .device
+        .codes()
         .enforcement_code(None)
         .unwrap()
         .payload
@@ -540,7 +563,8 @@ fn travel(server: &TestServer) {
     let photo: Vec<u8> = (0..1_200_000u32).map(|i| (i % 251) as u8).collect();
     let case = a
         .device
-        .create_case(
+        .cases()
+        .create(
             CaseKind::Ordinary,
             "SP-126-5",
             "500103",
@@ -549,13 +573,16 @@ fn travel(server: &TestServer) {
         )
         .unwrap();
     a.device
-        .add_case_evidence(&case.id, &photo, "photo", "后厨照片", None)
+        .evidence()
+        .add_to_case(&case.id, &photo, "photo", "后厨照片", None)
         .unwrap();
     let report = a.sync().unwrap();
     assert_eq!(report.blobs_sent, 1);
     b.sync().unwrap();
-    let hash = b.device.case(&case.id).unwrap().evidence[0].hash.clone();
-    b.device.fetch_evidence(&b.transport, &hash).unwrap();
+    let hash = b.device.cases().get(&case.id).unwrap().evidence[0]
+        .hash
+        .clone();
+    b.device.evidence().fetch(&b.transport, &hash).unwrap();
     assert_eq!(
         b.device
             .store()
@@ -566,10 +593,14 @@ fn travel(server: &TestServer) {
     );
 
     // Another block only when the reserve runs low; a second prefix of another team is refused.
-    let again = a.device.sync_now(&a.transport, &options, &|_| {}).unwrap();
+    let again = a
+        .device
+        .sync()
+        .run(&a.transport, &options, &|_| {})
+        .unwrap();
     assert_eq!(again.case_numbers_added, 0);
     let other = Phone::enrolled(server, SubjectKind::Officer, OTHER_TEAM_OFFICER);
-    let stolen = other.device.sync_now(&other.transport, &options, &|_| {});
+    let stolen = other.device.sync().run(&other.transport, &options, &|_| {});
     assert!(
         matches!(stolen, Err(Error::Sync(SyncError::Forbidden(_)))),
         "{stolen:?}"
@@ -598,15 +629,22 @@ fn reconciliation(server: &TestServer) {
     // The officer shows the code; the enterprise checks it offline and logs the verdict.
     let shown = officer
         .device
+        .codes()
         .enforcement_code(Some(enterprise_code))
         .unwrap();
     enterprise
         .device
+        .codes()
         .verify_enforcement_code(&shown.payload, Some(enterprise_code), "500103")
         .unwrap();
     enterprise.sync().unwrap();
     // An enterprise cannot speak for another: its events name itself.
-    assert!(enterprise.device.pending_events(10).unwrap().is_empty());
+    assert!(enterprise
+        .device
+        .sync()
+        .pending_events(10)
+        .unwrap()
+        .is_empty());
     // The officer's visit record (signed, queued, synced): written here as the visit event
     // the enterprise-code scan produces.
     let issued = zhifa_core::codes::issue_enterprise_code(
@@ -631,6 +669,7 @@ fn reconciliation(server: &TestServer) {
     officer.sync().unwrap();
     officer
         .device
+        .codes()
         .open_visit(&issued, None, vec![OFFICER_B.into()], None)
         .unwrap();
     officer.sync().unwrap();
@@ -653,7 +692,8 @@ fn a_long_history_is_compacted_and_stays_whole() {
     let a = Phone::enrolled(&server, SubjectKind::Officer, OFFICER_A);
     let case = a
         .device
-        .create_case(
+        .cases()
+        .create(
             CaseKind::Ordinary,
             "SP-126-5",
             "500103",
@@ -663,7 +703,8 @@ fn a_long_history_is_compacted_and_stays_whole() {
         .unwrap();
     for n in 0..45 {
         a.device
-            .edit_case(&case.id, &[CaseEdit::AppendFindings(format!("#{n};"))])
+            .cases()
+            .edit(&case.id, &[CaseEdit::AppendFindings(format!("#{n};"))])
             .unwrap();
         a.sync().unwrap();
     }
@@ -692,7 +733,7 @@ fn a_long_history_is_compacted_and_stays_whole() {
     server.restart();
     let b = Phone::enrolled(&server, SubjectKind::Officer, OFFICER_B);
     b.sync().unwrap();
-    let findings = b.device.case(&case.id).unwrap().onsite.findings;
+    let findings = b.device.cases().get(&case.id).unwrap().onsite.findings;
     for n in 0..45 {
         assert!(findings.contains(&format!("#{n};")), "lost #{n}");
     }

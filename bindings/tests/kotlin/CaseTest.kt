@@ -23,7 +23,7 @@ private fun phone(): ZhifaStore {
     dir.deleteOnExit()
     val authority = File(System.getenv("ZHIFA_TEST_AUTHORITY")).readBytes()
     val store = ZhifaStore.open(StoreConfig(dir.path, listOf("500103"), listOf(authority)))
-    store.applyBundle(File(System.getenv("ZHIFA_TEST_BUNDLE")).readBytes())
+    store.catalogue().applyBundle(File(System.getenv("ZHIFA_TEST_BUNDLE")).readBytes())
     return store
 }
 
@@ -34,7 +34,7 @@ private fun require(condition: Boolean, what: String) {
 fun summaryCaseOnTheSpot() {
     val p = phone()
     val today = LocalDate.now().toString()
-    val case = p.createCase(CaseKind.SUMMARY, "GF-111-C", "500103", today, today)
+    val case = p.cases().create(CaseKind.SUMMARY, "GF-111-C", "500103", today, today)
     val by = "渝50010320021"
     val officers = listOf(
         CaseEditInput.AddOfficer(CaseOfficer(by, "周强", true, false)),
@@ -50,21 +50,21 @@ fun summaryCaseOnTheSpot() {
         FactInput.Number("priors_12m", 0L),
     ).map { CaseEditInput.SetFact(it) }
 
-    p.editCase(case.id, listOf(officers[0], party) + facts)
-    p.chooseCasePenalty(case.id, 150L, null)
+    p.cases().edit(case.id, listOf(officers[0], party) + facts)
+    p.cases().choosePenalty(case.id, 150L, null)
     try {
-        p.stepCase(case.id, Step.DecideOnSpot, by)
+        p.cases().step(case.id, Step.DecideOnSpot, by)
         throw AssertionError("one officer may not decide")
     } catch (e: ZhifaException.StepRefused) {
         require(e.refusal.kind == RefusalKind.TWO_OFFICERS_REQUIRED, "refusal ${e.refusal.kind}")
         require(e.userMessage.contains("第四十二条"), e.userMessage)
     }
-    p.editCase(case.id, listOf(officers[1]))
-    val band = p.suggestForCase(case.id).outcome?.fine
+    p.cases().edit(case.id, listOf(officers[1]))
+    val band = p.cases().suggest(case.id).outcome?.fine
     require(band?.min == 100L && band.max == 200L, "band $band")
-    val decided = p.stepCase(case.id, Step.DecideOnSpot, by)
+    val decided = p.cases().step(case.id, Step.DecideOnSpot, by)
     require(decided.status == CaseStatus.DECIDED, "status ${decided.status}")
-    val html = p.renderCaseDocument(case.id, DocumentKind.SUMMARY_DECISION)
+    val html = p.cases().renderDocument(case.id, DocumentKind.SUMMARY_DECISION)
     require(html.contains("当场行政处罚决定书") && html.contains("罚款人民币150元"), "decision document")
 }
 

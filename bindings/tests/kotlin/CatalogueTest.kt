@@ -24,13 +24,13 @@ private fun check(condition: Boolean, what: String) {
 
 fun appliesAndSearches() {
     val store = open(listOf("500103"))
-    val report = store.applyBundle(bundle)
+    val report = store.catalogue().applyBundle(bundle)
     check(report.full, "a first bundle is full")
-    check(store.catalogueVersion() == report.version, "version recorded")
-    val hits = store.search("露天烧烤", 5u)
+    check(store.catalogue().version() == report.version, "version recorded")
+    val hits = store.catalogue().search("露天烧烤", 5u)
     check(hits.first().kind == SearchHitKind.ITEM && hits.first().key == "YZ-CG-001", "barbecue item first: $hits")
-    check(store.search("无证", 5u).any { it.key == "YZ-SC-019" }, "two-character query")
-    check(store.officer("渝50010320021")?.name == "周强", "officer lookup")
+    check(store.catalogue().search("无证", 5u).any { it.key == "YZ-SC-019" }, "two-character query")
+    check(store.catalogue().officer("渝50010320021")?.name == "周强", "officer lookup")
 }
 
 fun refusesATamperedBundle() {
@@ -40,19 +40,19 @@ fun refusesATamperedBundle() {
     val at = (0..tampered.size - needle.size).first { i -> needle.indices.all { tampered[i + it] == needle[it] } }
     "渝北".toByteArray().copyInto(tampered, at)
     try {
-        store.applyBundle(tampered)
+        store.catalogue().applyBundle(tampered)
         throw AssertionError("a tampered bundle must be refused")
     } catch (e: ZhifaException.BundleRejected) {
         check(e.reason == BundleRejection.FORGED, "reason is FORGED, got ${e.reason}")
         check(e.userMessage.contains("签名"), "Chinese message: ${e.userMessage}")
     }
-    check(store.catalogueVersion() == 0uL, "nothing applied")
+    check(store.catalogue().version() == 0uL, "nothing applied")
 }
 
 fun refusesAnotherDistrictsBundle() {
     val store = open(listOf("500112"))
     try {
-        store.applyBundle(bundle)
+        store.catalogue().applyBundle(bundle)
         throw AssertionError("a bundle for another district must be refused")
     } catch (e: ZhifaException.BundleRejected) {
         check(e.reason == BundleRejection.WRONG_SCOPE, "reason is WRONG_SCOPE, got ${e.reason}")

@@ -76,79 +76,79 @@ class CasesTest(unittest.TestCase):
         d = tempfile.TemporaryDirectory()
         self.dirs.append(d)
         store = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[AUTHORITY]))
-        store.apply_bundle(BUNDLE)
+        store.catalogue().apply_bundle(BUNDLE)
         return store
 
     def test_a_summary_case_from_first_tap_to_closing(self):
         p = self.phone
-        case = p.create_case(CaseKind.SUMMARY, "GF-111-C", "500103", TODAY, TODAY)
-        p.edit_case(case.id, OFFICERS + [CaseEditInput.ADD_PARTY(party=PERSON)] + facts(correction="pending", priors_12m=0))
-        outcome = p.suggest_for_case(case.id).outcome
+        case = p.cases().create(CaseKind.SUMMARY, "GF-111-C", "500103", TODAY, TODAY)
+        p.cases().edit(case.id, OFFICERS + [CaseEditInput.ADD_PARTY(party=PERSON)] + facts(correction="pending", priors_12m=0))
+        outcome = p.cases().suggest(case.id).outcome
         self.assertEqual((outcome.fine.min, outcome.fine.max), (100, 200))
-        p.choose_case_penalty(case.id, 100, None)
-        decided = p.step_case(case.id, Step.DECIDE_ON_SPOT(), BY)
+        p.cases().choose_penalty(case.id, 100, None)
+        decided = p.cases().step(case.id, Step.DECIDE_ON_SPOT(), BY)
         self.assertEqual(decided.status, CaseStatus.DECIDED)
-        html = p.render_case_document(case.id, DocumentKind.SUMMARY_DECISION)
+        html = p.cases().render_document(case.id, DocumentKind.SUMMARY_DECISION)
         self.assertIn("当场行政处罚决定书", html)
         self.assertIn("罚款人民币100元", html)
-        p.step_case(case.id, Step.RECORD_PAYMENT(amount=100), BY)
-        closed = p.step_case(case.id, Step.CLOSE(), BY)
+        p.cases().step(case.id, Step.RECORD_PAYMENT(amount=100), BY)
+        closed = p.cases().step(case.id, Step.CLOSE(), BY)
         self.assertEqual(closed.status, CaseStatus.CLOSED)
         self.assertEqual(len(closed.history), 3)
 
     def test_an_ordinary_case_end_to_end_with_refused_steps(self):
         p = self.phone
-        case = p.create_case(CaseKind.ORDINARY, "DQ-118-3", "500103", TODAY, TODAY)
+        case = p.cases().create(CaseKind.ORDINARY, "DQ-118-3", "500103", TODAY, TODAY)
         with self.assertRaises(ZhifaError.StepRefused) as caught:
-            p.step_case(case.id, Step.FILE(), BY)
+            p.cases().step(case.id, Step.FILE(), BY)
         self.assertEqual(caught.exception.refusal.kind, RefusalKind.TWO_OFFICERS_REQUIRED)
         self.assertIn("第四十二条", caught.exception.user_message)
 
-        p.edit_case(case.id, OFFICERS + [CaseEditInput.ADD_PARTY(party=PERSON)] + facts(
+        p.cases().edit(case.id, OFFICERS + [CaseEditInput.ADD_PARTY(party=PERSON)] + facts(
             first_offence=False, harm="general", correction="refused", priors_12m=0, pollution_alert=False, illegal_gains=0))
-        p.step_case(case.id, Step.FILE(), BY)
-        p.add_case_evidence(case.id, b"\xff\xd8photo", "视听资料", "烧烤现场照片", None)
-        p.choose_case_penalty(case.id, 9000, None)
-        p.step_case(case.id, Step.NOTIFY(), BY)
-        self.assertIn("hearing_request", [d.what for d in p.case_deadlines(case.id)])
-        p.step_case(case.id, Step.CLOSE_STATEMENT(), BY)
+        p.cases().step(case.id, Step.FILE(), BY)
+        p.evidence().add_to_case(case.id, b"\xff\xd8photo", "视听资料", "烧烤现场照片", None)
+        p.cases().choose_penalty(case.id, 9000, None)
+        p.cases().step(case.id, Step.NOTIFY(), BY)
+        self.assertIn("hearing_request", [d.what for d in p.cases().deadlines(case.id)])
+        p.cases().step(case.id, Step.CLOSE_STATEMENT(), BY)
         with self.assertRaises(ZhifaError.StepRefused) as caught:
-            p.step_case(case.id, Step.DECIDE(), BY)
+            p.cases().step(case.id, Step.DECIDE(), BY)
         self.assertEqual(caught.exception.refusal.kind, RefusalKind.LEGAL_REVIEW_REQUIRED)
-        p.step_case(case.id, Step.PASS_LEGAL_REVIEW(), BY)
-        decided = p.step_case(case.id, Step.DECIDE(), BY)
+        p.cases().step(case.id, Step.PASS_LEGAL_REVIEW(), BY)
+        decided = p.cases().step(case.id, Step.DECIDE(), BY)
         self.assertEqual(decided.decision.fine, 9000)
-        p.step_case(case.id, Step.SERVE(), BY)
-        html = p.render_case_document(case.id, DocumentKind.PENALTY_DECISION)
+        p.cases().step(case.id, Step.SERVE(), BY)
+        html = p.cases().render_document(case.id, DocumentKind.PENALTY_DECISION)
         for element in ["行政处罚决定书", "重庆市渝中区城市管理局", "六十日内", "六个月内", "百分之三"]:
             self.assertIn(element, html)
-        p.step_case(case.id, Step.RECORD_PAYMENT(amount=9000), BY)
-        self.assertEqual(p.step_case(case.id, Step.CLOSE(), BY).status, CaseStatus.CLOSED)
-        listed = p.list_cases(CaseQuery(status=CaseStatus.CLOSED, credit_code=None, officer=BY, due_by=None,
+        p.cases().step(case.id, Step.RECORD_PAYMENT(amount=9000), BY)
+        self.assertEqual(p.cases().step(case.id, Step.CLOSE(), BY).status, CaseStatus.CLOSED)
+        listed = p.cases().list(CaseQuery(status=CaseStatus.CLOSED, credit_code=None, officer=BY, due_by=None,
                                         conflicted_only=False, after_id=None, limit=10))
         self.assertEqual([c.id for c in listed], [case.id])
 
     def test_two_phones_merge_and_settle_a_conflict(self):
         a, b = self.phone, self.open_phone()
-        case = a.create_case(CaseKind.ORDINARY, "DQ-116", "500103", TODAY, TODAY)
-        a.edit_case(case.id, OFFICERS + [CaseEditInput.ADD_PARTY(party=PERSON)])
-        b.merge_case(a.case_snapshot(case.id))
-        a.edit_case(case.id, [CaseEditInput.APPEND_FINDINGS(text="甲：车厢未密闭。")] + facts(harm="general"))
-        b.edit_case(case.id, [CaseEditInput.APPEND_FINDINGS(text="乙：沿途遗撒约两百米。")] + facts(harm="serious"))
-        merged = a.merge_case(b.case_snapshot(case.id))
+        case = a.cases().create(CaseKind.ORDINARY, "DQ-116", "500103", TODAY, TODAY)
+        a.cases().edit(case.id, OFFICERS + [CaseEditInput.ADD_PARTY(party=PERSON)])
+        b.cases().merge(a.cases().snapshot(case.id))
+        a.cases().edit(case.id, [CaseEditInput.APPEND_FINDINGS(text="甲：车厢未密闭。")] + facts(harm="general"))
+        b.cases().edit(case.id, [CaseEditInput.APPEND_FINDINGS(text="乙：沿途遗撒约两百米。")] + facts(harm="serious"))
+        merged = a.cases().merge(b.cases().snapshot(case.id))
         self.assertIn("车厢未密闭", merged.onsite.findings)
         self.assertIn("沿途遗撒", merged.onsite.findings)
         self.assertEqual([c.field for c in merged.conflicts], ["facts.harm"])
         with self.assertRaises(ZhifaError.StepRefused) as caught:
-            a.step_case(case.id, Step.FILE(), BY)
+            a.cases().step(case.id, Step.FILE(), BY)
         self.assertEqual(caught.exception.refusal.kind, RefusalKind.UNRESOLVED_CONFLICTS)
-        settled = a.edit_case(case.id, [CaseEditInput.RESOLVE(field="facts.harm", value="serious")])
+        settled = a.cases().edit(case.id, [CaseEditInput.RESOLVE(field="facts.harm", value="serious")])
         self.assertEqual(settled.conflicts, [])
-        self.assertEqual(a.step_case(case.id, Step.FILE(), BY).status, CaseStatus.FILED)
+        self.assertEqual(a.cases().step(case.id, Step.FILE(), BY).status, CaseStatus.FILED)
 
     def test_unknown_case_is_not_found(self):
         with self.assertRaises(ZhifaError.NotFound):
-            self.phone.case("no-such-case")
+            self.phone.cases().get("no-such-case")
 
 
 if __name__ == "__main__":
@@ -163,17 +163,17 @@ class InspectionTest(unittest.TestCase):
         d = tempfile.TemporaryDirectory()
         self.addCleanup(d.cleanup)
         phone = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[AUTHORITY]))
-        phone.apply_bundle(BUNDLE)
+        phone.catalogue().apply_bundle(BUNDLE)
         task = Task(id="YZ-2026-01-00001", plan_id="YZ-2026-01", credit_code="91500103MA5U1A0E5B",
                     enterprise_name="重庆渝中大坪山城烧烤店", division="500103",
                     officers=["渝50010320001", "渝50010320002"], items=["YZ-SC-002", "YZ-SC-006"])
-        inspection = phone.receive_task(task)
+        inspection = phone.inspections().receive_task(task)
         self.assertEqual(sorted(e.item for e in inspection.checklist), ["YZ-SC-002", "YZ-SC-006"])
-        phone.edit_inspection(task.id, [
+        phone.inspections().edit(task.id, [
             InspectionEditInput.RECORD(item="YZ-SC-006", result=CheckResult.COMPLIANT, note=""),
             InspectionEditInput.RECORD(item="YZ-SC-002", result=CheckResult.NON_COMPLIANT, note="餐具未消毒。"),
         ])
-        case = phone.open_case_from_check(task.id, "YZ-SC-002")
+        case = phone.inspections().open_case(task.id, "YZ-SC-002")
         self.assertEqual(case.violation, "SP-126-5")
         self.assertEqual(case.parties[0].credit_code, "91500103MA5U1A0E5B")
         self.assertEqual([o.name for o in case.officers], ["李建华", "王芳"])

@@ -41,55 +41,55 @@ class CatalogueTest(unittest.TestCase):
         return ZhifaStore.open(config)
 
     def test_applies_the_signed_bundle_and_searches_in_chinese(self):
-        self.assertEqual(self.store.catalogue_version(), 0)
-        report = self.store.apply_bundle(BUNDLE)
+        self.assertEqual(self.store.catalogue().version(), 0)
+        report = self.store.catalogue().apply_bundle(BUNDLE)
         self.assertTrue(report.full)
-        self.assertEqual(report.version, self.store.catalogue_version())
-        counts = self.store.catalogue_counts()
+        self.assertEqual(report.version, self.store.catalogue().version())
+        counts = self.store.catalogue().counts()
         self.assertGreaterEqual(counts.items, 40)
         self.assertEqual(counts.enterprises, 20)
 
-        hits = self.store.search("露天烧烤", 5)
+        hits = self.store.catalogue().search("露天烧烤", 5)
         self.assertEqual(hits[0].kind, SearchHitKind.ITEM)
         self.assertEqual(hits[0].key, "YZ-CG-001")
-        item = self.store.enforcement_item(hits[0].key)
+        item = self.store.catalogue().enforcement_item(hits[0].key)
         self.assertIn("大气污染防治法", item.legal_basis)
 
-        two_chars = self.store.search("无证", 5)
+        two_chars = self.store.catalogue().search("无证", 5)
         self.assertIn("YZ-SC-019", [h.key for h in two_chars])
-        article = self.store.search("当场作出", 5)[0]
+        article = self.store.catalogue().search("当场作出", 5)[0]
         self.assertEqual(article.kind, SearchHitKind.ARTICLE)
         self.assertEqual(article.article_number, "第五十一条")
 
-        officer = self.store.officer("渝50010320021")
+        officer = self.store.catalogue().officer("渝50010320021")
         self.assertEqual(officer.name, "周强")
-        self.assertEqual(self.store.enforcement_body(officer.body_id).name, "重庆市渝中区城市管理局")
-        self.assertIsNone(self.store.enterprise("91500103MA5U1A0B2X"))
+        self.assertEqual(self.store.catalogue().enforcement_body(officer.body_id).name, "重庆市渝中区城市管理局")
+        self.assertIsNone(self.store.catalogue().enterprise("91500103MA5U1A0B2X"))
 
     def test_a_tampered_bundle_is_refused_with_a_reason_and_changes_nothing(self):
         tampered = bytearray(BUNDLE)
         at = tampered.find("渝中".encode())
         tampered[at:at + 6] = "渝北".encode()
         with self.assertRaises(ZhifaError.BundleRejected) as caught:
-            self.store.apply_bundle(bytes(tampered))
+            self.store.catalogue().apply_bundle(bytes(tampered))
         self.assertEqual(caught.exception.reason, BundleRejection.FORGED)
         self.assertIn("签名", caught.exception.user_message)
-        self.assertEqual(self.store.catalogue_version(), 0)
-        self.assertEqual(self.store.search("露天烧烤", 5), [])
+        self.assertEqual(self.store.catalogue().version(), 0)
+        self.assertEqual(self.store.catalogue().search("露天烧烤", 5), [])
 
     def test_truncated_replayed_and_foreign_bundles_are_refused(self):
         with self.assertRaises(ZhifaError.BundleRejected) as caught:
-            self.store.apply_bundle(BUNDLE[: len(BUNDLE) // 2])
+            self.store.catalogue().apply_bundle(BUNDLE[: len(BUNDLE) // 2])
         self.assertEqual(caught.exception.reason, BundleRejection.MALFORMED)
 
-        self.store.apply_bundle(BUNDLE)
+        self.store.catalogue().apply_bundle(BUNDLE)
         with self.assertRaises(ZhifaError.BundleRejected) as caught:
-            self.store.apply_bundle(BUNDLE)
+            self.store.catalogue().apply_bundle(BUNDLE)
         self.assertEqual(caught.exception.reason, BundleRejection.STALE)
 
         yubei = self.open(["500112"])
         with self.assertRaises(ZhifaError.BundleRejected) as caught:
-            yubei.apply_bundle(BUNDLE)
+            yubei.catalogue().apply_bundle(BUNDLE)
         self.assertEqual(caught.exception.reason, BundleRejection.WRONG_SCOPE)
 
     def test_a_corrupt_database_is_kept_reported_and_acknowledged(self):
@@ -102,7 +102,7 @@ class CatalogueTest(unittest.TestCase):
         report = store.quarantine_report()
         self.assertTrue(os.path.exists(report.kept_at))
         self.assertIn("损坏", report.message)
-        store.apply_bundle(BUNDLE)  # the fresh store works
+        store.catalogue().apply_bundle(BUNDLE)  # the fresh store works
         self.assertIsNotNone(ZhifaStore.open(config).quarantine_report(), "reported until acknowledged")
         store.acknowledge_quarantine()
         self.assertIsNone(ZhifaStore.open(config).quarantine_report())

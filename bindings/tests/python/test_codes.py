@@ -44,7 +44,7 @@ class CodesTest(unittest.TestCase):
         self.officer = self.device()
         self.enterprise = self.device()
         credential = self.issue_credential(self.officer)
-        info = self.officer.install_duty_credential(credential)
+        info = self.officer.codes().install_credential(credential)
         self.assertEqual(info.name, "周强")
 
     def tearDown(self):
@@ -55,7 +55,7 @@ class CodesTest(unittest.TestCase):
         d = tempfile.TemporaryDirectory()
         self.dirs.append(d)
         store = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[AUTHORITY]))
-        store.apply_bundle(BUNDLE)
+        store.catalogue().apply_bundle(BUNDLE)
         return store
 
     def issue_credential(self, device):
@@ -74,47 +74,47 @@ class CodesTest(unittest.TestCase):
         return read(out)
 
     def test_officer_generates_and_enterprise_verifies(self):
-        code = self.officer.enforcement_code(None)
+        code = self.officer.codes().enforcement_code(None)
         self.assertTrue(code.payload.startswith("EC1:"))
         self.assertLessEqual(code.qr_version, 12)
 
-        verdict = self.enterprise.verify_enforcement_code(code.payload, BARBECUE, "500103")
+        verdict = self.enterprise.codes().verify_enforcement_code(code.payload, BARBECUE, "500103")
         self.assertIsNone(verdict.refusal)
         self.assertEqual(verdict.officer.name, "周强")
         self.assertEqual(verdict.officer.agency_name, "重庆市渝中区城市管理局")
         self.assertEqual([i.code for i in verdict.officer.items], ["YZ-CG-001"])
         self.assertIn("核验通过", verdict.message)
 
-        again = self.enterprise.verify_enforcement_code(code.payload, BARBECUE, "500103")
+        again = self.enterprise.codes().verify_enforcement_code(code.payload, BARBECUE, "500103")
         self.assertIsNone(again.officer)
         self.assertIsInstance(again.refusal, CodeRefusal.REPLAYED)
         self.assertIn("已被使用", again.message)
-        self.assertEqual(self.enterprise.pending_event_count(), 2)
+        self.assertEqual(self.enterprise.sync().pending_event_count(), 2)
 
     def test_a_code_shown_to_another_enterprise_or_place_is_refused(self):
-        bound = self.officer.enforcement_code(BARBECUE)
-        verdict = self.enterprise.verify_enforcement_code(bound.payload, HOTPOT, "500103")
+        bound = self.officer.codes().enforcement_code(BARBECUE)
+        verdict = self.enterprise.codes().verify_enforcement_code(bound.payload, HOTPOT, "500103")
         self.assertIsInstance(verdict.refusal, CodeRefusal.WRONG_ENTERPRISE)
-        outside = self.enterprise.verify_enforcement_code(self.officer.enforcement_code(None).payload, None, "500112")
+        outside = self.enterprise.codes().verify_enforcement_code(self.officer.codes().enforcement_code(None).payload, None, "500112")
         self.assertIsInstance(outside.refusal, CodeRefusal.OUTSIDE_JURISDICTION)
-        garbage = self.enterprise.verify_enforcement_code("EC1:%%%", None, "500103")
+        garbage = self.enterprise.codes().verify_enforcement_code("EC1:%%%", None, "500103")
         self.assertIsInstance(garbage.refusal, CodeRefusal.MALFORMED)
 
     def test_enterprise_code_scanned_opens_a_visit(self):
-        opened = self.officer.open_visit(ENTERPRISE_CODE, GpsFix(latitude=29.55, longitude=106.57, accuracy_m=10.0), [], BARBECUE)
+        opened = self.officer.codes().open_visit(ENTERPRISE_CODE, GpsFix(latitude=29.55, longitude=106.57, accuracy_m=10.0), [], BARBECUE)
         self.assertEqual(opened.enterprise.code.credit_code, BARBECUE)
         self.assertEqual(opened.enterprise.code.name, "重庆渝中大坪山城烧烤店")
         self.assertEqual(opened.warnings, [])
-        self.assertEqual(self.officer.pending_event_count(), 1)
-        verdict = self.enterprise.verify_enforcement_code(opened.enforcement_code.payload, BARBECUE, "500103")
+        self.assertEqual(self.officer.sync().pending_event_count(), 1)
+        verdict = self.enterprise.codes().verify_enforcement_code(opened.enforcement_code.payload, BARBECUE, "500103")
         self.assertEqual(verdict.officer.credential_no, OFFICER)
 
         with self.assertRaises(ZhifaError.CodeInvalid) as caught:
-            self.officer.open_visit(ENTERPRISE_CODE, None, [], HOTPOT)
+            self.officer.codes().open_visit(ENTERPRISE_CODE, None, [], HOTPOT)
         self.assertIsInstance(caught.exception.reason, CodeRefusal.NOT_THE_PLANNED_ENTERPRISE)
 
     def test_qr_images_round_trip(self):
-        code = self.officer.enforcement_code(BARBECUE)
+        code = self.officer.codes().enforcement_code(BARBECUE)
         png = qr_png(code.payload, 4)
         self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
         self.assertEqual(decode_qr_image(png), [code.payload])
@@ -132,7 +132,7 @@ class CodesTest(unittest.TestCase):
 
     def test_a_device_without_a_credential_cannot_show_a_code(self):
         with self.assertRaises(ZhifaError.CodeInvalid) as caught:
-            self.enterprise.enforcement_code(None)
+            self.enterprise.codes().enforcement_code(None)
         self.assertIsInstance(caught.exception.reason, CodeRefusal.NO_DUTY_CREDENTIAL)
 
 

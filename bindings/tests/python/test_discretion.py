@@ -63,13 +63,13 @@ class DiscretionTest(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.TemporaryDirectory()
         self.store = ZhifaStore.open(StoreConfig(directory=self.dir.name, jurisdiction=["500103"], authority_keys=[AUTHORITY]))
-        self.store.apply_bundle(BUNDLE)
+        self.store.catalogue().apply_bundle(BUNDLE)
 
     def tearDown(self):
         self.dir.cleanup()
 
     def test_a_full_suggestion_with_its_basis_and_procedure(self):
-        suggestion = self.store.suggest_penalty(request("DQ-118-3", BARBECUE_REFUSED))
+        suggestion = self.store.discretion().suggest(request("DQ-118-3", BARBECUE_REFUSED))
         self.assertEqual(suggestion.questions, [])
         outcome = suggestion.outcome
         self.assertIsInstance(outcome.disposition, Disposition.PENALTY)
@@ -91,7 +91,7 @@ class DiscretionTest(unittest.TestCase):
 
     def test_unknown_facts_are_asked_not_guessed(self):
         facts = [f for f in BARBECUE_REFUSED if f.name != "harm" and f.name != "correction"]
-        suggestion = self.store.suggest_penalty(request("DQ-118-3", facts))
+        suggestion = self.store.discretion().suggest(request("DQ-118-3", facts))
         self.assertIsNone(suggestion.outcome)
         asked = {q.fact: q.question for q in suggestion.questions}
         self.assertIn("correction", asked)
@@ -103,28 +103,28 @@ class DiscretionTest(unittest.TestCase):
             FactInput.FLAG(name="caused_accident", value=False),
             FactInput.NUMBER(name="illegal_gains", value=2300),
         ]
-        outcome = self.store.suggest_penalty(request("GL-74", facts)).outcome
+        outcome = self.store.discretion().suggest(request("GL-74", facts)).outcome
         self.assertEqual((outcome.fine.min, outcome.fine.max), (2300, 2300))
         self.assertFalse(route_penalty(outcome, 2300).summary_allowed)
 
     def test_an_override_needs_a_reason_and_is_recorded(self):
-        outcome = self.store.suggest_penalty(request("DQ-118-3", BARBECUE_REFUSED)).outcome
-        inside = self.store.record_penalty_choice("case-1", outcome, 12000, None)
+        outcome = self.store.discretion().suggest(request("DQ-118-3", BARBECUE_REFUSED)).outcome
+        inside = self.store.discretion().record_choice("case-1", outcome, 12000, None)
         self.assertFalse(inside.outside_band)
         with self.assertRaises(ZhifaError.Validation) as caught:
-            self.store.record_penalty_choice("case-1", outcome, 25000, None)
+            self.store.discretion().record_choice("case-1", outcome, 25000, None)
         self.assertIn("理由", caught.exception.user_message)
-        outside = self.store.record_penalty_choice("case-1", outcome, 5000, "当事人经济困难，经集体讨论")
+        outside = self.store.discretion().record_choice("case-1", outcome, 5000, "当事人经济困难，经集体讨论")
         self.assertTrue(outside.outside_band)
-        self.assertEqual(self.store.pending_event_count(), 2)
+        self.assertEqual(self.store.sync().pending_event_count(), 2)
 
     def test_bad_input_is_a_typed_error(self):
         with self.assertRaises(ZhifaError.Validation):
-            self.store.suggest_penalty(request("NO-SUCH", []))
+            self.store.discretion().suggest(request("NO-SUCH", []))
         bad_date = request("DQ-116", [])
         bad_date.act_date = "2024-13-01"
         with self.assertRaises(ZhifaError.Validation) as caught:
-            self.store.suggest_penalty(bad_date)
+            self.store.discretion().suggest(bad_date)
         self.assertIn("2024-13-01", caught.exception.user_message)
 
 

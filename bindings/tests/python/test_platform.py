@@ -68,7 +68,7 @@ class PlatformTest(unittest.TestCase):
         self.dirs.append(d)
         config = StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[AUTHORITY])
         store = ZhifaStore.open_with_platform(config, keystore, BootClock()) if keystore else ZhifaStore.open(config)
-        store.apply_bundle(BUNDLE)
+        store.catalogue().apply_bundle(BUNDLE)
         return store
 
     def credential_for(self, store):
@@ -83,18 +83,18 @@ class PlatformTest(unittest.TestCase):
         key = Ed25519PrivateKey.generate()
         officer = self.store(HeldKey(key))
         self.assertEqual(officer.device_public_key(), HeldKey(key).public_key())
-        officer.install_duty_credential(self.credential_for(officer))
-        code = officer.enforcement_code("91500103MA5U1A0E5B")
-        verdict = self.store().verify_enforcement_code(code.payload, "91500103MA5U1A0E5B", "500103")
+        officer.codes().install_credential(self.credential_for(officer))
+        code = officer.codes().enforcement_code("91500103MA5U1A0E5B")
+        verdict = self.store().codes().verify_enforcement_code(code.payload, "91500103MA5U1A0E5B", "500103")
         self.assertIsNone(verdict.refusal)
         self.assertEqual(verdict.officer.name, "周强")
 
     def test_a_keystore_that_signs_with_another_key_produces_no_code(self):
         key = Ed25519PrivateKey.generate()
         officer = self.store(HeldKey(key, signer=Ed25519PrivateKey.generate()))
-        officer.install_duty_credential(self.credential_for(officer))
+        officer.codes().install_credential(self.credential_for(officer))
         with self.assertRaises(ZhifaError.Validation):
-            officer.enforcement_code(None)
+            officer.codes().enforcement_code(None)
 
 
 if __name__ == "__main__":

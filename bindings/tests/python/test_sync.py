@@ -78,7 +78,7 @@ class SyncWithALiveServer(unittest.TestCase):
         d = tempfile.TemporaryDirectory()
         self.addCleanup(d.cleanup)
         store = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[self.authority]))
-        enrolment = store.enrol(self.url, self.enrolment_code(officer), "Python phone")
+        enrolment = store.sync().enrol(self.url, self.enrolment_code(officer), "Python phone")
         self.assertEqual(enrolment.subject_kind, SubjectKind.OFFICER)
         self.assertEqual(enrolment.subject, officer)
         return store
@@ -87,29 +87,29 @@ class SyncWithALiveServer(unittest.TestCase):
         a = self.phone("渝50010320001")
         b = self.phone("渝50010320002")
         progress = Progress()
-        report = a.sync_now(self.url, default_sync_options(), progress)
+        report = a.sync().sync_now(self.url, default_sync_options(), progress)
         self.assertIsNotNone(report.catalogue_version)
         self.assertTrue(report.credential_renewed)
         self.assertEqual(progress.phases[-1], SyncPhase.DONE)
-        self.assertTrue(a.enforcement_code(None).payload.startswith("EC1:"))
+        self.assertTrue(a.codes().enforcement_code(None).payload.startswith("EC1:"))
 
-        case = a.create_case(CaseKind.ORDINARY, "SP-126-5", "500103", TODAY, TODAY)
-        a.edit_case(case.id, [CaseEditInput.APPEND_FINDINGS(text="后厨发现过期原料。")])
-        self.assertEqual(a.sync_now(self.url, default_sync_options(), None).docs_synced, 1)
-        b.sync_now(self.url, default_sync_options(), None)
-        self.assertIn("过期原料", b.case(case.id).onsite.findings)
+        case = a.cases().create(CaseKind.ORDINARY, "SP-126-5", "500103", TODAY, TODAY)
+        a.cases().edit(case.id, [CaseEditInput.APPEND_FINDINGS(text="后厨发现过期原料。")])
+        self.assertEqual(a.sync().sync_now(self.url, default_sync_options(), None).docs_synced, 1)
+        b.sync().sync_now(self.url, default_sync_options(), None)
+        self.assertIn("过期原料", b.cases().get(case.id).onsite.findings)
 
     def test_a_wrong_code_and_an_unreachable_server_are_clear_errors(self):
         d = tempfile.TemporaryDirectory()
         self.addCleanup(d.cleanup)
         store = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[self.authority]))
         with self.assertRaises(ZhifaError.NotAuthorised) as refused:
-            store.enrol(self.url, "AAAA-BBBB-CC", "Python phone")
+            store.sync().enrol(self.url, "AAAA-BBBB-CC", "Python phone")
         self.assertIn("登记码", refused.exception.user_message)
         with self.assertRaises(ZhifaError.NotAuthorised):
-            store.sync_now(self.url, default_sync_options(), None)
+            store.sync().sync_now(self.url, default_sync_options(), None)
         with self.assertRaises(ZhifaError.Network) as offline:
-            store.enrol(f"http://127.0.0.1:{free_port()}", "AAAA-BBBB-CC", "Python phone")
+            store.sync().enrol(f"http://127.0.0.1:{free_port()}", "AAAA-BBBB-CC", "Python phone")
         self.assertIn("不会丢失", offline.exception.user_message)
 
 

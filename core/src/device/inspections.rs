@@ -1,91 +1,63 @@
 //! Inspection work on the device: tasks from a plan, the combined checklist, and a case opened
-//! from a non-compliant result with the enterprise, officers, place and note carried over.
+//! from a non-compliant result (`inspections::finding` decides what it carries over).
 
-use rusqlite::OptionalExtension;
+use std::collections::HashMap;
 
-use super::Device;
-use crate::cases::{CaseEdit, CaseError, CaseFile, CaseKind, CaseOfficer, Party, PartyKind};
-use crate::inspections::{CheckResult, Inspection, InspectionDoc, InspectionEdit, Task};
-use crate::store::StoreError;
+use super::cases::CaseService;
+use super::context::Context;
+use crate::cases::{CaseError, CaseFile, CaseKind};
+use crate::discretion::DiscretionError;
+use crate::inspections::{finding, repository, Inspection, InspectionDoc, InspectionEdit, Task};
 use crate::Error;
 
-impl Device {
-    pub(super) fn load_inspection(
-        &self,
-        conn: &rusqlite::Connection,
-        id: &str,
-    ) -> Result<InspectionDoc, Error> {
-        let bytes: Option<Vec<u8>> = conn
-            .query_row("SELECT snapshot FROM inspection WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(StoreError::from)?;
-        Ok(InspectionDoc::load(&bytes.ok_or(CaseError::NotFound)?)?)
-    }
+pub struct InspectionService<'d> {
+    context: &'d Context,
+}
 
-    pub(super) fn store_inspection(
-        &self,
-        tx: &rusqlite::Transaction<'_>,
-        doc: &mut InspectionDoc,
-    ) -> Result<Inspection, Error> {
-        let inspection = doc.read()?;
-        tx.execute(
-            "INSERT OR REPLACE INTO inspection (id, plan_id, credit_code, updated_at, snapshot) VALUES (?1, ?2, ?3, ?4, ?5)",
-            (&inspection.id, &inspection.plan_id, &inspection.credit_code, self.now().trusted.to_rfc3339(), doc.save()),
-        )
-        .map_err(StoreError::from)?;
-        let heads = doc.automerge().get_heads();
-        crate::sync::replica::touch(tx, crate::sync::DocKind::Inspection, &inspection.id, &heads)?;
-        Ok(inspection)
+impl<'d> InspectionService<'d> {
+    pub(super) fn new(context: &'d Context) -> Self {
+        InspectionService { context }
     }
 
     /// A task assigned to this officer arrives (from the plan, by sync); receiving it again
     /// changes nothing.
     pub fn receive_task(&self, task: &Task) -> Result<Inspection, Error> {
-        self.store.write(|tx| {
-            let exists: bool = tx
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM inspection WHERE id = ?1)",
-                    [&task.id],
-                    |r| r.get(0),
-                )
-                .map_err(StoreError::from)?;
-            if exists {
-                return self
-                    .load_inspection(tx, &task.id)?
-                    .read()
-                    .map_err(Error::from);
+        let now = self.context.stamp();
+        self.context.store.write(|tx| {
+            if repository::exists(tx, &task.id)? {
+                return Ok(repository::load(tx, &task.id)?.read()?);
             }
             let mut doc = InspectionDoc::from_task(task)?;
-            self.store_inspection(tx, &mut doc)
+            repository::save(tx, &mut doc, &now)
         })
     }
 
-    pub fn inspection(&self, id: &str) -> Result<Inspection, Error> {
-        let doc = self.store.read(|c| self.load_inspection(c, id))?;
+    pub fn get(&self, id: &str) -> Result<Inspection, Error> {
+        let doc = self.context.store.read(|c| repository::load(c, id))?;
         Ok(doc.read()?)
     }
 
-    pub fn edit_inspection(&self, id: &str, edits: &[InspectionEdit]) -> Result<Inspection, Error> {
-        self.store.write(|tx| {
-            let mut doc = self.load_inspection(tx, id)?;
+    pub fn edit(&self, id: &str, edits: &[InspectionEdit]) -> Result<Inspection, Error> {
+        let now = self.context.stamp();
+        self.context.store.write(|tx| {
+            let mut doc = repository::load(tx, id)?;
             doc.apply(edits)?;
-            self.store_inspection(tx, &mut doc)
+            repository::save(tx, &mut doc, &now)
         })
     }
 
-    pub fn inspection_snapshot(&self, id: &str) -> Result<Vec<u8>, Error> {
-        let mut doc = self.store.read(|c| self.load_inspection(c, id))?;
+    pub fn snapshot(&self, id: &str) -> Result<Vec<u8>, Error> {
+        let mut doc = self.context.store.read(|c| repository::load(c, id))?;
         Ok(doc.save())
     }
 
     /// Merges another phone's copy of an inspection.
-    pub fn merge_inspection(&self, bytes: &[u8]) -> Result<Inspection, Error> {
+    pub fn merge(&self, bytes: &[u8]) -> Result<Inspection, Error> {
         let mut incoming = InspectionDoc::load(bytes)?;
         let id = incoming.read()?.id;
-        self.store.write(|tx| {
-            let mut doc = match self.load_inspection(tx, &id) {
+        let now = self.context.stamp();
+        self.context.store.write(|tx| {
+            let mut doc = match repository::load(tx, &id) {
                 Ok(mut doc) => {
                     doc.merge(&mut incoming)?;
                     doc
@@ -93,66 +65,40 @@ impl Device {
                 Err(Error::Case(CaseError::NotFound)) => incoming,
                 Err(other) => return Err(other),
             };
-            self.store_inspection(tx, &mut doc)
+            repository::save(tx, &mut doc, &now)
         })
     }
 
-    /// Opens an ordinary case from a non-compliant checklist result: the violation of that
-    /// item, the enterprise as party, the task's officers, the place and the note as the
-    /// first findings; the checklist entry links to the case.
-    pub fn open_case_from_check(&self, inspection_id: &str, item: &str) -> Result<CaseFile, Error> {
-        let inspection = self.inspection(inspection_id)?;
-        let entry = inspection
-            .checklist
-            .iter()
-            .find(|e| e.item == item)
-            .ok_or(CaseError::NoSuchEntry)?;
-        if entry.result != Some(CheckResult::NonCompliant) {
-            return Err(CaseError::NoSuchEntry.into());
-        }
+    /// Opens an ordinary case from a non-compliant checklist result and links the entry to
+    /// it; opening it again returns the same case.
+    pub fn open_case(&self, inspection_id: &str, item: &str) -> Result<CaseFile, Error> {
+        let cases = CaseService::new(self.context);
+        let inspection = self.get(inspection_id)?;
+        let entry = finding::non_compliant(&inspection, item)?;
         if let Some(existing) = &entry.case_id {
-            return self.case(existing);
+            return cases.get(existing);
         }
-        let engine = self.discretion()?;
-        let violation = engine
-            .violations()
-            .filter(|v| v.item_code == item && v.party_types.iter().any(|p| p == "organisation"))
-            .map(|v| v.code.clone())
-            .min()
-            .ok_or_else(|| crate::discretion::DiscretionError::UnknownViolation(item.to_owned()))?;
-        let today = self.now().trusted.date_naive();
-        let case = self.create_case(
+        let violation = finding::violation_for(&*self.context.engine()?, item)
+            .ok_or_else(|| DiscretionError::UnknownViolation(item.to_owned()))?;
+        let today = self.context.today();
+        let case = cases.create(
             CaseKind::Ordinary,
             &violation,
             &inspection.division,
             today,
             today,
         )?;
-        let enterprise = self.registry.enterprise(&inspection.credit_code)?;
-        let mut edits = vec![CaseEdit::AddParty(Party {
-            kind: PartyKind::Organisation,
-            name: enterprise
-                .as_ref()
-                .map_or(inspection.enterprise_name.clone(), |e| e.name.clone()),
-            credit_code: Some(inspection.credit_code.clone()),
-            id_number: None,
-            address: String::new(),
-            representative: None,
-        })];
+        let registry = &self.context.registry;
+        let enterprise = registry.enterprise(&inspection.credit_code)?;
+        let mut officers = HashMap::new();
         for credential_no in &inspection.officers {
-            let officer = self.registry.officer(credential_no)?;
-            edits.push(CaseEdit::AddOfficer(CaseOfficer {
-                credential_no: credential_no.clone(),
-                name: officer.as_ref().map_or(String::new(), |o| o.name.clone()),
-                verified: officer.is_some(),
-                withdrawn: false,
-            }));
+            officers.insert(credential_no.as_str(), registry.officer(credential_no)?);
         }
-        if !entry.note.is_empty() {
-            edits.push(CaseEdit::AppendFindings(entry.note.clone()));
-        }
-        let case = self.edit_case(&case.id, &edits)?;
-        self.edit_inspection(
+        let edits = finding::case_edits(&inspection, entry, enterprise.as_ref(), |no| {
+            officers.get(no).cloned().flatten()
+        });
+        let case = cases.edit(&case.id, &edits)?;
+        self.edit(
             inspection_id,
             &[InspectionEdit::LinkCase {
                 item: item.into(),

@@ -11,9 +11,12 @@ use automerge::AutoCommit;
 use chrono::Datelike;
 use serde_bytes::ByteBuf;
 
-use super::Device;
+use super::cases::CaseService;
+use super::codes::CodeService;
+use super::context::Context;
 use crate::cases::{repository, CaseDoc, CaseError};
-use crate::inspections::InspectionDoc;
+use crate::events::OutboxEvent;
+use crate::inspections::{repository as inspections, InspectionDoc};
 use crate::store::{get_meta, set_meta, BlobHash, StoreError};
 use crate::sync::protocol::{
     self, from_cbor, to_cbor, BlobStatus, CaseNumberRequest, CredentialRequest, DocMessage,
@@ -79,10 +82,19 @@ impl ReplicaDoc {
     }
 }
 
-impl Device {
+/// Enrolment with the server and the sync session; see the module documentation.
+pub struct SyncService<'d> {
+    context: &'d Context,
+}
+
+impl<'d> SyncService<'d> {
+    pub(super) fn new(context: &'d Context) -> Self {
+        SyncService { context }
+    }
+
     /// The server this device enrolled with, if any.
     pub fn enrolment(&self) -> Result<Option<Enrolment>, Error> {
-        let text = self.store.read(|c| get_meta(c, ENROLMENT_META))?;
+        let text = self.context.store.read(|c| get_meta(c, ENROLMENT_META))?;
         Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
     }
 
@@ -94,8 +106,9 @@ impl Device {
         code: &str,
         label: &str,
     ) -> Result<Enrolment, Error> {
-        let spki = self.device_key().to_spki_der();
+        let spki = self.context.keystore.public_key().to_spki_der();
         let proof = self
+            .context
             .keystore
             .sign(&protocol::enrolment_message(code.trim(), &spki))?;
         let body = to_cbor(&EnrolRequest {
@@ -121,9 +134,9 @@ impl Device {
         }
         let enrolment: Enrolment =
             from_cbor(&response.body).ok_or_else(|| SyncError::Protocol("enrolment".into()))?;
-        self.observe_server_time(enrolment.server_time)?;
+        observe_server_time(self.context, enrolment.server_time)?;
         let json = serde_json::to_string(&enrolment).expect("enrolment serialises");
-        self.store.write(|tx| {
+        self.context.store.write(|tx| {
             set_meta(tx, ENROLMENT_META, &json)?;
             // A new server: what the old one confirmed means nothing here.
             tx.execute("DELETE FROM meta WHERE key = ?1", [CURSOR_META])?;
@@ -138,15 +151,19 @@ impl Device {
     }
 
     /// One sync session; see the module documentation.
-    pub fn sync_now(
+    pub fn run(
         &self,
         transport: &dyn Transport,
         options: &SyncOptions,
         progress: &dyn Fn(SyncProgress),
     ) -> Result<SyncReport, Error> {
-        let _running = self.sync_lock.try_lock().map_err(|_| SyncError::Busy)?;
+        let _running = self
+            .context
+            .sync_lock
+            .try_lock()
+            .map_err(|_| SyncError::Busy)?;
         let enrolment = self.enrolment()?.ok_or(SyncError::NotEnrolled)?;
-        let mut session = Session::new(self, transport, options, progress);
+        let mut session = Session::new(self.context, transport, options, progress);
         session.upload_evidence()?;
         let catalogue_version = session.documents()?;
         session.upload_events()?;
@@ -164,28 +181,40 @@ impl Device {
     /// Documents the server refused (another team's, outside the jurisdiction, unreadable),
     /// with the reason code. They stay on the device until they change again.
     pub fn refused_documents(&self) -> Result<Vec<(String, String)>, Error> {
-        Ok(self.store.read(replica::refused)?)
+        Ok(self.context.store.read(replica::refused)?)
     }
 
-    /// Fetches an evidence file another device of the team captured (e.g. to show a photo).
-    pub fn fetch_evidence(&self, transport: &dyn Transport, hash: &str) -> Result<(), Error> {
-        let hash: BlobHash = hash.parse()?;
-        if self.store.blobs().contains(&hash) {
-            return Ok(());
-        }
-        let options = SyncOptions::default();
-        let mut session = Session::new(self, transport, &options, &|_| {});
-        let response = session.call("GET", &format!("/v1/blobs/{hash}"), Vec::new())?;
-        if BlobHash::of(&response.body) != hash {
-            return Err(SyncError::Protocol("evidence does not match its hash".into()).into());
-        }
-        self.store.blobs().put(&response.body)?;
-        Ok(())
+    /// Signed events (visits, verifications, penalty choices) waiting for upload, oldest
+    /// first.
+    pub fn pending_events(&self, limit: u32) -> Result<Vec<OutboxEvent>, Error> {
+        Ok(self
+            .context
+            .store
+            .read(|c| crate::events::pending(c, limit))?)
     }
 }
 
+/// One signed GET outside a session (e.g. a teammate's evidence file), with the session's
+/// retries and error mapping.
+pub(super) fn request(
+    context: &Context,
+    transport: &dyn Transport,
+    method: &'static str,
+    path: &str,
+) -> Result<Response, Error> {
+    let options = SyncOptions::default();
+    Session::new(context, transport, &options, &|_| {}).call(method, path, Vec::new())
+}
+
+fn observe_server_time(
+    context: &Context,
+    time: chrono::DateTime<chrono::Utc>,
+) -> Result<(), Error> {
+    Ok(context.clock.observe_server_time(time, &context.store)?)
+}
+
 struct Session<'a> {
-    device: &'a Device,
+    context: &'a Context,
     transport: &'a dyn Transport,
     options: &'a SyncOptions,
     progress: &'a dyn Fn(SyncProgress),
@@ -195,13 +224,13 @@ struct Session<'a> {
 
 impl<'a> Session<'a> {
     fn new(
-        device: &'a Device,
+        context: &'a Context,
         transport: &'a dyn Transport,
         options: &'a SyncOptions,
         progress: &'a dyn Fn(SyncProgress),
     ) -> Session<'a> {
         Session {
-            device,
+            context,
             transport,
             options,
             progress,
@@ -229,9 +258,9 @@ impl<'a> Session<'a> {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let time = self.device.now().trusted.timestamp();
+            let time = self.context.now().trusted.timestamp();
             let signed =
-                auth::sign_request(self.device.keystore.as_ref(), method, path, time, &body)?;
+                auth::sign_request(self.context.keystore.as_ref(), method, path, time, &body)?;
             let mut headers = vec![("content-type", protocol::CBOR.to_owned())];
             headers.extend(signed.headers());
             let request = Request {
@@ -253,7 +282,7 @@ impl<'a> Session<'a> {
                     match (response.status, code.as_str()) {
                         (401, "clock_skew") if !skew_corrected => {
                             if let Some(time) = error.and_then(|e| e.server_time) {
-                                self.device.observe_server_time(time)?;
+                                observe_server_time(self.context, time)?;
                             }
                             skew_corrected = true;
                             continue;
@@ -293,10 +322,10 @@ impl<'a> Session<'a> {
     /// Evidence first, so a document never reaches the server before the files it cites.
     fn upload_evidence(&mut self) -> Result<(), Error> {
         self.phase(SyncPhase::Evidence);
-        let pending = self.device.store.read(replica::pending_blobs)?;
+        let pending = self.context.store.read(replica::pending_blobs)?;
         for hex in pending {
             let hash: BlobHash = hex.parse()?;
-            let path = self.device.store.blobs().path_of(&hash);
+            let path = self.context.store.blobs().path_of(&hash);
             let size = std::fs::metadata(&path).map_err(StoreError::from)?.len();
             if size > protocol::MAX_BLOB {
                 return Err(SyncError::BlobTooLarge {
@@ -309,7 +338,7 @@ impl<'a> Session<'a> {
             let mut status: BlobStatus =
                 from_cbor(&status.body).ok_or_else(|| SyncError::Protocol("blob status".into()))?;
             if !status.complete {
-                let content = self.device.store.blobs().get(&hash)?;
+                let content = self.context.store.blobs().get(&hash)?;
                 while status.received < size {
                     let from = status.received as usize;
                     let to = (from + protocol::BLOB_PART).min(content.len());
@@ -322,7 +351,7 @@ impl<'a> Session<'a> {
                 self.report.blobs_sent += 1;
             }
             if status.complete {
-                self.device
+                self.context
                     .store
                     .write(|tx| replica::confirm_blob(tx, &hex))?;
             }
@@ -334,7 +363,7 @@ impl<'a> Session<'a> {
     /// catalogue version.
     fn documents(&mut self) -> Result<u64, Error> {
         self.phase(SyncPhase::Documents);
-        let device = self.device;
+        let device = self.context;
         let (cursor, dirty) = device.store.read(|c| {
             let cursor = get_meta(c, CURSOR_META)?.and_then(|v| v.parse::<u64>().ok());
             Ok::<_, StoreError>((cursor, replica::dirty(c)?))
@@ -403,7 +432,7 @@ impl<'a> Session<'a> {
                 }),
             )?;
             if let Some(time) = response.server_time {
-                device.observe_server_time(time)?;
+                observe_server_time(device, time)?;
             }
             catalogue_version = response.catalogue_version;
             if !response.changed.is_empty() || response.cursor != 0 {
@@ -440,11 +469,11 @@ impl<'a> Session<'a> {
     }
 
     fn open_replica(&self, kind: DocKind, id: &str) -> Result<Replica, Error> {
-        let device = self.device;
+        let device = self.context;
         device.store.read(|c| {
             let loaded = match kind {
                 DocKind::Case => repository::load(c, id).map(ReplicaDoc::Case),
-                DocKind::Inspection => device.load_inspection(c, id).map(ReplicaDoc::Inspection),
+                DocKind::Inspection => inspections::load(c, id).map(ReplicaDoc::Inspection),
             };
             let doc = match loaded {
                 Ok(doc) => doc,
@@ -467,7 +496,7 @@ impl<'a> Session<'a> {
         open: &mut BTreeMap<(DocKind, String), Replica>,
         messages: Vec<DocMessage>,
     ) -> Result<(), Error> {
-        let device = self.device;
+        let device = self.context;
         let now = device.now().trusted.to_rfc3339();
         let mut changed = Vec::new();
         for DocMessage(kind, id, bytes) in messages {
@@ -490,7 +519,7 @@ impl<'a> Session<'a> {
             for key in &changed {
                 let replica = open.get_mut(key).expect("present");
                 let new = matches!(replica.doc, ReplicaDoc::New(_));
-                match store_replica(device, tx, replica, &now) {
+                match store_replica(tx, replica, &now) {
                     Ok(()) => {}
                     // Not a whole document yet (more is on the way), or not a valid one: keep
                     // it in memory only; nothing on the device is touched.
@@ -500,10 +529,9 @@ impl<'a> Session<'a> {
             }
             Ok::<_, Error>(())
         })?;
-        let mut cache = device.open_cases.lock().unwrap_or_else(|p| p.into_inner());
         for (kind, id) in &changed {
             if *kind == DocKind::Case {
-                cache.take(id);
+                device.forget_case(id);
             }
         }
         Ok(())
@@ -514,7 +542,7 @@ impl<'a> Session<'a> {
     fn finish(&mut self, finished: Vec<Replica>) -> Result<(), Error> {
         let mut done = 0;
         let mut synced_now = 0;
-        self.device.store.write(|tx| {
+        self.context.store.write(|tx| {
             for mut replica in finished {
                 if matches!(replica.doc, ReplicaDoc::New(_)) {
                     continue;
@@ -540,7 +568,10 @@ impl<'a> Session<'a> {
     fn upload_events(&mut self) -> Result<(), Error> {
         self.phase(SyncPhase::Events);
         loop {
-            let pending = self.device.pending_events(200)?;
+            let pending = self
+                .context
+                .store
+                .read(|c| crate::events::pending(c, 200))?;
             if pending.is_empty() {
                 return Ok(());
             }
@@ -551,7 +582,7 @@ impl<'a> Session<'a> {
                     .collect(),
             };
             let ack: EventAck = self.exchange("/v1/events", to_cbor(&upload))?;
-            self.device.store.write(|tx| {
+            self.context.store.write(|tx| {
                 crate::events::acknowledge(tx, &ack.acked)?;
                 for (id, reason) in &ack.refused {
                     crate::events::mark_refused(tx, id, &format!("{reason:?}"))?;
@@ -571,18 +602,18 @@ impl<'a> Session<'a> {
             return Ok(());
         };
         self.phase(SyncPhase::CaseNumbers);
-        if self.device.case_numbers_left(&prefix)? >= self.options.case_numbers_min {
+        if CaseService::new(self.context).numbers_left(&prefix)? >= self.options.case_numbers_min {
             return Ok(());
         }
-        let year = self.device.now().trusted.year();
+        let year = self.context.now().trusted.year();
         // The request id is kept until the block arrives, so a retry after a lost answer
         // gets the same block instead of burning another.
         let key = format!("sync.case_number_request.{prefix}.{year}");
-        let request_id = match self.device.store.read(|c| get_meta(c, &key))? {
+        let request_id = match self.context.store.read(|c| get_meta(c, &key))? {
             Some(id) => id,
             None => {
                 let id = uuid::Uuid::now_v7().to_string();
-                self.device.store.write(|tx| set_meta(tx, &key, &id))?;
+                self.context.store.write(|tx| set_meta(tx, &key, &id))?;
                 id
             }
         };
@@ -595,7 +626,7 @@ impl<'a> Session<'a> {
                 size: self.options.case_number_block,
             }),
         )?;
-        self.device.store.write(|tx| {
+        self.context.store.write(|tx| {
             crate::cases::numbers::add_block(tx, &block)?;
             tx.execute("DELETE FROM meta WHERE key = ?1", [&key])?;
             Ok::<_, StoreError>(())
@@ -605,12 +636,12 @@ impl<'a> Session<'a> {
     }
 
     fn update_catalogue(&mut self, server_version: u64) -> Result<(), Error> {
-        let local = self.device.registry.version()?;
+        let local = self.context.registry.version()?;
         if server_version <= local {
             return Ok(());
         }
         self.phase(SyncPhase::Catalogue);
-        let scope = self.device.registry.jurisdiction().join(",");
+        let scope = self.context.registry.jurisdiction().join(",");
         let since = if local == 0 {
             String::new()
         } else {
@@ -624,7 +655,7 @@ impl<'a> Session<'a> {
         if response.status == 204 {
             return Ok(());
         }
-        let report = self.device.registry.apply_bundle(&response.body)?;
+        let report = self.context.registry.apply_bundle(&response.body)?;
         self.report.catalogue_version = Some(report.version);
         Ok(())
     }
@@ -633,9 +664,9 @@ impl<'a> Session<'a> {
         if self.options.credential_renew_minutes == 0 {
             return Ok(());
         }
-        let limit = self.device.now().trusted
+        let limit = self.context.now().trusted
             + chrono::Duration::minutes(self.options.credential_renew_minutes.into());
-        if let Some((_, credential)) = self.device.duty_credential()? {
+        if let Some((_, credential)) = CodeService::new(self.context).credential()? {
             if credential.expires_at > limit {
                 return Ok(());
             }
@@ -649,7 +680,7 @@ impl<'a> Session<'a> {
                 hours: self.options.credential_hours,
             }),
         )?;
-        self.device.install_duty_credential(&response.body)?;
+        CodeService::new(self.context).install_credential(&response.body)?;
         self.report.credential_renewed = true;
         Ok(())
     }
@@ -658,7 +689,6 @@ impl<'a> Session<'a> {
 /// Writes a received document through the same path as an edit (snapshot or changes, index
 /// row, heads digest); a new document becomes a typed one.
 fn store_replica(
-    device: &Device,
     tx: &rusqlite::Transaction<'_>,
     replica: &mut Replica,
     now: &str,
@@ -690,7 +720,7 @@ fn store_replica(
             }
         }
         ReplicaDoc::Inspection(doc) => {
-            device.store_inspection(tx, doc)?;
+            inspections::save(tx, doc, now)?;
         }
         ReplicaDoc::New(_) => unreachable!("typed above"),
     }

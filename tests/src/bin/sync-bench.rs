@@ -21,7 +21,8 @@ fn date(text: &str) -> NaiveDate {
 fn small_case(phone: &Phone, n: usize) -> String {
     let device = &phone.device;
     let case = device
-        .create_case(
+        .cases()
+        .create(
             CaseKind::Ordinary,
             "SP-126-5",
             "500103",
@@ -31,7 +32,8 @@ fn small_case(phone: &Phone, n: usize) -> String {
         .expect("case");
     for officer in [OFFICER_A, OFFICER_B] {
         device
-            .edit_case(
+            .cases()
+            .edit(
                 &case.id,
                 &[CaseEdit::AddOfficer(CaseOfficer {
                     credential_no: officer.into(),
@@ -44,7 +46,8 @@ fn small_case(phone: &Phone, n: usize) -> String {
     }
     for i in 0..18 {
         device
-            .edit_case(&case.id, &[CaseEdit::AppendFindings(format!("{n}-{i};"))])
+            .cases()
+            .edit(&case.id, &[CaseEdit::AppendFindings(format!("{n}-{i};"))])
             .expect("edit");
     }
     case.id
@@ -122,7 +125,12 @@ fn main() {
         "# zhifa sync figures ({docs} documents on one phone; {devices} devices in the load run)\n"
     );
     let ids: Vec<String> = (0..docs).map(|n| small_case(&phone, n)).collect();
-    let size: usize = phone.device.case_snapshot(&ids[0]).expect("snapshot").len();
+    let size: usize = phone
+        .device
+        .cases()
+        .snapshot(&ids[0])
+        .expect("snapshot")
+        .len();
     line("document size (saved whole)", format!("{size} B"));
 
     proxy.reset_counters();
@@ -187,7 +195,8 @@ fn main() {
     for id in ids.iter().step_by(10) {
         phone
             .device
-            .edit_case(id, &[CaseEdit::AppendFindings("补充;".into())])
+            .cases()
+            .edit(id, &[CaseEdit::AppendFindings("补充;".into())])
             .expect("edit");
     }
     proxy.reset_counters();
@@ -210,7 +219,8 @@ fn main() {
     for id in ids.iter().step_by(10) {
         other
             .device
-            .edit_case(id, &[CaseEdit::AppendFindings("复核;".into())])
+            .cases()
+            .edit(id, &[CaseEdit::AppendFindings("复核;".into())])
             .expect("edit");
     }
     other.sync().expect("push");
@@ -253,7 +263,10 @@ fn main() {
                 )
                 .expect("device");
                 let transport = HttpTransport::new(&server.base()).expect("transport");
-                device.enrol(&transport, &code, "load").expect("enrol");
+                device
+                    .sync()
+                    .enrol(&transport, &code, "load")
+                    .expect("enrol");
                 let phone = Phone {
                     device,
                     transport,

@@ -1,0 +1,146 @@
+//! What every capability service of the device shares: the store, the catalogue, the device
+//! key and the trusted clock, plus the two caches (the discretion engine per catalogue
+//! version, and recently used case documents).
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDate;
+
+use crate::cases::{repository, CaseDoc, CaseFile};
+use crate::clock::{TimeReading, TrustedClock};
+use crate::crypto::DeviceKeystore;
+use crate::discretion::DiscretionEngine;
+use crate::registry::Registry;
+use crate::store::Store;
+use crate::Error;
+
+pub(crate) struct Context {
+    pub(crate) store: Arc<Store>,
+    pub(crate) registry: Registry,
+    pub(crate) keystore: Box<dyn DeviceKeystore>,
+    pub(crate) clock: TrustedClock,
+    /// The discretion engine of the catalogue version it was loaded from.
+    engine: Mutex<Option<(u64, Arc<DiscretionEngine>)>>,
+    /// Case documents recently worked on, so an edit does not reload the document's history.
+    open_cases: Mutex<OpenCases>,
+    /// Held while a sync runs: a second sync returns `Busy` instead of interleaving.
+    pub(crate) sync_lock: Mutex<()>,
+}
+
+impl Context {
+    pub(crate) fn new(
+        store: Arc<Store>,
+        registry: Registry,
+        keystore: Box<dyn DeviceKeystore>,
+        clock: TrustedClock,
+    ) -> Context {
+        Context {
+            store,
+            registry,
+            keystore,
+            clock,
+            engine: Mutex::new(None),
+            open_cases: Mutex::new(OpenCases::default()),
+            sync_lock: Mutex::new(()),
+        }
+    }
+
+    pub(crate) fn now(&self) -> TimeReading {
+        self.clock.now()
+    }
+
+    /// Today by trusted time: the date legal periods are counted from.
+    pub(crate) fn today(&self) -> NaiveDate {
+        self.now().trusted.date_naive()
+    }
+
+    /// The trusted time as stored in index rows and history entries.
+    pub(crate) fn stamp(&self) -> String {
+        self.now().trusted.to_rfc3339()
+    }
+
+    /// The discretion engine over this catalogue's baselines, reloaded when a bundle changed it.
+    pub(crate) fn engine(&self) -> Result<Arc<DiscretionEngine>, Error> {
+        let version = self.registry.version()?;
+        let mut cached = self.engine.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((loaded, engine)) = cached.as_ref() {
+            if *loaded == version {
+                return Ok(engine.clone());
+            }
+        }
+        let engine = Arc::new(self.registry.discretion_engine()?);
+        *cached = Some((version, engine.clone()));
+        Ok(engine)
+    }
+
+    /// The case as it stands, from the loaded copy when there is one.
+    pub(crate) fn read_case(&self, id: &str) -> Result<CaseFile, Error> {
+        let mut open = self.open_cases();
+        let doc = match open.take(id) {
+            Some(doc) => doc,
+            None => self.store.read(|c| repository::load(c, id))?,
+        };
+        let case = doc.read()?;
+        open.put(id.to_owned(), doc);
+        Ok(case)
+    }
+
+    /// Changes a stored case in one transaction: `change` works on the document (and may write
+    /// other tables in `tx`), then the document's changes and index row are saved with it. The
+    /// loaded copy is put back only after the commit, so a failed change never leaves an
+    /// unsaved document behind.
+    pub(crate) fn write_case(
+        &self,
+        id: &str,
+        change: impl FnOnce(&rusqlite::Transaction<'_>, &mut CaseDoc) -> Result<(), Error>,
+    ) -> Result<CaseFile, Error> {
+        let now = self.stamp();
+        let mut open = self.open_cases();
+        let cached = open.take(id);
+        let (doc, case) = self.store.write(|tx| {
+            let mut doc = match cached {
+                Some(doc) => doc,
+                None => repository::load(tx, id)?,
+            };
+            change(tx, &mut doc)?;
+            let case = doc.read()?;
+            repository::save(tx, &mut doc, &case, &now)?;
+            Ok::<_, Error>((doc, case))
+        })?;
+        open.put(id.to_owned(), doc);
+        Ok(case)
+    }
+
+    /// A case document was written by another path (a sync received it): the loaded copy, if
+    /// any, is out of date. The one place a loaded case is dropped.
+    pub(crate) fn forget_case(&self, id: &str) {
+        self.open_cases().take(id);
+    }
+
+    fn open_cases(&self) -> std::sync::MutexGuard<'_, OpenCases> {
+        self.open_cases.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Case documents kept loaded, most recent last.
+#[derive(Default)]
+struct OpenCases {
+    docs: VecDeque<(String, CaseDoc)>,
+}
+
+const OPEN_CASES: usize = 32;
+
+impl OpenCases {
+    fn take(&mut self, id: &str) -> Option<CaseDoc> {
+        let at = self.docs.iter().position(|(open, _)| open == id)?;
+        self.docs.remove(at).map(|(_, doc)| doc)
+    }
+
+    fn put(&mut self, id: String, doc: CaseDoc) {
+        if self.docs.len() >= OPEN_CASES {
+            self.docs.pop_front();
+        }
+        self.docs.push_back((id, doc));
+    }
+}

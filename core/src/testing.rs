@@ -1,0 +1,101 @@
+//! Fixtures every test, bench, fuzz target and example builds (feature `testing`, never in an
+//! app): the demo catalogue, a signed bundle of it, a phone holding it, and the officers and
+//! parties of the demo district's cases.
+
+use chrono::Utc;
+
+use crate::cases::{CaseEdit, CaseOfficer, Party, PartyKind};
+use crate::crypto::{Algorithm, Signer, SigningKey};
+use crate::device::Device;
+use crate::registry::{sign_bundle, BundleBody, CatalogueData, Removals, BUNDLE_FORMAT};
+
+/// The demo district's division (Chongqing, Yuzhong).
+pub const YUZHONG: &str = "500103";
+
+/// The demo catalogue (`data/demo/catalogue.json`), built in.
+pub fn demo_catalogue() -> CatalogueData {
+    serde_json::from_str(include_str!("../../data/demo/catalogue.json"))
+        .expect("the demo catalogue is valid")
+}
+
+/// A full bundle of `data` for `scope`, signed by `authority`.
+pub fn signed_bundle(
+    authority: &SigningKey,
+    version: u64,
+    scope: &[&str],
+    data: CatalogueData,
+) -> Vec<u8> {
+    let body = BundleBody {
+        format: BUNDLE_FORMAT,
+        version,
+        base_version: None,
+        scope: scope.iter().map(|s| s.to_string()).collect(),
+        issued_at: Utc::now(),
+        upserts: data,
+        removals: Removals::default(),
+    };
+    sign_bundle(&body, authority).expect("signing a bundle in memory")
+}
+
+/// A phone with its own store in a temporary directory, holding a catalogue signed by its
+/// own authority key.
+pub struct Phone {
+    pub device: Device,
+    pub authority: SigningKey,
+    pub dir: tempfile::TempDir,
+}
+
+impl Phone {
+    /// A phone for `jurisdiction` holding `data` (version 1).
+    pub fn with_catalogue(jurisdiction: &[&str], data: CatalogueData) -> Phone {
+        let authority = SigningKey::generate(Algorithm::EdDSA);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let device = Device::open(
+            dir.path(),
+            jurisdiction.iter().map(|s| s.to_string()).collect(),
+            vec![authority.public_key()],
+        )
+        .expect("open the device");
+        device
+            .catalogue()
+            .apply_bundle(&signed_bundle(&authority, 1, jurisdiction, data))
+            .expect("apply the bundle");
+        Phone {
+            device,
+            authority,
+            dir,
+        }
+    }
+
+    /// A Yuzhong phone holding the demo catalogue.
+    pub fn demo() -> Phone {
+        Phone::with_catalogue(&[YUZHONG], demo_catalogue())
+    }
+}
+
+/// The two demo officers of the city-management body who work the cases.
+pub fn officers() -> Vec<CaseEdit> {
+    [("渝50010320021", "周强"), ("渝50010320022", "吴敏")]
+        .into_iter()
+        .map(|(credential_no, name)| {
+            CaseEdit::AddOfficer(CaseOfficer {
+                credential_no: credential_no.into(),
+                name: name.into(),
+                verified: true,
+                withdrawn: false,
+            })
+        })
+        .collect()
+}
+
+/// A citizen as party.
+pub fn person() -> Party {
+    Party {
+        kind: PartyKind::Person,
+        name: "张某".into(),
+        credit_code: None,
+        id_number: Some("500103199001011234".into()),
+        address: "重庆市渝中区解放碑街道".into(),
+        representative: None,
+    }
+}
