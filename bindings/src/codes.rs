@@ -1,6 +1,6 @@
 //! Stateless code helpers: QR rendering and decoding, credit-code checking.
 
-use zhifa_core::codes::{qr, CreditCode, CreditCodeCheck};
+use zhifa_core::{codes::qr, ids::{CreditCode, CreditCodeCheck}};
 
 use crate::error::{lift, ZhifaError};
 

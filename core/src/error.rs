@@ -2,7 +2,8 @@
 //! zh-CN text for officers (`texts::error_message`); Display texts are for logs, in English,
 //! and carry no personal data.
 
-use crate::codes::{CodeError, CodeRefusal, UsccError};
+use crate::codes::{CodeError, CodeRefusal};
+use crate::ids::UsccError;
 use crate::crypto::CryptoError;
 use crate::discretion::DiscretionError;
 use crate::registry::RegistryError;

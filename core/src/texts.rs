@@ -1,6 +1,7 @@
 //! Every text an officer or an enterprise reads, in zh-CN, in one place.
 
-use crate::codes::{CodeError, CodeRefusal, CodeWarning, UsccError};
+use crate::codes::{CodeError, CodeRefusal, CodeWarning};
+use crate::ids::UsccError;
 use crate::crypto::CryptoError;
 use crate::registry::{BundleRefusal, RecordKind, RegistryError, RowProblem};
 use crate::store::StoreError;

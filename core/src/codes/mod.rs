@@ -1,6 +1,6 @@
 //! Codes shown and scanned in the field (codes.md): the officer's duty credential and the
 //! rotating enforcement code (执法码, `EC1:`) built on it, the enterprise code (企业码,
-//! `EQ1:`), the unified social credit code, QR rendering and decoding, and the two-code visit.
+//! `EQ1:`), QR rendering and decoding, and the two-code visit.
 //!
 //! Verification works offline against the catalogue: the trust list (agency keys) and the
 //! revocation list travel in the signed catalogue bundle. Every refusal has its own reason and
@@ -11,13 +11,11 @@ pub mod credential;
 pub mod enforcement;
 pub mod enterprise;
 pub mod qr;
-pub mod uscc;
 pub mod visit;
 
 pub use credential::{issue_duty_credential, DutyCredential, MAX_SHIFT_HOURS};
 pub use enforcement::{time_step, VerifiedOfficer, VerifyContext, STEP_SECONDS};
 pub use enterprise::{issue_enterprise_code, EnterpriseCode, VerifiedEnterprise};
-pub use uscc::{CreditCode, CreditCodeCheck, UsccError};
 pub use visit::{GpsFix, VisitRecord};
 
 /// Why a scanned code or a credential was refused.

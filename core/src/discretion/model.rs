@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::registry::generate::chinese_number;
+use crate::numerals::chinese_number;
 
 /// Money in whole yuan.
 pub type Yuan = i64;

@@ -9,12 +9,12 @@ use std::collections::HashSet;
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::model::{
-    division_in_scope, is_division_code, jurisdiction_overlaps, CatalogueData, RecordKind,
-    Removals, RevocationTarget,
-};
-use crate::codes::{CreditCode, CreditCodeCheck, UsccError};
+use super::model::{CatalogueData, RecordKind, Removals, RevocationTarget};
 use crate::crypto::{self, CryptoError, PublicKey, Sign1Limits, Signer};
+use crate::ids::{
+    division_in_scope, is_division_code, jurisdiction_overlaps, CreditCode, CreditCodeCheck,
+    UsccError,
+};
 
 pub const BUNDLE_CONTENT_TYPE: &str = "application/vnd.zhifa.catalogue+cbor";
 pub const BUNDLE_FORMAT: u32 = 1;

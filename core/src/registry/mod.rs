@@ -15,11 +15,13 @@ pub use bundle::{
     BUNDLE_CONTENT_TYPE, BUNDLE_FORMAT, MAX_BUNDLE_BYTES,
 };
 pub use model::{
-    division_in_scope, is_division_code, jurisdiction_overlaps, AgencyKey, Article, CatalogueData,
-    CreditGrade, EnforcementBody, EnforcementItem, Enterprise, ItemKind, KeyPurpose, Officer,
-    RecordKind, Regulation, RegulationLevel, Removals, Revocation, RevocationTarget,
+    AgencyKey, Article, CatalogueData, CreditGrade, EnforcementBody, EnforcementItem, Enterprise,
+    ItemKind, KeyPurpose, Officer, RecordKind, Regulation, RegulationLevel, Removals, Revocation,
+    RevocationTarget,
 };
 pub use search::{SearchHit, SearchHitKind};
+/// The catalogue's scope rules, for the server that cuts bundles by scope.
+pub use crate::ids::{division_in_scope, is_division_code, jurisdiction_overlaps};
 
 use chrono::{DateTime, Utc};
 
