@@ -1,6 +1,7 @@
 //! Stateless code helpers: QR rendering and decoding, credit-code checking.
 
-use zhifa_core::{codes::qr, ids::{CreditCode, CreditCodeCheck}};
+use zhifa_core::codes::qr;
+use zhifa_core::ids::{CreditCode, CreditCodeCheck};
 
 use crate::error::{lift, ZhifaError};
 

@@ -3,9 +3,9 @@
 //! and carry no personal data.
 
 use crate::codes::{CodeError, CodeRefusal};
-use crate::ids::UsccError;
 use crate::crypto::CryptoError;
 use crate::discretion::DiscretionError;
+use crate::ids::UsccError;
 use crate::registry::RegistryError;
 use crate::store::StoreError;
 

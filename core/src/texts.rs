@@ -1,8 +1,8 @@
 //! Every text an officer or an enterprise reads, in zh-CN, in one place.
 
 use crate::codes::{CodeError, CodeRefusal, CodeWarning};
-use crate::ids::UsccError;
 use crate::crypto::CryptoError;
+use crate::ids::UsccError;
 use crate::registry::{BundleRefusal, RecordKind, RegistryError, RowProblem};
 use crate::store::StoreError;
 use crate::Error;
