@@ -2,6 +2,7 @@
 //! facts of a case, with every step explained and cited. Domain facts:
 //! `../shared/domain/discretion.md`; the CSV layout: `docs/BASELINES.md`.
 
+mod apply;
 mod choice;
 pub mod condition;
 pub mod csv;
@@ -9,18 +10,20 @@ mod engine;
 pub mod facts;
 pub mod lint;
 pub mod model;
+mod outcome;
 pub mod statute;
 
 pub use choice::{check_choice, PenaltyChoice};
 pub use condition::{Condition, ConditionError, Truth};
-pub use engine::{
-    Alternative, DiscretionEngine, Disposition, Outcome, ProcedureRoute, Question, ReviewReason,
-    Source, Suggestion, SuggestionRequest, TraceStep,
-};
+pub use engine::{DiscretionEngine, SuggestionRequest};
 pub use facts::{FactError, FactValue, Facts};
 pub use model::{
     BaseAmount, BaselineDocument, BaselineRow, Fine, HearingThreshold, Output, PenaltyKind,
     Provision, Statutory, Tier, Violation, Yuan, YuanRange,
+};
+pub use outcome::{
+    Alternative, Disposition, Outcome, ProcedureRoute, Question, ReviewReason, Source, Suggestion,
+    TraceStep,
 };
 pub use statute::NoPenaltyReason;
 
