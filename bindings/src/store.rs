@@ -129,7 +129,7 @@ impl ZhifaStore {
             .quarantined()
             .map(|path| QuarantineReport {
                 kept_at: path.display().to_string(),
-                message: texts::DATABASE_QUARANTINED.to_owned(),
+                message: texts::store::DATABASE_QUARANTINED.to_owned(),
             })
     }
 
@@ -216,17 +216,17 @@ impl ZhifaStore {
         );
         match result {
             Ok(officer) => Ok(EnforcementCodeVerdict {
-                message: texts::OFFICER_VERIFIED.to_owned(),
+                message: texts::codes::OFFICER_VERIFIED.to_owned(),
                 warnings: officer
                     .warnings
                     .iter()
-                    .map(|w| texts::code_warning_message(*w).to_owned())
+                    .map(|w| w.message_zh().to_owned())
                     .collect(),
                 officer: Some(officer),
                 refusal: None,
             }),
             Err(zhifa_core::Error::Code(refusal)) => Ok(EnforcementCodeVerdict {
-                message: texts::code_refusal_message(&refusal).to_owned(),
+                message: refusal.message_zh().to_owned(),
                 warnings: Vec::new(),
                 officer: None,
                 refusal: Some(refusal),
@@ -256,7 +256,7 @@ impl ZhifaStore {
                 .enterprise
                 .warnings
                 .iter()
-                .map(|w| texts::code_warning_message(*w).to_owned())
+                .map(|w| w.message_zh().to_owned())
                 .collect(),
             enterprise: opened.enterprise,
             enforcement_code: shown(opened.enforcement_code)?,

@@ -83,7 +83,7 @@ impl ZhifaStore {
             .into_iter()
             .map(|(id, reason)| RefusedDocument {
                 id,
-                user_message: zhifa_core::texts::document_refusal_message(&reason),
+                user_message: zhifa_core::texts::sync::document_refusal_message(&reason),
                 reason,
             })
             .collect())

@@ -8,7 +8,7 @@ use super::facts::Facts;
 use super::model::{BaselineRow, Fine, PenaltyKind, Provision, Tier, Violation, Yuan, YuanRange};
 use super::outcome::{Disposition, Outcome, ReviewReason, TraceStep};
 use super::statute::{self, NoPenaltyReason};
-use crate::texts::discretion as text;
+use crate::texts::{self, discretion as text};
 
 fn bare_outcome(
     violation: &Violation,
@@ -57,8 +57,8 @@ pub(super) fn statutory_no_penalty(
     outcome.order_correction = reason != NoPenaltyReason::LimitationExpired;
     outcome.trace.push(TraceStep {
         rule: text::RULE_NO_PENALTY.into(),
-        finding: text::no_penalty_reason(reason).into(),
-        citation: Some(format!("《{}》{}", statute::LAW, reason.article())),
+        finding: reason.text_zh(),
+        citation: Some(text::cite_article(statute::LAW, reason.article())),
     });
     outcome
 }
@@ -136,11 +136,10 @@ pub(super) fn row_outcome(
         outcome.education = true;
         outcome.trace.push(TraceStep {
             rule: text::RULE_BASELINE.into(),
-            finding: format!("{}：{}", row.label, row.condition),
-            citation: Some(format!(
-                "《{}》{}",
+            finding: text::row_finding(&row.label, &row.condition),
+            citation: Some(text::cite_article(
                 statute::LAW,
-                NoPenaltyReason::BaselineRow.article()
+                NoPenaltyReason::BaselineRow.article(),
             )),
         });
         return outcome;
@@ -155,7 +154,7 @@ pub(super) fn row_outcome(
     outcome.collective_decision = row.collective_decision;
     outcome.trace.push(TraceStep {
         rule: text::RULE_BASELINE.into(),
-        finding: format!("{}：{}", row.label, row.condition),
+        finding: text::row_finding(&row.label, &row.condition),
         citation: None,
     });
 
@@ -177,7 +176,7 @@ pub(super) fn row_outcome(
             outcome.trace.push(TraceStep {
                 rule: text::RULE_MANDATORY_LIGHTER.into(),
                 finding: text::lighter_share(statute::MANDATORY_LIGHTER_SHARE_PERCENT),
-                citation: Some(format!("《{}》{article}", statute::LAW)),
+                citation: Some(text::cite_article(statute::LAW, article)),
             });
         }
     }
@@ -214,10 +213,7 @@ pub(super) fn most_favourable(mut outcomes: Vec<Outcome>) -> Outcome {
     outcomes.swap_remove(0)
 }
 
+/// The provisions, cited one after the other.
 pub(super) fn cite_all(provisions: &[Provision]) -> String {
-    provisions
-        .iter()
-        .map(|p| p.cite())
-        .collect::<Vec<_>>()
-        .join("、")
+    texts::list(&provisions.iter().map(Provision::cite).collect::<Vec<_>>())
 }

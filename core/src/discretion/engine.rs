@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use super::apply::{self, cite_all};
 use super::condition::{Condition, Truth};
+use super::explain;
 use super::facts::{spec, Facts};
 use super::model::{BaselineDocument, BaselineRow, HearingThreshold, Violation, Yuan};
 use super::outcome::{
@@ -186,7 +187,7 @@ impl DiscretionEngine {
             trace.push(TraceStep {
                 rule: text::RULE_MANDATORY_MITIGATION.into(),
                 finding: text::MUST_BE_LIGHTER.into(),
-                citation: Some(format!("《{}》{article}", statute::LAW)),
+                citation: Some(text::cite_article(statute::LAW, article)),
             });
         }
 
@@ -326,7 +327,7 @@ impl DiscretionEngine {
         outcome.alternatives = alternatives;
         trace.append(&mut outcome.trace);
         outcome.trace = trace;
-        outcome.explanation = text::explanation(violation, &outcome);
+        outcome.explanation = explain::explanation(violation, &outcome);
         Suggestion::Outcome(Box::new(outcome))
     }
 }

@@ -7,6 +7,7 @@ mod choice;
 pub mod condition;
 pub mod csv;
 mod engine;
+mod explain;
 pub mod facts;
 pub mod lint;
 pub mod model;
@@ -41,4 +42,21 @@ pub enum DiscretionError {
     Dates,
     #[error("a penalty outside the suggested band needs a reason")]
     OverrideWithoutReason,
+}
+
+impl DiscretionError {
+    /// What to tell an officer.
+    pub fn message_zh(&self) -> String {
+        use crate::texts::discretion as text;
+        match self {
+            DiscretionError::UnknownViolation(code) => text::unknown_violation(code),
+            DiscretionError::BadCondition { row, .. } => text::bad_condition(row),
+            DiscretionError::Facts(FactError::Unknown(name)) => text::unknown_fact(name),
+            DiscretionError::Facts(FactError::WrongType(name)) => text::wrong_fact_value(name),
+            DiscretionError::Facts(FactError::Inconsistent(_)) => text::INCONSISTENT_FACTS.into(),
+            DiscretionError::PartyTypeNotCovered => text::PARTY_TYPE_NOT_COVERED.into(),
+            DiscretionError::Dates => text::DATES.into(),
+            DiscretionError::OverrideWithoutReason => text::OVERRIDE_WITHOUT_REASON.into(),
+        }
+    }
 }

@@ -6,4 +6,4 @@ mod division;
 mod uscc;
 
 pub use division::{division_in_scope, is_division_code, jurisdiction_overlaps};
-pub use uscc::{CreditCode, CreditCodeCheck, UsccError};
+pub use uscc::{CreditCode, CreditCodeCheck, UsccError, LENGTH as CREDIT_CODE_LENGTH};

@@ -19,7 +19,7 @@ use crate::crypto::{self, CryptoError, PublicKey, Sign1Limits, Signer};
 use crate::discretion::{BaselineDocument, Condition, HearingThreshold, Violation};
 use crate::ids::{
     division_in_scope, is_division_code, jurisdiction_overlaps, CreditCode, CreditCodeCheck,
-    UsccError,
+    UsccError, CREDIT_CODE_LENGTH,
 };
 
 pub const BUNDLE_CONTENT_TYPE: &str = "application/vnd.zhifa.catalogue+cbor";
@@ -96,6 +96,45 @@ pub enum RowProblem {
     Key,
     #[error("a baseline row's condition is invalid")]
     Condition,
+}
+
+impl BundleRefusal {
+    /// What to tell an officer: the catalogue is unchanged, and why.
+    pub fn message_zh(&self) -> String {
+        use crate::texts::registry as text;
+        text::bundle_refused(&match self {
+            BundleRefusal::TooLarge { .. } => text::TOO_LARGE.into(),
+            BundleRefusal::Malformed => text::MALFORMED.into(),
+            BundleRefusal::UnknownAuthority => text::UNKNOWN_AUTHORITY.into(),
+            BundleRefusal::Forged => text::FORGED.into(),
+            BundleRefusal::UnsupportedFormat(_) => text::UNSUPPORTED_FORMAT.into(),
+            BundleRefusal::WrongScope => text::WRONG_SCOPE.into(),
+            BundleRefusal::Stale { current, offered } => text::stale(*current, *offered),
+            BundleRefusal::BaseMismatch { .. } => text::BASE_MISMATCH.into(),
+            BundleRefusal::InvalidRow {
+                kind,
+                index,
+                problem,
+            } => text::invalid_row(index + 1, kind.name_zh(), &problem.message_zh()),
+        })
+    }
+}
+
+impl RowProblem {
+    pub fn message_zh(&self) -> String {
+        use crate::texts::registry::problem as text;
+        match self {
+            RowProblem::Empty(field) => text::empty(field),
+            RowProblem::CreditCode(e) => e.message_zh(),
+            RowProblem::CreditCodeForm => crate::texts::ids::credit_code_form(CREDIT_CODE_LENGTH),
+            RowProblem::Division(_) => text::DIVISION.into(),
+            RowProblem::OutsideScope => text::OUTSIDE_SCOPE.into(),
+            RowProblem::Duplicate => text::DUPLICATE.into(),
+            RowProblem::Dates => text::DATES.into(),
+            RowProblem::Key => text::KEY.into(),
+            RowProblem::Condition => text::CONDITION.into(),
+        }
+    }
 }
 
 /// Signs a bundle body with an authority key.

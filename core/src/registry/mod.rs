@@ -42,6 +42,17 @@ pub enum RegistryError {
     BadJurisdiction,
 }
 
+impl RegistryError {
+    /// What to tell an officer.
+    pub fn message_zh(&self) -> String {
+        match self {
+            RegistryError::Refused(refusal) => refusal.message_zh(),
+            RegistryError::Store(e) => e.message_zh().into(),
+            RegistryError::BadJurisdiction => crate::texts::registry::BAD_JURISDICTION.into(),
+        }
+    }
+}
+
 impl From<rusqlite::Error> for RegistryError {
     fn from(error: rusqlite::Error) -> Self {
         RegistryError::Store(error.into())

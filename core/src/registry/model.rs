@@ -337,3 +337,22 @@ pub enum RecordKind {
     HearingThreshold,
     HolidayCalendar,
 }
+
+impl RecordKind {
+    pub fn name_zh(self) -> &'static str {
+        use crate::texts::registry::kind as name;
+        match self {
+            RecordKind::Body => name::BODY,
+            RecordKind::Item => name::ITEM,
+            RecordKind::Officer => name::OFFICER,
+            RecordKind::Regulation => name::REGULATION,
+            RecordKind::Enterprise => name::ENTERPRISE,
+            RecordKind::AgencyKey => name::AGENCY_KEY,
+            RecordKind::Revocation => name::REVOCATION,
+            RecordKind::Violation => name::VIOLATION,
+            RecordKind::BaselineDocument => name::BASELINE_DOCUMENT,
+            RecordKind::HearingThreshold => name::HEARING_THRESHOLD,
+            RecordKind::HolidayCalendar => name::HOLIDAY_CALENDAR,
+        }
+    }
+}
