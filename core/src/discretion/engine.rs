@@ -235,8 +235,7 @@ impl DiscretionEngine {
                 documents.push(d);
             }
         }
-        let in_force =
-            |list: &[&LoadedDocument], id: &str| list.iter().any(|d| d.document.id == id);
+        let listed = |list: &[&LoadedDocument], id: &str| list.iter().any(|d| d.document.id == id);
 
         let mut candidates = Candidates {
             outcomes: Vec::new(),
@@ -290,8 +289,8 @@ impl DiscretionEngine {
                         row_id: row.row.id.clone(),
                         row_label: row.row.label.clone(),
                         condition: row.row.condition.clone(),
-                        in_force_at_act: in_force(&at_act, &document.id),
-                        in_force_at_decision: in_force(&at_decision, &document.id),
+                        in_force_at_act: listed(&at_act, &document.id),
+                        in_force_at_decision: listed(&at_decision, &document.id),
                     });
                     if overlap {
                         outcome.review.push(ReviewReason::BaselineOverlap {
