@@ -4,10 +4,9 @@
 
 use std::sync::Arc;
 
-use zhifa_core::codes::{
-    qr, CodeRefusal, CreditCode, CreditCodeCheck, GpsFix, VerifiedEnterprise, VerifiedOfficer,
-};
+use zhifa_core::codes::{qr, CodeRefusal, GpsFix, VerifiedEnterprise, VerifiedOfficer};
 use zhifa_core::device::Device;
+use zhifa_core::ids::{CreditCode, CreditCodeCheck};
 use zhifa_core::texts;
 
 use crate::error::{lift, ZhifaError};
@@ -101,17 +100,17 @@ impl CodeService {
         );
         match result {
             Ok(officer) => Ok(EnforcementCodeVerdict {
-                message: texts::OFFICER_VERIFIED.to_owned(),
+                message: texts::codes::OFFICER_VERIFIED.to_owned(),
                 warnings: officer
                     .warnings
                     .iter()
-                    .map(|w| texts::code_warning_message(*w).to_owned())
+                    .map(|w| w.message_zh().to_owned())
                     .collect(),
                 officer: Some(officer),
                 refusal: None,
             }),
             Err(zhifa_core::Error::Code(refusal)) => Ok(EnforcementCodeVerdict {
-                message: texts::code_refusal_message(&refusal).to_owned(),
+                message: refusal.message_zh().to_owned(),
                 warnings: Vec::new(),
                 officer: None,
                 refusal: Some(refusal),
@@ -141,7 +140,7 @@ impl CodeService {
                 .enterprise
                 .warnings
                 .iter()
-                .map(|w| texts::code_warning_message(*w).to_owned())
+                .map(|w| w.message_zh().to_owned())
                 .collect(),
             enterprise: opened.enterprise,
             enforcement_code: shown(opened.enforcement_code)?,

@@ -132,7 +132,6 @@ pub(crate) fn lift<E: Into<zhifa_core::Error>>(error: E) -> ZhifaError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use zhifa_core::texts;
 
     #[test]
     fn refusals_keep_their_reason_and_a_chinese_message() {
@@ -144,10 +143,7 @@ mod tests {
             } => {
                 assert_eq!(reason, BundleRejection::Forged);
                 assert!(user_message.contains("签名"), "{user_message}");
-                assert_eq!(
-                    user_message,
-                    texts::bundle_refusal_message(&BundleRefusal::Forged)
-                );
+                assert_eq!(user_message, BundleRefusal::Forged.message_zh());
             }
             other => panic!("unexpected {other:?}"),
         }

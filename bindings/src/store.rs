@@ -138,7 +138,7 @@ impl ZhifaStore {
             .quarantined()
             .map(|path| QuarantineReport {
                 kept_at: path.display().to_string(),
-                message: texts::DATABASE_QUARANTINED.to_owned(),
+                message: texts::store::DATABASE_QUARANTINED.to_owned(),
             })
     }
 

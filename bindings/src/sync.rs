@@ -17,7 +17,7 @@ pub trait SyncObserver: Send + Sync {
 
 pub(crate) fn transport(server_url: &str) -> Result<HttpTransport, ZhifaError> {
     HttpTransport::new(server_url).map_err(|_| ZhifaError::Validation {
-        user_message: "服务器地址无效，请检查设置。".into(),
+        user_message: zhifa_core::texts::sync::BAD_SERVER_URL.into(),
     })
 }
 
@@ -99,7 +99,7 @@ impl SyncService {
             .into_iter()
             .map(|(id, reason)| RefusedDocument {
                 id,
-                user_message: zhifa_core::texts::document_refusal_message(&reason),
+                user_message: zhifa_core::texts::sync::document_refusal_message(&reason),
                 reason,
             })
             .collect())

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction};
 use serde::{Deserialize, Serialize};
 
-use crate::crypto::{self, PublicKey, Sign1Limits, Signer};
+use crate::crypto::{self, CryptoError, PublicKey, Sign1Limits, Signer};
 use crate::store::StoreError;
 
 pub const EVENT_CONTENT_TYPE: &str = "application/vnd.zhifa.event+cbor";
@@ -42,6 +42,15 @@ pub struct Envelope<T> {
     pub body: T,
 }
 
+/// Why an event could not be appended: it could not be signed, or not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum EventError {
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 /// An event waiting in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEvent {
@@ -58,7 +67,7 @@ pub fn append<T: Serialize>(
     id: &str,
     created_at: DateTime<Utc>,
     body: &T,
-) -> Result<(), crate::Error> {
+) -> Result<(), EventError> {
     let envelope = Envelope {
         id: id.to_owned(),
         kind,
@@ -116,7 +125,7 @@ pub fn mark_refused(tx: &Transaction<'_>, id: &str, reason: &str) -> Result<(), 
 pub fn open<T: for<'de> Deserialize<'de>>(
     signed: &[u8],
     device_key: &PublicKey,
-) -> Result<Envelope<T>, crate::crypto::CryptoError> {
+) -> Result<Envelope<T>, CryptoError> {
     let verified = crypto::verify_sign1(
         signed,
         Sign1Limits {
@@ -131,5 +140,5 @@ pub fn open<T: for<'de> Deserialize<'de>>(
         },
     )?;
     ciborium::from_reader(verified.payload.as_slice())
-        .map_err(|_| crate::crypto::CryptoError::Malformed("event body"))
+        .map_err(|_| CryptoError::Malformed("event body"))
 }

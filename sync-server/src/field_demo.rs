@@ -237,13 +237,8 @@ fn walk(
         verified.name,
         verified.credential_no,
         verified.agency_name.clone().unwrap_or_default(),
-        std::iter::once(texts::OFFICER_VERIFIED)
-            .chain(
-                verified
-                    .warnings
-                    .iter()
-                    .map(|w| texts::code_warning_message(*w))
-            )
+        std::iter::once(texts::codes::OFFICER_VERIFIED)
+            .chain(verified.warnings.iter().map(|w| w.message_zh()))
             .collect::<Vec<_>>()
             .join(" ")
     ));
@@ -253,7 +248,7 @@ fn walk(
         .codes()
         .verify_enforcement_code(&forged, Some(ENTERPRISE), "500103")
     {
-        Err(zhifa_core::Error::Code(refusal)) => texts::code_refusal_message(&refusal).to_owned(),
+        Err(zhifa_core::Error::Code(refusal)) => refusal.message_zh().to_owned(),
         other => format!("{other:?}"),
     };
     story.say(format!("- 伪造的执法码：{refusal}"));
@@ -261,7 +256,7 @@ fn walk(
         .codes()
         .verify_enforcement_code(&shown, Some(ENTERPRISE), "500103")
     {
-        Err(zhifa_core::Error::Code(refusal)) => texts::code_refusal_message(&refusal).to_owned(),
+        Err(zhifa_core::Error::Code(refusal)) => refusal.message_zh().to_owned(),
         other => format!("{other:?}"),
     };
     story.say(format!("- 同一执法码再次出示：{replay}"));

@@ -11,8 +11,9 @@ use coset::{iana, CborSerializable, CoseSign1, RegisteredLabelWithPrivate};
 
 use super::cbor::{self, Claims};
 use super::credential::{check_validity, find_signer, storage};
-use super::{CodeRefusal, CodeWarning, CreditCode, CreditCodeCheck, TRUST_LIST_MAX_AGE_DAYS};
+use super::{CodeRefusal, CodeWarning, TRUST_LIST_MAX_AGE_DAYS};
 use crate::crypto::{self, CryptoError, KeyId, Signer};
+use crate::ids::{CreditCode, CreditCodeCheck};
 use crate::registry::{Enterprise, KeyPurpose, Registry};
 
 pub const PREFIX: &str = "EQ1:";

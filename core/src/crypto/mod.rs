@@ -25,3 +25,17 @@ pub enum CryptoError {
     #[error("key bytes are not a valid {0} key")]
     KeyEncoding(&'static str),
 }
+
+impl CryptoError {
+    /// What to tell an officer.
+    pub fn message_zh(&self) -> &'static str {
+        use crate::texts::crypto as text;
+        match self {
+            CryptoError::Malformed(_) | CryptoError::TooLarge { .. } => text::MALFORMED,
+            CryptoError::UnsupportedAlgorithm => text::UNSUPPORTED_ALGORITHM,
+            CryptoError::UnknownKey => text::UNKNOWN_KEY,
+            CryptoError::BadSignature => text::BAD_SIGNATURE,
+            CryptoError::KeyEncoding(_) => text::KEY_ENCODING,
+        }
+    }
+}

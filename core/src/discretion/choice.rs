@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::engine::{Disposition, Outcome, ProcedureRoute};
 use super::model::Yuan;
+use super::outcome::{Disposition, Outcome, ProcedureRoute};
 use super::DiscretionError;
 
 /// What is recorded.

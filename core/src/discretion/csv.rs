@@ -257,7 +257,7 @@ pub fn export_rows(documents: &[BaselineDocument]) -> String {
                 "other",
                 o.other
                     .iter()
-                    .map(|k| text::penalty_kind_name(*k))
+                    .map(|k| k.name_zh())
                     .collect::<Vec<_>>()
                     .join(";"),
             );
@@ -419,7 +419,7 @@ fn base_word(base: BaseAmount) -> &'static str {
 fn parse_kind(raw: &str) -> Result<PenaltyKind, String> {
     PenaltyKind::ALL
         .into_iter()
-        .find(|k| text::penalty_kind_name(*k) == raw || format!("{k:?}") == raw)
+        .find(|k| k.name_zh() == raw || format!("{k:?}") == raw)
         .ok_or_else(|| text::csv_bad_value("other", raw))
 }
 

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::texts::discretion::question as q;
+
 /// The type of a fact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FactType {
@@ -21,7 +23,7 @@ pub enum FactType {
 pub struct FactSpec {
     pub name: &'static str,
     pub kind: FactType,
-    /// Asked when the fact is needed and unknown (zh-CN).
+    /// Asked when the fact is needed and unknown.
     pub question: &'static str,
 }
 
@@ -38,137 +40,137 @@ pub const SCHEMA: &[FactSpec] = &[
     FactSpec {
         name: "party_type",
         kind: FactType::Enum(PARTY_TYPES),
-        question: "当事人是公民，还是法人或者其他组织？",
+        question: q::PARTY_TYPE,
     },
     FactSpec {
         name: "age",
         kind: FactType::Int,
-        question: "当事人（公民）违法时的年龄？",
+        question: q::AGE,
     },
     FactSpec {
         name: "capacity",
         kind: FactType::Enum(CAPACITY),
-        question: "当事人违法时辨认或者控制自己行为的能力：完全、部分丧失还是完全丧失？",
+        question: q::CAPACITY,
     },
     FactSpec {
         name: "no_fault_proven",
         kind: FactType::Bool,
-        question: "当事人是否有证据足以证明没有主观过错？",
+        question: q::NO_FAULT_PROVEN,
     },
     FactSpec {
         name: "criminal_referral",
         kind: FactType::Bool,
-        question: "是否涉嫌犯罪、应当移送司法机关？",
+        question: q::CRIMINAL_REFERRAL,
     },
     FactSpec {
         name: "life_health_finance_harm",
         kind: FactType::Bool,
-        question: "是否涉及公民生命健康安全、金融安全且有危害后果？",
+        question: q::LIFE_HEALTH_FINANCE_HARM,
     },
     FactSpec {
         name: "minor_act",
         kind: FactType::Bool,
-        question: "违法行为是否轻微？",
+        question: q::MINOR_ACT,
     },
     FactSpec {
         name: "harm",
         kind: FactType::Enum(HARM_LEVELS),
-        question: "危害后果程度：无、轻微、一般还是严重？",
+        question: q::HARM,
     },
     FactSpec {
         name: "first_offence",
         kind: FactType::Bool,
-        question: "当事人是否初次违法？",
+        question: q::FIRST_OFFENCE,
     },
     FactSpec {
         name: "priors_12m",
         kind: FactType::Int,
-        question: "近12个月内因同类违法行为受到处罚的次数？",
+        question: q::PRIORS_12M,
     },
     FactSpec {
         name: "correction",
         kind: FactType::Enum(CORRECTION),
-        question: "当事人的改正情况：已改正、尚未改正还是拒不改正？",
+        question: q::CORRECTION,
     },
     FactSpec {
         name: "removed_harm",
         kind: FactType::Bool,
-        question: "当事人是否主动消除或者减轻违法行为危害后果？",
+        question: q::REMOVED_HARM,
     },
     FactSpec {
         name: "coerced",
         kind: FactType::Bool,
-        question: "当事人是否受他人胁迫或者诱骗实施违法行为？",
+        question: q::COERCED,
     },
     FactSpec {
         name: "confessed",
         kind: FactType::Bool,
-        question: "当事人是否主动供述行政机关尚未掌握的违法行为？",
+        question: q::CONFESSED,
     },
     FactSpec {
         name: "meritorious",
         kind: FactType::Bool,
-        question: "当事人是否配合行政机关查处违法行为有立功表现？",
+        question: q::MERITORIOUS,
     },
     FactSpec {
         name: "illegal_gains",
         kind: FactType::Int,
-        question: "违法所得金额（元，没有则填0）？",
+        question: q::ILLEGAL_GAINS,
     },
     FactSpec {
         name: "goods_value",
         kind: FactType::Int,
-        question: "违法生产经营的货值金额（元）？",
+        question: q::GOODS_VALUE,
     },
     FactSpec {
         name: "investment_total",
         kind: FactType::Int,
-        question: "建设项目总投资额（元）？",
+        question: q::INVESTMENT_TOTAL,
     },
     FactSpec {
         name: "ad_spend",
         kind: FactType::Int,
-        question: "广告费用（元）？",
+        question: q::AD_SPEND,
     },
     FactSpec {
         name: "removed_before_filing",
         kind: FactType::Bool,
-        question: "是否在立案前已主动停止或者撤除违法行为？",
+        question: q::REMOVED_BEFORE_FILING,
     },
     FactSpec {
         name: "pollution_alert",
         kind: FactType::Bool,
-        question: "违法行为是否发生在重污染天气预警期间？",
+        question: q::POLLUTION_ALERT,
     },
     FactSpec {
         name: "serves_vulnerable",
         kind: FactType::Bool,
-        question: "是否为学校、托幼机构、养老机构等特定人群供餐或者服务？",
+        question: q::SERVES_VULNERABLE,
     },
     FactSpec {
         name: "road_level",
         kind: FactType::Enum(ROAD_LEVELS),
-        question: "涉及公路的行政等级：乡道、县道、省道还是国道？",
+        question: q::ROAD_LEVEL,
     },
     FactSpec {
         name: "caused_accident",
         kind: FactType::Bool,
-        question: "是否造成交通事故或者其他事故？",
+        question: q::CAUSED_ACCIDENT,
     },
     FactSpec {
         name: "eia_document",
         kind: FactType::Enum(EIA_DOCUMENTS),
-        question: "建设项目应当报批的环评文件：环境影响报告表还是报告书？",
+        question: q::EIA_DOCUMENT,
     },
     FactSpec {
         name: "in_operation",
         kind: FactType::Bool,
-        question: "建设项目是否已经投入生产或者使用？",
+        question: q::IN_OPERATION,
     },
     FactSpec {
         name: "duration_days",
         kind: FactType::Int,
-        question: "违法行为持续的天数？",
+        question: q::DURATION_DAYS,
     },
 ];
 

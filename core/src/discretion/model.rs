@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::registry::generate::chinese_number;
+use crate::texts::discretion as text;
 
 /// Money in whole yuan.
 pub type Yuan = i64;
@@ -30,18 +30,7 @@ pub struct Provision {
 impl Provision {
     /// As cited in decision documents.
     pub fn cite(&self) -> String {
-        let mut text = format!(
-            "《{}》第{}条",
-            self.law,
-            chinese_number(self.article as usize)
-        );
-        if let Some(p) = self.paragraph {
-            text.push_str(&format!("第{}款", chinese_number(p as usize)));
-        }
-        if let Some(i) = self.item {
-            text.push_str(&format!("第（{}）项", chinese_number(i as usize)));
-        }
-        text
+        text::cite(&self.law, self.article, self.paragraph, self.item)
     }
 }
 
@@ -78,6 +67,26 @@ pub enum PenaltyKind {
 }
 
 impl PenaltyKind {
+    /// As the law names it.
+    pub fn name_zh(self) -> &'static str {
+        use text::penalty_kind as name;
+        match self {
+            PenaltyKind::Warning => name::WARNING,
+            PenaltyKind::CirculatedCriticism => name::CIRCULATED_CRITICISM,
+            PenaltyKind::Fine => name::FINE,
+            PenaltyKind::ConfiscateGains => name::CONFISCATE_GAINS,
+            PenaltyKind::ConfiscateProperty => name::CONFISCATE_PROPERTY,
+            PenaltyKind::SuspendLicence => name::SUSPEND_LICENCE,
+            PenaltyKind::DowngradeQualification => name::DOWNGRADE_QUALIFICATION,
+            PenaltyKind::RestrictBusiness => name::RESTRICT_BUSINESS,
+            PenaltyKind::OrderSuspension => name::ORDER_SUSPENSION,
+            PenaltyKind::RevokeLicence => name::REVOKE_LICENCE,
+            PenaltyKind::OrderClosure => name::ORDER_CLOSURE,
+            PenaltyKind::OccupationalBan => name::OCCUPATIONAL_BAN,
+            PenaltyKind::Detention => name::DETENTION,
+        }
+    }
+
     pub const ALL: [PenaltyKind; 13] = [
         PenaltyKind::Warning,
         PenaltyKind::CirculatedCriticism,
@@ -282,6 +291,19 @@ pub enum Tier {
     General,
     /// 从重处罚
     Heavier,
+}
+
+impl Tier {
+    pub fn name_zh(self) -> &'static str {
+        use text::tier as name;
+        match self {
+            Tier::NoPenalty => name::NO_PENALTY,
+            Tier::Mitigated => name::MITIGATED,
+            Tier::Lighter => name::LIGHTER,
+            Tier::General => name::GENERAL,
+            Tier::Heavier => name::HEAVIER,
+        }
+    }
 }
 
 /// What a row gives.

@@ -9,6 +9,15 @@ use super::facts::Facts;
 use super::model::Yuan;
 
 pub const LAW: &str = "中华人民共和国行政处罚法";
+/// Art. 27: a suspected crime is transferred to the judicial authorities.
+pub const TRANSFER_ARTICLE: &str = "第二十七条";
+/// Art. 30: under this age no penalty is given; under `FULL_AGE` it is lighter or mitigated.
+pub const AGE_OF_RESPONSIBILITY: i64 = 14;
+pub const FULL_AGE: i64 = 18;
+/// Art. 36: not discovered within this many years, no penalty; where life, health or
+/// financial safety was harmed, the longer period.
+pub const LIMITATION_YEARS: u32 = 2;
+pub const LIMITATION_YEARS_HARM: u32 = 5;
 /// Art. 51: a warning, or up to these fines, may be decided on the spot.
 pub const SUMMARY_LIMIT_CITIZEN: Yuan = 200;
 pub const SUMMARY_LIMIT_ORGANISATION: Yuan = 3_000;
@@ -36,6 +45,19 @@ pub enum NoPenaltyReason {
 }
 
 impl NoPenaltyReason {
+    /// The rule as the statute says it.
+    pub fn text_zh(self) -> String {
+        use crate::texts::discretion::no_penalty as text;
+        match self {
+            NoPenaltyReason::LimitationExpired => text::LIMITATION_EXPIRED.into(),
+            NoPenaltyReason::UnderFourteen => text::under_age(AGE_OF_RESPONSIBILITY),
+            NoPenaltyReason::NoCapacity => text::NO_CAPACITY.into(),
+            NoPenaltyReason::NoFault => text::NO_FAULT.into(),
+            NoPenaltyReason::MinorCorrectedNoHarm => text::MINOR_CORRECTED_NO_HARM.into(),
+            NoPenaltyReason::BaselineRow => text::BASELINE_ROW.into(),
+        }
+    }
+
     pub fn article(self) -> &'static str {
         match self {
             NoPenaltyReason::LimitationExpired => "第三十六条",
@@ -91,10 +113,10 @@ pub fn gates(input: &GateInput<'_>, missing: &mut std::collections::BTreeSet<Str
             .checked_add_months(Months::new(12 * years))
             .unwrap_or(NaiveDate::MAX)
     };
-    if input.discovered_on > after(5) {
+    if input.discovered_on > after(LIMITATION_YEARS_HARM) {
         return Gate::NoPenalty(NoPenaltyReason::LimitationExpired);
     }
-    if input.discovered_on > after(2) {
+    if input.discovered_on > after(LIMITATION_YEARS) {
         match need(condition("life_health_finance_harm").evaluate(facts)) {
             Some(false) => return Gate::NoPenalty(NoPenaltyReason::LimitationExpired),
             Some(true) => {}
@@ -109,7 +131,8 @@ pub fn gates(input: &GateInput<'_>, missing: &mut std::collections::BTreeSet<Str
         return Gate::Transfer;
     }
     if input.citizen {
-        if need(condition("age < 14").evaluate(facts)) == Some(true) {
+        if need(condition(&format!("age < {AGE_OF_RESPONSIBILITY}")).evaluate(facts)) == Some(true)
+        {
             return Gate::NoPenalty(NoPenaltyReason::UnderFourteen);
         }
         if need(condition("capacity = none").evaluate(facts)) == Some(true) {
@@ -125,7 +148,7 @@ pub fn gates(input: &GateInput<'_>, missing: &mut std::collections::BTreeSet<Str
         return Gate::NoPenalty(NoPenaltyReason::MinorCorrectedNoHarm);
     }
     let minor = if input.citizen {
-        need(condition("age < 18").evaluate(facts))
+        need(condition(&format!("age < {FULL_AGE}")).evaluate(facts))
     } else {
         Some(false)
     };

@@ -30,6 +30,15 @@ pub enum DocumentError {
     Missing(&'static str),
 }
 
+impl DocumentError {
+    /// What to tell an officer.
+    pub fn message_zh(&self) -> String {
+        match self {
+            DocumentError::Missing(what) => crate::texts::documents::missing(what),
+        }
+    }
+}
+
 /// What the document needs besides the case.
 pub struct DocumentContext<'a> {
     /// The issuing agency; a case whose officers the catalogue does not know is printed with

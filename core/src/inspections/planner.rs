@@ -7,8 +7,9 @@
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::ids::jurisdiction_overlaps;
 use crate::random::SeededRng;
-use crate::registry::{jurisdiction_overlaps, CreditGrade, Officer};
+use crate::registry::{CreditGrade, Officer};
 
 /// Selection probability for one plan, per million, by credit grade.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

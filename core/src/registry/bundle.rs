@@ -5,16 +5,22 @@
 //! envelope (`open_bundle`), then every row (`validate_rows`). Applying it is one transaction.
 
 use std::collections::HashSet;
+use std::hash::Hash;
 
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::model::{
-    division_in_scope, is_division_code, jurisdiction_overlaps, CatalogueData, RecordKind,
-    Removals, RevocationTarget,
+    AgencyKey, CatalogueData, EnforcementBody, EnforcementItem, Enterprise, Officer, RecordKind,
+    Regulation, Removals, Revocation, RevocationTarget,
 };
-use crate::codes::{CreditCode, CreditCodeCheck, UsccError};
+use crate::cases::HolidayCalendar;
 use crate::crypto::{self, CryptoError, PublicKey, Sign1Limits, Signer};
+use crate::discretion::{BaselineDocument, Condition, HearingThreshold, Violation};
+use crate::ids::{
+    division_in_scope, is_division_code, jurisdiction_overlaps, CreditCode, CreditCodeCheck,
+    UsccError, CREDIT_CODE_LENGTH,
+};
 
 pub const BUNDLE_CONTENT_TYPE: &str = "application/vnd.zhifa.catalogue+cbor";
 pub const BUNDLE_FORMAT: u32 = 1;
@@ -92,6 +98,45 @@ pub enum RowProblem {
     Condition,
 }
 
+impl BundleRefusal {
+    /// What to tell an officer: the catalogue is unchanged, and why.
+    pub fn message_zh(&self) -> String {
+        use crate::texts::registry as text;
+        text::bundle_refused(&match self {
+            BundleRefusal::TooLarge { .. } => text::TOO_LARGE.into(),
+            BundleRefusal::Malformed => text::MALFORMED.into(),
+            BundleRefusal::UnknownAuthority => text::UNKNOWN_AUTHORITY.into(),
+            BundleRefusal::Forged => text::FORGED.into(),
+            BundleRefusal::UnsupportedFormat(_) => text::UNSUPPORTED_FORMAT.into(),
+            BundleRefusal::WrongScope => text::WRONG_SCOPE.into(),
+            BundleRefusal::Stale { current, offered } => text::stale(*current, *offered),
+            BundleRefusal::BaseMismatch { .. } => text::BASE_MISMATCH.into(),
+            BundleRefusal::InvalidRow {
+                kind,
+                index,
+                problem,
+            } => text::invalid_row(index + 1, kind.name_zh(), &problem.message_zh()),
+        })
+    }
+}
+
+impl RowProblem {
+    pub fn message_zh(&self) -> String {
+        use crate::texts::registry::problem as text;
+        match self {
+            RowProblem::Empty(field) => text::empty(field),
+            RowProblem::CreditCode(e) => e.message_zh(),
+            RowProblem::CreditCodeForm => crate::texts::ids::credit_code_form(CREDIT_CODE_LENGTH),
+            RowProblem::Division(_) => text::DIVISION.into(),
+            RowProblem::OutsideScope => text::OUTSIDE_SCOPE.into(),
+            RowProblem::Duplicate => text::DUPLICATE.into(),
+            RowProblem::Dates => text::DATES.into(),
+            RowProblem::Key => text::KEY.into(),
+            RowProblem::Condition => text::CONDITION.into(),
+        }
+    }
+}
+
 /// Signs a bundle body with an authority key.
 pub fn sign_bundle(body: &BundleBody, authority: &dyn Signer) -> Result<Vec<u8>, CryptoError> {
     let mut payload = Vec::new();
@@ -133,209 +178,255 @@ pub fn open_bundle(bytes: &[u8], authorities: &[PublicKey]) -> Result<BundleBody
 pub fn validate_rows(body: &BundleBody) -> Result<Vec<String>, BundleRefusal> {
     let scope = &body.scope;
     let data = &body.upserts;
-    let refuse = |kind, index, problem| BundleRefusal::InvalidRow {
-        kind,
-        index,
-        problem,
-    };
-
-    let mut keys = HashSet::new();
-    for (index, body) in data.bodies.iter().enumerate() {
-        let kind = RecordKind::Body;
-        require(&[("id", &body.id), ("name", &body.name)]).map_err(|p| refuse(kind, index, p))?;
-        if !is_division_code(&body.division) {
-            return Err(refuse(kind, index, RowProblem::Division("division")));
-        }
-        unique(&mut keys, &body.id).map_err(|p| refuse(kind, index, p))?;
-    }
-
-    let mut keys = HashSet::new();
-    for (index, item) in data.items.iter().enumerate() {
-        let kind = RecordKind::Item;
-        require(&[
-            ("code", &item.code),
-            ("name", &item.name),
-            ("sector", &item.sector),
-            ("legal_basis", &item.legal_basis),
-        ])
-        .map_err(|p| refuse(kind, index, p))?;
-        unique(&mut keys, &item.code).map_err(|p| refuse(kind, index, p))?;
-    }
-
-    let mut keys = HashSet::new();
-    for (index, officer) in data.officers.iter().enumerate() {
-        let kind = RecordKind::Officer;
-        require(&[
-            ("credential_no", &officer.credential_no),
-            ("name", &officer.name),
-            ("body_id", &officer.body_id),
-        ])
-        .map_err(|p| refuse(kind, index, p))?;
-        if officer.divisions.is_empty() || !officer.divisions.iter().all(|d| is_division_code(d)) {
-            return Err(refuse(kind, index, RowProblem::Division("divisions")));
-        }
-        if !jurisdiction_overlaps(&officer.divisions, scope) {
-            return Err(refuse(kind, index, RowProblem::OutsideScope));
-        }
-        unique(&mut keys, &officer.credential_no).map_err(|p| refuse(kind, index, p))?;
-    }
-
-    let mut keys = HashSet::new();
-    for (index, regulation) in data.regulations.iter().enumerate() {
-        let kind = RecordKind::Regulation;
-        require(&[("id", &regulation.id), ("title", &regulation.title)])
-            .map_err(|p| refuse(kind, index, p))?;
-        if regulation
-            .repealed
-            .is_some_and(|repealed| repealed < regulation.effective)
-        {
-            return Err(refuse(kind, index, RowProblem::Dates));
-        }
-        unique(&mut keys, &regulation.id).map_err(|p| refuse(kind, index, p))?;
-    }
-
-    let mut keys = HashSet::new();
+    each(RecordKind::Body, &data.bodies, |b| &b.id, check_body)?;
+    each(RecordKind::Item, &data.items, |i| &i.code, check_item)?;
+    each(
+        RecordKind::Officer,
+        &data.officers,
+        |o| &o.credential_no,
+        |o| check_officer(o, scope),
+    )?;
+    each(
+        RecordKind::Regulation,
+        &data.regulations,
+        |r| &r.id,
+        check_regulation,
+    )?;
     let mut flagged = Vec::new();
-    for (index, enterprise) in data.enterprises.iter().enumerate() {
-        let kind = RecordKind::Enterprise;
-        require(&[
-            ("name", &enterprise.name),
-            ("industry", &enterprise.industry),
-        ])
-        .map_err(|p| refuse(kind, index, p))?;
-        let (code, check) = CreditCode::parse(&enterprise.credit_code)
-            .map_err(|e| refuse(kind, index, RowProblem::CreditCode(e)))?;
-        if code.as_str() != enterprise.credit_code {
-            // Bundles carry codes in canonical form; anything else is an authoring error.
-            return Err(refuse(kind, index, RowProblem::CreditCodeForm));
-        }
-        if let CreditCodeCheck::CheckCharacterMismatch { .. } = check {
-            flagged.push(enterprise.credit_code.clone());
-        }
-        if enterprise.division.len() != 6 || !is_division_code(&enterprise.division) {
-            return Err(refuse(kind, index, RowProblem::Division("division")));
-        }
-        if !division_in_scope(&enterprise.division, scope) {
-            return Err(refuse(kind, index, RowProblem::OutsideScope));
-        }
-        unique(&mut keys, &enterprise.credit_code).map_err(|p| refuse(kind, index, p))?;
-    }
-
-    let mut keys = HashSet::new();
-    for (index, key) in data.agency_keys.iter().enumerate() {
-        let kind = RecordKind::AgencyKey;
-        require(&[("agency_id", &key.agency_id)]).map_err(|p| refuse(kind, index, p))?;
-        let public = hex::decode(&key.public_key)
-            .ok()
-            .and_then(|der| PublicKey::from_spki_der(&der).ok())
-            .ok_or_else(|| refuse(kind, index, RowProblem::Key))?;
-        if public.key_id().to_string() != key.key_id {
-            return Err(refuse(kind, index, RowProblem::Key));
-        }
-        if key.valid_until <= key.valid_from {
-            return Err(refuse(kind, index, RowProblem::Dates));
-        }
-        if key.divisions.is_empty() || !key.divisions.iter().all(|d| is_division_code(d)) {
-            return Err(refuse(kind, index, RowProblem::Division("divisions")));
-        }
-        unique(&mut keys, &key.public_key).map_err(|p| refuse(kind, index, p))?;
-    }
-
-    let mut keys = HashSet::new();
-    for (index, revocation) in data.revocations.iter().enumerate() {
-        let kind = RecordKind::Revocation;
-        let subject = match &revocation.target {
-            RevocationTarget::Credential { id_hash } => id_hash,
-            RevocationTarget::SubjectBefore { subject, .. } => subject,
-            RevocationTarget::EnterpriseSerial { credit_code, .. } => credit_code,
-        };
-        require(&[("id", &revocation.id), ("subject", subject)])
-            .map_err(|p| refuse(kind, index, p))?;
-        unique(&mut keys, &revocation.id).map_err(|p| refuse(kind, index, p))?;
-    }
-
-    let mut keys = HashSet::new();
-    for (index, violation) in data.violations.iter().enumerate() {
-        let kind = RecordKind::Violation;
-        require(&[
-            ("code", &violation.code),
-            ("name", &violation.name),
-            ("item_code", &violation.item_code),
-        ])
-        .map_err(|p| refuse(kind, index, p))?;
-        unique(&mut keys, &violation.code).map_err(|p| refuse(kind, index, p))?;
-    }
-
-    let mut keys = HashSet::new();
-    for (index, document) in data.baseline_documents.iter().enumerate() {
-        let kind = RecordKind::BaselineDocument;
-        require(&[
-            ("id", &document.id),
-            ("number", &document.number),
-            ("title", &document.title),
-        ])
-        .map_err(|p| refuse(kind, index, p))?;
-        if document
-            .sunset
-            .is_some_and(|sunset| sunset <= document.effective)
-        {
-            return Err(refuse(kind, index, RowProblem::Dates));
-        }
-        if document.jurisdictions.is_empty()
-            || !document.jurisdictions.iter().all(|d| is_division_code(d))
-        {
-            return Err(refuse(kind, index, RowProblem::Division("jurisdictions")));
-        }
-        if document
-            .rows
-            .iter()
-            .any(|row| crate::discretion::Condition::parse(&row.condition).is_err())
-        {
-            return Err(refuse(kind, index, RowProblem::Condition));
-        }
-        unique(&mut keys, &document.id).map_err(|p| refuse(kind, index, p))?;
-    }
-
-    let mut years = HashSet::new();
-    for (index, calendar) in data.holiday_calendars.iter().enumerate() {
-        let kind = RecordKind::HolidayCalendar;
-        if calendar
-            .holidays
-            .iter()
-            .chain(&calendar.working_weekends)
-            .any(|d| d.year() != calendar.year)
-        {
-            return Err(refuse(kind, index, RowProblem::Dates));
-        }
-        if !years.insert(calendar.year) {
-            return Err(refuse(kind, index, RowProblem::Duplicate));
-        }
-    }
-
-    let mut keys = HashSet::new();
-    for (index, threshold) in data.hearing_thresholds.iter().enumerate() {
-        let kind = RecordKind::HearingThreshold;
-        require(&[("id", &threshold.id), ("source", &threshold.source)])
-            .map_err(|p| refuse(kind, index, p))?;
-        if !threshold.jurisdictions.iter().all(|d| is_division_code(d)) {
-            return Err(refuse(kind, index, RowProblem::Division("jurisdictions")));
-        }
-        unique(&mut keys, &threshold.id).map_err(|p| refuse(kind, index, p))?;
-    }
+    each(
+        RecordKind::Enterprise,
+        &data.enterprises,
+        |e| &e.credit_code,
+        |e| {
+            if check_enterprise(e, scope)? != CreditCodeCheck::Valid {
+                flagged.push(e.credit_code.clone());
+            }
+            Ok(())
+        },
+    )?;
+    each(
+        RecordKind::AgencyKey,
+        &data.agency_keys,
+        |k| &k.public_key,
+        check_agency_key,
+    )?;
+    each(
+        RecordKind::Revocation,
+        &data.revocations,
+        |r| &r.id,
+        check_revocation,
+    )?;
+    each(
+        RecordKind::Violation,
+        &data.violations,
+        |v| &v.code,
+        check_violation,
+    )?;
+    each(
+        RecordKind::BaselineDocument,
+        &data.baseline_documents,
+        |d| &d.id,
+        check_baseline_document,
+    )?;
+    each(
+        RecordKind::HolidayCalendar,
+        &data.holiday_calendars,
+        |c| c.year,
+        check_holiday_calendar,
+    )?;
+    each(
+        RecordKind::HearingThreshold,
+        &data.hearing_thresholds,
+        |t| &t.id,
+        check_hearing_threshold,
+    )?;
     Ok(flagged)
+}
+
+/// Checks each record of one kind, then that its key is new; a refusal names the record by
+/// kind and position.
+fn each<'a, T, K: Eq + Hash>(
+    kind: RecordKind,
+    records: &'a [T],
+    key: impl Fn(&'a T) -> K,
+    mut check: impl FnMut(&'a T) -> Result<(), RowProblem>,
+) -> Result<(), BundleRefusal> {
+    let mut seen = HashSet::new();
+    for (index, record) in records.iter().enumerate() {
+        check(record)
+            .and_then(|()| {
+                if seen.insert(key(record)) {
+                    Ok(())
+                } else {
+                    Err(RowProblem::Duplicate)
+                }
+            })
+            .map_err(|problem| BundleRefusal::InvalidRow {
+                kind,
+                index,
+                problem,
+            })?;
+    }
+    Ok(())
+}
+
+fn check_body(body: &EnforcementBody) -> Result<(), RowProblem> {
+    require(&[("id", &body.id), ("name", &body.name)])?;
+    divisions("division", [&body.division])
+}
+
+fn check_item(item: &EnforcementItem) -> Result<(), RowProblem> {
+    require(&[
+        ("code", &item.code),
+        ("name", &item.name),
+        ("sector", &item.sector),
+        ("legal_basis", &item.legal_basis),
+    ])
+}
+
+fn check_officer(officer: &Officer, scope: &[String]) -> Result<(), RowProblem> {
+    require(&[
+        ("credential_no", &officer.credential_no),
+        ("name", &officer.name),
+        ("body_id", &officer.body_id),
+    ])?;
+    non_empty_divisions("divisions", &officer.divisions)?;
+    if !jurisdiction_overlaps(&officer.divisions, scope) {
+        return Err(RowProblem::OutsideScope);
+    }
+    Ok(())
+}
+
+fn check_regulation(regulation: &Regulation) -> Result<(), RowProblem> {
+    require(&[("id", &regulation.id), ("title", &regulation.title)])?;
+    if regulation
+        .repealed
+        .is_some_and(|repealed| repealed < regulation.effective)
+    {
+        return Err(RowProblem::Dates);
+    }
+    Ok(())
+}
+
+/// Returns whether the credit code's check character agrees: a mismatch is accepted, flagged.
+fn check_enterprise(
+    enterprise: &Enterprise,
+    scope: &[String],
+) -> Result<CreditCodeCheck, RowProblem> {
+    require(&[
+        ("name", &enterprise.name),
+        ("industry", &enterprise.industry),
+    ])?;
+    let (code, check) =
+        CreditCode::parse(&enterprise.credit_code).map_err(RowProblem::CreditCode)?;
+    if code.as_str() != enterprise.credit_code {
+        // Bundles carry codes in canonical form; anything else is an authoring error.
+        return Err(RowProblem::CreditCodeForm);
+    }
+    if enterprise.division.len() != 6 || !is_division_code(&enterprise.division) {
+        return Err(RowProblem::Division("division"));
+    }
+    if !division_in_scope(&enterprise.division, scope) {
+        return Err(RowProblem::OutsideScope);
+    }
+    Ok(check)
+}
+
+fn check_agency_key(key: &AgencyKey) -> Result<(), RowProblem> {
+    require(&[("agency_id", &key.agency_id)])?;
+    let public = hex::decode(&key.public_key)
+        .ok()
+        .and_then(|der| PublicKey::from_spki_der(&der).ok())
+        .ok_or(RowProblem::Key)?;
+    if public.key_id().to_string() != key.key_id {
+        return Err(RowProblem::Key);
+    }
+    if key.valid_until <= key.valid_from {
+        return Err(RowProblem::Dates);
+    }
+    non_empty_divisions("divisions", &key.divisions)
+}
+
+fn check_revocation(revocation: &Revocation) -> Result<(), RowProblem> {
+    let subject = match &revocation.target {
+        RevocationTarget::Credential { id_hash } => id_hash,
+        RevocationTarget::SubjectBefore { subject, .. } => subject,
+        RevocationTarget::EnterpriseSerial { credit_code, .. } => credit_code,
+    };
+    require(&[("id", &revocation.id), ("subject", subject)])
+}
+
+fn check_violation(violation: &Violation) -> Result<(), RowProblem> {
+    require(&[
+        ("code", &violation.code),
+        ("name", &violation.name),
+        ("item_code", &violation.item_code),
+    ])
+}
+
+fn check_baseline_document(document: &BaselineDocument) -> Result<(), RowProblem> {
+    require(&[
+        ("id", &document.id),
+        ("number", &document.number),
+        ("title", &document.title),
+    ])?;
+    if document
+        .sunset
+        .is_some_and(|sunset| sunset <= document.effective)
+    {
+        return Err(RowProblem::Dates);
+    }
+    non_empty_divisions("jurisdictions", &document.jurisdictions)?;
+    if document
+        .rows
+        .iter()
+        .any(|row| Condition::parse(&row.condition).is_err())
+    {
+        return Err(RowProblem::Condition);
+    }
+    Ok(())
+}
+
+fn check_holiday_calendar(calendar: &HolidayCalendar) -> Result<(), RowProblem> {
+    if calendar
+        .holidays
+        .iter()
+        .chain(&calendar.working_weekends)
+        .any(|d| d.year() != calendar.year)
+    {
+        return Err(RowProblem::Dates);
+    }
+    Ok(())
+}
+
+fn check_hearing_threshold(threshold: &HearingThreshold) -> Result<(), RowProblem> {
+    require(&[("id", &threshold.id), ("source", &threshold.source)])?;
+    divisions("jurisdictions", &threshold.jurisdictions)
+}
+
+/// Every entry is a division code (an empty list passes).
+fn divisions<'a>(
+    field: &'static str,
+    codes: impl IntoIterator<Item = &'a String>,
+) -> Result<(), RowProblem> {
+    if codes.into_iter().all(|d| is_division_code(d)) {
+        Ok(())
+    } else {
+        Err(RowProblem::Division(field))
+    }
+}
+
+/// At least one entry, and every entry a division code.
+fn non_empty_divisions(field: &'static str, codes: &[String]) -> Result<(), RowProblem> {
+    if codes.is_empty() {
+        return Err(RowProblem::Division(field));
+    }
+    divisions(field, codes)
 }
 
 fn require(fields: &[(&'static str, &String)]) -> Result<(), RowProblem> {
     match fields.iter().find(|(_, value)| value.trim().is_empty()) {
         Some((name, _)) => Err(RowProblem::Empty(name)),
         None => Ok(()),
-    }
-}
-
-fn unique<'a>(seen: &mut HashSet<&'a str>, key: &'a str) -> Result<(), RowProblem> {
-    if seen.insert(key) {
-        Ok(())
-    } else {
-        Err(RowProblem::Duplicate)
     }
 }

@@ -338,25 +338,21 @@ pub enum RecordKind {
     HolidayCalendar,
 }
 
-/// Whether `division` lies inside one of the `scope` prefixes (GB/T 2260 codes nest by prefix:
-/// 50 Chongqing, 5001 its districts, 500103 Yuzhong).
-pub fn division_in_scope(division: &str, scope: &[String]) -> bool {
-    scope
-        .iter()
-        .any(|prefix| division.starts_with(prefix.as_str()))
-}
-
-/// Whether a jurisdiction (a set of prefixes) overlaps the scope: an officer with city-wide
-/// powers belongs on a district device, and a district officer on a city device.
-pub fn jurisdiction_overlaps(divisions: &[String], scope: &[String]) -> bool {
-    divisions.iter().any(|d| {
-        scope
-            .iter()
-            .any(|s| d.starts_with(s.as_str()) || s.starts_with(d.as_str()))
-    })
-}
-
-/// A GB/T 2260 code or prefix: 2, 4 or 6 digits.
-pub fn is_division_code(text: &str) -> bool {
-    matches!(text.len(), 2 | 4 | 6) && text.bytes().all(|b| b.is_ascii_digit())
+impl RecordKind {
+    pub fn name_zh(self) -> &'static str {
+        use crate::texts::registry::kind as name;
+        match self {
+            RecordKind::Body => name::BODY,
+            RecordKind::Item => name::ITEM,
+            RecordKind::Officer => name::OFFICER,
+            RecordKind::Regulation => name::REGULATION,
+            RecordKind::Enterprise => name::ENTERPRISE,
+            RecordKind::AgencyKey => name::AGENCY_KEY,
+            RecordKind::Revocation => name::REVOCATION,
+            RecordKind::Violation => name::VIOLATION,
+            RecordKind::BaselineDocument => name::BASELINE_DOCUMENT,
+            RecordKind::HearingThreshold => name::HEARING_THRESHOLD,
+            RecordKind::HolidayCalendar => name::HOLIDAY_CALENDAR,
+        }
+    }
 }

@@ -37,6 +37,21 @@ pub enum StoreError {
     Decode(String),
 }
 
+impl StoreError {
+    /// What to tell an officer.
+    pub fn message_zh(&self) -> &'static str {
+        use crate::texts::store as text;
+        match self {
+            StoreError::SchemaTooNew { .. } => text::SCHEMA_TOO_NEW,
+            StoreError::BlobNotFound(_) => text::BLOB_NOT_FOUND,
+            StoreError::BlobCorrupt(_) => text::BLOB_CORRUPT,
+            StoreError::Io(_) | StoreError::Sqlite(_) | StoreError::Decode(_) => {
+                text::READ_WRITE_FAILED
+            }
+        }
+    }
+}
+
 pub struct Store {
     dir: PathBuf,
     writer: Mutex<Connection>,

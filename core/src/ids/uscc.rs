@@ -5,9 +5,13 @@
 use std::fmt;
 
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [
+const WEIGHTS: [u32; LENGTH - 1] = [
     1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
 ];
+
+/// A credit code's length; characters 3 to 8 are the registering authority's division code.
+pub const LENGTH: usize = 18;
+const DIVISION: std::ops::Range<usize> = 2..8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum UsccError {
@@ -17,6 +21,20 @@ pub enum UsccError {
     BadCharacter { position: usize },
     #[error("characters 3 to 8 of a credit code are a division code of six digits")]
     BadDivision,
+}
+
+impl UsccError {
+    /// What to tell an officer.
+    pub fn message_zh(&self) -> String {
+        use crate::texts::ids as text;
+        match self {
+            UsccError::WrongLength(n) => text::credit_code_length(LENGTH, *n),
+            UsccError::BadCharacter { position } => text::credit_code_bad_character(*position),
+            UsccError::BadDivision => {
+                text::credit_code_bad_division(DIVISION.start + 1, DIVISION.end)
+            }
+        }
+    }
 }
 
 /// Whether the check character agrees with the other 17.
@@ -38,20 +56,20 @@ impl CreditCode {
     pub fn parse(text: &str) -> Result<(CreditCode, CreditCodeCheck), UsccError> {
         let code = text.trim().to_ascii_uppercase();
         let chars: Vec<char> = code.chars().collect();
-        if chars.len() != 18 {
+        if chars.len() != LENGTH {
             return Err(UsccError::WrongLength(chars.len()));
         }
-        let mut values = [0u32; 18];
+        let mut values = [0u32; LENGTH];
         for (index, ch) in chars.iter().enumerate() {
             values[index] = value_of(*ch).ok_or(UsccError::BadCharacter {
                 position: index + 1,
             })?;
         }
-        if !chars[2..8].iter().all(|c| c.is_ascii_digit()) {
+        if !chars[DIVISION].iter().all(|c| c.is_ascii_digit()) {
             return Err(UsccError::BadDivision);
         }
-        let expected = check_character(&values[..17]);
-        let check = if chars[17] == expected {
+        let expected = check_character(&values[..LENGTH - 1]);
+        let check = if chars[LENGTH - 1] == expected {
             CreditCodeCheck::Valid
         } else {
             CreditCodeCheck::CheckCharacterMismatch { expected }
@@ -65,16 +83,16 @@ impl CreditCode {
 
     /// The GB/T 2260 division code of the registering authority (characters 3–8).
     pub fn division(&self) -> &str {
-        &self.0[2..8]
+        &self.0[DIVISION]
     }
 
     /// Completes 17 characters with their check character (for generating test and demo data).
     pub fn with_check_character(first17: &str) -> Result<CreditCode, UsccError> {
         let upper = first17.to_ascii_uppercase();
-        if upper.chars().count() != 17 {
+        if upper.chars().count() != LENGTH - 1 {
             return Err(UsccError::WrongLength(upper.chars().count()));
         }
-        let mut values = [0u32; 17];
+        let mut values = [0u32; LENGTH - 1];
         for (index, ch) in upper.chars().enumerate() {
             values[index] = value_of(ch).ok_or(UsccError::BadCharacter {
                 position: index + 1,

@@ -1,0 +1,61 @@
+//! The paragraph for the decision document, put together from the outcome: the violation and
+//! what it violated, the basis and the baseline row followed, and the measures suggested.
+
+use super::apply::cite_all;
+use super::model::Violation;
+use super::outcome::{Disposition, Outcome};
+use super::statute;
+use crate::texts::discretion::explanation as text;
+
+pub(super) fn explanation(violation: &Violation, outcome: &Outcome) -> String {
+    let mut paragraph = text::violation(text::act(&violation.name), &cite_all(&violation.violated));
+    match outcome.disposition {
+        Disposition::Transfer => {
+            paragraph.push_str(&text::transfer(statute::LAW, statute::TRANSFER_ARTICLE));
+            return paragraph;
+        }
+        Disposition::NoPenalty { reason } => {
+            paragraph.push_str(&text::no_penalty(
+                &reason.text_zh(),
+                statute::LAW,
+                reason.article(),
+                outcome.order_correction,
+            ));
+            return paragraph;
+        }
+        Disposition::Penalty => {}
+    }
+    let basis = cite_all(&violation.penalty_basis);
+    paragraph.push_str(&match &outcome.source {
+        Some(source) => text::basis_with_baseline(
+            &basis,
+            &source.document_title,
+            &source.document_number,
+            &source.row_label,
+            outcome.tier.name_zh(),
+        ),
+        None => text::basis_statutory(&basis),
+    });
+    let mut measures = vec![text::ORDER_CORRECTION.to_owned()];
+    if outcome.warning {
+        measures.push(text::WARNING.into());
+    }
+    if outcome.confiscate_gains {
+        measures.push(super::PenaltyKind::ConfiscateGains.name_zh().into());
+    }
+    if outcome.confiscate_property {
+        measures.push(super::PenaltyKind::ConfiscateProperty.name_zh().into());
+    }
+    if let Some(fine) = outcome.fine {
+        measures.push(if fine.min == fine.max {
+            text::fine(fine.min)
+        } else {
+            text::fine_range(fine.min, fine.max)
+        });
+    }
+    for kind in &outcome.other {
+        measures.push(kind.name_zh().to_owned());
+    }
+    paragraph.push_str(&text::suggestion(&measures));
+    paragraph
+}

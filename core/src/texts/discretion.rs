@@ -1,0 +1,245 @@
+//! The discretion engine's words: errors, trace rules and findings, the explanation for
+//! decision documents, citations, the CSV import's problems, and the questions for unknown
+//! facts.
+
+use crate::numerals::chinese_number;
+
+pub fn unknown_violation(code: &str) -> String {
+    format!("目录中没有违法行为“{code}”，请同步目录后重试。")
+}
+
+pub fn bad_condition(row: &str) -> String {
+    format!("裁量基准条目“{row}”的适用条件有误，请联系法制部门。")
+}
+
+pub fn unknown_fact(name: &str) -> String {
+    format!("未知的情节“{name}”。")
+}
+
+pub fn wrong_fact_value(name: &str) -> String {
+    format!("情节“{name}”的取值无效。")
+}
+
+pub const INCONSISTENT_FACTS: &str = "情节相互矛盾：初次违法的，近期不应有同类违法记录。";
+pub const PARTY_TYPE_NOT_COVERED: &str = "该违法行为不适用于此类当事人，请核对当事人类型。";
+pub const DATES: &str = "日期有误：发现日期和决定日期不得早于违法行为发生日期。";
+pub const OVERRIDE_WITHOUT_REASON: &str = "所选处罚超出建议幅度，请填写理由。";
+
+pub fn bad_date(text: &str) -> String {
+    format!("日期“{text}”无效，应为“年-月-日”格式，如2024-05-01。")
+}
+
+/// 《law》第…条 [第…款] [第（…）项], as cited in decision documents.
+pub fn cite(law: &str, article: u32, paragraph: Option<u32>, item: Option<u32>) -> String {
+    let mut text = format!("《{law}》第{}条", chinese_number(article as usize));
+    if let Some(p) = paragraph {
+        text.push_str(&format!("第{}款", chinese_number(p as usize)));
+    }
+    if let Some(i) = item {
+        text.push_str(&format!("第（{}）项", chinese_number(i as usize)));
+    }
+    text
+}
+
+/// An article already written out (第三十三条第二款) of `law`.
+pub fn cite_article(law: &str, article: &str) -> String {
+    format!("《{law}》{article}")
+}
+
+pub const RULE_VIOLATION: &str = "违法行为";
+pub const RULE_MANDATORY_MITIGATION: &str = "法定从轻、减轻情节";
+pub const MUST_BE_LIGHTER: &str = "应当从轻或者减轻处罚";
+pub const RULE_NO_PENALTY: &str = "不予处罚";
+pub const RULE_STATUTORY_RANGE: &str = "法定处罚幅度";
+pub const NO_BASELINE_ROW: &str = "无适用的裁量基准条目，按法定幅度由执法人员裁量，须经审核";
+pub const RULE_BASELINE: &str = "裁量基准";
+pub const RULE_MANDATORY_LIGHTER: &str = "法定从轻";
+pub const RULE_CLAMP: &str = "法定幅度";
+
+/// The finding of a baseline row: its label and its condition.
+pub fn row_finding(label: &str, condition: &str) -> String {
+    format!("{label}：{condition}")
+}
+
+pub fn lighter_share(percent: i64) -> String {
+    format!("在基准幅度内取下限起{percent}%")
+}
+
+pub fn clamped(min: i64, max: i64) -> String {
+    format!("基准幅度调整至法定幅度内：{min}元至{max}元")
+}
+
+pub const CSV_UNREADABLE: &str = "该行无法读取（列数或引号有误）";
+pub const CSV_MIN_ABOVE_MAX: &str = "罚款下限高于上限";
+
+pub fn csv_missing_column(column: &str) -> String {
+    format!("缺少列“{column}”")
+}
+
+pub fn csv_duplicate_row(id: &str) -> String {
+    format!("条目编号“{id}”重复")
+}
+
+pub fn csv_unknown_document(id: &str) -> String {
+    format!("裁量基准文件“{id}”不存在")
+}
+
+pub fn csv_unknown_violation(code: &str) -> String {
+    format!("违法行为“{code}”不在目录中")
+}
+
+pub fn csv_empty(column: &str) -> String {
+    format!("“{column}”不能为空")
+}
+
+pub fn csv_bad_condition(error: &str) -> String {
+    format!("适用条件无法识别：{error}")
+}
+
+pub fn csv_bad_number(column: &str, raw: &str) -> String {
+    format!("“{column}”应为非负数，实际为“{raw}”")
+}
+
+pub fn csv_bad_value(column: &str, raw: &str) -> String {
+    format!("“{column}”的取值“{raw}”无效")
+}
+
+/// Why no penalty is given, as the statute says it.
+pub mod no_penalty {
+    use crate::numerals::chinese_number;
+
+    pub const LIMITATION_EXPIRED: &str = "违法行为超过追责期限未被发现，不再给予行政处罚";
+
+    /// Art. 30, with its age.
+    pub fn under_age(age: i64) -> String {
+        format!(
+            "不满{}周岁的未成年人有违法行为的，不予行政处罚，责令监护人加以管教",
+            chinese_number(age as usize)
+        )
+    }
+
+    pub const NO_CAPACITY: &str =
+        "精神病人、智力残疾人在不能辨认或者不能控制自己行为时有违法行为的，不予行政处罚";
+    pub const NO_FAULT: &str = "当事人有证据足以证明没有主观过错，不予行政处罚";
+    pub const MINOR_CORRECTED_NO_HARM: &str =
+        "违法行为轻微并及时改正，没有造成危害后果，不予行政处罚";
+    pub const BASELINE_ROW: &str = "符合裁量基准规定的不予处罚情形";
+}
+
+/// The tiers of a baseline.
+pub mod tier {
+    pub const NO_PENALTY: &str = "不予处罚";
+    pub const MITIGATED: &str = "减轻处罚";
+    pub const LIGHTER: &str = "从轻处罚";
+    pub const GENERAL: &str = "一般处罚";
+    pub const HEAVIER: &str = "从重处罚";
+}
+
+/// The penalty kinds of Art. 9.
+pub mod penalty_kind {
+    pub const WARNING: &str = "警告";
+    pub const CIRCULATED_CRITICISM: &str = "通报批评";
+    pub const FINE: &str = "罚款";
+    pub const CONFISCATE_GAINS: &str = "没收违法所得";
+    pub const CONFISCATE_PROPERTY: &str = "没收非法财物";
+    pub const SUSPEND_LICENCE: &str = "暂扣许可证件";
+    pub const DOWNGRADE_QUALIFICATION: &str = "降低资质等级";
+    pub const RESTRICT_BUSINESS: &str = "限制开展生产经营活动";
+    pub const ORDER_SUSPENSION: &str = "责令停产停业";
+    pub const REVOKE_LICENCE: &str = "吊销许可证件";
+    pub const ORDER_CLOSURE: &str = "责令关闭";
+    pub const OCCUPATIONAL_BAN: &str = "限制从业";
+    pub const DETENTION: &str = "行政拘留";
+}
+
+/// The paragraph of the decision document, in pieces the engine puts together.
+pub mod explanation {
+    /// The act a violation's name describes (对无证经营食品的行政处罚 → 无证经营食品).
+    pub fn act(violation_name: &str) -> &str {
+        violation_name
+            .trim_start_matches('对')
+            .trim_end_matches("的行政处罚")
+    }
+
+    /// `act` is the violation's name as an act (无证经营食品), `violated` the provisions cited.
+    pub fn violation(act: &str, violated: &str) -> String {
+        format!("当事人的行为构成{act}，违反了{violated}的规定。")
+    }
+
+    /// Art. 27: `article` of `law`.
+    pub fn transfer(law: &str, article: &str) -> String {
+        format!("该行为涉嫌犯罪，依据《{law}》{article}，应当移送司法机关。")
+    }
+
+    /// `reason` as the statute says it, with its `article` of `law`.
+    pub fn no_penalty(reason: &str, law: &str, article: &str, order_correction: bool) -> String {
+        let mut text = format!("{reason}，依据《{law}》{article}，不予行政处罚");
+        if order_correction {
+            text.push_str("，责令改正");
+        }
+        text.push_str("，并对当事人进行教育。");
+        text
+    }
+
+    pub fn basis_with_baseline(
+        basis: &str,
+        title: &str,
+        number: &str,
+        row_label: &str,
+        tier: &str,
+    ) -> String {
+        format!("依据{basis}，参照《{title}》（{number}）“{row_label}”情形（{tier}），")
+    }
+
+    pub fn basis_statutory(basis: &str) -> String {
+        format!("依据{basis}，在法定幅度内，")
+    }
+
+    pub const ORDER_CORRECTION: &str = "责令改正";
+    pub const WARNING: &str = "给予警告";
+
+    pub fn fine(amount: i64) -> String {
+        format!("处罚款{amount}元")
+    }
+
+    pub fn fine_range(min: i64, max: i64) -> String {
+        format!("处{min}元以上{max}元以下罚款")
+    }
+
+    /// The measures suggested, in order.
+    pub fn suggestion(measures: &[String]) -> String {
+        format!("建议{}。", measures.join("，"))
+    }
+}
+
+/// Asked when a fact is needed and unknown, one for each fact of `discretion::facts::SCHEMA`.
+pub mod question {
+    pub const PARTY_TYPE: &str = "当事人是公民，还是法人或者其他组织？";
+    pub const AGE: &str = "当事人（公民）违法时的年龄？";
+    pub const CAPACITY: &str =
+        "当事人违法时辨认或者控制自己行为的能力：完全、部分丧失还是完全丧失？";
+    pub const NO_FAULT_PROVEN: &str = "当事人是否有证据足以证明没有主观过错？";
+    pub const CRIMINAL_REFERRAL: &str = "是否涉嫌犯罪、应当移送司法机关？";
+    pub const LIFE_HEALTH_FINANCE_HARM: &str = "是否涉及公民生命健康安全、金融安全且有危害后果？";
+    pub const MINOR_ACT: &str = "违法行为是否轻微？";
+    pub const HARM: &str = "危害后果程度：无、轻微、一般还是严重？";
+    pub const FIRST_OFFENCE: &str = "当事人是否初次违法？";
+    pub const PRIORS_12M: &str = "近12个月内因同类违法行为受到处罚的次数？";
+    pub const CORRECTION: &str = "当事人的改正情况：已改正、尚未改正还是拒不改正？";
+    pub const REMOVED_HARM: &str = "当事人是否主动消除或者减轻违法行为危害后果？";
+    pub const COERCED: &str = "当事人是否受他人胁迫或者诱骗实施违法行为？";
+    pub const CONFESSED: &str = "当事人是否主动供述行政机关尚未掌握的违法行为？";
+    pub const MERITORIOUS: &str = "当事人是否配合行政机关查处违法行为有立功表现？";
+    pub const ILLEGAL_GAINS: &str = "违法所得金额（元，没有则填0）？";
+    pub const GOODS_VALUE: &str = "违法生产经营的货值金额（元）？";
+    pub const INVESTMENT_TOTAL: &str = "建设项目总投资额（元）？";
+    pub const AD_SPEND: &str = "广告费用（元）？";
+    pub const REMOVED_BEFORE_FILING: &str = "是否在立案前已主动停止或者撤除违法行为？";
+    pub const POLLUTION_ALERT: &str = "违法行为是否发生在重污染天气预警期间？";
+    pub const SERVES_VULNERABLE: &str = "是否为学校、托幼机构、养老机构等特定人群供餐或者服务？";
+    pub const ROAD_LEVEL: &str = "涉及公路的行政等级：乡道、县道、省道还是国道？";
+    pub const CAUSED_ACCIDENT: &str = "是否造成交通事故或者其他事故？";
+    pub const EIA_DOCUMENT: &str = "建设项目应当报批的环评文件：环境影响报告表还是报告书？";
+    pub const IN_OPERATION: &str = "建设项目是否已经投入生产或者使用？";
+    pub const DURATION_DAYS: &str = "违法行为持续的天数？";
+}

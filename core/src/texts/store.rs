@@ -1,0 +1,10 @@
+//! The device store's texts.
+
+pub const SCHEMA_TOO_NEW: &str = "本机数据由更新版本的应用创建，请先升级应用。";
+pub const BLOB_NOT_FOUND: &str = "找不到该证据文件，请重新同步或重新采集。";
+pub const BLOB_CORRUPT: &str = "证据文件已损坏（内容与登记的校验值不符），请联系管理员。";
+pub const READ_WRITE_FAILED: &str =
+    "本机数据读写失败，已录入的内容未丢失。请重启应用；若反复出现，请联系管理员。";
+/// Shown after a corrupt database was set aside.
+pub const DATABASE_QUARANTINED: &str =
+    "本机数据库文件损坏，已另存备查（未删除），并已新建数据库。请尽快同步并联系管理员。";
