@@ -27,7 +27,7 @@ pub use codes::{CodeService, ShownCode, VisitOpened};
 pub use discretion::DiscretionService;
 pub use evidence::EvidenceService;
 pub use inspections::InspectionService;
-pub use sync::SyncService;
+pub use sync::{Fed, Io, Next, SessionRun, SyncService};
 
 use context::Context;
 

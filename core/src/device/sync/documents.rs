@@ -1,0 +1,320 @@
+//! The document rounds of a session: `POST /v1/sync` until neither side has anything to say.
+//! The first round lists (by cursor, or every held document's digest when the cursor is
+//! lost); every round carries a batch of Automerge sync messages, one conversation a
+//! document, with sync state kept per document on both sides.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use automerge::sync::{Message, State, SyncDoc};
+use automerge::AutoCommit;
+use serde_bytes::ByteBuf;
+
+use super::observe_server_time;
+use super::session::Session;
+use super::CURSOR_META;
+use crate::cases::{repository, CaseDoc, CaseError};
+use crate::inspections::{repository as inspections, InspectionDoc};
+use crate::store::{get_meta, set_meta, StoreError};
+use crate::sync::protocol::{self, to_cbor, DocMessage, Listing, SyncRequest, SyncResponse};
+use crate::sync::{replica, Digest, DocId, DocKind, DocRef, SyncError, SyncPhase};
+use crate::Error;
+
+struct Replica {
+    kind: DocKind,
+    id: String,
+    doc: ReplicaDoc,
+    state: State,
+    exchanged: bool,
+}
+
+enum ReplicaDoc {
+    Case(CaseDoc),
+    Inspection(InspectionDoc),
+    /// Not on the device yet: stored once it reads as a whole document.
+    New(AutoCommit),
+}
+
+impl Replica {
+    /// The next message to the server, encoded; `None` when there is nothing to say.
+    fn generate(&mut self) -> Option<Vec<u8>> {
+        let message = self
+            .doc
+            .automerge()
+            .sync()
+            .generate_sync_message(&mut self.state);
+        message.map(Message::encode)
+    }
+
+    /// Applies a message from the server; `false` if it cannot be read or applied.
+    fn receive(&mut self, bytes: &[u8]) -> bool {
+        let Ok(message) = Message::decode(bytes) else {
+            return false;
+        };
+        let received = self
+            .doc
+            .automerge()
+            .sync()
+            .receive_sync_message(&mut self.state, message);
+        received.is_ok()
+    }
+}
+
+impl ReplicaDoc {
+    fn automerge(&mut self) -> &mut AutoCommit {
+        match self {
+            ReplicaDoc::Case(doc) => doc.automerge(),
+            ReplicaDoc::Inspection(doc) => doc.automerge(),
+            ReplicaDoc::New(doc) => doc,
+        }
+    }
+}
+
+impl Session<'_> {
+    /// catalogue version.
+    pub(super) async fn documents(&mut self) -> Result<u64, Error> {
+        self.phase(SyncPhase::Documents);
+        let device = self.context;
+        let (cursor, dirty) = device.store.read(|c| {
+            let cursor = get_meta(c, CURSOR_META)?.and_then(|v| v.parse::<u64>().ok());
+            Ok::<_, StoreError>((cursor, replica::dirty(c)?))
+        })?;
+        let mut listing = Some(match cursor {
+            Some(cursor) => Listing::Since(cursor),
+            None => Listing::Full(device.store.read(replica::all)?),
+        });
+        let mut queue: VecDeque<(DocKind, String)> =
+            dirty.into_iter().map(|r| (r.0, (r.1).0)).collect();
+        let mut open: BTreeMap<(DocKind, String), Replica> = BTreeMap::new();
+        let mut next_cursor = cursor.unwrap_or(0);
+        let mut catalogue_version = 0;
+        self.state.docs_total = queue.len() as u32;
+        let mut rounds = 0usize;
+        loop {
+            // A conversation takes a few rounds; a peer that never settles is a broken one.
+            rounds += 1;
+            if rounds > 16 + 4 * (self.state.docs_total as usize).div_ceil(protocol::BATCH_DOCS) {
+                return Err(SyncError::Protocol("documents did not settle".into()).into());
+            }
+            // Fill the batch: documents already talking first, then the queue.
+            let mut messages = Vec::new();
+            let mut bytes = 0;
+            let talking: Vec<(DocKind, String)> = open.keys().cloned().collect();
+            let mut finished = Vec::new();
+            for key in talking {
+                let replica = open.get_mut(&key).expect("present");
+                match replica.generate() {
+                    Some(encoded) => {
+                        bytes += encoded.len();
+                        messages.push(DocMessage(
+                            key.0,
+                            DocId(key.1.clone()),
+                            ByteBuf::from(encoded),
+                        ));
+                    }
+                    None => finished.push(open.remove(&key).expect("present")),
+                }
+            }
+            self.finish(finished)?;
+            while messages.len() < protocol::BATCH_DOCS && bytes < protocol::BATCH_BYTES {
+                let Some(key) = queue.pop_front() else { break };
+                if open.contains_key(&key) {
+                    continue;
+                }
+                let mut replica = self.open_replica(key.0, &key.1)?;
+                if let Some(encoded) = replica.generate() {
+                    bytes += encoded.len();
+                    messages.push(DocMessage(
+                        key.0,
+                        DocId(key.1.clone()),
+                        ByteBuf::from(encoded),
+                    ));
+                    open.insert(key, replica);
+                }
+            }
+            if listing.is_none() && messages.is_empty() {
+                break;
+            }
+            let response: SyncResponse = self
+                .exchange(
+                    "/v1/sync",
+                    to_cbor(&SyncRequest {
+                        listing: listing.take(),
+                        messages,
+                    }),
+                )
+                .await?;
+            if let Some(time) = response.server_time {
+                observe_server_time(device, time)?;
+            }
+            catalogue_version = response.catalogue_version;
+            if !response.changed.is_empty() || response.cursor != 0 {
+                for DocRef(kind, id, digest) in &response.changed {
+                    let local = device.store.read(|c| replica::digest(c, *kind, &id.0))?;
+                    if local != Some(*digest) {
+                        queue.push_back((*kind, id.0.clone()));
+                        self.state.docs_total += 1;
+                    }
+                }
+                next_cursor = response.cursor;
+                if response.more {
+                    listing = Some(Listing::Since(response.cursor));
+                }
+            }
+            for (kind, id, reason) in &response.refused {
+                let reason = format!("{reason:?}");
+                if open.remove(&(*kind, id.0.clone())).is_some() {
+                    device
+                        .store
+                        .write(|tx| replica::mark_refused(tx, *kind, &id.0, &reason))?;
+                    self.report.docs_refused.push(format!("{}:{reason}", id.0));
+                }
+            }
+            self.receive(&mut open, response.messages)?;
+            self.tell();
+        }
+        if cursor != Some(next_cursor) {
+            device
+                .store
+                .write(|tx| set_meta(tx, CURSOR_META, &next_cursor.to_string()))?;
+        }
+        Ok(catalogue_version)
+    }
+
+    fn open_replica(&self, kind: DocKind, id: &str) -> Result<Replica, Error> {
+        let device = self.context;
+        device.store.read(|c| {
+            let loaded = match kind {
+                DocKind::Case => repository::load(c, id).map(ReplicaDoc::Case),
+                DocKind::Inspection => inspections::load(c, id).map(ReplicaDoc::Inspection),
+            };
+            let doc = match loaded {
+                Ok(doc) => doc,
+                Err(Error::Case(CaseError::NotFound)) => ReplicaDoc::New(AutoCommit::new()),
+                Err(other) => return Err(other),
+            };
+            Ok(Replica {
+                kind,
+                id: id.to_owned(),
+                doc,
+                state: replica::state(c, kind, id)?,
+                exchanged: false,
+            })
+        })
+    }
+
+    /// Applies the server's messages and stores every document they changed, in one transaction.
+    fn receive(
+        &mut self,
+        open: &mut BTreeMap<(DocKind, String), Replica>,
+        messages: Vec<DocMessage>,
+    ) -> Result<(), Error> {
+        let device = self.context;
+        let now = device.now().trusted.to_rfc3339();
+        let mut changed = Vec::new();
+        for DocMessage(kind, id, bytes) in messages {
+            let key = (kind, id.0);
+            let Some(replica) = open.get_mut(&key) else {
+                continue;
+            };
+            let before = replica.doc.automerge().get_heads();
+            if !replica.receive(&bytes) {
+                // A broken message: drop the conversation; the next sync starts it afresh.
+                open.remove(&key);
+                continue;
+            }
+            if replica.doc.automerge().get_heads() != before {
+                replica.exchanged = true;
+                changed.push(key);
+            }
+        }
+        device.store.write(|tx| {
+            for key in &changed {
+                let replica = open.get_mut(key).expect("present");
+                let new = matches!(replica.doc, ReplicaDoc::New(_));
+                match store_replica(tx, replica, &now) {
+                    Ok(()) => {}
+                    // Not a whole document yet (more is on the way), or not a valid one: keep
+                    // it in memory only; nothing on the device is touched.
+                    Err(Error::Case(CaseError::Corrupt)) if new => {}
+                    Err(other) => return Err(other),
+                }
+            }
+            Ok::<_, Error>(())
+        })?;
+        for (kind, id) in &changed {
+            if *kind == DocKind::Case {
+                device.forget_case(id);
+            }
+        }
+        Ok(())
+    }
+
+    /// Conversations ended: save their sync states in one transaction, and mark each
+    /// document synced when both sides hold the same heads.
+    fn finish(&mut self, finished: Vec<Replica>) -> Result<(), Error> {
+        let mut done = 0;
+        let mut synced_now = 0;
+        self.context.store.write(|tx| {
+            for mut replica in finished {
+                if matches!(replica.doc, ReplicaDoc::New(_)) {
+                    continue;
+                }
+                let heads = replica.doc.automerge().get_heads();
+                let synced = (replica.state.their_heads.as_ref() == Some(&heads))
+                    .then(|| Digest::of_heads(&heads));
+                let before = replica::synced_digest(tx, replica.kind, &replica.id)?;
+                replica::save_state(tx, replica.kind, &replica.id, &replica.state, synced)?;
+                // Changes went one way or the other.
+                if replica.exchanged || (synced.is_some() && synced != before) {
+                    synced_now += 1;
+                }
+                done += 1;
+            }
+            Ok::<_, StoreError>(())
+        })?;
+        self.report.docs_synced += synced_now;
+        self.state.docs_done += done;
+        Ok(())
+    }
+}
+
+/// Writes a received document through the same path as an edit (snapshot or changes, index
+/// row, heads digest); a new document becomes a typed one.
+fn store_replica(
+    tx: &rusqlite::Transaction<'_>,
+    replica: &mut Replica,
+    now: &str,
+) -> Result<(), Error> {
+    if let ReplicaDoc::New(doc) = &replica.doc {
+        replica.doc = match replica.kind {
+            DocKind::Case => ReplicaDoc::Case(CaseDoc::from_automerge(doc.clone())?),
+            DocKind::Inspection => {
+                ReplicaDoc::Inspection(InspectionDoc::from_automerge(doc.clone())?)
+            }
+        };
+        let id = match &replica.doc {
+            ReplicaDoc::Case(doc) => doc.read()?.id,
+            ReplicaDoc::Inspection(doc) => doc.read()?.id,
+            ReplicaDoc::New(_) => unreachable!("replaced above"),
+        };
+        if id != replica.id {
+            replica.doc = ReplicaDoc::New(AutoCommit::new());
+            return Err(CaseError::Corrupt.into());
+        }
+    }
+    match &mut replica.doc {
+        ReplicaDoc::Case(doc) => {
+            let case = doc.read()?;
+            if doc.is_stored() {
+                repository::save(tx, doc, &case, now)?;
+            } else {
+                repository::insert(tx, doc, &case, now)?;
+            }
+        }
+        ReplicaDoc::Inspection(doc) => {
+            inspections::save(tx, doc, now)?;
+        }
+        ReplicaDoc::New(_) => unreachable!("typed above"),
+    }
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! The session's only way out: it never touches a socket or a clock's sleep. Written as plain
+//! sequential `async` code, the session awaits its `Link` for every request and every pause;
+//! whoever drives it (`SessionRun::step`) takes what the session asked for, does it, and
+//! feeds back the result. The thin blocking loop over a `Transport` is `drive`; tests feed
+//! scripted replies (every fault included) through the same `step`, with no server at all.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context as TaskContext, Poll, Waker};
+use std::time::Duration;
+
+use crate::sync::{Request, Response, Transport};
+
+/// What the session asks of its driver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Io {
+    /// Send this request; answer with `Fed::Response`.
+    Send(Request),
+    /// Pause before the next attempt; answer with `Fed::Waited`.
+    Wait(Duration),
+}
+
+/// What the driver feeds back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fed {
+    /// The response, or why none arrived (offline, timeout, connection lost).
+    Response(Result<Response, String>),
+    Waited,
+}
+
+/// Where the session and its driver meet: one request out, one result in.
+#[derive(Default)]
+enum Slot {
+    #[default]
+    Idle,
+    Out(Io),
+    In(Fed),
+}
+
+#[derive(Clone, Default)]
+pub(super) struct Link(Rc<RefCell<Slot>>);
+
+impl Link {
+    /// Sends a request and waits for the driver's answer.
+    pub(super) async fn send(&self, request: Request) -> Result<Response, String> {
+        match self.ask(Io::Send(request)).await {
+            Fed::Response(response) => response,
+            Fed::Waited => Err("the driver answered a request with a pause".into()),
+        }
+    }
+
+    /// Pauses for `pause` (the driver decides how: a real sleep, or none in a test).
+    pub(super) async fn wait(&self, pause: Duration) {
+        self.ask(Io::Wait(pause)).await;
+    }
+
+    fn ask(&self, io: Io) -> Asked<'_> {
+        *self.0.borrow_mut() = Slot::Out(io);
+        Asked(self)
+    }
+
+    fn take_out(&self) -> Option<Io> {
+        let mut slot = self.0.borrow_mut();
+        match std::mem::take(&mut *slot) {
+            Slot::Out(io) => Some(io),
+            other => {
+                *slot = other;
+                None
+            }
+        }
+    }
+
+    fn feed(&self, fed: Fed) {
+        *self.0.borrow_mut() = Slot::In(fed);
+    }
+}
+
+/// The future of one question to the driver: ready once the answer is in the slot.
+struct Asked<'a>(&'a Link);
+
+impl Future for Asked<'_> {
+    type Output = Fed;
+
+    fn poll(self: Pin<&mut Self>, _: &mut TaskContext<'_>) -> Poll<Fed> {
+        let mut slot = self.0 .0.borrow_mut();
+        match std::mem::take(&mut *slot) {
+            Slot::In(fed) => Poll::Ready(fed),
+            other => {
+                *slot = other;
+                Poll::Pending
+            }
+        }
+    }
+}
+
+/// Where a running session stands after a step.
+#[derive(Debug)]
+pub enum Next<T> {
+    /// The session needs this done; feed the result to the next `step`.
+    Io(Io),
+    /// The session ended.
+    Done(T),
+}
+
+/// A session being driven step by step: feed it what it asked for, get what it asks next.
+pub struct SessionRun<'a, T> {
+    link: Link,
+    session: Pin<Box<dyn Future<Output = T> + 'a>>,
+}
+
+impl<'a, T> SessionRun<'a, T> {
+    pub(super) fn new(link: Link, session: impl Future<Output = T> + 'a) -> Self {
+        SessionRun {
+            link,
+            session: Box::pin(session),
+        }
+    }
+
+    /// Runs the session until it asks for something or ends. `fed` answers the previous
+    /// `Next::Io` (nothing on the first step).
+    pub fn step(&mut self, fed: Option<Fed>) -> Next<T> {
+        if let Some(fed) = fed {
+            self.link.feed(fed);
+        }
+        let mut context = TaskContext::from_waker(Waker::noop());
+        match self.session.as_mut().poll(&mut context) {
+            Poll::Ready(done) => Next::Done(done),
+            Poll::Pending => Next::Io(
+                self.link
+                    .take_out()
+                    .expect("a session waits only on its link"),
+            ),
+        }
+    }
+}
+
+/// The thin loop over a real transport: send what the session asks, sleep its pauses.
+pub(super) fn drive<T>(mut run: SessionRun<'_, T>, transport: &dyn Transport) -> T {
+    let mut fed = None;
+    loop {
+        match run.step(fed.take()) {
+            Next::Done(done) => return done,
+            Next::Io(Io::Send(request)) => fed = Some(Fed::Response(transport.send(&request))),
+            Next::Io(Io::Wait(pause)) => {
+                std::thread::sleep(pause);
+                fed = Some(Fed::Waited);
+            }
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! The sync session: plain sequential code that awaits its `Link` for every request and pause,
+//! so it runs the same under the blocking driver and under a test's scripted replies. This
+//! file holds the calls (signing, retries, typed errors) and the phases around documents;
+//! the document rounds are in `documents.rs`.
+
+use std::time::Duration;
+
+use chrono::Datelike;
+use serde_bytes::ByteBuf;
+
+use super::link::Link;
+use super::observe_server_time;
+use crate::device::cases::CaseService;
+use crate::device::codes::CodeService;
+use crate::device::context::Context;
+use crate::store::{get_meta, set_meta, BlobHash, StoreError};
+use crate::sync::protocol::{
+    self, from_cbor, to_cbor, BlobStatus, CaseNumberRequest, CredentialRequest, ErrorBody,
+    EventAck, EventUpload,
+};
+use crate::sync::{
+    auth, replica, Request, Response, SyncError, SyncOptions, SyncPhase, SyncProgress, SyncReport,
+};
+use crate::Error;
+
+pub(super) struct Session<'a> {
+    pub(super) context: &'a Context,
+    link: Link,
+    pub(super) options: &'a SyncOptions,
+    progress: &'a dyn Fn(SyncProgress),
+    pub(super) report: SyncReport,
+    pub(super) state: SyncProgress,
+}
+
+impl<'a> Session<'a> {
+    pub(super) fn new(
+        context: &'a Context,
+        link: Link,
+        options: &'a SyncOptions,
+        progress: &'a dyn Fn(SyncProgress),
+    ) -> Session<'a> {
+        Session {
+            context,
+            link,
+            options,
+            progress,
+            report: SyncReport::default(),
+            state: SyncProgress::default(),
+        }
+    }
+
+    /// The whole session, each step resumable: evidence first (a document never reaches the
+    /// server before the files it cites), documents, events, case numbers, catalogue,
+    /// credential.
+    pub(super) async fn run(mut self, officer: bool) -> Result<SyncReport, Error> {
+        self.upload_evidence().await?;
+        let catalogue_version = self.documents().await?;
+        self.upload_events().await?;
+        if officer {
+            self.top_up_case_numbers().await?;
+        }
+        self.update_catalogue(catalogue_version).await?;
+        if officer {
+            self.renew_credential().await?;
+        }
+        self.phase(SyncPhase::Done);
+        Ok(self.report)
+    }
+
+    pub(super) fn phase(&mut self, phase: SyncPhase) {
+        self.state.phase = phase;
+        self.tell();
+    }
+
+    pub(super) fn tell(&mut self) {
+        self.state.bytes_sent = self.report.bytes_sent;
+        self.state.bytes_received = self.report.bytes_received;
+        (self.progress)(self.state);
+    }
+
+    /// A signed request, retried with backoff while no answer comes (each attempt signed
+    /// afresh, so a retry is never taken for a replay). Non-2xx answers become typed errors.
+    pub(super) async fn call(
+        &mut self,
+        method: &'static str,
+        path: &str,
+        body: Vec<u8>,
+    ) -> Result<Response, Error> {
+        let mut pause = self.options.backoff_ms;
+        let mut skew_corrected = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let time = self.context.now().trusted.timestamp();
+            let signed =
+                auth::sign_request(self.context.keystore.as_ref(), method, path, time, &body)?;
+            let mut headers = vec![("content-type", protocol::CBOR.to_owned())];
+            headers.extend(signed.headers());
+            let request = Request {
+                method,
+                path: path.to_owned(),
+                headers,
+                body: body.clone(),
+            };
+            self.report.round_trips += 1;
+            self.report.bytes_sent += body.len() as u64;
+            match self.link.send(request).await {
+                Ok(response) => {
+                    self.report.bytes_received += response.body.len() as u64;
+                    if (200..300).contains(&response.status) {
+                        return Ok(response);
+                    }
+                    let error: Option<ErrorBody> = serde_json::from_slice(&response.body).ok();
+                    let code = error.as_ref().map_or_else(String::new, |e| e.error.clone());
+                    match (response.status, code.as_str()) {
+                        (401, "clock_skew") if !skew_corrected => {
+                            if let Some(time) = error.and_then(|e| e.server_time) {
+                                observe_server_time(self.context, time)?;
+                            }
+                            skew_corrected = true;
+                            continue;
+                        }
+                        (401, "clock_skew") => return Err(SyncError::ClockSkew.into()),
+                        (401, _) => return Err(SyncError::Unauthorized.into()),
+                        (403, _) => return Err(SyncError::Forbidden(code).into()),
+                        (status, _) if status >= 500 && attempt < self.options.attempts => {}
+                        (status, _) => return Err(SyncError::Server { status, code }.into()),
+                    }
+                }
+                Err(reason) if attempt >= self.options.attempts => {
+                    return Err(SyncError::Offline(reason).into())
+                }
+                Err(_) => {}
+            }
+            self.link.wait(Duration::from_millis(pause)).await;
+            pause = pause.saturating_mul(2);
+        }
+    }
+
+    /// A CBOR exchange; an answer that does not decode (e.g. cut short) is retried like a lost one.
+    pub(super) async fn exchange<T: for<'de> serde::Deserialize<'de>>(
+        &mut self,
+        path: &str,
+        body: Vec<u8>,
+    ) -> Result<T, Error> {
+        for _ in 0..self.options.attempts.max(1) {
+            let response = self.call("POST", path, body.clone()).await?;
+            if let Some(value) = from_cbor(&response.body) {
+                return Ok(value);
+            }
+        }
+        Err(SyncError::Protocol(path.to_owned()).into())
+    }
+
+    /// Evidence first, so a document never reaches the server before the files it cites.
+    async fn upload_evidence(&mut self) -> Result<(), Error> {
+        self.phase(SyncPhase::Evidence);
+        let pending = self.context.store.read(replica::pending_blobs)?;
+        for hex in pending {
+            let hash: BlobHash = hex.parse()?;
+            let path = self.context.store.blobs().path_of(&hash);
+            let size = std::fs::metadata(&path).map_err(StoreError::from)?.len();
+            if size > protocol::MAX_BLOB {
+                return Err(SyncError::BlobTooLarge {
+                    size,
+                    max: protocol::MAX_BLOB,
+                }
+                .into());
+            }
+            let status = self
+                .call("GET", &format!("/v1/blobs/{hex}/status"), Vec::new())
+                .await?;
+            let mut status: BlobStatus =
+                from_cbor(&status.body).ok_or_else(|| SyncError::Protocol("blob status".into()))?;
+            if !status.complete {
+                let content = self.context.store.blobs().get(&hash)?;
+                while status.received < size {
+                    let from = status.received as usize;
+                    let to = (from + protocol::BLOB_PART).min(content.len());
+                    let path = format!("/v1/blobs/{hex}?offset={from}&size={size}");
+                    let response = self.call("PUT", &path, content[from..to].to_vec()).await?;
+                    status = from_cbor(&response.body)
+                        .ok_or_else(|| SyncError::Protocol("blob status".into()))?;
+                    self.tell();
+                }
+                self.report.blobs_sent += 1;
+            }
+            if status.complete {
+                self.context
+                    .store
+                    .write(|tx| replica::confirm_blob(tx, &hex))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Rounds of `POST /v1/sync` until neither side has anything to say. Returns the server's
+
+    async fn upload_events(&mut self) -> Result<(), Error> {
+        self.phase(SyncPhase::Events);
+        loop {
+            let pending = self
+                .context
+                .store
+                .read(|c| crate::events::pending(c, 200))?;
+            if pending.is_empty() {
+                return Ok(());
+            }
+            let upload = EventUpload {
+                events: pending
+                    .iter()
+                    .map(|e| ByteBuf::from(e.signed.clone()))
+                    .collect(),
+            };
+            let ack: EventAck = self.exchange("/v1/events", to_cbor(&upload)).await?;
+            self.context.store.write(|tx| {
+                crate::events::acknowledge(tx, &ack.acked)?;
+                for (id, reason) in &ack.refused {
+                    crate::events::mark_refused(tx, id, &format!("{reason:?}"))?;
+                }
+                Ok::<_, StoreError>(())
+            })?;
+            self.report.events_sent += ack.acked.len() as u32;
+            self.report.events_refused += ack.refused.len() as u32;
+            if ack.acked.is_empty() && ack.refused.is_empty() {
+                return Err(SyncError::Protocol("events not acknowledged".into()).into());
+            }
+        }
+    }
+
+    async fn top_up_case_numbers(&mut self) -> Result<(), Error> {
+        let Some(prefix) = self.options.case_number_prefix.clone() else {
+            return Ok(());
+        };
+        self.phase(SyncPhase::CaseNumbers);
+        if CaseService::new(self.context).numbers_left(&prefix)? >= self.options.case_numbers_min {
+            return Ok(());
+        }
+        let year = self.context.now().trusted.year();
+        // The request id is kept until the block arrives, so a retry after a lost answer
+        // gets the same block instead of burning another.
+        let key = format!("sync.case_number_request.{prefix}.{year}");
+        let request_id = match self.context.store.read(|c| get_meta(c, &key))? {
+            Some(id) => id,
+            None => {
+                let id = uuid::Uuid::now_v7().to_string();
+                self.context.store.write(|tx| set_meta(tx, &key, &id))?;
+                id
+            }
+        };
+        let block: crate::cases::numbers::CaseNumberBlock = self
+            .exchange(
+                "/v1/case-numbers",
+                to_cbor(&CaseNumberRequest {
+                    request_id,
+                    prefix,
+                    year,
+                    size: self.options.case_number_block,
+                }),
+            )
+            .await?;
+        self.context.store.write(|tx| {
+            crate::cases::numbers::add_block(tx, &block)?;
+            tx.execute("DELETE FROM meta WHERE key = ?1", [&key])?;
+            Ok::<_, StoreError>(())
+        })?;
+        self.report.case_numbers_added += block.last - block.first + 1;
+        Ok(())
+    }
+
+    async fn update_catalogue(&mut self, server_version: u64) -> Result<(), Error> {
+        let local = self.context.registry.version()?;
+        if server_version <= local {
+            return Ok(());
+        }
+        self.phase(SyncPhase::Catalogue);
+        let scope = self.context.registry.jurisdiction().join(",");
+        let since = if local == 0 {
+            String::new()
+        } else {
+            format!("&since={local}")
+        };
+        let response = self
+            .call(
+                "GET",
+                &format!("/v1/catalogue/bundle?scope={scope}{since}"),
+                Vec::new(),
+            )
+            .await?;
+        if response.status == 204 {
+            return Ok(());
+        }
+        let report = self.context.registry.apply_bundle(&response.body)?;
+        self.report.catalogue_version = Some(report.version);
+        Ok(())
+    }
+
+    async fn renew_credential(&mut self) -> Result<(), Error> {
+        if self.options.credential_renew_minutes == 0 {
+            return Ok(());
+        }
+        let limit = self.context.now().trusted
+            + chrono::Duration::minutes(self.options.credential_renew_minutes.into());
+        if let Some((_, credential)) = CodeService::new(self.context).credential()? {
+            if credential.expires_at > limit {
+                return Ok(());
+            }
+        }
+        self.phase(SyncPhase::Credential);
+        let response = self
+            .call(
+                "POST",
+                "/v1/credential",
+                to_cbor(&CredentialRequest {
+                    items: Vec::new(),
+                    hours: self.options.credential_hours,
+                }),
+            )
+            .await?;
+        CodeService::new(self.context).install_credential(&response.body)?;
+        self.report.credential_renewed = true;
+        Ok(())
+    }
+}
