@@ -12,7 +12,9 @@ use zhifa_core::cases::{
 use zhifa_core::device::Device;
 use zhifa_core::documents::DocumentKind;
 
-use crate::discretion::{FactInput, PenaltySuggestion};
+use zhifa_core::discretion::Fact;
+
+use crate::discretion::PenaltySuggestion;
 use crate::error::ZhifaError;
 
 /// A case file as the app shows it.
@@ -28,7 +30,7 @@ pub struct CaseView {
     pub discovered_on: chrono::NaiveDate,
     pub parties: Vec<Party>,
     pub officers: Vec<CaseOfficer>,
-    pub facts: Vec<FactInput>,
+    pub facts: Vec<Fact>,
     pub onsite: OnsiteRecord,
     pub inquiries: Vec<Inquiry>,
     pub evidence: Vec<EvidenceItem>,
@@ -43,7 +45,7 @@ pub struct CaseView {
 
 impl From<CaseFile> for CaseView {
     fn from(case: CaseFile) -> Self {
-        let facts = case.facts.0.into_iter().map(FactInput::from).collect();
+        let facts = case.facts.to_list();
         CaseView {
             id: case.id,
             number: case.number,
@@ -87,7 +89,7 @@ pub enum CaseEditInput {
         credential_no: String,
     },
     SetFact {
-        fact: FactInput,
+        fact: Fact,
     },
     SetOnsite {
         time: String,

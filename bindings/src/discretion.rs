@@ -6,19 +6,11 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use zhifa_core::device::Device;
 use zhifa_core::discretion::{
-    FactValue, Facts, Outcome, ProcedureRoute, Question, Suggestion, SuggestionRequest,
+    Fact, Facts, Outcome, ProcedureRoute, Question, Suggestion, SuggestionRequest,
 };
 use zhifa_core::texts;
 
 use crate::error::ZhifaError;
-
-/// One fact of the case (names and values: `core/src/discretion/facts.rs`).
-#[derive(Debug, Clone, uniffi::Enum)]
-pub enum FactInput {
-    Flag { name: String, value: bool },
-    Number { name: String, value: i64 },
-    Choice { name: String, value: String },
-}
 
 /// A case as the officer describes it. Dates are `YYYY-MM-DD`.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -30,7 +22,7 @@ pub struct PenaltyRequest {
     pub act_ended: Option<String>,
     pub discovered_on: String,
     pub decision_date: String,
-    pub facts: Vec<FactInput>,
+    pub facts: Vec<Fact>,
 }
 
 /// Either the questions still to ask or the outcome.
@@ -45,26 +37,6 @@ pub struct PenaltyChoiceRecorded {
     pub id: String,
     pub outside_band: bool,
     pub route: ProcedureRoute,
-}
-
-impl From<FactInput> for (String, FactValue) {
-    fn from(fact: FactInput) -> Self {
-        match fact {
-            FactInput::Flag { name, value } => (name, FactValue::Bool(value)),
-            FactInput::Number { name, value } => (name, FactValue::Int(value)),
-            FactInput::Choice { name, value } => (name, FactValue::Text(value)),
-        }
-    }
-}
-
-impl From<(String, FactValue)> for FactInput {
-    fn from((name, value): (String, FactValue)) -> Self {
-        match value {
-            FactValue::Bool(value) => FactInput::Flag { name, value },
-            FactValue::Int(value) => FactInput::Number { name, value },
-            FactValue::Text(value) => FactInput::Choice { name, value },
-        }
-    }
 }
 
 fn date(text: &str) -> Result<NaiveDate, ZhifaError> {
@@ -88,11 +60,7 @@ impl DiscretionService {
 impl DiscretionService {
     /// The lawful outcome under the published baseline, or the facts still needed.
     pub fn suggest(&self, request: PenaltyRequest) -> Result<PenaltySuggestion, ZhifaError> {
-        let mut facts = Facts::new();
-        for fact in request.facts {
-            let (name, value) = fact.into();
-            facts.set(&name, value);
-        }
+        let facts: Facts = request.facts.into_iter().collect();
         let request = SuggestionRequest {
             violation: request.violation,
             place_division: request.place_division,

@@ -22,8 +22,7 @@ pub use codes::{
     DutyCredentialInfo, EnforcementCodeVerdict, ShownCode, VisitOpened,
 };
 pub use discretion::{
-    route_penalty, DiscretionService, FactInput, PenaltyChoiceRecorded, PenaltyRequest,
-    PenaltySuggestion,
+    route_penalty, DiscretionService, PenaltyChoiceRecorded, PenaltyRequest, PenaltySuggestion,
 };
 pub use error::{BundleRejection, ZhifaError};
 pub use evidence::EvidenceService;

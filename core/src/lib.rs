@@ -46,3 +46,12 @@ uniffi::custom_type!(UtcTime, String, {
     try_lift: |text| Ok(chrono::DateTime::parse_from_rfc3339(&text)?.with_timezone(&chrono::Utc)),
     lower: |time| time.to_rfc3339(),
 });
+
+// The facts of a case cross the FFI as a list of typed facts.
+#[cfg(feature = "uniffi")]
+use discretion::{Fact, Facts};
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(Facts, Vec<Fact>, {
+    try_lift: |facts| Ok(facts.into_iter().collect()),
+    lower: |facts| facts.to_list(),
+});

@@ -8,12 +8,12 @@ import uniffi.zhifa_core.CaseKind
 import uniffi.zhifa_core.CaseOfficer
 import uniffi.zhifa_core.CaseStatus
 import uniffi.zhifa_core.DocumentKind
+import uniffi.zhifa_core.Fact
 import uniffi.zhifa_core.Party
 import uniffi.zhifa_core.PartyKind
 import uniffi.zhifa_core.RefusalKind
 import uniffi.zhifa_core.Step
 import uniffi.zhifa_ffi.CaseEditInput
-import uniffi.zhifa_ffi.FactInput
 import uniffi.zhifa_ffi.StoreConfig
 import uniffi.zhifa_ffi.ZhifaException
 import uniffi.zhifa_ffi.ZhifaStore
@@ -42,12 +42,12 @@ fun summaryCaseOnTheSpot() {
     )
     val party = CaseEditInput.AddParty(Party(PartyKind.PERSON, "张某", null, "500103199001011234", "重庆市渝中区", null))
     val facts = listOf(
-        FactInput.Flag("criminal_referral", false), FactInput.Flag("no_fault_proven", false),
-        FactInput.Flag("minor_act", false), FactInput.Flag("removed_harm", false),
-        FactInput.Flag("coerced", false), FactInput.Flag("confessed", false),
-        FactInput.Flag("meritorious", false), FactInput.Number("age", 40L),
-        FactInput.Choice("capacity", "full"), FactInput.Choice("correction", "pending"),
-        FactInput.Number("priors_12m", 0L),
+        Fact.Flag("criminal_referral", false), Fact.Flag("no_fault_proven", false),
+        Fact.Flag("minor_act", false), Fact.Flag("removed_harm", false),
+        Fact.Flag("coerced", false), Fact.Flag("confessed", false),
+        Fact.Flag("meritorious", false), Fact.Number("age", 40L),
+        Fact.Choice("capacity", "full"), Fact.Choice("correction", "pending"),
+        Fact.Number("priors_12m", 0L),
     ).map { CaseEditInput.SetFact(it) }
 
     p.cases().edit(case.id, listOf(officers[0], party) + facts)

@@ -11,6 +11,7 @@ sys.path.insert(0, os.environ["ZHIFA_PYTHON_BINDINGS"])
 
 from zhifa.zhifa_core import (  # noqa: E402
     CaseKind,
+    Fact,
     CaseOfficer,
     CaseQuery,
     CaseStatus,
@@ -22,7 +23,6 @@ from zhifa.zhifa_core import (  # noqa: E402
 )
 from zhifa.zhifa_ffi import (  # noqa: E402
     CaseEditInput,
-    FactInput,
     StoreConfig,
     ZhifaError,
     ZhifaStore,
@@ -54,11 +54,11 @@ def facts(**values):
     edits = []
     for name, value in base.items():
         if isinstance(value, bool):
-            fact = FactInput.FLAG(name=name, value=value)
+            fact = Fact.FLAG(name=name, value=value)
         elif isinstance(value, int):
-            fact = FactInput.NUMBER(name=name, value=value)
+            fact = Fact.NUMBER(name=name, value=value)
         else:
-            fact = FactInput.CHOICE(name=name, value=value)
+            fact = Fact.CHOICE(name=name, value=value)
         edits.append(CaseEditInput.SET_FACT(fact=fact))
     return edits
 

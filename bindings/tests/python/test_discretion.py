@@ -8,9 +8,8 @@ import unittest
 
 sys.path.insert(0, os.environ["ZHIFA_PYTHON_BINDINGS"])
 
-from zhifa.zhifa_core import Disposition, Tier  # noqa: E402
+from zhifa.zhifa_core import Disposition, Fact, Tier  # noqa: E402
 from zhifa.zhifa_ffi import (  # noqa: E402
-    FactInput,
     PenaltyRequest,
     StoreConfig,
     ZhifaError,
@@ -28,11 +27,11 @@ BUNDLE = read(os.environ["ZHIFA_TEST_BUNDLE"])
 AUTHORITY = read(os.environ["ZHIFA_TEST_AUTHORITY"])
 
 ORDINARY_CITIZEN = [
-    FactInput.CHOICE(name="party_type", value="citizen"),
-    FactInput.NUMBER(name="age", value=42),
-    FactInput.CHOICE(name="capacity", value="full"),
+    Fact.CHOICE(name="party_type", value="citizen"),
+    Fact.NUMBER(name="age", value=42),
+    Fact.CHOICE(name="capacity", value="full"),
 ] + [
-    FactInput.FLAG(name=name, value=False)
+    Fact.FLAG(name=name, value=False)
     for name in ["criminal_referral", "no_fault_proven", "minor_act", "removed_harm", "coerced", "confessed", "meritorious"]
 ]
 
@@ -50,12 +49,12 @@ def request(violation, facts, place="500103"):
 
 
 BARBECUE_REFUSED = [
-    FactInput.FLAG(name="first_offence", value=False),
-    FactInput.CHOICE(name="harm", value="general"),
-    FactInput.CHOICE(name="correction", value="refused"),
-    FactInput.NUMBER(name="priors_12m", value=0),
-    FactInput.FLAG(name="pollution_alert", value=False),
-    FactInput.NUMBER(name="illegal_gains", value=300),
+    Fact.FLAG(name="first_offence", value=False),
+    Fact.CHOICE(name="harm", value="general"),
+    Fact.CHOICE(name="correction", value="refused"),
+    Fact.NUMBER(name="priors_12m", value=0),
+    Fact.FLAG(name="pollution_alert", value=False),
+    Fact.NUMBER(name="illegal_gains", value=300),
 ]
 
 
@@ -99,9 +98,9 @@ class DiscretionTest(unittest.TestCase):
 
     def test_a_confiscation_case_is_never_summary(self):
         facts = [
-            FactInput.CHOICE(name="road_level", value="township"),
-            FactInput.FLAG(name="caused_accident", value=False),
-            FactInput.NUMBER(name="illegal_gains", value=2300),
+            Fact.CHOICE(name="road_level", value="township"),
+            Fact.FLAG(name="caused_accident", value=False),
+            Fact.NUMBER(name="illegal_gains", value=2300),
         ]
         outcome = self.store.discretion().suggest(request("GL-74", facts)).outcome
         self.assertEqual((outcome.fine.min, outcome.fine.max), (2300, 2300))

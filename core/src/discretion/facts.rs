@@ -270,6 +270,52 @@ pub fn consistent(facts: &Facts) -> bool {
     !(facts.bool("first_offence") == Some(true) && facts.int("priors_12m").is_some_and(|n| n > 0))
 }
 
+/// One fact as the app sets it and reads it back: a flag, a number or a choice (names and
+/// values: the table above). Across the FFI, `Facts` travel as a list of these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum Fact {
+    Flag { name: String, value: bool },
+    Number { name: String, value: i64 },
+    Choice { name: String, value: String },
+}
+
+impl From<Fact> for (String, FactValue) {
+    fn from(fact: Fact) -> Self {
+        match fact {
+            Fact::Flag { name, value } => (name, FactValue::Bool(value)),
+            Fact::Number { name, value } => (name, FactValue::Int(value)),
+            Fact::Choice { name, value } => (name, FactValue::Text(value)),
+        }
+    }
+}
+
+impl From<(String, FactValue)> for Fact {
+    fn from((name, value): (String, FactValue)) -> Self {
+        match value {
+            FactValue::Bool(value) => Fact::Flag { name, value },
+            FactValue::Int(value) => Fact::Number { name, value },
+            FactValue::Text(value) => Fact::Choice { name, value },
+        }
+    }
+}
+
+impl FromIterator<Fact> for Facts {
+    fn from_iter<I: IntoIterator<Item = Fact>>(facts: I) -> Self {
+        Facts(facts.into_iter().map(<(String, FactValue)>::from).collect())
+    }
+}
+
+impl Facts {
+    /// The facts as the app reads them, by name.
+    pub fn to_list(&self) -> Vec<Fact> {
+        self.0
+            .iter()
+            .map(|(name, value)| Fact::from((name.clone(), value.clone())))
+            .collect()
+    }
+}
+
 impl From<bool> for FactValue {
     fn from(value: bool) -> Self {
         FactValue::Bool(value)

@@ -17,7 +17,7 @@ pub mod statute;
 pub use choice::{check_choice, PenaltyChoice};
 pub use condition::{Condition, ConditionError, Truth};
 pub use engine::{DiscretionEngine, SuggestionRequest};
-pub use facts::{FactError, FactValue, Facts};
+pub use facts::{Fact, FactError, FactValue, Facts};
 pub use model::{
     BaseAmount, BaselineDocument, BaselineRow, Fine, HearingThreshold, Output, PenaltyKind,
     Provision, Statutory, Tier, Violation, Yuan, YuanRange,
