@@ -70,6 +70,7 @@ impl ReplicaDoc {
 }
 
 impl Session<'_> {
+    /// Rounds of `POST /v1/sync` until neither side has anything to say. Returns the server's
     /// catalogue version.
     pub(super) async fn documents(&mut self) -> Result<u64, Error> {
         self.phase(SyncPhase::Documents);

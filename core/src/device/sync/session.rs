@@ -194,8 +194,6 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    /// Rounds of `POST /v1/sync` until neither side has anything to say. Returns the server's
-
     async fn upload_events(&mut self) -> Result<(), Error> {
         self.phase(SyncPhase::Events);
         loop {
