@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use zhifa_core::device::Device;
 use zhifa_core::sync::http::HttpTransport;
+use zhifa_core::sync::protocol::DocRefusal;
 use zhifa_core::sync::{Enrolment, SyncOptions, SyncProgress, SyncReport};
 
 use crate::error::{lift, ZhifaError};
@@ -25,8 +26,7 @@ pub(crate) fn transport(server_url: &str) -> Result<HttpTransport, ZhifaError> {
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct RefusedDocument {
     pub id: String,
-    /// `Forbidden`, `OutOfJurisdiction` or `Malformed`.
-    pub reason: String,
+    pub reason: DocRefusal,
     /// zh-CN, for the officer.
     pub user_message: String,
 }
@@ -99,7 +99,7 @@ impl SyncService {
             .into_iter()
             .map(|(id, reason)| RefusedDocument {
                 id,
-                user_message: zhifa_core::texts::sync::document_refusal_message(&reason),
+                user_message: reason.message_zh().to_owned(),
                 reason,
             })
             .collect())

@@ -439,7 +439,10 @@ fn refusals(server: &TestServer) {
     assert!(report.docs_refused[0].contains("Forbidden"));
     assert_eq!(
         other.device.sync().refused_documents().unwrap(),
-        vec![(case.id.clone(), "Forbidden".to_owned())],
+        vec![(
+            case.id.clone(),
+            zhifa_core::sync::protocol::DocRefusal::Forbidden
+        )],
         "kept on the phone, marked"
     );
     assert!(!a

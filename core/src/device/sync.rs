@@ -19,8 +19,8 @@ use serde_bytes::ByteBuf;
 
 use super::context::Context;
 use crate::events::OutboxEvent;
-use crate::store::{get_meta, set_meta, StoreError};
-use crate::sync::protocol::{self, from_cbor, to_cbor, EnrolRequest, ErrorBody};
+use crate::store::{delete_meta, get_meta, set_meta};
+use crate::sync::protocol::{self, from_cbor, to_cbor, DocRefusal, EnrolRequest, ErrorBody};
 use crate::sync::{
     replica, Enrolment, Request, Response, SubjectKind, SyncError, SyncOptions, SyncProgress,
     SyncReport, Transport,
@@ -91,13 +91,8 @@ impl<'d> SyncService<'d> {
         self.context.store.write(|tx| {
             set_meta(tx, ENROLMENT_META, &json)?;
             // A new server: what the old one confirmed means nothing here.
-            tx.execute("DELETE FROM meta WHERE key = ?1", [CURSOR_META])?;
-            tx.execute(
-                "UPDATE doc_sync SET synced_digest = NULL, state = NULL, refused = NULL",
-                [],
-            )?;
-            tx.execute("UPDATE blob_upload SET confirmed = 0", [])?;
-            Ok::<_, StoreError>(())
+            delete_meta(tx, CURSOR_META)?;
+            replica::forget_server(tx)
         })?;
         Ok(enrolment)
     }
@@ -137,7 +132,7 @@ impl<'d> SyncService<'d> {
 
     /// Documents the server refused (another team's, outside the jurisdiction, unreadable),
     /// with the reason code. They stay on the device until they change again.
-    pub fn refused_documents(&self) -> Result<Vec<(String, String)>, Error> {
+    pub fn refused_documents(&self) -> Result<Vec<(String, DocRefusal)>, Error> {
         Ok(self.context.store.read(replica::refused)?)
     }
 

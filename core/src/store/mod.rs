@@ -188,6 +188,12 @@ pub fn set_meta(tx: &Transaction<'_>, key: &str, value: &str) -> Result<(), Stor
     Ok(())
 }
 
+/// Deletes a `meta` value inside the caller's transaction.
+pub fn delete_meta(tx: &Transaction<'_>, key: &str) -> Result<(), StoreError> {
+    tx.execute("DELETE FROM meta WHERE key = ?1", [key])?;
+    Ok(())
+}
+
 fn lock(mutex: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     // A panic while holding the lock leaves the connection usable: its transaction rolled back.
     mutex

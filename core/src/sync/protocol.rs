@@ -7,6 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_bytes::ByteBuf;
 
+use crate::texts;
+
 /// Content type of every CBOR request and response body.
 pub const CBOR: &str = "application/cbor";
 
@@ -156,6 +158,7 @@ pub struct SyncRequest {
 
 /// Why the server refused a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum DocRefusal {
     /// The document belongs to another team.
     Forbidden,
@@ -163,6 +166,34 @@ pub enum DocRefusal {
     OutOfJurisdiction,
     /// The sync message or the document it makes cannot be read.
     Malformed,
+}
+
+impl DocRefusal {
+    /// The name the device keeps it under (the variant's name, as on the wire).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocRefusal::Forbidden => "Forbidden",
+            DocRefusal::OutOfJurisdiction => "OutOfJurisdiction",
+            DocRefusal::Malformed => "Malformed",
+        }
+    }
+
+    /// A kept name read back; a name this version does not know reads as `Malformed`.
+    pub fn from_kept(name: &str) -> DocRefusal {
+        [DocRefusal::Forbidden, DocRefusal::OutOfJurisdiction]
+            .into_iter()
+            .find(|r| r.as_str() == name)
+            .unwrap_or(DocRefusal::Malformed)
+    }
+
+    /// What the officer is told.
+    pub fn message_zh(self) -> &'static str {
+        match self {
+            DocRefusal::Forbidden => texts::sync::DOCUMENT_FORBIDDEN,
+            DocRefusal::OutOfJurisdiction => texts::sync::DOCUMENT_OUT_OF_JURISDICTION,
+            DocRefusal::Malformed => texts::sync::DOCUMENT_MALFORMED,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -195,6 +226,17 @@ pub enum EventRefusal {
     Forbidden,
     /// The id is taken by an event with other content.
     Conflict,
+}
+
+impl EventRefusal {
+    /// The name the device keeps it under (the variant's name, as on the wire).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventRefusal::BadSignature => "BadSignature",
+            EventRefusal::Forbidden => "Forbidden",
+            EventRefusal::Conflict => "Conflict",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -6,7 +6,7 @@ use automerge::sync::State;
 use automerge::ChangeHash;
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
-use super::protocol::{Digest, DocId, DocKind, DocRef};
+use super::protocol::{Digest, DocId, DocKind, DocRef, DocRefusal};
 use crate::store::StoreError;
 
 /// A digest as stored; a damaged one reads as all zeros, which matches nothing, so the
@@ -129,21 +129,23 @@ pub fn mark_refused(
     tx: &Transaction<'_>,
     kind: DocKind,
     id: &str,
-    reason: &str,
+    reason: DocRefusal,
 ) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE doc_sync SET refused = ?3 WHERE kind = ?1 AND id = ?2",
-        (kind.code(), id, reason),
+        (kind.code(), id, reason.as_str()),
     )?;
     Ok(())
 }
 
 /// Documents the server refused, with its reason; they stay on the device.
-pub fn refused(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
+pub fn refused(conn: &Connection) -> Result<Vec<(String, DocRefusal)>, StoreError> {
     let mut statement = conn
         .prepare_cached("SELECT id, refused FROM doc_sync WHERE refused IS NOT NULL ORDER BY id")?;
     let rows = statement
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([], |r| {
+            Ok((r.get(0)?, DocRefusal::from_kept(&r.get::<_, String>(1)?)))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
@@ -164,6 +166,17 @@ pub fn pending_blobs(conn: &Connection) -> Result<Vec<String>, StoreError> {
         .query_map([], |r| r.get(0))?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
+}
+
+/// A new server knows nothing this device synced with the old one: forget what that one
+/// confirmed (sync states, digests, refusals, uploaded evidence).
+pub fn forget_server(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE doc_sync SET synced_digest = NULL, state = NULL, refused = NULL",
+        [],
+    )?;
+    tx.execute("UPDATE blob_upload SET confirmed = 0", [])?;
+    Ok(())
 }
 
 pub fn confirm_blob(tx: &Transaction<'_>, hash: &str) -> Result<(), StoreError> {

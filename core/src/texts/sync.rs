@@ -26,11 +26,10 @@ pub const PROTOCOL: &str =
 /// The app was given a server address it cannot use.
 pub const BAD_SERVER_URL: &str = "服务器地址无效，请检查设置。";
 
-/// Why the server refused a document (the reason as the device keeps it).
-pub fn document_refusal_message(reason: &str) -> String {
-    match reason {
-        "Forbidden" => "该案卷属于其他执法单位，服务器未接收；本机副本已保留，请联系管理员核实。".into(),
-        "OutOfJurisdiction" => "该案卷的发生地不在本人执法辖区，服务器未接收；本机副本已保留，请核对地点或移交有权机关。".into(),
-        _ => "该案卷数据无法被服务器识别，未能上传；本机副本已保留，请升级应用后重试。".into(),
-    }
-}
+/// Why the server refused a document.
+pub const DOCUMENT_FORBIDDEN: &str =
+    "该案卷属于其他执法单位，服务器未接收；本机副本已保留，请联系管理员核实。";
+pub const DOCUMENT_OUT_OF_JURISDICTION: &str =
+    "该案卷的发生地不在本人执法辖区，服务器未接收；本机副本已保留，请核对地点或移交有权机关。";
+pub const DOCUMENT_MALFORMED: &str =
+    "该案卷数据无法被服务器识别，未能上传；本机副本已保留，请升级应用后重试。";

@@ -161,13 +161,13 @@ impl Session<'_> {
                     listing = Some(Listing::Since(response.cursor));
                 }
             }
-            for (kind, id, reason) in &response.refused {
-                let reason = format!("{reason:?}");
-                if open.remove(&(*kind, id.0.clone())).is_some() {
+            for &(kind, ref id, reason) in &response.refused {
+                if open.remove(&(kind, id.0.clone())).is_some() {
                     device
                         .store
-                        .write(|tx| replica::mark_refused(tx, *kind, &id.0, &reason))?;
-                    self.report.docs_refused.push(format!("{}:{reason}", id.0));
+                        .write(|tx| replica::mark_refused(tx, kind, &id.0, reason))?;
+                    let refused = format!("{}:{}", id.0, reason.as_str());
+                    self.report.docs_refused.push(refused);
                 }
             }
             self.receive(&mut open, response.messages)?;

@@ -13,7 +13,7 @@ use super::observe_server_time;
 use crate::device::cases::CaseService;
 use crate::device::codes::CodeService;
 use crate::device::context::Context;
-use crate::store::{get_meta, set_meta, BlobHash, StoreError};
+use crate::store::{delete_meta, get_meta, set_meta, BlobHash, StoreError};
 use crate::sync::protocol::{
     self, from_cbor, to_cbor, BlobStatus, CaseNumberRequest, CredentialRequest, ErrorBody,
     EventAck, EventUpload,
@@ -214,7 +214,7 @@ impl<'a> Session<'a> {
             self.context.store.write(|tx| {
                 crate::events::acknowledge(tx, &ack.acked)?;
                 for (id, reason) in &ack.refused {
-                    crate::events::mark_refused(tx, id, &format!("{reason:?}"))?;
+                    crate::events::mark_refused(tx, id, reason.as_str())?;
                 }
                 Ok::<_, StoreError>(())
             })?;
@@ -259,7 +259,7 @@ impl<'a> Session<'a> {
             .await?;
         self.context.store.write(|tx| {
             crate::cases::numbers::add_block(tx, &block)?;
-            tx.execute("DELETE FROM meta WHERE key = ?1", [&key])?;
+            delete_meta(tx, &key)?;
             Ok::<_, StoreError>(())
         })?;
         self.report.case_numbers_added += block.last - block.first + 1;
