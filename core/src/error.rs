@@ -3,7 +3,7 @@
 //! texts are for logs, in English, and carry no personal data.
 
 use crate::cases::procedure::{HEARING_NOTICE_WORKING_DAYS, HEARING_REQUEST_WORKING_DAYS};
-use crate::cases::{CaseError, Refusal, RefusalKind};
+use crate::cases::{CaseError, RecordError, Refusal, RefusalKind};
 use crate::codes::{CodeError, CodeRefusal};
 use crate::crypto::CryptoError;
 use crate::discretion::{statute, DiscretionError};
@@ -47,6 +47,16 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// An event fails to be signed or to be stored; the officer sees which.
+impl From<RecordError> for Error {
+    fn from(error: RecordError) -> Self {
+        match error {
+            RecordError::Record(e) => Error::Case(e),
+            RecordError::Store(e) => Error::Store(e),
+            RecordError::Crypto(e) => Error::Crypto(e),
+        }
+    }
+}
+
 impl From<EventError> for Error {
     fn from(error: EventError) -> Self {
         match error {

@@ -2,6 +2,7 @@
 //! records live here; the FFI crate and the sync server are thin layers over it.
 //! Start with docs/ARCHITECTURE.md.
 
+pub mod calendar;
 pub mod cases;
 pub mod clock;
 pub mod codes;

@@ -33,7 +33,7 @@ pub fn capture(
     kind: &str,
     description: &str,
     gps: Option<GpsFix>,
-) -> Result<EvidenceItem, crate::Error> {
+) -> Result<EvidenceItem, super::RecordError> {
     let hash = blobs.put(content)?;
     let metadata = CaptureMetadata {
         hash: hash.to_hex(),

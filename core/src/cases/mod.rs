@@ -1,7 +1,6 @@
 //! Case files (案件): offline Automerge documents, the lawful procedure, evidence, case
 //! numbers and the working-day calendar. Procedure facts: `../shared/domain/procedure.md`.
 
-pub mod calendar;
 pub mod document;
 pub mod evidence;
 pub mod model;
@@ -9,10 +8,22 @@ pub mod numbers;
 pub mod procedure;
 pub mod repository;
 
-pub use calendar::{HolidayCalendar, WorkingDays};
+pub use crate::calendar::{HolidayCalendar, WorkingDays};
 pub use document::{CaseDoc, CaseEdit, DateField};
 pub use model::*;
 pub use procedure::{Deadline, Refusal, RefusalKind, Step};
+
+/// A record operation that also reads or writes the store, or signs (loading a case, taking a
+/// number, capturing evidence; inspections and sync use it too).
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error(transparent)]
+    Record(#[from] CaseError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Crypto(#[from] crate::crypto::CryptoError),
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaseError {

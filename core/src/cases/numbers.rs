@@ -27,7 +27,7 @@ pub fn add_block(tx: &Transaction<'_>, block: &CaseNumberBlock) -> Result<(), St
 }
 
 /// Takes the next unused number of `prefix` for `year`, in the caller's transaction.
-pub fn take(tx: &Transaction<'_>, prefix: &str, year: i32) -> Result<String, crate::Error> {
+pub fn take(tx: &Transaction<'_>, prefix: &str, year: i32) -> Result<String, super::RecordError> {
     let block: Option<(u32, u32)> = tx
         .query_row(
             "SELECT first, next FROM case_number_block WHERE prefix = ?1 AND year = ?2 AND next <= last

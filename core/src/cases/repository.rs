@@ -113,7 +113,7 @@ pub fn exists(conn: &Connection, id: &str) -> Result<bool, StoreError> {
 }
 
 /// Loads a case document: the snapshot, then every change since, in order.
-pub fn load(conn: &Connection, id: &str) -> Result<CaseDoc, crate::Error> {
+pub fn load(conn: &Connection, id: &str) -> Result<CaseDoc, super::RecordError> {
     let snapshot: Option<Vec<u8>> = conn
         .query_row(
             "SELECT bytes FROM case_snapshot WHERE case_id = ?1",

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::cases::CaseService;
 use super::context::Context;
-use crate::cases::{CaseError, CaseFile, CaseKind};
+use crate::cases::{CaseError, CaseFile, CaseKind, RecordError};
 use crate::discretion::DiscretionError;
 use crate::inspections::{finding, repository, Inspection, InspectionDoc, InspectionEdit, Task};
 use crate::Error;
@@ -28,7 +28,7 @@ impl<'d> InspectionService<'d> {
                 return Ok(repository::load(tx, &task.id)?.read()?);
             }
             let mut doc = InspectionDoc::from_task(task)?;
-            repository::save(tx, &mut doc, &now)
+            Ok(repository::save(tx, &mut doc, &now)?)
         })
     }
 
@@ -42,7 +42,7 @@ impl<'d> InspectionService<'d> {
         self.context.store.write(|tx| {
             let mut doc = repository::load(tx, id)?;
             doc.apply(edits)?;
-            repository::save(tx, &mut doc, &now)
+            Ok(repository::save(tx, &mut doc, &now)?)
         })
     }
 
@@ -62,10 +62,10 @@ impl<'d> InspectionService<'d> {
                     doc.merge(&mut incoming)?;
                     doc
                 }
-                Err(Error::Case(CaseError::NotFound)) => incoming,
-                Err(other) => return Err(other),
+                Err(RecordError::Record(CaseError::NotFound)) => incoming,
+                Err(other) => return Err(other.into()),
             };
-            repository::save(tx, &mut doc, &now)
+            Ok(repository::save(tx, &mut doc, &now)?)
         })
     }
 

@@ -4,13 +4,12 @@
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
 use super::task::{Inspection, InspectionDoc};
-use crate::cases::CaseError;
+use crate::cases::{CaseError, RecordError};
 use crate::store::StoreError;
 use crate::sync::{replica, DocKind};
-use crate::Error;
 
 /// Loads an inspection document; `CaseError::NotFound` when the device does not hold it.
-pub fn load(conn: &Connection, id: &str) -> Result<InspectionDoc, Error> {
+pub fn load(conn: &Connection, id: &str) -> Result<InspectionDoc, RecordError> {
     let bytes: Option<Vec<u8>> = conn
         .query_row("SELECT snapshot FROM inspection WHERE id = ?1", [id], |r| {
             r.get(0)
@@ -30,7 +29,11 @@ pub fn exists(conn: &Connection, id: &str) -> Result<bool, StoreError> {
 }
 
 /// Saves the document whole, with its index columns and heads digest, in `tx`.
-pub fn save(tx: &Transaction<'_>, doc: &mut InspectionDoc, now: &str) -> Result<Inspection, Error> {
+pub fn save(
+    tx: &Transaction<'_>,
+    doc: &mut InspectionDoc,
+    now: &str,
+) -> Result<Inspection, RecordError> {
     let inspection = doc.read()?;
     tx.execute(
         "INSERT OR REPLACE INTO inspection (id, plan_id, credit_code, updated_at, snapshot) VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -97,8 +97,8 @@ impl Registry {
     }
 
     /// Working days by the holiday calendars this catalogue holds.
-    pub fn working_days(&self) -> Result<crate::cases::WorkingDays, RegistryError> {
-        let calendars: Vec<crate::cases::HolidayCalendar> = self.store.read(|c| {
+    pub fn working_days(&self) -> Result<crate::calendar::WorkingDays, RegistryError> {
+        let calendars: Vec<crate::calendar::HolidayCalendar> = self.store.read(|c| {
             let mut statement =
                 c.prepare_cached("SELECT json FROM holiday_calendar ORDER BY year")?;
             let rows = statement
@@ -108,7 +108,7 @@ impl Registry {
                 .map(|json| serde_json::from_str(json).map_err(|_| decode("holiday calendar")))
                 .collect::<Result<Vec<_>, RegistryError>>()
         })?;
-        Ok(crate::cases::WorkingDays::new(&calendars))
+        Ok(crate::calendar::WorkingDays::new(&calendars))
     }
 
     /// The discretion engine over the baselines this catalogue holds.

@@ -274,7 +274,7 @@ pub struct CatalogueData {
     pub hearing_thresholds: Vec<crate::discretion::HearingThreshold>,
     /// The official holiday calendars, for statutory periods in working days.
     #[serde(default)]
-    pub holiday_calendars: Vec<crate::cases::HolidayCalendar>,
+    pub holiday_calendars: Vec<crate::calendar::HolidayCalendar>,
 }
 
 /// Keys of records a delta removes.

@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 
 mod steps;
 
-use super::calendar::WorkingDays;
 use super::document::CaseEdit;
 use super::model::{CaseFile, CaseStatus, PartyKind};
+use crate::calendar::WorkingDays;
 use crate::discretion::{Outcome, SuggestionRequest};
 
 /// The 90 days of Art. 60, from filing to decision.

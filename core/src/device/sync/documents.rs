@@ -12,7 +12,7 @@ use serde_bytes::ByteBuf;
 use super::observe_server_time;
 use super::session::Session;
 use super::CURSOR_META;
-use crate::cases::{repository, CaseDoc, CaseError};
+use crate::cases::{repository, CaseDoc, CaseError, RecordError};
 use crate::inspections::{repository as inspections, InspectionDoc};
 use crate::store::{get_meta, set_meta, StoreError};
 use crate::sync::protocol::{self, to_cbor, DocMessage, Listing, SyncRequest, SyncResponse};
@@ -190,8 +190,8 @@ impl Session<'_> {
             };
             let doc = match loaded {
                 Ok(doc) => doc,
-                Err(Error::Case(CaseError::NotFound)) => ReplicaDoc::New(AutoCommit::new()),
-                Err(other) => return Err(other),
+                Err(RecordError::Record(CaseError::NotFound)) => ReplicaDoc::New(AutoCommit::new()),
+                Err(other) => return Err(other.into()),
             };
             Ok(Replica {
                 kind,
