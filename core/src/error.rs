@@ -2,17 +2,15 @@
 //! zh-CN text for officers (`Error::message_zh`, from each module's own `message_zh`); Display
 //! texts are for logs, in English, and carry no personal data.
 
-use crate::cases::procedure::{HEARING_NOTICE_WORKING_DAYS, HEARING_REQUEST_WORKING_DAYS};
-use crate::cases::{CaseError, RecordError, Refusal, RefusalKind};
+use crate::cases::{CaseError, RecordError};
 use crate::codes::{CodeError, CodeRefusal};
 use crate::crypto::CryptoError;
-use crate::discretion::{statute, DiscretionError};
+use crate::discretion::DiscretionError;
 use crate::events::EventError;
 use crate::ids::UsccError;
 use crate::registry::RegistryError;
 use crate::store::StoreError;
 use crate::sync::SyncError;
-use crate::texts;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -77,87 +75,17 @@ impl Error {
             Error::Code(refusal) => refusal.message_zh().into(),
             Error::CodeIssue(e) => e.message_zh().into(),
             Error::Discretion(e) => e.message_zh(),
-            Error::Case(e) => case_message(e),
+            Error::Case(e) => e.message_zh(),
             Error::Document(e) => e.message_zh(),
-            Error::Sync(e) => sync_message(e),
+            Error::Sync(e) => e.message_zh(),
         }
-    }
-}
-
-// The texts of case and sync errors are mapped here, the top of the crate, while their
-// modules are being reworked; they belong beside `CaseError` and `SyncError`.
-
-fn case_message(error: &CaseError) -> String {
-    use texts::cases as text;
-    match error {
-        CaseError::Corrupt => text::CORRUPT.into(),
-        CaseError::SchemaTooNew => text::SCHEMA_TOO_NEW.into(),
-        CaseError::NoSuchEntry => text::NO_SUCH_ENTRY.into(),
-        CaseError::NotAConflictValue => text::NOT_A_CONFLICT_VALUE.into(),
-        CaseError::NotFound => text::NOT_FOUND.into(),
-        CaseError::Refused(refusal) => refusal_message(refusal),
-        CaseError::NoCaseNumbers => text::NO_CASE_NUMBERS.into(),
-    }
-}
-
-/// Why a procedure step was refused: the rule, and what is missing.
-fn refusal_message(refusal: &Refusal) -> String {
-    use texts::cases::refusal as text;
-    use RefusalKind::*;
-    let missing = texts::list(&refusal.missing);
-    let reason = match refusal.kind {
-        WrongStatus => text::wrong_status(&missing),
-        UnresolvedConflicts => text::unresolved_conflicts(&missing),
-        TwoOfficersRequired => text::two_officers_required(&missing),
-        NoParty => text::NO_PARTY.into(),
-        NoPenaltyChosen => text::NO_PENALTY_CHOSEN.into(),
-        SummaryNotAllowed => text::summary_not_allowed(
-            statute::SUMMARY_LIMIT_CITIZEN,
-            statute::SUMMARY_LIMIT_ORGANISATION,
-            &missing,
-        ),
-        LimitationExpired => text::limitation_expired(&missing),
-        NotEnoughEvidence => text::NOT_ENOUGH_EVIDENCE.into(),
-        NoHearingRight => text::NO_HEARING_RIGHT.into(),
-        HearingRequestLate => text::hearing_request_late(HEARING_REQUEST_WORKING_DAYS, &missing),
-        HearingNoticeTooShort => {
-            text::hearing_notice_too_short(HEARING_NOTICE_WORKING_DAYS, &missing)
-        }
-        HearingPending => text::HEARING_PENDING.into(),
-        StatementPeriodOpen => text::statement_period_open(&missing),
-        LegalReviewRequired => text::LEGAL_REVIEW_REQUIRED.into(),
-        CollectiveDecisionRequired => text::COLLECTIVE_DECISION_REQUIRED.into(),
-        HeavierAfterDefence => text::heavier_after_defence(&missing),
-        Underpaid => text::underpaid(&missing),
-        NothingToClose => text::NOTHING_TO_CLOSE.into(),
-    };
-    if refusal.article.is_empty() {
-        reason
-    } else {
-        texts::cases::refused(statute::LAW, &refusal.article, &reason)
-    }
-}
-
-/// Why a sync did not complete.
-fn sync_message(error: &SyncError) -> String {
-    use texts::sync as text;
-    match error {
-        SyncError::Offline(_) => text::OFFLINE.into(),
-        SyncError::NotEnrolled => text::NOT_ENROLLED.into(),
-        SyncError::Unauthorized => text::UNAUTHORIZED.into(),
-        SyncError::ClockSkew => text::CLOCK_SKEW.into(),
-        SyncError::EnrolmentRefused(_) => text::ENROLMENT_REFUSED.into(),
-        SyncError::BlobTooLarge { size, max } => text::blob_too_large(*size, *max),
-        SyncError::Busy => text::BUSY.into(),
-        SyncError::Forbidden(_) => text::FORBIDDEN.into(),
-        SyncError::Server { .. } => text::SERVER.into(),
-        SyncError::Protocol(_) => text::PROTOCOL.into(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cases::{Refusal, RefusalKind};
 
     fn refused(kind: RefusalKind, article: &str, missing: &[&str]) -> String {
         Error::Case(CaseError::Refused(Refusal {

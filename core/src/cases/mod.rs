@@ -42,3 +42,19 @@ pub enum CaseError {
     #[error("no case number left: ask the server for a new block")]
     NoCaseNumbers,
 }
+
+impl CaseError {
+    /// What to tell an officer.
+    pub fn message_zh(&self) -> String {
+        use crate::texts::cases as text;
+        match self {
+            CaseError::Corrupt => text::CORRUPT.into(),
+            CaseError::SchemaTooNew => text::SCHEMA_TOO_NEW.into(),
+            CaseError::NoSuchEntry => text::NO_SUCH_ENTRY.into(),
+            CaseError::NotAConflictValue => text::NOT_A_CONFLICT_VALUE.into(),
+            CaseError::NotFound => text::NOT_FOUND.into(),
+            CaseError::Refused(refusal) => refusal.message_zh(),
+            CaseError::NoCaseNumbers => text::NO_CASE_NUMBERS.into(),
+        }
+    }
+}

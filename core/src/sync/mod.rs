@@ -62,6 +62,25 @@ pub enum SyncError {
     Protocol(String),
 }
 
+impl SyncError {
+    /// What to tell the officer: why it stopped, that nothing was lost, what to do.
+    pub fn message_zh(&self) -> String {
+        use crate::texts::sync as text;
+        match self {
+            SyncError::Offline(_) => text::OFFLINE.into(),
+            SyncError::NotEnrolled => text::NOT_ENROLLED.into(),
+            SyncError::Unauthorized => text::UNAUTHORIZED.into(),
+            SyncError::ClockSkew => text::CLOCK_SKEW.into(),
+            SyncError::EnrolmentRefused(_) => text::ENROLMENT_REFUSED.into(),
+            SyncError::BlobTooLarge { size, max } => text::blob_too_large(*size, *max),
+            SyncError::Busy => text::BUSY.into(),
+            SyncError::Forbidden(_) => text::FORBIDDEN.into(),
+            SyncError::Server { .. } => text::SERVER.into(),
+            SyncError::Protocol(_) => text::PROTOCOL.into(),
+        }
+    }
+}
+
 /// Progress of a running sync, for a shell's progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]

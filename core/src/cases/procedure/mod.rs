@@ -15,7 +15,8 @@ mod steps;
 use super::document::CaseEdit;
 use super::model::{CaseFile, CaseStatus, PartyKind};
 use crate::calendar::WorkingDays;
-use crate::discretion::{Outcome, SuggestionRequest};
+use crate::discretion::{statute, Outcome, SuggestionRequest};
+use crate::texts;
 
 /// The 90 days of Art. 60, from filing to decision.
 pub const DECISION_DAYS: i64 = 90;
@@ -104,6 +105,49 @@ pub struct Refusal {
     pub article: String,
     /// What is missing, for the officer (fields, amounts, dates).
     pub missing: Vec<String>,
+}
+
+impl Refusal {
+    /// What to tell an officer: the rule, and what is missing.
+    pub fn message_zh(&self) -> String {
+        let refusal = self;
+        use texts::cases::refusal as text;
+        use RefusalKind::*;
+        let missing = texts::list(&refusal.missing);
+        let reason = match refusal.kind {
+            WrongStatus => text::wrong_status(&missing),
+            UnresolvedConflicts => text::unresolved_conflicts(&missing),
+            TwoOfficersRequired => text::two_officers_required(&missing),
+            NoParty => text::NO_PARTY.into(),
+            NoPenaltyChosen => text::NO_PENALTY_CHOSEN.into(),
+            SummaryNotAllowed => text::summary_not_allowed(
+                statute::SUMMARY_LIMIT_CITIZEN,
+                statute::SUMMARY_LIMIT_ORGANISATION,
+                &missing,
+            ),
+            LimitationExpired => text::limitation_expired(&missing),
+            NotEnoughEvidence => text::NOT_ENOUGH_EVIDENCE.into(),
+            NoHearingRight => text::NO_HEARING_RIGHT.into(),
+            HearingRequestLate => {
+                text::hearing_request_late(HEARING_REQUEST_WORKING_DAYS, &missing)
+            }
+            HearingNoticeTooShort => {
+                text::hearing_notice_too_short(HEARING_NOTICE_WORKING_DAYS, &missing)
+            }
+            HearingPending => text::HEARING_PENDING.into(),
+            StatementPeriodOpen => text::statement_period_open(&missing),
+            LegalReviewRequired => text::LEGAL_REVIEW_REQUIRED.into(),
+            CollectiveDecisionRequired => text::COLLECTIVE_DECISION_REQUIRED.into(),
+            HeavierAfterDefence => text::heavier_after_defence(&missing),
+            Underpaid => text::underpaid(&missing),
+            NothingToClose => text::NOTHING_TO_CLOSE.into(),
+        };
+        if refusal.article.is_empty() {
+            reason
+        } else {
+            texts::cases::refused(statute::LAW, &refusal.article, &reason)
+        }
+    }
 }
 
 impl std::fmt::Display for Refusal {
