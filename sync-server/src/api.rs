@@ -12,8 +12,8 @@ use zhifa_core::codes::issue_duty_credential;
 use zhifa_core::registry::KeyPurpose;
 use zhifa_core::sync::auth::RequestSignature;
 use zhifa_core::sync::protocol::{
-    from_cbor, to_cbor, CaseNumberRequest, CredentialRequest, EnrolRequest, ErrorBody, EventUpload,
-    SyncRequest, SyncResponse, CBOR, MAX_BODY,
+    from_cbor, to_cbor, CaseNumberRequest, CredentialRequest, EnrolRequest, ErrorBody, ErrorCode,
+    EventUpload, SyncRequest, SyncResponse, CBOR, MAX_BODY,
 };
 use zhifa_core::sync::SubjectKind;
 
@@ -71,7 +71,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = ErrorBody {
-            error: self.code.to_owned(),
+            error: ErrorCode::parse(self.code),
             detail: self.detail,
             server_time: self.server_time,
         };

@@ -17,6 +17,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use zhifa_core::crypto::Signer;
 use zhifa_core::registry::sign_bundle;
+use zhifa_core::sync::protocol::routes;
 
 use crate::docs::Documents;
 use crate::storage::Database;
@@ -37,17 +38,17 @@ pub struct AppState {
 
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics_text))
-        .route("/v1/catalogue/authority", get(authority))
-        .route("/v1/catalogue/bundle", get(bundle))
-        .route("/v1/enrol", post(api::enrol))
-        .route("/v1/sync", post(api::sync))
-        .route("/v1/events", post(api::upload_events))
-        .route("/v1/case-numbers", post(api::case_numbers))
-        .route("/v1/credential", post(api::credential))
-        .route("/v1/blobs/{hash}", get(api::blob_get).put(api::blob_put))
-        .route("/v1/blobs/{hash}/status", get(api::blob_status))
+        .route(routes::HEALTH, get(healthz))
+        .route(routes::METRICS, get(metrics_text))
+        .route(routes::CATALOGUE_AUTHORITY, get(authority))
+        .route(routes::CATALOGUE_BUNDLE, get(bundle))
+        .route(routes::ENROL, post(api::enrol))
+        .route(routes::SYNC, post(api::sync))
+        .route(routes::EVENTS, post(api::upload_events))
+        .route(routes::CASE_NUMBERS, post(api::case_numbers))
+        .route(routes::CREDENTIAL, post(api::credential))
+        .route(routes::BLOB, get(api::blob_get).put(api::blob_put))
+        .route(routes::BLOB_STATUS, get(api::blob_status))
         .layer(DefaultBodyLimit::max(zhifa_core::sync::protocol::MAX_BODY))
         .layer(middleware::from_fn(record))
         .with_state(state)

@@ -16,8 +16,8 @@ use crate::cases::{repository, CaseDoc, CaseError};
 use crate::inspections::InspectionDoc;
 use crate::store::{get_meta, set_meta, BlobHash, StoreError};
 use crate::sync::protocol::{
-    self, from_cbor, to_cbor, BlobStatus, CaseNumberRequest, CredentialRequest, DocMessage,
-    EnrolRequest, ErrorBody, EventAck, EventUpload, Listing, SyncRequest, SyncResponse,
+    self, from_cbor, routes, to_cbor, BlobStatus, CaseNumberRequest, CredentialRequest, DocMessage,
+    EnrolRequest, ErrorBody, ErrorCode, EventAck, EventUpload, Listing, SyncRequest, SyncResponse,
 };
 use crate::sync::{
     auth, replica, Digest, DocId, DocKind, DocRef, Enrolment, Request, Response, SyncError,
@@ -106,7 +106,7 @@ impl Device {
         });
         let request = Request {
             method: "POST",
-            path: "/v1/enrol".into(),
+            path: routes::ENROL.into(),
             headers: vec![("content-type", protocol::CBOR.into())],
             body,
         };
@@ -175,7 +175,7 @@ impl Device {
         }
         let options = SyncOptions::default();
         let mut session = Session::new(self, transport, &options, &|_| {});
-        let response = session.call("GET", &format!("/v1/blobs/{hash}"), Vec::new())?;
+        let response = session.call("GET", &routes::blob(&hash.to_string()), Vec::new())?;
         if BlobHash::of(&response.body) != hash {
             return Err(SyncError::Protocol("evidence does not match its hash".into()).into());
         }
@@ -249,16 +249,21 @@ impl<'a> Session<'a> {
                         return Ok(response);
                     }
                     let error: Option<ErrorBody> = serde_json::from_slice(&response.body).ok();
-                    let code = error.as_ref().map_or_else(String::new, |e| e.error.clone());
-                    match (response.status, code.as_str()) {
-                        (401, "clock_skew") if !skew_corrected => {
+                    let typed = error.as_ref().map(|e| e.error.clone());
+                    let code = typed
+                        .as_ref()
+                        .map_or_else(String::new, ErrorCode::to_string);
+                    match (response.status, typed) {
+                        (401, Some(ErrorCode::ClockSkew)) if !skew_corrected => {
                             if let Some(time) = error.and_then(|e| e.server_time) {
                                 self.device.observe_server_time(time)?;
                             }
                             skew_corrected = true;
                             continue;
                         }
-                        (401, "clock_skew") => return Err(SyncError::ClockSkew.into()),
+                        (401, Some(ErrorCode::ClockSkew)) => {
+                            return Err(SyncError::ClockSkew.into())
+                        }
                         (401, _) => return Err(SyncError::Unauthorized.into()),
                         (403, _) => return Err(SyncError::Forbidden(code).into()),
                         (status, _) if status >= 500 && attempt < self.options.attempts => {}
@@ -305,7 +310,7 @@ impl<'a> Session<'a> {
                 }
                 .into());
             }
-            let status = self.call("GET", &format!("/v1/blobs/{hex}/status"), Vec::new())?;
+            let status = self.call("GET", &routes::blob_status(&hex), Vec::new())?;
             let mut status: BlobStatus =
                 from_cbor(&status.body).ok_or_else(|| SyncError::Protocol("blob status".into()))?;
             if !status.complete {
@@ -313,7 +318,7 @@ impl<'a> Session<'a> {
                 while status.received < size {
                     let from = status.received as usize;
                     let to = (from + protocol::BLOB_PART).min(content.len());
-                    let path = format!("/v1/blobs/{hex}?offset={from}&size={size}");
+                    let path = routes::blob_part(&hex, from, size);
                     let response = self.call("PUT", &path, content[from..to].to_vec())?;
                     status = from_cbor(&response.body)
                         .ok_or_else(|| SyncError::Protocol("blob status".into()))?;
@@ -396,7 +401,7 @@ impl<'a> Session<'a> {
                 break;
             }
             let response: SyncResponse = self.exchange(
-                "/v1/sync",
+                routes::SYNC,
                 to_cbor(&SyncRequest {
                     listing: listing.take(),
                     messages,
@@ -550,7 +555,7 @@ impl<'a> Session<'a> {
                     .map(|e| ByteBuf::from(e.signed.clone()))
                     .collect(),
             };
-            let ack: EventAck = self.exchange("/v1/events", to_cbor(&upload))?;
+            let ack: EventAck = self.exchange(routes::EVENTS, to_cbor(&upload))?;
             self.device.store.write(|tx| {
                 crate::events::acknowledge(tx, &ack.acked)?;
                 for (id, reason) in &ack.refused {
@@ -587,7 +592,7 @@ impl<'a> Session<'a> {
             }
         };
         let block: crate::cases::numbers::CaseNumberBlock = self.exchange(
-            "/v1/case-numbers",
+            routes::CASE_NUMBERS,
             to_cbor(&CaseNumberRequest {
                 request_id,
                 prefix,
@@ -611,16 +616,8 @@ impl<'a> Session<'a> {
         }
         self.phase(SyncPhase::Catalogue);
         let scope = self.device.registry.jurisdiction().join(",");
-        let since = if local == 0 {
-            String::new()
-        } else {
-            format!("&since={local}")
-        };
-        let response = self.call(
-            "GET",
-            &format!("/v1/catalogue/bundle?scope={scope}{since}"),
-            Vec::new(),
-        )?;
+        let since = (local != 0).then_some(local);
+        let response = self.call("GET", &routes::catalogue_bundle(&scope, since), Vec::new())?;
         if response.status == 204 {
             return Ok(());
         }
@@ -643,7 +640,7 @@ impl<'a> Session<'a> {
         self.phase(SyncPhase::Credential);
         let response = self.call(
             "POST",
-            "/v1/credential",
+            routes::CREDENTIAL,
             to_cbor(&CredentialRequest {
                 items: Vec::new(),
                 hours: self.options.credential_hours,
@@ -699,6 +696,6 @@ fn store_replica(
 
 fn error_code(response: &Response) -> String {
     serde_json::from_slice::<ErrorBody>(&response.body)
-        .map(|e| e.error)
+        .map(|e| e.error.to_string())
         .unwrap_or_else(|_| format!("http {}", response.status))
 }
