@@ -21,8 +21,6 @@ use zhifa_sync_server::{
     devices, events, AgencyKeys, AppState, AuthorityKey, CatalogueStore, ServerError,
 };
 
-mod field_demo;
-
 /// The demo district's catalogue, built in so `serve --demo` works from anywhere.
 const DEMO_CATALOGUE: &str = include_str!("../../data/demo/catalogue.json");
 
@@ -98,13 +96,6 @@ enum Command {
         /// Days back from now.
         #[arg(long, default_value_t = 30)]
         days: i64,
-    },
-    /// Walk the whole field story on loopback: a server, two officers' phones and an
-    /// enterprise's; codes, an inspection and a case worked offline on both phones, sync,
-    /// conflicts, documents and reconciliation. Writes QR images, documents and a report.
-    FieldDemo {
-        #[arg(long, default_value = "field-demo")]
-        out: PathBuf,
     },
     /// Create a catalogue authority key file (and `<file>.pub.der`, the key apps pin).
     Keygen {
@@ -347,7 +338,6 @@ fn run(command: Command) -> Result<(), ServerError> {
             );
             Ok(())
         }
-        Command::FieldDemo { out } => field_demo::run(&out, parse_catalogue("demo")?),
         Command::Keygen { out, algorithm } => {
             let algorithm = Algorithm::parse(&algorithm)
                 .map_err(|_| ServerError::Config("unknown algorithm".into()))?;
