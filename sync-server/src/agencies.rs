@@ -8,7 +8,8 @@ use chrono::{Duration, Utc};
 use zhifa_core::crypto::{Algorithm, Signer, SigningKey};
 use zhifa_core::registry::{AgencyKey, KeyPurpose};
 
-use crate::{keyfile, ServerError};
+use crate::error::ServerError;
+use crate::keyfile;
 
 /// A signing period; codes.md caps it at a year.
 const KEY_VALIDITY_DAYS: i64 = 365;

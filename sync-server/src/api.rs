@@ -3,81 +3,21 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Query, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde::Deserialize;
-use zhifa_core::codes::issue_duty_credential;
-use zhifa_core::registry::KeyPurpose;
 use zhifa_core::sync::auth::RequestSignature;
 use zhifa_core::sync::protocol::{
-    from_cbor, to_cbor, CaseNumberRequest, CredentialRequest, EnrolRequest, ErrorBody, EventUpload,
+    from_cbor, to_cbor, CaseNumberRequest, CredentialRequest, EnrolRequest, ErrorCode, EventUpload,
     SyncRequest, SyncResponse, CBOR, MAX_BODY,
 };
-use zhifa_core::sync::SubjectKind;
 
 use crate::devices::{self, DeviceRecord};
-use crate::http::AppState;
+use crate::error::ApiError;
+use crate::state::AppState;
 use crate::storage::Database;
-use crate::{blobs, events, numbers, ServerError};
-
-/// A refusal the device can act on.
-#[derive(Debug)]
-pub struct ApiError {
-    pub status: u16,
-    pub code: &'static str,
-    pub detail: String,
-    pub server_time: Option<DateTime<Utc>>,
-}
-
-impl ApiError {
-    pub fn new(status: u16, code: &'static str, detail: &str) -> ApiError {
-        ApiError {
-            status,
-            code,
-            detail: detail.to_owned(),
-            server_time: None,
-        }
-    }
-    pub fn bad_request(detail: &str) -> ApiError {
-        ApiError::new(400, "bad_request", detail)
-    }
-    pub fn unauthorized(detail: &str) -> ApiError {
-        ApiError::new(401, "unauthorized", detail)
-    }
-    pub fn forbidden(detail: &str) -> ApiError {
-        ApiError::new(403, "forbidden", detail)
-    }
-    pub fn not_found(detail: &str) -> ApiError {
-        ApiError::new(404, "not_found", detail)
-    }
-}
-
-impl From<ServerError> for ApiError {
-    fn from(error: ServerError) -> ApiError {
-        match error {
-            ServerError::BadRequest(detail) => ApiError::bad_request(&detail),
-            ServerError::Replayed => ApiError::unauthorized("replayed request"),
-            other => {
-                tracing::error!(error = %other, "request failed");
-                ApiError::new(500, "internal", "internal error")
-            }
-        }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = ErrorBody {
-            error: self.code.to_owned(),
-            detail: self.detail,
-            server_time: self.server_time,
-        };
-        (status, Json(body)).into_response()
-    }
-}
+use crate::{blobs, credentials, events, numbers};
 
 fn cbor<T: serde::Serialize>(value: &T) -> Response {
     ([(axum::http::header::CONTENT_TYPE, CBOR)], to_cbor(value)).into_response()
@@ -103,7 +43,7 @@ impl<S: Send + Sync> FromRequest<S> for SignedRequest {
         let (parts, body) = request.into_parts();
         let body = axum::body::to_bytes(body, MAX_BODY)
             .await
-            .map_err(|_| ApiError::new(413, "too_large", "request body over the limit"))?;
+            .map_err(|_| ApiError::new(ErrorCode::TooLarge, "request body over the limit"))?;
         Ok(SignedRequest {
             method: parts.method,
             uri: parts.uri,
@@ -146,8 +86,7 @@ impl SignedRequest {
             once.finish()?;
             Ok(out)
         })
-        .await
-        .map_err(|_| ApiError::new(500, "internal", "worker failed"))?
+        .await?
     }
 }
 
@@ -156,8 +95,7 @@ pub async fn enrol(State(state): State<AppState>, body: Bytes) -> Result<Respons
     let enrolment = tokio::task::spawn_blocking(move || {
         devices::enrol(state.db.as_ref(), &state.catalogue, &request, Utc::now())
     })
-    .await
-    .map_err(|_| ApiError::new(500, "internal", "worker failed"))??;
+    .await??;
     Ok(cbor(&enrolment))
 }
 
@@ -168,11 +106,6 @@ pub async fn sync(
     let response = request
         .run(state, |db, state, device, body| {
             let request: SyncRequest = decode(&body)?;
-            if device.subject_kind != SubjectKind::Officer && !request.messages.is_empty() {
-                return Err(ApiError::forbidden(
-                    "enterprise devices hold no case documents",
-                ));
-            }
             let round = state.documents.round(db, &device, &request)?;
             metrics::counter!("zhifa_sync_messages_received_total")
                 .increment(request.messages.len() as u64);
@@ -214,13 +147,8 @@ pub async fn case_numbers(
 ) -> Result<Response, ApiError> {
     let block = request
         .run(state, |db, _state, device, body| {
-            if device.subject_kind != SubjectKind::Officer {
-                return Err(ApiError::forbidden(
-                    "only officers' devices give case numbers",
-                ));
-            }
             let request: CaseNumberRequest = decode(&body)?;
-            numbers::reserve(db, &device, &request)
+            Ok(numbers::reserve(db, &device, &request)?)
         })
         .await?;
     Ok(cbor(&block))
@@ -232,29 +160,14 @@ pub async fn credential(
 ) -> Result<Response, ApiError> {
     let credential = request
         .run(state, |_db, state, device, body| {
-            if device.subject_kind != SubjectKind::Officer {
-                return Err(ApiError::forbidden("only officers hold duty credentials"));
-            }
             let request: CredentialRequest = decode(&body)?;
-            let officer = state
-                .catalogue
-                .officer(&device.subject)?
-                .ok_or_else(|| ApiError::forbidden("officer no longer in the catalogue"))?;
-            let agency = state
-                .agencies
-                .signer(&officer.body_id, KeyPurpose::DutyCredential)
-                .map_err(|_| {
-                    ApiError::new(503, "no_agency_key", "the agency has no credential key")
-                })?;
-            issue_duty_credential(
-                &agency,
-                &officer,
-                &device.public_key,
-                &request.items,
+            Ok(credentials::issue(
+                &state.catalogue,
+                &state.agencies,
+                &device,
+                &request,
                 Utc::now(),
-                chrono::Duration::hours(request.hours.clamp(1, 24).into()),
-            )
-            .map_err(|e| ApiError::bad_request(&e.to_string()))
+            )?)
         })
         .await?;
     Ok((
@@ -278,7 +191,7 @@ pub async fn blob_status(
     let hash = blobs::parse_hash(&hash)?;
     let status = request
         .run(state, move |db, _state, device, _| {
-            blobs::status(db, &device, &hash)
+            Ok(blobs::status(db, &device, &hash)?)
         })
         .await?;
     Ok(cbor(&status))
@@ -293,7 +206,14 @@ pub async fn blob_put(
     let hash = blobs::parse_hash(&hash)?;
     let status = request
         .run(state, move |db, _state, device, body| {
-            blobs::put_part(db, &device, &hash, part.offset, part.size, &body)
+            Ok(blobs::put_part(
+                db,
+                &device,
+                &hash,
+                part.offset,
+                part.size,
+                &body,
+            )?)
         })
         .await?;
     Ok(cbor(&status))
@@ -307,7 +227,7 @@ pub async fn blob_get(
     let hash = blobs::parse_hash(&hash)?;
     let content = request
         .run(state, move |db, _state, device, _| {
-            blobs::get(db, &device, &hash)
+            Ok(blobs::get(db, &device, &hash)?)
         })
         .await?;
     Ok(content.into_response())

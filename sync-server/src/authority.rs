@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use zhifa_core::crypto::{Algorithm, Signer, SigningKey};
 
-use crate::{keyfile, ServerError};
+use crate::error::ServerError;
+use crate::keyfile;
 
 #[derive(Debug, Clone)]
 pub struct AuthorityKey(pub SigningKey);

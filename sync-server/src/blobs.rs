@@ -5,12 +5,43 @@
 use sha2::{Digest as _, Sha256};
 use zhifa_core::sync::protocol::{BlobStatus, BLOB_PART, MAX_BLOB};
 
-use crate::api::ApiError;
-use crate::devices::DeviceRecord;
-use crate::storage::{transaction, Database, Tx};
-use crate::ServerError;
+use zhifa_core::sync::protocol::ErrorCode;
 
-pub fn parse_hash(text: &str) -> Result<String, ApiError> {
+use crate::devices::DeviceRecord;
+use crate::error::{Failure, Refusal};
+use crate::storage::{transaction_or_refusal, Database, Tx};
+
+/// Why the server refuses an evidence request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum BlobRefusal {
+    #[error("a blob is named by 64 lowercase hex digits")]
+    BadName,
+    #[error("evidence of another team")]
+    OtherTeam,
+    #[error("evidence file over the limit")]
+    TooLarge,
+    #[error("part outside the file")]
+    PartOutsideFile,
+    /// The parts do not make the file named; they are discarded.
+    #[error("content does not match its hash")]
+    HashMismatch,
+    #[error("no such evidence")]
+    NotFound,
+}
+
+impl Refusal for BlobRefusal {
+    fn code(&self) -> ErrorCode {
+        match self {
+            BlobRefusal::BadName | BlobRefusal::PartOutsideFile => ErrorCode::BadRequest,
+            BlobRefusal::OtherTeam => ErrorCode::Forbidden,
+            BlobRefusal::TooLarge => ErrorCode::TooLarge,
+            BlobRefusal::HashMismatch => ErrorCode::HashMismatch,
+            BlobRefusal::NotFound => ErrorCode::NotFound,
+        }
+    }
+}
+
+pub fn parse_hash(text: &str) -> Result<String, BlobRefusal> {
     if text.len() == 64
         && text
             .bytes()
@@ -18,9 +49,7 @@ pub fn parse_hash(text: &str) -> Result<String, ApiError> {
     {
         Ok(text.to_owned())
     } else {
-        Err(ApiError::bad_request(
-            "a blob is named by 64 lowercase hex digits",
-        ))
+        Err(BlobRefusal::BadName)
     }
 }
 
@@ -29,30 +58,30 @@ fn status_of(
     tx: &mut dyn Tx,
     hash: &str,
     team: &str,
-) -> Result<Result<Option<BlobStatus>, ApiError>, ServerError> {
+) -> Result<Option<BlobStatus>, Failure<BlobRefusal>> {
     let Some(row) = tx.query_opt(
         "SELECT size, received, complete, team FROM blob WHERE hash = $1",
         &[hash.into()],
     )?
     else {
-        return Ok(Ok(None));
+        return Ok(None);
     };
     if row.text(3)? != team {
-        return Ok(Err(ApiError::forbidden("evidence of another team")));
+        return Err(BlobRefusal::OtherTeam.into());
     }
-    Ok(Ok(Some(BlobStatus {
+    Ok(Some(BlobStatus {
         size: row.int(0)? as u64,
         received: row.int(1)? as u64,
         complete: row.int(2)? == 1,
-    })))
+    }))
 }
 
 pub fn status(
     db: &dyn Database,
     device: &DeviceRecord,
     hash: &str,
-) -> Result<BlobStatus, ApiError> {
-    let status = transaction(db, |tx| status_of(tx, hash, &device.team))??;
+) -> Result<BlobStatus, Failure<BlobRefusal>> {
+    let status = transaction_or_refusal(db, |tx| status_of(tx, hash, &device.team))?;
     Ok(status.unwrap_or(BlobStatus {
         received: 0,
         size: 0,
@@ -70,22 +99,17 @@ pub fn put_part(
     offset: u64,
     size: u64,
     part: &[u8],
-) -> Result<BlobStatus, ApiError> {
+) -> Result<BlobStatus, Failure<BlobRefusal>> {
     if size > MAX_BLOB {
-        return Err(ApiError::new(
-            413,
-            "too_large",
-            "evidence file over the limit",
-        ));
+        return Err(BlobRefusal::TooLarge.into());
     }
     if part.len() > BLOB_PART || part.is_empty() || offset + part.len() as u64 > size {
-        return Err(ApiError::bad_request("part outside the file"));
+        return Err(BlobRefusal::PartOutsideFile.into());
     }
-    transaction(db, |tx| {
+    transaction_or_refusal(db, |tx| {
         let current = match status_of(tx, hash, &device.team)? {
-            Err(refusal) => return Ok(Err(refusal)),
-            Ok(Some(status)) => status,
-            Ok(None) => {
+            Some(status) => status,
+            None => {
                 tx.execute(
                     "INSERT INTO blob (hash, size, received, complete, team) VALUES ($1, $2, 0, 0, $3)",
                     &[hash.into(), (size as i64).into(), device.team.clone().into()],
@@ -98,7 +122,7 @@ pub fn put_part(
             }
         };
         if current.complete || current.received != offset || current.size != size {
-            return Ok(Ok(current));
+            return Ok(current);
         }
         tx.execute(
             "INSERT INTO blob_part (hash, offset_, bytes) VALUES ($1, $2, $3)",
@@ -122,11 +146,7 @@ pub fn put_part(
                     "UPDATE blob SET received = 0 WHERE hash = $1",
                     &[hash.into()],
                 )?;
-                return Ok(Err(ApiError::new(
-                    422,
-                    "hash_mismatch",
-                    "content does not match its hash",
-                )));
+                return Err(BlobRefusal::HashMismatch.into());
             }
         }
         tx.execute(
@@ -137,20 +157,23 @@ pub fn put_part(
                 i64::from(complete).into(),
             ],
         )?;
-        Ok(Ok(BlobStatus {
+        Ok(BlobStatus {
             received,
             size,
             complete,
-        }))
-    })?
+        })
+    })
 }
 
-pub fn get(db: &dyn Database, device: &DeviceRecord, hash: &str) -> Result<Vec<u8>, ApiError> {
-    transaction(db, |tx| {
+pub fn get(
+    db: &dyn Database,
+    device: &DeviceRecord,
+    hash: &str,
+) -> Result<Vec<u8>, Failure<BlobRefusal>> {
+    transaction_or_refusal(db, |tx| {
         match status_of(tx, hash, &device.team)? {
-            Err(refusal) => return Ok(Err(refusal)),
-            Ok(Some(status)) if status.complete => {}
-            Ok(_) => return Ok(Err(ApiError::not_found("no such evidence"))),
+            Some(status) if status.complete => {}
+            _ => return Err(BlobRefusal::NotFound.into()),
         }
         let mut content = Vec::new();
         for part in tx.query(
@@ -159,6 +182,6 @@ pub fn get(db: &dyn Database, device: &DeviceRecord, hash: &str) -> Result<Vec<u
         )? {
             content.extend(part.bytes(0)?);
         }
-        Ok(Ok(content))
-    })?
+        Ok(content)
+    })
 }

@@ -15,6 +15,9 @@ use zhifa_core::registry::{
     division_in_scope, is_division_code, jurisdiction_overlaps, BundleBody, CatalogueData,
     Enterprise, Officer, Removals, BUNDLE_FORMAT,
 };
+use zhifa_core::sync::protocol::ErrorCode;
+
+use crate::error::{Failure, Refusal, ServerError};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS catalogue_version (
@@ -32,24 +35,17 @@ CREATE TABLE IF NOT EXISTS catalogue_record (
 CREATE INDEX IF NOT EXISTS catalogue_record_version ON catalogue_record (version);
 ";
 
-#[derive(Debug, thiserror::Error)]
-pub enum ServerError {
-    #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("file: {0}")]
-    Io(#[from] std::io::Error),
-    #[error("configuration: {0}")]
-    Config(String),
-    #[error("bad request: {0}")]
-    BadRequest(String),
-    #[error("stored record cannot be decoded")]
-    Decode,
-    #[error("signing failed: {0}")]
-    Signing(#[from] zhifa_core::crypto::CryptoError),
-    #[error("storage: {0}")]
-    Storage(String),
-    #[error("replayed request")]
-    Replayed,
+/// Why the server refuses to cut a bundle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogueRefusal {
+    #[error("scope must be GB/T 2260 division codes")]
+    BadScope,
+}
+
+impl Refusal for CatalogueRefusal {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::BadRequest
+    }
 }
 
 /// The kinds, in the order a bundle lists them.
@@ -231,12 +227,15 @@ impl CatalogueStore {
         &self,
         scope: &[String],
         since: Option<u64>,
-    ) -> Result<Option<BundleBody>, ServerError> {
+    ) -> Result<Option<BundleBody>, Failure<CatalogueRefusal>> {
         if scope.is_empty() || !scope.iter().all(|d| is_division_code(d)) {
-            return Err(ServerError::BadRequest(
-                "scope must be GB/T 2260 division codes".into(),
-            ));
+            return Err(CatalogueRefusal::BadScope.into());
         }
+        Ok(self.cut(scope, since)?)
+    }
+
+    /// `bundle_for` a valid scope.
+    fn cut(&self, scope: &[String], since: Option<u64>) -> Result<Option<BundleBody>, ServerError> {
         let conn = self.conn();
         let version: u64 = conn.query_row(
             "SELECT coalesce(max(version), 0) FROM catalogue_version",

@@ -7,12 +7,73 @@ use zhifa_core::sync::auth::{verify_request, RequestSignature, MAX_SKEW_SECONDS}
 use zhifa_core::sync::protocol::{enrolment_message, EnrolRequest};
 use zhifa_core::sync::{Enrolment, SubjectKind};
 
-use crate::api::ApiError;
-use crate::storage::{transaction, Database, Value};
-use crate::{CatalogueStore, ServerError};
+use zhifa_core::sync::protocol::ErrorCode;
+
+use crate::catalogue::CatalogueStore;
+use crate::error::{Failure, Refusal, ServerError};
+use crate::storage::{transaction, transaction_or_refusal, Database, Row, Tx, Value};
 
 /// How long an enrolment code stays usable.
 pub const ENROLMENT_HOURS: i64 = 72;
+
+/// Why an enrolment is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum EnrolmentRefusal {
+    #[error("public key is not SPKI DER")]
+    BadKey,
+    #[error("proof of key possession failed")]
+    BadProof,
+    #[error("unknown enrolment code")]
+    UnknownCode,
+    #[error("enrolment code already used")]
+    CodeUsed,
+    #[error("enrolment code expired")]
+    CodeExpired,
+    #[error("officer left the catalogue")]
+    OfficerLeft,
+    #[error("enterprise left the catalogue")]
+    EnterpriseLeft,
+}
+
+impl Refusal for EnrolmentRefusal {
+    fn code(&self) -> ErrorCode {
+        match self {
+            EnrolmentRefusal::BadKey => ErrorCode::BadRequest,
+            _ => ErrorCode::EnrolmentRefused,
+        }
+    }
+}
+
+/// Why a signed request is not taken as the device's (a replay is found later, in the
+/// request's first transaction: `ServerError::Replayed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum RequestRefusal {
+    #[error("request is not signed")]
+    NotSigned,
+    #[error("unknown or revoked device")]
+    UnknownDevice,
+    #[error("bad request signature")]
+    BadSignature,
+    /// The device anchors its clock on `server_time` and retries.
+    #[error("request time outside the window")]
+    ClockSkew { server_time: DateTime<Utc> },
+}
+
+impl Refusal for RequestRefusal {
+    fn code(&self) -> ErrorCode {
+        match self {
+            RequestRefusal::ClockSkew { .. } => ErrorCode::ClockSkew,
+            _ => ErrorCode::Unauthorized,
+        }
+    }
+
+    fn server_time(&self) -> Option<DateTime<Utc>> {
+        match self {
+            RequestRefusal::ClockSkew { server_time } => Some(*server_time),
+            _ => None,
+        }
+    }
+}
 
 /// A device the server knows, and whom it acts for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,14 +153,14 @@ pub fn enrol(
     catalogue: &CatalogueStore,
     request: &EnrolRequest,
     now: DateTime<Utc>,
-) -> Result<Enrolment, ApiError> {
-    let key = PublicKey::from_spki_der(&request.public_key)
-        .map_err(|_| ApiError::bad_request("public key is not SPKI DER"))?;
+) -> Result<Enrolment, Failure<EnrolmentRefusal>> {
+    let key =
+        PublicKey::from_spki_der(&request.public_key).map_err(|_| EnrolmentRefusal::BadKey)?;
     key.verify(
         &enrolment_message(request.code.trim(), &request.public_key),
         &request.proof,
     )
-    .map_err(|_| ApiError::new(403, "enrolment_refused", "proof of key possession failed"))?;
+    .map_err(|_| EnrolmentRefusal::BadProof)?;
     let key_id = key.key_id().to_string();
     let hash = code_hash(&request.code);
     let code = transaction(db, |tx| {
@@ -111,32 +172,24 @@ pub fn enrol(
             &[hash.clone().into()],
         )
     })?
-    .ok_or_else(|| ApiError::new(403, "enrolment_refused", "unknown enrolment code"))?;
+    .ok_or(EnrolmentRefusal::UnknownCode)?;
     let (kind, subject, expires, used_by) =
         (code.text(0)?, code.text(1)?, code.int(2)?, code.text(3)?);
     if !used_by.is_empty() && used_by != key_id {
-        return Err(ApiError::new(
-            403,
-            "enrolment_refused",
-            "enrolment code already used",
-        ));
+        return Err(EnrolmentRefusal::CodeUsed.into());
     }
     if expires < now.timestamp() {
-        return Err(ApiError::new(
-            403,
-            "enrolment_refused",
-            "enrolment code expired",
-        ));
+        return Err(EnrolmentRefusal::CodeExpired.into());
     }
     let (subject_kind, team, divisions) = if kind == "officer" {
         let officer = catalogue
             .officer(&subject)?
-            .ok_or_else(|| ApiError::new(403, "enrolment_refused", "officer left the catalogue"))?;
+            .ok_or(EnrolmentRefusal::OfficerLeft)?;
         (SubjectKind::Officer, officer.body_id, officer.divisions)
     } else {
-        let enterprise = catalogue.enterprise(&subject)?.ok_or_else(|| {
-            ApiError::new(403, "enrolment_refused", "enterprise left the catalogue")
-        })?;
+        let enterprise = catalogue
+            .enterprise(&subject)?
+            .ok_or(EnrolmentRefusal::EnterpriseLeft)?;
         (
             SubjectKind::Enterprise,
             subject.clone(),
@@ -144,13 +197,13 @@ pub fn enrol(
         )
     };
     let divisions_json = serde_json::to_string(&divisions).expect("strings serialise");
-    transaction(db, |tx| {
+    transaction_or_refusal(db, |tx| {
         let claimed = tx.execute(
             "UPDATE enrolment_code SET used_by = $2 WHERE code_hash = $1 AND (used_by = '' OR used_by = $2)",
             &[hash.clone().into(), key_id.clone().into()],
         )?;
         if claimed == 0 {
-            return Err(ServerError::BadRequest("enrolment code already used".into()));
+            return Err(EnrolmentRefusal::CodeUsed.into());
         }
         tx.execute(
             "INSERT INTO device (key_id, public_key, subject_kind, subject, team, divisions, label, enrolled_at)
@@ -167,10 +220,6 @@ pub fn enrol(
             ],
         )?;
         Ok(())
-    })
-    .map_err(|e| match e {
-        ServerError::BadRequest(detail) => ApiError::new(403, "enrolment_refused", &detail),
-        other => other.into(),
     })?;
     Ok(Enrolment {
         subject_kind,
@@ -181,7 +230,6 @@ pub fn enrol(
     })
 }
 
-/// Checks a signed request and returns the device that sent it.
 /// A request's nonce, to be remembered in the request's first transaction (`OnceOnly`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Nonce {
@@ -200,18 +248,14 @@ pub fn authenticate(
     path: &str,
     body: &[u8],
     now: DateTime<Utc>,
-) -> Result<(DeviceRecord, Nonce), ApiError> {
-    let signed = signed.ok_or_else(|| ApiError::unauthorized("request is not signed"))?;
-    let row = db_read_device(db, &signed.key_id)?
-        .ok_or_else(|| ApiError::unauthorized("unknown or revoked device"))?;
+) -> Result<(DeviceRecord, Nonce), Failure<RequestRefusal>> {
+    let signed = signed.ok_or(RequestRefusal::NotSigned)?;
+    let row = db_read_device(db, &signed.key_id)?.ok_or(RequestRefusal::UnknownDevice)?;
     let public_key = PublicKey::from_spki_der(&row.bytes(0)?).map_err(|_| ServerError::Decode)?;
     verify_request(&public_key, &signed, method, path, body)
-        .map_err(|_| ApiError::unauthorized("bad request signature"))?;
+        .map_err(|_| RequestRefusal::BadSignature)?;
     if (signed.time - now.timestamp()).abs() > MAX_SKEW_SECONDS {
-        return Err(ApiError {
-            server_time: Some(now),
-            ..ApiError::new(401, "clock_skew", "request time outside the window")
-        });
+        return Err(RequestRefusal::ClockSkew { server_time: now }.into());
     }
     let nonce = Nonce {
         key_id: signed.key_id.clone(),
@@ -256,7 +300,7 @@ impl<'a> OnceOnly<'a> {
     }
 }
 
-fn remember(tx: &mut dyn crate::storage::Tx, nonce: &Nonce) -> Result<(), ServerError> {
+fn remember(tx: &mut dyn Tx, nonce: &Nonce) -> Result<(), ServerError> {
     if rand_core::RngCore::next_u32(&mut rand_core::OsRng).is_multiple_of(256) {
         tx.execute(
             "DELETE FROM request_nonce WHERE expires_at < $1",
@@ -280,7 +324,7 @@ fn remember(tx: &mut dyn crate::storage::Tx, nonce: &Nonce) -> Result<(), Server
 impl Database for OnceOnly<'_> {
     fn run(
         &self,
-        work: &mut dyn FnMut(&mut dyn crate::storage::Tx) -> Result<(), ServerError>,
+        work: &mut dyn FnMut(&mut dyn Tx) -> Result<(), ServerError>,
     ) -> Result<(), ServerError> {
         let pending = self
             .pending
@@ -305,10 +349,7 @@ impl Database for OnceOnly<'_> {
     }
 }
 
-fn db_read_device(
-    db: &dyn Database,
-    key_id: &str,
-) -> Result<Option<crate::storage::Row>, ServerError> {
+fn db_read_device(db: &dyn Database, key_id: &str) -> Result<Option<Row>, ServerError> {
     transaction(db, |tx| {
         tx.query_opt(
             "SELECT public_key, subject_kind, subject, team, divisions FROM device WHERE key_id = $1 AND revoked = 0",

@@ -12,12 +12,14 @@ use lru::LruCache;
 use serde_bytes::ByteBuf;
 use zhifa_core::cases::CaseDoc;
 use zhifa_core::inspections::InspectionDoc;
-use zhifa_core::sync::protocol::{DocMessage, DocRefusal, Listing, SyncRequest, LIST_PAGE};
-use zhifa_core::sync::{Digest, DocId, DocKind, DocRef};
+use zhifa_core::sync::protocol::{
+    DocMessage, DocRefusal, ErrorCode, Listing, SyncRequest, LIST_PAGE,
+};
+use zhifa_core::sync::{Digest, DocId, DocKind, DocRef, SubjectKind};
 
 use crate::devices::DeviceRecord;
+use crate::error::{Failure, Refusal, ServerError};
 use crate::storage::{transaction, Database, Row, Tx, Value};
-use crate::ServerError;
 
 /// Chunks kept beside the snapshot before it is rewritten.
 const COMPACT_AFTER: i64 = 32;
@@ -30,6 +32,20 @@ struct Loaded {
 
 pub struct Documents {
     cache: Mutex<LruCache<String, Loaded>>,
+}
+
+/// Why the server refuses a whole round (a single document's refusal is a `DocRefusal` in
+/// the answer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum RoundRefusal {
+    #[error("enterprise devices hold no case documents")]
+    NotAnOfficer,
+}
+
+impl Refusal for RoundRefusal {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::Forbidden
+    }
 }
 
 /// What one round produced for the device.
@@ -164,7 +180,10 @@ impl Documents {
         db: &dyn Database,
         device: &DeviceRecord,
         request: &SyncRequest,
-    ) -> Result<Round, ServerError> {
+    ) -> Result<Round, Failure<RoundRefusal>> {
+        if device.subject_kind != SubjectKind::Officer && !request.messages.is_empty() {
+            return Err(RoundRefusal::NotAnOfficer.into());
+        }
         // Documents leave the cache for the transaction and return only if it commits, so a
         // failed round never leaves a half-applied document in memory.
         let mut touched: Vec<(String, Loaded)> = Vec::new();
@@ -175,7 +194,7 @@ impl Documents {
                 self.list(tx, device, listing, &mut round)?;
             }
             for DocMessage(kind, id, bytes) in &request.messages {
-                match self.apply(tx, device, *kind, &id.0, bytes)? {
+                match self.apply(tx, device, *kind, &id.0, bytes) {
                     Ok(Applied {
                         loaded,
                         reply,
@@ -193,7 +212,10 @@ impl Documents {
                             touched.push((id.0.clone(), loaded));
                         }
                     }
-                    Err(refusal) => round.refused.push((*kind, id.clone(), refusal)),
+                    Err(Failure::Refused(refusal)) => {
+                        round.refused.push((*kind, id.clone(), refusal))
+                    }
+                    Err(Failure::Server(error)) => return Err(error),
                 }
             }
             Ok(round)
@@ -318,8 +340,8 @@ impl Documents {
         Ok(loaded)
     }
 
-    /// Applies one device message to one document and answers it. The outer `Result` is a
-    /// storage failure (the round fails); the inner one a refusal of this document only.
+    /// Applies one device message to one document and answers it. A refusal is of this
+    /// document only; a server failure fails the round.
     fn apply(
         &self,
         tx: &mut dyn Tx,
@@ -327,9 +349,9 @@ impl Documents {
         kind: DocKind,
         id: &str,
         bytes: &[u8],
-    ) -> Result<Result<Applied, DocRefusal>, ServerError> {
+    ) -> Result<Applied, Failure<DocRefusal>> {
         let Ok(message) = Message::decode(bytes) else {
-            return Ok(Err(DocRefusal::Malformed));
+            return Err(Failure::Refused(DocRefusal::Malformed));
         };
         let row = tx.query_opt(
             &format!(
@@ -342,10 +364,10 @@ impl Documents {
         let (mut loaded, snapshot_upto) = match &row {
             Some(row) => {
                 if row.text(1)? != device.team {
-                    return Ok(Err(DocRefusal::Forbidden));
+                    return Err(Failure::Refused(DocRefusal::Forbidden));
                 }
                 if row.int(0)? != i64::from(kind.code()) {
-                    return Ok(Err(DocRefusal::Malformed));
+                    return Err(Failure::Refused(DocRefusal::Malformed));
                 }
                 let (last, upto) = (row.int(2)?, row.int(3)?);
                 (self.load(tx, id, last, upto)?, upto)
@@ -373,17 +395,17 @@ impl Documents {
             .receive_sync_message(&mut state, message)
             .is_err()
         {
-            return Ok(Err(DocRefusal::Malformed));
+            return Err(Failure::Refused(DocRefusal::Malformed));
         }
         let heads = loaded.doc.get_heads();
         let moved = heads != before;
         if moved {
             let Some(content) = read_content(kind, &mut loaded.doc) else {
                 // Changes that do not make a readable document of this kind.
-                return Ok(Err(DocRefusal::Malformed));
+                return Err(Failure::Refused(DocRefusal::Malformed));
             };
             if !exists && !device.covers(&content.division) {
-                return Ok(Err(DocRefusal::OutOfJurisdiction));
+                return Err(Failure::Refused(DocRefusal::OutOfJurisdiction));
             }
             cite(tx, id, &content.evidence)?;
             let seq = next_seq(tx)?;
@@ -448,11 +470,11 @@ impl Documents {
         )?;
         // A document that does not exist yet (the device only announced its heads) is not
         // cached: there is nothing of it.
-        Ok(Ok(Applied {
+        Ok(Applied {
             loaded: (exists || moved).then_some(loaded),
             reply,
             moved,
-        }))
+        })
     }
 
     /// Puts a document made on the server (an inspection task from a plan) for `team`.

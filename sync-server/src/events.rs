@@ -12,8 +12,8 @@ use zhifa_core::sync::protocol::{EventAck, EventRefusal, EventUpload};
 use zhifa_core::sync::SubjectKind;
 
 use crate::devices::DeviceRecord;
+use crate::error::ServerError;
 use crate::storage::{transaction, Database, Value};
-use crate::ServerError;
 
 /// The fields supervision queries, read from an event the device signed.
 struct Indexed {

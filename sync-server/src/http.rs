@@ -5,8 +5,6 @@
 //!   204 when the device is current.
 //! - the device API in `api.rs`: enrol, sync, events, evidence, case numbers, credentials.
 
-use std::sync::Arc;
-
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -17,37 +15,28 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use zhifa_core::crypto::Signer;
 use zhifa_core::registry::sign_bundle;
+use zhifa_core::sync::protocol::routes;
 
-use crate::docs::Documents;
-use crate::storage::Database;
-use crate::{api, AgencyKeys, AuthorityKey, CatalogueStore, ServerError};
+use crate::api;
+use crate::error::{ApiError, ServerError};
+use crate::state::AppState;
 
 pub const COSE_CONTENT_TYPE: &str = "application/cose; cose-type=\"cose-sign1\"";
 pub const VERSION_HEADER: &str = "x-zhifa-catalogue-version";
 
-#[derive(Clone)]
-pub struct AppState {
-    pub catalogue: Arc<CatalogueStore>,
-    pub authority: Arc<AuthorityKey>,
-    pub agencies: Arc<AgencyKeys>,
-    pub db: Arc<dyn Database>,
-    pub documents: Arc<Documents>,
-    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
-}
-
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics_text))
-        .route("/v1/catalogue/authority", get(authority))
-        .route("/v1/catalogue/bundle", get(bundle))
-        .route("/v1/enrol", post(api::enrol))
-        .route("/v1/sync", post(api::sync))
-        .route("/v1/events", post(api::upload_events))
-        .route("/v1/case-numbers", post(api::case_numbers))
-        .route("/v1/credential", post(api::credential))
-        .route("/v1/blobs/{hash}", get(api::blob_get).put(api::blob_put))
-        .route("/v1/blobs/{hash}/status", get(api::blob_status))
+        .route(routes::HEALTH, get(healthz))
+        .route(routes::METRICS, get(metrics_text))
+        .route(routes::CATALOGUE_AUTHORITY, get(authority))
+        .route(routes::CATALOGUE_BUNDLE, get(bundle))
+        .route(routes::ENROL, post(api::enrol))
+        .route(routes::SYNC, post(api::sync))
+        .route(routes::EVENTS, post(api::upload_events))
+        .route(routes::CASE_NUMBERS, post(api::case_numbers))
+        .route(routes::CREDENTIAL, post(api::credential))
+        .route(routes::BLOB, get(api::blob_get).put(api::blob_put))
+        .route(routes::BLOB_STATUS, get(api::blob_status))
         .layer(DefaultBodyLimit::max(zhifa_core::sync::protocol::MAX_BODY))
         .layer(middleware::from_fn(record))
         .with_state(state)
@@ -78,9 +67,9 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn healthz(State(state): State<AppState>) -> Result<Response, ServerError> {
+async fn healthz(State(state): State<AppState>) -> Result<Response, ApiError> {
     let backend = state.db.backend();
-    let version = blocking(move || state.catalogue.version()).await?;
+    let version = blocking(move || Ok(state.catalogue.version()?)).await?;
     Ok(Json(
         serde_json::json!({ "status": "ok", "catalogue_version": version, "storage": backend }),
     )
@@ -106,7 +95,7 @@ struct BundleQuery {
 async fn bundle(
     State(state): State<AppState>,
     Query(query): Query<BundleQuery>,
-) -> Result<Response, ServerError> {
+) -> Result<Response, ApiError> {
     let scope: Vec<String> = query
         .scope
         .split(',')
@@ -117,7 +106,7 @@ async fn bundle(
         let Some(body) = state.catalogue.bundle_for(&scope, query.since)? else {
             return Ok(None);
         };
-        let bytes = sign_bundle(&body, &state.authority.0)?;
+        let bytes = sign_bundle(&body, &state.authority.0).map_err(ServerError::from)?;
         Ok(Some((body.version, bytes)))
     })
     .await?;
@@ -137,21 +126,7 @@ async fn bundle(
 }
 
 async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, ServerError> + Send + 'static,
-) -> Result<T, ServerError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|_| ServerError::Config("worker task failed".into()))?
-}
-
-impl IntoResponse for ServerError {
-    fn into_response(self) -> Response {
-        match self {
-            ServerError::BadRequest(reason) => (StatusCode::BAD_REQUEST, reason).into_response(),
-            other => {
-                tracing::error!(error = %other, "request failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-            }
-        }
-    }
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work).await?
 }

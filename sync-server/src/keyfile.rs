@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use zhifa_core::crypto::{Algorithm, SigningKey};
 
-use crate::ServerError;
+use crate::error::ServerError;
 
 #[derive(Serialize, Deserialize)]
 struct KeyFile {

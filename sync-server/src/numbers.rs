@@ -5,36 +5,69 @@
 use zhifa_core::cases::numbers::CaseNumberBlock;
 use zhifa_core::sync::protocol::CaseNumberRequest;
 
-use crate::api::ApiError;
+use zhifa_core::sync::protocol::ErrorCode;
+use zhifa_core::sync::SubjectKind;
+
 use crate::devices::DeviceRecord;
-use crate::storage::{transaction, Database};
+use crate::error::{Failure, Refusal};
+use crate::storage::{transaction_or_refusal, Database};
 
 const MAX_BLOCK: u32 = 1_000;
 const MAX_NUMBER: i64 = 99_999;
+
+/// Why the server gives no block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NumbersRefusal {
+    #[error("only officers' devices give case numbers")]
+    NotAnOfficer,
+    #[error("block size 1..=1000 and a prefix")]
+    BadBlock,
+    #[error("request id of another device")]
+    OtherDevice,
+    #[error("case-number prefix of another body")]
+    OtherBody,
+    #[error("no numbers left this year")]
+    Exhausted,
+}
+
+impl Refusal for NumbersRefusal {
+    fn code(&self) -> ErrorCode {
+        match self {
+            NumbersRefusal::BadBlock => ErrorCode::BadRequest,
+            NumbersRefusal::NotAnOfficer
+            | NumbersRefusal::OtherDevice
+            | NumbersRefusal::OtherBody => ErrorCode::Forbidden,
+            NumbersRefusal::Exhausted => ErrorCode::NumbersExhausted,
+        }
+    }
+}
 
 pub fn reserve(
     db: &dyn Database,
     device: &DeviceRecord,
     request: &CaseNumberRequest,
-) -> Result<CaseNumberBlock, ApiError> {
+) -> Result<CaseNumberBlock, Failure<NumbersRefusal>> {
+    if device.subject_kind != SubjectKind::Officer {
+        return Err(NumbersRefusal::NotAnOfficer.into());
+    }
     if request.size == 0 || request.size > MAX_BLOCK || request.prefix.trim().is_empty() {
-        return Err(ApiError::bad_request("block size 1..=1000 and a prefix"));
+        return Err(NumbersRefusal::BadBlock.into());
     }
     // Every refusal comes before the first write, so a refused request commits nothing.
-    let reserved = transaction(db, |tx| {
+    transaction_or_refusal(db, |tx| {
         if let Some(grant) = tx.query_opt(
             "SELECT key_id, prefix, year, first, last FROM case_number_grant WHERE request_id = $1",
             &[request.request_id.clone().into()],
         )? {
             if grant.text(0)? != device.key_id {
-                return Ok(Err(ApiError::forbidden("request id of another device")));
+                return Err(NumbersRefusal::OtherDevice.into());
             }
-            return Ok(Ok(CaseNumberBlock {
+            return Ok(CaseNumberBlock {
                 prefix: grant.text(1)?,
                 year: grant.int(2)? as i32,
                 first: grant.int(3)? as u32,
                 last: grant.int(4)? as u32,
-            }));
+            });
         }
         let year = i64::from(request.year);
         let counter = tx.query_opt(
@@ -46,20 +79,14 @@ pub fn reserve(
         )?;
         let first = match &counter {
             Some(row) if row.text(0)? != device.team => {
-                return Ok(Err(ApiError::forbidden(
-                    "case-number prefix of another body",
-                )));
+                return Err(NumbersRefusal::OtherBody.into());
             }
             Some(row) => row.int(1)?,
             None => 1,
         };
         let last = first + i64::from(request.size) - 1;
         if last > MAX_NUMBER {
-            return Ok(Err(ApiError::new(
-                409,
-                "numbers_exhausted",
-                "no numbers left this year",
-            )));
+            return Err(NumbersRefusal::Exhausted.into());
         }
         tx.execute(
             "INSERT INTO case_number_counter (prefix, year, team, next) VALUES ($1, $2, $3, $4)
@@ -82,12 +109,11 @@ pub fn reserve(
                 last.into(),
             ],
         )?;
-        Ok(Ok(CaseNumberBlock {
+        Ok(CaseNumberBlock {
             prefix: request.prefix.clone(),
             year: request.year,
             first: first as u32,
             last: last as u32,
-        }))
-    })?;
-    reserved
+        })
+    })
 }

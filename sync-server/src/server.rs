@@ -6,9 +6,14 @@ use std::sync::{Arc, OnceLock};
 
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
+use crate::agencies::AgencyKeys;
+use crate::authority::AuthorityKey;
+use crate::catalogue::CatalogueStore;
 use crate::docs::Documents;
+use crate::error::ServerError;
+use crate::http::router;
+use crate::state::AppState;
 use crate::storage::{Database, PostgresDatabase, SqliteDatabase};
-use crate::{router, AgencyKeys, AppState, AuthorityKey, CatalogueStore, ServerError};
 
 /// What a server needs; every field has a flag and an environment variable in `serve`.
 #[derive(Debug, Clone)]

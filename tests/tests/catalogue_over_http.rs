@@ -2,10 +2,11 @@
 
 use reqwest::StatusCode;
 use zhifa_core::registry::{BundleRefusal, RegistryError, SearchHitKind};
+use zhifa_core::sync::protocol::routes;
 use zhifa_e2e::{demo_catalogue, TestDevice, TestServer};
 
 async fn fetch(server: &TestServer, scope: &str, since: u64) -> (StatusCode, Vec<u8>) {
-    let url = server.url(&format!("/v1/catalogue/bundle?scope={scope}&since={since}"));
+    let url = server.url(&routes::catalogue_bundle(scope, Some(since)));
     let response = reqwest::get(url).await.unwrap();
     (response.status(), response.bytes().await.unwrap().to_vec())
 }
@@ -16,7 +17,7 @@ async fn a_device_syncs_its_catalogue_full_then_delta() {
     let mut data = demo_catalogue();
     server.catalogue.publish(&data).unwrap();
 
-    let health: serde_json::Value = reqwest::get(server.url("/healthz"))
+    let health: serde_json::Value = reqwest::get(server.url(routes::HEALTH))
         .await
         .unwrap()
         .json()
@@ -100,7 +101,7 @@ async fn each_district_gets_only_its_share_and_bad_requests_are_refused() {
 
     let (status, _) = fetch(&server, "not-a-division", 0).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let authority: serde_json::Value = reqwest::get(server.url("/v1/catalogue/authority"))
+    let authority: serde_json::Value = reqwest::get(server.url(routes::CATALOGUE_AUTHORITY))
         .await
         .unwrap()
         .json()

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use zhifa_core::cases::{CaseEdit, CaseKind, CaseOfficer, Party, PartyKind};
 use zhifa_core::discretion::FactValue;
-use zhifa_core::sync::protocol::{to_cbor, DocMessage, SyncRequest};
+use zhifa_core::sync::protocol::{routes, to_cbor, DocMessage, SyncRequest};
 use zhifa_core::sync::{auth, DocId, DocKind, SubjectKind, SyncError, Transport};
 use zhifa_core::Error;
 use zhifa_e2e::proxy::{FaultProxy, Faults};
@@ -340,10 +340,10 @@ fn refusals_on_postgresql() {
 fn refusals(server: &TestServer) {
     let a = Phone::enrolled(server, SubjectKind::Officer, OFFICER_A);
     let body = to_cbor(&SyncRequest::default());
-    assert_eq!(post(server, "/v1/sync", &body, None), 401);
+    assert_eq!(post(server, routes::SYNC, &body, None), 401);
     // A key the server never enrolled.
     let stranger = zhifa_core::crypto::SigningKey::generate(zhifa_core::crypto::Algorithm::EdDSA);
-    assert_eq!(post(server, "/v1/sync", &body, Some(&stranger)), 401);
+    assert_eq!(post(server, routes::SYNC, &body, Some(&stranger)), 401);
     // A replay: the very same signed request twice.
     let transport = zhifa_core::sync::http::HttpTransport::new(&server.base()).unwrap();
     let key = zhifa_core::crypto::SoftwareKeystore::load_or_create(
@@ -354,7 +354,7 @@ fn refusals(server: &TestServer) {
     let signed = auth::sign_request(
         &key,
         "POST",
-        "/v1/sync",
+        routes::SYNC,
         chrono::Utc::now().timestamp(),
         &body,
     )
@@ -363,7 +363,7 @@ fn refusals(server: &TestServer) {
     headers.extend(signed.headers());
     let request = zhifa_core::sync::Request {
         method: "POST",
-        path: "/v1/sync".into(),
+        path: routes::SYNC.into(),
         headers: headers.clone(),
         body: body.clone(),
     };
@@ -385,7 +385,7 @@ fn refusals(server: &TestServer) {
     let old = auth::sign_request(
         &key,
         "POST",
-        "/v1/sync",
+        routes::SYNC,
         chrono::Utc::now().timestamp() - 3_600,
         &body,
     )
@@ -394,7 +394,7 @@ fn refusals(server: &TestServer) {
     headers.extend(old.headers());
     let stale = zhifa_core::sync::Request {
         method: "POST",
-        path: "/v1/sync".into(),
+        path: routes::SYNC.into(),
         headers,
         body,
     };
@@ -469,9 +469,12 @@ fn refusals(server: &TestServer) {
             vec![0x42, 0, 1, 2].into(),
         )],
     };
-    assert_eq!(post(server, "/v1/sync", &to_cbor(&broken), Some(&key)), 200);
     assert_eq!(
-        post(server, "/v1/sync", b"\xff\xfe not cbor", Some(&key)),
+        post(server, routes::SYNC, &to_cbor(&broken), Some(&key)),
+        200
+    );
+    assert_eq!(
+        post(server, routes::SYNC, b"\xff\xfe not cbor", Some(&key)),
         400
     );
 
@@ -493,7 +496,7 @@ fn refusals(server: &TestServer) {
         let body = to_cbor(&zhifa_core::sync::protocol::EventUpload {
             events: vec![signed.to_vec().into()],
         });
-        let response = exchange(server, "/v1/events", &body, Some(&key));
+        let response = exchange(server, routes::EVENTS, &body, Some(&key));
         zhifa_core::sync::protocol::from_cbor::<zhifa_core::sync::protocol::EventAck>(
             &response.body,
         )

@@ -7,6 +7,7 @@ use super::context::Context;
 use crate::cases::{evidence, CaseEdit, CaseFile};
 use crate::codes::GpsFix;
 use crate::store::BlobHash;
+use crate::sync::protocol::routes;
 use crate::sync::{replica, SyncError, Transport};
 use crate::Error;
 
@@ -51,7 +52,7 @@ impl<'d> EvidenceService<'d> {
         if blobs.contains(&hash) {
             return Ok(());
         }
-        let path = format!("/v1/blobs/{hash}");
+        let path = routes::blob(&hash.to_string());
         let response = super::sync::request(self.context, transport, "GET", &path)?;
         if BlobHash::of(&response.body) != hash {
             return Err(SyncError::Protocol("evidence does not match its hash".into()).into());

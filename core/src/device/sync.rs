@@ -20,7 +20,9 @@ use serde_bytes::ByteBuf;
 use super::context::Context;
 use crate::events::OutboxEvent;
 use crate::store::{delete_meta, get_meta, set_meta};
-use crate::sync::protocol::{self, from_cbor, to_cbor, DocRefusal, EnrolRequest, ErrorBody};
+use crate::sync::protocol::{
+    self, from_cbor, routes, to_cbor, DocRefusal, EnrolRequest, ErrorBody,
+};
 use crate::sync::{
     replica, Enrolment, Request, Response, SubjectKind, SyncError, SyncOptions, SyncProgress,
     SyncReport, Transport,
@@ -71,7 +73,7 @@ impl<'d> SyncService<'d> {
         });
         let request = Request {
             method: "POST",
-            path: "/v1/enrol".into(),
+            path: routes::ENROL.into(),
             headers: vec![("content-type", protocol::CBOR.into())],
             body,
         };
@@ -170,6 +172,6 @@ fn observe_server_time(
 
 fn error_code(response: &Response) -> String {
     serde_json::from_slice::<ErrorBody>(&response.body)
-        .map(|e| e.error)
+        .map(|e| e.error.to_string())
         .unwrap_or_else(|_| format!("http {}", response.status))
 }

@@ -313,9 +313,132 @@ pub struct BlobStatus {
 /// Error bodies are JSON: a stable code for the client and an English text for logs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
-    pub error: String,
+    pub error: ErrorCode,
     pub detail: String,
     pub server_time: Option<DateTime<Utc>>,
+}
+
+/// The stable code of an error body, spelled in snake case on the wire (`"clock_skew"`).
+/// A code this build does not know (from a newer server) reads as `Other`, keeping its text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    BadRequest,
+    /// The request is not signed, or by a key the server does not know, or replayed.
+    Unauthorized,
+    /// The request's time is outside the window; the body carries the server's time.
+    ClockSkew,
+    Forbidden,
+    NotFound,
+    /// A body or an evidence file over the limit.
+    TooLarge,
+    /// An evidence file's parts do not make the file its name says.
+    HashMismatch,
+    /// No case numbers left this year for the prefix.
+    NumbersExhausted,
+    EnrolmentRefused,
+    /// The officer's agency holds no key to sign duty credentials.
+    NoAgencyKey,
+    Internal,
+    Other(String),
+}
+
+impl ErrorCode {
+    /// Every code this build knows.
+    pub const KNOWN: [ErrorCode; 11] = [
+        ErrorCode::BadRequest,
+        ErrorCode::Unauthorized,
+        ErrorCode::ClockSkew,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::TooLarge,
+        ErrorCode::HashMismatch,
+        ErrorCode::NumbersExhausted,
+        ErrorCode::EnrolmentRefused,
+        ErrorCode::NoAgencyKey,
+        ErrorCode::Internal,
+    ];
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::ClockSkew => "clock_skew",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::HashMismatch => "hash_mismatch",
+            ErrorCode::NumbersExhausted => "numbers_exhausted",
+            ErrorCode::EnrolmentRefused => "enrolment_refused",
+            ErrorCode::NoAgencyKey => "no_agency_key",
+            ErrorCode::Internal => "internal",
+            ErrorCode::Other(code) => code,
+        }
+    }
+
+    pub fn parse(code: &str) -> ErrorCode {
+        ErrorCode::KNOWN
+            .into_iter()
+            .find(|known| known.as_str() == code)
+            .unwrap_or_else(|| ErrorCode::Other(code.to_owned()))
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ErrorCode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(ErrorCode::parse(&String::deserialize(d)?))
+    }
+}
+
+/// The server's paths. Patterns with `{hash}` are the router's; the functions fill them in.
+pub mod routes {
+    pub const ENROL: &str = "/v1/enrol";
+    pub const SYNC: &str = "/v1/sync";
+    pub const EVENTS: &str = "/v1/events";
+    pub const CASE_NUMBERS: &str = "/v1/case-numbers";
+    pub const CREDENTIAL: &str = "/v1/credential";
+    pub const BLOB: &str = "/v1/blobs/{hash}";
+    pub const BLOB_STATUS: &str = "/v1/blobs/{hash}/status";
+    /// Public, unsigned: the bundle's own signature is what the device trusts.
+    pub const CATALOGUE_BUNDLE: &str = "/v1/catalogue/bundle";
+    /// Public: the authority key, for provisioning apps.
+    pub const CATALOGUE_AUTHORITY: &str = "/v1/catalogue/authority";
+    /// Operations, not the device: health and Prometheus metrics.
+    pub const HEALTH: &str = "/healthz";
+    pub const METRICS: &str = "/metrics";
+
+    /// `GET` (fetch) an evidence file by its SHA-256 in hex.
+    pub fn blob(hash: &str) -> String {
+        BLOB.replace("{hash}", hash)
+    }
+
+    /// `PUT` one part of an evidence file.
+    pub fn blob_part(hash: &str, offset: usize, size: u64) -> String {
+        format!("{}?offset={offset}&size={size}", blob(hash))
+    }
+
+    pub fn blob_status(hash: &str) -> String {
+        BLOB_STATUS.replace("{hash}", hash)
+    }
+
+    /// The bundle for `scope` (comma-separated division codes): full, or the delta `since`.
+    pub fn catalogue_bundle(scope: &str, since: Option<u64>) -> String {
+        match since {
+            Some(since) => format!("{CATALOGUE_BUNDLE}?scope={scope}&since={since}"),
+            None => format!("{CATALOGUE_BUNDLE}?scope={scope}"),
+        }
+    }
 }
 
 pub fn to_cbor<T: Serialize>(value: &T) -> Vec<u8> {
@@ -358,6 +481,40 @@ mod tests {
         assert!(from_cbor::<SyncRequest>(&to_cbor(&(1, 2, 3))).is_none());
         let wrong_kind = to_cbor(&(9u8, "x", ByteBuf::from(vec![0u8; 8])));
         assert!(from_cbor::<DocRef>(&wrong_kind).is_none());
+    }
+
+    #[test]
+    fn error_codes_keep_their_wire_spelling_and_unknown_ones_still_read() {
+        for code in ErrorCode::KNOWN {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(serde_json::from_str::<ErrorCode>(&json).unwrap(), code);
+        }
+        assert_eq!(ErrorCode::ClockSkew.as_str(), "clock_skew");
+        let newer: ErrorBody = serde_json::from_str(
+            r#"{"error": "quota_exceeded", "detail": "later", "server_time": null}"#,
+        )
+        .unwrap();
+        assert_eq!(newer.error, ErrorCode::Other("quota_exceeded".into()));
+        assert_eq!(newer.error.to_string(), "quota_exceeded");
+    }
+
+    #[test]
+    fn routes_fill_in_their_patterns() {
+        assert_eq!(routes::blob("ab12"), "/v1/blobs/ab12");
+        assert_eq!(routes::blob_status("ab12"), "/v1/blobs/ab12/status");
+        assert_eq!(
+            routes::blob_part("ab12", 0, 9),
+            "/v1/blobs/ab12?offset=0&size=9"
+        );
+        assert_eq!(
+            routes::catalogue_bundle("500103,500112", Some(4)),
+            "/v1/catalogue/bundle?scope=500103,500112&since=4"
+        );
+        assert_eq!(
+            routes::catalogue_bundle("500103", None),
+            "/v1/catalogue/bundle?scope=500103"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod sqlite;
 pub use self::postgres::PostgresDatabase;
 pub use self::sqlite::SqliteDatabase;
 
-use crate::ServerError;
+use crate::error::{Failure, ServerError};
 
 /// A parameter or column value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,6 +118,20 @@ pub fn transaction<T>(
         Ok(())
     })?;
     Ok(out.expect("set on success"))
+}
+
+/// `transaction` for work that may refuse a device's request: a refusal commits what was
+/// written before it (the request's nonce, an upload reset), only a server failure rolls back.
+pub fn transaction_or_refusal<T, R>(
+    db: &dyn Database,
+    mut work: impl FnMut(&mut dyn Tx) -> Result<T, Failure<R>>,
+) -> Result<T, Failure<R>> {
+    let outcome = transaction(db, |tx| match work(tx) {
+        Ok(value) => Ok(Ok(value)),
+        Err(Failure::Refused(refusal)) => Ok(Err(refusal)),
+        Err(Failure::Server(error)) => Err(error),
+    })?;
+    outcome.map_err(Failure::Refused)
 }
 
 /// The schema, with the two backends' names for 64-bit integers and byte strings.

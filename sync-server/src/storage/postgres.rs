@@ -8,7 +8,7 @@ use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls};
 
 use super::{Database, Row, Tx, Value};
-use crate::ServerError;
+use crate::error::ServerError;
 
 /// Connections kept for reuse.
 const POOL: usize = 8;

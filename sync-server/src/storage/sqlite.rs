@@ -8,7 +8,7 @@ use rusqlite::types::{Value as SqlValue, ValueRef};
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::{Database, Row, Tx, Value};
-use crate::ServerError;
+use crate::error::ServerError;
 
 pub struct SqliteDatabase {
     conn: Mutex<Connection>,

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use zhifa_core::cases::{CaseEdit, CaseKind, CaseOfficer};
 use zhifa_core::store::StoreError;
 use zhifa_core::sync::http::HttpTransport;
+use zhifa_core::sync::protocol::routes;
 use zhifa_core::sync::SubjectKind;
 use zhifa_e2e::proxy::{FaultProxy, Faults};
 use zhifa_e2e::{Phone, TestServer, OFFICER_A, OFFICER_B};
@@ -55,7 +56,7 @@ fn small_case(phone: &Phone, n: usize) -> String {
 
 /// Seconds the server spent in `route` so far (its own request-duration summary).
 fn server_seconds(server: &TestServer, route: &str) -> f64 {
-    let text = reqwest::blocking::get(server.url("/metrics"))
+    let text = reqwest::blocking::get(server.url(routes::METRICS))
         .and_then(|r| r.text())
         .unwrap_or_default();
     let wanted = format!("zhifa_http_request_seconds_sum{{route=\"{route}\"}}");
@@ -134,11 +135,11 @@ fn main() {
     line("document size (saved whole)", format!("{size} B"));
 
     proxy.reset_counters();
-    let busy = server_seconds(&server, "/v1/sync");
+    let busy = server_seconds(&server, routes::SYNC);
     let started = Instant::now();
     let report = phone.sync().expect("first upload");
     let elapsed = started.elapsed();
-    let busy = server_seconds(&server, "/v1/sync") - busy;
+    let busy = server_seconds(&server, routes::SYNC) - busy;
     line(
         "first upload",
         format!(
@@ -284,7 +285,7 @@ fn main() {
         }
     });
     let phones = made.into_inner().expect("phones");
-    let busy = server_seconds(&server, "/v1/sync");
+    let busy = server_seconds(&server, routes::SYNC);
     let queue = Arc::new(std::sync::Mutex::new(phones.clone()));
     let latencies = Arc::new(std::sync::Mutex::new(Vec::new()));
     let started = Instant::now();
@@ -309,7 +310,7 @@ fn main() {
         worker.join().expect("worker");
     }
     let wall = started.elapsed().as_secs_f64();
-    let busy = server_seconds(&server, "/v1/sync") - busy;
+    let busy = server_seconds(&server, routes::SYNC) - busy;
     let mut latencies = latencies.lock().expect("latencies").clone();
     latencies.sort_by(f64::total_cmp);
     let pick = |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize] * 1e3;

@@ -15,7 +15,9 @@ use super::CURSOR_META;
 use crate::cases::{repository, CaseDoc, CaseError, RecordError};
 use crate::inspections::{repository as inspections, InspectionDoc};
 use crate::store::{get_meta, set_meta, StoreError};
-use crate::sync::protocol::{self, to_cbor, DocMessage, Listing, SyncRequest, SyncResponse};
+use crate::sync::protocol::{
+    self, routes, to_cbor, DocMessage, Listing, SyncRequest, SyncResponse,
+};
 use crate::sync::{replica, Digest, DocId, DocKind, DocRef, SyncError, SyncPhase};
 use crate::Error;
 
@@ -137,7 +139,7 @@ impl Session<'_> {
             }
             let response: SyncResponse = self
                 .exchange(
-                    "/v1/sync",
+                    routes::SYNC,
                     to_cbor(&SyncRequest {
                         listing: listing.take(),
                         messages,

@@ -15,8 +15,8 @@ use crate::device::codes::CodeService;
 use crate::device::context::Context;
 use crate::store::{delete_meta, get_meta, set_meta, BlobHash, StoreError};
 use crate::sync::protocol::{
-    self, from_cbor, to_cbor, BlobStatus, CaseNumberRequest, CredentialRequest, ErrorBody,
-    EventAck, EventUpload,
+    self, from_cbor, routes, to_cbor, BlobStatus, CaseNumberRequest, CredentialRequest, ErrorBody,
+    ErrorCode, EventAck, EventUpload,
 };
 use crate::sync::{
     auth, replica, Request, Response, SyncError, SyncOptions, SyncPhase, SyncProgress, SyncReport,
@@ -111,16 +111,21 @@ impl<'a> Session<'a> {
                         return Ok(response);
                     }
                     let error: Option<ErrorBody> = serde_json::from_slice(&response.body).ok();
-                    let code = error.as_ref().map_or_else(String::new, |e| e.error.clone());
-                    match (response.status, code.as_str()) {
-                        (401, "clock_skew") if !skew_corrected => {
+                    let typed = error.as_ref().map(|e| e.error.clone());
+                    let code = typed
+                        .as_ref()
+                        .map_or_else(String::new, ErrorCode::to_string);
+                    match (response.status, typed) {
+                        (401, Some(ErrorCode::ClockSkew)) if !skew_corrected => {
                             if let Some(time) = error.and_then(|e| e.server_time) {
                                 observe_server_time(self.context, time)?;
                             }
                             skew_corrected = true;
                             continue;
                         }
-                        (401, "clock_skew") => return Err(SyncError::ClockSkew.into()),
+                        (401, Some(ErrorCode::ClockSkew)) => {
+                            return Err(SyncError::ClockSkew.into())
+                        }
                         (401, _) => return Err(SyncError::Unauthorized.into()),
                         (403, _) => return Err(SyncError::Forbidden(code).into()),
                         (status, _) if status >= 500 && attempt < self.options.attempts => {}
@@ -168,7 +173,7 @@ impl<'a> Session<'a> {
                 .into());
             }
             let status = self
-                .call("GET", &format!("/v1/blobs/{hex}/status"), Vec::new())
+                .call("GET", &routes::blob_status(&hex), Vec::new())
                 .await?;
             let mut status: BlobStatus =
                 from_cbor(&status.body).ok_or_else(|| SyncError::Protocol("blob status".into()))?;
@@ -177,7 +182,7 @@ impl<'a> Session<'a> {
                 while status.received < size {
                     let from = status.received as usize;
                     let to = (from + protocol::BLOB_PART).min(content.len());
-                    let path = format!("/v1/blobs/{hex}?offset={from}&size={size}");
+                    let path = routes::blob_part(&hex, from, size);
                     let response = self.call("PUT", &path, content[from..to].to_vec()).await?;
                     status = from_cbor(&response.body)
                         .ok_or_else(|| SyncError::Protocol("blob status".into()))?;
@@ -210,7 +215,7 @@ impl<'a> Session<'a> {
                     .map(|e| ByteBuf::from(e.signed.clone()))
                     .collect(),
             };
-            let ack: EventAck = self.exchange("/v1/events", to_cbor(&upload)).await?;
+            let ack: EventAck = self.exchange(routes::EVENTS, to_cbor(&upload)).await?;
             self.context.store.write(|tx| {
                 crate::events::acknowledge(tx, &ack.acked)?;
                 for (id, reason) in &ack.refused {
@@ -248,7 +253,7 @@ impl<'a> Session<'a> {
         };
         let block: crate::cases::numbers::CaseNumberBlock = self
             .exchange(
-                "/v1/case-numbers",
+                routes::CASE_NUMBERS,
                 to_cbor(&CaseNumberRequest {
                     request_id,
                     prefix,
@@ -273,17 +278,9 @@ impl<'a> Session<'a> {
         }
         self.phase(SyncPhase::Catalogue);
         let scope = self.context.registry.jurisdiction().join(",");
-        let since = if local == 0 {
-            String::new()
-        } else {
-            format!("&since={local}")
-        };
+        let since = (local != 0).then_some(local);
         let response = self
-            .call(
-                "GET",
-                &format!("/v1/catalogue/bundle?scope={scope}{since}"),
-                Vec::new(),
-            )
+            .call("GET", &routes::catalogue_bundle(&scope, since), Vec::new())
             .await?;
         if response.status == 204 {
             return Ok(());
@@ -308,7 +305,7 @@ impl<'a> Session<'a> {
         let response = self
             .call(
                 "POST",
-                "/v1/credential",
+                routes::CREDENTIAL,
                 to_cbor(&CredentialRequest {
                     items: Vec::new(),
                     hours: self.options.credential_hours,

@@ -11,7 +11,9 @@ use super::{Fed, Io, Next, SessionRun, CURSOR_META, ENROLMENT_META};
 use crate::device::Device;
 use crate::store::{get_meta, set_meta};
 use crate::sync::auth::{NONCE_HEADER, SIGNATURE_HEADER, TIME_HEADER};
-use crate::sync::protocol::{from_cbor, to_cbor, ErrorBody, Listing, SyncRequest, SyncResponse};
+use crate::sync::protocol::{
+    from_cbor, routes, to_cbor, ErrorBody, ErrorCode, Listing, SyncRequest, SyncResponse,
+};
 use crate::sync::{Enrolment, Request, Response, SubjectKind, SyncError, SyncOptions, SyncReport};
 use crate::Error;
 
@@ -64,9 +66,9 @@ fn round_at(cursor: u64, server_time: chrono::DateTime<Utc>) -> Fed {
     }))
 }
 
-fn error(status: u16, code: &str, server_time: Option<chrono::DateTime<Utc>>) -> Fed {
+fn error(status: u16, code: ErrorCode, server_time: Option<chrono::DateTime<Utc>>) -> Fed {
     let body = ErrorBody {
-        error: code.into(),
+        error: code,
         detail: String::new(),
         server_time,
     };
@@ -150,7 +152,7 @@ fn a_quiet_sync_is_one_signed_round_that_lists_everything_and_saves_the_cursor()
     assert_eq!(requests.len(), 1);
     assert_eq!(
         (requests[0].method, requests[0].path.as_str()),
-        ("POST", "/v1/sync")
+        ("POST", routes::SYNC)
     );
     assert!(!header(requests[0], SIGNATURE_HEADER).is_empty());
     let body: SyncRequest = from_cbor(&requests[0].body).unwrap();
@@ -229,7 +231,10 @@ fn clock_skew_reanchors_trusted_time_and_retries_once() {
     let run = phone.device.sync().start(&options, &|_| {}).unwrap();
     let (done, asked) = play(
         run,
-        vec![error(401, "clock_skew", Some(ahead)), round_at(1, ahead)],
+        vec![
+            error(401, ErrorCode::ClockSkew, Some(ahead)),
+            round_at(1, ahead),
+        ],
     );
     done.unwrap();
     assert_eq!(sent(&asked).len(), 2);
@@ -245,7 +250,7 @@ fn clock_skew_reanchors_trusted_time_and_retries_once() {
 
     // Still skewed after re-anchoring: the device says so instead of looping.
     let run = phone.device.sync().start(&options, &|_| {}).unwrap();
-    let skew = || error(401, "clock_skew", Some(Utc::now()));
+    let skew = || error(401, ErrorCode::ClockSkew, Some(Utc::now()));
     let (done, _) = play(run, vec![skew(), skew()]);
     assert!(matches!(done, Err(Error::Sync(SyncError::ClockSkew))));
 }
@@ -255,16 +260,16 @@ fn refusals_are_typed_and_server_errors_are_retried_then_reported() {
     let phone = enrolled_phone();
     let options = options();
     let run = phone.device.sync().start(&options, &|_| {}).unwrap();
-    let (done, _) = play(run, vec![error(401, "unknown_device", None)]);
+    let (done, _) = play(run, vec![error(401, ErrorCode::Unauthorized, None)]);
     assert!(matches!(done, Err(Error::Sync(SyncError::Unauthorized))));
 
     let run = phone.device.sync().start(&options, &|_| {}).unwrap();
-    let (done, _) = play(run, vec![error(403, "forbidden", None)]);
+    let (done, _) = play(run, vec![error(403, ErrorCode::Forbidden, None)]);
     assert!(matches!(done, Err(Error::Sync(SyncError::Forbidden(_)))));
 
     let run = phone.device.sync().start(&options, &|_| {}).unwrap();
     let script = (0..options.attempts)
-        .map(|_| error(503, "busy", None))
+        .map(|_| error(503, ErrorCode::Internal, None))
         .collect();
     let (done, asked) = play(run, script);
     assert!(matches!(

@@ -1,10 +1,10 @@
-//! The field demo runs end to end from the real binary and leaves its evidence behind.
+//! The field demo runs end to end from its binary and leaves its evidence behind.
 
 #[test]
 fn the_field_demo_walks_the_whole_story() {
     let out = tempfile::tempdir().unwrap();
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_zhifa-sync-server"))
-        .args(["field-demo", "--out"])
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_field-demo"))
+        .arg("--out")
         .arg(out.path())
         .env("RUST_LOG", "warn")
         .output()

@@ -1,0 +1,119 @@
+//! `plan-inspections`: a random inspection plan (双随机) drawn from the published catalogue,
+//! written to a file and, with `--publish`, put on the server as one task document each.
+
+use std::path::PathBuf;
+
+use chrono::Utc;
+use clap::Args;
+use zhifa_core::inspections::{self, Candidate, GradeRates, InspectionDoc, Plan, PlanRequest};
+use zhifa_core::registry::BundleBody;
+use zhifa_core::sync::DocKind;
+use zhifa_sync_server::docs::Documents;
+use zhifa_sync_server::server::{self, open_catalogue};
+use zhifa_sync_server::ServerError;
+
+#[derive(Args)]
+pub struct PlanInspections {
+    #[arg(long, env = "ZHIFA_DATA_DIR", default_value = "zhifa-server-data")]
+    data_dir: PathBuf,
+    #[arg(long)]
+    id: String,
+    /// Division prefix the plan covers, e.g. 500103.
+    #[arg(long)]
+    scope: String,
+    /// Comma-separated item codes checked together at each visit.
+    #[arg(long)]
+    items: String,
+    #[arg(long)]
+    seed: u64,
+    #[arg(long, default_value_t = 180)]
+    window_days: i64,
+    #[arg(long)]
+    out: PathBuf,
+    /// Also put each task on the server, so the officers' devices receive it by sync.
+    #[arg(long)]
+    publish: bool,
+    #[arg(long, env = "ZHIFA_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl PlanInspections {
+    pub fn run(self) -> Result<(), ServerError> {
+        let body = open_catalogue(&self.data_dir)?
+            .bundle_for(std::slice::from_ref(&self.scope), None)?
+            .ok_or_else(|| ServerError::BadRequest("no catalogue published".into()))?;
+        let plan = self.draw(&body);
+        std::fs::write(
+            &self.out,
+            serde_json::to_string_pretty(&plan).expect("plan serialises"),
+        )?;
+        if self.publish {
+            self.put_on_server(&body, &plan)?;
+            println!("{} tasks put on the server", plan.tasks.len());
+        }
+        println!(
+            "{} tasks, {} skipped, seed {}: {}",
+            plan.tasks.len(),
+            plan.skipped.len(),
+            self.seed,
+            self.out.display()
+        );
+        Ok(())
+    }
+
+    /// The plan over the enterprises and officers of the scope's catalogue.
+    fn draw(&self, body: &BundleBody) -> Plan {
+        let candidates: Vec<Candidate> = body
+            .upserts
+            .enterprises
+            .iter()
+            .map(|e| Candidate {
+                credit_code: e.credit_code.clone(),
+                name: e.name.clone(),
+                division: e.division.clone(),
+                grade: e.credit_grade,
+                last_inspected: None,
+            })
+            .collect();
+        inspections::plan(&PlanRequest {
+            plan_id: self.id.clone(),
+            items: self
+                .items
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            candidates: &candidates,
+            officers: &body.upserts.officers,
+            start: Utc::now().date_naive(),
+            window_days: self.window_days,
+            rates: GradeRates::default(),
+            seed: self.seed,
+        })
+    }
+
+    /// Each task as a document of its officers' team.
+    fn put_on_server(&self, body: &BundleBody, plan: &Plan) -> Result<(), ServerError> {
+        let db = server::open_database(&self.data_dir, self.database_url.as_deref())?;
+        let documents = Documents::new(16);
+        for task in &plan.tasks {
+            let team = body
+                .upserts
+                .officers
+                .iter()
+                .find(|o| task.officers.contains(&o.credential_no))
+                .map(|o| o.body_id.clone())
+                .unwrap_or_default();
+            let mut doc = InspectionDoc::from_task(task)
+                .map_err(|e| ServerError::BadRequest(e.to_string()))?;
+            documents.create(
+                db.as_ref(),
+                DocKind::Inspection,
+                &task.id,
+                &team,
+                doc.automerge().clone(),
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,110 @@
+//! 3. A random-inspection task reaches both officers' phones; each fills the combined
+//!    checklist offline, and the sync merges them, conflicts shown.
+
+use zhifa_core::device::Device;
+use zhifa_core::inspections::{CheckResult, InspectionDoc, InspectionEdit, Task};
+use zhifa_core::sync::DocKind;
+use zhifa_sync_server::docs::Documents;
+use zhifa_sync_server::ServerError;
+
+use crate::codes::Visit;
+use crate::field::{demo_error, Field, Story, ENTERPRISE, ITEMS, OFFICER_A, OFFICER_B, TEAM};
+
+/// Returns the task's id.
+pub fn run(story: &mut Story, field: &Field, visit: &Visit) -> Result<String, ServerError> {
+    story.say("\n## 3. 双随机检查任务，两部手机离线填写 (inspection worked offline on two phones)");
+    let task = put_task(field, visit)?;
+    story.say(format!("- 任务 {} 下发到两部手机", task.id));
+    fill_checklist(field, &task.id, &visit.id)?;
+    let merged = field.a.inspections().get(&task.id).map_err(demo_error)?;
+    for entry in &merged.checklist {
+        let result = match entry.result {
+            Some(CheckResult::Compliant) => "合格",
+            Some(CheckResult::NonCompliant) => "不合格",
+            Some(CheckResult::NotApplicable) => "不适用",
+            None => "未检查",
+        };
+        story.say(format!("- {}：{result} {}", entry.item, entry.note));
+    }
+    for conflict in &merged.conflicts {
+        story.say(format!(
+            "- ⚠ 冲突，需人工确认：{} = {}",
+            conflict.field,
+            conflict.values.join(" / ")
+        ));
+    }
+    Ok(task.id)
+}
+
+/// The task, put on the server for the team, and received by both phones.
+fn put_task(field: &Field, visit: &Visit) -> Result<Task, ServerError> {
+    let task = Task {
+        id: "YZ-2026-食品-01-00001".into(),
+        plan_id: "YZ-2026-食品-01".into(),
+        credit_code: ENTERPRISE.into(),
+        enterprise_name: visit.enterprise.name.clone(),
+        division: visit.enterprise.division.clone(),
+        officers: vec![OFFICER_A.into(), OFFICER_B.into()],
+        items: ITEMS.iter().map(|s| s.to_string()).collect(),
+    };
+    let mut doc = InspectionDoc::from_task(&task).map_err(|e| demo_error(e.into()))?;
+    Documents::new(4).create(
+        field.state.db.as_ref(),
+        DocKind::Inspection,
+        &task.id,
+        TEAM,
+        doc.automerge().clone(),
+    )?;
+    field.sync(&field.a)?;
+    field.sync(&field.b)?;
+    Ok(task)
+}
+
+/// No signal: each phone records what it saw (the first item differently), then they sync.
+fn fill_checklist(field: &Field, task_id: &str, visit_id: &str) -> Result<(), ServerError> {
+    let record = |device: &Device, item: &str, result, note: &str| {
+        device
+            .inspections()
+            .edit(
+                task_id,
+                &[InspectionEdit::Record {
+                    item: item.into(),
+                    result,
+                    note: note.into(),
+                }],
+            )
+            .map_err(demo_error)
+    };
+    let (a, b) = (&field.a, &field.b);
+    record(
+        a,
+        ITEMS[0],
+        CheckResult::Compliant,
+        "许可证在有效期内，公示规范",
+    )?;
+    record(
+        b,
+        ITEMS[0],
+        CheckResult::NonCompliant,
+        "许可证公示位置不明显",
+    )?;
+    record(
+        b,
+        ITEMS[1],
+        CheckResult::NonCompliant,
+        "后厨餐具未经消毒即重复使用，消毒柜未通电",
+    )?;
+    record(a, ITEMS[2], CheckResult::Compliant, "")?;
+    a.inspections()
+        .edit(
+            task_id,
+            &[InspectionEdit::AttachVisit {
+                visit_id: visit_id.to_owned(),
+            }],
+        )
+        .map_err(demo_error)?;
+    for device in [a, b, a] {
+        field.sync(device)?;
+    }
+    Ok(())
+}
