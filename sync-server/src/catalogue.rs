@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use zhifa_core::registry::{
     division_in_scope, is_division_code, jurisdiction_overlaps, BundleBody, CatalogueData,
-    Enterprise, Officer, Removals, BUNDLE_FORMAT,
+    Enterprise, Officer, RecordKind, Removals, BUNDLE_FORMAT,
 };
 use zhifa_core::sync::protocol::ErrorCode;
 
@@ -45,54 +45,6 @@ pub enum CatalogueRefusal {
 impl Refusal for CatalogueRefusal {
     fn code(&self) -> ErrorCode {
         ErrorCode::BadRequest
-    }
-}
-
-/// The kinds, in the order a bundle lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Kind {
-    Body,
-    Item,
-    Officer,
-    Regulation,
-    Enterprise,
-    AgencyKey,
-    Revocation,
-    Violation,
-    BaselineDocument,
-    HearingThreshold,
-    HolidayCalendar,
-}
-
-impl Kind {
-    const ALL: [Kind; 11] = [
-        Kind::Body,
-        Kind::Item,
-        Kind::Officer,
-        Kind::Regulation,
-        Kind::Enterprise,
-        Kind::AgencyKey,
-        Kind::Revocation,
-        Kind::Violation,
-        Kind::BaselineDocument,
-        Kind::HearingThreshold,
-        Kind::HolidayCalendar,
-    ];
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Kind::Body => "body",
-            Kind::Item => "item",
-            Kind::Officer => "officer",
-            Kind::Regulation => "regulation",
-            Kind::Enterprise => "enterprise",
-            Kind::AgencyKey => "agency_key",
-            Kind::Revocation => "revocation",
-            Kind::Violation => "violation",
-            Kind::BaselineDocument => "baseline_document",
-            Kind::HearingThreshold => "hearing_threshold",
-            Kind::HolidayCalendar => "holiday_calendar",
-        }
     }
 }
 
@@ -141,42 +93,42 @@ impl CatalogueStore {
         let next = current + 1;
         let mut changed = 0u64;
 
-        let mut incoming: HashMap<(Kind, String), Vec<u8>> = HashMap::new();
-        let mut add = |kind: Kind, key: &str, record: Vec<u8>| {
+        let mut incoming: HashMap<(RecordKind, String), Vec<u8>> = HashMap::new();
+        let mut add = |kind: RecordKind, key: &str, record: Vec<u8>| {
             incoming.insert((kind, key.to_owned()), record)
         };
         for r in &data.bodies {
-            add(Kind::Body, &r.id, cbor(r));
+            add(RecordKind::Body, &r.id, cbor(r));
         }
         for r in &data.items {
-            add(Kind::Item, &r.code, cbor(r));
+            add(RecordKind::Item, &r.code, cbor(r));
         }
         for r in &data.officers {
-            add(Kind::Officer, &r.credential_no, cbor(r));
+            add(RecordKind::Officer, &r.credential_no, cbor(r));
         }
         for r in &data.regulations {
-            add(Kind::Regulation, &r.id, cbor(r));
+            add(RecordKind::Regulation, &r.id, cbor(r));
         }
         for r in &data.enterprises {
-            add(Kind::Enterprise, &r.credit_code, cbor(r));
+            add(RecordKind::Enterprise, &r.credit_code, cbor(r));
         }
         for r in &data.agency_keys {
-            add(Kind::AgencyKey, &r.public_key, cbor(r));
+            add(RecordKind::AgencyKey, &r.public_key, cbor(r));
         }
         for r in &data.revocations {
-            add(Kind::Revocation, &r.id, cbor(r));
+            add(RecordKind::Revocation, &r.id, cbor(r));
         }
         for r in &data.violations {
-            add(Kind::Violation, &r.code, cbor(r));
+            add(RecordKind::Violation, &r.code, cbor(r));
         }
         for r in &data.baseline_documents {
-            add(Kind::BaselineDocument, &r.id, cbor(r));
+            add(RecordKind::BaselineDocument, &r.id, cbor(r));
         }
         for r in &data.hearing_thresholds {
-            add(Kind::HearingThreshold, &r.id, cbor(r));
+            add(RecordKind::HearingThreshold, &r.id, cbor(r));
         }
         for r in &data.holiday_calendars {
-            add(Kind::HolidayCalendar, &r.year.to_string(), cbor(r));
+            add(RecordKind::HolidayCalendar, &r.year.to_string(), cbor(r));
         }
 
         {
@@ -200,7 +152,7 @@ impl CatalogueStore {
                 .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
                 .filter_map(Result::ok)
                 .filter(|(kind, key)| {
-                    let kind = Kind::ALL.into_iter().find(|k| k.as_str() == kind);
+                    let kind = RecordKind::ALL.into_iter().find(|k| k.as_str() == kind);
                     kind.is_none_or(|kind| !incoming.contains_key(&(kind, key.clone())))
                 })
                 .collect();
@@ -314,7 +266,11 @@ impl CatalogueStore {
 
 impl CatalogueStore {
     /// The live record of `kind` with `key`, as last published.
-    fn record<T: DeserializeOwned>(&self, kind: Kind, key: &str) -> Result<Option<T>, ServerError> {
+    fn record<T: DeserializeOwned>(
+        &self,
+        kind: RecordKind,
+        key: &str,
+    ) -> Result<Option<T>, ServerError> {
         let bytes: Option<Option<Vec<u8>>> = self
             .conn()
             .query_row(
@@ -327,11 +283,11 @@ impl CatalogueStore {
     }
 
     pub fn officer(&self, credential_no: &str) -> Result<Option<Officer>, ServerError> {
-        self.record(Kind::Officer, credential_no)
+        self.record(RecordKind::Officer, credential_no)
     }
 
     pub fn enterprise(&self, credit_code: &str) -> Result<Option<Enterprise>, ServerError> {
-        self.record(Kind::Enterprise, credit_code)
+        self.record(RecordKind::Enterprise, credit_code)
     }
 }
 

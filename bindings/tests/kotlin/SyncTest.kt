@@ -64,7 +64,7 @@ fun twoPhonesShareACaseThroughTheServer() {
         expect(b.cases().get(case.id).onsite.findings.contains("消毒柜"), "the case reached the second phone")
         try {
             ZhifaStore.open(StoreConfig(Files.createTempDirectory("zhifa-kotlin-x").toFile().path, listOf("500103"), listOf(authority)))
-                .syncNow(url, defaultSyncOptions(), null)
+                .sync().syncNow(url, defaultSyncOptions(), null)
             throw AssertionError("an unenrolled phone must be refused")
         } catch (e: ZhifaException.NotAuthorised) {
             expect(e.userMessage.contains("登记"), "the refusal says to enrol: ${e.userMessage}")

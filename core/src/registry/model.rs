@@ -322,7 +322,7 @@ impl Removals {
     }
 }
 
-/// The kinds of catalogue record, for reports and errors.
+/// The kinds of catalogue record, in the order a bundle lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RecordKind {
     Body,
@@ -339,6 +339,37 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
+    pub const ALL: [RecordKind; 11] = [
+        RecordKind::Body,
+        RecordKind::Item,
+        RecordKind::Officer,
+        RecordKind::Regulation,
+        RecordKind::Enterprise,
+        RecordKind::AgencyKey,
+        RecordKind::Revocation,
+        RecordKind::Violation,
+        RecordKind::BaselineDocument,
+        RecordKind::HearingThreshold,
+        RecordKind::HolidayCalendar,
+    ];
+
+    /// The stable name a store keeps the kind under (the server's versioned catalogue).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Body => "body",
+            RecordKind::Item => "item",
+            RecordKind::Officer => "officer",
+            RecordKind::Regulation => "regulation",
+            RecordKind::Enterprise => "enterprise",
+            RecordKind::AgencyKey => "agency_key",
+            RecordKind::Revocation => "revocation",
+            RecordKind::Violation => "violation",
+            RecordKind::BaselineDocument => "baseline_document",
+            RecordKind::HearingThreshold => "hearing_threshold",
+            RecordKind::HolidayCalendar => "holiday_calendar",
+        }
+    }
+
     pub fn name_zh(self) -> &'static str {
         use crate::texts::registry::kind as name;
         match self {
