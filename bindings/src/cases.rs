@@ -6,8 +6,7 @@ use std::sync::Arc;
 use zhifa_core::cases::numbers::CaseNumberBlock;
 use zhifa_core::cases::repository::{CaseQuery, CaseSummary};
 use zhifa_core::cases::{
-    CaseEdit, CaseFile, CaseKind, CaseOfficer, CaseStatus, Conflict, Deadline, Decision,
-    EvidenceItem, HistoryEntry, Inquiry, OnsiteRecord, Party, ProcedureDates, Step,
+    CaseEdit, CaseFile, CaseKind, CaseOfficer, Deadline, Inquiry, Party, Step,
 };
 use zhifa_core::device::Device;
 use zhifa_core::documents::DocumentKind;
@@ -16,60 +15,6 @@ use zhifa_core::discretion::Fact;
 
 use crate::discretion::PenaltySuggestion;
 use crate::error::ZhifaError;
-
-/// A case file as the app shows it.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct CaseView {
-    pub id: String,
-    pub number: Option<String>,
-    pub kind: CaseKind,
-    pub status: CaseStatus,
-    pub violation: String,
-    pub place_division: String,
-    pub act_date: chrono::NaiveDate,
-    pub discovered_on: chrono::NaiveDate,
-    pub parties: Vec<Party>,
-    pub officers: Vec<CaseOfficer>,
-    pub facts: Vec<Fact>,
-    pub onsite: OnsiteRecord,
-    pub inquiries: Vec<Inquiry>,
-    pub evidence: Vec<EvidenceItem>,
-    pub chosen_fine: Option<i64>,
-    pub override_reason: Option<String>,
-    pub decision: Option<Decision>,
-    pub procedure: ProcedureDates,
-    pub history: Vec<HistoryEntry>,
-    /// Fields two phones set differently: resolve before the next step.
-    pub conflicts: Vec<Conflict>,
-}
-
-impl From<CaseFile> for CaseView {
-    fn from(case: CaseFile) -> Self {
-        let facts = case.facts.to_list();
-        CaseView {
-            id: case.id,
-            number: case.number,
-            kind: case.kind,
-            status: case.status,
-            violation: case.violation,
-            place_division: case.place_division,
-            act_date: case.act_date,
-            discovered_on: case.discovered_on,
-            parties: case.parties,
-            officers: case.officers,
-            facts,
-            onsite: case.onsite,
-            inquiries: case.inquiries,
-            evidence: case.evidence,
-            chosen_fine: case.chosen_fine,
-            override_reason: case.override_reason,
-            decision: case.decision,
-            procedure: case.procedure,
-            history: case.history,
-            conflicts: case.conflicts,
-        }
-    }
-}
 
 /// An edit the officer makes.
 #[derive(Debug, Clone, uniffi::Enum)]
@@ -161,22 +106,24 @@ impl CaseService {
         place_division: String,
         act_date: chrono::NaiveDate,
         discovered_on: chrono::NaiveDate,
-    ) -> Result<CaseView, ZhifaError> {
-        Ok(self
-            .device
-            .cases()
-            .create(kind, &violation, &place_division, act_date, discovered_on)?
-            .into())
+    ) -> Result<CaseFile, ZhifaError> {
+        Ok(self.device.cases().create(
+            kind,
+            &violation,
+            &place_division,
+            act_date,
+            discovered_on,
+        )?)
     }
 
-    pub fn get(&self, id: String) -> Result<CaseView, ZhifaError> {
-        Ok(self.device.cases().get(&id)?.into())
+    pub fn get(&self, id: String) -> Result<CaseFile, ZhifaError> {
+        Ok(self.device.cases().get(&id)?)
     }
 
     /// Applies the edits together, as one change.
-    pub fn edit(&self, id: String, edits: Vec<CaseEditInput>) -> Result<CaseView, ZhifaError> {
+    pub fn edit(&self, id: String, edits: Vec<CaseEditInput>) -> Result<CaseFile, ZhifaError> {
         let edits: Vec<CaseEdit> = edits.into_iter().map(CaseEdit::from).collect();
-        Ok(self.device.cases().edit(&id, &edits)?.into())
+        Ok(self.device.cases().edit(&id, &edits)?)
     }
 
     /// The lawful outcome for the case's facts now, or the questions still to ask.
@@ -199,17 +146,16 @@ impl CaseService {
         id: String,
         fine: Option<i64>,
         reason: Option<String>,
-    ) -> Result<CaseView, ZhifaError> {
+    ) -> Result<CaseFile, ZhifaError> {
         Ok(self
             .device
             .cases()
-            .choose_penalty(&id, fine, reason.as_deref())?
-            .into())
+            .choose_penalty(&id, fine, reason.as_deref())?)
     }
 
     /// A procedure step; refused by the law with the rule and what is missing.
-    pub fn step(&self, id: String, step: Step, by: String) -> Result<CaseView, ZhifaError> {
-        Ok(self.device.cases().step(&id, &step, &by)?.into())
+    pub fn step(&self, id: String, step: Step, by: String) -> Result<CaseFile, ZhifaError> {
+        Ok(self.device.cases().step(&id, &step, &by)?)
     }
 
     pub fn deadlines(&self, id: String) -> Result<Vec<Deadline>, ZhifaError> {
@@ -225,8 +171,8 @@ impl CaseService {
         Ok(self.device.cases().numbers_left(&prefix)?)
     }
 
-    pub fn assign_number(&self, id: String, prefix: String) -> Result<CaseView, ZhifaError> {
-        Ok(self.device.cases().assign_number(&id, &prefix)?.into())
+    pub fn assign_number(&self, id: String, prefix: String) -> Result<CaseFile, ZhifaError> {
+        Ok(self.device.cases().assign_number(&id, &prefix)?)
     }
 
     /// The case's document bytes, to hand to another phone (or the server).
@@ -235,8 +181,8 @@ impl CaseService {
     }
 
     /// Merges another phone's copy of a case; conflicts on legal fields are reported.
-    pub fn merge(&self, snapshot: Vec<u8>) -> Result<CaseView, ZhifaError> {
-        Ok(self.device.cases().merge(&snapshot)?.into())
+    pub fn merge(&self, snapshot: Vec<u8>) -> Result<CaseFile, ZhifaError> {
+        Ok(self.device.cases().merge(&snapshot)?)
     }
 
     pub fn list(&self, query: CaseQuery) -> Result<Vec<CaseSummary>, ZhifaError> {

@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
+use zhifa_core::cases::CaseFile;
 use zhifa_core::codes::GpsFix;
 use zhifa_core::device::Device;
 
-use crate::cases::CaseView;
 use crate::error::{lift, ZhifaError};
 use crate::sync::transport;
 
@@ -30,12 +30,11 @@ impl EvidenceService {
         kind: String,
         description: String,
         gps: Option<GpsFix>,
-    ) -> Result<CaseView, ZhifaError> {
+    ) -> Result<CaseFile, ZhifaError> {
         Ok(self
             .device
             .evidence()
-            .add_to_case(&case_id, &content, &kind, &description, gps)?
-            .into())
+            .add_to_case(&case_id, &content, &kind, &description, gps)?)
     }
 
     /// Downloads an evidence file another device of the team captured.

@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
+use zhifa_core::cases::CaseFile;
 use zhifa_core::device::Device;
 use zhifa_core::inspections::{CheckResult, Inspection, InspectionEdit, Task};
 
-use crate::cases::CaseView;
 use crate::error::ZhifaError;
 
 #[derive(Debug, Clone, uniffi::Enum)]
@@ -80,11 +80,7 @@ impl InspectionService {
     }
 
     /// Opens a case from a non-compliant result, carrying the enterprise, officers and note.
-    pub fn open_case(&self, inspection_id: String, item: String) -> Result<CaseView, ZhifaError> {
-        Ok(self
-            .device
-            .inspections()
-            .open_case(&inspection_id, &item)?
-            .into())
+    pub fn open_case(&self, inspection_id: String, item: String) -> Result<CaseFile, ZhifaError> {
+        Ok(self.device.inspections().open_case(&inspection_id, &item)?)
     }
 }

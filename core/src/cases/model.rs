@@ -194,6 +194,7 @@ pub struct HistoryEntry {
 
 /// A whole case file, read.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CaseFile {
     pub id: String,
     pub number: Option<String>,
