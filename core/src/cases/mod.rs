@@ -4,10 +4,12 @@
 pub mod calendar;
 pub mod document;
 pub mod evidence;
+mod layout;
 pub mod model;
 pub mod numbers;
 pub mod procedure;
 pub mod repository;
+pub(crate) mod shape;
 
 pub use calendar::{HolidayCalendar, WorkingDays};
 pub use document::{CaseDoc, CaseEdit, DateField};
