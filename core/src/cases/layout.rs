@@ -271,6 +271,55 @@ mod tests {
         assert_eq!(legal_paths(), expected);
     }
 
+    /// Of concurrent values, `read` takes the one Automerge's `get` takes.
+    #[test]
+    fn conflicting_fields_read_as_their_winner() {
+        use crate::cases::{CaseDoc, CaseEdit};
+        use automerge::{ReadDoc, ROOT};
+        let date = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+        let party = |name: &str| Party {
+            kind: PartyKind::Person,
+            name: name.into(),
+            credit_code: None,
+            id_number: None,
+            address: String::new(),
+            representative: None,
+        };
+        let edits = |n: &str| {
+            vec![
+                CaseEdit::SetNumber(n.into()),
+                CaseEdit::SetFact {
+                    name: "harm".into(),
+                    value: FactValue::Text(n.into()),
+                },
+                CaseEdit::SetParty {
+                    index: 0,
+                    party: party(n),
+                },
+            ]
+        };
+        let mut a =
+            CaseDoc::create("c1", CaseKind::Ordinary, "DQ-116", "500103", date, date).unwrap();
+        a.apply(&[CaseEdit::AddParty(party("x"))]).unwrap();
+        let mut b = a.fork();
+        a.apply(&edits("a")).unwrap();
+        b.apply(&edits("b")).unwrap();
+        a.merge(&mut b).unwrap();
+        let case = a.read().unwrap();
+        assert_eq!(case.conflicts.len(), 3);
+        let doc = a.automerge();
+        let winner = |obj: &ObjId, key: &str| {
+            let value = doc.get(obj, key).unwrap().unwrap().0;
+            value.as_str().unwrap().to_owned()
+        };
+        let object = |obj: &ObjId, key: automerge::Prop| doc.get(obj, key).unwrap().unwrap().1;
+        let facts = object(&ROOT, "facts".into());
+        let first = object(&object(&ROOT, "parties".into()), 0.into());
+        assert_eq!(case.number.unwrap(), winner(&ROOT, "number"));
+        assert_eq!(case.facts.text("harm").unwrap(), winner(&facts, "harm"));
+        assert_eq!(case.parties[0].name, winner(&first, "name"));
+    }
+
     /// What a shape writes, it reads back.
     fn round_trip<S: Shape + PartialEq + std::fmt::Debug>(value: S) {
         let mut doc = AutoCommit::new();
@@ -336,5 +385,27 @@ mod tests {
             closed_on: Some(date),
             ..ProcedureDates::default()
         });
+
+        // A whole case file, into the root of a new document.
+        use crate::cases::{CaseDoc, CaseEdit};
+        let mut doc =
+            CaseDoc::create("c1", CaseKind::Summary, "DQ-116", "500103", date, date).unwrap();
+        doc.apply(&[
+            CaseEdit::SetNumber("1号".into()),
+            CaseEdit::SetFact {
+                name: "harm".into(),
+                value: FactValue::Text("slight".into()),
+            },
+            CaseEdit::AppendFindings("烧烤炉两台".into()),
+            CaseEdit::ChoosePenalty {
+                fine: Some(200),
+                reason: None,
+            },
+        ])
+        .unwrap();
+        let case = doc.read().unwrap();
+        let mut copy = AutoCommit::new();
+        case.write(&mut copy, &automerge::ROOT).unwrap();
+        assert_eq!(read_case(&copy), Some(case));
     }
 }
