@@ -3,10 +3,12 @@
 
 pub mod document;
 pub mod evidence;
+mod layout;
 pub mod model;
 pub mod numbers;
 pub mod procedure;
 pub mod repository;
+pub(crate) mod shape;
 
 pub use crate::calendar::{HolidayCalendar, WorkingDays};
 pub use document::{CaseDoc, CaseEdit, DateField};

@@ -7,6 +7,8 @@ use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, Value, ROOT};
 use serde::{Deserialize, Serialize};
 
 use super::planner::Task;
+use crate::cases::shape::{am, scalar, shape, Am, Codec, Object, OptStr, Path, Reader, ReqStr};
+use crate::cases::shape::{Shape, Str, Strings};
 use crate::cases::{CaseError, Conflict};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,43 +84,105 @@ pub enum InspectionEdit {
     },
 }
 
+// The layout, declared once: the root map, and the checklist as a map from item to entry.
+shape!(Inspection in inspection {
+    id: "id" => ReqStr,
+    plan_id: "plan_id" => Str,
+    credit_code: "credit_code" => Str,
+    enterprise_name: "enterprise_name" => Str,
+    division: "division" => Str,
+    officers: "officers" => Strings,
+    checklist: "checklist" => Checklist,
+    visit_id: "visit_id" => OptStr,
+    conflicts = Vec::new(),
+});
+
+shape!(ChecklistEntry in entry {
+    legal result: "result" => ResultCodec,
+    note: "note" => Str,
+    evidence: "evidence" => Strings,
+    case_id: "case_id" => OptStr,
+    // The entry's key in the checklist, filled in by `Checklist`.
+    item = String::new(),
+});
+
+scalar!(/// A recorded result; none until recorded.
+    ResultCodec: Option<CheckResult>,
+    |v| v.map_or(automerge::ScalarValue::Null, |r| r.as_str().into()),
+    |s| Some(s.as_ref().and_then(|v| v.as_str()).and_then(CheckResult::parse)));
+
+/// The checklist: entries by item; the map itself is required.
+pub(crate) struct Checklist;
+
+impl Codec for Checklist {
+    type Value = Vec<ChecklistEntry>;
+    fn put(doc: &mut AutoCommit, obj: &ObjId, key: &str, entries: &Vec<ChecklistEntry>) -> Am<()> {
+        let map = doc.put_object(obj, key, ObjType::Map)?;
+        for entry in entries {
+            let at = doc.put_object(&map, entry.item.as_str(), ObjType::Map)?;
+            entry.write(doc, &at)?;
+        }
+        Ok(())
+    }
+    fn get(
+        r: &mut Reader<'_>,
+        obj: &ObjId,
+        key: &str,
+        at: &Path<'_>,
+        legal: bool,
+    ) -> Option<Vec<ChecklistEntry>> {
+        let map = r.object(obj, key)?;
+        let at = Path::Key(at, key);
+        let doc = r.doc;
+        let mut entries = Vec::new();
+        for item in doc.keys(&map) {
+            let Some(entry) = r.object(&map, &item) else {
+                continue;
+            };
+            if let Some(read) = ChecklistEntry::read(r, &entry, &Path::Key(&at, &item), legal) {
+                entries.push(ChecklistEntry { item, ..read });
+            }
+        }
+        Some(entries)
+    }
+    fn legal_paths(path: String, legal: bool, out: &mut Vec<String>) {
+        ChecklistEntry::legal_paths(&format!("{path}.*."), legal, out);
+    }
+}
+
+impl Object for Checklist {
+    const TYPE: ObjType = ObjType::Map;
+}
+
 pub struct InspectionDoc {
     doc: AutoCommit,
 }
 
 fn check_shape(doc: &AutoCommit) -> Result<(), CaseError> {
-    match doc.get(ROOT, "id") {
+    match doc.get(ROOT, inspection::id.key()) {
         Ok(Some((Value::Scalar(_), _))) => Ok(()),
         _ => Err(CaseError::Corrupt),
     }
 }
 
-fn am(_: automerge::AutomergeError) -> CaseError {
-    CaseError::Corrupt
-}
-
 impl InspectionDoc {
     pub fn from_task(task: &Task) -> Result<InspectionDoc, CaseError> {
         let mut doc = AutoCommit::new();
-        (|| -> Result<(), automerge::AutomergeError> {
-            doc.put(ROOT, "id", task.id.as_str())?;
-            doc.put(ROOT, "plan_id", task.plan_id.as_str())?;
-            doc.put(ROOT, "credit_code", task.credit_code.as_str())?;
-            doc.put(ROOT, "enterprise_name", task.enterprise_name.as_str())?;
-            doc.put(ROOT, "division", task.division.as_str())?;
-            let officers = doc.put_object(ROOT, "officers", ObjType::List)?;
-            for (i, officer) in task.officers.iter().enumerate() {
-                doc.insert(&officers, i, officer.as_str())?;
-            }
-            let checklist = doc.put_object(ROOT, "checklist", ObjType::Map)?;
-            for item in &task.items {
-                let entry = doc.put_object(&checklist, item.as_str(), ObjType::Map)?;
-                doc.put(&entry, "note", "")?;
-                doc.put_object(&entry, "evidence", ObjType::List)?;
-            }
-            Ok(())
-        })()
-        .map_err(am)?;
+        let d = &mut doc;
+        inspection::id.put(d, &ROOT, &task.id)?;
+        inspection::plan_id.put(d, &ROOT, &task.plan_id)?;
+        inspection::credit_code.put(d, &ROOT, &task.credit_code)?;
+        inspection::enterprise_name.put(d, &ROOT, &task.enterprise_name)?;
+        inspection::division.put(d, &ROOT, &task.division)?;
+        inspection::officers.put(d, &ROOT, &task.officers)?;
+        let checklist = inspection::checklist.create(d, &ROOT)?;
+        for item in &task.items {
+            let entry = d
+                .put_object(&checklist, item.as_str(), ObjType::Map)
+                .map_err(am)?;
+            entry::note.put(d, &entry, &String::new())?;
+            entry::evidence.create(d, &entry)?;
+        }
         doc.commit();
         Ok(InspectionDoc { doc })
     }
@@ -138,12 +202,7 @@ impl InspectionDoc {
     /// Reads an inspection straight from an Automerge document, without copying it.
     pub fn read_automerge(doc: &mut AutoCommit) -> Result<Inspection, CaseError> {
         check_shape(doc)?;
-        let inspection = InspectionDoc {
-            doc: std::mem::take(doc),
-        };
-        let read = inspection.read();
-        *doc = inspection.doc;
-        read
+        read(doc)
     }
 
     /// The Automerge document, for the sync protocol.
@@ -160,10 +219,7 @@ impl InspectionDoc {
     }
 
     fn entry(&self, item: &str) -> Result<ObjId, CaseError> {
-        let checklist = match self.doc.get(ROOT, "checklist").map_err(am)? {
-            Some((Value::Object(_), id)) => id,
-            _ => return Err(CaseError::Corrupt),
-        };
+        let checklist = inspection::checklist.obj(&self.doc, &ROOT)?;
         match self.doc.get(&checklist, item).map_err(am)? {
             Some((Value::Object(_), id)) => Ok(id),
             _ => Err(CaseError::NoSuchEntry),
@@ -174,31 +230,20 @@ impl InspectionDoc {
         for edit in edits {
             match edit {
                 InspectionEdit::Record { item, result, note } => {
-                    let entry = self.entry(item)?;
-                    self.doc
-                        .put(&entry, "result", result.as_str())
-                        .map_err(am)?;
-                    self.doc.put(&entry, "note", note.as_str()).map_err(am)?;
+                    let map = self.entry(item)?;
+                    entry::result.put(&mut self.doc, &map, &Some(*result))?;
+                    entry::note.put(&mut self.doc, &map, note)?;
                 }
                 InspectionEdit::AddEvidence { item, hash } => {
-                    let entry = self.entry(item)?;
-                    let list = match self.doc.get(&entry, "evidence").map_err(am)? {
-                        Some((Value::Object(_), id)) => id,
-                        _ => return Err(CaseError::Corrupt),
-                    };
-                    let at = self.doc.length(&list);
-                    self.doc.insert(&list, at, hash.as_str()).map_err(am)?;
+                    let map = self.entry(item)?;
+                    entry::evidence.push(&mut self.doc, &map, hash)?;
                 }
                 InspectionEdit::AttachVisit { visit_id } => {
-                    self.doc
-                        .put(ROOT, "visit_id", visit_id.as_str())
-                        .map_err(am)?;
+                    inspection::visit_id.put(&mut self.doc, &ROOT, &Some(visit_id.clone()))?;
                 }
                 InspectionEdit::LinkCase { item, case_id } => {
-                    let entry = self.entry(item)?;
-                    self.doc
-                        .put(&entry, "case_id", case_id.as_str())
-                        .map_err(am)?;
+                    let map = self.entry(item)?;
+                    entry::case_id.put(&mut self.doc, &map, &Some(case_id.clone()))?;
                 }
             }
         }
@@ -207,79 +252,14 @@ impl InspectionDoc {
     }
 
     pub fn read(&self) -> Result<Inspection, CaseError> {
-        let doc = &self.doc;
-        let text = |obj: &ObjId, key: &str| {
-            doc.get(obj, key)
-                .ok()
-                .flatten()
-                .and_then(|(v, _)| v.as_str().map(str::to_owned))
-        };
-        let mut conflicts = Vec::new();
-        let checklist_obj = match doc.get(ROOT, "checklist").map_err(am)? {
-            Some((Value::Object(_), id)) => id,
-            _ => return Err(CaseError::Corrupt),
-        };
-        let mut checklist = Vec::new();
-        for item in doc.keys(&checklist_obj).collect::<Vec<_>>() {
-            let Some((Value::Object(_), entry)) =
-                doc.get(&checklist_obj, item.as_str()).map_err(am)?
-            else {
-                continue;
-            };
-            let mut results: Vec<String> = doc
-                .get_all(&entry, "result")
-                .map_err(am)?
-                .iter()
-                .filter_map(|(v, _)| v.as_str().map(str::to_owned))
-                .collect();
-            results.sort();
-            results.dedup();
-            if results.len() > 1 {
-                conflicts.push(Conflict {
-                    field: format!("checklist.{item}.result"),
-                    values: results,
-                });
-            }
-            let evidence = match doc.get(&entry, "evidence").map_err(am)? {
-                Some((Value::Object(_), list)) => (0..doc.length(&list))
-                    .filter_map(|i| {
-                        doc.get(&list, i)
-                            .ok()
-                            .flatten()
-                            .and_then(|(v, _)| v.as_str().map(str::to_owned))
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            checklist.push(ChecklistEntry {
-                result: text(&entry, "result").and_then(|r| CheckResult::parse(&r)),
-                note: text(&entry, "note").unwrap_or_default(),
-                evidence,
-                case_id: text(&entry, "case_id"),
-                item,
-            });
-        }
-        let officers = match doc.get(ROOT, "officers").map_err(am)? {
-            Some((Value::Object(_), list)) => (0..doc.length(&list))
-                .filter_map(|i| {
-                    doc.get(&list, i)
-                        .ok()
-                        .flatten()
-                        .and_then(|(v, _)| v.as_str().map(str::to_owned))
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        Ok(Inspection {
-            id: text(&ROOT, "id").ok_or(CaseError::Corrupt)?,
-            plan_id: text(&ROOT, "plan_id").unwrap_or_default(),
-            credit_code: text(&ROOT, "credit_code").unwrap_or_default(),
-            enterprise_name: text(&ROOT, "enterprise_name").unwrap_or_default(),
-            division: text(&ROOT, "division").unwrap_or_default(),
-            officers,
-            checklist,
-            visit_id: text(&ROOT, "visit_id"),
-            conflicts,
-        })
+        read(&self.doc)
     }
+}
+
+fn read(doc: &AutoCommit) -> Result<Inspection, CaseError> {
+    let mut reader = Reader::new(doc);
+    let mut inspection =
+        Inspection::read(&mut reader, &ROOT, &Path::Root, false).ok_or(CaseError::Corrupt)?;
+    inspection.conflicts = reader.conflicts;
+    Ok(inspection)
 }

@@ -1,0 +1,411 @@
+//! The case file's layout in its Automerge document (schema 1), declared once per shape: the
+//! root map, `parties`, `officers`, `inquiries`, `evidence` and `history` (lists of maps),
+//! `facts` (a map of scalars), `onsite` (a map; `findings` is text), `decision` and
+//! `procedure` (maps). `legal` marks the fields whose concurrent different values are a
+//! `Conflict` a person settles. Documents already on phones and servers fix every key, type and
+//! encoding here: change nothing without a new schema version.
+
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value};
+
+use super::model::*;
+use super::shape::{
+    scalar, shape, Am, Bool, Bytes, Codec, Date, Int, Joined, List, Map, Object, OptDate, OptInt,
+    OptMap, OptStr, Path, ReqStr, Str, Text, Uint,
+};
+use super::shape::{Reader, Shape};
+use crate::discretion::{FactValue, Facts};
+
+pub const SCHEMA_VERSION: i64 = 1;
+/// The root's key holding `SCHEMA_VERSION`.
+pub(crate) const SCHEMA_KEY: &str = "schema";
+
+shape!(CaseFile in case {
+    id: "id" => ReqStr,
+    legal status: "status" => Status,
+    legal number: "number" => OptStr,
+    legal kind: "kind" => Kind,
+    legal chosen_fine: "chosen_fine" => OptInt,
+    legal override_reason: "override_reason" => OptStr,
+    legal facts: "facts" => FactMap,
+    parties: "parties" => List<Party>,
+    officers: "officers" => List<CaseOfficer>,
+    onsite: "onsite" => Map<OnsiteRecord>,
+    inquiries: "inquiries" => List<Inquiry>,
+    evidence: "evidence" => List<EvidenceItem>,
+    history: "history" => List<HistoryEntry>,
+    decision: "decision" => OptMap<Decision>,
+    procedure: "procedure" => Map<ProcedureDates>,
+    violation: "violation" => Str,
+    place_division: "place_division" => Str,
+    act_date: "act_date" => Date,
+    discovered_on: "discovered_on" => Date,
+    suggestion: "suggestion" => OptStr,
+    conflicts = Vec::new(),
+});
+
+shape!(Party in party {
+    legal kind: "kind" => PartyKindCodec,
+    legal name: "name" => Str,
+    legal credit_code: "credit_code" => OptStr,
+    legal id_number: "id_number" => OptStr,
+    legal address: "address" => Str,
+    legal representative: "representative" => OptStr,
+});
+
+shape!(CaseOfficer in officer {
+    credential_no: "credential_no" => Str,
+    name: "name" => Str,
+    verified: "verified" => Bool,
+    legal withdrawn: "withdrawn" => Bool,
+});
+
+shape!(OnsiteRecord in onsite {
+    time: "time" => Str,
+    place: "place" => Str,
+    findings: "findings" => Text,
+    party_signed: "party_signed" => Bool,
+});
+
+shape!(Inquiry in inquiry {
+    person: "person" => Str,
+    time: "time" => Str,
+    record: "record" => Text,
+});
+
+shape!(EvidenceItem in evidence {
+    hash: "hash" => Str,
+    kind: "kind" => Str,
+    description: "description" => Str,
+    size: "size" => Uint,
+    signed_metadata: "signed_metadata" => Bytes,
+});
+
+shape!(HistoryEntry in history {
+    step: "step" => Str,
+    status: "status" => Str,
+    at: "at" => Str,
+    by: "by" => Str,
+});
+
+// The decision is there once it has a date: `decided_on` comes first.
+shape!(Decision in decision {
+    legal decided_on: "decided_on" => Date,
+    legal penalty: "penalty" => Bool,
+    legal warning: "warning" => Bool,
+    legal confiscate_property: "confiscate_property" => Bool,
+    legal fine: "fine" => Int,
+    legal confiscated_gains: "confiscated_gains" => Int,
+    legal other: "other" => Joined,
+});
+
+shape!(ProcedureDates in procedure {
+    legal paid_amount: "paid_amount" => OptInt,
+    legal notified_fine: "notified_fine" => OptInt,
+    legal filed_on: "filed_on" => OptDate,
+    legal legal_review_passed_on: "legal_review_passed_on" => OptDate,
+    legal notified_on: "notified_on" => OptDate,
+    legal statement_closed_on: "statement_closed_on" => OptDate,
+    legal hearing_requested_on: "hearing_requested_on" => OptDate,
+    legal hearing_held_on: "hearing_held_on" => OptDate,
+    legal collective_decided_on: "collective_decided_on" => OptDate,
+    legal served_on: "served_on" => OptDate,
+    legal paid_on: "paid_on" => OptDate,
+    legal closed_on: "closed_on" => OptDate,
+});
+
+scalar!(/// The case's status; required.
+    Status: CaseStatus, |v| v.as_str().into(), |s| CaseStatus::parse(s?.as_str()?));
+scalar!(/// Summary or ordinary procedure; required.
+Kind: CaseKind, |v| match v {
+    CaseKind::Summary => "summary".into(),
+    CaseKind::Ordinary => "ordinary".into(),
+}, |s| match s?.as_str()? {
+    "summary" => Some(CaseKind::Summary),
+    "ordinary" => Some(CaseKind::Ordinary),
+    _ => None,
+});
+scalar!(/// A person unless it says organisation.
+PartyKindCodec: PartyKind, |v| match v {
+    PartyKind::Person => "person".into(),
+    PartyKind::Organisation => "organisation".into(),
+}, |s| Some(match s.as_ref().and_then(|v| v.as_str()) {
+    Some("organisation") => PartyKind::Organisation,
+    _ => PartyKind::Person,
+}));
+
+/// The facts by name, each a scalar; the map itself is required.
+pub(crate) struct FactMap;
+
+impl Codec for FactMap {
+    type Value = Facts;
+    fn put(doc: &mut AutoCommit, obj: &ObjId, key: &str, facts: &Facts) -> Am<()> {
+        let map = doc.put_object(obj, key, ObjType::Map)?;
+        for (name, value) in &facts.0 {
+            put_fact(doc, &map, name, value)?;
+        }
+        Ok(())
+    }
+    fn get(
+        r: &mut Reader<'_>,
+        obj: &ObjId,
+        key: &str,
+        at: &Path<'_>,
+        legal: bool,
+    ) -> Option<Facts> {
+        let map = r.object(obj, key)?;
+        let at = Path::Key(at, key);
+        let doc = r.doc;
+        let mut facts = Facts::new();
+        for name in doc.keys(&map) {
+            if let Some(Value::Scalar(value)) = r.value(&map, &name, &at, legal) {
+                if let Some(value) = fact_of(&value) {
+                    facts.set(&name, value);
+                }
+            }
+        }
+        Some(facts)
+    }
+    fn legal_paths(path: String, legal: bool, out: &mut Vec<String>) {
+        if legal {
+            out.push(format!("{path}.*"));
+        }
+    }
+}
+
+impl Object for FactMap {
+    const TYPE: ObjType = ObjType::Map;
+}
+
+pub(crate) fn put_fact(
+    doc: &mut AutoCommit,
+    facts: &ObjId,
+    name: &str,
+    value: &FactValue,
+) -> Am<()> {
+    let value = match value {
+        FactValue::Bool(b) => ScalarValue::Boolean(*b),
+        FactValue::Int(i) => ScalarValue::Int(*i),
+        FactValue::Text(t) => ScalarValue::Str(t.as_str().into()),
+    };
+    doc.put(facts, name, value)
+}
+
+fn fact_of(value: &ScalarValue) -> Option<FactValue> {
+    match value {
+        ScalarValue::Boolean(b) => Some(FactValue::Bool(*b)),
+        ScalarValue::Int(i) => Some(FactValue::Int(*i)),
+        ScalarValue::Uint(u) => i64::try_from(*u).ok().map(FactValue::Int),
+        ScalarValue::Str(s) => Some(FactValue::Text(s.to_string())),
+        _ => None,
+    }
+}
+
+/// The case file read from the root, with every conflict on a legal field.
+pub(crate) fn read_case(doc: &AutoCommit) -> Option<CaseFile> {
+    let mut reader = Reader::new(doc);
+    let mut case = CaseFile::read(&mut reader, &automerge::ROOT, &Path::Root, false)?;
+    case.conflicts = reader.conflicts;
+    Some(case)
+}
+
+/// The legally significant fields, as paths (`*` for any index or fact name).
+pub fn legal_paths() -> Vec<String> {
+    let mut out = Vec::new();
+    CaseFile::legal_paths("", false, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn the_legal_fields_are_those_checked_for_conflicts() {
+        let procedure = [
+            "paid_amount",
+            "notified_fine",
+            "filed_on",
+            "legal_review_passed_on",
+            "notified_on",
+            "statement_closed_on",
+            "hearing_requested_on",
+            "hearing_held_on",
+            "collective_decided_on",
+            "served_on",
+            "paid_on",
+            "closed_on",
+        ];
+        let decision = [
+            "decided_on",
+            "penalty",
+            "warning",
+            "confiscate_property",
+            "fine",
+            "confiscated_gains",
+            "other",
+        ];
+        let party = [
+            "kind",
+            "name",
+            "credit_code",
+            "id_number",
+            "address",
+            "representative",
+        ];
+        let mut expected: Vec<String> = [
+            "status",
+            "number",
+            "kind",
+            "chosen_fine",
+            "override_reason",
+            "facts.*",
+        ]
+        .map(String::from)
+        .to_vec();
+        expected.extend(party.map(|k| format!("parties.*.{k}")));
+        expected.push("officers.*.withdrawn".into());
+        expected.extend(decision.map(|k| format!("decision.{k}")));
+        expected.extend(procedure.map(|k| format!("procedure.{k}")));
+        assert_eq!(legal_paths(), expected);
+    }
+
+    /// Of concurrent values, `read` takes the one Automerge's `get` takes.
+    #[test]
+    fn conflicting_fields_read_as_their_winner() {
+        use crate::cases::{CaseDoc, CaseEdit};
+        use automerge::{ReadDoc, ROOT};
+        let date = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+        let party = |name: &str| Party {
+            kind: PartyKind::Person,
+            name: name.into(),
+            credit_code: None,
+            id_number: None,
+            address: String::new(),
+            representative: None,
+        };
+        let edits = |n: &str| {
+            vec![
+                CaseEdit::SetNumber(n.into()),
+                CaseEdit::SetFact {
+                    name: "harm".into(),
+                    value: FactValue::Text(n.into()),
+                },
+                CaseEdit::SetParty {
+                    index: 0,
+                    party: party(n),
+                },
+            ]
+        };
+        let mut a =
+            CaseDoc::create("c1", CaseKind::Ordinary, "DQ-116", "500103", date, date).unwrap();
+        a.apply(&[CaseEdit::AddParty(party("x"))]).unwrap();
+        let mut b = a.fork();
+        a.apply(&edits("a")).unwrap();
+        b.apply(&edits("b")).unwrap();
+        a.merge(&mut b).unwrap();
+        let case = a.read().unwrap();
+        assert_eq!(case.conflicts.len(), 3);
+        let doc = a.automerge();
+        let winner = |obj: &ObjId, key: &str| {
+            let value = doc.get(obj, key).unwrap().unwrap().0;
+            value.as_str().unwrap().to_owned()
+        };
+        let object = |obj: &ObjId, key: automerge::Prop| doc.get(obj, key).unwrap().unwrap().1;
+        let facts = object(&ROOT, "facts".into());
+        let first = object(&object(&ROOT, "parties".into()), 0.into());
+        assert_eq!(case.number.unwrap(), winner(&ROOT, "number"));
+        assert_eq!(case.facts.text("harm").unwrap(), winner(&facts, "harm"));
+        assert_eq!(case.parties[0].name, winner(&first, "name"));
+    }
+
+    /// What a shape writes, it reads back.
+    fn round_trip<S: Shape + PartialEq + std::fmt::Debug>(value: S) {
+        let mut doc = AutoCommit::new();
+        let map = doc.put_object(automerge::ROOT, "x", ObjType::Map).unwrap();
+        value.write(&mut doc, &map).unwrap();
+        let read = S::read(&mut Reader::new(&doc), &map, &Path::Root, true);
+        assert_eq!(read.as_ref(), Some(&value));
+    }
+
+    #[test]
+    fn every_shape_reads_back_what_it_wrote() {
+        let date = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+        round_trip(Party {
+            kind: PartyKind::Organisation,
+            name: "某公司".into(),
+            credit_code: Some("91500103MA5U000000".into()),
+            id_number: None,
+            address: "渝中区".into(),
+            representative: Some("李某".into()),
+        });
+        round_trip(CaseOfficer {
+            credential_no: "A1".into(),
+            name: "周强".into(),
+            verified: true,
+            withdrawn: true,
+        });
+        round_trip(OnsiteRecord {
+            time: "10:00".into(),
+            place: "解放碑".into(),
+            findings: "烧烤炉两台".into(),
+            party_signed: true,
+        });
+        round_trip(Inquiry {
+            person: "张某".into(),
+            time: "10:30".into(),
+            record: "问答".into(),
+        });
+        round_trip(EvidenceItem {
+            hash: "ab".into(),
+            kind: "书证".into(),
+            description: "照片".into(),
+            size: 7,
+            signed_metadata: vec![1, 2],
+        });
+        round_trip(HistoryEntry {
+            step: "file".into(),
+            status: "filed".into(),
+            at: "now".into(),
+            by: "A1".into(),
+        });
+        round_trip(Decision {
+            penalty: true,
+            warning: false,
+            fine: 500,
+            confiscated_gains: 3,
+            confiscate_property: true,
+            other: vec!["责令改正".into(), "没收".into()],
+            decided_on: date,
+        });
+        round_trip(ProcedureDates {
+            filed_on: Some(date),
+            paid_amount: Some(500),
+            closed_on: Some(date),
+            ..ProcedureDates::default()
+        });
+
+        // A whole case file, into the root of a new document.
+        use crate::cases::{CaseDoc, CaseEdit};
+        let mut doc =
+            CaseDoc::create("c1", CaseKind::Summary, "DQ-116", "500103", date, date).unwrap();
+        doc.apply(&[
+            CaseEdit::SetNumber("1号".into()),
+            CaseEdit::SetFact {
+                name: "harm".into(),
+                value: FactValue::Text("slight".into()),
+            },
+            CaseEdit::AppendFindings("烧烤炉两台".into()),
+            CaseEdit::ChoosePenalty {
+                fine: Some(200),
+                reason: None,
+            },
+        ])
+        .unwrap();
+        let case = doc.read().unwrap();
+        let mut copy = AutoCommit::new();
+        case.write(&mut copy, &automerge::ROOT).unwrap();
+        assert_eq!(read_case(&copy), Some(case));
+    }
+}

@@ -1,0 +1,323 @@
+//! The layouts of case and inspection documents pinned: documents already stored on phones and
+//! servers must read the same, so every key, value type and nesting an edit writes is compared
+//! with a dump taken from the layout as first shipped (case schema 1), and so is the order of
+//! conflicts.
+
+use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, Value, ROOT};
+use chrono::NaiveDate;
+use zhifa_core::cases::document::{CaseDoc, CaseEdit};
+use zhifa_core::cases::{
+    CaseKind, CaseOfficer, CaseStatus, DateField, Decision, EvidenceItem, Inquiry, Party, PartyKind,
+};
+use zhifa_core::discretion::FactValue;
+use zhifa_core::inspections::{CheckResult, InspectionDoc, InspectionEdit, Task};
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 3, d).unwrap()
+}
+
+/// Every object, key, value type and value, maps in key order; op ids left out.
+fn dump(doc: &AutoCommit, obj: &ObjId, out: &mut String) {
+    let entry = |value: Value<'_>, id: ObjId, out: &mut String| match value {
+        Value::Object(ObjType::Text) => {
+            out.push_str(&format!("text({:?})", doc.text(&id).unwrap()))
+        }
+        Value::Object(_) => dump(doc, &id, out),
+        Value::Scalar(s) => out.push_str(&format!("{:?}", s.as_ref())),
+    };
+    match doc.object_type(obj).unwrap() {
+        ObjType::List => {
+            out.push('[');
+            for i in 0..doc.length(obj) {
+                let (value, id) = doc.get(obj, i).unwrap().unwrap();
+                entry(value, id, out);
+                out.push_str(", ");
+            }
+            out.push(']');
+        }
+        _ => {
+            out.push('{');
+            for key in doc.keys(obj) {
+                let (value, id) = doc.get(obj, key.as_str()).unwrap().unwrap();
+                out.push_str(&format!("{key}: "));
+                entry(value, id, out);
+                out.push_str(", ");
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn every_edit() -> Vec<CaseEdit> {
+    let organisation = Party {
+        kind: PartyKind::Organisation,
+        name: "某餐饮公司".into(),
+        credit_code: Some("91500103MA5U000000".into()),
+        id_number: None,
+        address: "渝中区".into(),
+        representative: Some("李某".into()),
+    };
+    let person = Party {
+        kind: PartyKind::Person,
+        name: "张某".into(),
+        credit_code: None,
+        id_number: Some("500103199001011234".into()),
+        address: "解放碑".into(),
+        representative: None,
+    };
+    let officer = |no: &str, name: &str| CaseOfficer {
+        credential_no: no.into(),
+        name: name.into(),
+        verified: true,
+        withdrawn: false,
+    };
+    vec![
+        CaseEdit::SetNumber("渝中城管罚〔2025〕1号".into()),
+        CaseEdit::AddParty(organisation.clone()),
+        CaseEdit::AddParty(person),
+        CaseEdit::SetParty {
+            index: 0,
+            party: Party {
+                name: "某餐饮有限公司".into(),
+                ..organisation
+            },
+        },
+        CaseEdit::AddOfficer(officer("A1", "周强")),
+        CaseEdit::AddOfficer(officer("A2", "吴敏")),
+        CaseEdit::WithdrawOfficer {
+            credential_no: "A2".into(),
+        },
+        CaseEdit::SetFact {
+            name: "harm".into(),
+            value: FactValue::Text("slight".into()),
+        },
+        CaseEdit::SetFact {
+            name: "priors_12m".into(),
+            value: FactValue::Int(2),
+        },
+        CaseEdit::SetFact {
+            name: "first_offence".into(),
+            value: FactValue::Bool(false),
+        },
+        CaseEdit::SetOnsite {
+            time: "2025-03-01 10:00".into(),
+            place: "解放碑".into(),
+            party_signed: true,
+        },
+        CaseEdit::AppendFindings("烧烤炉两台。".into()),
+        CaseEdit::AppendFindings("顾客十余人。".into()),
+        CaseEdit::AddInquiry(Inquiry {
+            person: "张某".into(),
+            time: "10:30".into(),
+            record: "问：知道吗？答：知道。".into(),
+        }),
+        CaseEdit::AddEvidence(EvidenceItem {
+            hash: "ab".repeat(32),
+            kind: "视听资料".into(),
+            description: "现场照片".into(),
+            size: 1234,
+            signed_metadata: vec![1, 2, 3],
+        }),
+        CaseEdit::SetSuggestion("{\"fine\":500}".into()),
+        CaseEdit::ChoosePenalty {
+            fine: Some(500),
+            reason: None,
+        },
+        CaseEdit::SetDecision(Decision {
+            penalty: true,
+            warning: true,
+            fine: 500,
+            confiscated_gains: 20,
+            confiscate_property: false,
+            other: vec!["责令改正".into(), "没收工具".into()],
+            decided_on: day(9),
+        }),
+        CaseEdit::SetDate {
+            field: DateField::Filed,
+            date: day(2),
+        },
+        CaseEdit::SetDate {
+            field: DateField::Notified,
+            date: day(5),
+        },
+        CaseEdit::SetNotifiedFine(500),
+        CaseEdit::SetPaidAmount(500),
+        CaseEdit::Transition {
+            status: CaseStatus::Filed,
+            step: "file".into(),
+            at: "2025-03-02T09:00:00Z".into(),
+            by: "A1".into(),
+        },
+    ]
+}
+
+fn new_case() -> CaseDoc {
+    CaseDoc::create("c1", CaseKind::Ordinary, "DQ-116", "500103", day(1), day(1)).unwrap()
+}
+
+#[test]
+fn every_edit_writes_the_schema_1_layout() {
+    let mut case = new_case();
+    let mut created = String::new();
+    dump(case.automerge(), &ROOT, &mut created);
+    assert_eq!(created, CREATED);
+    case.apply(&every_edit()).unwrap();
+    let mut edited = String::new();
+    dump(case.automerge(), &ROOT, &mut edited);
+    assert_eq!(edited, EDITED);
+}
+
+#[test]
+fn conflicts_are_listed_in_the_same_order() {
+    let mut a = new_case();
+    a.apply(&every_edit()).unwrap();
+    let mut b = a.fork();
+    // Values unlike those already there: Automerge writes no op for an unchanged value.
+    let changes = |fine: i64, harm: &str, name: &str, date: u32| {
+        vec![
+            CaseEdit::SetNumber(format!("号{fine}")),
+            CaseEdit::ChoosePenalty {
+                fine: Some(fine),
+                reason: Some(format!("理由{fine}")),
+            },
+            CaseEdit::SetFact {
+                name: "harm".into(),
+                value: FactValue::Text(harm.into()),
+            },
+            CaseEdit::SetParty {
+                index: 1,
+                party: Party {
+                    kind: PartyKind::Person,
+                    name: name.into(),
+                    credit_code: None,
+                    id_number: None,
+                    address: "解放碑".into(),
+                    representative: None,
+                },
+            },
+            CaseEdit::SetDecision(Decision {
+                penalty: true,
+                warning: false,
+                fine,
+                confiscated_gains: 20,
+                confiscate_property: false,
+                other: vec![],
+                decided_on: day(date),
+            }),
+            CaseEdit::SetDate {
+                field: DateField::Served,
+                date: day(date),
+            },
+            CaseEdit::Transition {
+                status: if fine > 600 {
+                    CaseStatus::Notified
+                } else {
+                    CaseStatus::Decided
+                },
+                step: "step".into(),
+                at: "now".into(),
+                by: "A1".into(),
+            },
+        ]
+    };
+    a.apply(&changes(600, "serious", "张三", 10)).unwrap();
+    b.apply(&changes(800, "general", "张某某", 11)).unwrap();
+    a.merge(&mut b).unwrap();
+    let conflicts: Vec<(String, Vec<String>)> = a
+        .read()
+        .unwrap()
+        .conflicts
+        .into_iter()
+        .map(|c| (c.field, c.values))
+        .collect();
+    let expected: Vec<(String, Vec<String>)> = CONFLICTS
+        .iter()
+        .map(|(field, values)| {
+            (
+                field.to_string(),
+                values.iter().map(|v| v.to_string()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(conflicts, expected);
+}
+
+#[test]
+fn inspection_edits_write_the_first_layout() {
+    let task = Task {
+        id: "t1".into(),
+        plan_id: "p1".into(),
+        credit_code: "91500103MA5U000000".into(),
+        enterprise_name: "某餐饮公司".into(),
+        division: "500103".into(),
+        officers: vec!["A1".into(), "A2".into()],
+        items: vec!["YZ-SC-001".into(), "YZ-SC-003".into()],
+    };
+    let mut doc = InspectionDoc::from_task(&task).unwrap();
+    let mut created = String::new();
+    dump(doc.automerge(), &ROOT, &mut created);
+    assert_eq!(created, INSPECTION_CREATED);
+    doc.apply(&[
+        InspectionEdit::Record {
+            item: "YZ-SC-003".into(),
+            result: CheckResult::NonCompliant,
+            note: "未密闭".into(),
+        },
+        InspectionEdit::AddEvidence {
+            item: "YZ-SC-003".into(),
+            hash: "ab".into(),
+        },
+        InspectionEdit::LinkCase {
+            item: "YZ-SC-003".into(),
+            case_id: "c1".into(),
+        },
+        InspectionEdit::AttachVisit {
+            visit_id: "v1".into(),
+        },
+    ])
+    .unwrap();
+    let mut edited = String::new();
+    dump(doc.automerge(), &ROOT, &mut edited);
+    assert_eq!(edited, INSPECTION_EDITED);
+}
+
+/// Taken from the first shipped layout (`CaseDoc::create` before the shape declarations).
+const CREATED: &str = r##"{act_date: Str("2025-03-01"), decision: {}, discovered_on: Str("2025-03-01"), evidence: [], facts: {}, history: [], id: Str("c1"), inquiries: [], kind: Str("ordinary"), officers: [], onsite: {findings: text(""), }, parties: [], place_division: Str("500103"), procedure: {}, schema: Int(1), status: Str("draft"), violation: Str("DQ-116"), }"##;
+const EDITED: &str = concat!(
+    r##"{act_date: Str("2025-03-01"), "##,
+    r##"chosen_fine: Int(500), "##,
+    r##"decision: {confiscate_property: Boolean(false), confiscated_gains: Int(20), decided_on: Str("2025-03-09"), fine: Int(500), other: Str("责令改正;没收工具"), penalty: Boolean(true), warning: Boolean(true), }, "##,
+    r##"discovered_on: Str("2025-03-01"), "##,
+    r##"evidence: [{description: Str("现场照片"), hash: Str("abababababababababababababababababababababababababababababababab"), kind: Str("视听资料"), signed_metadata: Bytes([1, 2, 3]), size: Uint(1234), }, ], "##,
+    r##"facts: {first_offence: Boolean(false), harm: Str("slight"), priors_12m: Int(2), }, "##,
+    r##"history: [{at: Str("2025-03-02T09:00:00Z"), by: Str("A1"), status: Str("filed"), step: Str("file"), }, ], "##,
+    r##"id: Str("c1"), "##,
+    r##"inquiries: [{person: Str("张某"), record: text("问：知道吗？答：知道。"), time: Str("10:30"), }, ], "##,
+    r##"kind: Str("ordinary"), "##,
+    r##"number: Str("渝中城管罚〔2025〕1号"), "##,
+    r##"officers: [{credential_no: Str("A1"), name: Str("周强"), verified: Boolean(true), withdrawn: Boolean(false), }, {credential_no: Str("A2"), name: Str("吴敏"), verified: Boolean(true), withdrawn: Boolean(true), }, ], "##,
+    r##"onsite: {findings: text("烧烤炉两台。顾客十余人。"), party_signed: Boolean(true), place: Str("解放碑"), time: Str("2025-03-01 10:00"), }, "##,
+    r##"override_reason: Null, "##,
+    r##"parties: [{address: Str("渝中区"), credit_code: Str("91500103MA5U000000"), id_number: Null, kind: Str("organisation"), name: Str("某餐饮有限公司"), representative: Str("李某"), }, {address: Str("解放碑"), credit_code: Null, id_number: Str("500103199001011234"), kind: Str("person"), name: Str("张某"), representative: Null, }, ], "##,
+    r##"place_division: Str("500103"), "##,
+    r##"procedure: {filed_on: Str("2025-03-02"), notified_fine: Int(500), notified_on: Str("2025-03-05"), paid_amount: Int(500), }, "##,
+    r##"schema: Int(1), "##,
+    r##"status: Str("filed"), "##,
+    r##"suggestion: Str("{\"fine\":500}"), "##,
+    r##"violation: Str("DQ-116"), "##,
+    r##"}"##,
+);
+const CONFLICTS: &[(&str, &[&str])] = &[
+    ("status", &["decided", "notified"]),
+    ("number", &["号600", "号800"]),
+    ("chosen_fine", &["600", "800"]),
+    ("override_reason", &["理由600", "理由800"]),
+    ("facts.harm", &["general", "serious"]),
+    ("parties.1.name", &["张三", "张某某"]),
+    ("decision.decided_on", &["2025-03-10", "2025-03-11"]),
+    ("decision.fine", &["600", "800"]),
+    ("procedure.served_on", &["2025-03-10", "2025-03-11"]),
+];
+/// Taken from the first shipped inspection layout.
+const INSPECTION_CREATED: &str = r##"{checklist: {YZ-SC-001: {evidence: [], note: Str(""), }, YZ-SC-003: {evidence: [], note: Str(""), }, }, credit_code: Str("91500103MA5U000000"), division: Str("500103"), enterprise_name: Str("某餐饮公司"), id: Str("t1"), officers: [Str("A1"), Str("A2"), ], plan_id: Str("p1"), }"##;
+const INSPECTION_EDITED: &str = r##"{checklist: {YZ-SC-001: {evidence: [], note: Str(""), }, YZ-SC-003: {case_id: Str("c1"), evidence: [Str("ab"), ], note: Str("未密闭"), result: Str("non_compliant"), }, }, credit_code: Str("91500103MA5U000000"), division: Str("500103"), enterprise_name: Str("某餐饮公司"), id: Str("t1"), officers: [Str("A1"), Str("A2"), ], plan_id: Str("p1"), visit_id: Str("v1"), }"##;
