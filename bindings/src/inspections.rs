@@ -5,41 +5,9 @@ use std::sync::Arc;
 
 use zhifa_core::cases::CaseFile;
 use zhifa_core::device::Device;
-use zhifa_core::inspections::{CheckResult, Inspection, InspectionEdit, Task};
+use zhifa_core::inspections::{Inspection, InspectionEdit, Task};
 
 use crate::error::ZhifaError;
-
-#[derive(Debug, Clone, uniffi::Enum)]
-pub enum InspectionEditInput {
-    Record {
-        item: String,
-        result: CheckResult,
-        note: String,
-    },
-    AddEvidence {
-        item: String,
-        hash: String,
-    },
-    AttachVisit {
-        visit_id: String,
-    },
-}
-
-impl From<InspectionEditInput> for InspectionEdit {
-    fn from(edit: InspectionEditInput) -> Self {
-        match edit {
-            InspectionEditInput::Record { item, result, note } => {
-                InspectionEdit::Record { item, result, note }
-            }
-            InspectionEditInput::AddEvidence { item, hash } => {
-                InspectionEdit::AddEvidence { item, hash }
-            }
-            InspectionEditInput::AttachVisit { visit_id } => {
-                InspectionEdit::AttachVisit { visit_id }
-            }
-        }
-    }
-}
 
 #[derive(uniffi::Object)]
 pub struct InspectionService {
@@ -62,12 +30,7 @@ impl InspectionService {
         Ok(self.device.inspections().get(&id)?)
     }
 
-    pub fn edit(
-        &self,
-        id: String,
-        edits: Vec<InspectionEditInput>,
-    ) -> Result<Inspection, ZhifaError> {
-        let edits: Vec<InspectionEdit> = edits.into_iter().map(InspectionEdit::from).collect();
+    pub fn edit(&self, id: String, edits: Vec<InspectionEdit>) -> Result<Inspection, ZhifaError> {
         Ok(self.device.inspections().edit(&id, &edits)?)
     }
 

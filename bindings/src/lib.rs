@@ -26,7 +26,7 @@ pub use discretion::{
 };
 pub use error::{BundleRejection, ZhifaError};
 pub use evidence::EvidenceService;
-pub use inspections::{InspectionEditInput, InspectionService};
+pub use inspections::InspectionService;
 pub use platform::{PlatformClock, PlatformError, PlatformKeystore};
 pub use store::{QuarantineReport, StoreConfig, ZhifaStore};
 pub use sync::{default_sync_options, RefusedDocument, SyncObserver, SyncService};

@@ -267,15 +267,12 @@ fn inspection_edits_write_the_first_layout() {
             item: "YZ-SC-003".into(),
             hash: "ab".into(),
         },
-        InspectionEdit::LinkCase {
-            item: "YZ-SC-003".into(),
-            case_id: "c1".into(),
-        },
         InspectionEdit::AttachVisit {
             visit_id: "v1".into(),
         },
     ])
     .unwrap();
+    doc.link_case("YZ-SC-003", "c1").unwrap();
     let mut edited = String::new();
     dump(doc.automerge(), &ROOT, &mut edited);
     assert_eq!(edited, INSPECTION_EDITED);

@@ -157,8 +157,7 @@ if __name__ == "__main__":
 
 class InspectionTest(unittest.TestCase):
     def test_a_finding_on_the_checklist_opens_a_case(self):
-        from zhifa.zhifa_core import CheckResult, Task
-        from zhifa.zhifa_ffi import InspectionEditInput
+        from zhifa.zhifa_core import CheckResult, InspectionEdit, Task
 
         d = tempfile.TemporaryDirectory()
         self.addCleanup(d.cleanup)
@@ -170,8 +169,8 @@ class InspectionTest(unittest.TestCase):
         inspection = phone.inspections().receive_task(task)
         self.assertEqual(sorted(e.item for e in inspection.checklist), ["YZ-SC-002", "YZ-SC-006"])
         phone.inspections().edit(task.id, [
-            InspectionEditInput.RECORD(item="YZ-SC-006", result=CheckResult.COMPLIANT, note=""),
-            InspectionEditInput.RECORD(item="YZ-SC-002", result=CheckResult.NON_COMPLIANT, note="餐具未消毒。"),
+            InspectionEdit.RECORD(item="YZ-SC-006", result=CheckResult.COMPLIANT, note=""),
+            InspectionEdit.RECORD(item="YZ-SC-002", result=CheckResult.NON_COMPLIANT, note="餐具未消毒。"),
         ])
         case = phone.inspections().open_case(task.id, "YZ-SC-002")
         self.assertEqual(case.violation, "SP-126-5")

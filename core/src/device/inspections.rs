@@ -98,13 +98,12 @@ impl<'d> InspectionService<'d> {
             officers.get(no).cloned().flatten()
         });
         let case = cases.edit(&case.id, &edits)?;
-        self.edit(
-            inspection_id,
-            &[InspectionEdit::LinkCase {
-                item: item.into(),
-                case_id: case.id.clone(),
-            }],
-        )?;
+        let now = self.context.stamp();
+        self.context.store.write(|tx| {
+            let mut doc = repository::load(tx, inspection_id)?;
+            doc.link_case(item, &case.id)?;
+            repository::save(tx, &mut doc, &now).map(|_| ())
+        })?;
         Ok(case)
     }
 }

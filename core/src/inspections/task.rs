@@ -64,7 +64,10 @@ pub struct Inspection {
     pub conflicts: Vec<Conflict>,
 }
 
+/// An edit the officers make to the checklist (the FFI exposes this type). A case opened
+/// from a finding is linked by `InspectionDoc::link_case`, only when it was opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum InspectionEdit {
     Record {
         item: String,
@@ -77,10 +80,6 @@ pub enum InspectionEdit {
     },
     AttachVisit {
         visit_id: String,
-    },
-    LinkCase {
-        item: String,
-        case_id: String,
     },
 }
 
@@ -241,12 +240,16 @@ impl InspectionDoc {
                 InspectionEdit::AttachVisit { visit_id } => {
                     inspection::visit_id.put(&mut self.doc, &ROOT, &Some(visit_id.clone()))?;
                 }
-                InspectionEdit::LinkCase { item, case_id } => {
-                    let map = self.entry(item)?;
-                    entry::case_id.put(&mut self.doc, &map, &Some(case_id.clone()))?;
-                }
             }
         }
+        self.doc.commit();
+        Ok(())
+    }
+
+    /// Links the entry of `item` to the case opened from it.
+    pub fn link_case(&mut self, item: &str, case_id: &str) -> Result<(), CaseError> {
+        let map = self.entry(item)?;
+        entry::case_id.put(&mut self.doc, &map, &Some(case_id.to_owned()))?;
         self.doc.commit();
         Ok(())
     }
