@@ -5,86 +5,12 @@ use std::sync::Arc;
 
 use zhifa_core::cases::numbers::CaseNumberBlock;
 use zhifa_core::cases::repository::{CaseQuery, CaseSummary};
-use zhifa_core::cases::{
-    CaseEdit, CaseFile, CaseKind, CaseOfficer, Deadline, Inquiry, Party, Step,
-};
+use zhifa_core::cases::{CaseEdit, CaseFile, CaseKind, Deadline, Step};
 use zhifa_core::device::Device;
 use zhifa_core::documents::DocumentKind;
 
-use zhifa_core::discretion::Fact;
-
 use crate::discretion::PenaltySuggestion;
 use crate::error::ZhifaError;
-
-/// An edit the officer makes.
-#[derive(Debug, Clone, uniffi::Enum)]
-pub enum CaseEditInput {
-    AddParty {
-        party: Party,
-    },
-    SetParty {
-        index: u32,
-        party: Party,
-    },
-    AddOfficer {
-        officer: CaseOfficer,
-    },
-    /// 回避 (Art. 43).
-    WithdrawOfficer {
-        credential_no: String,
-    },
-    SetFact {
-        fact: Fact,
-    },
-    SetOnsite {
-        time: String,
-        place: String,
-        party_signed: bool,
-    },
-    AppendFindings {
-        text: String,
-    },
-    AddInquiry {
-        inquiry: Inquiry,
-    },
-    /// Settles a conflict with one of its values.
-    Resolve {
-        field: String,
-        value: String,
-    },
-}
-
-impl From<CaseEditInput> for CaseEdit {
-    fn from(edit: CaseEditInput) -> Self {
-        match edit {
-            CaseEditInput::AddParty { party } => CaseEdit::AddParty(party),
-            CaseEditInput::SetParty { index, party } => CaseEdit::SetParty {
-                index: index as usize,
-                party,
-            },
-            CaseEditInput::AddOfficer { officer } => CaseEdit::AddOfficer(officer),
-            CaseEditInput::WithdrawOfficer { credential_no } => {
-                CaseEdit::WithdrawOfficer { credential_no }
-            }
-            CaseEditInput::SetFact { fact } => {
-                let (name, value) = fact.into();
-                CaseEdit::SetFact { name, value }
-            }
-            CaseEditInput::SetOnsite {
-                time,
-                place,
-                party_signed,
-            } => CaseEdit::SetOnsite {
-                time,
-                place,
-                party_signed,
-            },
-            CaseEditInput::AppendFindings { text } => CaseEdit::AppendFindings(text),
-            CaseEditInput::AddInquiry { inquiry } => CaseEdit::AddInquiry(inquiry),
-            CaseEditInput::Resolve { field, value } => CaseEdit::Resolve { field, value },
-        }
-    }
-}
 
 #[derive(uniffi::Object)]
 pub struct CaseService {
@@ -121,8 +47,7 @@ impl CaseService {
     }
 
     /// Applies the edits together, as one change.
-    pub fn edit(&self, id: String, edits: Vec<CaseEditInput>) -> Result<CaseFile, ZhifaError> {
-        let edits: Vec<CaseEdit> = edits.into_iter().map(CaseEdit::from).collect();
+    pub fn edit(&self, id: String, edits: Vec<CaseEdit>) -> Result<CaseFile, ZhifaError> {
         Ok(self.device.cases().edit(&id, &edits)?)
     }
 

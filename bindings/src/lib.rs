@@ -15,7 +15,7 @@ mod platform;
 mod store;
 mod sync;
 
-pub use cases::{CaseEditInput, CaseService};
+pub use cases::CaseService;
 pub use catalogue::CatalogueService;
 pub use codes::{
     check_credit_code, decode_qr_image, qr_png, qr_svg, CodeService, CreditCodeInfo,

@@ -11,7 +11,7 @@ use zhifa_core::cases::repository::CaseQuery;
 use zhifa_core::cases::{CaseEdit, CaseKind};
 use zhifa_core::crypto::{Algorithm, Signer, SigningKey};
 use zhifa_core::device::Device;
-use zhifa_core::discretion::FactValue;
+use zhifa_core::discretion::{Fact, FactValue};
 
 fn benches(c: &mut Criterion) {
     let authority = SigningKey::generate(Algorithm::EdDSA);
@@ -50,10 +50,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             n += 1;
             let id = &open[(n % 16) as usize];
-            let fact = CaseEdit::SetFact {
-                name: "priors_12m".into(),
-                value: FactValue::Int(n % 3),
-            };
+            let fact = CaseEdit::SetFact(Fact::new("priors_12m", FactValue::Int(n % 3)));
             let line = CaseEdit::AppendFindings("补充：".into());
             device.cases().edit(id, &[fact, line]).unwrap()
         })

@@ -3,7 +3,7 @@
 //! person must settle), evidence, case numbers, queries, and a SIGKILL crash test.
 
 use chrono::{Datelike, Duration, NaiveDate, Utc};
-use zhifa_core::cases::document::{CaseDoc, CaseEdit};
+use zhifa_core::cases::document::{CaseDoc, CaseEdit, RecordEdit};
 use zhifa_core::cases::numbers::CaseNumberBlock;
 use zhifa_core::cases::procedure::{self, amount_due, StepContext};
 use zhifa_core::cases::repository::CaseQuery;
@@ -12,7 +12,7 @@ use zhifa_core::cases::{
 };
 use zhifa_core::crypto::{Algorithm, Signer, SigningKey};
 use zhifa_core::device::Device;
-use zhifa_core::discretion::{FactValue, Outcome, Suggestion};
+use zhifa_core::discretion::{Fact, FactValue, Outcome, Suggestion};
 use zhifa_core::documents::DocumentKind;
 use zhifa_core::testing::{demo_catalogue, officers, person, Phone};
 use zhifa_core::Error;
@@ -45,18 +45,12 @@ fn ordinary_facts() -> Vec<CaseEdit> {
         ("capacity", FactValue::Text("full".into())),
     ]
     .into_iter()
-    .map(|(name, value)| CaseEdit::SetFact {
-        name: name.into(),
-        value,
-    })
+    .map(|(name, value)| CaseEdit::SetFact(Fact::new(name, value)))
     .collect()
 }
 
 fn fact(name: &str, value: impl Into<FactValue>) -> CaseEdit {
-    CaseEdit::SetFact {
-        name: name.into(),
-        value: value.into(),
-    }
+    CaseEdit::SetFact(Fact::new(name, value))
 }
 
 /// Two officers, a citizen, and the facts of a barbecue whose owner refused to stop.
@@ -344,15 +338,17 @@ fn advance(case: &CaseFile, step: &Step, ctx: &StepContext<'_>) -> Result<CaseFi
         .map(CaseEdit::AddOfficer)
         .collect();
     rebuild.extend(case.parties.iter().cloned().map(CaseEdit::AddParty));
-    rebuild.extend(case.facts.0.iter().map(|(k, v)| CaseEdit::SetFact {
-        name: k.clone(),
-        value: v.clone(),
-    }));
+    rebuild.extend(
+        case.facts
+            .0
+            .iter()
+            .map(|(k, v)| CaseEdit::SetFact(Fact::new(k.clone(), v.clone()))),
+    );
     rebuild.push(CaseEdit::AppendFindings(case.onsite.findings.clone()));
-    rebuild.push(CaseEdit::ChoosePenalty {
+    let mut record = vec![RecordEdit::ChoosePenalty {
         fine: case.chosen_fine,
         reason: case.override_reason.clone(),
-    });
+    }];
     let p = &case.procedure;
     use zhifa_core::cases::DateField::*;
     for (field, date) in [
@@ -364,20 +360,21 @@ fn advance(case: &CaseFile, step: &Step, ctx: &StepContext<'_>) -> Result<CaseFi
         (StatementClosed, p.statement_closed_on),
     ] {
         if let Some(date) = date {
-            rebuild.push(CaseEdit::SetDate { field, date });
+            record.push(RecordEdit::SetDate { field, date });
         }
     }
     if let Some(fine) = p.notified_fine {
-        rebuild.push(CaseEdit::SetNotifiedFine(fine));
+        record.push(RecordEdit::SetNotifiedFine(fine));
     }
-    rebuild.push(CaseEdit::Transition {
+    record.push(RecordEdit::Transition {
         status: case.status,
         step: "rebuild".into(),
         at: String::new(),
         by: String::new(),
     });
     doc.apply(&rebuild).unwrap();
-    doc.apply(&edits).unwrap();
+    doc.record(&record).unwrap();
+    doc.record(&edits).unwrap();
     Ok(doc.read().unwrap())
 }
 
@@ -720,14 +717,14 @@ fn conflicting_decisions_and_parties_must_be_settled() {
     };
     let mut renamed = person();
     renamed.name = "张某某".into();
-    a.apply(&[CaseEdit::SetDecision(decision(5_000))]).unwrap();
-    b.apply(&[
-        CaseEdit::SetDecision(decision(8_000)),
-        CaseEdit::SetParty {
-            index: 0,
-            party: renamed,
-        },
-    ])
+    a.record(&[RecordEdit::SetDecision(decision(5_000))])
+        .unwrap();
+    b.record(&[RecordEdit::SetDecision(decision(8_000))])
+        .unwrap();
+    b.apply(&[CaseEdit::SetParty {
+        index: 0,
+        party: renamed,
+    }])
     .unwrap();
     a.merge(&mut b).unwrap();
     let fields: Vec<String> = a
@@ -1034,7 +1031,7 @@ fn party_penalty_hearing_right_and_collective_decision_are_guarded() {
         CaseEdit::AppendFindings("广告使用“最佳”用语。".into()),
     ];
     edits.extend(ordinary_facts().into_iter().filter(
-        |e| !matches!(e, CaseEdit::SetFact { name, .. } if name == "age" || name == "capacity"),
+        |e| !matches!(e, CaseEdit::SetFact(f) if f.name() == "age" || f.name() == "capacity"),
     ));
     d.cases().edit(&case.id, &edits).unwrap();
     d.cases().step(&case.id, &Step::File, BY).unwrap();

@@ -5,11 +5,11 @@
 
 use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, Value, ROOT};
 use chrono::NaiveDate;
-use zhifa_core::cases::document::{CaseDoc, CaseEdit};
+use zhifa_core::cases::document::{CaseDoc, CaseEdit, RecordEdit};
 use zhifa_core::cases::{
     CaseKind, CaseOfficer, CaseStatus, DateField, Decision, EvidenceItem, Inquiry, Party, PartyKind,
 };
-use zhifa_core::discretion::FactValue;
+use zhifa_core::discretion::{Fact, FactValue};
 use zhifa_core::inspections::{CheckResult, InspectionDoc, InspectionEdit, Task};
 
 fn day(d: u32) -> NaiveDate {
@@ -48,7 +48,8 @@ fn dump(doc: &AutoCommit, obj: &ObjId, out: &mut String) {
     }
 }
 
-fn every_edit() -> Vec<CaseEdit> {
+/// Every edit there is: the officer's, then the core's.
+fn every_edit() -> (Vec<CaseEdit>, Vec<RecordEdit>) {
     let organisation = Party {
         kind: PartyKind::Organisation,
         name: "某餐饮公司".into(),
@@ -71,84 +72,84 @@ fn every_edit() -> Vec<CaseEdit> {
         verified: true,
         withdrawn: false,
     };
-    vec![
-        CaseEdit::SetNumber("渝中城管罚〔2025〕1号".into()),
-        CaseEdit::AddParty(organisation.clone()),
-        CaseEdit::AddParty(person),
-        CaseEdit::SetParty {
-            index: 0,
-            party: Party {
-                name: "某餐饮有限公司".into(),
-                ..organisation
+    (
+        vec![
+            CaseEdit::AddParty(organisation.clone()),
+            CaseEdit::AddParty(person),
+            CaseEdit::SetParty {
+                index: 0,
+                party: Party {
+                    name: "某餐饮有限公司".into(),
+                    ..organisation
+                },
             },
-        },
-        CaseEdit::AddOfficer(officer("A1", "周强")),
-        CaseEdit::AddOfficer(officer("A2", "吴敏")),
-        CaseEdit::WithdrawOfficer {
-            credential_no: "A2".into(),
-        },
-        CaseEdit::SetFact {
-            name: "harm".into(),
-            value: FactValue::Text("slight".into()),
-        },
-        CaseEdit::SetFact {
-            name: "priors_12m".into(),
-            value: FactValue::Int(2),
-        },
-        CaseEdit::SetFact {
-            name: "first_offence".into(),
-            value: FactValue::Bool(false),
-        },
-        CaseEdit::SetOnsite {
-            time: "2025-03-01 10:00".into(),
-            place: "解放碑".into(),
-            party_signed: true,
-        },
-        CaseEdit::AppendFindings("烧烤炉两台。".into()),
-        CaseEdit::AppendFindings("顾客十余人。".into()),
-        CaseEdit::AddInquiry(Inquiry {
-            person: "张某".into(),
-            time: "10:30".into(),
-            record: "问：知道吗？答：知道。".into(),
-        }),
-        CaseEdit::AddEvidence(EvidenceItem {
-            hash: "ab".repeat(32),
-            kind: "视听资料".into(),
-            description: "现场照片".into(),
-            size: 1234,
-            signed_metadata: vec![1, 2, 3],
-        }),
-        CaseEdit::SetSuggestion("{\"fine\":500}".into()),
-        CaseEdit::ChoosePenalty {
-            fine: Some(500),
-            reason: None,
-        },
-        CaseEdit::SetDecision(Decision {
-            penalty: true,
-            warning: true,
-            fine: 500,
-            confiscated_gains: 20,
-            confiscate_property: false,
-            other: vec!["责令改正".into(), "没收工具".into()],
-            decided_on: day(9),
-        }),
-        CaseEdit::SetDate {
-            field: DateField::Filed,
-            date: day(2),
-        },
-        CaseEdit::SetDate {
-            field: DateField::Notified,
-            date: day(5),
-        },
-        CaseEdit::SetNotifiedFine(500),
-        CaseEdit::SetPaidAmount(500),
-        CaseEdit::Transition {
-            status: CaseStatus::Filed,
-            step: "file".into(),
-            at: "2025-03-02T09:00:00Z".into(),
-            by: "A1".into(),
-        },
-    ]
+            CaseEdit::AddOfficer(officer("A1", "周强")),
+            CaseEdit::AddOfficer(officer("A2", "吴敏")),
+            CaseEdit::WithdrawOfficer {
+                credential_no: "A2".into(),
+            },
+            CaseEdit::SetFact(Fact::new("harm", FactValue::Text("slight".into()))),
+            CaseEdit::SetFact(Fact::new("priors_12m", FactValue::Int(2))),
+            CaseEdit::SetFact(Fact::new("first_offence", FactValue::Bool(false))),
+            CaseEdit::SetOnsite {
+                time: "2025-03-01 10:00".into(),
+                place: "解放碑".into(),
+                party_signed: true,
+            },
+            CaseEdit::AppendFindings("烧烤炉两台。".into()),
+            CaseEdit::AppendFindings("顾客十余人。".into()),
+            CaseEdit::AddInquiry(Inquiry {
+                person: "张某".into(),
+                time: "10:30".into(),
+                record: "问：知道吗？答：知道。".into(),
+            }),
+        ],
+        vec![
+            RecordEdit::SetNumber("渝中城管罚〔2025〕1号".into()),
+            RecordEdit::AddEvidence(EvidenceItem {
+                hash: "ab".repeat(32),
+                kind: "视听资料".into(),
+                description: "现场照片".into(),
+                size: 1234,
+                signed_metadata: vec![1, 2, 3],
+            }),
+            RecordEdit::SetSuggestion("{\"fine\":500}".into()),
+            RecordEdit::ChoosePenalty {
+                fine: Some(500),
+                reason: None,
+            },
+            RecordEdit::SetDecision(Decision {
+                penalty: true,
+                warning: true,
+                fine: 500,
+                confiscated_gains: 20,
+                confiscate_property: false,
+                other: vec!["责令改正".into(), "没收工具".into()],
+                decided_on: day(9),
+            }),
+            RecordEdit::SetDate {
+                field: DateField::Filed,
+                date: day(2),
+            },
+            RecordEdit::SetDate {
+                field: DateField::Notified,
+                date: day(5),
+            },
+            RecordEdit::SetNotifiedFine(500),
+            RecordEdit::SetPaidAmount(500),
+            RecordEdit::Transition {
+                status: CaseStatus::Filed,
+                step: "file".into(),
+                at: "2025-03-02T09:00:00Z".into(),
+                by: "A1".into(),
+            },
+        ],
+    )
+}
+
+fn apply(doc: &mut CaseDoc, (officer, record): (Vec<CaseEdit>, Vec<RecordEdit>)) {
+    doc.apply(&officer).unwrap();
+    doc.record(&record).unwrap();
 }
 
 fn new_case() -> CaseDoc {
@@ -161,7 +162,7 @@ fn every_edit_writes_the_schema_1_layout() {
     let mut created = String::new();
     dump(case.automerge(), &ROOT, &mut created);
     assert_eq!(created, CREATED);
-    case.apply(&every_edit()).unwrap();
+    apply(&mut case, every_edit());
     let mut edited = String::new();
     dump(case.automerge(), &ROOT, &mut edited);
     assert_eq!(edited, EDITED);
@@ -170,58 +171,59 @@ fn every_edit_writes_the_schema_1_layout() {
 #[test]
 fn conflicts_are_listed_in_the_same_order() {
     let mut a = new_case();
-    a.apply(&every_edit()).unwrap();
+    apply(&mut a, every_edit());
     let mut b = a.fork();
     // Values unlike those already there: Automerge writes no op for an unchanged value.
     let changes = |fine: i64, harm: &str, name: &str, date: u32| {
-        vec![
-            CaseEdit::SetNumber(format!("号{fine}")),
-            CaseEdit::ChoosePenalty {
-                fine: Some(fine),
-                reason: Some(format!("理由{fine}")),
-            },
-            CaseEdit::SetFact {
-                name: "harm".into(),
-                value: FactValue::Text(harm.into()),
-            },
-            CaseEdit::SetParty {
-                index: 1,
-                party: Party {
-                    kind: PartyKind::Person,
-                    name: name.into(),
-                    credit_code: None,
-                    id_number: None,
-                    address: "解放碑".into(),
-                    representative: None,
+        (
+            vec![
+                CaseEdit::SetFact(Fact::new("harm", FactValue::Text(harm.into()))),
+                CaseEdit::SetParty {
+                    index: 1,
+                    party: Party {
+                        kind: PartyKind::Person,
+                        name: name.into(),
+                        credit_code: None,
+                        id_number: None,
+                        address: "解放碑".into(),
+                        representative: None,
+                    },
                 },
-            },
-            CaseEdit::SetDecision(Decision {
-                penalty: true,
-                warning: false,
-                fine,
-                confiscated_gains: 20,
-                confiscate_property: false,
-                other: vec![],
-                decided_on: day(date),
-            }),
-            CaseEdit::SetDate {
-                field: DateField::Served,
-                date: day(date),
-            },
-            CaseEdit::Transition {
-                status: if fine > 600 {
-                    CaseStatus::Notified
-                } else {
-                    CaseStatus::Decided
+            ],
+            vec![
+                RecordEdit::SetNumber(format!("号{fine}")),
+                RecordEdit::ChoosePenalty {
+                    fine: Some(fine),
+                    reason: Some(format!("理由{fine}")),
                 },
-                step: "step".into(),
-                at: "now".into(),
-                by: "A1".into(),
-            },
-        ]
+                RecordEdit::SetDecision(Decision {
+                    penalty: true,
+                    warning: false,
+                    fine,
+                    confiscated_gains: 20,
+                    confiscate_property: false,
+                    other: vec![],
+                    decided_on: day(date),
+                }),
+                RecordEdit::SetDate {
+                    field: DateField::Served,
+                    date: day(date),
+                },
+                RecordEdit::Transition {
+                    status: if fine > 600 {
+                        CaseStatus::Notified
+                    } else {
+                        CaseStatus::Decided
+                    },
+                    step: "step".into(),
+                    at: "now".into(),
+                    by: "A1".into(),
+                },
+            ],
+        )
     };
-    a.apply(&changes(600, "serious", "张三", 10)).unwrap();
-    b.apply(&changes(800, "general", "张某某", 11)).unwrap();
+    apply(&mut a, changes(600, "serious", "张三", 10));
+    apply(&mut b, changes(800, "general", "张某某", 11));
     a.merge(&mut b).unwrap();
     let conflicts: Vec<(String, Vec<String>)> = a
         .read()

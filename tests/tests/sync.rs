@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use zhifa_core::cases::{CaseEdit, CaseKind, CaseOfficer, Party, PartyKind};
-use zhifa_core::discretion::FactValue;
+use zhifa_core::discretion::{Fact, FactValue};
 use zhifa_core::sync::protocol::{routes, to_cbor, DocMessage, SyncRequest};
 use zhifa_core::sync::{auth, DocId, DocKind, SubjectKind, SyncError, Transport};
 use zhifa_core::Error;
@@ -75,10 +75,10 @@ fn two_phones_converge(server: &TestServer) {
         .cases()
         .edit(
             &id,
-            &[CaseEdit::SetFact {
-                name: "first_offence".into(),
-                value: FactValue::Bool(true),
-            }],
+            &[CaseEdit::SetFact(Fact::new(
+                "first_offence",
+                FactValue::Bool(true),
+            ))],
         )
         .unwrap();
     b.device
@@ -99,10 +99,10 @@ fn two_phones_converge(server: &TestServer) {
         .cases()
         .edit(
             &id,
-            &[CaseEdit::SetFact {
-                name: "first_offence".into(),
-                value: FactValue::Bool(false),
-            }],
+            &[CaseEdit::SetFact(Fact::new(
+                "first_offence",
+                FactValue::Bool(false),
+            ))],
         )
         .unwrap();
     converge(&a, &b);

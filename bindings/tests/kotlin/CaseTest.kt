@@ -4,6 +4,7 @@
 import java.io.File
 import java.nio.file.Files
 import java.time.LocalDate
+import uniffi.zhifa_core.CaseEdit
 import uniffi.zhifa_core.CaseKind
 import uniffi.zhifa_core.CaseOfficer
 import uniffi.zhifa_core.CaseStatus
@@ -13,7 +14,6 @@ import uniffi.zhifa_core.Party
 import uniffi.zhifa_core.PartyKind
 import uniffi.zhifa_core.RefusalKind
 import uniffi.zhifa_core.Step
-import uniffi.zhifa_ffi.CaseEditInput
 import uniffi.zhifa_ffi.StoreConfig
 import uniffi.zhifa_ffi.ZhifaException
 import uniffi.zhifa_ffi.ZhifaStore
@@ -37,10 +37,10 @@ fun summaryCaseOnTheSpot() {
     val case = p.cases().create(CaseKind.SUMMARY, "GF-111-C", "500103", today, today)
     val by = "渝50010320021"
     val officers = listOf(
-        CaseEditInput.AddOfficer(CaseOfficer(by, "周强", true, false)),
-        CaseEditInput.AddOfficer(CaseOfficer("渝50010320022", "吴敏", true, false)),
+        CaseEdit.AddOfficer(CaseOfficer(by, "周强", true, false)),
+        CaseEdit.AddOfficer(CaseOfficer("渝50010320022", "吴敏", true, false)),
     )
-    val party = CaseEditInput.AddParty(Party(PartyKind.PERSON, "张某", null, "500103199001011234", "重庆市渝中区", null))
+    val party = CaseEdit.AddParty(Party(PartyKind.PERSON, "张某", null, "500103199001011234", "重庆市渝中区", null))
     val facts = listOf(
         Fact.Flag("criminal_referral", false), Fact.Flag("no_fault_proven", false),
         Fact.Flag("minor_act", false), Fact.Flag("removed_harm", false),
@@ -48,7 +48,7 @@ fun summaryCaseOnTheSpot() {
         Fact.Flag("meritorious", false), Fact.Number("age", 40L),
         Fact.Choice("capacity", "full"), Fact.Choice("correction", "pending"),
         Fact.Number("priors_12m", 0L),
-    ).map { CaseEditInput.SetFact(it) }
+    ).map { CaseEdit.SetFact(it) }
 
     p.cases().edit(case.id, listOf(officers[0], party) + facts)
     p.cases().choosePenalty(case.id, 150L, null)

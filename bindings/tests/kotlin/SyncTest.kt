@@ -7,10 +7,10 @@ import java.net.ServerSocket
 import java.net.Socket
 import java.nio.file.Files
 import java.time.LocalDate
+import uniffi.zhifa_core.CaseEdit
 import uniffi.zhifa_core.CaseKind
 import uniffi.zhifa_core.SyncPhase
 import uniffi.zhifa_core.SyncProgress
-import uniffi.zhifa_ffi.CaseEditInput
 import uniffi.zhifa_ffi.StoreConfig
 import uniffi.zhifa_ffi.SyncObserver
 import uniffi.zhifa_ffi.ZhifaException
@@ -58,7 +58,7 @@ fun twoPhonesShareACaseThroughTheServer() {
         expect(phases.seen.last() == SyncPhase.DONE, "progress ends with DONE, got ${phases.seen}")
         val today = LocalDate.now().toString()
         val case = a.cases().create(CaseKind.ORDINARY, "SP-126-5", "500103", today, today)
-        a.cases().edit(case.id, listOf(CaseEditInput.AppendFindings("消毒柜未通电。")))
+        a.cases().edit(case.id, listOf(CaseEdit.AppendFindings("消毒柜未通电。")))
         a.sync().syncNow(url, defaultSyncOptions(), null)
         b.sync().syncNow(url, defaultSyncOptions(), null)
         expect(b.cases().get(case.id).onsite.findings.contains("消毒柜"), "the case reached the second phone")

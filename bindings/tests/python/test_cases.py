@@ -10,6 +10,7 @@ import unittest
 sys.path.insert(0, os.environ["ZHIFA_PYTHON_BINDINGS"])
 
 from zhifa.zhifa_core import (  # noqa: E402
+    CaseEdit,
     CaseKind,
     Fact,
     CaseOfficer,
@@ -22,7 +23,6 @@ from zhifa.zhifa_core import (  # noqa: E402
     RefusalKind,
 )
 from zhifa.zhifa_ffi import (  # noqa: E402
-    CaseEditInput,
     StoreConfig,
     ZhifaError,
     ZhifaStore,
@@ -40,8 +40,8 @@ TODAY = datetime.date.today().isoformat()
 BY = "渝50010320021"
 
 OFFICERS = [
-    CaseEditInput.ADD_OFFICER(officer=CaseOfficer(credential_no="渝50010320021", name="周强", verified=True, withdrawn=False)),
-    CaseEditInput.ADD_OFFICER(officer=CaseOfficer(credential_no="渝50010320022", name="吴敏", verified=True, withdrawn=False)),
+    CaseEdit.ADD_OFFICER(CaseOfficer(credential_no="渝50010320021", name="周强", verified=True, withdrawn=False)),
+    CaseEdit.ADD_OFFICER(CaseOfficer(credential_no="渝50010320022", name="吴敏", verified=True, withdrawn=False)),
 ]
 PERSON = Party(kind=PartyKind.PERSON, name="张某", credit_code=None, id_number="500103199001011234",
                address="重庆市渝中区解放碑街道", representative=None)
@@ -59,7 +59,7 @@ def facts(**values):
             fact = Fact.NUMBER(name=name, value=value)
         else:
             fact = Fact.CHOICE(name=name, value=value)
-        edits.append(CaseEditInput.SET_FACT(fact=fact))
+        edits.append(CaseEdit.SET_FACT(fact))
     return edits
 
 
@@ -82,7 +82,7 @@ class CasesTest(unittest.TestCase):
     def test_a_summary_case_from_first_tap_to_closing(self):
         p = self.phone
         case = p.cases().create(CaseKind.SUMMARY, "GF-111-C", "500103", TODAY, TODAY)
-        p.cases().edit(case.id, OFFICERS + [CaseEditInput.ADD_PARTY(party=PERSON)] + facts(correction="pending", priors_12m=0))
+        p.cases().edit(case.id, OFFICERS + [CaseEdit.ADD_PARTY(PERSON)] + facts(correction="pending", priors_12m=0))
         outcome = p.cases().suggest(case.id).outcome
         self.assertEqual((outcome.fine.min, outcome.fine.max), (100, 200))
         p.cases().choose_penalty(case.id, 100, None)
@@ -104,7 +104,7 @@ class CasesTest(unittest.TestCase):
         self.assertEqual(caught.exception.refusal.kind, RefusalKind.TWO_OFFICERS_REQUIRED)
         self.assertIn("第四十二条", caught.exception.user_message)
 
-        p.cases().edit(case.id, OFFICERS + [CaseEditInput.ADD_PARTY(party=PERSON)] + facts(
+        p.cases().edit(case.id, OFFICERS + [CaseEdit.ADD_PARTY(PERSON)] + facts(
             first_offence=False, harm="general", correction="refused", priors_12m=0, pollution_alert=False, illegal_gains=0))
         p.cases().step(case.id, Step.FILE(), BY)
         p.evidence().add_to_case(case.id, b"\xff\xd8photo", "视听资料", "烧烤现场照片", None)
@@ -131,10 +131,10 @@ class CasesTest(unittest.TestCase):
     def test_two_phones_merge_and_settle_a_conflict(self):
         a, b = self.phone, self.open_phone()
         case = a.cases().create(CaseKind.ORDINARY, "DQ-116", "500103", TODAY, TODAY)
-        a.cases().edit(case.id, OFFICERS + [CaseEditInput.ADD_PARTY(party=PERSON)])
+        a.cases().edit(case.id, OFFICERS + [CaseEdit.ADD_PARTY(PERSON)])
         b.cases().merge(a.cases().snapshot(case.id))
-        a.cases().edit(case.id, [CaseEditInput.APPEND_FINDINGS(text="甲：车厢未密闭。")] + facts(harm="general"))
-        b.cases().edit(case.id, [CaseEditInput.APPEND_FINDINGS(text="乙：沿途遗撒约两百米。")] + facts(harm="serious"))
+        a.cases().edit(case.id, [CaseEdit.APPEND_FINDINGS("甲：车厢未密闭。")] + facts(harm="general"))
+        b.cases().edit(case.id, [CaseEdit.APPEND_FINDINGS("乙：沿途遗撒约两百米。")] + facts(harm="serious"))
         merged = a.cases().merge(b.cases().snapshot(case.id))
         self.assertIn("车厢未密闭", merged.onsite.findings)
         self.assertIn("沿途遗撒", merged.onsite.findings)
@@ -142,7 +142,7 @@ class CasesTest(unittest.TestCase):
         with self.assertRaises(ZhifaError.StepRefused) as caught:
             a.cases().step(case.id, Step.FILE(), BY)
         self.assertEqual(caught.exception.refusal.kind, RefusalKind.UNRESOLVED_CONFLICTS)
-        settled = a.cases().edit(case.id, [CaseEditInput.RESOLVE(field="facts.harm", value="serious")])
+        settled = a.cases().edit(case.id, [CaseEdit.RESOLVE(field="facts.harm", value="serious")])
         self.assertEqual(settled.conflicts, [])
         self.assertEqual(a.cases().step(case.id, Step.FILE(), BY).status, CaseStatus.FILED)
 

@@ -14,9 +14,8 @@ import urllib.request
 
 sys.path.insert(0, os.environ["ZHIFA_PYTHON_BINDINGS"])
 
-from zhifa.zhifa_core import CaseKind, SubjectKind, SyncPhase  # noqa: E402
+from zhifa.zhifa_core import CaseEdit, CaseKind, SubjectKind, SyncPhase  # noqa: E402
 from zhifa.zhifa_ffi import (  # noqa: E402
-    CaseEditInput,
     StoreConfig,
     SyncObserver,
     ZhifaError,
@@ -94,7 +93,7 @@ class SyncWithALiveServer(unittest.TestCase):
         self.assertTrue(a.codes().enforcement_code(None).payload.startswith("EC1:"))
 
         case = a.cases().create(CaseKind.ORDINARY, "SP-126-5", "500103", TODAY, TODAY)
-        a.cases().edit(case.id, [CaseEditInput.APPEND_FINDINGS(text="后厨发现过期原料。")])
+        a.cases().edit(case.id, [CaseEdit.APPEND_FINDINGS("后厨发现过期原料。")])
         self.assertEqual(a.sync().sync_now(self.url, default_sync_options(), None).docs_synced, 1)
         b.sync().sync_now(self.url, default_sync_options(), None)
         self.assertIn("过期原料", b.cases().get(case.id).onsite.findings)

@@ -12,15 +12,17 @@ use super::layout::{self, case, officer, onsite, procedure, put_fact, SCHEMA_KEY
 use super::model::*;
 use super::shape::{am, render, Field, OptDate, Shape};
 use super::CaseError;
-use crate::discretion::FactValue;
+use crate::discretion::Fact;
 
-/// A typed change to a case file.
+/// An edit the officer makes to a case file: who is involved, what was found, the facts,
+/// and settling a conflict. This is all the app (and the FFI) can write directly; everything
+/// with legal effect is a `RecordEdit`, made by the core behind its rule.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum CaseEdit {
-    SetNumber(String),
     AddParty(Party),
     SetParty {
-        index: usize,
+        index: u32,
         party: Party,
     },
     AddOfficer(CaseOfficer),
@@ -28,10 +30,7 @@ pub enum CaseEdit {
     WithdrawOfficer {
         credential_no: String,
     },
-    SetFact {
-        name: String,
-        value: FactValue,
-    },
+    SetFact(Fact),
     SetOnsite {
         time: String,
         place: String,
@@ -40,6 +39,20 @@ pub enum CaseEdit {
     /// Appends to the on-site findings (text, merged character by character).
     AppendFindings(String),
     AddInquiry(Inquiry),
+    /// Settles a conflict by writing the chosen value over all concurrent ones.
+    Resolve {
+        field: String,
+        value: String,
+    },
+}
+
+/// An edit only the core makes, each behind its rule: the number from the device's blocks
+/// (`CaseService::assign_number`), evidence with signed capture metadata (`EvidenceService`),
+/// the suggestion and the chosen penalty (`CaseService::choose_penalty`), and the procedure's
+/// decision, dates, amounts and transitions (`cases::procedure::plan`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum RecordEdit {
+    SetNumber(String),
     AddEvidence(EvidenceItem),
     SetSuggestion(String),
     ChoosePenalty {
@@ -60,11 +73,6 @@ pub enum CaseEdit {
         step: String,
         at: String,
         by: String,
-    },
-    /// Settles a conflict by writing the chosen value over all concurrent ones.
-    Resolve {
-        field: String,
-        value: String,
     },
 }
 
@@ -229,7 +237,7 @@ impl CaseDoc {
         self.doc.get_heads().iter().map(|h| h.to_string()).collect()
     }
 
-    /// Applies typed edits as one Automerge change.
+    /// Applies the officer's edits as one Automerge change.
     pub fn apply(&mut self, edits: &[CaseEdit]) -> Result<(), CaseError> {
         for edit in edits {
             self.apply_one(edit)?;
@@ -238,13 +246,21 @@ impl CaseDoc {
         Ok(())
     }
 
+    /// Applies the core's edits (procedure, number, evidence, penalty) as one change.
+    pub fn record(&mut self, edits: &[RecordEdit]) -> Result<(), CaseError> {
+        for edit in edits {
+            self.record_one(edit)?;
+        }
+        self.doc.commit();
+        Ok(())
+    }
+
     fn apply_one(&mut self, edit: &CaseEdit) -> Result<(), CaseError> {
         let doc = &mut self.doc;
         match edit {
-            CaseEdit::SetNumber(number) => case::number.put(doc, &ROOT, &Some(number.clone()))?,
             CaseEdit::AddParty(party) => case::parties.push(doc, &ROOT, party)?,
             CaseEdit::SetParty { index, party } => {
-                let map = case::parties.entry(doc, &ROOT, *index)?;
+                let map = case::parties.entry(doc, &ROOT, *index as usize)?;
                 party.write(doc, &map).map_err(am)?;
             }
             CaseEdit::AddOfficer(officer) => case::officers.push(doc, &ROOT, officer)?,
@@ -258,9 +274,10 @@ impl CaseDoc {
                     .ok_or(CaseError::NoSuchEntry)?;
                 officer::withdrawn.put(doc, &entry, &true)?;
             }
-            CaseEdit::SetFact { name, value } => {
+            CaseEdit::SetFact(fact) => {
+                let (name, value) = fact.clone().into();
                 let facts = case::facts.obj(doc, &ROOT)?;
-                put_fact(doc, &facts, name, value).map_err(am)?;
+                put_fact(doc, &facts, &name, &value).map_err(am)?;
             }
             CaseEdit::SetOnsite {
                 time,
@@ -279,31 +296,40 @@ impl CaseDoc {
                 doc.splice_text(&findings, end, 0, more).map_err(am)?;
             }
             CaseEdit::AddInquiry(inquiry) => case::inquiries.push(doc, &ROOT, inquiry)?,
-            CaseEdit::AddEvidence(item) => case::evidence.push(doc, &ROOT, item)?,
-            CaseEdit::SetSuggestion(json) => {
+            CaseEdit::Resolve { field, value } => self.resolve(field, value)?,
+        }
+        Ok(())
+    }
+
+    fn record_one(&mut self, edit: &RecordEdit) -> Result<(), CaseError> {
+        let doc = &mut self.doc;
+        match edit {
+            RecordEdit::SetNumber(number) => case::number.put(doc, &ROOT, &Some(number.clone()))?,
+            RecordEdit::AddEvidence(item) => case::evidence.push(doc, &ROOT, item)?,
+            RecordEdit::SetSuggestion(json) => {
                 case::suggestion.put(doc, &ROOT, &Some(json.clone()))?
             }
-            CaseEdit::ChoosePenalty { fine, reason } => {
+            RecordEdit::ChoosePenalty { fine, reason } => {
                 case::chosen_fine.put(doc, &ROOT, fine)?;
                 case::override_reason.put(doc, &ROOT, reason)?;
             }
-            CaseEdit::SetDecision(decision) => {
+            RecordEdit::SetDecision(decision) => {
                 let map = case::decision.obj(doc, &ROOT)?;
                 decision.write(doc, &map).map_err(am)?;
             }
-            CaseEdit::SetDate { field, date } => {
+            RecordEdit::SetDate { field, date } => {
                 let map = case::procedure.obj(doc, &ROOT)?;
                 field.field().put(doc, &map, &Some(*date))?;
             }
-            CaseEdit::SetPaidAmount(amount) => {
+            RecordEdit::SetPaidAmount(amount) => {
                 let map = case::procedure.obj(doc, &ROOT)?;
                 procedure::paid_amount.put(doc, &map, &Some(*amount))?;
             }
-            CaseEdit::SetNotifiedFine(amount) => {
+            RecordEdit::SetNotifiedFine(amount) => {
                 let map = case::procedure.obj(doc, &ROOT)?;
                 procedure::notified_fine.put(doc, &map, &Some(*amount))?;
             }
-            CaseEdit::Transition {
+            RecordEdit::Transition {
                 status,
                 step,
                 at,
@@ -318,7 +344,6 @@ impl CaseDoc {
                 };
                 case::history.push(doc, &ROOT, &entry)?;
             }
-            CaseEdit::Resolve { field, value } => self.resolve(field, value)?,
         }
         Ok(())
     }

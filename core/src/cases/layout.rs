@@ -219,6 +219,7 @@ pub fn legal_paths() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::discretion::Fact;
     use chrono::NaiveDate;
 
     #[test]
@@ -274,7 +275,7 @@ mod tests {
     /// Of concurrent values, `read` takes the one Automerge's `get` takes.
     #[test]
     fn conflicting_fields_read_as_their_winner() {
-        use crate::cases::{CaseDoc, CaseEdit};
+        use crate::cases::{CaseDoc, CaseEdit, RecordEdit};
         use automerge::{ReadDoc, ROOT};
         let date = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
         let party = |name: &str| Party {
@@ -287,11 +288,7 @@ mod tests {
         };
         let edits = |n: &str| {
             vec![
-                CaseEdit::SetNumber(n.into()),
-                CaseEdit::SetFact {
-                    name: "harm".into(),
-                    value: FactValue::Text(n.into()),
-                },
+                CaseEdit::SetFact(Fact::new("harm", FactValue::Text(n.into()))),
                 CaseEdit::SetParty {
                     index: 0,
                     party: party(n),
@@ -302,8 +299,10 @@ mod tests {
             CaseDoc::create("c1", CaseKind::Ordinary, "DQ-116", "500103", date, date).unwrap();
         a.apply(&[CaseEdit::AddParty(party("x"))]).unwrap();
         let mut b = a.fork();
-        a.apply(&edits("a")).unwrap();
-        b.apply(&edits("b")).unwrap();
+        for (doc, n) in [(&mut a, "a"), (&mut b, "b")] {
+            doc.record(&[RecordEdit::SetNumber(n.into())]).unwrap();
+            doc.apply(&edits(n)).unwrap();
+        }
         a.merge(&mut b).unwrap();
         let case = a.read().unwrap();
         assert_eq!(case.conflicts.len(), 3);
@@ -387,17 +386,17 @@ mod tests {
         });
 
         // A whole case file, into the root of a new document.
-        use crate::cases::{CaseDoc, CaseEdit};
+        use crate::cases::{CaseDoc, CaseEdit, RecordEdit};
         let mut doc =
             CaseDoc::create("c1", CaseKind::Summary, "DQ-116", "500103", date, date).unwrap();
         doc.apply(&[
-            CaseEdit::SetNumber("1号".into()),
-            CaseEdit::SetFact {
-                name: "harm".into(),
-                value: FactValue::Text("slight".into()),
-            },
+            CaseEdit::SetFact(Fact::new("harm", FactValue::Text("slight".into()))),
             CaseEdit::AppendFindings("烧烤炉两台".into()),
-            CaseEdit::ChoosePenalty {
+        ])
+        .unwrap();
+        doc.record(&[
+            RecordEdit::SetNumber("1号".into()),
+            RecordEdit::ChoosePenalty {
                 fine: Some(200),
                 reason: None,
             },

@@ -11,7 +11,7 @@ pub mod repository;
 pub(crate) mod shape;
 
 pub use crate::calendar::{HolidayCalendar, WorkingDays};
-pub use document::{CaseDoc, CaseEdit, DateField};
+pub use document::{CaseDoc, CaseEdit, DateField, RecordEdit};
 pub use model::*;
 pub use procedure::{Deadline, Refusal, RefusalKind, Step};
 

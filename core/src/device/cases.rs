@@ -9,7 +9,7 @@ use super::discretion::DiscretionService;
 use crate::cases::numbers::{self, CaseNumberBlock};
 use crate::cases::procedure::{self, StepContext};
 use crate::cases::repository::{self, CaseQuery, CaseSummary};
-use crate::cases::{CaseDoc, CaseEdit, CaseError, CaseFile, CaseKind, Deadline, Step};
+use crate::cases::{CaseDoc, CaseEdit, CaseError, CaseFile, CaseKind, Deadline, RecordEdit, Step};
 use crate::discretion::{check_choice, DiscretionError, Outcome, Suggestion};
 use crate::documents::{self, DocumentContext, DocumentKind};
 use crate::Error;
@@ -63,9 +63,14 @@ impl<'d> CaseService<'d> {
         Ok(doc.save())
     }
 
-    /// Applies typed edits in one transaction.
+    /// Applies the officer's edits in one transaction.
     pub fn edit(&self, id: &str, edits: &[CaseEdit]) -> Result<CaseFile, Error> {
         self.context.write_case(id, |_, doc| Ok(doc.apply(edits)?))
+    }
+
+    /// Applies edits the core made behind their rule (procedure, penalty, evidence).
+    pub(super) fn record(&self, id: &str, edits: &[RecordEdit]) -> Result<CaseFile, Error> {
+        self.context.write_case(id, |_, doc| Ok(doc.record(edits)?))
     }
 
     /// Merges another replica's document (its full save or changes) into this device's copy;
@@ -132,11 +137,11 @@ impl<'d> CaseService<'d> {
         .to_string();
         self.discretion()
             .record_choice(id, &outcome, fine, reason)?;
-        self.edit(
+        self.record(
             id,
             &[
-                CaseEdit::SetSuggestion(snapshot),
-                CaseEdit::ChoosePenalty {
+                RecordEdit::SetSuggestion(snapshot),
+                RecordEdit::ChoosePenalty {
                     fine,
                     reason: reason.map(str::to_owned),
                 },
@@ -157,7 +162,7 @@ impl<'d> CaseService<'d> {
             now: self.context.stamp(),
         };
         let edits = procedure::plan(&case, step, &context).map_err(CaseError::Refused)?;
-        self.edit(id, &edits)
+        self.record(id, &edits)
     }
 
     /// The deadlines the case must keep, by the holiday calendar.
@@ -217,7 +222,7 @@ impl<'d> CaseService<'d> {
         self.context.write_case(id, |tx, doc| {
             procedure::check_unnumbered(&doc.read()?).map_err(CaseError::Refused)?;
             let number = numbers::take(tx, prefix, year)?;
-            Ok(doc.apply(&[CaseEdit::SetNumber(number)])?)
+            Ok(doc.record(&[RecordEdit::SetNumber(number)])?)
         })
     }
 }

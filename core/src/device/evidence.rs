@@ -4,7 +4,7 @@
 
 use super::cases::CaseService;
 use super::context::Context;
-use crate::cases::{evidence, CaseEdit, CaseFile};
+use crate::cases::{evidence, CaseFile, RecordEdit};
 use crate::codes::GpsFix;
 use crate::store::BlobHash;
 use crate::sync::protocol::routes;
@@ -42,7 +42,7 @@ impl<'d> EvidenceService<'d> {
         context
             .store
             .write(|tx| replica::queue_blob(tx, &item.hash))?;
-        CaseService::new(context).edit(case_id, &[CaseEdit::AddEvidence(item)])
+        CaseService::new(context).record(case_id, &[RecordEdit::AddEvidence(item)])
     }
 
     /// Fetches an evidence file another device of the team captured (e.g. to show a photo).

@@ -180,6 +180,7 @@ pub fn spec(name: &str) -> Option<&'static FactSpec> {
 
 /// A known value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(untagged)]
 pub enum FactValue {
     Bool(bool),
@@ -278,6 +279,18 @@ pub enum Fact {
     Flag { name: String, value: bool },
     Number { name: String, value: i64 },
     Choice { name: String, value: String },
+}
+
+impl Fact {
+    pub fn new(name: impl Into<String>, value: impl Into<FactValue>) -> Fact {
+        Fact::from((name.into(), value.into()))
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            Fact::Flag { name, .. } | Fact::Number { name, .. } | Fact::Choice { name, .. } => name,
+        }
+    }
 }
 
 impl From<Fact> for (String, FactValue) {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 mod steps;
 
-use super::document::CaseEdit;
+use super::document::RecordEdit;
 use super::model::{CaseFile, CaseStatus, PartyKind};
 use crate::calendar::WorkingDays;
 use crate::discretion::{statute, Outcome, SuggestionRequest};
@@ -221,7 +221,7 @@ pub fn plan(
     case: &CaseFile,
     step: &Step,
     context: &StepContext<'_>,
-) -> Result<Vec<CaseEdit>, Refusal> {
+) -> Result<Vec<RecordEdit>, Refusal> {
     if !case.conflicts.is_empty() {
         let fields = case.conflicts.iter().map(|c| c.field.clone()).collect();
         return Err(refuse(

@@ -7,13 +7,13 @@ use super::{
     amount_due, refuse, Refusal, RefusalKind, Step, StepContext, HEARING_NOTICE_WORKING_DAYS,
     HEARING_REQUEST_WORKING_DAYS,
 };
-use crate::cases::document::{CaseEdit, DateField};
+use crate::cases::document::{DateField, RecordEdit};
 use crate::cases::model::{CaseFile, CaseKind, CaseStatus, Decision};
 use crate::discretion::{Disposition, Outcome, ProcedureRoute};
 
 use CaseStatus::*;
 
-type Edits = Result<Vec<CaseEdit>, Refusal>;
+type Edits = Result<Vec<RecordEdit>, Refusal>;
 
 pub(super) struct Check<'a> {
     pub(super) case: &'a CaseFile,
@@ -79,8 +79,8 @@ impl Check<'_> {
         outcome.route(self.case.chosen_fine)
     }
 
-    fn transition(&self, status: CaseStatus) -> CaseEdit {
-        CaseEdit::Transition {
+    fn transition(&self, status: CaseStatus) -> RecordEdit {
+        RecordEdit::Transition {
             status,
             step: self.step.name().into(),
             at: self.context.now.clone(),
@@ -88,8 +88,8 @@ impl Check<'_> {
         }
     }
 
-    fn dated(&self, field: DateField) -> CaseEdit {
-        CaseEdit::SetDate {
+    fn dated(&self, field: DateField) -> RecordEdit {
+        RecordEdit::SetDate {
             field,
             date: self.today(),
         }
@@ -118,7 +118,7 @@ impl Check<'_> {
             ));
         }
         Ok(vec![
-            CaseEdit::SetDecision(decision(case, outcome, self.today())),
+            RecordEdit::SetDecision(decision(case, outcome, self.today())),
             self.dated(DateField::Served),
             self.transition(Decided),
         ])
@@ -186,7 +186,7 @@ impl Check<'_> {
         }
         Ok(vec![
             self.dated(DateField::Notified),
-            CaseEdit::SetNotifiedFine(case.chosen_fine.unwrap_or(0)),
+            RecordEdit::SetNotifiedFine(case.chosen_fine.unwrap_or(0)),
             self.transition(Notified),
         ])
     }
@@ -281,7 +281,7 @@ impl Check<'_> {
             }
         }
         Ok(vec![
-            CaseEdit::SetDecision(decision(case, outcome, self.today())),
+            RecordEdit::SetDecision(decision(case, outcome, self.today())),
             self.transition(Decided),
         ])
     }
@@ -335,7 +335,7 @@ impl Check<'_> {
         }
         Ok(vec![
             self.dated(DateField::Paid),
-            CaseEdit::SetPaidAmount(amount),
+            RecordEdit::SetPaidAmount(amount),
             self.transition(Executed),
         ])
     }

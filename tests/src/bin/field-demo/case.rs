@@ -5,7 +5,7 @@
 use chrono::Utc;
 use zhifa_core::cases::CaseEdit;
 use zhifa_core::discretion::facts::{FactType, SCHEMA};
-use zhifa_core::discretion::{FactValue, Suggestion};
+use zhifa_core::discretion::{Fact, FactValue, Suggestion};
 use zhifa_core::documents::DocumentKind;
 use zhifa_sync_server::ServerError;
 
@@ -54,10 +54,7 @@ fn open(
                 for question in questions {
                     let value = answer(&question.fact);
                     answered.push(format!("{} → {value:?}", question.question));
-                    edits.push(CaseEdit::SetFact {
-                        name: question.fact,
-                        value,
-                    });
+                    edits.push(CaseEdit::SetFact(Fact::new(question.fact, value)));
                 }
                 b.cases().edit(&case.id, &edits).map_err(demo_error)?;
                 if answered.len() > 40 {
@@ -89,10 +86,7 @@ fn edit_apart(
             case,
             &[
                 CaseEdit::AppendFindings("现场检查时消毒柜未通电，餐具堆放于洗碗池旁。".into()),
-                CaseEdit::SetFact {
-                    name: "harm".into(),
-                    value: FactValue::Text("slight".into()),
-                },
+                CaseEdit::SetFact(Fact::new("harm", FactValue::Text("slight".into()))),
             ],
         )
         .map_err(demo_error)?;
@@ -105,10 +99,7 @@ fn edit_apart(
                     place: format!("{}后厨", visit.enterprise.name),
                     party_signed: true,
                 },
-                CaseEdit::SetFact {
-                    name: "harm".into(),
-                    value: FactValue::Text("serious".into()),
-                },
+                CaseEdit::SetFact(Fact::new("harm", FactValue::Text("serious".into()))),
             ],
         )
         .map_err(demo_error)?;
