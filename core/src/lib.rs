@@ -16,6 +16,7 @@ pub mod ids;
 pub mod inspections;
 pub mod numerals;
 pub mod random;
+pub mod records;
 pub mod registry;
 pub mod store;
 pub mod sync;

@@ -10,8 +10,7 @@ use automerge::sync::{Message, State, SyncDoc};
 use automerge::AutoCommit;
 use lru::LruCache;
 use serde_bytes::ByteBuf;
-use zhifa_core::cases::CaseDoc;
-use zhifa_core::inspections::InspectionDoc;
+use zhifa_core::records;
 use zhifa_core::sync::protocol::{
     DocMessage, DocRefusal, ErrorCode, Listing, SyncRequest, LIST_PAGE,
 };
@@ -58,39 +57,6 @@ pub struct Round {
     pub refused: Vec<(DocKind, DocId, DocRefusal)>,
     /// Documents whose heads moved on the server in this round.
     pub applied: u32,
-}
-
-/// What the server reads from a document's content: its place, and the evidence files it
-/// cites (a record is complete on the server only when it holds every one of them).
-struct Content {
-    division: String,
-    evidence: Vec<String>,
-}
-
-fn read_content(kind: DocKind, doc: &mut AutoCommit) -> Option<Content> {
-    match kind {
-        DocKind::Case => {
-            let case = CaseDoc::read_automerge(doc).ok()?;
-            Some(Content {
-                division: case.place_division,
-                evidence: case.evidence.into_iter().map(|e| e.hash).collect(),
-            })
-        }
-        DocKind::Inspection => {
-            let inspection = InspectionDoc::from_automerge(doc.clone())
-                .ok()?
-                .read()
-                .ok()?;
-            Some(Content {
-                division: inspection.division,
-                evidence: inspection
-                    .checklist
-                    .into_iter()
-                    .flat_map(|entry| entry.evidence)
-                    .collect(),
-            })
-        }
-    }
 }
 
 /// Records which evidence files a document cites, in the caller's transaction.
@@ -400,7 +366,7 @@ impl Documents {
         let heads = loaded.doc.get_heads();
         let moved = heads != before;
         if moved {
-            let Some(content) = read_content(kind, &mut loaded.doc) else {
+            let Some(content) = records::kind(kind).summary(&mut loaded.doc) else {
                 // Changes that do not make a readable document of this kind.
                 return Err(Failure::Refused(DocRefusal::Malformed));
             };
@@ -486,7 +452,8 @@ impl Documents {
         team: &str,
         mut doc: AutoCommit,
     ) -> Result<bool, ServerError> {
-        let content = read_content(kind, &mut doc)
+        let content = records::kind(kind)
+            .summary(&mut doc)
             .ok_or_else(|| ServerError::BadRequest("not a readable document".into()))?;
         let digest = Digest::of_heads(&doc.get_heads()).0.to_vec();
         let bytes = doc.save();

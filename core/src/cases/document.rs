@@ -183,6 +183,16 @@ impl CaseDoc {
         })
     }
 
+    /// The document and the heads already in the store, for sync to hold (`records`).
+    pub fn into_parts(self) -> (AutoCommit, Vec<ChangeHash>) {
+        (self.doc, self.stored)
+    }
+
+    /// A case document back from `into_parts`; `read` checks it.
+    pub fn from_parts(doc: AutoCommit, stored: Vec<ChangeHash>) -> CaseDoc {
+        CaseDoc { doc, stored }
+    }
+
     /// Reads a case straight from an Automerge document, without copying it (the server
     /// reads every document it receives).
     pub fn read_automerge(doc: &mut AutoCommit) -> Result<CaseFile, CaseError> {

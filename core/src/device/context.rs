@@ -13,6 +13,7 @@ use crate::crypto::DeviceKeystore;
 use crate::discretion::DiscretionEngine;
 use crate::registry::Registry;
 use crate::store::Store;
+use crate::sync::DocKind;
 use crate::Error;
 
 pub(crate) struct Context {
@@ -112,10 +113,12 @@ impl Context {
         Ok(case)
     }
 
-    /// A case document was written by another path (a sync received it): the loaded copy, if
-    /// any, is out of date. The one place a loaded case is dropped.
-    pub(crate) fn forget_case(&self, id: &str) {
-        self.open_cases().take(id);
+    /// A document was written by another path (a sync received it): a loaded copy, if any,
+    /// is out of date. The one place a loaded case is dropped.
+    pub(crate) fn forget(&self, kind: DocKind, id: &str) {
+        if kind == DocKind::Case {
+            self.open_cases().take(id);
+        }
     }
 
     fn open_cases(&self) -> std::sync::MutexGuard<'_, OpenCases> {

@@ -209,6 +209,10 @@ impl InspectionDoc {
         &mut self.doc
     }
 
+    pub fn into_automerge(self) -> AutoCommit {
+        self.doc
+    }
+
     pub fn save(&mut self) -> Vec<u8> {
         self.doc.save()
     }

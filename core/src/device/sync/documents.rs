@@ -6,14 +6,12 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use automerge::sync::{Message, State, SyncDoc};
-use automerge::AutoCommit;
 use serde_bytes::ByteBuf;
 
 use super::observe_server_time;
 use super::session::Session;
 use super::CURSOR_META;
-use crate::cases::{repository, CaseDoc, CaseError, RecordError};
-use crate::inspections::{repository as inspections, InspectionDoc};
+use crate::records::{self, HeldDoc, SyncedKind};
 use crate::store::{get_meta, set_meta, StoreError};
 use crate::sync::protocol::{
     self, routes, to_cbor, DocMessage, Listing, SyncRequest, SyncResponse,
@@ -21,29 +19,19 @@ use crate::sync::protocol::{
 use crate::sync::{replica, Digest, DocId, DocKind, DocRef, SyncError, SyncPhase};
 use crate::Error;
 
+/// A document in conversation with the server.
 struct Replica {
-    kind: DocKind,
+    kind: &'static dyn SyncedKind,
     id: String,
-    doc: ReplicaDoc,
+    held: HeldDoc,
     state: State,
     exchanged: bool,
-}
-
-enum ReplicaDoc {
-    Case(CaseDoc),
-    Inspection(InspectionDoc),
-    /// Not on the device yet: stored once it reads as a whole document.
-    New(AutoCommit),
 }
 
 impl Replica {
     /// The next message to the server, encoded; `None` when there is nothing to say.
     fn generate(&mut self) -> Option<Vec<u8>> {
-        let message = self
-            .doc
-            .automerge()
-            .sync()
-            .generate_sync_message(&mut self.state);
+        let message = self.held.doc.sync().generate_sync_message(&mut self.state);
         message.map(Message::encode)
     }
 
@@ -53,21 +41,30 @@ impl Replica {
             return false;
         };
         let received = self
+            .held
             .doc
-            .automerge()
             .sync()
             .receive_sync_message(&mut self.state, message);
         received.is_ok()
     }
-}
 
-impl ReplicaDoc {
-    fn automerge(&mut self) -> &mut AutoCommit {
-        match self {
-            ReplicaDoc::Case(doc) => doc.automerge(),
-            ReplicaDoc::Inspection(doc) => doc.automerge(),
-            ReplicaDoc::New(doc) => doc,
+    /// Stores the document through the same path as an edit. One not on the device yet is
+    /// stored once it reads as a whole document of its kind under the id it was listed by;
+    /// until then it stays in memory and nothing on the device is touched (`false`).
+    fn store(&mut self, tx: &rusqlite::Transaction<'_>, now: &str) -> Result<bool, Error> {
+        if self.held.is_new() {
+            match self.kind.summary(&mut self.held.doc) {
+                None => return Ok(false),
+                Some(summary) if summary.id != self.id => {
+                    // Another document under this id: start the conversation afresh.
+                    self.held = HeldDoc::default();
+                    return Ok(false);
+                }
+                Some(_) => {}
+            }
         }
+        self.kind.save(tx, &mut self.held, now)?;
+        Ok(true)
     }
 }
 
@@ -184,21 +181,12 @@ impl Session<'_> {
     }
 
     fn open_replica(&self, kind: DocKind, id: &str) -> Result<Replica, Error> {
-        let device = self.context;
-        device.store.read(|c| {
-            let loaded = match kind {
-                DocKind::Case => repository::load(c, id).map(ReplicaDoc::Case),
-                DocKind::Inspection => inspections::load(c, id).map(ReplicaDoc::Inspection),
-            };
-            let doc = match loaded {
-                Ok(doc) => doc,
-                Err(RecordError::Record(CaseError::NotFound)) => ReplicaDoc::New(AutoCommit::new()),
-                Err(other) => return Err(other.into()),
-            };
+        self.context.store.read(|c| {
+            let synced = records::kind(kind);
             Ok(Replica {
-                kind,
+                kind: synced,
                 id: id.to_owned(),
-                doc,
+                held: synced.load(c, id)?.unwrap_or_default(),
                 state: replica::state(c, kind, id)?,
                 exchanged: false,
             })
@@ -219,35 +207,25 @@ impl Session<'_> {
             let Some(replica) = open.get_mut(&key) else {
                 continue;
             };
-            let before = replica.doc.automerge().get_heads();
+            let before = replica.held.doc.get_heads();
             if !replica.receive(&bytes) {
                 // A broken message: drop the conversation; the next sync starts it afresh.
                 open.remove(&key);
                 continue;
             }
-            if replica.doc.automerge().get_heads() != before {
+            if replica.held.doc.get_heads() != before {
                 replica.exchanged = true;
                 changed.push(key);
             }
         }
         device.store.write(|tx| {
             for key in &changed {
-                let replica = open.get_mut(key).expect("present");
-                let new = matches!(replica.doc, ReplicaDoc::New(_));
-                match store_replica(tx, replica, &now) {
-                    Ok(()) => {}
-                    // Not a whole document yet (more is on the way), or not a valid one: keep
-                    // it in memory only; nothing on the device is touched.
-                    Err(Error::Case(CaseError::Corrupt)) if new => {}
-                    Err(other) => return Err(other),
-                }
+                open.get_mut(key).expect("present").store(tx, &now)?;
             }
             Ok::<_, Error>(())
         })?;
         for (kind, id) in &changed {
-            if *kind == DocKind::Case {
-                device.forget_case(id);
-            }
+            device.forget(*kind, id);
         }
         Ok(())
     }
@@ -259,14 +237,15 @@ impl Session<'_> {
         let mut synced_now = 0;
         self.context.store.write(|tx| {
             for mut replica in finished {
-                if matches!(replica.doc, ReplicaDoc::New(_)) {
+                if replica.held.is_new() {
                     continue;
                 }
-                let heads = replica.doc.automerge().get_heads();
+                let kind = replica.kind.kind();
+                let heads = replica.held.doc.get_heads();
                 let synced = (replica.state.their_heads.as_ref() == Some(&heads))
                     .then(|| Digest::of_heads(&heads));
-                let before = replica::synced_digest(tx, replica.kind, &replica.id)?;
-                replica::save_state(tx, replica.kind, &replica.id, &replica.state, synced)?;
+                let before = replica::synced_digest(tx, kind, &replica.id)?;
+                replica::save_state(tx, kind, &replica.id, &replica.state, synced)?;
                 // Changes went one way or the other.
                 if replica.exchanged || (synced.is_some() && synced != before) {
                     synced_now += 1;
@@ -279,45 +258,4 @@ impl Session<'_> {
         self.state.docs_done += done;
         Ok(())
     }
-}
-
-/// Writes a received document through the same path as an edit (snapshot or changes, index
-/// row, heads digest); a new document becomes a typed one.
-fn store_replica(
-    tx: &rusqlite::Transaction<'_>,
-    replica: &mut Replica,
-    now: &str,
-) -> Result<(), Error> {
-    if let ReplicaDoc::New(doc) = &replica.doc {
-        replica.doc = match replica.kind {
-            DocKind::Case => ReplicaDoc::Case(CaseDoc::from_automerge(doc.clone())?),
-            DocKind::Inspection => {
-                ReplicaDoc::Inspection(InspectionDoc::from_automerge(doc.clone())?)
-            }
-        };
-        let id = match &replica.doc {
-            ReplicaDoc::Case(doc) => doc.read()?.id,
-            ReplicaDoc::Inspection(doc) => doc.read()?.id,
-            ReplicaDoc::New(_) => unreachable!("replaced above"),
-        };
-        if id != replica.id {
-            replica.doc = ReplicaDoc::New(AutoCommit::new());
-            return Err(CaseError::Corrupt.into());
-        }
-    }
-    match &mut replica.doc {
-        ReplicaDoc::Case(doc) => {
-            let case = doc.read()?;
-            if doc.is_stored() {
-                repository::save(tx, doc, &case, now)?;
-            } else {
-                repository::insert(tx, doc, &case, now)?;
-            }
-        }
-        ReplicaDoc::Inspection(doc) => {
-            inspections::save(tx, doc, now)?;
-        }
-        ReplicaDoc::New(_) => unreachable!("typed above"),
-    }
-    Ok(())
 }
