@@ -16,13 +16,7 @@ fn food_plan(data: &CatalogueData) -> zhifa_core::inspections::Plan {
     let candidates: Vec<Candidate> = data
         .enterprises
         .iter()
-        .map(|e| Candidate {
-            credit_code: e.credit_code.clone(),
-            name: e.name.clone(),
-            division: e.division.clone(),
-            grade: e.credit_grade,
-            last_inspected: None,
-        })
+        .map(Candidate::never_inspected)
         .collect();
     plan(&PlanRequest {
         plan_id: "YZ-2026-食品-01".into(),

@@ -61,6 +61,14 @@ impl Context {
         self.now().trusted.to_rfc3339()
     }
 
+    /// Records the server's time learnt in a sync (anchors trusted time).
+    pub(crate) fn observe_server_time(
+        &self,
+        time: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), Error> {
+        Ok(self.clock.observe_server_time(time, &self.store)?)
+    }
+
     /// The discretion engine over this catalogue's baselines, reloaded when a bundle changed it.
     pub(crate) fn engine(&self) -> Result<Arc<DiscretionEngine>, Error> {
         let version = self.registry.version()?;

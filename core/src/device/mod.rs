@@ -126,9 +126,6 @@ impl Device {
         &self,
         server_time: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), Error> {
-        Ok(self
-            .context
-            .clock
-            .observe_server_time(server_time, &self.context.store)?)
+        self.context.observe_server_time(server_time)
     }
 }

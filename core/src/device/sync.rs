@@ -33,9 +33,6 @@ use link::Link;
 pub use link::{Fed, Io, Next, SessionRun};
 use session::Session;
 
-const ENROLMENT_META: &str = "sync.enrolment";
-const CURSOR_META: &str = "sync.cursor";
-
 /// Enrolment with the server and the sync session; see the module documentation.
 pub struct SyncService<'d> {
     context: &'d Context,
@@ -48,7 +45,10 @@ impl<'d> SyncService<'d> {
 
     /// The server this device enrolled with, if any.
     pub fn enrolment(&self) -> Result<Option<Enrolment>, Error> {
-        let text = self.context.store.read(|c| get_meta(c, ENROLMENT_META))?;
+        let text = self
+            .context
+            .store
+            .read(|c| get_meta(c, replica::ENROLMENT_META))?;
         Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
     }
 
@@ -88,12 +88,12 @@ impl<'d> SyncService<'d> {
         }
         let enrolment: Enrolment =
             from_cbor(&response.body).ok_or_else(|| SyncError::Protocol("enrolment".into()))?;
-        observe_server_time(self.context, enrolment.server_time)?;
+        self.context.observe_server_time(enrolment.server_time)?;
         let json = serde_json::to_string(&enrolment).expect("enrolment serialises");
         self.context.store.write(|tx| {
-            set_meta(tx, ENROLMENT_META, &json)?;
+            set_meta(tx, replica::ENROLMENT_META, &json)?;
             // A new server: what the old one confirmed means nothing here.
-            delete_meta(tx, CURSOR_META)?;
+            delete_meta(tx, replica::CURSOR_META)?;
             replica::forget_server(tx)
         })?;
         Ok(enrolment)
@@ -106,17 +106,12 @@ impl<'d> SyncService<'d> {
         options: &SyncOptions,
         progress: &dyn Fn(SyncProgress),
     ) -> Result<SyncReport, Error> {
-        let _running = self
-            .context
-            .sync_lock
-            .try_lock()
-            .map_err(|_| SyncError::Busy)?;
         link::drive(self.start(options, progress)?, transport)
     }
 
     /// The same session, for a caller that carries its requests itself: step it, send what
-    /// it asks, feed back the reply. It holds no lock: one session at a time is the
-    /// caller's to keep.
+    /// it asks, feed back the reply. It holds the sync lock until dropped, so a second
+    /// session meanwhile is `Busy`.
     pub fn start<'s>(
         &self,
         options: &'s SyncOptions,
@@ -125,11 +120,16 @@ impl<'d> SyncService<'d> {
     where
         'd: 's,
     {
+        let running = self
+            .context
+            .sync_lock
+            .try_lock()
+            .map_err(|_| SyncError::Busy)?;
         let enrolment = self.enrolment()?.ok_or(SyncError::NotEnrolled)?;
         let officer = enrolment.subject_kind == SubjectKind::Officer;
         let link = Link::default();
         let session = Session::new(self.context, link.clone(), options, progress);
-        Ok(SessionRun::new(link, session.run(officer)))
+        Ok(SessionRun::new(link, session.run(officer), Some(running)))
     }
 
     /// Documents the server refused (another team's, outside the jurisdiction, unreadable),
@@ -160,14 +160,7 @@ pub(super) fn request(
     let link = Link::default();
     let mut session = Session::new(context, link.clone(), &options, &|_| {});
     let call = async move { session.call(method, path, Vec::new()).await };
-    link::drive(SessionRun::new(link, call), transport)
-}
-
-fn observe_server_time(
-    context: &Context,
-    time: chrono::DateTime<chrono::Utc>,
-) -> Result<(), Error> {
-    Ok(context.clock.observe_server_time(time, &context.store)?)
+    link::drive(SessionRun::new(link, call, None), transport)
 }
 
 fn error_code(response: &Response) -> String {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::jurisdiction_overlaps;
 use crate::random::SeededRng;
-use crate::registry::{CreditGrade, Officer};
+use crate::registry::{CreditGrade, Enterprise, Officer};
 
 /// Selection probability for one plan, per million, by credit grade.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +52,19 @@ pub struct Candidate {
     pub grade: CreditGrade,
     /// When it was last inspected for these items, if ever.
     pub last_inspected: Option<NaiveDate>,
+}
+
+impl Candidate {
+    /// A catalogue enterprise never inspected for the plan's items.
+    pub fn never_inspected(enterprise: &Enterprise) -> Candidate {
+        Candidate {
+            credit_code: enterprise.credit_code.clone(),
+            name: enterprise.name.clone(),
+            division: enterprise.division.clone(),
+            grade: enterprise.credit_grade,
+            last_inspected: None,
+        }
+    }
 }
 
 pub struct PlanRequest<'a> {

@@ -14,7 +14,7 @@ use super::model::{
     AgencyKey, CatalogueData, EnforcementBody, EnforcementItem, Enterprise, Officer, RecordKind,
     Regulation, Removals, Revocation, RevocationTarget,
 };
-use crate::cases::HolidayCalendar;
+use crate::calendar::HolidayCalendar;
 use crate::crypto::{self, CryptoError, PublicKey, Sign1Limits, Signer};
 use crate::discretion::{BaselineDocument, Condition, HearingThreshold, Violation};
 use crate::ids::{

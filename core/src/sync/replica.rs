@@ -7,6 +7,11 @@ use automerge::ChangeHash;
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
 use super::protocol::{Digest, DocId, DocKind, DocRef, DocRefusal};
+
+/// The `meta` key of the server this device enrolled with (its `Enrolment`, as JSON).
+pub const ENROLMENT_META: &str = "sync.enrolment";
+/// The `meta` key of the server's document sequence at the end of the last complete session.
+pub const CURSOR_META: &str = "sync.cursor";
 use crate::store::StoreError;
 
 /// A digest as stored; a damaged one reads as all zeros, which matches nothing, so the

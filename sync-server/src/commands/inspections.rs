@@ -67,13 +67,7 @@ impl PlanInspections {
             .upserts
             .enterprises
             .iter()
-            .map(|e| Candidate {
-                credit_code: e.credit_code.clone(),
-                name: e.name.clone(),
-                division: e.division.clone(),
-                grade: e.credit_grade,
-                last_inspected: None,
-            })
+            .map(Candidate::never_inspected)
             .collect();
         inspections::plan(&PlanRequest {
             plan_id: self.id.clone(),

@@ -8,9 +8,7 @@ use std::collections::{BTreeMap, VecDeque};
 use automerge::sync::{Message, State, SyncDoc};
 use serde_bytes::ByteBuf;
 
-use super::observe_server_time;
 use super::session::Session;
-use super::CURSOR_META;
 use crate::records::{self, HeldDoc, SyncedKind};
 use crate::store::{get_meta, set_meta, StoreError};
 use crate::sync::protocol::{
@@ -75,7 +73,7 @@ impl Session<'_> {
         self.phase(SyncPhase::Documents);
         let device = self.context;
         let (cursor, dirty) = device.store.read(|c| {
-            let cursor = get_meta(c, CURSOR_META)?.and_then(|v| v.parse::<u64>().ok());
+            let cursor = get_meta(c, replica::CURSOR_META)?.and_then(|v| v.parse::<u64>().ok());
             Ok::<_, StoreError>((cursor, replica::dirty(c)?))
         })?;
         let mut listing = Some(match cursor {
@@ -144,7 +142,7 @@ impl Session<'_> {
                 )
                 .await?;
             if let Some(time) = response.server_time {
-                observe_server_time(device, time)?;
+                device.observe_server_time(time)?;
             }
             catalogue_version = response.catalogue_version;
             if !response.changed.is_empty() || response.cursor != 0 {
@@ -175,7 +173,7 @@ impl Session<'_> {
         if cursor != Some(next_cursor) {
             device
                 .store
-                .write(|tx| set_meta(tx, CURSOR_META, &next_cursor.to_string()))?;
+                .write(|tx| set_meta(tx, replica::CURSOR_META, &next_cursor.to_string()))?;
         }
         Ok(catalogue_version)
     }

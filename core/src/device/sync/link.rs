@@ -8,6 +8,7 @@ use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::MutexGuard;
 use std::task::{Context as TaskContext, Poll, Waker};
 use std::time::Duration;
 
@@ -105,33 +106,51 @@ pub enum Next<T> {
 }
 
 /// A session being driven step by step: feed it what it asked for, get what it asks next.
+/// It holds the device's sync lock, if it took one, until it is dropped.
 pub struct SessionRun<'a, T> {
     link: Link,
     session: Pin<Box<dyn Future<Output = T> + 'a>>,
+    /// What the session asked and has not been answered yet.
+    asked: Option<Io>,
+    _running: Option<MutexGuard<'a, ()>>,
 }
 
 impl<'a, T> SessionRun<'a, T> {
-    pub(super) fn new(link: Link, session: impl Future<Output = T> + 'a) -> Self {
+    pub(super) fn new(
+        link: Link,
+        session: impl Future<Output = T> + 'a,
+        running: Option<MutexGuard<'a, ()>>,
+    ) -> Self {
         SessionRun {
             link,
             session: Box::pin(session),
+            asked: None,
+            _running: running,
         }
     }
 
     /// Runs the session until it asks for something or ends. `fed` answers the previous
-    /// `Next::Io` (nothing on the first step).
+    /// `Next::Io` (nothing on the first step); a step without the answer asks the same again.
     pub fn step(&mut self, fed: Option<Fed>) -> Next<T> {
-        if let Some(fed) = fed {
-            self.link.feed(fed);
+        match (fed, &self.asked) {
+            (Some(fed), _) => {
+                self.asked = None;
+                self.link.feed(fed);
+            }
+            (None, Some(asked)) => return Next::Io(asked.clone()),
+            (None, None) => {}
         }
         let mut context = TaskContext::from_waker(Waker::noop());
         match self.session.as_mut().poll(&mut context) {
             Poll::Ready(done) => Next::Done(done),
-            Poll::Pending => Next::Io(
-                self.link
+            Poll::Pending => {
+                let asked = self
+                    .link
                     .take_out()
-                    .expect("a session waits only on its link"),
-            ),
+                    .expect("a session waits only on its link");
+                self.asked = Some(asked.clone());
+                Next::Io(asked)
+            }
         }
     }
 }

@@ -9,7 +9,6 @@ use chrono::Datelike;
 use serde_bytes::ByteBuf;
 
 use super::link::Link;
-use super::observe_server_time;
 use crate::device::cases::CaseService;
 use crate::device::codes::CodeService;
 use crate::device::context::Context;
@@ -118,7 +117,7 @@ impl<'a> Session<'a> {
                     match (response.status, typed) {
                         (401, Some(ErrorCode::ClockSkew)) if !skew_corrected => {
                             if let Some(time) = error.and_then(|e| e.server_time) {
-                                observe_server_time(self.context, time)?;
+                                self.context.observe_server_time(time)?;
                             }
                             skew_corrected = true;
                             continue;

@@ -7,13 +7,14 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use super::{Fed, Io, Next, SessionRun, CURSOR_META, ENROLMENT_META};
+use super::{Fed, Io, Next, SessionRun};
 use crate::device::Device;
 use crate::store::{get_meta, set_meta};
 use crate::sync::auth::{NONCE_HEADER, SIGNATURE_HEADER, TIME_HEADER};
 use crate::sync::protocol::{
     from_cbor, routes, to_cbor, ErrorBody, ErrorCode, Listing, SyncRequest, SyncResponse,
 };
+use crate::sync::replica::{CURSOR_META, ENROLMENT_META};
 use crate::sync::{Enrolment, Request, Response, SubjectKind, SyncError, SyncOptions, SyncReport};
 use crate::Error;
 
@@ -81,12 +82,20 @@ fn error(status: u16, code: ErrorCode, server_time: Option<chrono::DateTime<Utc>
 /// Runs the session against `script`: each request or pause it asks for takes the next
 /// reply. Returns how it ended and everything it asked, in order.
 fn play(
+    run: SessionRun<'_, Result<SyncReport, Error>>,
+    script: Vec<Fed>,
+) -> (Result<SyncReport, Error>, Vec<Io>) {
+    play_from(run, None, script)
+}
+
+/// `play`, for a session already asked once: `fed` answers that.
+fn play_from(
     mut run: SessionRun<'_, Result<SyncReport, Error>>,
+    mut fed: Option<Fed>,
     script: Vec<Fed>,
 ) -> (Result<SyncReport, Error>, Vec<Io>) {
     let mut script = VecDeque::from(script);
     let mut asked = Vec::new();
-    let mut fed = None;
     loop {
         match run.step(fed.take()) {
             Next::Done(done) => return (done, asked),
@@ -289,8 +298,18 @@ fn a_second_sync_while_one_runs_is_busy_and_sends_nothing() {
     }
     let phone = enrolled_phone();
     let options = options();
-    let running = phone.device.context.sync_lock.lock().unwrap();
+    let mut running = phone.device.sync().start(&options, &|_| {}).unwrap();
+    assert!(matches!(running.step(None), Next::Io(Io::Send(_))));
     let busy = phone.device.sync().run(&Silent, &options, &|_| {});
-    drop(running);
     assert!(matches!(busy, Err(Error::Sync(SyncError::Busy))));
+    assert!(matches!(
+        phone.device.sync().start(&options, &|_| {}).err(),
+        Some(Error::Sync(SyncError::Busy))
+    ));
+    // A step without the answer asks the same again; the session goes on once answered.
+    let asked = running.step(None);
+    assert!(matches!(asked, Next::Io(Io::Send(ref r)) if r.path == routes::SYNC));
+    let (done, _) = play_from(running, Some(quiet_round(4)), Vec::new());
+    done.unwrap();
+    drop(phone.device.sync().start(&options, &|_| {}).unwrap());
 }
