@@ -76,22 +76,7 @@ impl<'d> CaseService<'d> {
     /// Merges another replica's document (its full save or changes) into this device's copy;
     /// a case not yet on the device is added.
     pub fn merge(&self, bytes: &[u8]) -> Result<CaseFile, Error> {
-        let mut incoming = CaseDoc::load(bytes)?;
-        let case = incoming.read()?;
-        let exists = self
-            .context
-            .store
-            .read(|c| repository::exists(c, &case.id))?;
-        if exists {
-            return self
-                .context
-                .write_case(&case.id, |_, doc| Ok(doc.merge(&mut incoming)?));
-        }
-        let now = self.context.stamp();
-        self.context
-            .store
-            .write(|tx| repository::insert(tx, &mut incoming, &case, &now))?;
-        Ok(case)
+        self.context.merge_case(CaseDoc::load(bytes)?)
     }
 
     pub fn list(&self, query: &CaseQuery) -> Result<Vec<CaseSummary>, Error> {

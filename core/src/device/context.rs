@@ -121,6 +121,32 @@ impl Context {
         Ok(case)
     }
 
+    /// Merges another replica's copy into the stored case, or stores it when the device does
+    /// not hold that case yet: the check and the write in one transaction.
+    pub(crate) fn merge_case(&self, mut incoming: CaseDoc) -> Result<CaseFile, Error> {
+        let id = incoming.read()?.id;
+        let now = self.stamp();
+        let mut open = self.open_cases();
+        let cached = open.take(&id);
+        let (doc, case) = self.store.write(|tx| {
+            let mut doc = match cached {
+                Some(doc) => doc,
+                None if repository::exists(tx, &id)? => repository::load(tx, &id)?,
+                None => {
+                    let case = incoming.read()?;
+                    repository::insert(tx, &mut incoming, &case, &now)?;
+                    return Ok::<_, Error>((incoming, case));
+                }
+            };
+            doc.merge(&mut incoming)?;
+            let case = doc.read()?;
+            repository::save(tx, &mut doc, &case, &now)?;
+            Ok((doc, case))
+        })?;
+        open.put(id, doc);
+        Ok(case)
+    }
+
     /// A document was written by another path (a sync received it): a loaded copy, if any,
     /// is out of date. The one place a loaded case is dropped.
     pub(crate) fn forget(&self, kind: DocKind, id: &str) {

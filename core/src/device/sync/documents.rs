@@ -48,22 +48,28 @@ impl Replica {
 
     /// Stores the document through the same path as an edit. One not on the device yet is
     /// stored once it reads as a whole document of its kind under the id it was listed by;
-    /// until then it stays in memory and nothing on the device is touched (`false`).
-    fn store(&mut self, tx: &rusqlite::Transaction<'_>, now: &str) -> Result<bool, Error> {
+    /// until then it stays in memory and nothing on the device is touched.
+    fn store(&mut self, tx: &rusqlite::Transaction<'_>, now: &str) -> Result<Stored, Error> {
         if self.held.is_new() {
             match self.kind.summary(&mut self.held.doc) {
-                None => return Ok(false),
-                Some(summary) if summary.id != self.id => {
-                    // Another document under this id: start the conversation afresh.
-                    self.held = HeldDoc::default();
-                    return Ok(false);
-                }
+                None => return Ok(Stored::NotYet),
+                Some(summary) if summary.id != self.id => return Ok(Stored::Foreign),
                 Some(_) => {}
             }
         }
         self.kind.save(tx, &mut self.held, now)?;
-        Ok(true)
+        Ok(Stored::Yes)
     }
+}
+
+/// What became of a received document.
+#[derive(PartialEq)]
+enum Stored {
+    Yes,
+    /// Not a whole document yet: more is on the way.
+    NotYet,
+    /// Another document than the one listed under this id: it is dropped, not stored.
+    Foreign,
 }
 
 impl Session<'_> {
@@ -216,12 +222,19 @@ impl Session<'_> {
                 changed.push(key);
             }
         }
-        device.store.write(|tx| {
+        let foreign = device.store.write(|tx| {
+            let mut foreign = Vec::new();
             for key in &changed {
-                open.get_mut(key).expect("present").store(tx, &now)?;
+                if open.get_mut(key).expect("present").store(tx, &now)? == Stored::Foreign {
+                    foreign.push(key.clone());
+                }
             }
-            Ok::<_, Error>(())
+            Ok::<_, Error>(foreign)
         })?;
+        // Like a broken message, a foreign document ends its conversation; the rest go on.
+        for key in &foreign {
+            open.remove(key);
+        }
         for (kind, id) in &changed {
             device.forget(*kind, id);
         }

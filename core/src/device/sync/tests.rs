@@ -7,15 +7,23 @@ use std::time::Duration;
 
 use chrono::Utc;
 
+use serde_bytes::ByteBuf;
+
 use super::{Fed, Io, Next, SessionRun};
+
+use crate::cases::{CaseDoc, CaseEdit, CaseKind};
 use crate::device::Device;
 use crate::store::{get_meta, set_meta};
 use crate::sync::auth::{NONCE_HEADER, SIGNATURE_HEADER, TIME_HEADER};
 use crate::sync::protocol::{
-    from_cbor, routes, to_cbor, ErrorBody, ErrorCode, Listing, SyncRequest, SyncResponse,
+    from_cbor, routes, to_cbor, DocMessage, ErrorBody, ErrorCode, Listing, SyncRequest,
+    SyncResponse,
 };
 use crate::sync::replica::{CURSOR_META, ENROLMENT_META};
-use crate::sync::{Enrolment, Request, Response, SubjectKind, SyncError, SyncOptions, SyncReport};
+use crate::sync::{
+    Digest, DocId, DocKind, DocRef, Enrolment, Request, Response, SubjectKind, SyncError,
+    SyncOptions, SyncReport,
+};
 use crate::Error;
 
 struct Phone {
@@ -312,4 +320,118 @@ fn a_second_sync_while_one_runs_is_busy_and_sends_nothing() {
     let (done, _) = play_from(running, Some(quiet_round(4)), Vec::new());
     done.unwrap();
     drop(phone.device.sync().start(&options, &|_| {}).unwrap());
+}
+
+/// A server in the script that holds `docs` (listed under the given ids) and answers every
+/// round as the real one does: it lists them on the first round, then keeps one Automerge
+/// sync conversation a document.
+struct ScriptedServer {
+    docs: Vec<(String, automerge::AutoCommit, automerge::sync::State)>,
+}
+
+impl ScriptedServer {
+    fn new(docs: Vec<(&str, automerge::AutoCommit)>) -> ScriptedServer {
+        let docs = docs
+            .into_iter()
+            .map(|(id, doc)| (id.to_owned(), doc, automerge::sync::State::new()))
+            .collect();
+        ScriptedServer { docs }
+    }
+
+    fn answer(&mut self, request: &Request) -> Fed {
+        use automerge::sync::{Message, SyncDoc};
+        let round: SyncRequest = from_cbor(&request.body).expect("a sync round");
+        let mut response = SyncResponse {
+            cursor: 1,
+            server_time: Some(Utc::now()),
+            ..SyncResponse::default()
+        };
+        if round.listing.is_some() {
+            for (id, doc, _) in &mut self.docs {
+                let digest = Digest::of_heads(&doc.get_heads());
+                response
+                    .changed
+                    .push(DocRef(DocKind::Case, DocId(id.clone()), digest));
+            }
+        }
+        for DocMessage(_, id, bytes) in round.messages {
+            let (_, doc, state) = self.docs.iter_mut().find(|d| d.0 == id.0).unwrap();
+            let message = Message::decode(&bytes).unwrap();
+            doc.sync().receive_sync_message(state, message).unwrap();
+            if let Some(reply) = doc.sync().generate_sync_message(state) {
+                response.messages.push(DocMessage(
+                    DocKind::Case,
+                    id,
+                    ByteBuf::from(reply.encode()),
+                ));
+            }
+        }
+        ok(to_cbor(&response))
+    }
+}
+
+/// Drives the session against `server` until it ends.
+fn serve(
+    mut run: SessionRun<'_, Result<SyncReport, Error>>,
+    server: &mut ScriptedServer,
+) -> Result<SyncReport, Error> {
+    let mut fed = None;
+    loop {
+        match run.step(fed.take()) {
+            Next::Done(done) => return done,
+            Next::Io(Io::Wait(_)) => fed = Some(Fed::Waited),
+            Next::Io(Io::Send(request)) => fed = Some(server.answer(&request)),
+        }
+    }
+}
+
+fn teammates_case(id: &str) -> automerge::AutoCommit {
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let mut doc = CaseDoc::create(id, CaseKind::Ordinary, "DQ-116", "500103", day, day).unwrap();
+    doc.apply(&[CaseEdit::AppendFindings("车厢未密闭。".into())])
+        .unwrap();
+    doc.automerge().clone()
+}
+
+#[test]
+fn a_teammates_case_arrives_and_is_stored_like_an_edit() {
+    let phone = enrolled_phone();
+    let options = options();
+    let id = uuid::Uuid::now_v7().to_string();
+    let mut server = ScriptedServer::new(vec![(&id, teammates_case(&id))]);
+    let run = phone.device.sync().start(&options, &|_| {}).unwrap();
+    let report = serve(run, &mut server).unwrap();
+    assert_eq!(report.docs_synced, 1);
+    let case = phone.device.cases().get(&id).unwrap();
+    assert_eq!(case.onsite.findings, "车厢未密闭。");
+    assert_eq!(cursor(&phone).as_deref(), Some("1"));
+    // Stored as an edit stores it: the next session has nothing to say about it.
+    let run = phone.device.sync().start(&options, &|_| {}).unwrap();
+    let (done, asked) = play(run, vec![quiet_round(1)]);
+    assert_eq!(done.unwrap().docs_synced, 0);
+    assert_eq!(sent(&asked).len(), 1);
+}
+
+#[test]
+fn a_document_under_another_id_is_dropped_and_the_others_still_arrive() {
+    let phone = enrolled_phone();
+    let options = options();
+    let (listed, inside, good) = (
+        uuid::Uuid::now_v7().to_string(),
+        uuid::Uuid::now_v7().to_string(),
+        uuid::Uuid::now_v7().to_string(),
+    );
+    let mut server = ScriptedServer::new(vec![
+        (&listed, teammates_case(&inside)),
+        (&good, teammates_case(&good)),
+    ]);
+    let run = phone.device.sync().start(&options, &|_| {}).unwrap();
+    serve(run, &mut server).unwrap();
+    for id in [&listed, &inside] {
+        assert!(matches!(
+            phone.device.cases().get(id),
+            Err(Error::Case(crate::cases::CaseError::NotFound))
+        ));
+    }
+    assert!(phone.device.cases().get(&good).is_ok());
 }
