@@ -147,6 +147,7 @@ pub async fn case_numbers(
 ) -> Result<Response, ApiError> {
     let block = request
         .run(state, |db, _state, device, body| {
+            numbers::may_reserve(&device)?;
             let request: CaseNumberRequest = decode(&body)?;
             Ok(numbers::reserve(db, &device, &request)?)
         })
@@ -160,6 +161,7 @@ pub async fn credential(
 ) -> Result<Response, ApiError> {
     let credential = request
         .run(state, |_db, state, device, body| {
+            credentials::may_hold(&device)?;
             let request: CredentialRequest = decode(&body)?;
             Ok(credentials::issue(
                 &state.catalogue,

@@ -38,6 +38,15 @@ impl Refusal for CredentialRefusal {
     }
 }
 
+/// Only officers hold duty credentials; asked before the request is even read.
+pub fn may_hold(device: &DeviceRecord) -> Result<(), CredentialRefusal> {
+    if device.subject_kind == SubjectKind::Officer {
+        Ok(())
+    } else {
+        Err(CredentialRefusal::NotAnOfficer)
+    }
+}
+
 /// A credential (COSE_Sign1) for the officer of `device`.
 pub fn issue(
     catalogue: &CatalogueStore,
@@ -46,9 +55,7 @@ pub fn issue(
     request: &CredentialRequest,
     now: DateTime<Utc>,
 ) -> Result<Vec<u8>, Failure<CredentialRefusal>> {
-    if device.subject_kind != SubjectKind::Officer {
-        return Err(CredentialRefusal::NotAnOfficer.into());
-    }
+    may_hold(device)?;
     let officer = catalogue
         .officer(&device.subject)?
         .ok_or(CredentialRefusal::OfficerLeft)?;

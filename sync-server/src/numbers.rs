@@ -15,6 +15,15 @@ use crate::storage::{transaction_or_refusal, Database};
 const MAX_BLOCK: u32 = 1_000;
 const MAX_NUMBER: i64 = 99_999;
 
+/// Only officers' devices give case numbers; asked before the request is even read.
+pub fn may_reserve(device: &DeviceRecord) -> Result<(), NumbersRefusal> {
+    if device.subject_kind == SubjectKind::Officer {
+        Ok(())
+    } else {
+        Err(NumbersRefusal::NotAnOfficer)
+    }
+}
+
 /// Why the server gives no block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum NumbersRefusal {
@@ -47,9 +56,7 @@ pub fn reserve(
     device: &DeviceRecord,
     request: &CaseNumberRequest,
 ) -> Result<CaseNumberBlock, Failure<NumbersRefusal>> {
-    if device.subject_kind != SubjectKind::Officer {
-        return Err(NumbersRefusal::NotAnOfficer.into());
-    }
+    may_reserve(device)?;
     if request.size == 0 || request.size > MAX_BLOCK || request.prefix.trim().is_empty() {
         return Err(NumbersRefusal::BadBlock.into());
     }

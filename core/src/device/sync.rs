@@ -79,7 +79,8 @@ impl<'d> SyncService<'d> {
         };
         let response = transport.send(&request).map_err(SyncError::Offline)?;
         if response.status != 200 {
-            let code = error_code(&response);
+            let body: Option<ErrorBody> = serde_json::from_slice(&response.body).ok();
+            let code = session::error_code(&response, body.as_ref());
             return Err(match response.status {
                 400 | 403 | 404 | 409 | 410 => SyncError::EnrolmentRefused(code),
                 status => SyncError::Server { status, code },
@@ -161,10 +162,4 @@ pub(super) fn request(
     let mut session = Session::new(context, link.clone(), &options, &|_| {});
     let call = async move { session.call(method, path, Vec::new()).await };
     link::drive(SessionRun::new(link, call, None), transport)
-}
-
-fn error_code(response: &Response) -> String {
-    serde_json::from_slice::<ErrorBody>(&response.body)
-        .map(|e| e.error.to_string())
-        .unwrap_or_else(|_| format!("http {}", response.status))
 }

@@ -10,7 +10,7 @@ pub mod http;
 pub mod protocol;
 pub mod replica;
 
-pub use protocol::{Digest, DocId, DocKind, DocRef, Enrolment, SubjectKind};
+pub use protocol::{Digest, DocId, DocKind, DocRef, Enrolment, ErrorCode, SubjectKind};
 
 /// One HTTP request as the session builds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,15 +49,15 @@ pub enum SyncError {
     #[error("the device clock is too far from the server's")]
     ClockSkew,
     #[error("enrolment refused: {0}")]
-    EnrolmentRefused(String),
+    EnrolmentRefused(ErrorCode),
     #[error("evidence file of {size} bytes is over the limit of {max}")]
     BlobTooLarge { size: u64, max: u64 },
     #[error("a sync is already running")]
     Busy,
     #[error("the server refused: {0}")]
-    Forbidden(String),
+    Forbidden(ErrorCode),
     #[error("the server answered {status}: {code}")]
-    Server { status: u16, code: String },
+    Server { status: u16, code: ErrorCode },
     #[error("the server's answer cannot be read: {0}")]
     Protocol(String),
 }

@@ -110,21 +110,16 @@ impl<'a> Session<'a> {
                         return Ok(response);
                     }
                     let error: Option<ErrorBody> = serde_json::from_slice(&response.body).ok();
-                    let typed = error.as_ref().map(|e| e.error.clone());
-                    let code = typed
-                        .as_ref()
-                        .map_or_else(String::new, ErrorCode::to_string);
-                    match (response.status, typed) {
-                        (401, Some(ErrorCode::ClockSkew)) if !skew_corrected => {
+                    let code = error_code(&response, error.as_ref());
+                    match (response.status, &code) {
+                        (401, ErrorCode::ClockSkew) if !skew_corrected => {
                             if let Some(time) = error.and_then(|e| e.server_time) {
                                 self.context.observe_server_time(time)?;
                             }
                             skew_corrected = true;
                             continue;
                         }
-                        (401, Some(ErrorCode::ClockSkew)) => {
-                            return Err(SyncError::ClockSkew.into())
-                        }
+                        (401, ErrorCode::ClockSkew) => return Err(SyncError::ClockSkew.into()),
                         (401, _) => return Err(SyncError::Unauthorized.into()),
                         (403, _) => return Err(SyncError::Forbidden(code).into()),
                         (status, _) if status >= 500 && attempt < self.options.attempts => {}
@@ -315,4 +310,13 @@ impl<'a> Session<'a> {
         self.report.credential_renewed = true;
         Ok(())
     }
+}
+
+/// The typed code of a refusal; an answer without an error body (a proxy's page) is named by
+/// its status.
+pub(super) fn error_code(response: &Response, body: Option<&ErrorBody>) -> ErrorCode {
+    body.map_or_else(
+        || ErrorCode::Other(format!("http {}", response.status)),
+        |body| body.error.clone(),
+    )
 }
