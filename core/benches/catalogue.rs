@@ -7,27 +7,18 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use zhifa_core::crypto::{Algorithm, Signer, SigningKey};
 use zhifa_core::registry::generate::{generate, Scale};
-use zhifa_core::registry::{sign_bundle, BundleBody, Registry, Removals, BUNDLE_FORMAT};
+use zhifa_core::registry::Registry;
 use zhifa_core::store::Store;
+use zhifa_core::testing::signed_bundle;
 
 /// The whole city (Chongqing, prefix 50): every generated record is in scope.
 const CITY: &str = "50";
 
 fn full_bundle(authority: &SigningKey) -> Vec<u8> {
-    let body = BundleBody {
-        format: BUNDLE_FORMAT,
-        version: 1,
-        base_version: None,
-        scope: vec![CITY.into()],
-        issued_at: Utc::now(),
-        upserts: generate(Scale::FULL, 2026),
-        removals: Removals::default(),
-    };
-    sign_bundle(&body, authority).expect("signing")
+    signed_bundle(authority, 1, &[CITY], generate(Scale::FULL, 2026))
 }
 
 fn fresh_registry(authority: &SigningKey) -> (tempfile::TempDir, Registry) {

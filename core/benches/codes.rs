@@ -11,11 +11,8 @@ use zhifa_core::codes::enforcement::{check, render, VerifyContext};
 use zhifa_core::codes::{enterprise, issue_duty_credential, issue_enterprise_code, qr, time_step};
 use zhifa_core::crypto::{Algorithm, Signer, SigningKey};
 use zhifa_core::device::Device;
-use zhifa_core::registry::{
-    sign_bundle, AgencyKey, BundleBody, KeyPurpose, Removals, BUNDLE_FORMAT,
-};
-
-const YUZHONG: &str = "500103";
+use zhifa_core::registry::{AgencyKey, KeyPurpose};
+use zhifa_core::testing::{signed_bundle, YUZHONG};
 
 fn trust(key: &SigningKey, agency: &str, purpose: KeyPurpose) -> AgencyKey {
     let public = key.public_key();
@@ -48,18 +45,9 @@ fn benches(c: &mut Criterion) {
         vec![authority.public_key()],
     )
     .unwrap();
-    let body = BundleBody {
-        format: BUNDLE_FORMAT,
-        version: 1,
-        base_version: None,
-        scope: vec![YUZHONG.into()],
-        issued_at: Utc::now(),
-        upserts: catalogue.clone(),
-        removals: Removals::default(),
-    };
     device
         .catalogue()
-        .apply_bundle(&sign_bundle(&body, &authority).unwrap())
+        .apply_bundle(&signed_bundle(&authority, 1, &[YUZHONG], catalogue.clone()))
         .unwrap();
     device.observe_server_time(Utc::now()).unwrap();
 

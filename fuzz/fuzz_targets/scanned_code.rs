@@ -14,9 +14,7 @@ use zhifa_core::codes::enforcement::{check, VerifyContext};
 use zhifa_core::codes::enterprise;
 use zhifa_core::crypto::{Algorithm, Signer, SigningKey};
 use zhifa_core::device::Device;
-use zhifa_core::registry::{
-    sign_bundle, AgencyKey, BundleBody, KeyPurpose, Removals, BUNDLE_FORMAT,
-};
+use zhifa_core::registry::{AgencyKey, KeyPurpose};
 
 struct Verifier {
     device: Device,
@@ -42,16 +40,8 @@ fn verifier() -> &'static Verifier {
         }];
         let dir = tempfile::tempdir().unwrap();
         let device = Device::open(dir.path(), vec!["500103".into()], vec![authority.public_key()]).unwrap();
-        let body = BundleBody {
-            format: BUNDLE_FORMAT,
-            version: 1,
-            base_version: None,
-            scope: vec!["500103".into()],
-            issued_at: Utc::now(),
-            upserts: catalogue,
-            removals: Removals::default(),
-        };
-        device.catalogue().apply_bundle(&sign_bundle(&body, &authority).unwrap()).unwrap();
+        let bundle = zhifa_core::testing::signed_bundle(&authority, 1, &["500103"], catalogue);
+        device.catalogue().apply_bundle(&bundle).unwrap();
         let context = VerifyContext {
             now: device.now(),
             own_credit_code: Some("91500103MA5U1A0E5B".into()),
