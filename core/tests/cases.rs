@@ -162,7 +162,7 @@ fn summary_procedure_is_refused_beyond_its_limits_and_with_one_officer() {
         .unwrap();
     assert_eq!(
         refusal(d.cases().step(&case.id, &Step::File, BY)),
-        RefusalKind::WrongStatus
+        RefusalKind::WrongProcedure
     );
     // A fine outside the band needs a reason.
     assert!(matches!(
@@ -1093,4 +1093,125 @@ fn party_penalty_hearing_right_and_collective_decision_are_guarded() {
         refusal(d.cases().step(&small.id, &Step::RequestHearing, BY)),
         RefusalKind::NoHearingRight
     );
+}
+
+fn refused(result: Result<CaseFile, Error>) -> zhifa_core::cases::Refusal {
+    match result {
+        Err(Error::Case(CaseError::Refused(refusal))) => refusal,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// What the officer reads: no English identifier, no debug text.
+fn reads_in_chinese(text: &str) -> bool {
+    !text.chars().any(|c| c.is_ascii_alphabetic())
+}
+
+#[test]
+fn a_step_out_of_place_names_its_article_and_says_where_the_case_must_stand() {
+    let phone = phone();
+    let d = &phone.device;
+    let case = d
+        .cases()
+        .create(CaseKind::Ordinary, "DQ-118-3", "500103", today(), today())
+        .unwrap();
+    d.cases().edit(&case.id, &refused_barbecue(0)).unwrap();
+    let out_of_place = [
+        (Step::PassLegalReview, "第五十八条"),
+        (Step::RecordCollectiveDecision, "第五十七条"),
+        (Step::Notify, "第四十四条"),
+        (Step::CloseStatement, "第四十五条"),
+        (Step::RequestHearing, "第六十四条"),
+        (Step::HoldHearing, "第六十四条"),
+        (Step::Decide, "第五十七条"),
+        (Step::Serve, "第六十一条"),
+        (Step::RecordPayment { amount: 100 }, "第六十七条"),
+    ];
+    for (step, article) in out_of_place {
+        let refusal = refused(d.cases().step(&case.id, &step, BY));
+        assert_eq!(refusal.kind, RefusalKind::WrongStatus, "{step:?}");
+        assert_eq!(refusal.article, article, "{step:?}");
+        assert_eq!(refusal.missing[0], "新建", "{step:?}");
+        let text = refusal.message_zh();
+        assert!(reads_in_chinese(&text), "{step:?}: {text}");
+    }
+    assert_eq!(
+        refused(d.cases().step(&case.id, &Step::Notify, BY)).message_zh(),
+        "依据《中华人民共和国行政处罚法》第四十四条：案件当前为“新建”，此操作只能在“已立案”时进行。"
+    );
+    // Filed: the statement closes only after the notice, or after the hearing.
+    d.cases().step(&case.id, &Step::File, BY).unwrap();
+    assert_eq!(
+        refused(d.cases().step(&case.id, &Step::CloseStatement, BY)).message_zh(),
+        "依据《中华人民共和国行政处罚法》第四十五条：案件当前为“已立案”，此操作只能在“已告知”或“已听证”时进行。"
+    );
+    let refusal = refused(d.cases().step(&case.id, &Step::Close, BY));
+    assert_eq!(
+        (refusal.kind, refusal.article.as_str()),
+        (RefusalKind::NothingToClose, "第六十六条")
+    );
+    assert_eq!(refusal.missing, ["已立案"]);
+    // The other procedure's steps.
+    let refusal = refused(d.cases().step(&case.id, &Step::DecideOnSpot, BY));
+    assert_eq!(
+        (refusal.kind, refusal.article.as_str()),
+        (RefusalKind::WrongProcedure, "第五十一条")
+    );
+    assert_eq!(
+        refusal.message_zh(),
+        "依据《中华人民共和国行政处罚法》第五十一条：本案适用普通程序，不能进行此操作。"
+    );
+}
+
+#[test]
+fn a_summary_case_refuses_the_ordinary_procedures_steps_in_words() {
+    let phone = phone();
+    let d = &phone.device;
+    let case = d
+        .cases()
+        .create(CaseKind::Summary, "GF-111-C", "500103", today(), today())
+        .unwrap();
+    d.cases().edit(&case.id, &staffed()).unwrap();
+    for (step, article) in [(Step::File, "第五十四条"), (Step::Serve, "第六十一条")] {
+        let refusal = refused(d.cases().step(&case.id, &step, BY));
+        assert_eq!(refusal.kind, RefusalKind::WrongProcedure, "{step:?}");
+        assert_eq!(refusal.article, article);
+        assert_eq!(refusal.missing, ["简易程序"]);
+        assert!(reads_in_chinese(&refusal.message_zh()));
+    }
+    let refusal = refused(d.cases().step(&case.id, &Step::DecideOnSpot, BY));
+    assert_eq!(refusal.kind, RefusalKind::NoPenaltyChosen);
+    assert_eq!(refusal.missing, ["裁量建议"]);
+}
+
+#[test]
+fn a_case_keeps_its_number_and_a_second_one_is_refused_in_words() {
+    let phone = phone();
+    let d = &phone.device;
+    d.cases()
+        .add_number_block(&CaseNumberBlock {
+            prefix: "渝中城管罚".into(),
+            year: today().year(),
+            first: 1,
+            last: 5,
+        })
+        .unwrap();
+    let case = d
+        .cases()
+        .create(CaseKind::Ordinary, "DQ-116", "500103", today(), today())
+        .unwrap();
+    let number = d
+        .cases()
+        .assign_number(&case.id, "渝中城管罚")
+        .unwrap()
+        .number
+        .unwrap();
+    let refusal = refused(d.cases().assign_number(&case.id, "渝中城管罚"));
+    assert_eq!(refusal.kind, RefusalKind::AlreadyNumbered);
+    assert_eq!(refusal.missing, vec![number.clone()]);
+    assert_eq!(
+        refusal.message_zh(),
+        format!("本案已有案号（{number}），不能重复编号")
+    );
+    assert_eq!(d.cases().numbers_left("渝中城管罚").unwrap(), 4);
 }

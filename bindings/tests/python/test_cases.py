@@ -96,6 +96,23 @@ class CasesTest(unittest.TestCase):
         self.assertEqual(closed.status, CaseStatus.CLOSED)
         self.assertEqual(len(closed.history), 3)
 
+    def test_a_step_out_of_place_is_refused_in_chinese_with_its_article(self):
+        p = self.phone
+        case = p.cases().create(CaseKind.ORDINARY, "DQ-118-3", "500103", TODAY, TODAY)
+        with self.assertRaises(ZhifaError.StepRefused) as caught:
+            p.cases().step(case.id, Step.NOTIFY(), BY)
+        refusal = caught.exception.refusal
+        self.assertEqual(refusal.kind, RefusalKind.WRONG_STATUS)
+        self.assertEqual(refusal.article, "第四十四条")
+        self.assertEqual(refusal.missing, ["新建", "已立案"])
+        message = caught.exception.user_message
+        self.assertIn("第四十四条", message)
+        self.assertFalse(any(c.isascii() and c.isalpha() for c in message), message)
+        with self.assertRaises(ZhifaError.StepRefused) as caught:
+            p.cases().step(case.id, Step.DECIDE_ON_SPOT(), BY)
+        self.assertEqual(caught.exception.refusal.kind, RefusalKind.WRONG_PROCEDURE)
+        self.assertIn("普通程序", caught.exception.user_message)
+
     def test_an_ordinary_case_end_to_end_with_refused_steps(self):
         p = self.phone
         case = p.cases().create(CaseKind.ORDINARY, "DQ-118-3", "500103", TODAY, TODAY)

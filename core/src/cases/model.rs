@@ -38,7 +38,33 @@ pub enum CaseStatus {
     Closed,
 }
 
+impl CaseKind {
+    /// The procedure's name, as the officer reads it.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            CaseKind::Summary => crate::texts::cases::SUMMARY_PROCEDURE,
+            CaseKind::Ordinary => crate::texts::cases::ORDINARY_PROCEDURE,
+        }
+    }
+}
+
 impl CaseStatus {
+    /// Where the case stands, as the officer reads it.
+    pub fn name_zh(self) -> &'static str {
+        use crate::texts::cases::status as name;
+        match self {
+            CaseStatus::Draft => name::DRAFT,
+            CaseStatus::Filed => name::FILED,
+            CaseStatus::Notified => name::NOTIFIED,
+            CaseStatus::HearingRequested => name::HEARING_REQUESTED,
+            CaseStatus::HearingHeld => name::HEARING_HELD,
+            CaseStatus::Decided => name::DECIDED,
+            CaseStatus::Served => name::SERVED,
+            CaseStatus::Executed => name::EXECUTED,
+            CaseStatus::Closed => name::CLOSED,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             CaseStatus::Draft => "draft",

@@ -10,6 +10,33 @@ pub const NOT_A_CONFLICT_VALUE: &str = "所选的值不是冲突中的任一取�
 pub const NOT_FOUND: &str = "找不到该案件。";
 pub const NO_CASE_NUMBERS: &str = "本机预留的案号已用完，请联网领取新的案号段。";
 
+/// Where a case stands, as the officer reads it.
+pub mod status {
+    pub const DRAFT: &str = "新建";
+    pub const FILED: &str = "已立案";
+    pub const NOTIFIED: &str = "已告知";
+    pub const HEARING_REQUESTED: &str = "已申请听证";
+    pub const HEARING_HELD: &str = "已听证";
+    pub const DECIDED: &str = "已作出决定";
+    pub const SERVED: &str = "已送达";
+    pub const EXECUTED: &str = "已执行";
+    pub const CLOSED: &str = "已结案";
+}
+
+/// What a refused step lacks, as the officer reads it (a refusal's `missing`).
+pub mod lacking {
+    pub const PARTY: &str = "当事人";
+    pub const SUGGESTION: &str = "裁量建议";
+    pub const FACTS: &str = "案件情节";
+    pub const EVIDENCE: &str = "证据";
+    pub const LEGAL_REVIEW: &str = "法制审核";
+    pub const COLLECTIVE_DECISION: &str = "集体讨论决定";
+}
+
+/// The two procedures.
+pub const SUMMARY_PROCEDURE: &str = "简易程序";
+pub const ORDINARY_PROCEDURE: &str = "普通程序";
+
 /// A refused step: the article of `law` it rests on, and the reason.
 pub fn refused(law: &str, article: &str, reason: &str) -> String {
     format!("依据《{law}》{article}：{reason}。")
@@ -19,8 +46,21 @@ pub fn refused(law: &str, article: &str, reason: &str) -> String {
 pub mod refusal {
     use super::chinese_number;
 
-    pub fn wrong_status(current: &str) -> String {
-        format!("案件当前所处环节不能进行此操作（当前：{current}）")
+    /// The case stands at `current`; the step needs one of `allowed`.
+    pub fn wrong_status(current: &str, allowed: &[String]) -> String {
+        format!(
+            "案件当前为“{current}”，此操作只能在“{}”时进行",
+            allowed.join("”或“")
+        )
+    }
+
+    /// The step belongs to the other procedure.
+    pub fn wrong_procedure(procedure: &str) -> String {
+        format!("本案适用{procedure}，不能进行此操作")
+    }
+
+    pub fn already_numbered(number: &str) -> String {
+        format!("本案已有案号（{number}），不能重复编号")
     }
 
     pub fn unresolved_conflicts(fields: &str) -> String {

@@ -76,8 +76,13 @@ impl Step {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum RefusalKind {
-    /// The step does not follow from where the case stands.
+    /// The step does not follow from where the case stands. `missing`: where it stands, then
+    /// where it would have to stand (the officer's words).
     WrongStatus,
+    /// The step belongs to the other procedure (summary or ordinary). `missing`: this case's.
+    WrongProcedure,
+    /// The case has its number already. `missing`: that number.
+    AlreadyNumbered,
     UnresolvedConflicts,
     TwoOfficersRequired,
     NoParty,
@@ -115,7 +120,12 @@ impl Refusal {
         use RefusalKind::*;
         let missing = texts::list(&refusal.missing);
         let reason = match refusal.kind {
-            WrongStatus => text::wrong_status(&missing),
+            WrongStatus => match refusal.missing.split_first() {
+                Some((current, allowed)) => text::wrong_status(current, allowed),
+                None => text::wrong_status("", &[]),
+            },
+            WrongProcedure => text::wrong_procedure(&missing),
+            AlreadyNumbered => text::already_numbered(&missing),
             UnresolvedConflicts => text::unresolved_conflicts(&missing),
             TwoOfficersRequired => text::two_officers_required(&missing),
             NoParty => text::NO_PARTY.into(),
@@ -184,7 +194,7 @@ pub fn require_outcome(outcome: Option<Outcome>) -> Result<Outcome, Refusal> {
         refuse(
             RefusalKind::NoPenaltyChosen,
             "第四十条",
-            vec!["facts".into()],
+            vec![texts::cases::lacking::FACTS.into()],
         )
     })
 }
@@ -192,7 +202,11 @@ pub fn require_outcome(outcome: Option<Outcome>) -> Result<Outcome, Refusal> {
 /// A case keeps the number (案号) it was given; a second one is refused, naming the first.
 pub fn check_unnumbered(case: &CaseFile) -> Result<(), Refusal> {
     match &case.number {
-        Some(existing) => Err(refuse(RefusalKind::WrongStatus, "", vec![existing.clone()])),
+        Some(existing) => Err(refuse(
+            RefusalKind::AlreadyNumbered,
+            "",
+            vec![existing.clone()],
+        )),
         None => Ok(()),
     }
 }

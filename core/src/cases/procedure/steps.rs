@@ -10,6 +10,7 @@ use super::{
 use crate::cases::document::{DateField, RecordEdit};
 use crate::cases::model::{CaseFile, CaseKind, CaseStatus, Decision};
 use crate::discretion::{Disposition, Outcome, ProcedureRoute};
+use crate::texts::cases::lacking;
 
 use CaseStatus::*;
 
@@ -26,15 +27,24 @@ impl Check<'_> {
         self.context.today
     }
 
-    fn status_is(&self, allowed: &[CaseStatus]) -> Result<(), Refusal> {
+    /// The step is taken only where the case stands at one of `allowed`; `article` is the
+    /// one that orders the procedure at this step.
+    fn status_is(&self, allowed: &[CaseStatus], article: &str) -> Result<(), Refusal> {
         if allowed.contains(&self.case.status) {
+            return Ok(());
+        }
+        let mut stands = vec![self.case.status.name_zh().to_owned()];
+        stands.extend(allowed.iter().map(|s| s.name_zh().to_owned()));
+        Err(refuse(RefusalKind::WrongStatus, article, stands))
+    }
+
+    /// The step belongs to `kind`'s procedure.
+    fn procedure_is(&self, kind: CaseKind, article: &str) -> Result<(), Refusal> {
+        if self.case.kind == kind {
             Ok(())
         } else {
-            Err(refuse(
-                RefusalKind::WrongStatus,
-                "",
-                vec![self.case.status.as_str().into()],
-            ))
+            let this = self.case.kind.name_zh().to_owned();
+            Err(refuse(RefusalKind::WrongProcedure, article, vec![this]))
         }
     }
 
@@ -57,7 +67,7 @@ impl Check<'_> {
             Err(refuse(
                 RefusalKind::NoParty,
                 article,
-                vec!["parties".into()],
+                vec![lacking::PARTY.into()],
             ))
         } else {
             Ok(())
@@ -98,17 +108,15 @@ impl Check<'_> {
     /// Art. 51–52: a summary decision on the spot, within the summary limits.
     pub(super) fn decide_on_spot(&self) -> Edits {
         let case = self.case;
-        if case.kind != CaseKind::Summary {
-            return Err(refuse(
-                RefusalKind::WrongStatus,
-                "第五十一条",
-                vec!["ordinary".into()],
-            ));
-        }
-        self.status_is(&[Draft])?;
+        self.procedure_is(CaseKind::Summary, "第五十一条")?;
+        self.status_is(&[Draft], "第五十一条")?;
         self.two_officers()?;
         self.has_party("第五十二条")?;
-        let outcome = self.outcome(RefusalKind::NoPenaltyChosen, "第五十一条", &["suggestion"])?;
+        let outcome = self.outcome(
+            RefusalKind::NoPenaltyChosen,
+            "第五十一条",
+            &[lacking::SUGGESTION],
+        )?;
         if !self.route(outcome).summary_allowed {
             let limit = crate::discretion::statute::summary_limit(case.citizen_party());
             return Err(refuse(
@@ -127,14 +135,8 @@ impl Check<'_> {
     /// Art. 54 and 36: an ordinary case is filed within the limitation period.
     pub(super) fn file(&self) -> Edits {
         let case = self.case;
-        if case.kind != CaseKind::Ordinary {
-            return Err(refuse(
-                RefusalKind::WrongStatus,
-                "第五十四条",
-                vec!["summary".into()],
-            ));
-        }
-        self.status_is(&[Draft])?;
+        self.procedure_is(CaseKind::Ordinary, "第五十四条")?;
+        self.status_is(&[Draft], "第五十四条")?;
         self.two_officers()?;
         self.has_party("第五十四条")?;
         let years = if case.facts.bool("life_health_finance_harm") == Some(true) {
@@ -158,22 +160,29 @@ impl Check<'_> {
 
     /// Art. 58: the legal review, once filed and before the decision.
     pub(super) fn pass_legal_review(&self) -> Edits {
-        self.status_is(&[Filed, Notified, HearingRequested, HearingHeld])?;
+        self.status_is(
+            &[Filed, Notified, HearingRequested, HearingHeld],
+            "第五十八条",
+        )?;
         Ok(vec![self.dated(DateField::LegalReviewPassed)])
     }
 
     /// Art. 57: the collective decision of the agency's heads.
     pub(super) fn record_collective_decision(&self) -> Edits {
-        self.status_is(&[Filed, Notified, HearingHeld])?;
+        self.status_is(&[Filed, Notified, HearingHeld], "第五十七条")?;
         Ok(vec![self.dated(DateField::CollectiveDecided)])
     }
 
     /// Art. 44: the notice of the intended penalty, only with an outcome and evidence.
     pub(super) fn notify(&self) -> Edits {
         let case = self.case;
-        self.status_is(&[Filed])?;
+        self.status_is(&[Filed], "第四十四条")?;
         self.two_officers()?;
-        self.outcome(RefusalKind::NoPenaltyChosen, "第四十四条", &["suggestion"])?;
+        self.outcome(
+            RefusalKind::NoPenaltyChosen,
+            "第四十四条",
+            &[lacking::SUGGESTION],
+        )?;
         if case.evidence.is_empty()
             && case.onsite.findings.trim().is_empty()
             && case.inquiries.is_empty()
@@ -181,7 +190,7 @@ impl Check<'_> {
             return Err(refuse(
                 RefusalKind::NotEnoughEvidence,
                 "第四十条",
-                vec!["evidence".into()],
+                vec![lacking::EVIDENCE.into()],
             ));
         }
         Ok(vec![
@@ -193,13 +202,13 @@ impl Check<'_> {
 
     /// Art. 45: the party stated and defended, or waived it.
     pub(super) fn close_statement(&self) -> Edits {
-        self.status_is(&[Notified, HearingHeld])?;
+        self.status_is(&[Notified, HearingHeld], "第四十五条")?;
         Ok(vec![self.dated(DateField::StatementClosed)])
     }
 
     /// Art. 63–64: a hearing, where the outcome gives the right, asked for in time.
     pub(super) fn request_hearing(&self) -> Edits {
-        self.status_is(&[Notified])?;
+        self.status_is(&[Notified], "第六十四条")?;
         let outcome = self.outcome(RefusalKind::NoHearingRight, "第六十三条", &[])?;
         if !self.route(outcome).hearing_right {
             return Err(refuse(RefusalKind::NoHearingRight, "第六十三条", vec![]));
@@ -225,7 +234,7 @@ impl Check<'_> {
 
     /// Art. 64: the hearing, no sooner than seven working days after the request.
     pub(super) fn hold_hearing(&self) -> Edits {
-        self.status_is(&[HearingRequested])?;
+        self.status_is(&[HearingRequested], "第六十四条")?;
         let today = self.today();
         let requested = self.case.procedure.hearing_requested_on.unwrap_or(today);
         let earliest = self
@@ -252,7 +261,7 @@ impl Check<'_> {
         if case.status == HearingRequested {
             return Err(refuse(RefusalKind::HearingPending, "第六十五条", vec![]));
         }
-        self.status_is(&[Notified, HearingHeld])?;
+        self.status_is(&[Notified, HearingHeld], "第五十七条")?;
         self.two_officers()?;
         let outcome = self.outcome(RefusalKind::NoPenaltyChosen, "第五十七条", &[])?;
         self.statement_period_over()?;
@@ -261,14 +270,14 @@ impl Check<'_> {
             return Err(refuse(
                 RefusalKind::LegalReviewRequired,
                 "第五十八条",
-                vec!["legal_review".into()],
+                vec![lacking::LEGAL_REVIEW.into()],
             ));
         }
         if routed.collective_decision && case.procedure.collective_decided_on.is_none() {
             return Err(refuse(
                 RefusalKind::CollectiveDecisionRequired,
                 "第五十七条",
-                vec!["collective".into()],
+                vec![lacking::COLLECTIVE_DECISION.into()],
             ));
         }
         if let (Some(notified), Some(chosen)) = (case.procedure.notified_fine, case.chosen_fine) {
@@ -310,10 +319,8 @@ impl Check<'_> {
 
     /// Art. 61: an ordinary decision is served.
     pub(super) fn serve(&self) -> Edits {
-        if self.case.kind != CaseKind::Ordinary {
-            return Err(refuse(RefusalKind::WrongStatus, "第六十一条", vec![]));
-        }
-        self.status_is(&[Decided])?;
+        self.procedure_is(CaseKind::Ordinary, "第六十一条")?;
+        self.status_is(&[Decided], "第六十一条")?;
         Ok(vec![self.dated(DateField::Served), self.transition(Served)])
     }
 
@@ -324,7 +331,7 @@ impl Check<'_> {
         } else {
             &[Served][..]
         };
-        self.status_is(payable)?;
+        self.status_is(payable, "第六十七条")?;
         let due = amount_due(self.case, self.today());
         if amount < due {
             return Err(refuse(
@@ -354,7 +361,7 @@ impl Check<'_> {
             return Err(refuse(
                 RefusalKind::NothingToClose,
                 "第六十六条",
-                vec![case.status.as_str().into()],
+                vec![case.status.name_zh().into()],
             ));
         }
         Ok(vec![self.dated(DateField::Closed), self.transition(Closed)])
