@@ -845,7 +845,7 @@ fn case_numbers_come_from_reserved_blocks_offline() {
             .unwrap()
             .number
             .unwrap(),
-        format!("渝中城管罚〔{year}〕00041号")
+        format!("渝中城管罚〔{year}〕41号")
     );
     assert_eq!(
         d.cases()
@@ -853,7 +853,7 @@ fn case_numbers_come_from_reserved_blocks_offline() {
             .unwrap()
             .number
             .unwrap(),
-        format!("渝中城管罚〔{year}〕00042号")
+        format!("渝中城管罚〔{year}〕42号")
     );
     assert_eq!(d.cases().numbers_left("渝中城管罚").unwrap(), 0);
     assert!(matches!(
@@ -1206,6 +1206,8 @@ fn a_case_keeps_its_number_and_a_second_one_is_refused_in_words() {
         .unwrap()
         .number
         .unwrap();
+    // The agency's form: no padding zeros (GB/T 9704).
+    assert_eq!(number, format!("渝中城管罚〔{}〕1号", today().year()));
     let refusal = refused(d.cases().assign_number(&case.id, "渝中城管罚"));
     assert_eq!(refusal.kind, RefusalKind::AlreadyNumbered);
     assert_eq!(refusal.missing, vec![number.clone()]);

@@ -26,7 +26,9 @@ pub fn add_block(tx: &Transaction<'_>, block: &CaseNumberBlock) -> Result<(), St
     Ok(())
 }
 
-/// Takes the next unused number of `prefix` for `year`, in the caller's transaction.
+/// Takes the next unused number of `prefix` for `year`, in the caller's transaction, in the
+/// agency's form (GB/T 9704): 渝中城管罚〔2026〕12号, the year in hexagonal brackets and the
+/// sequence without padding zeros.
 pub fn take(tx: &Transaction<'_>, prefix: &str, year: i32) -> Result<String, super::RecordError> {
     let block: Option<(u32, u32)> = tx
         .query_row(
@@ -43,7 +45,7 @@ pub fn take(tx: &Transaction<'_>, prefix: &str, year: i32) -> Result<String, sup
         (prefix, year, first),
     )
     .map_err(StoreError::from)?;
-    Ok(format!("{prefix}〔{year}〕{next:05}号"))
+    Ok(format!("{prefix}〔{year}〕{next}号"))
 }
 
 /// Numbers left in reserved blocks, so the app can ask for more before it runs out.

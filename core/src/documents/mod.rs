@@ -48,6 +48,11 @@ pub struct DocumentContext<'a> {
     pub today: NaiveDate,
 }
 
+/// A date as a person writes it on a document: 2026年12月1日, without padding zeros.
+pub fn written_date(date: NaiveDate) -> String {
+    date.format("%Y年%-m月%-d日").to_string()
+}
+
 pub fn render(
     kind: DocumentKind,
     case: &CaseFile,
@@ -85,7 +90,7 @@ pub fn render(
         esc(&case.onsite.findings)
     };
     let evidence = evidence_list(case);
-    let date = |d: NaiveDate| d.format("%Y年%m月%d日").to_string();
+    let date = written_date;
     let (title, body) = match kind {
         DocumentKind::OnsiteRecord => (
             "现场检查笔录",
@@ -226,4 +231,17 @@ fn esc(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_without_padding_zeros() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(written_date(day(2026, 12, 1)), "2026年12月1日");
+        assert_eq!(written_date(day(2027, 1, 9)), "2027年1月9日");
+        assert_eq!(written_date(day(2026, 10, 31)), "2026年10月31日");
+    }
 }
