@@ -10,7 +10,7 @@ use serde_json::Value;
 use zhifa_core::discretion::facts::{FactValue, Facts};
 use zhifa_core::discretion::lint::{lint, LintKind};
 use zhifa_core::discretion::{
-    csv, DiscretionEngine, Disposition, Outcome, Suggestion, SuggestionRequest,
+    csv, DiscretionEngine, Disposition, Outcome, PenaltyKind, Suggestion, SuggestionRequest,
 };
 use zhifa_core::registry::CatalogueData;
 
@@ -627,5 +627,95 @@ mod properties {
                 prop_assert!(weight(&o) <= (rank, alternative.tier, fine.0, fine.1));
             }
         }
+    }
+}
+
+#[test]
+fn the_linter_refuses_a_kind_the_law_does_not_provide_and_only_errors_gate() {
+    // The demo baselines have findings to look at, but none that makes them unfit to publish.
+    let c = catalogue();
+    let today = "2026-11-27".parse().unwrap();
+    let findings = lint(&c.violations, &c.baseline_documents, today);
+    assert!(!findings.is_empty());
+    assert!(findings.iter().all(|f| !f.kind.is_error()), "{findings:#?}");
+
+    // DQ-118-3 (建筑垃圾) provides a fine and confiscation, no warning and no closure.
+    let mut c = catalogue();
+    let row = c
+        .baseline_documents
+        .iter_mut()
+        .flat_map(|d| d.rows.iter_mut())
+        .find(|r| r.id == "CG22-DQ1183-2")
+        .unwrap();
+    row.output.confiscate_gains = true; // Art. 28 ¶2: always provided
+    row.output.confiscate_property = true; // provided by this violation's law
+    let findings = lint(&c.violations, &c.baseline_documents, today);
+    assert!(findings
+        .iter()
+        .all(|f| f.kind != LintKind::KindOutsideStatute));
+
+    let row = c
+        .baseline_documents
+        .iter_mut()
+        .flat_map(|d| d.rows.iter_mut())
+        .find(|r| r.id == "CG22-DQ1183-2")
+        .unwrap();
+    row.output.warning = true;
+    row.output.other = vec![PenaltyKind::OrderClosure];
+    let findings = lint(&c.violations, &c.baseline_documents, today);
+    let outside: Vec<_> = findings
+        .iter()
+        .filter(|f| f.kind == LintKind::KindOutsideStatute)
+        .collect();
+    assert_eq!(outside.len(), 1, "{findings:#?}");
+    assert_eq!(outside[0].rows, ["CG22-DQ1183-2"]);
+    assert!(outside[0].detail.contains("Warning") && outside[0].detail.contains("OrderClosure"));
+    assert!(LintKind::KindOutsideStatute.is_error());
+}
+
+/// The exported baseline with `column` of row `row_id` set to `value`.
+fn exported_with(c: &CatalogueData, row_id: &str, column: &str, value: &str) -> String {
+    let exported = csv::export_rows(&c.baseline_documents);
+    let mut reader = ::csv::Reader::from_reader(exported.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let at = header.iter().position(|h| h == column).unwrap();
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    writer.write_record(&header).unwrap();
+    for record in reader.records() {
+        let record = record.unwrap();
+        let fields: Vec<&str> = if record.get(1) == Some(row_id) {
+            let mut fields: Vec<&str> = record.iter().collect();
+            fields[at] = value;
+            fields
+        } else {
+            record.iter().collect()
+        };
+        writer.write_record(fields).unwrap();
+    }
+    String::from_utf8(writer.into_inner().unwrap()).unwrap()
+}
+
+#[test]
+fn a_non_number_in_any_amount_column_is_refused_used_or_not() {
+    let c = catalogue();
+    // SC21-SP1265-A warns and fines nothing: its amount columns are unused.
+    for (column, value) in [
+        ("fine_min", "五百"),
+        ("fine_max", "-1"),
+        ("threshold", "1e3"),
+        ("no_base_max", "abc"),
+        ("factor_min", "x"),
+        ("percent_max", "ten%"),
+    ] {
+        let edited = exported_with(&c, "SC21-SP1265-A", column, value);
+        let problems =
+            csv::import_rows(&edited, &c.baseline_documents, &c.violations).expect_err(column);
+        assert_eq!(problems.len(), 1, "{column}: {problems:?}");
+        assert!(problems[0].reason.contains(column), "{problems:?}");
+    }
+    // Empty, or a number written with a thousands separator, is fine.
+    for value in ["", "1,000", "1000"] {
+        let edited = exported_with(&c, "SC21-SP1265-A", "fine_max", value);
+        assert!(csv::import_rows(&edited, &c.baseline_documents, &c.violations).is_ok());
     }
 }

@@ -156,6 +156,30 @@ fn parse_row(
             .ok_or_else(|| text::csv_bad_number(name, &get(name)))
     };
     let base = || parse_base(&get("base"));
+    // Every amount column holds a number or nothing, whether this row's form reads it or not:
+    // a typo in an unused column is still a typo the legal department must see.
+    let filled = |name: &str| !get(name).trim().is_empty();
+    for name in [
+        "fine_min",
+        "fine_max",
+        "threshold",
+        "no_base_min",
+        "no_base_max",
+    ] {
+        if filled(name) {
+            yuan(name)?;
+        }
+    }
+    for name in ["factor_min", "factor_max"] {
+        if filled(name) {
+            milli(name)?;
+        }
+    }
+    for name in ["percent_min", "percent_max"] {
+        if filled(name) {
+            bp(name)?;
+        }
+    }
     let fine = match get("fine_form").as_str() {
         "" | "none" => Fine::None,
         "range" => Fine::Range {

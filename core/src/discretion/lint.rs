@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::condition::{Condition, Truth};
 use super::facts::{consistent, spec, FactType, FactValue, Facts};
-use super::model::{BaselineDocument, BaselineRow, Fine, Tier, Violation};
+use super::model::{BaselineDocument, BaselineRow, Fine, PenaltyKind, Tier, Violation};
 
 /// Combinations beyond this are not enumerated; the finding says so.
 const MAX_COMBINATIONS: usize = 200_000;
@@ -28,6 +28,20 @@ pub enum LintKind {
     UnknownSuperseded,
     MissingCitation,
     TooManyCombinations,
+    /// A row imposes a kind of penalty the law does not provide for the violation.
+    KindOutsideStatute,
+}
+
+impl LintKind {
+    /// A finding that makes the baseline unfit to publish (it could lead an officer to an
+    /// unlawful or ambiguous outcome), as opposed to one an author should look at: a gap
+    /// (the statutory range applies there), an expired document, a check cut short.
+    pub fn is_error(self) -> bool {
+        !matches!(
+            self,
+            LintKind::Gap | LintKind::ExpiredDocument | LintKind::TooManyCombinations
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,6 +155,16 @@ pub fn lint(
                 }
             }
             for (row, condition) in &parsed {
+                let outside = kinds_outside_statute(row, violation);
+                if !outside.is_empty() {
+                    findings.push(Finding {
+                        kind: LintKind::KindOutsideStatute,
+                        document: doc.clone(),
+                        violation: Some(code.to_owned()),
+                        rows: vec![row.id.clone()],
+                        detail: format!("the law provides no {outside:?} for this violation"),
+                    });
+                }
                 if let Some(detail) = band_outside_statute(row, condition, violation) {
                     findings.push(Finding {
                         kind: LintKind::BandOutsideStatute,
@@ -286,6 +310,29 @@ fn examples(cases: &[String]) -> String {
 }
 
 /// Compares a row's band with the statute at base amounts where the row can apply.
+/// The kinds of penalty a row imposes that the law does not provide for its violation.
+/// Confiscating illegal gains is always provided (Art. 28 ¶2).
+fn kinds_outside_statute(row: &BaselineRow, violation: &Violation) -> Vec<PenaltyKind> {
+    if row.tier == Tier::NoPenalty {
+        return Vec::new();
+    }
+    let output = &row.output;
+    let mut imposed = output.other.clone();
+    if output.warning {
+        imposed.push(PenaltyKind::Warning);
+    }
+    if output.fine != Fine::None {
+        imposed.push(PenaltyKind::Fine);
+    }
+    if output.confiscate_property {
+        imposed.push(PenaltyKind::ConfiscateProperty);
+    }
+    imposed.retain(|kind| !violation.statutory.kinds.contains(kind));
+    imposed.sort();
+    imposed.dedup();
+    imposed
+}
+
 fn band_outside_statute(
     row: &BaselineRow,
     condition: &Condition,

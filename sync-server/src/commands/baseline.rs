@@ -36,7 +36,14 @@ impl LintBaseline {
                 finding.detail
             );
         }
-        println!("{} findings", findings.len());
+        let errors = findings.iter().filter(|f| f.kind.is_error()).count();
+        println!("{} findings, {errors} errors", findings.len());
+        if errors > 0 {
+            // A non-zero exit gates the baseline in CI.
+            return Err(ServerError::BadRequest(format!(
+                "the baseline has {errors} errors"
+            )));
+        }
         Ok(())
     }
 }
