@@ -69,10 +69,7 @@ fn refused_barbecue(illegal_gains: i64) -> Vec<CaseEdit> {
 }
 
 fn refusal(result: Result<CaseFile, Error>) -> RefusalKind {
-    match result {
-        Err(Error::Case(CaseError::Refused(refusal))) => refusal.kind,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
+    refused(result).kind
 }
 
 const BY: &str = "渝50010320021";

@@ -14,10 +14,7 @@ use zhifa_core::store::{Store, StoreError};
 
 const YUZHONG: &str = "500103";
 
-fn demo() -> CatalogueData {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/demo/catalogue.json");
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+use zhifa_core::testing::demo_catalogue as demo;
 
 fn body(version: u64, base: Option<u64>, upserts: CatalogueData, removals: Removals) -> BundleBody {
     BundleBody {

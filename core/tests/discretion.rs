@@ -14,10 +14,7 @@ use zhifa_core::discretion::{
 };
 use zhifa_core::registry::CatalogueData;
 
-fn catalogue() -> CatalogueData {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/demo/catalogue.json");
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+use zhifa_core::testing::demo_catalogue as catalogue;
 
 fn engine() -> DiscretionEngine {
     let c = catalogue();
@@ -630,6 +627,14 @@ mod properties {
     }
 }
 
+fn row_mut<'c>(c: &'c mut CatalogueData, id: &str) -> &'c mut zhifa_core::discretion::BaselineRow {
+    c.baseline_documents
+        .iter_mut()
+        .flat_map(|d| d.rows.iter_mut())
+        .find(|r| r.id == id)
+        .unwrap()
+}
+
 #[test]
 fn the_linter_refuses_a_kind_the_law_does_not_provide_and_only_errors_gate() {
     // The demo baselines have findings to look at, but none that makes them unfit to publish.
@@ -641,12 +646,7 @@ fn the_linter_refuses_a_kind_the_law_does_not_provide_and_only_errors_gate() {
 
     // DQ-118-3 (建筑垃圾) provides a fine and confiscation, no warning and no closure.
     let mut c = catalogue();
-    let row = c
-        .baseline_documents
-        .iter_mut()
-        .flat_map(|d| d.rows.iter_mut())
-        .find(|r| r.id == "CG22-DQ1183-2")
-        .unwrap();
+    let row = row_mut(&mut c, "CG22-DQ1183-2");
     row.output.confiscate_gains = true; // Art. 28 ¶2: always provided
     row.output.confiscate_property = true; // provided by this violation's law
     let findings = lint(&c.violations, &c.baseline_documents, today);
@@ -654,12 +654,7 @@ fn the_linter_refuses_a_kind_the_law_does_not_provide_and_only_errors_gate() {
         .iter()
         .all(|f| f.kind != LintKind::KindOutsideStatute));
 
-    let row = c
-        .baseline_documents
-        .iter_mut()
-        .flat_map(|d| d.rows.iter_mut())
-        .find(|r| r.id == "CG22-DQ1183-2")
-        .unwrap();
+    let row = row_mut(&mut c, "CG22-DQ1183-2");
     row.output.warning = true;
     row.output.other = vec![PenaltyKind::OrderClosure];
     let findings = lint(&c.violations, &c.baseline_documents, today);
