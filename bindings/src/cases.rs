@@ -21,6 +21,10 @@ impl CaseService {
     pub(crate) fn new(device: Arc<Device>) -> Self {
         CaseService { device }
     }
+
+    pub(crate) fn device(&self) -> &Device {
+        &self.device
+    }
 }
 
 #[uniffi::export]
@@ -53,16 +57,7 @@ impl CaseService {
 
     /// The lawful outcome for the case's facts now, or the questions still to ask.
     pub fn suggest(&self, id: String) -> Result<PenaltySuggestion, ZhifaError> {
-        Ok(match self.device.cases().suggest(&id)? {
-            zhifa_core::discretion::Suggestion::NeedFacts(questions) => PenaltySuggestion {
-                questions,
-                outcome: None,
-            },
-            zhifa_core::discretion::Suggestion::Outcome(outcome) => PenaltySuggestion {
-                questions: Vec::new(),
-                outcome: Some(*outcome),
-            },
-        })
+        Ok(self.device.cases().suggest(&id)?.into())
     }
 
     /// The officer's penalty for the case; outside the band it needs a reason.

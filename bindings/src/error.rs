@@ -95,7 +95,9 @@ impl From<zhifa_core::Error> for ZhifaError {
                 refusal,
                 user_message,
             },
-            zhifa_core::Error::Case(CaseError::NotFound) => ZhifaError::NotFound { user_message },
+            zhifa_core::Error::Case(CaseError::NotFound | CaseError::NoSuchVisit) => {
+                ZhifaError::NotFound { user_message }
+            }
             zhifa_core::Error::Case(CaseError::Corrupt | CaseError::SchemaTooNew) => {
                 ZhifaError::Storage { user_message }
             }

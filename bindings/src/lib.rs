@@ -11,6 +11,7 @@ mod discretion;
 mod error;
 mod evidence;
 mod inspections;
+mod on_the_spot;
 mod platform;
 mod store;
 mod sync;

@@ -4,8 +4,19 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Utc, Weekday};
 use serde::{Deserialize, Serialize};
+
+/// Beijing time (Asia/Shanghai, UTC+8 all year, no daylight saving): every date a period
+/// counts from and every time a person reads.
+pub fn beijing() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
+
+/// The calendar day in Beijing at `instant`: after 16:00 UTC it is already the next day.
+pub fn beijing_date(instant: DateTime<Utc>) -> NaiveDate {
+    instant.with_timezone(&beijing()).date_naive()
+}
 
 /// The State Council's arrangement for one year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,5 +109,13 @@ mod tests {
         // A year without a calendar counts weekends only.
         assert!(!days.knows(d("2030-01-01")));
         assert_eq!(days.add(d("2030-01-04"), 2), d("2030-01-08"));
+    }
+
+    #[test]
+    fn the_day_turns_at_midnight_in_beijing_not_in_greenwich() {
+        let at = |text: &str| text.parse::<DateTime<Utc>>().unwrap();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(beijing_date(at("2026-11-30T15:59:59Z")), day(2026, 11, 30));
+        assert_eq!(beijing_date(at("2026-11-30T16:00:00Z")), day(2026, 12, 1));
     }
 }

@@ -2,12 +2,15 @@
 //! app): the demo catalogue, a signed bundle of it, a phone holding it, and the officers and
 //! parties of the demo district's cases.
 
-use chrono::Utc;
+use chrono::{Duration, Utc};
 
 use crate::cases::{CaseEdit, CaseOfficer, Party, PartyKind};
+use crate::codes::{issue_duty_credential, issue_enterprise_code};
 use crate::crypto::{Algorithm, Signer, SigningKey};
 use crate::device::Device;
-use crate::registry::{sign_bundle, BundleBody, CatalogueData, Removals, BUNDLE_FORMAT};
+use crate::registry::{
+    sign_bundle, AgencyKey, BundleBody, CatalogueData, KeyPurpose, Removals, BUNDLE_FORMAT,
+};
 
 /// The demo district's division (Chongqing, Yuzhong).
 pub const YUZHONG: &str = "500103";
@@ -46,19 +49,21 @@ pub struct Phone {
 }
 
 impl Phone {
-    /// A phone for `jurisdiction` holding `data` (version 1).
+    /// A phone for `jurisdiction` holding the part of `data` within it (version 1).
     pub fn with_catalogue(jurisdiction: &[&str], data: CatalogueData) -> Phone {
         let authority = SigningKey::generate(Algorithm::EdDSA);
         let dir = tempfile::tempdir().expect("temp dir");
-        let device = Device::open(
-            dir.path(),
-            jurisdiction.iter().map(|s| s.to_string()).collect(),
-            vec![authority.public_key()],
-        )
-        .expect("open the device");
+        let scope: Vec<String> = jurisdiction.iter().map(|s| s.to_string()).collect();
+        let device = Device::open(dir.path(), scope.clone(), vec![authority.public_key()])
+            .expect("open the device");
         device
             .catalogue()
-            .apply_bundle(&signed_bundle(&authority, 1, jurisdiction, data))
+            .apply_bundle(&signed_bundle(
+                &authority,
+                1,
+                jurisdiction,
+                data.within(&scope),
+            ))
             .expect("apply the bundle");
         Phone {
             device,
@@ -70,6 +75,92 @@ impl Phone {
     /// A Yuzhong phone holding the demo catalogue.
     pub fn demo() -> Phone {
         Phone::with_catalogue(&[YUZHONG], demo_catalogue())
+    }
+}
+
+/// An officer's phone on duty in `jurisdiction`: the officer's body and an enterprise-code
+/// issuer are on the trust list, the officer's duty credential (all items of the catalogue
+/// entry, an eight-hour shift that began an hour ago) is installed, the clock is anchored.
+pub struct OnDuty {
+    pub phone: Phone,
+    /// The body's duty-credential key and the enterprise-code issuer's key.
+    pub agency: SigningKey,
+    pub issuer: SigningKey,
+    pub data: CatalogueData,
+}
+
+impl OnDuty {
+    pub fn new(jurisdiction: &[&str], mut data: CatalogueData, credential_no: &str) -> OnDuty {
+        let officer = data
+            .officers
+            .iter()
+            .find(|o| o.credential_no == credential_no)
+            .expect("the officer is in the catalogue")
+            .clone();
+        let agency = SigningKey::generate(Algorithm::EdDSA);
+        let issuer = SigningKey::generate(Algorithm::EdDSA);
+        let trusted = |key: &SigningKey, agency_id: &str, purpose| AgencyKey {
+            key_id: key.public_key().key_id().to_string(),
+            agency_id: agency_id.into(),
+            public_key: hex::encode(key.public_key().to_spki_der()),
+            purpose,
+            valid_from: Utc::now() - Duration::days(30),
+            valid_until: Utc::now() + Duration::days(300),
+            divisions: jurisdiction.iter().map(|d| d.to_string()).collect(),
+        };
+        data.agency_keys.push(trusted(
+            &agency,
+            &officer.body_id,
+            KeyPurpose::DutyCredential,
+        ));
+        data.agency_keys.push(trusted(
+            &issuer,
+            &officer.body_id,
+            KeyPurpose::EnterpriseCode,
+        ));
+        let phone = Phone::with_catalogue(jurisdiction, data.clone());
+        phone
+            .device
+            .observe_server_time(Utc::now())
+            .expect("anchor the clock");
+        let credential = issue_duty_credential(
+            &agency,
+            &officer,
+            &phone.device.device_key(),
+            &officer.items,
+            Utc::now() - Duration::hours(1),
+            Duration::hours(8),
+        )
+        .expect("issue the duty credential");
+        phone
+            .device
+            .codes()
+            .install_credential(&credential)
+            .expect("install the duty credential");
+        OnDuty {
+            phone,
+            agency,
+            issuer,
+            data,
+        }
+    }
+
+    /// The printed enterprise code of `credit_code`, as the officer scans it at the door.
+    pub fn enterprise_code(&self, credit_code: &str) -> String {
+        let enterprise = self
+            .data
+            .enterprises
+            .iter()
+            .find(|e| e.credit_code == credit_code)
+            .expect("the enterprise is in the catalogue");
+        issue_enterprise_code(
+            &self.issuer,
+            enterprise,
+            1,
+            Utc::now() - Duration::days(10),
+            Duration::days(365),
+        )
+        .expect("issue the enterprise code")
     }
 }
 

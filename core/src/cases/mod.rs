@@ -43,6 +43,8 @@ pub enum CaseError {
     Refused(Refusal),
     #[error("no case number left: ask the server for a new block")]
     NoCaseNumbers,
+    #[error("no such visit on this device")]
+    NoSuchVisit,
 }
 
 impl CaseError {
@@ -57,6 +59,7 @@ impl CaseError {
             CaseError::NotFound => text::NOT_FOUND.into(),
             CaseError::Refused(refusal) => refusal.message_zh(),
             CaseError::NoCaseNumbers => text::NO_CASE_NUMBERS.into(),
+            CaseError::NoSuchVisit => text::NO_SUCH_VISIT.into(),
         }
     }
 }

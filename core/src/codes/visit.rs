@@ -49,3 +49,80 @@ pub struct VerificationRecord {
     pub wall_time: chrono::DateTime<chrono::Utc>,
     pub clock_trusted: bool,
 }
+
+/// The officer's own visits (migration 0008), kept after their signed event has synced so a
+/// case can still open from one. This module owns the `visit` table.
+pub mod kept {
+    use rusqlite::{Connection, OptionalExtension, Transaction};
+
+    use super::VisitRecord;
+    use crate::codes::enterprise::EnterpriseCode;
+    use crate::store::StoreError;
+
+    /// A visit kept on the device, with the enterprise as its scanned code named it.
+    pub struct KeptVisit {
+        pub record: VisitRecord,
+        pub enterprise_name: String,
+        /// Division of the premises, from the enterprise code.
+        pub division: String,
+    }
+
+    pub fn keep(
+        tx: &Transaction<'_>,
+        visit: &VisitRecord,
+        code: &EnterpriseCode,
+    ) -> Result<(), StoreError> {
+        let record = serde_json::to_string(visit).expect("a visit record serialises");
+        tx.execute(
+            "INSERT INTO visit (id, credit_code, enterprise_name, division, opened_at, record)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            (
+                &visit.id,
+                &visit.credit_code,
+                &code.name,
+                &code.division,
+                visit.opened_at.to_rfc3339(),
+                record,
+            ),
+        )?;
+        Ok(())
+    }
+
+    pub fn load(conn: &Connection, id: &str) -> Result<Option<KeptVisit>, StoreError> {
+        let row: Option<(String, String, String)> = conn
+            .query_row(
+                "SELECT record, enterprise_name, division FROM visit WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        row.map(|(json, enterprise_name, division)| {
+            Ok(KeptVisit {
+                record: serde_json::from_str(&json)
+                    .map_err(|_| StoreError::Decode("visit record".into()))?,
+                enterprise_name,
+                division,
+            })
+        })
+        .transpose()
+    }
+
+    /// Notes that `case_id` was opened from the visit.
+    pub fn add_case(tx: &Transaction<'_>, id: &str, case_id: &str) -> Result<(), StoreError> {
+        tx.execute(
+            "UPDATE visit SET cases = json_insert(cases, '$[#]', ?2) WHERE id = ?1",
+            (id, case_id),
+        )?;
+        Ok(())
+    }
+
+    /// The cases opened from the visit, oldest first.
+    pub fn cases(conn: &Connection, id: &str) -> Result<Vec<String>, StoreError> {
+        let cases: Option<String> = conn
+            .query_row("SELECT cases FROM visit WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        Ok(cases
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default())
+    }
+}

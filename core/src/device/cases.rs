@@ -23,6 +23,10 @@ impl<'d> CaseService<'d> {
         CaseService { context }
     }
 
+    pub(super) fn context(&self) -> &'d Context {
+        self.context
+    }
+
     fn discretion(&self) -> DiscretionService<'d> {
         DiscretionService::new(self.context)
     }
@@ -89,7 +93,7 @@ impl<'d> CaseService<'d> {
         self.suggest_for(&case)
     }
 
-    fn suggest_for(&self, case: &CaseFile) -> Result<Suggestion, Error> {
+    pub(super) fn suggest_for(&self, case: &CaseFile) -> Result<Suggestion, Error> {
         let request = procedure::suggestion_request(case, self.context.today());
         self.discretion().suggest(&request)
     }

@@ -6,7 +6,7 @@ use super::context::Context;
 use crate::codes::credential::{check_credential, read_unverified};
 use crate::codes::enforcement::{self, VerifiedOfficer, VerifyContext};
 use crate::codes::enterprise::{self, VerifiedEnterprise};
-use crate::codes::visit::{GpsFix, VerificationRecord, VisitRecord};
+use crate::codes::visit::{self, GpsFix, VerificationRecord, VisitRecord};
 use crate::codes::{held, time_step, CodeRefusal, DutyCredential};
 use crate::crypto;
 use crate::events::{self, EventKind};
@@ -158,6 +158,7 @@ impl<'d> CodeService<'d> {
             clock_trusted: now.is_trusted,
         };
         context.store.write(|tx| {
+            visit::kept::keep(tx, &visit, &enterprise.code)?;
             events::append(
                 tx,
                 context.keystore.as_ref(),

@@ -51,9 +51,9 @@ impl Context {
         self.clock.now()
     }
 
-    /// Today by trusted time: the date legal periods are counted from.
+    /// Today in Beijing by trusted time: the date legal periods are counted from.
     pub(crate) fn today(&self) -> NaiveDate {
-        self.now().trusted.date_naive()
+        crate::calendar::beijing_date(self.now().trusted)
     }
 
     /// The trusted time as stored in index rows and history entries.

@@ -12,6 +12,7 @@ mod context;
 mod discretion;
 mod evidence;
 mod inspections;
+mod on_the_spot;
 mod sync;
 
 use std::sync::Arc;
@@ -27,6 +28,7 @@ pub use codes::{CodeService, ShownCode, VisitOpened};
 pub use discretion::DiscretionService;
 pub use evidence::EvidenceService;
 pub use inspections::InspectionService;
+pub use on_the_spot::OnTheSpot;
 pub use sync::{Fed, Io, Next, SessionRun, SyncService};
 
 use context::Context;

@@ -402,6 +402,8 @@ pub fn generate(scale: Scale, seed: u64) -> CatalogueData {
                     CreditGrade::C,
                     CreditGrade::D,
                 ]),
+                address: format!("重庆市{place}{words}路{}号", 1 + rng.below(300)),
+                legal_representative: None,
             }
         })
         .collect();

@@ -77,21 +77,38 @@ impl Registry {
         self.store.read(|c| {
             let row = c
                 .query_row(
-                    "SELECT credit_code, name, division, industry, credit_grade FROM enterprise WHERE credit_code = ?1",
+                    "SELECT credit_code, name, division, industry, credit_grade, address,
+                            legal_representative
+                     FROM enterprise WHERE credit_code = ?1",
                     [credit_code],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, String>(4)?)),
+                    |r| {
+                        Ok((
+                            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?),
+                            r.get::<_, String>(4)?,
+                            (r.get(5)?, r.get(6)?),
+                        ))
+                    },
                 )
                 .optional()?;
-            row.map(|(credit_code, name, division, industry, grade)| {
-                Ok(Enterprise {
-                    credit_code,
-                    name,
-                    division,
-                    industry,
-                    // An unreadable grade is an error, not grade D: the planner weights by it.
-                    credit_grade: CreditGrade::parse(&grade).ok_or_else(|| decode("credit grade"))?,
-                })
-            })
+            row.map(
+                |(
+                    (credit_code, name, division, industry),
+                    grade,
+                    (address, legal_representative),
+                )| {
+                    Ok(Enterprise {
+                        credit_code,
+                        name,
+                        division,
+                        industry,
+                        address,
+                        legal_representative,
+                        // An unreadable grade is an error, not grade D: the planner weights by it.
+                        credit_grade: CreditGrade::parse(&grade)
+                            .ok_or_else(|| decode("credit grade"))?,
+                    })
+                },
+            )
             .transpose()
         })
     }

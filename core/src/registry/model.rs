@@ -142,6 +142,12 @@ pub struct Enterprise {
     pub division: String,
     pub industry: String,
     pub credit_grade: CreditGrade,
+    /// Address of its premises, as a decision names the party (Art. 59).
+    #[serde(default)]
+    pub address: String,
+    /// 法定代表人 (or the person in charge), as the decision names it.
+    #[serde(default)]
+    pub legal_representative: Option<String>,
 }
 
 /// Credit grade used to weight random inspections: A is inspected least, D most.
@@ -275,6 +281,19 @@ pub struct CatalogueData {
     /// The official holiday calendars, for statutory periods in working days.
     #[serde(default)]
     pub holiday_calendars: Vec<crate::calendar::HolidayCalendar>,
+}
+
+impl CatalogueData {
+    /// The part a device of `scope` may hold: officers working in it and enterprises with
+    /// premises in it (a bundle refuses others); reference data is the same everywhere.
+    pub fn within(mut self, scope: &[String]) -> CatalogueData {
+        use crate::ids::{division_in_scope, jurisdiction_overlaps};
+        self.officers
+            .retain(|o| jurisdiction_overlaps(&o.divisions, scope));
+        self.enterprises
+            .retain(|e| division_in_scope(&e.division, scope));
+        self
+    }
 }
 
 /// Keys of records a delta removes.

@@ -141,8 +141,9 @@ fn write_enterprises(
     flagged: &[String],
 ) -> Result<(), StoreError> {
     let mut statement = tx.prepare_cached(
-        "INSERT OR REPLACE INTO enterprise (credit_code, name, division, industry, credit_grade, check_flagged)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT OR REPLACE INTO enterprise
+         (credit_code, name, division, industry, credit_grade, check_flagged, address, legal_representative)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for enterprise in enterprises {
         statement.execute((
@@ -152,6 +153,8 @@ fn write_enterprises(
             &enterprise.industry,
             enterprise.credit_grade.as_str(),
             flagged.contains(&enterprise.credit_code),
+            &enterprise.address,
+            &enterprise.legal_representative,
         ))?;
     }
     Ok(())

@@ -24,7 +24,7 @@ impl LintBaseline {
         let findings = lint(
             &data.violations,
             &data.baseline_documents,
-            Utc::now().date_naive(),
+            zhifa_core::calendar::beijing_date(Utc::now()),
         );
         for finding in &findings {
             println!(

@@ -79,7 +79,7 @@ impl PlanInspections {
                 .collect(),
             candidates: &candidates,
             officers: &body.upserts.officers,
-            start: Utc::now().date_naive(),
+            start: zhifa_core::calendar::beijing_date(Utc::now()),
             window_days: self.window_days,
             rates: GradeRates::default(),
             seed: self.seed,
