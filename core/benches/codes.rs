@@ -28,7 +28,7 @@ fn trust(key: &SigningKey, agency: &str, purpose: KeyPurpose) -> AgencyKey {
 }
 
 fn benches(c: &mut Criterion) {
-    let mut catalogue = zhifa_core::testing::demo_catalogue();
+    let mut catalogue = zhifa_core::testing::yuzhong_catalogue();
     let (authority, agency, market) = (
         SigningKey::generate(Algorithm::EdDSA),
         SigningKey::generate(Algorithm::EdDSA),

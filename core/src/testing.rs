@@ -21,6 +21,12 @@ pub fn demo_catalogue() -> CatalogueData {
         .expect("the demo catalogue is valid")
 }
 
+/// The part of the demo catalogue a Yuzhong device holds (the zone's officers and
+/// enterprises are outside its scope).
+pub fn yuzhong_catalogue() -> CatalogueData {
+    demo_catalogue().within(&[YUZHONG.to_owned()])
+}
+
 /// A full bundle of `data` for `scope`, signed by `authority`.
 pub fn signed_bundle(
     authority: &SigningKey,

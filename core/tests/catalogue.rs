@@ -14,7 +14,7 @@ use zhifa_core::store::{Store, StoreError};
 
 const YUZHONG: &str = "500103";
 
-use zhifa_core::testing::demo_catalogue as demo;
+use zhifa_core::testing::yuzhong_catalogue as demo;
 
 fn body(version: u64, base: Option<u64>, upserts: CatalogueData, removals: Removals) -> BundleBody {
     BundleBody {

@@ -21,7 +21,7 @@ const OFFICER: &str = "渝50010320021"; // 周强, urban management
 const BARBECUE: &str = "91500103MA5U1A0E5B"; // 重庆渝中大坪山城烧烤店
 const HOTPOT: &str = "91500103MA5U1A0B2Y"; // 重庆渝中解放碑老码头火锅餐饮有限公司
 
-use zhifa_core::testing::demo_catalogue as demo;
+use zhifa_core::testing::yuzhong_catalogue as demo;
 
 fn trust(key: &SigningKey, agency: &str, purpose: KeyPurpose, divisions: &[&str]) -> AgencyKey {
     let public = key.public_key();

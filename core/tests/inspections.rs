@@ -6,7 +6,7 @@ use zhifa_core::inspections::{
     plan, Candidate, CheckResult, GradeRates, InspectionEdit, PlanRequest,
 };
 use zhifa_core::registry::CatalogueData;
-use zhifa_core::testing::{demo_catalogue, Phone, YUZHONG};
+use zhifa_core::testing::{yuzhong_catalogue as demo_catalogue, Phone, YUZHONG};
 
 fn phone(data: &CatalogueData) -> Phone {
     Phone::with_catalogue(&[YUZHONG], data.clone())

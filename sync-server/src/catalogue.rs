@@ -362,11 +362,16 @@ mod tests {
 
         let scope = vec!["500103".to_string()];
         let full = store.bundle_for(&scope, None).unwrap().unwrap();
-        assert_eq!(sorted(full.upserts), sorted(data.clone()));
+        assert_eq!(sorted(full.upserts), sorted(data.clone().within(&scope)));
         assert!(store.bundle_for(&scope, Some(1)).unwrap().is_none());
 
         data.items[0].name = "改名后的事项".into();
-        let removed = data.enterprises.pop().unwrap();
+        let last_in_yuzhong = data
+            .enterprises
+            .iter()
+            .rposition(|e| e.division == "500103")
+            .unwrap();
+        let removed = data.enterprises.remove(last_in_yuzhong);
         data.enterprises[0].division = "500112".into(); // moved to Yubei
         assert_eq!(store.publish(&data).unwrap(), 2);
         let delta = store.bundle_for(&scope, Some(1)).unwrap().unwrap();
@@ -382,13 +387,23 @@ mod tests {
         expected.sort();
         assert_eq!(gone, expected);
 
-        // Yubei's devices get the moved enterprise; nothing of Yuzhong's.
+        // Yubei's devices get the moved enterprise besides the zone's own; nothing of
+        // Yuzhong's officers.
         let yubei = store
             .bundle_for(&["500112".to_string()], None)
             .unwrap()
             .unwrap();
-        assert_eq!(yubei.upserts.enterprises, vec![data.enterprises[0].clone()]);
-        assert!(yubei.upserts.officers.is_empty());
+        let yubei_scope = ["500112".to_string()];
+        assert!(yubei.upserts.enterprises.contains(&data.enterprises[0]));
+        assert_eq!(
+            sorted(yubei.upserts.clone()).enterprises,
+            sorted(data.clone().within(&yubei_scope)).enterprises
+        );
+        assert!(yubei
+            .upserts
+            .officers
+            .iter()
+            .all(|o| !o.divisions.contains(&"500103".to_string())));
         assert!(store.bundle_for(&["渝中".to_string()], None).is_err());
     }
 }
