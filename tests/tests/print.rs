@@ -16,6 +16,10 @@ fn every_demo_document_prints_to_pdf_and_its_text_extracts() {
         "every kind of document is printed: {kinds:?}"
     );
     let Some(chromium) = chromium() else {
+        assert!(
+            std::env::var_os("ZHIFA_REQUIRE_CHROMIUM").is_none(),
+            "chromium is required here (ZHIFA_REQUIRE_CHROMIUM) and not installed"
+        );
         eprintln!(
             "\n\n!!!!! SKIPPED: chromium is not installed, so {} documents were NOT printed to PDF.\n\
              !!!!! Run scripts/setup-test-tools (apt: chromium poppler-utils fonts-noto-cjk).\n",
