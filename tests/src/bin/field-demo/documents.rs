@@ -1,6 +1,6 @@
 //! 5. The legal documents: every document the field case supports now, and every document of
-//! the demo's ordinary, hearing, no-penalty and summary cases, each written as HTML, printed to
-//! PDF and rendered to PNG by headless Chromium, into `文书/` under the output directory.
+//!    the demo's ordinary, hearing, no-penalty and summary cases, each written as HTML, printed
+//!    to PDF and rendered to PNG by headless Chromium, into `文书/` under the output directory.
 
 use std::path::Path;
 
