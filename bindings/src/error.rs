@@ -2,6 +2,7 @@
 
 use zhifa_core::cases::{CaseError, Refusal};
 use zhifa_core::codes::CodeRefusal;
+use zhifa_core::documents::{DocumentError, DocumentRefusal};
 use zhifa_core::registry::{BundleRefusal, RegistryError};
 use zhifa_core::sync::SyncError;
 
@@ -29,6 +30,12 @@ pub enum ZhifaError {
     #[error("{user_message}")]
     StepRefused {
         refusal: Refusal,
+        user_message: String,
+    },
+    /// A document the case's state does not support yet: which, the article, what is missing.
+    #[error("{user_message}")]
+    DocumentRefused {
+        refusal: DocumentRefusal,
         user_message: String,
     },
     /// The case (or other record) is not on this device.
@@ -101,9 +108,13 @@ impl From<zhifa_core::Error> for ZhifaError {
             zhifa_core::Error::Case(CaseError::Corrupt | CaseError::SchemaTooNew) => {
                 ZhifaError::Storage { user_message }
             }
-            zhifa_core::Error::Case(_) | zhifa_core::Error::Document(_) => {
-                ZhifaError::Validation { user_message }
+            zhifa_core::Error::Document(DocumentError::Refused(refusal)) => {
+                ZhifaError::DocumentRefused {
+                    refusal,
+                    user_message,
+                }
             }
+            zhifa_core::Error::Case(_) => ZhifaError::Validation { user_message },
             zhifa_core::Error::Registry(RegistryError::BadJurisdiction)
             | zhifa_core::Error::Crypto(_)
             | zhifa_core::Error::CodeIssue(_)

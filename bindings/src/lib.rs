@@ -8,6 +8,7 @@ mod cases;
 mod catalogue;
 mod codes;
 mod discretion;
+mod documents;
 mod error;
 mod evidence;
 mod inspections;
@@ -25,6 +26,7 @@ pub use codes::{
 pub use discretion::{
     route_penalty, DiscretionService, PenaltyChoiceRecorded, PenaltyRequest, PenaltySuggestion,
 };
+pub use documents::{document_kinds, DocumentInfo};
 pub use error::{BundleRejection, ZhifaError};
 pub use evidence::EvidenceService;
 pub use inspections::InspectionService;

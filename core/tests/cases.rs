@@ -778,7 +778,7 @@ fn documents_escape_what_people_typed_and_say_what_is_missing() {
         .cases()
         .render_document(&case.id, DocumentKind::OrderToCorrect)
         .unwrap()
-        .contains("责令你（单位）立即改正"));
+        .contains("现责令你（单位）于"));
 }
 
 #[test]

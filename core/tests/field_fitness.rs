@@ -126,6 +126,7 @@ fn a_summary_case_goes_from_the_scanned_code_to_the_printed_decision_in_five_cal
         .decide_on_spot(
             &case.id,
             &OnTheSpot {
+                findings: "经现场检查，当事人经营场所内所售菜品未按规定标示价格。".into(),
                 facts,
                 fine: Some(800),
                 reason: None,
@@ -135,6 +136,11 @@ fn a_summary_case_goes_from_the_scanned_code_to_the_printed_decision_in_five_cal
         )
         .unwrap();
     assert_eq!(decided.status, CaseStatus::Decided);
+    assert!(
+        decided.onsite.findings.contains("未按规定标示价格"),
+        "{:?}",
+        decided.onsite
+    );
     assert_eq!(decided.decision.as_ref().unwrap().fine, 800);
     let number = format!("渝中市监简罚〔{year}〕1号");
     assert_eq!(decided.number.as_deref(), Some(number.as_str()));
@@ -173,6 +179,7 @@ fn a_refused_on_the_spot_decision_keeps_what_the_officer_typed() {
     let result = d.cases().decide_on_spot(
         &case.id,
         &OnTheSpot {
+            findings: "当事人所售菜品未标示价格。".into(),
             facts: price_tag_facts(),
             fine: Some(800),
             reason: None,

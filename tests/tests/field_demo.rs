@@ -37,6 +37,19 @@ fn the_field_demo_walks_the_whole_story() {
     ] {
         assert!(report.contains(line), "report lacks {line}:\n{report}");
     }
+    // Every document also as PDF and PNG, where Chromium is installed (scripts/test installs it).
+    if zhifa_e2e::print::chromium().is_some() {
+        for file in [
+            "文书/本案-行政处罚事先告知书.pdf",
+            "文书/本案-行政处罚事先告知书.png",
+            "文书/普通程序-行政处罚决定书.pdf",
+            "文书/普通程序-行政处罚决定书.png",
+            "文书/简易程序-当场行政处罚决定书.pdf",
+            "文书/简易程序-当场行政处罚决定书.png",
+        ] {
+            assert!(out.path().join(file).is_file(), "{file} missing");
+        }
+    }
     let notice = std::fs::read_to_string(out.path().join("行政处罚事先告知书.html")).unwrap();
     assert!(
         notice.contains("渝中市监罚〔"),

@@ -50,7 +50,7 @@ fun summaryCaseOnTheSpot() {
         Fact.Number("priors_12m", 0L),
     ).map { CaseEdit.SetFact(it) }
 
-    p.cases().edit(case.id, listOf(officers[0], party) + facts)
+    p.cases().edit(case.id, listOf(officers[0], party, CaseEdit.AppendFindings("当事人随意倾倒生活垃圾。")) + facts)
     p.cases().choosePenalty(case.id, 150L, null)
     try {
         p.cases().step(case.id, Step.DecideOnSpot, by)

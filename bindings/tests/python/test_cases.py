@@ -82,7 +82,8 @@ class CasesTest(unittest.TestCase):
     def test_a_summary_case_from_first_tap_to_closing(self):
         p = self.phone
         case = p.cases().create(CaseKind.SUMMARY, "GF-111-C", "500103", TODAY, TODAY)
-        p.cases().edit(case.id, OFFICERS + [CaseEdit.ADD_PARTY(PERSON)] + facts(correction="pending", priors_12m=0))
+        p.cases().edit(case.id, OFFICERS + [CaseEdit.ADD_PARTY(PERSON), CaseEdit.APPEND_FINDINGS("当事人随意倾倒生活垃圾。")]
+                       + facts(correction="pending", priors_12m=0))
         outcome = p.cases().suggest(case.id).outcome
         self.assertEqual((outcome.fine.min, outcome.fine.max), (100, 200))
         p.cases().choose_penalty(case.id, 100, None)
@@ -121,7 +122,7 @@ class CasesTest(unittest.TestCase):
         self.assertEqual(caught.exception.refusal.kind, RefusalKind.TWO_OFFICERS_REQUIRED)
         self.assertIn("第四十二条", caught.exception.user_message)
 
-        p.cases().edit(case.id, OFFICERS + [CaseEdit.ADD_PARTY(PERSON)] + facts(
+        p.cases().edit(case.id, OFFICERS + [CaseEdit.ADD_PARTY(PERSON), CaseEdit.APPEND_FINDINGS("当事人在禁止区域内露天烧烤食品。")] + facts(
             first_offence=False, harm="general", correction="refused", priors_12m=0, pollution_alert=False, illegal_gains=0))
         p.cases().step(case.id, Step.FILE(), BY)
         p.evidence().add_to_case(case.id, b"\xff\xd8photo", "视听资料", "烧烤现场照片", None)

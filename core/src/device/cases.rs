@@ -164,7 +164,9 @@ impl<'d> CaseService<'d> {
         ))
     }
 
-    /// A legal document for the case, as HTML, in the name of the first officer's agency.
+    /// A legal document for the case, as HTML ready to print, in the name of the first
+    /// acting officer's agency, with the engine's outcome for the case's facts now and the
+    /// working-day calendar for its deadlines; or what the case lacks for it.
     pub fn render_document(&self, id: &str, kind: DocumentKind) -> Result<String, Error> {
         let case = self.get(id)?;
         let engine = self.discretion().engine()?;
@@ -172,16 +174,19 @@ impl<'d> CaseService<'d> {
             .violation(&case.violation)
             .ok_or_else(|| DiscretionError::UnknownViolation(case.violation.clone()))?;
         let registry = &self.context.registry;
-        let agency = match case.officers.first() {
+        let body = match case.officers.iter().find(|o| !o.withdrawn) {
             Some(officer) => registry
                 .officer(&officer.credential_no)?
-                .and_then(|o| registry.body(&o.body_id).ok().flatten())
-                .map(|b| b.name),
+                .and_then(|o| registry.body(&o.body_id).ok().flatten()),
             None => None,
         };
+        let outcome = self.outcome(&case)?;
+        let days = registry.working_days()?;
         let context = DocumentContext {
-            agency_name: agency.as_deref(),
+            body: body.as_ref(),
             violation,
+            outcome: outcome.as_ref(),
+            days: &days,
             today: self.context.today(),
         };
         Ok(documents::render(kind, &case, &context)?)

@@ -14,6 +14,8 @@ use crate::Error;
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct OnTheSpot {
+    /// What the officers found, in their words: the decision states the act (Art. 52).
+    pub findings: String,
     /// The facts that decide the penalty (party type, circumstances).
     pub facts: Vec<Fact>,
     /// The fine chosen; `None` for a warning.
@@ -97,7 +99,7 @@ impl<'d> CaseService<'d> {
         self.suggest_for(&case)
     }
 
-    /// Decides a summary case on the spot: records the facts, checks the chosen penalty
+    /// Decides a summary case on the spot: records the findings and facts, checks the chosen penalty
     /// against the engine's outcome, numbers the decision from the pre-printed forms and
     /// decides. Each part is kept as it succeeds, so a refusal (say, a fine over the Art. 51
     /// limit) loses nothing the officer typed.
@@ -107,14 +109,17 @@ impl<'d> CaseService<'d> {
         choice: &OnTheSpot,
         by: &str,
     ) -> Result<CaseFile, Error> {
-        let facts: Vec<CaseEdit> = choice
+        let mut edits: Vec<CaseEdit> = choice
             .facts
             .iter()
             .cloned()
             .map(CaseEdit::SetFact)
             .collect();
-        if !facts.is_empty() {
-            self.edit(id, &facts)?;
+        if !choice.findings.trim().is_empty() {
+            edits.push(CaseEdit::AppendFindings(choice.findings.clone()));
+        }
+        if !edits.is_empty() {
+            self.edit(id, &edits)?;
         }
         self.choose_penalty(id, choice.fine, choice.reason.as_deref())?;
         if let Some(prefix) = &choice.number_prefix {

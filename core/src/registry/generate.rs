@@ -295,9 +295,16 @@ pub fn generate(scale: Scale, seed: u64) -> CatalogueData {
             let sector = SECTORS[(i / DIVISIONS.len()) % SECTORS.len()];
             let unit = ["局", "综合行政执法支队", "综合行政执法大队"]
                 [(i / (DIVISIONS.len() * SECTORS.len())) % 3];
+            let name = format!("重庆市{place}{sector}{unit}");
             EnforcementBody {
                 id: format!("B{division}{i:05}"),
-                name: format!("重庆市{place}{sector}{unit}"),
+                address: format!("重庆市{place}人民路{}号", i % 300 + 1),
+                reconsideration_body: format!("重庆市{place}人民政府"),
+                court: format!("重庆市{place}人民法院"),
+                payment_bank: format!("中国工商银行重庆{place}支行"),
+                payment_account: format!("3100{division}{i:08}"),
+                seal_name: name.clone(),
+                name,
                 division: division.to_owned(),
             }
         })

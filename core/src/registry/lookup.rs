@@ -38,13 +38,21 @@ impl Registry {
     pub fn body(&self, id: &str) -> Result<Option<EnforcementBody>, RegistryError> {
         Ok(self.store.read(|c| {
             c.query_row(
-                "SELECT id, name, division FROM enforcement_body WHERE id = ?1",
+                "SELECT id, name, division, address, reconsideration_body, court, payment_bank,
+                        payment_account, seal_name
+                 FROM enforcement_body WHERE id = ?1",
                 [id],
                 |r| {
                     Ok(EnforcementBody {
                         id: r.get(0)?,
                         name: r.get(1)?,
                         division: r.get(2)?,
+                        address: r.get(3)?,
+                        reconsideration_body: r.get(4)?,
+                        court: r.get(5)?,
+                        payment_bank: r.get(6)?,
+                        payment_account: r.get(7)?,
+                        seal_name: r.get(8)?,
                     })
                 },
             )

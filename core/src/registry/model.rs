@@ -4,13 +4,32 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// 执法主体: an agency with standing to enforce.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct EnforcementBody {
     pub id: String,
     pub name: String,
     /// GB/T 2260 division code of its seat.
     pub division: String,
+    /// What its documents print (Art. 44, 52, 59); empty where the catalogue does not say,
+    /// and the document then leaves a line to fill in by hand.
+    #[serde(default)]
+    pub address: String,
+    /// Who reconsiders its acts: since the 2023 Administrative Reconsideration Law, the
+    /// government at the same level for a county-level department (重庆市渝中区人民政府).
+    #[serde(default)]
+    pub reconsideration_body: String,
+    /// The court where its acts are sued (行政诉讼).
+    #[serde(default)]
+    pub court: String,
+    /// Where fines are paid (Art. 67): the bank and the account.
+    #[serde(default)]
+    pub payment_bank: String,
+    #[serde(default)]
+    pub payment_account: String,
+    /// The seal's wording, where it differs from the name (e.g. a detachment's own seal).
+    #[serde(default)]
+    pub seal_name: String,
 }
 
 /// 执法事项: one enforcement power listed in the catalogue.

@@ -51,10 +51,22 @@ pub(super) fn write_records(
 
 fn write_bodies(tx: &Transaction<'_>, bodies: &[EnforcementBody]) -> Result<(), StoreError> {
     let mut statement = tx.prepare_cached(
-        "INSERT OR REPLACE INTO enforcement_body (id, name, division) VALUES (?1, ?2, ?3)",
+        "INSERT OR REPLACE INTO enforcement_body (id, name, division, address,
+             reconsideration_body, court, payment_bank, payment_account, seal_name)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     for body in bodies {
-        statement.execute((&body.id, &body.name, &body.division))?;
+        statement.execute((
+            &body.id,
+            &body.name,
+            &body.division,
+            &body.address,
+            &body.reconsideration_body,
+            &body.court,
+            &body.payment_bank,
+            &body.payment_account,
+            &body.seal_name,
+        ))?;
     }
     Ok(())
 }

@@ -1,12 +1,11 @@
 //! 4. A case opened from the non-compliant result: the discretion engine's questions answered
 //!    and its suggestion, edits on both phones apart and the conflict they make settled, the
-//!    penalty chosen, a case number given offline, and the legal documents rendered.
+//!    penalty chosen and a case number given offline; then its documents (`documents`).
 
 use chrono::Utc;
 use zhifa_core::cases::CaseEdit;
 use zhifa_core::discretion::facts::{FactType, SCHEMA};
 use zhifa_core::discretion::{Fact, FactValue, Suggestion};
-use zhifa_core::documents::DocumentKind;
 use zhifa_sync_server::ServerError;
 
 use crate::codes::Visit;
@@ -40,7 +39,7 @@ fn open(
         .add_to_case(
             &case.id,
             &visit.code_png,
-            "photo",
+            "视听资料",
             "后厨消毒柜现场照片",
             None,
         )
@@ -53,7 +52,7 @@ fn open(
                 let mut edits = Vec::new();
                 for question in questions {
                     let value = answer(&question.fact);
-                    answered.push(format!("{} → {value:?}", question.question));
+                    answered.push(format!("{} → {}", question.question, spoken(&value)));
                     edits.push(CaseEdit::SetFact(Fact::new(question.fact, value)));
                 }
                 b.cases().edit(&case.id, &edits).map_err(demo_error)?;
@@ -95,7 +94,7 @@ fn edit_apart(
             case,
             &[
                 CaseEdit::SetOnsite {
-                    time: Utc::now().format("%Y-%m-%d %H:%M").to_string(),
+                    time: Utc::now().to_rfc3339(),
                     place: format!("{}后厨", visit.enterprise.name),
                     party_signed: true,
                 },
@@ -167,20 +166,17 @@ fn decide(story: &mut Story, field: &Field, case: &str) -> Result<(), ServerErro
         "- 案号（离线分配）：{}",
         numbered.number.unwrap_or_default()
     ));
-    for (kind, file) in [
-        (DocumentKind::OnsiteRecord, "现场检查笔录.html"),
-        (DocumentKind::OrderToCorrect, "责令改正通知书.html"),
-        (
-            DocumentKind::NoticeOfIntendedPenalty,
-            "行政处罚事先告知书.html",
-        ),
-    ] {
-        match a.cases().render_document(case, kind) {
-            Ok(html) => story.write(file, html)?,
-            Err(error) => story.say(format!("- {file}：{}", error.message_zh())),
-        }
+    crate::documents::run(story, a, case)
+}
+
+/// An answer as the officer would say it.
+fn spoken(value: &FactValue) -> String {
+    match value {
+        FactValue::Bool(true) => "是".into(),
+        FactValue::Bool(false) => "否".into(),
+        FactValue::Int(n) => n.to_string(),
+        FactValue::Text(text) => text.clone(),
     }
-    Ok(())
 }
 
 /// The demo's answers to the engine's questions: a first offence, refused correction, no

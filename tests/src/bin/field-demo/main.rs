@@ -8,6 +8,7 @@
 
 mod case;
 mod codes;
+mod documents;
 mod enrolment;
 mod field;
 mod inspection;

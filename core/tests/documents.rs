@@ -1,0 +1,653 @@
+//! The legal documents, rendered from cases the real procedure planner moved along on chosen
+//! dates, with the demo catalogue's engine, bodies and holiday calendar: every particular the
+//! law requires at the step the document records, a refusal in zh-CN naming the article and
+//! what is missing before that step, Beijing times, no English anywhere, print-ready CSS.
+
+use chrono::NaiveDate;
+use zhifa_core::cases::document::{CaseDoc, CaseEdit, RecordEdit};
+use zhifa_core::cases::procedure::{self, StepContext};
+use zhifa_core::cases::{
+    CaseFile, CaseKind, EvidenceItem, Inquiry, Party, PartyKind, Step, WorkingDays,
+};
+use zhifa_core::discretion::{Fact, FactValue, Outcome, Suggestion};
+use zhifa_core::documents::{self, DocumentContext, DocumentError, DocumentKind, Lacking};
+use zhifa_core::registry::EnforcementBody;
+use zhifa_core::testing::{officers, person, Phone};
+use zhifa_core::Error;
+
+const BY: &str = "渝50010320021";
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// A case held in memory and moved by the planner, with the demo phone's catalogue.
+struct Desk {
+    phone: Phone,
+    days: WorkingDays,
+    body: EnforcementBody,
+}
+
+struct Held {
+    doc: CaseDoc,
+}
+
+impl Desk {
+    fn new() -> Desk {
+        let phone = Phone::demo();
+        let days = phone.device.catalogue().working_days().unwrap();
+        let body = phone
+            .device
+            .catalogue()
+            .body("B500103003")
+            .unwrap()
+            .unwrap();
+        Desk { phone, days, body }
+    }
+
+    fn open(&self, kind: CaseKind, violation: &str, act: NaiveDate, edits: Vec<CaseEdit>) -> Held {
+        let mut doc = CaseDoc::create("c-1", kind, violation, "500103", act, act).unwrap();
+        doc.apply(&edits).unwrap();
+        Held { doc }
+    }
+
+    fn outcome(&self, case: &CaseFile, today: NaiveDate) -> Option<Outcome> {
+        let request = procedure::suggestion_request(case, today);
+        match self.phone.device.discretion().suggest(&request).unwrap() {
+            Suggestion::Outcome(outcome) => Some(*outcome),
+            Suggestion::NeedFacts(_) => None,
+        }
+    }
+
+    /// The planner's step on `today`, applied.
+    fn step(&self, held: &mut Held, step: Step, today: NaiveDate) {
+        let case = held.doc.read().unwrap();
+        let outcome = self.outcome(&case, today);
+        let context = StepContext {
+            today,
+            days: &self.days,
+            outcome: outcome.as_ref(),
+            by: BY,
+            now: format!("{today}T09:00:00+08:00"),
+        };
+        let edits = procedure::plan(&case, &step, &context)
+            .unwrap_or_else(|r| panic!("{step:?} on {today}: {}", r.message_zh()));
+        held.doc.record(&edits).unwrap();
+    }
+
+    fn render(
+        &self,
+        kind: DocumentKind,
+        held: &Held,
+        today: NaiveDate,
+    ) -> Result<String, DocumentError> {
+        let case = held.doc.read().unwrap();
+        let engine = self.phone.device.discretion().engine().unwrap();
+        let outcome = self.outcome(&case, today);
+        let context = DocumentContext {
+            body: Some(&self.body),
+            violation: engine.violation(&case.violation).unwrap(),
+            outcome: outcome.as_ref(),
+            days: &self.days,
+            today,
+        };
+        documents::render(kind, &case, &context)
+    }
+
+    fn ok(&self, kind: DocumentKind, held: &Held, today: NaiveDate) -> String {
+        self.render(kind, held, today)
+            .unwrap_or_else(|e| panic!("{kind:?}: {}", e.message_zh()))
+    }
+}
+
+fn fact(name: &str, value: impl Into<FactValue>) -> CaseEdit {
+    CaseEdit::SetFact(Fact::new(name, value))
+}
+
+/// Every fact the engine asks of an adult with full capacity, none of them mitigating.
+fn plain_facts() -> Vec<CaseEdit> {
+    [
+        ("criminal_referral", FactValue::Bool(false)),
+        ("no_fault_proven", FactValue::Bool(false)),
+        ("minor_act", FactValue::Bool(false)),
+        ("removed_harm", FactValue::Bool(false)),
+        ("coerced", FactValue::Bool(false)),
+        ("confessed", FactValue::Bool(false)),
+        ("meritorious", FactValue::Bool(false)),
+        ("age", FactValue::Int(40)),
+        ("capacity", FactValue::Text("full".into())),
+    ]
+    .into_iter()
+    .map(|(name, value)| CaseEdit::SetFact(Fact::new(name, value)))
+    .collect()
+}
+
+/// A barbecue in a banned zone, its owner refusing to stop: the heavier tier (10,000–20,000
+/// yuan for a citizen, a hearing right from 5,000).
+fn barbecue(party: Party, correction: &str) -> Vec<CaseEdit> {
+    let mut edits = officers();
+    edits.push(CaseEdit::AddParty(party));
+    edits.extend(plain_facts());
+    edits.extend([
+        fact("first_offence", false),
+        fact("harm", "general"),
+        fact("correction", correction),
+        fact("priors_12m", 0i64),
+        fact("pollution_alert", false),
+        fact("illegal_gains", 300i64),
+    ]);
+    edits
+}
+
+fn evidence() -> RecordEdit {
+    RecordEdit::AddEvidence(EvidenceItem {
+        hash: "ab".repeat(32),
+        kind: "视听资料".into(),
+        description: "解放碑步行街露天烧烤现场照片".into(),
+        size: 1024,
+        signed_metadata: vec![],
+    })
+}
+
+const FINDINGS: &str = "当事人在解放碑步行街禁止露天烧烤区域内露天烧烤食品，经劝阻拒不停止。";
+
+fn refusal(result: Result<String, DocumentError>) -> (String, Vec<Lacking>, String) {
+    match result {
+        Err(error @ DocumentError::Refused(_)) => {
+            let message = error.message_zh();
+            let DocumentError::Refused(refusal) = error;
+            (refusal.article, refusal.lacking, message)
+        }
+        Ok(_) => panic!("rendered a document the case does not support"),
+    }
+}
+
+/// What a person reads: the text of the page without its markup and style.
+fn visible_text(html: &str) -> String {
+    let without_style = match (html.find("<style>"), html.find("</style>")) {
+        (Some(a), Some(b)) => format!("{}{}", &html[..a], &html[b + 8..]),
+        _ => html.to_owned(),
+    };
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in without_style.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+}
+
+/// ASCII letters a person would read as English or debug output: everything but unified
+/// social credit codes (18 characters of digits and capitals) and URLs.
+fn english_in(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphanumeric() && !":/.-_".contains(c))
+        .filter(|word| word.chars().any(|c| c.is_ascii_alphabetic()))
+        .filter(|word| {
+            let credit_code = word.len() == 18
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase());
+            !credit_code && !word.starts_with("http")
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+fn assert_no_english(kind: DocumentKind, html: &str) {
+    let found = english_in(&visible_text(html));
+    assert!(found.is_empty(), "{kind:?} shows {found:?}");
+}
+
+/// Notified Friday 27 September 2024: five working days run to 10 October (National Day and
+/// the working Sunday 29 September on the holiday calendar).
+const NOTIFIED: (i32, u32, u32) = (2024, 9, 27);
+
+/// The ordinary case, from filing through hearing, review and decision to closing, with
+/// every document checked at the step that supports it and refused before.
+#[test]
+fn an_ordinary_case_produces_every_document_at_its_step() {
+    let desk = Desk::new();
+    let friday = day(NOTIFIED.0, NOTIFIED.1, NOTIFIED.2);
+    let mut case = desk.open(
+        CaseKind::Ordinary,
+        "DQ-118-3",
+        day(2024, 9, 20),
+        barbecue(person(), "refused"),
+    );
+    // Before the findings: the decision documents would have nothing to state.
+    let (article, lacking, message) =
+        refusal(desk.render(DocumentKind::PenaltyDecision, &case, friday));
+    assert_eq!(
+        (article.as_str(), lacking),
+        ("第五十九条", vec![Lacking::Decision])
+    );
+    assert!(
+        message.contains("《行政处罚决定书》") && message.contains("第五十九条"),
+        "{message}"
+    );
+    assert!(english_in(&message).is_empty(), "{message}");
+    let (_, lacking, _) = refusal(desk.render(DocumentKind::OnsiteRecord, &case, friday));
+    assert_eq!(lacking, vec![Lacking::Findings]);
+    let (_, lacking, _) = refusal(desk.render(DocumentKind::InquiryRecord, &case, friday));
+    assert_eq!(lacking, vec![Lacking::Inquiry]);
+    let (_, lacking, _) = refusal(desk.render(DocumentKind::SummaryDecision, &case, friday));
+    assert_eq!(lacking, vec![Lacking::SummaryProcedure]);
+
+    case.doc
+        .apply(&[
+            CaseEdit::AppendFindings(FINDINGS.into()),
+            CaseEdit::SetOnsite {
+                // Stored as an instant: 16:30 UTC is half past midnight in Beijing.
+                time: "2024-09-19T16:30:00Z".into(),
+                place: "重庆市渝中区解放碑步行街".into(),
+                party_signed: false,
+            },
+            CaseEdit::AddInquiry(Inquiry {
+                person: "张某".into(),
+                time: "2024-09-20 10:15".into(),
+                record: "问：你是否在此露天烧烤？\n答：是的。".into(),
+            }),
+        ])
+        .unwrap();
+    case.doc
+        .record(&[
+            evidence(),
+            RecordEdit::SetNumber("渝中城管罚〔2024〕12号".into()),
+        ])
+        .unwrap();
+    let filing = desk.ok(DocumentKind::FilingApproval, &case, friday);
+    assert!(filing.contains("在禁止区域内露天烧烤食品") && filing.contains("第五十四条"));
+    let onsite = desk.ok(DocumentKind::OnsiteRecord, &case, friday);
+    for particular in [
+        "2024年9月20日00时30分",
+        "重庆市渝中区解放碑步行街",
+        "周强（执法证号：渝50010320021）",
+        "拒绝签名",
+        "申请回避",
+    ] {
+        assert!(
+            onsite.contains(particular),
+            "onsite record lacks {particular}"
+        );
+    }
+    let inquiry = desk.ok(DocumentKind::InquiryRecord, &case, friday);
+    assert!(inquiry.contains("2024年9月20日10时15分") && inquiry.contains("<p>答：是的。</p>"));
+    let list = desk.ok(DocumentKind::EvidenceList, &case, friday);
+    assert!(
+        list.contains("解放碑步行街露天烧烤现场照片") && list.contains("询问笔录：被询问人张某")
+    );
+    // The order to correct: seven working days from Friday 27 September 2024 run over the
+    // working Sunday 29 September and National Day to Saturday 12 October (a working day).
+    let order = desk.ok(DocumentKind::OrderToCorrect, &case, friday);
+    assert!(
+        order.contains("于2024年10月12日前（七个工作日内）改正"),
+        "{order}"
+    );
+
+    desk.step(&mut case, Step::File, friday);
+    case.doc
+        .record(&[RecordEdit::ChoosePenalty {
+            fine: Some(12_000),
+            reason: None,
+        }])
+        .unwrap();
+    let (article, lacking, _) = refusal(desk.render(DocumentKind::HearingNotice, &case, friday));
+    assert_eq!(
+        (article.as_str(), lacking),
+        ("第六十四条", vec![Lacking::HearingRequest])
+    );
+    let (article, lacking, _) =
+        refusal(desk.render(DocumentKind::LegalReviewOpinion, &case, friday));
+    assert_eq!(
+        (article.as_str(), lacking),
+        ("第五十八条", vec![Lacking::LegalReview])
+    );
+    desk.step(&mut case, Step::Notify, friday);
+    let notice = desk.ok(DocumentKind::NoticeOfIntendedPenalty, &case, friday);
+    for particular in [
+        "渝中城管罚〔2024〕12号",
+        FINDINGS,
+        "罚款人民币12000元",
+        "没收违法所得人民币300元",
+        "《中华人民共和国大气污染防治法》",
+        "陈述和申辩",
+        "请于2024年10月10日前（收到本告知书之日起五个工作日内）提出",
+        "有权要求举行听证",
+        "重庆市渝中区大坪正街160号",
+        "重庆市渝中区城市管理局（印章）",
+        "2024年9月27日",
+    ] {
+        assert!(notice.contains(particular), "notice lacks {particular}");
+    }
+    assert!(!notice.contains("见现场检查笔录"));
+    let hearing_right = desk.ok(DocumentKind::HearingRightNotice, &case, friday);
+    assert!(hearing_right.contains("2024年10月10日前"));
+
+    let last_day = day(2024, 10, 10);
+    desk.step(&mut case, Step::RequestHearing, last_day);
+    let hearing = desk.ok(DocumentKind::HearingNotice, &case, last_day);
+    // Seven working days ahead: Thursday 10 October to Friday 18 October.
+    assert!(
+        hearing.contains("2024年10月10日") && hearing.contains("不早于2024年10月18日"),
+        "{hearing}"
+    );
+    assert!(hearing.contains("一至二人代理"));
+    desk.step(&mut case, Step::HoldHearing, day(2024, 10, 18));
+    desk.step(&mut case, Step::PassLegalReview, day(2024, 10, 21));
+    let review = desk.ok(DocumentKind::LegalReviewOpinion, &case, day(2024, 10, 21));
+    assert!(review.contains("同意拟作出的行政处罚决定") && review.contains("2024年10月21日"));
+    let (_, lacking, _) =
+        refusal(desk.render(DocumentKind::CollectiveDiscussion, &case, day(2024, 10, 21)));
+    assert_eq!(lacking, vec![Lacking::CollectiveDiscussion]);
+    desk.step(&mut case, Step::RecordCollectiveDecision, day(2024, 10, 21));
+    assert!(desk
+        .ok(DocumentKind::CollectiveDiscussion, &case, day(2024, 10, 21))
+        .contains("同意给予罚款人民币12000元"));
+    let (_, lacking, _) =
+        refusal(desk.render(DocumentKind::ServiceReceipt, &case, day(2024, 10, 21)));
+    assert_eq!(lacking, vec![Lacking::Decision]);
+
+    let decided = day(2024, 10, 22);
+    desk.step(&mut case, Step::Decide, decided);
+    let unserved = desk.ok(DocumentKind::PenaltyDecision, &case, decided);
+    assert!(unserved.contains("请于<span class=\"fill\"></span>前（收到本决定书之日起十五日内）"));
+    desk.step(&mut case, Step::Serve, decided);
+    let decision = desk.ok(DocumentKind::PenaltyDecision, &case, decided);
+    for particular in [
+        "当事人：张某",
+        "身份证件号码：500103199001011234",
+        "住址：重庆市渝中区解放碑街道",
+        FINDINGS,
+        "解放碑步行街露天烧烤现场照片",
+        "依法举行了听证",
+        "罚款人民币12000元",
+        "请于2024年11月6日前（收到本决定书之日起十五日内）",
+        "中国工商银行重庆渝中支行（账号：3100020109024588003）",
+        "百分之三",
+        "六十日内向重庆市渝中区人民政府申请行政复议",
+        "六个月内依法向重庆市渝中区人民法院提起行政诉讼",
+        "重庆市渝中区城市管理局（印章）",
+        "2024年10月22日",
+    ] {
+        assert!(decision.contains(particular), "decision lacks {particular}");
+    }
+    let receipt = desk.ok(DocumentKind::ServiceReceipt, &case, decided);
+    assert!(
+        receipt.contains("《行政处罚决定书》渝中城管罚〔2024〕12号")
+            && receipt.contains("2024年10月22日")
+    );
+    let (article, lacking, _) = refusal(desk.render(DocumentKind::ClosingReport, &case, decided));
+    assert_eq!(
+        (article.as_str(), lacking),
+        ("第六十六条", vec![Lacking::Execution])
+    );
+    let (_, lacking, _) = refusal(desk.render(DocumentKind::NoPenaltyDecision, &case, decided));
+    assert_eq!(lacking, vec![Lacking::NoPenaltyDecided]);
+    desk.step(
+        &mut case,
+        Step::RecordPayment { amount: 12_000 },
+        day(2024, 10, 30),
+    );
+    desk.step(&mut case, Step::Close, day(2024, 10, 31));
+    let closing = desk.ok(DocumentKind::ClosingReport, &case, day(2024, 10, 31));
+    assert!(
+        closing.contains("当事人已于2024年10月30日缴纳人民币12000元")
+            && closing.contains("2024年10月31日")
+    );
+
+    for kind in DocumentKind::ALL {
+        if let Ok(html) = desk.render(kind, &case, day(2024, 10, 31)) {
+            assert_no_english(kind, &html);
+        }
+    }
+}
+
+/// Below the hearing threshold the notice states no hearing right and the 听证告知书 is a
+/// refusal; at the threshold both are there (Art. 63; Chongqing: 5,000 yuan for a citizen).
+#[test]
+fn the_hearing_right_appears_from_the_threshold() {
+    let desk = Desk::new();
+    let friday = day(NOTIFIED.0, NOTIFIED.1, NOTIFIED.2);
+    for (fine, hearing) in [(4_999, false), (5_000, true)] {
+        let mut case = desk.open(
+            CaseKind::Ordinary,
+            "DQ-118-3",
+            day(2024, 9, 20),
+            barbecue(person(), "pending"),
+        );
+        case.doc
+            .apply(&[CaseEdit::AppendFindings(FINDINGS.into())])
+            .unwrap();
+        case.doc
+            .record(&[RecordEdit::ChoosePenalty {
+                fine: Some(fine),
+                reason: Some("依据现场情节".into()),
+            }])
+            .unwrap();
+        desk.step(&mut case, Step::File, friday);
+        desk.step(&mut case, Step::Notify, friday);
+        let notice = desk.ok(DocumentKind::NoticeOfIntendedPenalty, &case, friday);
+        assert_eq!(notice.contains("有权要求举行听证"), hearing, "fine {fine}");
+        let right = desk.render(DocumentKind::HearingRightNotice, &case, friday);
+        if hearing {
+            assert!(right.unwrap().contains(&format!("罚款人民币{fine}元")));
+        } else {
+            let (article, lacking, _) = refusal(right);
+            assert_eq!(
+                (article.as_str(), lacking),
+                ("第六十三条", vec![Lacking::HearingRight])
+            );
+        }
+    }
+}
+
+/// An organisation's decision names its legal representative and credit code (Art. 59 (1)).
+#[test]
+fn an_organisation_is_named_with_its_representative() {
+    let desk = Desk::new();
+    let company = Party {
+        kind: PartyKind::Organisation,
+        name: "重庆渝中解放碑老码头火锅餐饮有限公司".into(),
+        credit_code: Some("91500103MA5U1A0B2Y".into()),
+        id_number: None,
+        address: "重庆市渝中区解放碑民族路88号".into(),
+        representative: Some("陈大明".into()),
+    };
+    let friday = day(NOTIFIED.0, NOTIFIED.1, NOTIFIED.2);
+    let mut case = desk.open(
+        CaseKind::Ordinary,
+        "DQ-118-3",
+        day(2024, 9, 20),
+        barbecue(company, "refused"),
+    );
+    case.doc
+        .apply(&[CaseEdit::AppendFindings(FINDINGS.into())])
+        .unwrap();
+    case.doc
+        .record(&[RecordEdit::ChoosePenalty {
+            fine: Some(12_000),
+            reason: None,
+        }])
+        .unwrap();
+    desk.step(&mut case, Step::File, friday);
+    desk.step(&mut case, Step::Notify, friday);
+    let notice = desk.ok(DocumentKind::NoticeOfIntendedPenalty, &case, friday);
+    for particular in [
+        "法定代表人（负责人）：陈大明",
+        "统一社会信用代码：91500103MA5U1A0B2Y",
+        "住所：重庆市渝中区解放碑民族路88号",
+    ] {
+        assert!(notice.contains(particular), "notice lacks {particular}");
+    }
+    assert_no_english(DocumentKind::NoticeOfIntendedPenalty, &notice);
+}
+
+/// A summary case: the on-the-spot decision with its time and place, the named remedies,
+/// every officer's signature line with the credential number and the line for a refusal to
+/// sign; the ordinary procedure's documents are refusals naming Art. 51.
+#[test]
+fn a_summary_decision_carries_what_article_52_requires() {
+    let desk = Desk::new();
+    let today = day(2026, 12, 1);
+    let mut edits = officers();
+    edits.push(CaseEdit::AddParty(person()));
+    edits.extend(plain_facts());
+    edits.extend([fact("correction", "pending"), fact("priors_12m", 0i64)]);
+    edits.push(CaseEdit::AppendFindings(
+        "当事人在较场口随意倾倒生活垃圾。".into(),
+    ));
+    edits.push(CaseEdit::SetOnsite {
+        time: "2026-12-01T01:05:00Z".into(),
+        place: "重庆市渝中区较场口".into(),
+        party_signed: true,
+    });
+    let mut case = desk.open(CaseKind::Summary, "GF-111-C", today, edits);
+    case.doc
+        .record(&[RecordEdit::ChoosePenalty {
+            fine: Some(100),
+            reason: None,
+        }])
+        .unwrap();
+    let (article, lacking, message) =
+        refusal(desk.render(DocumentKind::NoticeOfIntendedPenalty, &case, today));
+    assert_eq!(
+        (article.as_str(), lacking),
+        ("第五十一条", vec![Lacking::OrdinaryProcedure])
+    );
+    assert!(
+        message.contains("简易程序") && english_in(&message).is_empty(),
+        "{message}"
+    );
+    desk.step(&mut case, Step::DecideOnSpot, today);
+    let html = desk.ok(DocumentKind::SummaryDecision, &case, today);
+    for particular in [
+        "违法时间：2026年12月1日09时05分",
+        "违法地点：重庆市渝中区较场口",
+        "随意倾倒生活垃圾",
+        "罚款人民币100元",
+        "第六十八条当场收缴罚款",
+        "六十日内向重庆市渝中区人民政府申请行政复议",
+        "重庆市渝中区人民法院",
+        "执法人员：周强　执法证号：渝50010320021　签名：",
+        "执法人员：吴敏　执法证号：渝50010320022　签名：",
+        "当事人签收：",
+        "当事人拒绝签收的，由执法人员在此注明情况并签名",
+        "重庆市渝中区城市管理局（印章）",
+        "2026年12月1日",
+    ] {
+        assert!(
+            html.contains(particular),
+            "summary decision lacks {particular}"
+        );
+    }
+    for kind in DocumentKind::ALL {
+        match desk.render(kind, &case, today) {
+            Ok(html) => assert_no_english(kind, &html),
+            Err(DocumentError::Refused(r)) => assert!(!r.lacking.is_empty()),
+        }
+    }
+}
+
+/// A no-penalty decision states the statute's ground and the education given (Art. 33 ¶3);
+/// the penalty decision is refused for it.
+#[test]
+fn a_no_penalty_decision_names_its_ground() {
+    let desk = Desk::new();
+    let friday = day(NOTIFIED.0, NOTIFIED.1, NOTIFIED.2);
+    let mut edits = officers();
+    edits.push(CaseEdit::AddParty(person()));
+    edits.extend(plain_facts());
+    edits.extend([
+        fact("minor_act", true),
+        fact("harm", "none"),
+        fact("correction", "corrected"),
+        fact("first_offence", true),
+        fact("priors_12m", 0i64),
+        fact("pollution_alert", false),
+        fact("illegal_gains", 0i64),
+    ]);
+    edits.push(CaseEdit::AppendFindings(FINDINGS.into()));
+    let mut case = desk.open(CaseKind::Ordinary, "DQ-118-3", day(2024, 9, 20), edits);
+    desk.step(&mut case, Step::File, friday);
+    desk.step(&mut case, Step::Notify, friday);
+    desk.step(&mut case, Step::CloseStatement, friday);
+    desk.step(&mut case, Step::Decide, day(2024, 9, 30));
+    let html = desk.ok(DocumentKind::NoPenaltyDecision, &case, day(2024, 9, 30));
+    for particular in [
+        "不予行政处罚决定书",
+        "第三十三条",
+        "决定对你（单位）不予行政处罚",
+        "批评教育",
+        "教育方式及内容",
+        "重庆市渝中区人民政府",
+    ] {
+        assert!(
+            html.contains(particular),
+            "no-penalty decision lacks {particular}:\n{html}"
+        );
+    }
+    let (_, lacking, _) =
+        refusal(desk.render(DocumentKind::PenaltyDecision, &case, day(2024, 9, 30)));
+    assert_eq!(lacking, vec![Lacking::PenaltyDecided]);
+    assert_no_english(DocumentKind::NoPenaltyDecision, &html);
+}
+
+/// Print-ready: A4 with GB/T 9704 margins, 3号仿宋 body and 2号小标宋 titles, the free
+/// Noto Serif CJK SC named as the fallback.
+#[test]
+fn every_page_is_laid_out_for_print() {
+    let css = documents::PAGE_CSS;
+    for rule in [
+        "@page{size:A4;margin:37mm 26mm 35mm 28mm}",
+        "font-size:16pt",
+        "font-size:22pt",
+        "FangSong",
+        "'仿宋'",
+        "STFangsong",
+        "'Noto Serif CJK SC'",
+        "'方正小标宋简体'",
+    ] {
+        assert!(css.contains(rule), "print CSS lacks {rule}");
+    }
+}
+
+/// Through the device: the agency is the first acting officer's body, and a document the
+/// case does not support is a typed refusal in the crate's error.
+#[test]
+fn the_device_renders_in_the_agency_name_and_refuses_in_words() {
+    let phone = Phone::demo();
+    let d = &phone.device;
+    let today = chrono::Utc::now().date_naive();
+    let case = d
+        .cases()
+        .create(CaseKind::Ordinary, "DQ-118-3", "500103", today, today)
+        .unwrap();
+    let mut edits = barbecue(person(), "refused");
+    edits.push(CaseEdit::AppendFindings(FINDINGS.into()));
+    d.cases().edit(&case.id, &edits).unwrap();
+    let html = d
+        .cases()
+        .render_document(&case.id, DocumentKind::FilingApproval)
+        .unwrap();
+    assert!(html.contains("<span class=\"agency\">重庆市渝中区城市管理局</span>立案审批表"));
+    match d
+        .cases()
+        .render_document(&case.id, DocumentKind::NoticeOfIntendedPenalty)
+    {
+        Err(error @ Error::Document(_)) => {
+            let message = error.message_zh();
+            assert!(
+                message.contains("第四十四条") && message.contains("拟作出的行政处罚"),
+                "{message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
