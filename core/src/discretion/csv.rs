@@ -248,6 +248,7 @@ fn parse_row(
         },
         legal_review: parse_bool(&get("legal_review"))?,
         collective_decision: parse_bool(&get("collective_decision"))?,
+        flexible: Vec::new(),
     };
     Ok((document, row))
 }

@@ -86,7 +86,7 @@ impl Check<'_> {
     }
 
     fn route(&self, outcome: &Outcome) -> ProcedureRoute {
-        outcome.route(self.case.chosen_fine)
+        outcome.route(&self.case.chosen_penalty_for(outcome))
     }
 
     fn transition(&self, status: CaseStatus) -> RecordEdit {
