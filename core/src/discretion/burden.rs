@@ -71,6 +71,34 @@ impl Burden {
         }
     }
 
+    /// The lightest Art. 9 group imposed or provided (0: nothing).
+    pub fn low_group(&self) -> u8 {
+        PenaltyKind::ALL
+            .iter()
+            .filter(|k| self.has(**k))
+            .map(|k| k.group())
+            .min()
+            .unwrap_or(0)
+    }
+
+    /// Two statutory frames (kinds *provided*, as alternatives, not imposed together): the
+    /// heaviest kind provided, then the fine range, then the lightest kind provided.
+    pub fn compare_frames(&self, other: &Burden) -> Option<Ordering> {
+        let top = self.top_group().cmp(&other.top_group());
+        if top != Ordering::Equal {
+            return Some(top);
+        }
+        let zero = YuanRange { min: 0, max: 0 };
+        let (a, b) = (self.fine.unwrap_or(zero), other.fine.unwrap_or(zero));
+        let fine = match (a.min.cmp(&b.min), a.max.cmp(&b.max)) {
+            (x, y) if x == y => x,
+            (Ordering::Equal, y) => y,
+            (x, Ordering::Equal) => x,
+            _ => return None,
+        };
+        Some(fine.then(self.low_group().cmp(&other.low_group())))
+    }
+
     /// A total order for showing candidates the partial order leaves unranked: group, then
     /// the fine's maximum and minimum.
     pub fn fallback_key(&self) -> (u8, i64, i64, u16) {
@@ -139,5 +167,18 @@ mod tests {
         assert_eq!(gains_only.compare(&low), None);
         assert_eq!(lightest(&[high, low]), (1, true));
         assert_eq!(lightest(&[wide, low]).1, false);
+    }
+
+    #[test]
+    fn frames_compare_by_their_heaviest_kind_then_the_fine() {
+        let old = Burden::new([RevokeLicence], fine(1_000, 10_000));
+        let new = Burden::new([], fine(1_000, 10_000));
+        assert_eq!(new.compare_frames(&old), Some(Ordering::Less));
+        let lower = Burden::new([], fine(500, 5_000));
+        assert_eq!(lower.compare_frames(&new), Some(Ordering::Less));
+        let with_warning = Burden::new([Warning], fine(1_000, 10_000));
+        assert_eq!(with_warning.compare_frames(&new), Some(Ordering::Less));
+        let crossing = Burden::new([], fine(200, 20_000));
+        assert_eq!(crossing.compare_frames(&new), None);
     }
 }

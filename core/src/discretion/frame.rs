@@ -138,7 +138,7 @@ pub(super) fn select<'v>(
         Burden::of_frame(s, s.fine.resolve(base))
     };
     let (old_burden, new_burden) = (burden(old), burden(new));
-    let (frame, finding, unclear) = match new_burden.compare(&old_burden) {
+    let (frame, finding, unclear) = match new_burden.compare_frames(&old_burden) {
         Some(Ordering::Less) => (at_decision, text::FRAME_AT_DECISION_LIGHTER, false),
         Some(_) => (at_act, text::FRAME_AT_ACT_NOT_LIGHTER, false),
         None => (at_act, text::FRAME_UNCLEAR, true),
