@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{FlexibleMeasure, PenaltyKind, Tier, Yuan};
 use super::outcome::{Disposition, Outcome, ProcedureRoute};
+use super::statute;
 use super::DiscretionError;
 
 /// Art. 33 ¶3: what education was given, by whom, when.
@@ -83,6 +84,47 @@ impl ChosenPenalty {
 
     fn reason(&self) -> Option<&str> {
         self.reason.as_deref().filter(|r| !r.trim().is_empty())
+    }
+}
+
+impl Outcome {
+    /// The procedure for the penalty the officer actually chose.
+    pub fn route(&self, chosen: &ChosenPenalty) -> ProcedureRoute {
+        let penalty = matches!(
+            self.disposition,
+            Disposition::Penalty | Disposition::MayNotPunish
+        ) && !chosen.is_no_penalty();
+        let fine = chosen.fine.unwrap_or(0);
+        let has = |kind: PenaltyKind| chosen.kinds.contains(&kind);
+        let heavier_kind = chosen.kinds.iter().any(|k| k.needs_hearing());
+        // Art. 51: only a warning or a small fine; never confiscation or a heavier kind.
+        let summary_allowed = penalty
+            && chosen
+                .kinds
+                .iter()
+                .all(|k| matches!(k, PenaltyKind::Warning | PenaltyKind::Fine))
+            && (has(PenaltyKind::Warning) || fine > 0)
+            && fine <= statute::summary_limit(self.citizen);
+        let large = |amount: Option<Yuan>, threshold: Option<Yuan>| {
+            threshold.is_some_and(|t| amount.unwrap_or(0) >= t)
+        };
+        let large_confiscation = (has(PenaltyKind::ConfiscateGains)
+            && large(chosen.confiscated_gains, self.confiscation_threshold))
+            || (has(PenaltyKind::ConfiscateProperty)
+                && large(
+                    chosen.confiscated_property_value,
+                    self.confiscation_threshold,
+                ));
+        let hearing_right = penalty
+            && (heavier_kind || large(Some(fine), self.hearing_threshold) || large_confiscation);
+        ProcedureRoute {
+            summary_allowed,
+            hearing_right,
+            // Art. 58: a hearing on major rights needs a legal review before the decision.
+            legal_review: penalty && !summary_allowed && (self.legal_review || hearing_right),
+            collective_decision: penalty && self.collective_decision,
+            collect_on_the_spot: summary_allowed && fine <= statute::ON_THE_SPOT_COLLECTION_LIMIT,
+        }
     }
 }
 

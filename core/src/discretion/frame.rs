@@ -6,28 +6,13 @@ use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
 use super::apply::{base_amount, cite_all};
 use super::burden::Burden;
 use super::facts::Facts;
-use super::model::{Provision, Statutory, Violation};
+use super::model::{Amendment, Provision, Statutory, Violation};
 use super::outcome::TraceStep;
 use crate::texts::discretion as text;
-
-/// A later version of a violation's frame, in force from `effective`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Amendment {
-    pub effective: NaiveDate,
-    /// The frame from that date; absent: the act is no longer a violation.
-    #[serde(default)]
-    pub statutory: Option<Statutory>,
-    /// The provisions that set the penalty from that date; empty: as in the version before.
-    #[serde(default)]
-    pub penalty_basis: Vec<Provision>,
-    /// The amending act as cited, e.g. 重庆市人民代表大会常务委员会公告〔2025〕第12号.
-    pub enacted_by: String,
-}
 
 /// One version of the frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -23,10 +23,10 @@ pub use choice::{
 pub use condition::{Condition, ConditionError, Truth};
 pub use engine::{DiscretionEngine, SuggestionRequest};
 pub use facts::{Fact, FactError, FactValue, Facts};
-pub use frame::{Amendment, Frame};
+pub use frame::Frame;
 pub use model::{
-    BaseAmount, BaselineDocument, BaselineRow, Fine, FlexibleMeasure, HearingThreshold, Output,
-    PenaltyKind, Provision, Statutory, Tier, Violation, Yuan, YuanRange,
+    Amendment, BaseAmount, BaselineDocument, BaselineRow, Fine, FlexibleMeasure, HearingThreshold,
+    Output, PenaltyKind, Provision, Statutory, Tier, Violation, Yuan, YuanRange,
 };
 pub use outcome::{
     Alternative, Disposition, Outcome, ProcedureRoute, Question, ReviewReason, Source, Suggestion,

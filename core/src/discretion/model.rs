@@ -303,6 +303,21 @@ pub struct Statutory {
     pub confiscate_gains: bool,
 }
 
+/// A later version of a violation's frame (Art. 37), read by `discretion::frame`.
+/// In force from `effective`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Amendment {
+    pub effective: NaiveDate,
+    /// The frame from that date; absent: the act is no longer a violation.
+    #[serde(default)]
+    pub statutory: Option<Statutory>,
+    /// The provisions that set the penalty from that date; empty: as in the version before.
+    #[serde(default)]
+    pub penalty_basis: Vec<Provision>,
+    /// The amending act as cited, e.g. 重庆市人民代表大会常务委员会公告〔2025〕第12号.
+    pub enacted_by: String,
+}
+
 /// 违法行为: one violation with its legal basis and statutory penalty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
@@ -320,7 +335,7 @@ pub struct Violation {
     pub statutory: Statutory,
     /// Later versions of the frame, each from its date (Art. 37); none: never amended.
     #[serde(default)]
-    pub amendments: Vec<super::frame::Amendment>,
+    pub amendments: Vec<Amendment>,
     /// The flexible measures the catalogue provides for every case of this violation.
     #[serde(default)]
     pub flexible: Vec<FlexibleMeasure>,

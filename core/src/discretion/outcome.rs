@@ -4,9 +4,8 @@
 use chrono::NaiveDate;
 
 use super::burden::Burden;
-use super::choice::ChosenPenalty;
 use super::model::{FlexibleMeasure, PenaltyKind, Tier, Yuan, YuanRange};
-use super::statute::{self, MitigationGround, NoPenaltyReason};
+use super::statute::{MitigationGround, NoPenaltyReason};
 
 /// A fact still needed, with the question to ask.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,45 +174,6 @@ impl Outcome {
     /// What the party bears (Art. 9 order, then amounts); the tier label plays no part.
     pub fn burden(&self) -> Burden {
         Burden::new(self.kinds(), self.fine)
-    }
-
-    /// The procedure for the penalty the officer actually chose.
-    pub fn route(&self, chosen: &ChosenPenalty) -> ProcedureRoute {
-        let penalty = matches!(
-            self.disposition,
-            Disposition::Penalty | Disposition::MayNotPunish
-        ) && !chosen.is_no_penalty();
-        let fine = chosen.fine.unwrap_or(0);
-        let has = |kind: PenaltyKind| chosen.kinds.contains(&kind);
-        let heavier_kind = chosen.kinds.iter().any(|k| k.needs_hearing());
-        // Art. 51: only a warning or a small fine; never confiscation or a heavier kind.
-        let summary_allowed = penalty
-            && chosen
-                .kinds
-                .iter()
-                .all(|k| matches!(k, PenaltyKind::Warning | PenaltyKind::Fine))
-            && (has(PenaltyKind::Warning) || fine > 0)
-            && fine <= statute::summary_limit(self.citizen);
-        let large = |amount: Option<Yuan>, threshold: Option<Yuan>| {
-            threshold.is_some_and(|t| amount.unwrap_or(0) >= t)
-        };
-        let large_confiscation = (has(PenaltyKind::ConfiscateGains)
-            && large(chosen.confiscated_gains, self.confiscation_threshold))
-            || (has(PenaltyKind::ConfiscateProperty)
-                && large(
-                    chosen.confiscated_property_value,
-                    self.confiscation_threshold,
-                ));
-        let hearing_right = penalty
-            && (heavier_kind || large(Some(fine), self.hearing_threshold) || large_confiscation);
-        ProcedureRoute {
-            summary_allowed,
-            hearing_right,
-            // Art. 58: a hearing on major rights needs a legal review before the decision.
-            legal_review: penalty && !summary_allowed && (self.legal_review || hearing_right),
-            collective_decision: penalty && self.collective_decision,
-            collect_on_the_spot: summary_allowed && fine <= statute::ON_THE_SPOT_COLLECTION_LIMIT,
-        }
     }
 }
 
