@@ -166,7 +166,7 @@ mod tests {
         let gains_only = Burden::new([ConfiscateGains], None);
         assert_eq!(gains_only.compare(&low), None);
         assert_eq!(lightest(&[high, low]), (1, true));
-        assert_eq!(lightest(&[wide, low]).1, false);
+        assert!(!lightest(&[wide, low]).1);
     }
 
     #[test]

@@ -249,9 +249,8 @@ fn no_penalty(
     let disposition = match outcome.disposition {
         Disposition::NoPenalty { .. } => ChoiceDisposition::NoPenalty,
         Disposition::MayNotPunish => ChoiceDisposition::FirstViolationConfirmed,
-        Disposition::Penalty | Disposition::Transfer => {
-            return Err(DiscretionError::NoGroundForNoPenalty)
-        }
+        Disposition::Penalty => return Err(DiscretionError::NoGroundForNoPenalty),
+        Disposition::Transfer => return Err(DiscretionError::TransferPending),
     };
     let educated = chosen
         .education
