@@ -97,3 +97,41 @@ fn first_violation_may_go_unpunished_and_the_officer_confirms_or_declines() {
     // One step more harm: not a first-violation case.
     assert_eq!(first("general").disposition, Disposition::Penalty);
 }
+
+#[test]
+fn a_declined_first_violation_is_decided_as_a_penalty() {
+    use zhifa_core::cases::{CaseEdit, PartyKind, Step};
+    let phone = Phone::demo();
+    let cases = phone.device.cases();
+    let today = Utc::now().date_naive();
+    let case = cases
+        .create(CaseKind::Summary, "DQ-116", "500103", today, today)
+        .unwrap();
+    let mut company = person();
+    company.kind = PartyKind::Organisation;
+    company.credit_code = Some("91500103MA5U1A0E5B".into());
+    company.id_number = None;
+    let mut edits = officers();
+    edits.push(CaseEdit::AddParty(company));
+    let facts = ordinary("organisation")
+        .with("first_offence", true)
+        .with("harm", "slight")
+        .with("correction", "corrected");
+    edits.extend(facts.to_list().into_iter().map(CaseEdit::SetFact));
+    cases.edit(&case.id, &edits).unwrap();
+    let Suggestion::Outcome(outcome) = cases.suggest(&case.id).unwrap() else {
+        panic!("the facts are complete")
+    };
+    assert_eq!(outcome.disposition, Disposition::MayNotPunish);
+    // Declining needs the reason; then the fine is decided on the spot as a penalty.
+    assert!(cases.choose(&case.id, &fine(3_000, None)).is_err());
+    cases
+        .choose(&case.id, &fine(3_000, Some("曾被多次劝导仍未整改到位")))
+        .unwrap();
+    let decided = cases
+        .step(&case.id, &Step::DecideOnSpot, "渝50010320021")
+        .unwrap();
+    let decision = decided.decision.unwrap();
+    assert!(decision.penalty);
+    assert_eq!(decision.fine, 3_000);
+}
