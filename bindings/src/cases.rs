@@ -7,6 +7,7 @@ use zhifa_core::cases::numbers::CaseNumberBlock;
 use zhifa_core::cases::repository::{CaseQuery, CaseSummary};
 use zhifa_core::cases::{CaseEdit, CaseFile, CaseKind, Deadline, Step};
 use zhifa_core::device::Device;
+use zhifa_core::discretion::ChosenPenalty;
 use zhifa_core::documents::DocumentKind;
 
 use crate::discretion::PenaltySuggestion;
@@ -60,7 +61,13 @@ impl CaseService {
         Ok(self.device.cases().suggest(&id)?.into())
     }
 
-    /// The officer's penalty for the case; outside the band it needs a reason.
+    /// The officer's penalty for the case as a whole (kinds, amounts, education, flexible
+    /// measures): refused outside the statute, a reason outside the band.
+    pub fn choose(&self, id: String, chosen: ChosenPenalty) -> Result<CaseFile, ZhifaError> {
+        Ok(self.device.cases().choose(&id, &chosen)?)
+    }
+
+    /// The suggested kinds with this fine; outside the band it needs a reason.
     pub fn choose_penalty(
         &self,
         id: String,

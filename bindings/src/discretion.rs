@@ -6,7 +6,8 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use zhifa_core::device::Device;
 use zhifa_core::discretion::{
-    Fact, Facts, Outcome, ProcedureRoute, Question, Suggestion, SuggestionRequest,
+    ChoiceDisposition, ChosenPenalty, Fact, Facts, Outcome, ProcedureRoute, Question, Suggestion,
+    SuggestionRequest,
 };
 use zhifa_core::texts;
 
@@ -36,6 +37,8 @@ pub struct PenaltySuggestion {
 pub struct PenaltyChoiceRecorded {
     pub id: String,
     pub outside_band: bool,
+    /// Penalty, no penalty, or 首违不罚 confirmed / declined.
+    pub disposition: ChoiceDisposition,
     pub route: ProcedureRoute,
 }
 
@@ -82,30 +85,30 @@ impl DiscretionService {
         })
     }
 
-    /// Records the penalty chosen for a case; outside the suggested band a reason is required.
+    /// Records the penalty chosen for a case, refused outside the statute; outside the
+    /// suggested band a reason is required, and no penalty needs the education given.
     pub fn record_choice(
         &self,
         case_id: String,
         outcome: Outcome,
-        chosen_fine: Option<i64>,
-        reason: Option<String>,
+        chosen: ChosenPenalty,
     ) -> Result<PenaltyChoiceRecorded, ZhifaError> {
-        let choice = self.device.discretion().record_choice(
-            &case_id,
-            &outcome,
-            chosen_fine,
-            reason.as_deref(),
-        )?;
+        let (choice, checked) = self
+            .device
+            .discretion()
+            .record_choice(&case_id, &outcome, &chosen)?;
         Ok(PenaltyChoiceRecorded {
             id: choice.id,
-            outside_band: choice.outside_band,
-            route: outcome.route(chosen_fine),
+            outside_band: checked.outside_band,
+            disposition: checked.disposition,
+            route: checked.route,
         })
     }
 }
 
-/// The procedure for a chosen fine: summary, hearing right, legal review, collective decision.
+/// The procedure for a chosen penalty: summary, hearing right, legal review, collective
+/// decision.
 #[uniffi::export]
-pub fn route_penalty(outcome: Outcome, chosen_fine: Option<i64>) -> ProcedureRoute {
-    outcome.route(chosen_fine)
+pub fn route_penalty(outcome: Outcome, chosen: ChosenPenalty) -> ProcedureRoute {
+    outcome.route(&chosen)
 }

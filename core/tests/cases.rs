@@ -1045,6 +1045,7 @@ fn party_penalty_hearing_right_and_collective_decision_are_guarded() {
                 fact("ad_spend", 8_000i64),
                 fact("harm", "slight"),
                 fact("priors_12m", 0i64),
+                fact("first_offence", false),
             ],
         )
         .unwrap();

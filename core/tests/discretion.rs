@@ -10,7 +10,8 @@ use serde_json::Value;
 use zhifa_core::discretion::facts::{FactValue, Facts};
 use zhifa_core::discretion::lint::{lint, LintKind};
 use zhifa_core::discretion::{
-    csv, DiscretionEngine, Disposition, Outcome, PenaltyKind, Suggestion, SuggestionRequest,
+    csv, ChosenPenalty, DiscretionEngine, Disposition, Outcome, PenaltyKind, Suggestion,
+    SuggestionRequest,
 };
 use zhifa_core::registry::CatalogueData;
 
@@ -88,6 +89,7 @@ fn check(case: &Case, outcome: &Outcome) {
             "disposition" => {
                 let have = match outcome.disposition {
                     Disposition::Penalty => "penalty",
+                    Disposition::MayNotPunish => "may_not_punish",
                     Disposition::NoPenalty { .. } => "no_penalty",
                     Disposition::Transfer => "transfer",
                 };
@@ -202,7 +204,11 @@ fn check(case: &Case, outcome: &Outcome) {
             "route" => {
                 for step in want.as_array().unwrap() {
                     let fine = step["fine"].as_i64();
-                    let route = outcome.route(fine);
+                    let gains = case.facts.get("illegal_gains").and_then(|v| match v {
+                        FactValue::Int(i) => Some(*i),
+                        _ => None,
+                    });
+                    let route = outcome.route(&ChosenPenalty::suggested(outcome, fine, gains));
                     let flag = |key: &str| step.get(key).and_then(Value::as_bool);
                     if let Some(want) = flag("summary") {
                         assert_eq!(route.summary_allowed, want, "{name}: summary at {fine:?}");
@@ -564,10 +570,16 @@ mod properties {
         }
     }
 
-    /// (disposition, tier, fine max, fine min): what "heavier" means here.
-    fn weight(o: &Outcome) -> (u8, Tier, i64, i64) {
-        let s = o.severity();
-        (s.0, s.1, s.2, s.3)
+    /// Whether `a` is lighter for the party than `b` by the Art. 9 order (disposition, then
+    /// the burden); unranked pairs are not lighter.
+    fn lighter(a: &Outcome, b: &Outcome) -> bool {
+        match a.disposition_rank().cmp(&b.disposition_rank()) {
+            std::cmp::Ordering::Less => true,
+            std::cmp::Ordering::Greater => false,
+            std::cmp::Ordering::Equal => {
+                a.burden().compare(&b.burden()) == Some(std::cmp::Ordering::Less)
+            }
+        }
     }
 
     proptest! {
@@ -611,7 +623,7 @@ mod properties {
             if referral(&before) || referral(&after) {
                 return Ok(());
             }
-            prop_assert!(weight(&after) >= weight(&before), "{:?} → {:?}", weight(&before), weight(&after));
+            prop_assert!(!lighter(&after, &before), "{:?} → {:?}", before.fine, after.fine);
         }
 
         #[test]
@@ -619,9 +631,12 @@ mod properties {
             let engine = engine();
             let o = outcome(&engine, &request);
             for alternative in &o.alternatives {
-                let fine = alternative.fine.map_or((0, 0), |f| (f.max, f.min));
-                let rank = match alternative.disposition { Disposition::NoPenalty { .. } => 0, Disposition::Penalty => 1, Disposition::Transfer => 2 };
-                prop_assert!(weight(&o) <= (rank, alternative.tier, fine.0, fine.1));
+                let rank = match alternative.disposition { Disposition::NoPenalty { .. } => 0, Disposition::MayNotPunish => 1, Disposition::Penalty => 2, Disposition::Transfer => 3 };
+                let theirs = zhifa_core::discretion::Burden::new(alternative.kinds.clone(), alternative.fine);
+                let heavier = o.disposition_rank() > rank
+                    || (o.disposition_rank() == rank
+                        && o.burden().compare(&theirs) == Some(std::cmp::Ordering::Greater));
+                prop_assert!(!heavier, "{:?} heavier than {:?}", o.fine, alternative.fine);
             }
         }
     }

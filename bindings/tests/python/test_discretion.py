@@ -8,7 +8,7 @@ import unittest
 
 sys.path.insert(0, os.environ["ZHIFA_PYTHON_BINDINGS"])
 
-from zhifa.zhifa_core import Disposition, Fact, Tier  # noqa: E402
+from zhifa.zhifa_core import ChosenPenalty, Disposition, Fact, PenaltyKind, Tier  # noqa: E402
 from zhifa.zhifa_ffi import (  # noqa: E402
     PenaltyRequest,
     StoreConfig,
@@ -83,7 +83,7 @@ class DiscretionTest(unittest.TestCase):
         self.assertIn("《中华人民共和国大气污染防治法》第一百一十八条第三款", outcome.explanation)
         self.assertIn("渝中区露天烧烤行政处罚裁量细化标准", outcome.explanation)
 
-        route = route_penalty(outcome, 8000)
+        route = route_penalty(outcome, ChosenPenalty(kinds=[PenaltyKind.FINE], fine=8000))
         self.assertFalse(route.summary_allowed)
         self.assertTrue(route.hearing_right)
         self.assertTrue(route.legal_review)
@@ -101,19 +101,30 @@ class DiscretionTest(unittest.TestCase):
             Fact.CHOICE(name="road_level", value="township"),
             Fact.FLAG(name="caused_accident", value=False),
             Fact.NUMBER(name="illegal_gains", value=2300),
+            Fact.FLAG(name="first_offence", value=False),
         ]
         outcome = self.store.discretion().suggest(request("GL-74", facts)).outcome
         self.assertEqual((outcome.fine.min, outcome.fine.max), (2300, 2300))
-        self.assertFalse(route_penalty(outcome, 2300).summary_allowed)
+        chosen = ChosenPenalty(kinds=[PenaltyKind.FINE, PenaltyKind.CONFISCATE_GAINS], fine=2300, confiscated_gains=2300)
+        self.assertFalse(route_penalty(outcome, chosen).summary_allowed)
 
     def test_an_override_needs_a_reason_and_is_recorded(self):
         outcome = self.store.discretion().suggest(request("DQ-118-3", BARBECUE_REFUSED)).outcome
-        inside = self.store.discretion().record_choice("case-1", outcome, 12000, None)
+        kinds = [PenaltyKind.FINE, PenaltyKind.CONFISCATE_GAINS, PenaltyKind.CONFISCATE_PROPERTY]
+
+        def choice(fine, reason=None):
+            return ChosenPenalty(kinds=kinds, fine=fine, confiscated_gains=300, reason=reason)
+
+        inside = self.store.discretion().record_choice("case-1", outcome, choice(12000))
         self.assertFalse(inside.outside_band)
         with self.assertRaises(ZhifaError.Validation) as caught:
-            self.store.discretion().record_choice("case-1", outcome, 25000, None)
+            self.store.discretion().record_choice("case-1", outcome, choice(5000))
         self.assertIn("理由", caught.exception.user_message)
-        outside = self.store.discretion().record_choice("case-1", outcome, 5000, "当事人经济困难，经集体讨论")
+        # Above the statutory 20,000 no reason helps (the old expectation let one through).
+        with self.assertRaises(ZhifaError.Validation) as caught:
+            self.store.discretion().record_choice("case-1", outcome, choice(25000, "情节恶劣"))
+        self.assertIn("20000元", caught.exception.user_message)
+        outside = self.store.discretion().record_choice("case-1", outcome, choice(5000, "当事人经济困难，经集体讨论"))
         self.assertTrue(outside.outside_band)
         self.assertEqual(self.store.sync().pending_event_count(), 2)
 

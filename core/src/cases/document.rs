@@ -59,6 +59,8 @@ pub enum RecordEdit {
         fine: Option<i64>,
         reason: Option<String>,
     },
+    /// The whole chosen penalty, beside `ChoosePenalty`'s fine and reason.
+    SetChosenPenalty(crate::discretion::ChosenPenalty),
     SetDecision(Decision),
     SetDate {
         field: DateField,
@@ -322,6 +324,9 @@ impl CaseDoc {
             RecordEdit::ChoosePenalty { fine, reason } => {
                 case::chosen_fine.put(doc, &ROOT, fine)?;
                 case::override_reason.put(doc, &ROOT, reason)?;
+            }
+            RecordEdit::SetChosenPenalty(chosen) => {
+                case::chosen_penalty.put(doc, &ROOT, &Some(chosen.clone()))?
             }
             RecordEdit::SetDecision(decision) => {
                 let map = case::decision.obj(doc, &ROOT)?;

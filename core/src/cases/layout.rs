@@ -14,7 +14,7 @@ use super::shape::{
     OptMap, OptStr, Path, ReqStr, Str, Text, Uint,
 };
 use super::shape::{Reader, Shape};
-use crate::discretion::{FactValue, Facts};
+use crate::discretion::{ChosenPenalty, FactValue, Facts};
 
 pub const SCHEMA_VERSION: i64 = 1;
 /// The root's key holding `SCHEMA_VERSION`.
@@ -27,6 +27,7 @@ shape!(CaseFile in case {
     legal kind: "kind" => Kind,
     legal chosen_fine: "chosen_fine" => OptInt,
     legal override_reason: "override_reason" => OptStr,
+    legal chosen_penalty: "chosen_penalty" => ChosenJson,
     legal facts: "facts" => FactMap,
     parties: "parties" => List<Party>,
     officers: "officers" => List<CaseOfficer>,
@@ -114,6 +115,12 @@ shape!(ProcedureDates in procedure {
     legal closed_on: "closed_on" => OptDate,
 });
 
+scalar!(/// The whole chosen penalty (kinds, amounts, education, flexible measures) as JSON;
+    /// `Null` when none (cases chosen before it was kept have only `chosen_fine`).
+ChosenJson: Option<ChosenPenalty>, |v| match v {
+    Some(chosen) => serde_json::to_string(chosen).expect("a chosen penalty serialises").into(),
+    None => ScalarValue::Null,
+}, |s| Some(s.as_ref().and_then(|v| v.as_str()).and_then(|t| serde_json::from_str(t).ok())));
 scalar!(/// The case's status; required.
     Status: CaseStatus, |v| v.as_str().into(), |s| CaseStatus::parse(s?.as_str()?));
 scalar!(/// Summary or ordinary procedure; required.
@@ -261,6 +268,7 @@ mod tests {
             "kind",
             "chosen_fine",
             "override_reason",
+            "chosen_penalty",
             "facts.*",
         ]
         .map(String::from)

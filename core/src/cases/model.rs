@@ -240,6 +240,9 @@ pub struct CaseFile {
     pub suggestion: Option<String>,
     pub chosen_fine: Option<i64>,
     pub override_reason: Option<String>,
+    /// The whole choice (`CaseService::choose`); `chosen_fine` and `override_reason` repeat
+    /// its fine and reason for readers of schema 1.
+    pub chosen_penalty: Option<crate::discretion::ChosenPenalty>,
     pub decision: Option<Decision>,
     pub procedure: ProcedureDates,
     pub history: Vec<HistoryEntry>,
@@ -247,6 +250,18 @@ pub struct CaseFile {
 }
 
 impl CaseFile {
+    /// The penalty chosen, as the procedure routes it: the whole record, or for a case chosen
+    /// before it was kept, the outcome's kinds with the chosen fine.
+    pub fn chosen_penalty_for(
+        &self,
+        outcome: &crate::discretion::Outcome,
+    ) -> crate::discretion::ChosenPenalty {
+        self.chosen_penalty.clone().unwrap_or_else(|| {
+            let gains = self.facts.int("illegal_gains");
+            crate::discretion::ChosenPenalty::suggested(outcome, self.chosen_fine, gains)
+        })
+    }
+
     /// Officers who may act: verified and not withdrawn.
     pub fn acting_officers(&self) -> usize {
         self.officers

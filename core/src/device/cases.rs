@@ -10,7 +10,7 @@ use crate::cases::numbers::{self, CaseNumberBlock};
 use crate::cases::procedure::{self, StepContext};
 use crate::cases::repository::{self, CaseQuery, CaseSummary};
 use crate::cases::{CaseDoc, CaseEdit, CaseError, CaseFile, CaseKind, Deadline, RecordEdit, Step};
-use crate::discretion::{check_choice, DiscretionError, Outcome, Suggestion};
+use crate::discretion::{check_choice, ChosenPenalty, DiscretionError, Outcome, Suggestion};
 use crate::documents::{self, DocumentContext, DocumentKind};
 use crate::Error;
 
@@ -105,8 +105,7 @@ impl<'d> CaseService<'d> {
         })
     }
 
-    /// The officer chooses the penalty: checked against the suggestion (a departure needs a
-    /// reason), kept in the case with a snapshot of the suggestion, and recorded as an event.
+    /// The officer takes the suggested kinds and sets the fine (none: no fine); see `choose`.
     pub fn choose_penalty(
         &self,
         id: &str,
@@ -116,24 +115,45 @@ impl<'d> CaseService<'d> {
         let case = self.get(id)?;
         let outcome =
             procedure::require_outcome(self.outcome(&case)?).map_err(CaseError::Refused)?;
-        check_choice(&outcome, fine, reason)?;
+        let mut chosen = ChosenPenalty::suggested(&outcome, fine, case.facts.int("illegal_gains"));
+        chosen.reason = reason.map(str::to_owned);
+        self.choose_checked(id, &outcome, &chosen)
+    }
+
+    /// The officer chooses the penalty: checked against the statute and the suggestion
+    /// (`discretion::check_choice`), kept in the case with a snapshot of the suggestion, and
+    /// recorded as an event.
+    pub fn choose(&self, id: &str, chosen: &ChosenPenalty) -> Result<CaseFile, Error> {
+        let case = self.get(id)?;
+        let outcome =
+            procedure::require_outcome(self.outcome(&case)?).map_err(CaseError::Refused)?;
+        self.choose_checked(id, &outcome, chosen)
+    }
+
+    fn choose_checked(
+        &self,
+        id: &str,
+        outcome: &Outcome,
+        chosen: &ChosenPenalty,
+    ) -> Result<CaseFile, Error> {
+        check_choice(outcome, chosen)?;
         let snapshot = serde_json::json!({
             "source_row": outcome.source.as_ref().map(|s| s.row_id.clone()),
-            "tier": format!("{:?}", outcome.tier),
+            "tier": outcome.tier.name_zh(),
             "fine": outcome.fine.map(|f| [f.min, f.max]),
             "explanation": outcome.explanation,
         })
         .to_string();
-        self.discretion()
-            .record_choice(id, &outcome, fine, reason)?;
+        self.discretion().record_choice(id, outcome, chosen)?;
         self.record(
             id,
             &[
                 RecordEdit::SetSuggestion(snapshot),
                 RecordEdit::ChoosePenalty {
-                    fine,
-                    reason: reason.map(str::to_owned),
+                    fine: chosen.fine,
+                    reason: chosen.reason.clone(),
                 },
+                RecordEdit::SetChosenPenalty(chosen.clone()),
             ],
         )
     }

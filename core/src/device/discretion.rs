@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use super::context::Context;
 use crate::discretion::{
-    check_choice, DiscretionEngine, Outcome, PenaltyChoice, Suggestion, SuggestionRequest, Yuan,
+    check_choice, CheckedChoice, ChosenPenalty, DiscretionEngine, Outcome, PenaltyChoice,
+    Suggestion, SuggestionRequest,
 };
 use crate::events::{self, EventKind};
 use crate::Error;
@@ -30,16 +31,16 @@ impl<'d> DiscretionService<'d> {
         Ok(self.engine()?.suggest(request)?)
     }
 
-    /// Records the penalty the officer chose for `case_id` as a signed event. A choice
-    /// outside the suggested band is refused without a reason.
+    /// Records the penalty the officer chose for `case_id` as a signed event, once checked
+    /// against the statute and the suggestion (`discretion::check_choice`).
     pub fn record_choice(
         &self,
         case_id: &str,
         outcome: &Outcome,
-        chosen_fine: Option<Yuan>,
-        reason: Option<&str>,
-    ) -> Result<PenaltyChoice, Error> {
-        let (outside_band, route) = check_choice(outcome, chosen_fine, reason)?;
+        chosen: &ChosenPenalty,
+    ) -> Result<(PenaltyChoice, CheckedChoice), Error> {
+        let checked = check_choice(outcome, chosen)?;
+        let route = checked.route;
         let now = self.context.now();
         let choice = PenaltyChoice {
             id: uuid::Uuid::now_v7().to_string(),
@@ -48,12 +49,14 @@ impl<'d> DiscretionService<'d> {
             source_row: outcome.source.as_ref().map(|s| s.row_id.clone()),
             suggested_min: outcome.fine.map(|f| f.min),
             suggested_max: outcome.fine.map(|f| f.max),
-            chosen_fine,
-            outside_band,
-            reason: reason.map(str::to_owned).filter(|r| !r.trim().is_empty()),
+            chosen_fine: chosen.fine,
+            outside_band: checked.outside_band,
+            reason: chosen.reason.clone().filter(|r| !r.trim().is_empty()),
             summary_procedure: route.summary_allowed,
             hearing_right: route.hearing_right,
             decided_at: now.trusted,
+            chosen: chosen.clone(),
+            disposition: checked.disposition,
         };
         self.context.store.write(|tx| {
             events::append(
@@ -65,6 +68,6 @@ impl<'d> DiscretionService<'d> {
                 &choice,
             )
         })?;
-        Ok(choice)
+        Ok((choice, checked))
     }
 }

@@ -1,13 +1,17 @@
 //! Applying the law to one outcome: the statutory range alone, a statutory no-penalty rule, or
-//! one baseline row's tier and band with mandatory lightening and the clamp to the statutory
-//! range (only mitigation may go below its minimum).
+//! one baseline row's tier and band, with Arts. 30–32 applied (mandatory grounds make it
+//! lighter, an optional one offers a lighter band) and the clamp to the statutory range (only
+//! a mitigated tier may go below its minimum). The trace states a mitigation only where it
+//! changed the outcome, and says why where it could not.
 
 use std::collections::BTreeSet;
 
 use super::facts::Facts;
-use super::model::{BaselineRow, Fine, PenaltyKind, Provision, Tier, Violation, Yuan, YuanRange};
+use super::model::{
+    BaselineRow, Fine, FlexibleMeasure, PenaltyKind, Provision, Tier, Violation, Yuan, YuanRange,
+};
 use super::outcome::{Disposition, Outcome, ReviewReason, TraceStep};
-use super::statute::{self, NoPenaltyReason};
+use super::statute::{self, MitigationGround, NoPenaltyReason};
 use crate::texts::{self, discretion as text};
 
 fn bare_outcome(
@@ -24,6 +28,11 @@ fn bare_outcome(
         warning: false,
         fine: None,
         statutory_fine: None,
+        statutory_kinds: violation.statutory.kinds.clone(),
+        statute_in_force_from: None,
+        grounds: Vec::new(),
+        mitigation_applied: false,
+        optional_fine: None,
         confiscate_gains: false,
         confiscate_property: false,
         other: Vec::new(),
@@ -32,6 +41,8 @@ fn bare_outcome(
         legal_review: false,
         collective_decision: false,
         hearing_threshold: None,
+        confiscation_threshold: None,
+        flexible: violation.flexible.clone(),
         source: None,
         citations: Vec::new(),
         trace: Vec::new(),
@@ -53,8 +64,11 @@ pub(super) fn statutory_no_penalty(
         Tier::NoPenalty,
     );
     outcome.education = true;
-    // Past the limitation period nothing is ordered any more.
-    outcome.order_correction = reason != NoPenaltyReason::LimitationExpired;
+    // Past the limitation period, or no longer a violation, nothing is ordered any more.
+    outcome.order_correction = !matches!(
+        reason,
+        NoPenaltyReason::LimitationExpired | NoPenaltyReason::NoLongerViolation
+    );
     outcome.trace.push(TraceStep {
         rule: text::RULE_NO_PENALTY.into(),
         finding: reason.text_zh(),
@@ -71,7 +85,11 @@ pub(super) fn transfer(violation: &Violation, citizen: bool) -> Outcome {
 }
 
 /// The base amount a fine needs, or the fact to ask for.
-fn base_amount(fine: &Fine, facts: &Facts, missing: &mut BTreeSet<String>) -> Option<Yuan> {
+pub(super) fn base_amount(
+    fine: &Fine,
+    facts: &Facts,
+    missing: &mut BTreeSet<String>,
+) -> Option<Yuan> {
     let base = fine.base()?;
     let value = facts.int(base.fact());
     if value.is_none() {
@@ -91,11 +109,12 @@ fn has_gains(facts: &Facts, missing: &mut BTreeSet<String>) -> bool {
     }
 }
 
-/// The statutory range alone, when no baseline row applies.
+/// The statutory range alone, when no baseline row applies; Arts. 30–32 apply to it too.
 pub(super) fn statutory_outcome(
     violation: &Violation,
     citizen: bool,
     facts: &Facts,
+    grounds: &[MitigationGround],
     missing: &mut BTreeSet<String>,
 ) -> Outcome {
     let statutory = &violation.statutory;
@@ -110,6 +129,7 @@ pub(super) fn statutory_outcome(
         finding: text::NO_BASELINE_ROW.into(),
         citation: Some(cite_all(&violation.penalty_basis)),
     });
+    mitigate(&mut outcome, grounds);
     outcome
 }
 
@@ -120,7 +140,7 @@ pub(super) fn row_outcome(
     citizen: bool,
     row: &BaselineRow,
     facts: &Facts,
-    mandatory_lighter: Option<&'static str>,
+    grounds: &[MitigationGround],
     missing: &mut BTreeSet<String>,
 ) -> Outcome {
     let output = &row.output;
@@ -134,6 +154,7 @@ pub(super) fn row_outcome(
             Tier::NoPenalty,
         );
         outcome.education = true;
+        add_flexible(&mut outcome.flexible, &row.flexible);
         outcome.trace.push(TraceStep {
             rule: text::RULE_BASELINE.into(),
             finding: text::row_finding(&row.label, &row.condition),
@@ -145,6 +166,7 @@ pub(super) fn row_outcome(
         return outcome;
     }
     let mut outcome = bare_outcome(violation, citizen, Disposition::Penalty, row.tier);
+    add_flexible(&mut outcome.flexible, &row.flexible);
     outcome.warning = output.warning;
     outcome.confiscate_gains = (output.confiscate_gains || violation.statutory.confiscate_gains)
         && has_gains(facts, missing);
@@ -162,26 +184,10 @@ pub(super) fn row_outcome(
     let row_base = base_amount(&output.fine, facts, missing);
     let statutory_range = violation.statutory.fine.resolve(statutory_base);
     outcome.statutory_fine = statutory_range;
-    let mut band = output.fine.resolve(row_base);
-
-    if let (Some(article), Some(range)) = (mandatory_lighter, band) {
-        if outcome.tier > Tier::Lighter {
-            let top = range.min
-                + (range.max - range.min) * statute::MANDATORY_LIGHTER_SHARE_PERCENT / 100;
-            band = Some(YuanRange {
-                min: range.min,
-                max: top,
-            });
-            outcome.tier = Tier::Lighter;
-            outcome.trace.push(TraceStep {
-                rule: text::RULE_MANDATORY_LIGHTER.into(),
-                finding: text::lighter_share(statute::MANDATORY_LIGHTER_SHARE_PERCENT),
-                citation: Some(text::cite_article(statute::LAW, article)),
-            });
-        }
-    }
+    outcome.fine = output.fine.resolve(row_base);
+    mitigate(&mut outcome, grounds);
     // Clamp to the statutory range; only mitigation may go below its minimum (Art. 30–32).
-    if let (Some(range), Some(law)) = (band, statutory_range) {
+    if let (Some(range), Some(law)) = (outcome.fine, statutory_range) {
         let min = if outcome.tier == Tier::Mitigated {
             range.min.max(0)
         } else {
@@ -202,15 +208,100 @@ pub(super) fn row_outcome(
                 citation: Some(cite_all(&violation.penalty_basis)),
             });
         }
-        band = Some(clamped);
+        outcome.fine = Some(clamped);
     }
-    outcome.fine = band;
     outcome
 }
 
-pub(super) fn most_favourable(mut outcomes: Vec<Outcome>) -> Outcome {
-    outcomes.sort_by_key(|o| o.severity());
-    outcomes.swap_remove(0)
+/// The lowest share of a band (Arts. 30–32's "lighter" where the baseline gives no tier).
+fn lower_share(range: YuanRange) -> YuanRange {
+    YuanRange {
+        min: range.min,
+        max: range.min + (range.max - range.min) * statute::MANDATORY_LIGHTER_SHARE_PERCENT / 100,
+    }
+}
+
+/// Applies the grounds that hold. A mandatory ground makes the outcome lighter than its tier:
+/// a lighter or mitigated row already is; a band is cut to its lowest share; a band-less
+/// outcome drops measures of a heavier Art. 9 group than its lightest penalty; a warning (or a
+/// confiscation Art. 28 requires) alone is the floor, and the trace says so. An optional ground
+/// (Art. 31) only offers the lighter band.
+fn mitigate(outcome: &mut Outcome, grounds: &[MitigationGround]) {
+    outcome.grounds = grounds.to_vec();
+    let mandatory: Vec<MitigationGround> =
+        grounds.iter().copied().filter(|g| g.mandatory()).collect();
+    let said = |list: &[MitigationGround]| {
+        text::grounds(&list.iter().map(|g| g.text_zh()).collect::<Vec<_>>())
+    };
+    let cite = |list: &[MitigationGround]| {
+        let articles: Vec<&str> = list.iter().map(|g| g.article()).collect();
+        text::cite_article(statute::LAW, &articles.join("、"))
+    };
+    let step = |rule: &str, finding: String, list: &[MitigationGround]| TraceStep {
+        rule: rule.into(),
+        finding,
+        citation: Some(cite(list)),
+    };
+    if !mandatory.is_empty() {
+        let found = said(&mandatory);
+        if outcome.tier <= Tier::Lighter {
+            outcome.trace.push(step(
+                text::RULE_MANDATORY_MITIGATION,
+                text::mitigation_by_row(&found, outcome.tier.name_zh()),
+                &mandatory,
+            ));
+            outcome.mitigation_applied = true;
+        } else if let Some(band) = outcome.fine.filter(|b| b.max > b.min) {
+            outcome.fine = Some(lower_share(band));
+            outcome.tier = Tier::Lighter;
+            outcome.mitigation_applied = true;
+            let finding =
+                text::mitigation_applied(&found, statute::MANDATORY_LIGHTER_SHARE_PERCENT);
+            outcome
+                .trace
+                .push(step(text::RULE_MANDATORY_MITIGATION, finding, &mandatory));
+        } else {
+            let lightest = outcome.kinds().iter().map(|k| k.group()).min().unwrap_or(0);
+            let (dropped, kept): (Vec<PenaltyKind>, Vec<PenaltyKind>) =
+                outcome.other.iter().partition(|k| k.group() > lightest);
+            if dropped.is_empty() {
+                outcome.trace.push(step(
+                    text::RULE_MANDATORY_MITIGATION,
+                    text::mitigation_at_floor(&found),
+                    &mandatory,
+                ));
+            } else {
+                let names: Vec<&str> = dropped.iter().map(|k| k.name_zh()).collect();
+                outcome.other = kept;
+                outcome.tier = Tier::Lighter;
+                outcome.mitigation_applied = true;
+                let finding = text::mitigation_by_kinds(&found, &texts::list(&names));
+                outcome
+                    .trace
+                    .push(step(text::RULE_MANDATORY_MITIGATION, finding, &mandatory));
+            }
+        }
+        return;
+    }
+    let optional: Vec<MitigationGround> =
+        grounds.iter().copied().filter(|g| !g.mandatory()).collect();
+    if optional.is_empty() || outcome.tier <= Tier::Lighter {
+        return;
+    }
+    if let Some(band) = outcome.fine.filter(|b| b.max > b.min) {
+        let offered = lower_share(band);
+        outcome.optional_fine = Some(offered);
+        let finding = text::mitigation_optional(&said(&optional), offered.min, offered.max);
+        outcome
+            .trace
+            .push(step(text::RULE_OPTIONAL_MITIGATION, finding, &optional));
+    }
+}
+
+fn add_flexible(list: &mut Vec<FlexibleMeasure>, more: &[FlexibleMeasure]) {
+    list.extend_from_slice(more);
+    list.sort();
+    list.dedup();
 }
 
 /// The provisions, cited one after the other.

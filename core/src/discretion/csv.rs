@@ -4,8 +4,8 @@
 
 use super::condition::Condition;
 use super::model::{
-    BaseAmount, BaselineDocument, BaselineRow, Fine, Output, PenaltyKind, Tier, Violation,
-    YuanRange,
+    BaseAmount, BaselineDocument, BaselineRow, Fine, FlexibleMeasure, Output, PenaltyKind, Tier,
+    Violation, YuanRange,
 };
 use crate::texts::discretion as text;
 
@@ -33,6 +33,12 @@ pub const COLUMNS: [&str; 23] = [
     "other",
     "legal_review",
     "collective_decision",
+];
+
+/// Columns an older file may lack: read as empty.
+pub const OPTIONAL_COLUMNS: [&str; 1] = [
+    // 柔性执法 measures of the row, separated by ; (说服教育;提醒告诫;责令改正).
+    "flexible",
 ];
 
 /// One bad line of an import.
@@ -68,12 +74,7 @@ pub fn import_rows(
             reason: text::csv_missing_column(missing),
         }]);
     }
-    let column = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .expect("checked above")
-    };
+    let column = |name: &str| header.iter().position(|h| h == name);
 
     let mut problems = Vec::new();
     let mut rows: Vec<(String, BaselineRow)> = Vec::new();
@@ -90,7 +91,12 @@ pub fn import_rows(
                 continue;
             }
         };
-        let get = |name: &str| record.get(column(name)).unwrap_or("").to_owned();
+        let get = |name: &str| {
+            column(name)
+                .and_then(|i| record.get(i))
+                .unwrap_or("")
+                .to_owned()
+        };
         match parse_row(&get, documents, violations) {
             Ok((document, row)) => {
                 if !seen.insert(row.id.clone()) {
@@ -248,6 +254,12 @@ fn parse_row(
         },
         legal_review: parse_bool(&get("legal_review"))?,
         collective_decision: parse_bool(&get("collective_decision"))?,
+        flexible: get("flexible")
+            .split([';', '；'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(parse_measure)
+            .collect::<Result<Vec<_>, _>>()?,
     };
     Ok((document, row))
 }
@@ -255,13 +267,14 @@ fn parse_row(
 /// Writes every row of `documents` in the import layout.
 pub fn export_rows(documents: &[BaselineDocument]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(COLUMNS).expect("writing to memory");
+    let columns: Vec<&str> = COLUMNS.iter().chain(&OPTIONAL_COLUMNS).copied().collect();
+    writer.write_record(&columns).expect("writing to memory");
     for document in documents {
         for row in &document.rows {
             let o = &row.output;
-            let mut cells: Vec<String> = vec![String::new(); COLUMNS.len()];
+            let mut cells: Vec<String> = vec![String::new(); columns.len()];
             let mut set = |name: &str, value: String| {
-                cells[COLUMNS
+                cells[columns
                     .iter()
                     .position(|c| *c == name)
                     .expect("known column")] = value;
@@ -277,6 +290,14 @@ pub fn export_rows(documents: &[BaselineDocument]) -> String {
             set("confiscate_property", yes_no(o.confiscate_property));
             set("legal_review", yes_no(row.legal_review));
             set("collective_decision", yes_no(row.collective_decision));
+            set(
+                "flexible",
+                row.flexible
+                    .iter()
+                    .map(|m| m.name_zh())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            );
             set(
                 "other",
                 o.other
@@ -438,6 +459,17 @@ fn base_word(base: BaseAmount) -> &'static str {
         .find(|(b, _)| *b == base)
         .map(|(_, name)| *name)
         .unwrap_or("illegal_gains")
+}
+
+fn parse_measure(raw: &str) -> Result<FlexibleMeasure, String> {
+    [
+        FlexibleMeasure::Persuasion,
+        FlexibleMeasure::Reminder,
+        FlexibleMeasure::OrderCorrection,
+    ]
+    .into_iter()
+    .find(|m| m.name_zh() == raw || format!("{m:?}") == raw)
+    .ok_or_else(|| text::csv_bad_value("flexible", raw))
 }
 
 fn parse_kind(raw: &str) -> Result<PenaltyKind, String> {

@@ -2,19 +2,22 @@
 //! order (gates, no-penalty rules, mandatory mitigation, baseline tier, clamp to the statutory
 //! range, procedure), with every step traced and cited.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
 use super::apply::{self, cite_all};
+use super::burden::{self, Burden};
 use super::condition::{Condition, Truth};
 use super::explain;
 use super::facts::{spec, Facts};
-use super::model::{BaselineDocument, BaselineRow, HearingThreshold, Violation, Yuan};
+use super::frame;
+use super::model::{BaselineDocument, BaselineRow, HearingThreshold, Violation};
 use super::outcome::{
     Alternative, Disposition, Outcome, Question, ReviewReason, Source, Suggestion, TraceStep,
 };
-use super::statute::{self, Gate, GateInput};
+use super::statute::{self, Gate, GateInput, MitigationGround, NoPenaltyReason};
 use super::DiscretionError;
 use crate::texts::discretion as text;
 
@@ -122,7 +125,7 @@ impl DiscretionEngine {
             .collect()
     }
 
-    fn hearing_threshold(&self, division: &str, date: NaiveDate, citizen: bool) -> Option<Yuan> {
+    fn hearing_threshold(&self, division: &str, date: NaiveDate) -> Option<&HearingThreshold> {
         self.hearing
             .iter()
             .filter(|h| h.effective <= date)
@@ -135,7 +138,7 @@ impl DiscretionEngine {
                 Some((prefix.len(), h.effective, h))
             })
             .max_by_key(|(len, effective, _)| (*len, *effective))
-            .map(|(_, _, h)| if citizen { h.citizen } else { h.organisation })
+            .map(|(_, _, h)| h)
     }
 
     pub fn suggest(&self, request: &SuggestionRequest) -> Result<Suggestion, DiscretionError> {
@@ -161,6 +164,43 @@ impl DiscretionEngine {
             citation: Some(cite_all(&violation.violated)),
         }];
 
+        // Art. 37: the frame in force at the act, or the lighter one at the decision.
+        let selected = frame::select(
+            violation,
+            request.act_date,
+            request.decision_date,
+            &request.facts,
+            &mut missing,
+        );
+        let applied: Cow<'_, Violation> = match &selected.frame {
+            Some(frame) if frame.amendment.is_some() => Cow::Owned(violation.under(frame)),
+            _ => Cow::Borrowed(violation),
+        };
+        let violation = applied.as_ref();
+        trace.extend(selected.trace.clone());
+        let dated = |mut outcome: Outcome| {
+            outcome.statute_in_force_from = selected.frame.and_then(|f| f.effective);
+            if selected.unclear {
+                outcome.review.push(ReviewReason::StatuteVersionsDisagree);
+            }
+            outcome
+        };
+        let finish = |outcome, trace, alternatives| {
+            Ok(self.finish(
+                request,
+                violation,
+                citizen,
+                dated(outcome),
+                trace,
+                alternatives,
+            ))
+        };
+        if selected.frame.is_none() {
+            let reason = NoPenaltyReason::NoLongerViolation;
+            let outcome = apply::statutory_no_penalty(violation, citizen, reason);
+            return finish(outcome, trace, Vec::new());
+        }
+
         let gate = statute::gates(
             &GateInput {
                 facts: &request.facts,
@@ -170,10 +210,7 @@ impl DiscretionEngine {
             },
             &mut missing,
         );
-        let finish = |outcome, trace, alternatives| {
-            Ok(self.finish(request, violation, citizen, outcome, trace, alternatives))
-        };
-        let mandatory_lighter = match gate {
+        let (grounds, first_violation) = match gate {
             Gate::NoPenalty(reason) => {
                 let outcome = apply::statutory_no_penalty(violation, citizen, reason);
                 return finish(outcome, trace, Vec::new());
@@ -181,24 +218,24 @@ impl DiscretionEngine {
             Gate::Transfer => {
                 return finish(apply::transfer(violation, citizen), trace, Vec::new());
             }
-            Gate::Proceed { mandatory_lighter } => mandatory_lighter,
+            Gate::Proceed {
+                grounds,
+                first_violation,
+            } => (grounds, first_violation),
         };
-        if let Some(article) = mandatory_lighter {
-            trace.push(TraceStep {
-                rule: text::RULE_MANDATORY_MITIGATION.into(),
-                finding: text::MUST_BE_LIGHTER.into(),
-                citation: Some(text::cite_article(statute::LAW, article)),
-            });
-        }
 
-        let candidates =
-            self.candidates(request, violation, citizen, mandatory_lighter, &mut missing);
+        let candidates = self.candidates(request, violation, citizen, &grounds, &mut missing);
         if !missing.is_empty() {
             return Ok(ask(missing));
         }
-        if candidates.outcomes.is_empty() {
-            let mut outcome =
-                apply::statutory_outcome(violation, citizen, &request.facts, &mut missing);
+        let (mut chosen, alternatives) = if candidates.outcomes.is_empty() {
+            let mut outcome = apply::statutory_outcome(
+                violation,
+                citizen,
+                &request.facts,
+                &grounds,
+                &mut missing,
+            );
             if !missing.is_empty() {
                 return Ok(ask(missing));
             }
@@ -211,9 +248,23 @@ impl DiscretionEngine {
                     .into_iter()
                     .map(|document| ReviewReason::BaselineGap { document }),
             );
-            return finish(outcome, trace, Vec::new());
+            (outcome, Vec::new())
+        } else {
+            choose(candidates.outcomes)
+        };
+        if first_violation && chosen.disposition == Disposition::Penalty {
+            // Art. 33 ¶1: the penalty stays stated, for the officer who declines.
+            chosen.disposition = Disposition::MayNotPunish;
+            chosen.education = true;
+            chosen.trace.push(TraceStep {
+                rule: text::RULE_FIRST_VIOLATION.into(),
+                finding: text::FIRST_VIOLATION.into(),
+                citation: Some(text::cite_article(
+                    statute::LAW,
+                    statute::FIRST_VIOLATION_ARTICLE,
+                )),
+            });
         }
-        let (chosen, alternatives) = choose(candidates.outcomes);
         finish(chosen, trace, alternatives)
     }
 
@@ -224,7 +275,7 @@ impl DiscretionEngine {
         request: &SuggestionRequest,
         violation: &Violation,
         citizen: bool,
-        mandatory_lighter: Option<&'static str>,
+        grounds: &[MitigationGround],
         missing: &mut BTreeSet<String>,
     ) -> Candidates {
         let at_act = self.in_force(&request.place_division, request.act_date);
@@ -279,7 +330,7 @@ impl DiscretionEngine {
                         citizen,
                         &row.row,
                         &request.facts,
-                        mandatory_lighter,
+                        grounds,
                         missing,
                     );
                     outcome.source = Some(Source {
@@ -300,7 +351,8 @@ impl DiscretionEngine {
                     outcome
                 })
                 .collect();
-            candidates.outcomes.push(apply::most_favourable(outcomes));
+            // Overlapping rows of one document are not alternatives across documents.
+            candidates.outcomes.push(choose(outcomes).0);
         }
         candidates
     }
@@ -315,14 +367,19 @@ impl DiscretionEngine {
         mut trace: Vec<TraceStep>,
         alternatives: Vec<Alternative>,
     ) -> Suggestion {
-        outcome.hearing_threshold =
-            self.hearing_threshold(&request.place_division, request.decision_date, citizen);
+        let threshold = self.hearing_threshold(&request.place_division, request.decision_date);
+        outcome.hearing_threshold = threshold.map(|h| h.fine(citizen));
+        outcome.confiscation_threshold = threshold.map(|h| h.confiscation(citizen));
         if outcome.hearing_threshold.is_none()
-            && matches!(outcome.disposition, Disposition::Penalty)
+            && matches!(
+                outcome.disposition,
+                Disposition::Penalty | Disposition::MayNotPunish
+            )
         {
             outcome.review.push(ReviewReason::NoHearingThreshold);
         }
         outcome.citations = violation.penalty_basis.iter().map(|p| p.cite()).collect();
+        outcome.statutory_kinds = violation.statutory.kinds.clone();
         outcome.alternatives = alternatives;
         trace.append(&mut outcome.trace);
         outcome.trace = trace;
@@ -331,27 +388,33 @@ impl DiscretionEngine {
     }
 }
 
-/// The most favourable of the documents' outcomes (Art. 37); the others are kept as
-/// alternatives, and a person must look when they disagree on more than one dimension.
+/// The most favourable of the outcomes by the party's burden (Art. 9 order, then amounts;
+/// never the tier label); the others are kept as alternatives. When the order cannot settle
+/// it, a person must look.
 fn choose(mut candidates: Vec<Outcome>) -> (Outcome, Vec<Alternative>) {
-    let disagree = candidates.iter().any(|a| {
-        candidates.iter().any(|b| {
-            a.dimensions()
-                .iter()
-                .zip(b.dimensions().iter())
-                .filter(|(x, y)| x != y)
-                .count()
-                > 1
-        })
-    });
-    candidates.sort_by_key(|a| a.severity());
-    let mut chosen = candidates.remove(0);
-    if disagree {
+    let burdens: Vec<(u8, Burden)> = candidates
+        .iter()
+        .map(|c| (c.disposition_rank(), c.burden()))
+        .collect();
+    let best_rank = burdens.iter().map(|(rank, _)| *rank).min().unwrap_or(0);
+    let lightest_rank: Vec<usize> = (0..burdens.len())
+        .filter(|&i| burdens[i].0 == best_rank)
+        .collect();
+    let (index, settled) = if best_rank == 0 || lightest_rank.len() == 1 {
+        (lightest_rank[0], true)
+    } else {
+        let ranked: Vec<Burden> = lightest_rank.iter().map(|&i| burdens[i].1).collect();
+        let (i, settled) = burden::lightest(&ranked);
+        (lightest_rank[i], settled)
+    };
+    let mut chosen = candidates.remove(index);
+    if !settled {
         chosen.review.push(ReviewReason::CandidatesDisagree);
     }
     let alternatives = candidates
         .into_iter()
         .map(|c| Alternative {
+            kinds: c.kinds(),
             source: c.source,
             disposition: c.disposition,
             tier: c.tier,

@@ -23,7 +23,22 @@ pub(super) fn explanation(violation: &Violation, outcome: &Outcome) -> String {
             ));
             return paragraph;
         }
+        Disposition::MayNotPunish => paragraph.push_str(&text::may_not_punish(
+            statute::LAW,
+            statute::FIRST_VIOLATION_ARTICLE,
+        )),
         Disposition::Penalty => {}
+    }
+    if outcome.mitigation_applied {
+        // Only the mandatory grounds that changed the outcome are stated.
+        let grounds: Vec<_> = outcome.grounds.iter().filter(|g| g.mandatory()).collect();
+        let said: Vec<&str> = grounds.iter().map(|g| g.text_zh()).collect();
+        let articles: Vec<&str> = grounds.iter().map(|g| g.article()).collect();
+        paragraph.push_str(&text::mitigation(
+            &said.join("，"),
+            statute::LAW,
+            &articles.join("、"),
+        ));
     }
     let basis = cite_all(&violation.penalty_basis);
     paragraph.push_str(&match &outcome.source {

@@ -103,6 +103,24 @@ impl PenaltyKind {
         PenaltyKind::Detention,
     ];
 
+    /// The Art. 9 group of the kind, lightest first: 1 warning / circulated criticism, 2 fine
+    /// and confiscation, 3 licence measures, 4 production and practice measures, 5 detention.
+    /// A lower group is lighter than any outcome that adds a higher one.
+    pub fn group(self) -> u8 {
+        match self {
+            PenaltyKind::Warning | PenaltyKind::CirculatedCriticism => 1,
+            PenaltyKind::Fine | PenaltyKind::ConfiscateGains | PenaltyKind::ConfiscateProperty => 2,
+            PenaltyKind::SuspendLicence
+            | PenaltyKind::DowngradeQualification
+            | PenaltyKind::RevokeLicence => 3,
+            PenaltyKind::RestrictBusiness
+            | PenaltyKind::OrderSuspension
+            | PenaltyKind::OrderClosure
+            | PenaltyKind::OccupationalBan => 4,
+            PenaltyKind::Detention => 5,
+        }
+    }
+
     /// Kinds that give the party a hearing right whatever their amount (Art. 63).
     pub fn needs_hearing(self) -> bool {
         matches!(
@@ -115,6 +133,30 @@ impl PenaltyKind {
                 | PenaltyKind::OrderClosure
                 | PenaltyKind::OccupationalBan
         )
+    }
+}
+
+/// 柔性执法: a measure that is not a penalty (Arts. 28, 33 ¶3), given where the catalogue lists
+/// it for the violation or the baseline row, and counted by supervision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum FlexibleMeasure {
+    /// 说服教育
+    Persuasion,
+    /// 提醒告诫
+    Reminder,
+    /// 责令改正
+    OrderCorrection,
+}
+
+impl FlexibleMeasure {
+    pub fn name_zh(self) -> &'static str {
+        use text::flexible as name;
+        match self {
+            FlexibleMeasure::Persuasion => name::PERSUASION,
+            FlexibleMeasure::Reminder => name::REMINDER,
+            FlexibleMeasure::OrderCorrection => name::ORDER_CORRECTION,
+        }
     }
 }
 
@@ -261,6 +303,21 @@ pub struct Statutory {
     pub confiscate_gains: bool,
 }
 
+/// A later version of a violation's frame (Art. 37), read by `discretion::frame`.
+/// In force from `effective`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Amendment {
+    pub effective: NaiveDate,
+    /// The frame from that date; absent: the act is no longer a violation.
+    #[serde(default)]
+    pub statutory: Option<Statutory>,
+    /// The provisions that set the penalty from that date; empty: as in the version before.
+    #[serde(default)]
+    pub penalty_basis: Vec<Provision>,
+    /// The amending act as cited, e.g. 重庆市人民代表大会常务委员会公告〔2025〕第12号.
+    pub enacted_by: String,
+}
+
 /// 违法行为: one violation with its legal basis and statutory penalty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
@@ -274,7 +331,14 @@ pub struct Violation {
     pub penalty_basis: Vec<Provision>,
     /// "citizen", "organisation" or both.
     pub party_types: Vec<String>,
+    /// The frame as first in force (from `penalty_basis`' `in_force_from`, when given).
     pub statutory: Statutory,
+    /// Later versions of the frame, each from its date (Art. 37); none: never amended.
+    #[serde(default)]
+    pub amendments: Vec<Amendment>,
+    /// The flexible measures the catalogue provides for every case of this violation.
+    #[serde(default)]
+    pub flexible: Vec<FlexibleMeasure>,
 }
 
 /// 裁量阶次, mildest first: the order of "favourable to the party".
@@ -337,6 +401,9 @@ pub struct BaselineRow {
     pub legal_review: bool,
     #[serde(default)]
     pub collective_decision: bool,
+    /// Flexible measures this row provides besides the violation's own.
+    #[serde(default)]
+    pub flexible: Vec<FlexibleMeasure>,
 }
 
 /// A published baseline document.
@@ -367,9 +434,37 @@ pub struct HearingThreshold {
     pub jurisdictions: Vec<String>,
     pub citizen: Yuan,
     pub organisation: Yuan,
+    /// Where the province sets a separate figure for confiscated gains or property (Art. 63
+    /// (2)); absent, the fine figures apply.
+    #[serde(default)]
+    pub confiscation_citizen: Option<Yuan>,
+    #[serde(default)]
+    pub confiscation_organisation: Option<Yuan>,
     pub effective: NaiveDate,
     /// The rule that sets it, e.g. 重庆市人民政府令第354号.
     pub source: String,
+}
+
+impl HearingThreshold {
+    /// The 较大数额 of a fine for the party.
+    pub fn fine(&self, citizen: bool) -> Yuan {
+        if citizen {
+            self.citizen
+        } else {
+            self.organisation
+        }
+    }
+
+    /// The 较大数额 of confiscated gains or property: the province's own figure, else the
+    /// fine's.
+    pub fn confiscation(&self, citizen: bool) -> Yuan {
+        let own = if citizen {
+            self.confiscation_citizen
+        } else {
+            self.confiscation_organisation
+        };
+        own.unwrap_or_else(|| self.fine(citizen))
+    }
 }
 
 impl BaselineDocument {

@@ -1,8 +1,11 @@
 //! What a suggestion says: the lawful outcome with its source, trace and review reasons, the
 //! questions still open, and the procedure a chosen penalty must follow.
 
-use super::model::{PenaltyKind, Tier, Yuan, YuanRange};
-use super::statute::{self, NoPenaltyReason};
+use chrono::NaiveDate;
+
+use super::burden::Burden;
+use super::model::{FlexibleMeasure, PenaltyKind, Tier, Yuan, YuanRange};
+use super::statute::{MitigationGround, NoPenaltyReason};
 
 /// A fact still needed, with the question to ask.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +26,9 @@ pub enum Suggestion {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Disposition {
     Penalty,
+    /// Art. 33 ¶1 (首违不罚): the officer may decide not to punish, confirming it with the
+    /// education given, or decline with a reason and give the penalty the outcome states.
+    MayNotPunish,
     NoPenalty {
         reason: NoPenaltyReason,
     },
@@ -46,6 +52,9 @@ pub enum ReviewReason {
     BandClamped { row: String },
     /// No 较大数额 is configured for this jurisdiction: the hearing right must be judged.
     NoHearingThreshold,
+    /// The frames in force at the act and at the decision cannot be ranked (Art. 37): the
+    /// act's frame is shown.
+    StatuteVersionsDisagree,
 }
 
 /// Where the suggestion came from.
@@ -71,6 +80,8 @@ pub struct Alternative {
     pub disposition: Disposition,
     pub tier: Tier,
     pub fine: Option<YuanRange>,
+    /// The kinds it imposes.
+    pub kinds: Vec<PenaltyKind>,
 }
 
 /// One step of the reasoning, for the record and the decision document.
@@ -93,6 +104,17 @@ pub struct Outcome {
     pub warning: bool,
     pub fine: Option<YuanRange>,
     pub statutory_fine: Option<YuanRange>,
+    /// The kinds the applicable statutory frame provides: a choice outside them is refused.
+    pub statutory_kinds: Vec<PenaltyKind>,
+    /// From when the applied version of the frame is in force (Art. 37), when dated.
+    pub statute_in_force_from: Option<NaiveDate>,
+    /// The Arts. 30–32 grounds that hold; any of them lets a choice go below the statutory
+    /// minimum (减轻).
+    pub grounds: Vec<MitigationGround>,
+    /// A mandatory ground made this outcome lighter than its tier would be.
+    pub mitigation_applied: bool,
+    /// Under a 可以 ground (Art. 31), the lighter band the officer may choose.
+    pub optional_fine: Option<YuanRange>,
     pub confiscate_gains: bool,
     pub confiscate_property: bool,
     pub other: Vec<PenaltyKind>,
@@ -103,6 +125,10 @@ pub struct Outcome {
     pub collective_decision: bool,
     /// The 较大数额 from which a fine gives a hearing right (Art. 63), if configured.
     pub hearing_threshold: Option<Yuan>,
+    /// The 较大数额 for confiscated gains or property value (Art. 63 (2)).
+    pub confiscation_threshold: Option<Yuan>,
+    /// The flexible measures the catalogue provides here (柔性执法).
+    pub flexible: Vec<FlexibleMeasure>,
     pub source: Option<Source>,
     pub citations: Vec<String>,
     pub trace: Vec<TraceStep>,
@@ -114,60 +140,40 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// The favourable-to-the-party order: no penalty < mitigated < lighter < general <
-    /// heavier, then by the penalty itself.
-    pub fn severity(&self) -> (u8, Tier, Yuan, Yuan, u8, Option<PenaltyKind>, u8) {
-        let disposition = match self.disposition {
-            Disposition::NoPenalty { .. } => 0,
-            Disposition::Penalty => 1,
-            Disposition::Transfer => 2,
-        };
-        let (min, max) = self.fine.map_or((0, 0), |f| (f.min, f.max));
-        let confiscation = u8::from(self.confiscate_gains) + u8::from(self.confiscate_property);
-        (
-            disposition,
-            self.tier,
-            max,
-            min,
-            confiscation,
-            self.other.iter().max().copied(),
-            u8::from(self.warning),
-        )
-    }
-
-    /// What two outcomes may disagree on: tier, fine, confiscation, other penalties.
-    pub(super) fn dimensions(&self) -> [String; 4] {
-        [
-            format!("{:?}", self.tier),
-            format!("{:?}", self.fine),
-            format!("{}{}", self.confiscate_gains, self.confiscate_property),
-            format!("{:?}{}", self.other, self.warning),
-        ]
-    }
-
-    /// The procedure for the penalty the officer actually chooses (a fine in yuan, or none).
-    pub fn route(&self, chosen_fine: Option<Yuan>) -> ProcedureRoute {
-        let penalty = matches!(self.disposition, Disposition::Penalty);
-        let confiscation = self.confiscate_gains || self.confiscate_property;
-        let fine = chosen_fine.unwrap_or(0);
-        let summary_allowed = penalty
-            && !confiscation
-            && self.other.is_empty()
-            && (self.warning || fine > 0)
-            && fine <= statute::summary_limit(self.citizen);
-        let hearing_right = penalty
-            && (self.other.iter().any(|k| k.needs_hearing())
-                || self
-                    .hearing_threshold
-                    .is_some_and(|threshold| fine >= threshold));
-        ProcedureRoute {
-            summary_allowed,
-            hearing_right,
-            // Art. 58: a hearing on major rights needs a legal review before the decision.
-            legal_review: penalty && !summary_allowed && (self.legal_review || hearing_right),
-            collective_decision: penalty && self.collective_decision,
-            collect_on_the_spot: summary_allowed && fine <= statute::ON_THE_SPOT_COLLECTION_LIMIT,
+    /// The penalty kinds this outcome imposes.
+    pub fn kinds(&self) -> Vec<PenaltyKind> {
+        let mut kinds = Vec::new();
+        if self.warning {
+            kinds.push(PenaltyKind::Warning);
         }
+        if self.fine.is_some_and(|f| f.max > 0) {
+            kinds.push(PenaltyKind::Fine);
+        }
+        if self.confiscate_gains {
+            kinds.push(PenaltyKind::ConfiscateGains);
+        }
+        if self.confiscate_property {
+            kinds.push(PenaltyKind::ConfiscateProperty);
+        }
+        kinds.extend(self.other.iter().copied());
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    }
+
+    /// The disposition's rank for the party: no penalty, may be unpunished, penalty, transfer.
+    pub fn disposition_rank(&self) -> u8 {
+        match self.disposition {
+            Disposition::NoPenalty { .. } => 0,
+            Disposition::MayNotPunish => 1,
+            Disposition::Penalty => 2,
+            Disposition::Transfer => 3,
+        }
+    }
+
+    /// What the party bears (Art. 9 order, then amounts); the tier label plays no part.
+    pub fn burden(&self) -> Burden {
+        Burden::new(self.kinds(), self.fine)
     }
 }
 

@@ -23,7 +23,7 @@ pub const SUMMARY_LIMIT_CITIZEN: Yuan = 200;
 pub const SUMMARY_LIMIT_ORGANISATION: Yuan = 3_000;
 /// Art. 68: fines up to this may be collected on the spot.
 pub const ON_THE_SPOT_COLLECTION_LIMIT: Yuan = 100;
-/// Art. 32's "lighter" within a band when the baseline gives none: the lowest 30 %.
+/// Arts. 30–32's "lighter" within a band when the baseline gives none: the lowest 30 %.
 pub const MANDATORY_LIGHTER_SHARE_PERCENT: i64 = 30;
 
 /// Why no penalty is given.
@@ -42,6 +42,8 @@ pub enum NoPenaltyReason {
     MinorCorrectedNoHarm,
     /// A baseline's no-penalty row (首违不罚 and published lists).
     BaselineRow,
+    /// Art. 37: at the decision the act is no longer a violation.
+    NoLongerViolation,
 }
 
 impl NoPenaltyReason {
@@ -55,6 +57,7 @@ impl NoPenaltyReason {
             NoPenaltyReason::NoFault => text::NO_FAULT.into(),
             NoPenaltyReason::MinorCorrectedNoHarm => text::MINOR_CORRECTED_NO_HARM.into(),
             NoPenaltyReason::BaselineRow => text::BASELINE_ROW.into(),
+            NoPenaltyReason::NoLongerViolation => text::NO_LONGER_VIOLATION.into(),
         }
     }
 
@@ -66,16 +69,69 @@ impl NoPenaltyReason {
             NoPenaltyReason::NoFault => "第三十三条第二款",
             NoPenaltyReason::MinorCorrectedNoHarm => "第三十三条第一款",
             NoPenaltyReason::BaselineRow => "第三十三条",
+            NoPenaltyReason::NoLongerViolation => "第三十七条",
         }
     }
 }
 
+/// A fact of Arts. 30–32 that opens the way to a lighter or mitigated (减轻) penalty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum MitigationGround {
+    /// Art. 30: aged fourteen to under eighteen (应当).
+    Minor,
+    /// Art. 31: a partial loss of the ability to recognise or control the act (可以).
+    PartialCapacity,
+    /// Art. 32 (1): eliminated or reduced the harm on its own (应当).
+    RemovedHarm,
+    /// Art. 32 (2): coerced or deceived (应当).
+    Coerced,
+    /// Art. 32 (3): confessed a violation the agency did not know of (应当).
+    Confessed,
+    /// Art. 32 (4): meritorious cooperation (应当).
+    Meritorious,
+}
+
+impl MitigationGround {
+    /// 应当 (the outcome must be lighter) rather than 可以 (the officer may make it lighter).
+    pub fn mandatory(self) -> bool {
+        self != MitigationGround::PartialCapacity
+    }
+
+    pub fn article(self) -> &'static str {
+        match self {
+            MitigationGround::Minor => "第三十条",
+            MitigationGround::PartialCapacity => "第三十一条",
+            MitigationGround::RemovedHarm => "第三十二条第（一）项",
+            MitigationGround::Coerced => "第三十二条第（二）项",
+            MitigationGround::Confessed => "第三十二条第（三）项",
+            MitigationGround::Meritorious => "第三十二条第（四）项",
+        }
+    }
+
+    pub fn text_zh(self) -> &'static str {
+        use crate::texts::discretion::ground as text;
+        match self {
+            MitigationGround::Minor => text::MINOR,
+            MitigationGround::PartialCapacity => text::PARTIAL_CAPACITY,
+            MitigationGround::RemovedHarm => text::REMOVED_HARM,
+            MitigationGround::Coerced => text::COERCED,
+            MitigationGround::Confessed => text::CONFESSED,
+            MitigationGround::Meritorious => text::MERITORIOUS,
+        }
+    }
+}
+
+/// Art. 33 ¶1, second sentence: first violation, slight harm, corrected in time.
+pub const FIRST_VIOLATION_ARTICLE: &str = "第三十三条第一款";
+
 /// What the gates decided.
 pub enum Gate {
-    /// Go on to the baseline; `mandatory_lighter` names the article that requires a lighter
-    /// or mitigated penalty.
+    /// Go on to the baseline with the Arts. 30–32 grounds that hold, and whether Art. 33 ¶1's
+    /// "may be unpunished" (首违不罚) is open to the officer.
     Proceed {
-        mandatory_lighter: Option<&'static str>,
+        grounds: Vec<MitigationGround>,
+        first_violation: bool,
     },
     NoPenalty(NoPenaltyReason),
     /// Art. 27: suspected crime, transfer to the judicial authorities.
@@ -122,7 +178,8 @@ pub fn gates(input: &GateInput<'_>, missing: &mut std::collections::BTreeSet<Str
             Some(true) => {}
             None => {
                 return Gate::Proceed {
-                    mandatory_lighter: None,
+                    grounds: Vec::new(),
+                    first_violation: false,
                 }
             }
         }
@@ -147,19 +204,34 @@ pub fn gates(input: &GateInput<'_>, missing: &mut std::collections::BTreeSet<Str
     {
         return Gate::NoPenalty(NoPenaltyReason::MinorCorrectedNoHarm);
     }
-    let minor = if input.citizen {
-        need(condition(&format!("age < {FULL_AGE}")).evaluate(facts))
-    } else {
-        Some(false)
-    };
-    let art32 =
-        need(condition("removed_harm OR coerced OR confessed OR meritorious").evaluate(facts));
-    let mandatory_lighter = match (minor, art32) {
-        (Some(true), _) => Some("第三十条"),
-        (_, Some(true)) => Some("第三十二条"),
-        _ => None,
-    };
-    Gate::Proceed { mandatory_lighter }
+    let first_violation = need(
+        condition("first_offence AND harm <= slight AND correction = corrected").evaluate(facts),
+    ) == Some(true);
+    let mut grounds = Vec::new();
+    if input.citizen {
+        if need(condition(&format!("age < {FULL_AGE}")).evaluate(facts)) == Some(true) {
+            grounds.push(MitigationGround::Minor);
+        }
+        if facts.text("capacity") == Some("partial") {
+            grounds.push(MitigationGround::PartialCapacity);
+        }
+    }
+    // Asked as one question set: any one ground that holds is enough to decide.
+    need(condition("removed_harm OR coerced OR confessed OR meritorious").evaluate(facts));
+    for (fact, ground) in [
+        ("removed_harm", MitigationGround::RemovedHarm),
+        ("coerced", MitigationGround::Coerced),
+        ("confessed", MitigationGround::Confessed),
+        ("meritorious", MitigationGround::Meritorious),
+    ] {
+        if facts.bool(fact) == Some(true) {
+            grounds.push(ground);
+        }
+    }
+    Gate::Proceed {
+        grounds,
+        first_violation,
+    }
 }
 
 /// The summary-procedure limit for the party (Art. 51).

@@ -424,6 +424,8 @@ pub fn generate(scale: Scale, seed: u64) -> CatalogueData {
             jurisdictions: vec!["50".into()],
             citizen: 5_000,
             organisation: 50_000,
+            confiscation_citizen: None,
+            confiscation_organisation: None,
             effective: NaiveDate::from_ymd_opt(2023, 3, 1).expect("valid date"),
             source: "重庆市人民政府令第354号".into(),
         }],
@@ -490,6 +492,8 @@ fn baselines(items: &[EnforcementItem], rng: &mut Rng) -> (Vec<Violation>, Vec<B
                 fine: statutory,
                 confiscate_gains: proportional,
             },
+            amendments: Vec::new(),
+            flexible: Vec::new(),
         });
         let band = |from: i64, to: i64| {
             let span = max - min;
@@ -518,6 +522,7 @@ fn baselines(items: &[EnforcementItem], rng: &mut Rng) -> (Vec<Violation>, Vec<B
             },
             legal_review: tier == Tier::Heavier,
             collective_decision: false,
+            flexible: Vec::new(),
         };
         const LIGHTER: &str = "first_offence AND harm <= slight";
         const GENERAL: &str =

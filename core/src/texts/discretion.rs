@@ -25,6 +25,55 @@ pub const PARTY_TYPE_NOT_COVERED: &str = "该违法行为不适用于此类当�
 pub const DATES: &str = "日期有误：发现日期和决定日期不得早于违法行为发生日期。";
 pub const OVERRIDE_WITHOUT_REASON: &str = "所选处罚超出建议幅度，请填写理由。";
 
+/// `basis`: the penalty provisions as cited.
+pub fn kind_not_provided(kind: &str, basis: &str) -> String {
+    format!("{basis}未规定“{kind}”这一处罚种类，不得选择。请在法定处罚种类内选择。")
+}
+
+pub fn fine_above(max: i64, basis: &str) -> String {
+    format!("罚款不得超过{basis}规定的最高限额{max}元，任何理由均不得突破。请重新确定罚款数额。")
+}
+
+pub fn fine_below(min: i64, basis: &str, law: &str) -> String {
+    format!(
+        "罚款低于{basis}规定的最低限额{min}元。只有具有《{law}》第三十条至第三十二条规定的减轻处罚情节时，方可低于法定最低限额；请核实情节或者重新确定数额。"
+    )
+}
+
+pub fn amount_without_kind(kind: &str) -> String {
+    format!("“{kind}”与其数额须一并填写：选择该处罚种类时请填写数额，未选择时不得填写数额（罚款数额须大于零）。")
+}
+
+pub fn no_ground_for_no_penalty(law: &str) -> String {
+    format!("本案没有《{law}》第三十条、第三十一条、第三十三条等规定的不予处罚情形，不得不予处罚。请选择法定幅度内的处罚。")
+}
+
+pub fn no_penalty_without_education(law: &str) -> String {
+    format!("依据《{law}》第三十三条第三款，对不予处罚的当事人应当进行教育。请记录教育的内容、教育人员和时间。")
+}
+
+pub fn penalty_not_allowed(reason: &str, law: &str, article: &str) -> String {
+    format!("{reason}，依据《{law}》{article}应当不予行政处罚，不得给予处罚。请选择不予处罚并记录教育情况。")
+}
+
+pub fn transfer_pending(law: &str, article: &str) -> String {
+    format!("该行为涉嫌犯罪，依据《{law}》{article}应当移送司法机关，不得在此给予行政处罚。")
+}
+
+pub fn decline_without_reason(law: &str, article: &str) -> String {
+    format!("本案符合《{law}》{article}“初次违法且危害后果轻微并及时改正的，可以不予行政处罚”的情形。决定给予处罚的，请填写不适用的理由。")
+}
+
+pub fn measure_not_provided(measure: &str) -> String {
+    format!("目录未对该违法行为规定“{measure}”这一柔性执法措施，不得记录。请在列出的措施中选择。")
+}
+
+/// A date as people read it on documents: 2026年3月1日.
+pub fn date_zh(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", date.year(), date.month(), date.day())
+}
+
 pub fn bad_date(text: &str) -> String {
     format!("日期“{text}”无效，应为“年-月-日”格式，如2024-05-01。")
 }
@@ -48,7 +97,55 @@ pub fn cite_article(law: &str, article: &str) -> String {
 
 pub const RULE_VIOLATION: &str = "违法行为";
 pub const RULE_MANDATORY_MITIGATION: &str = "法定从轻、减轻情节";
-pub const MUST_BE_LIGHTER: &str = "应当从轻或者减轻处罚";
+pub const RULE_OPTIONAL_MITIGATION: &str = "酌定从轻、减轻情节";
+pub const RULE_FIRST_VIOLATION: &str = "首违不罚";
+pub const FIRST_VIOLATION: &str =
+    "初次违法且危害后果轻微并及时改正，可以不予行政处罚；由执法人员决定适用或者说明不适用的理由";
+pub const RULE_STATUTE_VERSION: &str = "法律适用（从旧兼从轻）";
+
+/// The grounds that hold, as one finding.
+pub fn grounds(grounds: &[&str]) -> String {
+    grounds.join("；")
+}
+
+/// A mandatory ground was applied by the lower share of the band.
+pub fn mitigation_applied(grounds: &str, percent: i64) -> String {
+    format!("{grounds}，应当从轻或者减轻处罚：在幅度内取下限起{percent}%")
+}
+
+/// The row applied is already a lighter tier than the general one.
+pub fn mitigation_by_row(grounds: &str, tier: &str) -> String {
+    format!("{grounds}，应当从轻或者减轻处罚：所适用的基准情形已为{tier}")
+}
+
+/// A band-less outcome lightened by dropping measures of a heavier kind.
+pub fn mitigation_by_kinds(grounds: &str, dropped: &str) -> String {
+    format!("{grounds}，应当从轻或者减轻处罚：不再给予{dropped}")
+}
+
+/// Nothing lighter exists short of no penalty, which 从轻 and 减轻 never give.
+pub fn mitigation_at_floor(grounds: &str) -> String {
+    format!("{grounds}；该情形所给处罚已是最轻的处罚种类，无从再予从轻，亦不得因此不予处罚")
+}
+
+pub fn mitigation_optional(grounds: &str, min: i64, max: i64) -> String {
+    format!("{grounds}，可以从轻或者减轻处罚：执法人员可在{min}元至{max}元内裁量，或者说明不予从轻的理由")
+}
+
+/// The frame applied and the version's date.
+pub fn statute_version(basis: &str, effective: Option<chrono::NaiveDate>) -> String {
+    match effective {
+        Some(date) => format!("{basis}（{}起施行）", date_zh(date)),
+        None => basis.to_owned(),
+    }
+}
+
+pub const FRAME_AT_ACT: &str = "适用违法行为发生时的规定";
+pub const FRAME_AT_DECISION_LIGHTER: &str = "作出处罚决定时的规定处罚较轻，适用新的规定";
+pub const FRAME_AT_ACT_NOT_LIGHTER: &str = "作出处罚决定时的规定并不较轻，适用违法行为发生时的规定";
+pub const FRAME_UNCLEAR: &str =
+    "新旧规定的轻重无法比较，暂按违法行为发生时的规定，须由法制审核人员判断";
+pub const FRAME_REPEALED: &str = "作出处罚决定时该行为已不再是违法行为";
 pub const RULE_NO_PENALTY: &str = "不予处罚";
 pub const RULE_STATUTORY_RANGE: &str = "法定处罚幅度";
 pub const NO_BASELINE_ROW: &str = "无适用的裁量基准条目，按法定幅度由执法人员裁量，须经审核";
@@ -124,6 +221,25 @@ pub mod no_penalty {
     pub const MINOR_CORRECTED_NO_HARM: &str =
         "违法行为轻微并及时改正，没有造成危害后果，不予行政处罚";
     pub const BASELINE_ROW: &str = "符合裁量基准规定的不予处罚情形";
+    pub const NO_LONGER_VIOLATION: &str =
+        "违法行为发生后规定已修改或者废止，作出处罚决定时该行为已不再是违法行为";
+}
+
+/// The grounds of Arts. 30–32, as the statute says them.
+pub mod ground {
+    pub const MINOR: &str = "当事人已满十四周岁不满十八周岁";
+    pub const PARTIAL_CAPACITY: &str = "当事人尚未完全丧失辨认或者控制自己行为能力";
+    pub const REMOVED_HARM: &str = "当事人主动消除或者减轻违法行为危害后果";
+    pub const COERCED: &str = "当事人受他人胁迫或者诱骗实施违法行为";
+    pub const CONFESSED: &str = "当事人主动供述行政机关尚未掌握的违法行为";
+    pub const MERITORIOUS: &str = "当事人配合行政机关查处违法行为有立功表现";
+}
+
+/// 柔性执法 measures.
+pub mod flexible {
+    pub const PERSUASION: &str = "说服教育";
+    pub const REMINDER: &str = "提醒告诫";
+    pub const ORDER_CORRECTION: &str = "责令改正";
 }
 
 /// The tiers of a baseline.
@@ -189,6 +305,16 @@ pub mod explanation {
         tier: &str,
     ) -> String {
         format!("依据{basis}，参照《{title}》（{number}）“{row_label}”情形（{tier}），")
+    }
+
+    /// Art. 33 ¶1 second sentence: the officer may not punish; otherwise the suggestion.
+    pub fn may_not_punish(law: &str, article: &str) -> String {
+        format!("当事人初次违法且危害后果轻微并及时改正，依据《{law}》{article}，可以不予行政处罚，并对当事人进行教育；决定给予处罚的，")
+    }
+
+    /// The mandatory grounds applied: `grounds` as the statute says them.
+    pub fn mitigation(grounds: &str, law: &str, articles: &str) -> String {
+        format!("鉴于{grounds}，依据《{law}》{articles}，应当从轻或者减轻处罚，")
     }
 
     pub fn basis_statutory(basis: &str) -> String {

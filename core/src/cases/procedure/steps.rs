@@ -86,7 +86,7 @@ impl Check<'_> {
     }
 
     fn route(&self, outcome: &Outcome) -> ProcedureRoute {
-        outcome.route(self.case.chosen_fine)
+        outcome.route(&self.case.chosen_penalty_for(outcome))
     }
 
     fn transition(&self, status: CaseStatus) -> RecordEdit {
@@ -369,7 +369,11 @@ impl Check<'_> {
 }
 
 fn decision(case: &CaseFile, outcome: &Outcome, today: NaiveDate) -> Decision {
-    let penalty = matches!(outcome.disposition, Disposition::Penalty);
+    // A declined 首违不罚 (Art. 33 ¶1) is a penalty; a confirmed one is not.
+    let penalty = matches!(
+        outcome.disposition,
+        Disposition::Penalty | Disposition::MayNotPunish
+    ) && !case.chosen_penalty_for(outcome).is_no_penalty();
     Decision {
         penalty,
         warning: penalty && outcome.warning,
