@@ -211,7 +211,7 @@ impl Sheet<'_> {
     pub fn route(&self) -> Option<ProcedureRoute> {
         self.context
             .outcome
-            .map(|outcome| outcome.route(self.case.chosen_fine))
+            .map(|outcome| outcome.route(&self.case.chosen_penalty_for(outcome)))
     }
 
     /// The penalty the agency intends (Art. 44), from the engine's outcome and the chosen
