@@ -159,7 +159,12 @@ impl Sheet<'_> {
 
     /// 处罚依据, as cited.
     pub fn basis(&self) -> String {
-        cite(&self.context.violation.penalty_basis)
+        // The engine cites the provisions of the version it applied (Art. 37: an amendment
+        // lighter at the decision replaces the one in force at the act).
+        match self.context.outcome {
+            Some(outcome) if !outcome.citations.is_empty() => esc(&outcome.citations.join("、")),
+            _ => cite(&self.context.violation.penalty_basis),
+        }
     }
 
     /// The facts as found, stated in the document itself (Art. 59 (2)): never "see record".
