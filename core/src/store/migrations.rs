@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_cases.sql"),
     include_str!("migrations/0006_inspections.sql"),
     include_str!("migrations/0007_sync.sql"),
+    include_str!("migrations/0008_procedure_roles.sql"),
 ];
 
 pub const LATEST_SCHEMA: u32 = MIGRATIONS.len() as u32;
