@@ -262,7 +262,7 @@ pub mod refusal {
     }
 
     pub fn missing_particulars(what: &str) -> String {
-        format!("尚未填写：{what}")
+        format!("尚未填写：{what}，请补充后再办理")
     }
 
     pub const NO_SERVICE_CONSENT: &str =
