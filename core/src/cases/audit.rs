@@ -194,6 +194,24 @@ fn csv_cell(cell: &str) -> String {
     }
 }
 
+/// A flag as the audit history reads it.
+pub(crate) fn yes_no(value: bool) -> &'static str {
+    if value {
+        crate::texts::cases::YES
+    } else {
+        crate::texts::cases::NO
+    }
+}
+
+/// A fact's value as the audit history reads it.
+pub(crate) fn fact_text(value: &crate::discretion::FactValue) -> String {
+    match value {
+        crate::discretion::FactValue::Bool(b) => yes_no(*b).to_owned(),
+        crate::discretion::FactValue::Int(i) => i.to_string(),
+        crate::discretion::FactValue::Text(t) => t.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

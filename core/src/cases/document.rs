@@ -7,13 +7,13 @@ use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{AutoCommit, ChangeHash, ObjId, ReadDoc, Value, ROOT};
 use chrono::NaiveDate;
 
-use super::audit::{self, AuditEntry, Author, FieldChange};
+use super::audit::{self, fact_text, yes_no, AuditEntry, Author, FieldChange};
 pub use super::layout::SCHEMA_VERSION;
 use super::layout::{self, case, officer, onsite, procedure, put_fact, SCHEMA_KEY};
 use super::model::*;
 use super::shape::{am, render, Field, OptDate, Shape};
 use super::CaseError;
-use crate::discretion::{Fact, FactValue};
+use crate::discretion::Fact;
 
 /// An edit the officer makes to a case file: who is involved, what was found, the facts,
 /// and settling a conflict. This is all the app (and the FFI) can write directly; everything
@@ -589,21 +589,5 @@ impl CaseDoc {
             Some((Value::Object(_), id)) => Ok(id),
             _ => Err(CaseError::Corrupt),
         }
-    }
-}
-
-fn yes_no(value: bool) -> &'static str {
-    if value {
-        crate::texts::cases::YES
-    } else {
-        crate::texts::cases::NO
-    }
-}
-
-fn fact_text(value: &FactValue) -> String {
-    match value {
-        FactValue::Bool(b) => yes_no(*b).to_owned(),
-        FactValue::Int(i) => i.to_string(),
-        FactValue::Text(t) => t.clone(),
     }
 }
