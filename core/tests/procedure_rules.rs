@@ -932,3 +932,45 @@ fn every_edit_is_authored_and_merges_keep_the_other_officers_authorship() {
     assert_eq!(last.officer_name, "（未持执法证件）");
     assert_eq!(last.device, bare.device.device_key().key_id().to_string());
 }
+
+#[test]
+fn an_inspections_entries_record_who_made_them() {
+    use zhifa_core::inspections::{CheckResult, InspectionDoc, InspectionEdit, Task};
+    let phone = on_duty(demo_catalogue(), ZHOU);
+    let d = &phone.device;
+    let task = Task {
+        id: "YZ-2026-01-00001".into(),
+        plan_id: "YZ-2026-01".into(),
+        credit_code: "91500103MA5U1A0E5B".into(),
+        enterprise_name: "重庆渝中大坪山城烧烤店".into(),
+        division: "500103".into(),
+        officers: vec![ZHOU.into(), WU.into()],
+        items: vec!["YZ-SC-002".into()],
+    };
+    d.inspections().receive_task(&task).unwrap();
+    d.inspections()
+        .edit(
+            &task.id,
+            &[InspectionEdit::Record {
+                item: "YZ-SC-002".into(),
+                result: CheckResult::NonCompliant,
+                note: "餐具未消毒。".into(),
+            }],
+        )
+        .unwrap();
+    let mut doc = InspectionDoc::load(&d.inspections().snapshot(&task.id).unwrap()).unwrap();
+    let history = doc.audit();
+    let result = history
+        .iter()
+        .find(|e| e.field == "checklist.YZ-SC-002.result")
+        .expect("the result's author");
+    assert_eq!(
+        (
+            result.credential_no.as_str(),
+            result.label.as_str(),
+            result.value.as_str()
+        ),
+        (ZHOU, "检查事项（YZ-SC-002）检查结果", "不符合")
+    );
+    assert_eq!(result.device, d.device_key().key_id().to_string());
+}

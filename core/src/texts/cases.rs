@@ -144,6 +144,37 @@ pub mod field {
     }
 }
 
+/// An inspection's entries, as the officer reads them in its audit history.
+pub mod inspection {
+    /// `checklist.<item>.<key>` or `visit_id`.
+    pub fn label(path: &str) -> String {
+        let parts: Vec<&str> = path.split('.').collect();
+        let key = match parts.as_slice() {
+            ["visit_id"] => return "现场检查记录（双码核验）".into(),
+            ["checklist", _, key] => *key,
+            _ => return super::field::OTHER.into(),
+        };
+        let what = match key {
+            "result" => "检查结果",
+            "note" => "检查说明",
+            "evidence" => "证据",
+            "case_id" => "立案案件",
+            _ => super::field::OTHER,
+        };
+        format!("检查事项（{}）{what}", parts[1])
+    }
+
+    /// A checklist result by its stored name.
+    pub fn result(stored: &str) -> &'static str {
+        match stored {
+            "compliant" => "符合",
+            "non_compliant" => "不符合",
+            "not_applicable" => "不适用",
+            _ => super::field::OTHER,
+        }
+    }
+}
+
 /// The audit history as CSV: its headers and how each entry reads.
 pub mod audit {
     pub const HEADERS: [&str; 8] = [
