@@ -879,7 +879,7 @@ fn every_edit_is_authored_and_merges_keep_the_other_officers_authorship() {
         .expect("吴敏's edit kept through the merge");
     assert_eq!(
         (wu.value.as_str(), wu.officer_name.as_str()),
-        ("serious", "吴敏")
+        ("严重", "吴敏")
     );
     assert_eq!(wu.device, b.device.device_key().key_id().to_string());
     assert!(wu.label.starts_with("案件情节"));
@@ -890,10 +890,17 @@ fn every_edit_is_authored_and_merges_keep_the_other_officers_authorship() {
             settled.value.as_str(),
             settled.credential_no.as_str()
         ),
-        ("facts.harm", "serious", ZHOU)
+        ("facts.harm", "严重", ZHOU)
     );
     let creation = &history[0];
     assert_eq!(creation.credential_no, ZHOU);
+    // Every field a person reads in the history has a Chinese name.
+    assert!(
+        history
+            .iter()
+            .all(|e| chinese(&e.label) && e.label != "其他内容"),
+        "{history:?}"
+    );
     assert!(creation.at_zh.contains('年'), "{}", creation.at_zh);
     assert!(history
         .iter()

@@ -283,11 +283,11 @@ class LawfulProcedureTest(unittest.TestCase):
         history = a.cases().history(case.id)
         self.assertEqual(history[0].credential_no, ZHOU)
         wu = [e for e in history if e.credential_no == WU and e.field == "facts.harm"]
-        self.assertEqual([(e.value, e.officer_name) for e in wu], [("serious", "吴敏")])
+        self.assertEqual([(e.value, e.officer_name) for e in wu], [("严重", "吴敏")])
         # The device is named by its key id: the first 8 bytes of SHA-256 of its public key.
         self.assertEqual(wu[0].device, hashlib.sha256(b.device_public_key()).digest()[:8].hex())
         settled = [e for e in history if e.resolved]
-        self.assertEqual([(e.field, e.value, e.credential_no) for e in settled], [("facts.harm", "serious", ZHOU)])
+        self.assertEqual([(e.field, e.value, e.credential_no) for e in settled], [("facts.harm", "严重", ZHOU)])
         self.assertIn("年", settled[0].at_zh)
         csv = a.cases().history_csv(case.id)
         lines = csv.lstrip("\ufeff").splitlines()

@@ -194,6 +194,17 @@ fn csv_cell(cell: &str) -> String {
     }
 }
 
+/// A stored value as a person reads it: a fact's choice or a status in Chinese.
+pub(crate) fn value_text(stored: &str) -> String {
+    if let Some(choice) = text::choice(stored) {
+        return choice.to_owned();
+    }
+    match super::CaseStatus::parse(stored) {
+        Some(status) => status.name_zh().to_owned(),
+        None => stored.to_owned(),
+    }
+}
+
 /// A flag as the audit history reads it.
 pub(crate) fn yes_no(value: bool) -> &'static str {
     if value {
@@ -208,7 +219,7 @@ pub(crate) fn fact_text(value: &crate::discretion::FactValue) -> String {
     match value {
         crate::discretion::FactValue::Bool(b) => yes_no(*b).to_owned(),
         crate::discretion::FactValue::Int(i) => i.to_string(),
-        crate::discretion::FactValue::Text(t) => t.clone(),
+        crate::discretion::FactValue::Text(t) => value_text(t),
     }
 }
 

@@ -14,6 +14,7 @@ use super::model::*;
 use super::shape::{am, render, Field, OptDate, Shape};
 use super::CaseError;
 use crate::discretion::Fact;
+use crate::texts::cases::date_zh;
 
 /// An edit the officer makes to a case file: who is involved, what was found, the facts,
 /// and settling a conflict. This is all the app (and the FFI) can write directly; everything
@@ -204,8 +205,8 @@ impl CaseDoc {
             ("kind", kind.name_zh().to_owned()),
             ("violation", violation.to_owned()),
             ("place_division", place_division.to_owned()),
-            ("act_date", act_date.to_string()),
-            ("discovered_on", discovered_on.to_string()),
+            ("act_date", date_zh(act_date)),
+            ("discovered_on", date_zh(discovered_on)),
         ] {
             doc.wrote(field, value);
         }
@@ -444,7 +445,7 @@ impl CaseDoc {
                 self.resolve(field, value)?;
                 self.written.push(FieldChange {
                     field: field.clone(),
-                    value: value.clone(),
+                    value: audit::value_text(value),
                     resolved: true,
                 });
             }
@@ -481,15 +482,12 @@ impl CaseDoc {
                 decision.write(doc, &map).map_err(am)?;
                 self.wrote("decision.penalty", yes_no(decision.penalty));
                 self.wrote("decision.fine", decision.fine.to_string());
-                self.wrote("decision.decided_on", decision.decided_on.to_string());
+                self.wrote("decision.decided_on", date_zh(decision.decided_on));
             }
             RecordEdit::SetDate { field, date } => {
                 let map = case::procedure.obj(doc, &ROOT)?;
                 field.field().put(doc, &map, &Some(*date))?;
-                self.wrote(
-                    format!("procedure.{}", field.field().key()),
-                    date.to_string(),
-                );
+                self.wrote(format!("procedure.{}", field.field().key()), date_zh(*date));
             }
             RecordEdit::SetPaidAmount(amount) => {
                 let map = case::procedure.obj(doc, &ROOT)?;
@@ -510,7 +508,7 @@ impl CaseDoc {
             RecordEdit::AddExtension(extension) => {
                 case::extensions.push(doc, &ROOT, extension)?;
                 let at = self.last_entry(case::extensions.key());
-                self.wrote(at, extension.until.to_string());
+                self.wrote(at, date_zh(extension.until));
             }
             RecordEdit::AddService(service) => {
                 case::services.push(doc, &ROOT, service)?;

@@ -82,6 +82,10 @@ pub mod field {
     pub const KIND: &str = "适用程序";
     pub const CHOSEN_FINE: &str = "拟罚款金额";
     pub const OVERRIDE_REASON: &str = "偏离裁量基准的理由";
+    pub const VIOLATION: &str = "违法行为";
+    pub const PLACE_DIVISION: &str = "违法行为发生地";
+    pub const ACT_DATE: &str = "违法行为发生日期";
+    pub const DISCOVERED_ON: &str = "发现日期";
     pub const FACTS: &str = "案件情节";
     pub const OTHER_FACT: &str = "其他情节";
     pub const PARTY: &str = "当事人";
@@ -173,6 +177,30 @@ pub mod inspection {
             _ => super::field::OTHER,
         }
     }
+}
+
+/// The values of the facts' enumerations (`discretion::facts`), as the officer reads them.
+pub fn choice(value: &str) -> Option<&'static str> {
+    Some(match value {
+        "citizen" => "公民",
+        "organisation" => "法人或者其他组织",
+        "none" => "无",
+        "slight" => "轻微",
+        "general" => "一般",
+        "serious" => "严重",
+        "corrected" => "已改正",
+        "pending" => "尚未改正",
+        "refused" => "拒不改正",
+        "partial" => "部分丧失",
+        "full" => "完全",
+        "township" => "乡道",
+        "county" => "县道",
+        "provincial" => "省道",
+        "national" => "国道",
+        "report_form" => "环境影响报告表",
+        "report_book" => "环境影响报告书",
+        _ => return None,
+    })
 }
 
 /// The audit history as CSV: its headers and how each entry reads.
