@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use zhifa_core::cases::numbers::CaseNumberBlock;
 use zhifa_core::cases::repository::{CaseQuery, CaseSummary};
-use zhifa_core::cases::{CaseEdit, CaseFile, CaseKind, Deadline, Step};
+use zhifa_core::cases::{AuditEntry, CaseEdit, CaseFile, CaseKind, Deadline, Step};
 use zhifa_core::device::Device;
 use zhifa_core::discretion::ChosenPenalty;
 use zhifa_core::documents::DocumentKind;
@@ -80,9 +80,20 @@ impl CaseService {
             .choose_penalty(&id, fine, reason.as_deref())?)
     }
 
-    /// A procedure step; refused by the law with the rule and what is missing.
-    pub fn step(&self, id: String, step: Step, by: String) -> Result<CaseFile, ZhifaError> {
-        Ok(self.device.cases().step(&id, &step, &by)?)
+    /// A procedure step by the device's credentialed officer; refused by the law with the
+    /// rule and what is missing.
+    pub fn step(&self, id: String, step: Step) -> Result<CaseFile, ZhifaError> {
+        Ok(self.device.cases().step(&id, &step)?)
+    }
+
+    /// Who changed which field of the case when (settled conflicts included), oldest first.
+    pub fn history(&self, id: String) -> Result<Vec<AuditEntry>, ZhifaError> {
+        Ok(self.device.cases().history(&id)?)
+    }
+
+    /// The audit history as CSV with zh-CN headers, times in Beijing time.
+    pub fn history_csv(&self, id: String) -> Result<String, ZhifaError> {
+        Ok(self.device.cases().history_csv(&id)?)
     }
 
     pub fn deadlines(&self, id: String) -> Result<Vec<Deadline>, ZhifaError> {

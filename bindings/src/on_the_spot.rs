@@ -47,12 +47,7 @@ impl CaseService {
 
     /// Decides a summary case on the spot with its facts and penalty (Arts. 51–52); what
     /// succeeded before a refusal is kept.
-    pub fn decide_on_spot(
-        &self,
-        id: String,
-        choice: OnTheSpot,
-        by: String,
-    ) -> Result<CaseFile, ZhifaError> {
-        Ok(self.device().cases().decide_on_spot(&id, &choice, &by)?)
+    pub fn decide_on_spot(&self, id: String, choice: OnTheSpot) -> Result<CaseFile, ZhifaError> {
+        Ok(self.device().cases().decide_on_spot(&id, &choice)?)
     }
 }

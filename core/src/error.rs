@@ -102,15 +102,15 @@ mod tests {
     fn texts_quote_their_figures() {
         assert_eq!(
             refused(RefusalKind::SummaryNotAllowed, "第五十一条", &["5000"]),
-            "依据《中华人民共和国行政处罚法》第五十一条：不符合当场处罚条件：仅限警告或公民200元、法人或者其他组织3000元以下罚款，且不得没收（5000元）。"
+            "依据《中华人民共和国行政处罚法》第五十一条：不符合当场处罚条件：仅限警告或公民200元、法人或者其他组织3000元以下罚款，且不得没收（5000元），请适用普通程序。"
         );
         assert_eq!(
-            refused(RefusalKind::HearingRequestLate, "第六十四条", &["2024-05-08"]),
-            "依据《中华人民共和国行政处罚法》第六十四条：听证申请应在告知后五个工作日内提出（截至2024-05-08）。"
+            refused(RefusalKind::HearingRequestLate, "第六十四条", &["2024年5月8日"]),
+            "依据《中华人民共和国行政处罚法》第六十四条：听证申请应在告知后五个工作日内提出（截至2024年5月8日），逾期视为放弃，请记录陈述申辩后作出决定。"
         );
         assert_eq!(
-            refused(RefusalKind::HearingNoticeTooShort, "", &["2024-05-20"]),
-            "应当在举行听证七个工作日前通知当事人（最早2024-05-20）"
+            refused(RefusalKind::HearingNoticeTooShort, "第六十四条", &["2024年5月20日"]),
+            "依据《中华人民共和国行政处罚法》第六十四条：应当在举行听证七个工作日前通知当事人，请于2024年5月20日或之后举行。"
         );
         assert_eq!(
             crate::discretion::NoPenaltyReason::UnderFourteen.text_zh(),

@@ -9,7 +9,7 @@ use crate::codes::{issue_duty_credential, issue_enterprise_code};
 use crate::crypto::{Algorithm, Signer, SigningKey};
 use crate::device::Device;
 use crate::registry::{
-    sign_bundle, AgencyKey, BundleBody, CatalogueData, KeyPurpose, Removals, BUNDLE_FORMAT,
+    sign_bundle, AgencyKey, BundleBody, CatalogueData, KeyPurpose, Officer, Removals, BUNDLE_FORMAT,
 };
 
 /// The demo district's division (Chongqing, Yuzhong).
@@ -51,12 +51,31 @@ pub fn signed_bundle(
 pub struct Phone {
     pub device: Device,
     pub authority: SigningKey,
+    /// The city-management body's (`CITY_MANAGEMENT`) duty-credential key, in the trust list.
+    pub agency: SigningKey,
+    /// The catalogue the phone holds.
+    pub catalogue: CatalogueData,
     pub dir: tempfile::TempDir,
 }
 
+/// The demo body whose officers work the demo cases (重庆市渝中区城市管理局).
+pub const CITY_MANAGEMENT: &str = "B500103003";
+
 impl Phone {
-    /// A phone for `jurisdiction` holding the part of `data` within it (version 1).
-    pub fn with_catalogue(jurisdiction: &[&str], data: CatalogueData) -> Phone {
+    /// A phone for `jurisdiction` holding the part of `data` within it (version 1), with the city-management
+    /// body's credential key added to its trust list.
+    pub fn with_catalogue(jurisdiction: &[&str], mut data: CatalogueData) -> Phone {
+        let agency = SigningKey::generate(Algorithm::EdDSA);
+        let public = agency.public_key();
+        data.agency_keys.push(AgencyKey {
+            key_id: public.key_id().to_string(),
+            agency_id: CITY_MANAGEMENT.into(),
+            public_key: hex::encode(public.to_spki_der()),
+            purpose: KeyPurpose::DutyCredential,
+            valid_from: Utc::now() - Duration::days(30),
+            valid_until: Utc::now() + Duration::days(300),
+            divisions: vec!["50".into()],
+        });
         let authority = SigningKey::generate(Algorithm::EdDSA);
         let dir = tempfile::tempdir().expect("temp dir");
         let scope: Vec<String> = jurisdiction.iter().map(|s| s.to_string()).collect();
@@ -68,14 +87,46 @@ impl Phone {
                 &authority,
                 1,
                 jurisdiction,
-                data.within(&scope),
+                data.clone().within(&scope),
             ))
             .expect("apply the bundle");
         Phone {
             device,
             authority,
+            agency,
+            catalogue: data,
             dir,
         }
+    }
+
+    /// Puts `credential_no`'s duty credential (a shift begun an hour ago) on this phone: the
+    /// officer every step and edit is then made by.
+    pub fn on_duty(&self, credential_no: &str) -> &Phone {
+        let officer = self
+            .catalogue
+            .officers
+            .iter()
+            .find(|o| o.credential_no == credential_no)
+            .expect("the officer is in the catalogue");
+        self.install_duty_credential(&self.agency, officer);
+        self
+    }
+
+    /// A duty credential for every item `officer` is authorised for, signed by `agency`.
+    fn install_duty_credential(&self, agency: &SigningKey, officer: &Officer) {
+        let credential = issue_duty_credential(
+            agency,
+            officer,
+            &self.device.device_key(),
+            &[],
+            Utc::now() - Duration::hours(1),
+            Duration::hours(8),
+        )
+        .expect("issue a credential");
+        self.device
+            .codes()
+            .install_credential(&credential)
+            .expect("install the credential");
     }
 
     /// A Yuzhong phone holding the demo catalogue.
@@ -129,20 +180,7 @@ impl OnDuty {
             .device
             .observe_server_time(Utc::now())
             .expect("anchor the clock");
-        let credential = issue_duty_credential(
-            &agency,
-            &officer,
-            &phone.device.device_key(),
-            &officer.items,
-            Utc::now() - Duration::hours(1),
-            Duration::hours(8),
-        )
-        .expect("issue the duty credential");
-        phone
-            .device
-            .codes()
-            .install_credential(&credential)
-            .expect("install the duty credential");
+        phone.install_duty_credential(&agency, &officer);
         OnDuty {
             phone,
             agency,

@@ -5,20 +5,65 @@
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use zhifa_core::cases::document::{CaseDoc, CaseEdit, RecordEdit};
 use zhifa_core::cases::numbers::CaseNumberBlock;
-use zhifa_core::cases::procedure::{self, amount_due, StepContext};
+use zhifa_core::cases::procedure::{self, amount_due, Service, StepContext};
 use zhifa_core::cases::repository::CaseQuery;
 use zhifa_core::cases::{
-    evidence, CaseError, CaseFile, CaseKind, CaseStatus, PartyKind, RefusalKind, Step, WorkingDays,
+    evidence, CaseError, CaseFile, CaseKind, CaseStatus, PartyKind, RefusalKind, ServiceMethod,
+    Step, WorkingDays,
 };
 use zhifa_core::crypto::{Algorithm, Signer, SigningKey};
 use zhifa_core::device::Device;
 use zhifa_core::discretion::{Fact, FactValue, Outcome, Suggestion};
 use zhifa_core::documents::DocumentKind;
+use zhifa_core::registry::Officer;
 use zhifa_core::testing::{demo_catalogue, officers, person, Phone};
 use zhifa_core::Error;
 
+/// A phone whose duty credential is 周强's, who works the demo cases.
 fn phone() -> Phone {
-    Phone::with_catalogue(&["50"], demo_catalogue())
+    let phone = Phone::with_catalogue(&["50"], demo_catalogue());
+    phone.on_duty(BY);
+    phone
+}
+
+/// The city-management body's head (立案审批, 集体讨论, 延期) and legal reviewer.
+const HEAD: &str = "渝50010320029";
+const REVIEWER: &str = "渝50010320028";
+
+fn file() -> Step {
+    Step::File {
+        approver: HEAD.into(),
+    }
+}
+
+fn review() -> Step {
+    Step::PassLegalReview {
+        reviewer: REVIEWER.into(),
+    }
+}
+
+fn collective() -> Step {
+    Step::RecordCollectiveDecision { chair: HEAD.into() }
+}
+
+fn serve() -> Step {
+    Step::Serve {
+        service: Service {
+            method: ServiceMethod::Direct,
+            served_on: today(),
+            recipient: "张某".into(),
+            note: String::new(),
+        },
+    }
+}
+
+fn catalogued(credential_no: &str) -> &'static Officer {
+    let officer = demo_catalogue()
+        .officers
+        .into_iter()
+        .find(|o| o.credential_no == credential_no)
+        .unwrap();
+    Box::leak(Box::new(officer))
 }
 
 fn today() -> NaiveDate {
@@ -98,21 +143,21 @@ fn a_summary_case_is_decided_paid_and_closed_in_a_handful_of_steps() {
     };
     assert_eq!(outcome.fine.map(|f| (f.min, f.max)), Some((100, 200)));
     d.cases().choose_penalty(&case.id, Some(150), None).unwrap();
-    let decided = d.cases().step(&case.id, &Step::DecideOnSpot, BY).unwrap();
+    let decided = d.cases().step(&case.id, &Step::DecideOnSpot).unwrap();
     assert_eq!(decided.status, CaseStatus::Decided);
     assert_eq!(decided.decision.as_ref().unwrap().fine, 150);
 
     assert_eq!(
         refusal(
             d.cases()
-                .step(&case.id, &Step::RecordPayment { amount: 100 }, BY)
+                .step(&case.id, &Step::RecordPayment { amount: 100 })
         ),
         RefusalKind::Underpaid
     );
     d.cases()
-        .step(&case.id, &Step::RecordPayment { amount: 150 }, BY)
+        .step(&case.id, &Step::RecordPayment { amount: 150 })
         .unwrap();
-    let closed = d.cases().step(&case.id, &Step::Close, BY).unwrap();
+    let closed = d.cases().step(&case.id, &Step::Close).unwrap();
     assert_eq!(closed.status, CaseStatus::Closed);
     let steps: Vec<&str> = closed.history.iter().map(|h| h.step.as_str()).collect();
     assert_eq!(steps, ["decide_on_spot", "record_payment", "close"]);
@@ -140,12 +185,12 @@ fn summary_procedure_is_refused_beyond_its_limits_and_with_one_officer() {
     // Heavier band 300–500: above the citizen's 200 yuan.
     d.cases().choose_penalty(&case.id, Some(300), None).unwrap();
     assert_eq!(
-        refusal(d.cases().step(&case.id, &Step::DecideOnSpot, BY)),
+        refusal(d.cases().step(&case.id, &Step::DecideOnSpot)),
         RefusalKind::TwoOfficersRequired
     );
     d.cases().edit(&case.id, &[officers()[1].clone()]).unwrap();
     assert_eq!(
-        refusal(d.cases().step(&case.id, &Step::DecideOnSpot, BY)),
+        refusal(d.cases().step(&case.id, &Step::DecideOnSpot)),
         RefusalKind::SummaryNotAllowed
     );
     // An officer with an interest withdraws: again fewer than two.
@@ -158,7 +203,7 @@ fn summary_procedure_is_refused_beyond_its_limits_and_with_one_officer() {
         )
         .unwrap();
     assert_eq!(
-        refusal(d.cases().step(&case.id, &Step::File, BY)),
+        refusal(d.cases().step(&case.id, &file())),
         RefusalKind::WrongProcedure
     );
     // A fine outside the band needs a reason.
@@ -183,12 +228,20 @@ fn an_ordinary_case_runs_the_whole_procedure() {
             today(),
         )
         .unwrap();
+    // No officer yet: the device's credentialed officer does not act in this case.
     assert_eq!(
-        refusal(d.cases().step(&case.id, &Step::File, BY)),
+        refusal(d.cases().step(&case.id, &file())),
+        RefusalKind::NotACaseOfficer
+    );
+    d.cases().edit(&case.id, &[officers()[0].clone()]).unwrap();
+    assert_eq!(
+        refusal(d.cases().step(&case.id, &file())),
         RefusalKind::TwoOfficersRequired
     );
-    d.cases().edit(&case.id, &refused_barbecue(600)).unwrap();
-    d.cases().step(&case.id, &Step::File, BY).unwrap();
+    d.cases()
+        .edit(&case.id, &refused_barbecue(600)[1..])
+        .unwrap();
+    d.cases().step(&case.id, &file()).unwrap();
     d.cases()
         .add_number_block(&CaseNumberBlock {
             prefix: "渝北城管罚".into(),
@@ -202,7 +255,7 @@ fn an_ordinary_case_runs_the_whole_procedure() {
 
     // No notice without a chosen penalty and evidence.
     assert_eq!(
-        refusal(d.cases().step(&case.id, &Step::Notify, BY)),
+        refusal(d.cases().step(&case.id, &Step::Notify)),
         RefusalKind::NotEnoughEvidence
     );
     d.evidence()
@@ -225,34 +278,32 @@ fn an_ordinary_case_runs_the_whole_procedure() {
     d.cases()
         .choose_penalty(&case.id, Some(12_000), None)
         .unwrap();
-    d.cases().step(&case.id, &Step::Notify, BY).unwrap();
+    d.cases().step(&case.id, &Step::Notify).unwrap();
 
     // The statement period is open; then the party waives it.
     assert_eq!(
-        refusal(d.cases().step(&case.id, &Step::Decide, BY)),
+        refusal(d.cases().step(&case.id, &Step::Decide)),
         RefusalKind::StatementPeriodOpen
     );
-    d.cases().step(&case.id, &Step::CloseStatement, BY).unwrap();
+    d.cases().step(&case.id, &Step::CloseStatement).unwrap();
     // 12,000 ≥ 5,000 for a citizen: a hearing right, so a legal review before deciding.
     assert_eq!(
-        refusal(d.cases().step(&case.id, &Step::Decide, BY)),
+        refusal(d.cases().step(&case.id, &Step::Decide)),
         RefusalKind::LegalReviewRequired
     );
-    d.cases()
-        .step(&case.id, &Step::PassLegalReview, BY)
-        .unwrap();
+    d.cases().step(&case.id, &review()).unwrap();
     // Defending never makes it heavier.
     d.cases()
         .choose_penalty(&case.id, Some(15_000), None)
         .unwrap();
     assert_eq!(
-        refusal(d.cases().step(&case.id, &Step::Decide, BY)),
+        refusal(d.cases().step(&case.id, &Step::Decide)),
         RefusalKind::HeavierAfterDefence
     );
     d.cases()
         .choose_penalty(&case.id, Some(12_000), None)
         .unwrap();
-    let decided = d.cases().step(&case.id, &Step::Decide, BY).unwrap();
+    let decided = d.cases().step(&case.id, &Step::Decide).unwrap();
     let decision = decided.decision.unwrap();
     assert_eq!(
         (
@@ -264,14 +315,14 @@ fn an_ordinary_case_runs_the_whole_procedure() {
     );
 
     assert_eq!(
-        refusal(d.cases().step(&case.id, &Step::Close, BY)),
+        refusal(d.cases().step(&case.id, &Step::Close)),
         RefusalKind::NothingToClose
     );
-    d.cases().step(&case.id, &Step::Serve, BY).unwrap();
+    d.cases().step(&case.id, &serve()).unwrap();
     d.cases()
-        .step(&case.id, &Step::RecordPayment { amount: 12_000 }, BY)
+        .step(&case.id, &Step::RecordPayment { amount: 12_000 })
         .unwrap();
-    let closed = d.cases().step(&case.id, &Step::Close, BY).unwrap();
+    let closed = d.cases().step(&case.id, &Step::Close).unwrap();
     assert_eq!(closed.status, CaseStatus::Closed);
     assert!(closed.history.len() <= 12, "{:?}", closed.history);
     assert_eq!(closed.evidence.len(), 1);
@@ -311,14 +362,25 @@ fn context<'a>(today: NaiveDate, days: &'a WorkingDays, outcome: &'a Outcome) ->
         today,
         days,
         outcome: Some(outcome),
-        by: BY,
+        acting: catalogued(BY),
+        approver: None,
+        decision_days: procedure::DECISION_DAYS,
         now: format!("{today}T09:00:00+08:00"),
     }
 }
 
 /// Applies a step's edits to a case in memory, for time-dependent guards.
 fn advance(case: &CaseFile, step: &Step, ctx: &StepContext<'_>) -> Result<CaseFile, RefusalKind> {
-    let edits = procedure::plan(case, step, ctx).map_err(|r| r.kind)?;
+    let ctx = StepContext {
+        today: ctx.today,
+        days: ctx.days,
+        outcome: ctx.outcome,
+        acting: ctx.acting,
+        approver: step.approver().map(catalogued),
+        decision_days: ctx.decision_days,
+        now: ctx.now.clone(),
+    };
+    let edits = procedure::plan(case, step, &ctx).map_err(|r| r.kind)?;
     let mut doc = CaseDoc::create(
         &case.id,
         case.kind,
@@ -380,7 +442,7 @@ fn hearing_and_statement_periods_count_working_days() {
     let (case, days, outcome) = filed_case();
     // Filed on Friday 27 September 2024, notified the same day.
     let friday = NaiveDate::from_ymd_opt(2024, 9, 27).unwrap();
-    let filed = advance(&case, &Step::File, &context(friday, &days, &outcome)).unwrap();
+    let filed = advance(&case, &file(), &context(friday, &days, &outcome)).unwrap();
     let notified = advance(&filed, &Step::Notify, &context(friday, &days, &outcome)).unwrap();
     // Five working days: 29, 30 Sep, 8, 9, 10 Oct (National Day in between).
     let last_day = NaiveDate::from_ymd_opt(2024, 10, 10).unwrap();
@@ -448,12 +510,7 @@ fn hearing_and_statement_periods_count_working_days() {
         advance(&held, &Step::Decide, &context(later, &days, &outcome)).unwrap_err(),
         RefusalKind::LegalReviewRequired
     );
-    let reviewed = advance(
-        &held,
-        &Step::PassLegalReview,
-        &context(later, &days, &outcome),
-    )
-    .unwrap();
+    let reviewed = advance(&held, &review(), &context(later, &days, &outcome)).unwrap();
     assert_eq!(
         advance(&reviewed, &Step::Decide, &context(later, &days, &outcome))
             .unwrap()
@@ -489,18 +546,19 @@ fn the_limitation_period_and_the_90_day_deadline() {
     let edits = staffed();
     d.cases().edit(&old.id, &edits).unwrap();
     assert_eq!(
-        refusal(d.cases().step(&old.id, &Step::File, BY)),
+        refusal(d.cases().step(&old.id, &file())),
         RefusalKind::LimitationExpired
     );
     // Five years where life, health or finance was harmed.
     d.cases()
         .edit(&old.id, &[fact("life_health_finance_harm", true)])
         .unwrap();
-    let filed = d.cases().step(&old.id, &Step::File, BY).unwrap();
+    let filed = d.cases().step(&old.id, &file()).unwrap();
     let deadlines = procedure::deadlines(
         &filed,
         &WorkingDays::default(),
         today() + Duration::days(80),
+        procedure::DECISION_DAYS,
     );
     let decision = deadlines.iter().find(|x| x.what == "decision").unwrap();
     assert_eq!(decision.due, today() + Duration::days(90));
@@ -509,7 +567,8 @@ fn the_limitation_period_and_the_90_day_deadline() {
         procedure::deadlines(
             &filed,
             &WorkingDays::default(),
-            today() + Duration::days(91)
+            today() + Duration::days(91),
+            procedure::DECISION_DAYS,
         )[0]
         .overdue
     );
@@ -633,7 +692,7 @@ fn two_replicas_merge_with_nothing_lost_and_conflicts_shown() {
         vec!["general".to_string(), "slight".to_string()]
     );
     assert_eq!(
-        refusal(a.device.cases().step(&case.id, &Step::File, BY)),
+        refusal(a.device.cases().step(&case.id, &file())),
         RefusalKind::UnresolvedConflicts
     );
     assert_eq!(
@@ -679,8 +738,8 @@ fn two_replicas_merge_with_nothing_lost_and_conflicts_shown() {
         .merge(&a.device.cases().snapshot(&case.id).unwrap())
         .unwrap();
     assert!(b_after.conflicts.is_empty());
-    a.device.cases().step(&case.id, &Step::File, BY).unwrap();
-    b.device.cases().step(&case.id, &Step::File, BY).unwrap();
+    a.device.cases().step(&case.id, &file()).unwrap();
+    b.device.cases().step(&case.id, &file()).unwrap();
     let both_filed = a
         .device
         .cases()
@@ -1016,7 +1075,7 @@ fn party_penalty_hearing_right_and_collective_decision_are_guarded() {
         .unwrap();
     d.cases().edit(&case.id, &officers()).unwrap();
     assert_eq!(
-        refusal(d.cases().step(&case.id, &Step::File, BY)),
+        refusal(d.cases().step(&case.id, &file())),
         RefusalKind::NoParty
     );
     let mut company = person();
@@ -1031,10 +1090,10 @@ fn party_penalty_hearing_right_and_collective_decision_are_guarded() {
         |e| !matches!(e, CaseEdit::SetFact(f) if f.name() == "age" || f.name() == "capacity"),
     ));
     d.cases().edit(&case.id, &edits).unwrap();
-    d.cases().step(&case.id, &Step::File, BY).unwrap();
+    d.cases().step(&case.id, &file()).unwrap();
     // Without the facts the engine needs, there is no penalty to notify.
     assert_eq!(
-        refusal(d.cases().step(&case.id, &Step::Notify, BY)),
+        refusal(d.cases().step(&case.id, &Step::Notify)),
         RefusalKind::NoPenaltyChosen
     );
     d.cases()
@@ -1052,20 +1111,16 @@ fn party_penalty_hearing_right_and_collective_decision_are_guarded() {
     d.cases()
         .choose_penalty(&case.id, Some(30_000), None)
         .unwrap();
-    d.cases().step(&case.id, &Step::Notify, BY).unwrap();
-    d.cases().step(&case.id, &Step::CloseStatement, BY).unwrap();
-    d.cases()
-        .step(&case.id, &Step::PassLegalReview, BY)
-        .unwrap();
+    d.cases().step(&case.id, &Step::Notify).unwrap();
+    d.cases().step(&case.id, &Step::CloseStatement).unwrap();
+    d.cases().step(&case.id, &review()).unwrap();
     assert_eq!(
-        refusal(d.cases().step(&case.id, &Step::Decide, BY)),
+        refusal(d.cases().step(&case.id, &Step::Decide)),
         RefusalKind::CollectiveDecisionRequired
     );
-    d.cases()
-        .step(&case.id, &Step::RecordCollectiveDecision, BY)
-        .unwrap();
+    d.cases().step(&case.id, &collective()).unwrap();
     assert_eq!(
-        d.cases().step(&case.id, &Step::Decide, BY).unwrap().status,
+        d.cases().step(&case.id, &Step::Decide).unwrap().status,
         CaseStatus::Decided
     );
 
@@ -1082,13 +1137,13 @@ fn party_penalty_hearing_right_and_collective_decision_are_guarded() {
         CaseEdit::AppendFindings("乱倒垃圾。".into()),
     ]);
     d.cases().edit(&small.id, &edits).unwrap();
-    d.cases().step(&small.id, &Step::File, BY).unwrap();
+    d.cases().step(&small.id, &file()).unwrap();
     d.cases()
         .choose_penalty(&small.id, Some(300), None)
         .unwrap();
-    d.cases().step(&small.id, &Step::Notify, BY).unwrap();
+    d.cases().step(&small.id, &Step::Notify).unwrap();
     assert_eq!(
-        refusal(d.cases().step(&small.id, &Step::RequestHearing, BY)),
+        refusal(d.cases().step(&small.id, &Step::RequestHearing)),
         RefusalKind::NoHearingRight
     );
 }
@@ -1115,18 +1170,18 @@ fn a_step_out_of_place_names_its_article_and_says_where_the_case_must_stand() {
         .unwrap();
     d.cases().edit(&case.id, &refused_barbecue(0)).unwrap();
     let out_of_place = [
-        (Step::PassLegalReview, "第五十八条"),
-        (Step::RecordCollectiveDecision, "第五十七条"),
+        (review(), "第五十八条"),
+        (collective(), "第五十七条"),
         (Step::Notify, "第四十四条"),
         (Step::CloseStatement, "第四十五条"),
         (Step::RequestHearing, "第六十四条"),
         (Step::HoldHearing, "第六十四条"),
         (Step::Decide, "第五十七条"),
-        (Step::Serve, "第六十一条"),
+        (serve(), "第六十一条"),
         (Step::RecordPayment { amount: 100 }, "第六十七条"),
     ];
     for (step, article) in out_of_place {
-        let refusal = refused(d.cases().step(&case.id, &step, BY));
+        let refusal = refused(d.cases().step(&case.id, &step));
         assert_eq!(refusal.kind, RefusalKind::WrongStatus, "{step:?}");
         assert_eq!(refusal.article, article, "{step:?}");
         assert_eq!(refusal.missing[0], "新建", "{step:?}");
@@ -1134,23 +1189,23 @@ fn a_step_out_of_place_names_its_article_and_says_where_the_case_must_stand() {
         assert!(reads_in_chinese(&text), "{step:?}: {text}");
     }
     assert_eq!(
-        refused(d.cases().step(&case.id, &Step::Notify, BY)).message_zh(),
+        refused(d.cases().step(&case.id, &Step::Notify)).message_zh(),
         "依据《中华人民共和国行政处罚法》第四十四条：案件当前为“新建”，此操作只能在“已立案”时进行。"
     );
     // Filed: the statement closes only after the notice, or after the hearing.
-    d.cases().step(&case.id, &Step::File, BY).unwrap();
+    d.cases().step(&case.id, &file()).unwrap();
     assert_eq!(
-        refused(d.cases().step(&case.id, &Step::CloseStatement, BY)).message_zh(),
+        refused(d.cases().step(&case.id, &Step::CloseStatement)).message_zh(),
         "依据《中华人民共和国行政处罚法》第四十五条：案件当前为“已立案”，此操作只能在“已告知”或“已听证”时进行。"
     );
-    let refusal = refused(d.cases().step(&case.id, &Step::Close, BY));
+    let refusal = refused(d.cases().step(&case.id, &Step::Close));
     assert_eq!(
         (refusal.kind, refusal.article.as_str()),
         (RefusalKind::NothingToClose, "第六十六条")
     );
     assert_eq!(refusal.missing, ["已立案"]);
     // The other procedure's steps.
-    let refusal = refused(d.cases().step(&case.id, &Step::DecideOnSpot, BY));
+    let refusal = refused(d.cases().step(&case.id, &Step::DecideOnSpot));
     assert_eq!(
         (refusal.kind, refusal.article.as_str()),
         (RefusalKind::WrongProcedure, "第五十一条")
@@ -1170,14 +1225,14 @@ fn a_summary_case_refuses_the_ordinary_procedures_steps_in_words() {
         .create(CaseKind::Summary, "GF-111-C", "500103", today(), today())
         .unwrap();
     d.cases().edit(&case.id, &staffed()).unwrap();
-    for (step, article) in [(Step::File, "第五十四条"), (Step::Serve, "第六十一条")] {
-        let refusal = refused(d.cases().step(&case.id, &step, BY));
+    for (step, article) in [(file(), "第五十四条"), (serve(), "第六十一条")] {
+        let refusal = refused(d.cases().step(&case.id, &step));
         assert_eq!(refusal.kind, RefusalKind::WrongProcedure, "{step:?}");
         assert_eq!(refusal.article, article);
         assert_eq!(refusal.missing, ["简易程序"]);
         assert!(reads_in_chinese(&refusal.message_zh()));
     }
-    let refusal = refused(d.cases().step(&case.id, &Step::DecideOnSpot, BY));
+    let refusal = refused(d.cases().step(&case.id, &Step::DecideOnSpot));
     assert_eq!(refusal.kind, RefusalKind::NoPenaltyChosen);
     assert_eq!(refusal.missing, ["裁量建议"]);
 }
@@ -1211,7 +1266,7 @@ fn a_case_keeps_its_number_and_a_second_one_is_refused_in_words() {
     assert_eq!(refusal.missing, vec![number.clone()]);
     assert_eq!(
         refusal.message_zh(),
-        format!("本案已有案号（{number}），不能重复编号")
+        format!("依据《中华人民共和国行政处罚法》第四十七条：本案已有案号（{number}），不能重复编号，请使用原案号。")
     );
     assert_eq!(d.cases().numbers_left("渝中城管罚").unwrap(), 4);
 }

@@ -7,10 +7,12 @@ use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, Value, ROOT};
 use chrono::NaiveDate;
 use zhifa_core::cases::document::{CaseDoc, CaseEdit, RecordEdit};
 use zhifa_core::cases::{
-    CaseKind, CaseOfficer, CaseStatus, DateField, Decision, EvidenceItem, Inquiry, Party, PartyKind,
+    Approval, CaseKind, CaseOfficer, CaseStatus, DateField, Decision, EvidenceItem, Extension,
+    Inquiry, Party, PartyKind, ServiceConsent, ServiceMethod, ServiceRecord,
 };
 use zhifa_core::discretion::{Fact, FactValue};
 use zhifa_core::inspections::{CheckResult, InspectionDoc, InspectionEdit, Task};
+use zhifa_core::registry::OfficerRole;
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 3, d).unwrap()
@@ -143,6 +145,31 @@ fn every_edit() -> (Vec<CaseEdit>, Vec<RecordEdit>) {
                 at: "2025-03-02T09:00:00Z".into(),
                 by: "A1".into(),
             },
+            RecordEdit::AddApproval(Approval {
+                role: OfficerRole::FilingApproval,
+                credential_no: "H1".into(),
+                name: "罗某".into(),
+                approved_on: day(2),
+                recorded_by: "A1".into(),
+            }),
+            RecordEdit::AddExtension(Extension {
+                approved_by: "H1".into(),
+                approver_name: "罗某".into(),
+                approved_on: day(20),
+                until: day(30),
+                reason: "案情复杂".into(),
+                recorded_by: "A1".into(),
+            }),
+            RecordEdit::AddService(ServiceRecord {
+                method: ServiceMethod::Post,
+                served_on: day(12),
+                recipient: "某餐饮公司".into(),
+                served_by: "A1".into(),
+                served_by_name: "周某".into(),
+                recorded_at: "2025-03-12T09:00:00Z".into(),
+                late: false,
+                note: String::new(),
+            }),
         ],
     )
 }
@@ -150,6 +177,12 @@ fn every_edit() -> (Vec<CaseEdit>, Vec<RecordEdit>) {
 fn apply(doc: &mut CaseDoc, (officer, record): (Vec<CaseEdit>, Vec<RecordEdit>)) {
     doc.apply(&officer).unwrap();
     doc.record(&record).unwrap();
+    // Consent cites evidence the case already holds.
+    doc.apply(&[CaseEdit::RecordServiceConsent(ServiceConsent {
+        address: "party@example.cn".into(),
+        evidence_hash: "ab".repeat(32),
+    })])
+    .unwrap();
 }
 
 fn new_case() -> CaseDoc {
@@ -281,13 +314,16 @@ fn inspection_edits_write_the_first_layout() {
 }
 
 /// Taken from the first shipped layout (`CaseDoc::create` before the shape declarations).
-const CREATED: &str = r##"{act_date: Str("2025-03-01"), decision: {}, discovered_on: Str("2025-03-01"), evidence: [], facts: {}, history: [], id: Str("c1"), inquiries: [], kind: Str("ordinary"), officers: [], onsite: {findings: text(""), }, parties: [], place_division: Str("500103"), procedure: {}, schema: Int(1), status: Str("draft"), violation: Str("DQ-116"), }"##;
+const CREATED: &str = r##"{act_date: Str("2025-03-01"), approvals: [], decision: {}, discovered_on: Str("2025-03-01"), evidence: [], extensions: [], facts: {}, history: [], id: Str("c1"), inquiries: [], kind: Str("ordinary"), officers: [], onsite: {findings: text(""), }, parties: [], place_division: Str("500103"), procedure: {}, schema: Int(1), service_consents: [], services: [], status: Str("draft"), violation: Str("DQ-116"), }"##;
 const EDITED: &str = concat!(
     r##"{act_date: Str("2025-03-01"), "##,
+    // Added within schema 1: lists of appended records, absent from older documents.
+    r##"approvals: [{approved_on: Str("2025-03-02"), credential_no: Str("H1"), name: Str("罗某"), recorded_by: Str("A1"), role: Str("FilingApproval"), }, ], "##,
     r##"chosen_fine: Int(500), "##,
     r##"decision: {confiscate_property: Boolean(false), confiscated_gains: Int(20), decided_on: Str("2025-03-09"), fine: Int(500), other: Str("责令改正;没收工具"), penalty: Boolean(true), warning: Boolean(true), }, "##,
     r##"discovered_on: Str("2025-03-01"), "##,
     r##"evidence: [{description: Str("现场照片"), hash: Str("abababababababababababababababababababababababababababababababab"), kind: Str("视听资料"), signed_metadata: Bytes([1, 2, 3]), size: Uint(1234), }, ], "##,
+    r##"extensions: [{approved_by: Str("H1"), approved_on: Str("2025-03-20"), approver_name: Str("罗某"), reason: Str("案情复杂"), recorded_by: Str("A1"), until: Str("2025-03-30"), }, ], "##,
     r##"facts: {first_offence: Boolean(false), harm: Str("slight"), priors_12m: Int(2), }, "##,
     r##"history: [{at: Str("2025-03-02T09:00:00Z"), by: Str("A1"), status: Str("filed"), step: Str("file"), }, ], "##,
     r##"id: Str("c1"), "##,
@@ -301,6 +337,8 @@ const EDITED: &str = concat!(
     r##"place_division: Str("500103"), "##,
     r##"procedure: {filed_on: Str("2025-03-02"), notified_fine: Int(500), notified_on: Str("2025-03-05"), paid_amount: Int(500), }, "##,
     r##"schema: Int(1), "##,
+    r##"service_consents: [{address: Str("party@example.cn"), evidence_hash: Str("abababababababababababababababababababababababababababababababab"), }, ], "##,
+    r##"services: [{late: Boolean(false), method: Str("post"), note: Str(""), recipient: Str("某餐饮公司"), recorded_at: Str("2025-03-12T09:00:00Z"), served_by: Str("A1"), served_by_name: Str("周某"), served_on: Str("2025-03-12"), }, ], "##,
     r##"status: Str("filed"), "##,
     r##"suggestion: Str("{\"fine\":500}"), "##,
     r##"violation: Str("DQ-116"), "##,
@@ -320,3 +358,28 @@ const CONFLICTS: &[(&str, &[&str])] = &[
 /// Taken from the first shipped inspection layout.
 const INSPECTION_CREATED: &str = r##"{checklist: {YZ-SC-001: {evidence: [], note: Str(""), }, YZ-SC-003: {evidence: [], note: Str(""), }, }, credit_code: Str("91500103MA5U000000"), division: Str("500103"), enterprise_name: Str("某餐饮公司"), id: Str("t1"), officers: [Str("A1"), Str("A2"), ], plan_id: Str("p1"), }"##;
 const INSPECTION_EDITED: &str = r##"{checklist: {YZ-SC-001: {evidence: [], note: Str(""), }, YZ-SC-003: {case_id: Str("c1"), evidence: [Str("ab"), ], note: Str("未密闭"), result: Str("non_compliant"), }, }, credit_code: Str("91500103MA5U000000"), division: Str("500103"), enterprise_name: Str("某餐饮公司"), id: Str("t1"), officers: [Str("A1"), Str("A2"), ], plan_id: Str("p1"), visit_id: Str("v1"), }"##;
+
+/// A case file written before the procedure's lists existed reads with them empty, and the
+/// first approval creates its list.
+#[test]
+fn a_case_from_before_the_procedure_lists_still_reads() {
+    use automerge::transaction::Transactable;
+    let mut case = new_case();
+    for key in ["approvals", "extensions", "services", "service_consents"] {
+        case.automerge().delete(ROOT, key).unwrap();
+    }
+    let read = case.read().unwrap();
+    assert!(read.approvals.is_empty() && read.services.is_empty());
+    case.record(&[RecordEdit::AddApproval(Approval {
+        role: OfficerRole::LegalReview,
+        credential_no: "R1".into(),
+        name: "唐某".into(),
+        approved_on: day(3),
+        recorded_by: "A1".into(),
+    })])
+    .unwrap();
+    assert_eq!(
+        case.read().unwrap().approvals[0].role,
+        OfficerRole::LegalReview
+    );
+}

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use zhifa_core::cases::document::{CaseDoc, CaseEdit, RecordEdit};
-use zhifa_core::cases::procedure::{self, StepContext};
+use zhifa_core::cases::procedure::{self, Service, StepContext};
 use zhifa_core::cases::{
     CaseFile, CaseKind, EvidenceItem, Inquiry, Party, PartyKind, Step, WorkingDays,
 };
@@ -16,6 +16,17 @@ use zhifa_core::testing::{officers, person, Phone};
 use zhifa_core::Error;
 
 const BY: &str = "渝50010320021";
+/// The demo body's head and its legal reviewer (roles in the catalogue).
+const HEAD: &str = "渝50010320029";
+const REVIEWER: &str = "渝50010320028";
+
+fn catalogued(credential_no: &str) -> zhifa_core::registry::Officer {
+    zhifa_core::testing::demo_catalogue()
+        .officers
+        .into_iter()
+        .find(|o| o.credential_no == credential_no)
+        .expect("a demo officer")
+}
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -63,11 +74,15 @@ impl Desk {
     fn step(&self, held: &mut Held, step: Step, today: NaiveDate) {
         let case = held.doc.read().unwrap();
         let outcome = self.outcome(&case, today);
+        let acting = catalogued(BY);
+        let approver = step.approver().map(catalogued);
         let context = StepContext {
             today,
             days: &self.days,
             outcome: outcome.as_ref(),
-            by: BY,
+            acting: &acting,
+            approver: approver.as_ref(),
+            decision_days: procedure::DECISION_DAYS,
             now: format!("{today}T09:00:00+08:00"),
         };
         let edits = procedure::plan(&case, &step, &context)
@@ -291,7 +306,13 @@ fn an_ordinary_case_produces_every_document_at_its_step() {
         "{order}"
     );
 
-    desk.step(&mut case, Step::File, friday);
+    desk.step(
+        &mut case,
+        Step::File {
+            approver: HEAD.into(),
+        },
+        friday,
+    );
     case.doc
         .record(&[RecordEdit::ChoosePenalty {
             fine: Some(12_000),
@@ -340,13 +361,23 @@ fn an_ordinary_case_produces_every_document_at_its_step() {
     );
     assert!(hearing.contains("一至二人代理"));
     desk.step(&mut case, Step::HoldHearing, day(2024, 10, 18));
-    desk.step(&mut case, Step::PassLegalReview, day(2024, 10, 21));
+    desk.step(
+        &mut case,
+        Step::PassLegalReview {
+            reviewer: REVIEWER.into(),
+        },
+        day(2024, 10, 21),
+    );
     let review = desk.ok(DocumentKind::LegalReviewOpinion, &case, day(2024, 10, 21));
     assert!(review.contains("同意拟作出的行政处罚决定") && review.contains("2024年10月21日"));
     let (_, lacking, _) =
         refusal(desk.render(DocumentKind::CollectiveDiscussion, &case, day(2024, 10, 21)));
     assert_eq!(lacking, vec![Lacking::CollectiveDiscussion]);
-    desk.step(&mut case, Step::RecordCollectiveDecision, day(2024, 10, 21));
+    desk.step(
+        &mut case,
+        Step::RecordCollectiveDecision { chair: HEAD.into() },
+        day(2024, 10, 21),
+    );
     assert!(desk
         .ok(DocumentKind::CollectiveDiscussion, &case, day(2024, 10, 21))
         .contains("同意给予罚款人民币12000元"));
@@ -358,7 +389,18 @@ fn an_ordinary_case_produces_every_document_at_its_step() {
     desk.step(&mut case, Step::Decide, decided);
     let unserved = desk.ok(DocumentKind::PenaltyDecision, &case, decided);
     assert!(unserved.contains("请于<span class=\"fill\"></span>前（收到本决定书之日起十五日内）"));
-    desk.step(&mut case, Step::Serve, decided);
+    desk.step(
+        &mut case,
+        Step::Serve {
+            service: Service {
+                method: zhifa_core::cases::ServiceMethod::Direct,
+                served_on: decided,
+                recipient: "张某".into(),
+                note: String::new(),
+            },
+        },
+        decided,
+    );
     let decision = desk.ok(DocumentKind::PenaltyDecision, &case, decided);
     for particular in [
         "当事人：张某",
@@ -431,7 +473,13 @@ fn the_hearing_right_appears_from_the_threshold() {
                 reason: Some("依据现场情节".into()),
             }])
             .unwrap();
-        desk.step(&mut case, Step::File, friday);
+        desk.step(
+            &mut case,
+            Step::File {
+                approver: HEAD.into(),
+            },
+            friday,
+        );
         desk.step(&mut case, Step::Notify, friday);
         let notice = desk.ok(DocumentKind::NoticeOfIntendedPenalty, &case, friday);
         assert_eq!(notice.contains("有权要求举行听证"), hearing, "fine {fine}");
@@ -476,7 +524,13 @@ fn an_organisation_is_named_with_its_representative() {
             reason: None,
         }])
         .unwrap();
-    desk.step(&mut case, Step::File, friday);
+    desk.step(
+        &mut case,
+        Step::File {
+            approver: HEAD.into(),
+        },
+        friday,
+    );
     desk.step(&mut case, Step::Notify, friday);
     let notice = desk.ok(DocumentKind::NoticeOfIntendedPenalty, &case, friday);
     for particular in [
@@ -575,7 +629,13 @@ fn a_no_penalty_decision_names_its_ground() {
     ]);
     edits.push(CaseEdit::AppendFindings(FINDINGS.into()));
     let mut case = desk.open(CaseKind::Ordinary, "DQ-118-3", day(2024, 9, 20), edits);
-    desk.step(&mut case, Step::File, friday);
+    desk.step(
+        &mut case,
+        Step::File {
+            approver: HEAD.into(),
+        },
+        friday,
+    );
     desk.step(&mut case, Step::Notify, friday);
     desk.step(&mut case, Step::CloseStatement, friday);
     desk.step(&mut case, Step::Decide, day(2024, 9, 30));

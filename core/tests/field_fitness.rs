@@ -132,7 +132,6 @@ fn a_summary_case_goes_from_the_scanned_code_to_the_printed_decision_in_five_cal
                 reason: None,
                 number_prefix: Some("渝中市监简罚".into()),
             },
-            MARKET_OFFICER,
         )
         .unwrap();
     assert_eq!(decided.status, CaseStatus::Decided);
@@ -185,7 +184,6 @@ fn a_refused_on_the_spot_decision_keeps_what_the_officer_typed() {
             reason: None,
             number_prefix: None,
         },
-        MARKET_OFFICER,
     );
     assert!(matches!(result, Err(Error::Case(_))), "{result:?}");
     let kept = d.cases().get(&case.id).unwrap();

@@ -8,12 +8,16 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::Utc;
-use zhifa_core::cases::{CaseEdit, CaseKind, Step};
+use zhifa_core::cases::procedure::Service;
+use zhifa_core::cases::{CaseEdit, CaseKind, ServiceMethod, Step};
 use zhifa_core::discretion::{Fact, FactValue};
 use zhifa_core::documents::DocumentKind;
 use zhifa_core::testing::{officers, person, Phone};
 
+/// The officer on duty on the demo phone, and the demo body's head and legal reviewer.
 const BY: &str = "渝50010320021";
+const HEAD: &str = "渝50010320029";
+const REVIEWER: &str = "渝50010320028";
 
 /// One rendered document of a demo case.
 pub struct Rendered {
@@ -154,12 +158,25 @@ fn barbecue_facts(minor: bool) -> Vec<CaseEdit> {
 
 type Fail = Box<dyn std::error::Error>;
 
+/// Handed to the party in person on `day` (Art. 61).
+fn served(day: chrono::NaiveDate) -> Step {
+    Step::Serve {
+        service: Service {
+            method: ServiceMethod::Direct,
+            served_on: day,
+            recipient: "张某".into(),
+            note: String::new(),
+        },
+    }
+}
+
 /// Every document each demo case supports at the end of its walk (and the hearing notices
 /// on the way), rendered by the device.
 pub fn demo_documents() -> Result<Vec<Rendered>, Fail> {
     let phone = Phone::demo();
+    phone.on_duty(BY);
     let d = &phone.device;
-    let today = Utc::now().date_naive();
+    let today = zhifa_core::calendar::beijing_date(Utc::now());
     let cases = d.cases();
     let mut out = Vec::new();
     let mut take = |label: &str, id: &str, kinds: &[DocumentKind]| -> Result<(), Fail> {
@@ -197,7 +214,12 @@ pub fn demo_documents() -> Result<Vec<Rendered>, Fail> {
         "露天烧烤现场照片",
         None,
     )?;
-    cases.step(&ordinary, &Step::File, BY)?;
+    cases.step(
+        &ordinary,
+        &Step::File {
+            approver: HEAD.into(),
+        },
+    )?;
     cases.choose_penalty(&ordinary, Some(12_000), None)?;
     take(
         "普通程序",
@@ -210,17 +232,25 @@ pub fn demo_documents() -> Result<Vec<Rendered>, Fail> {
             OrderToCorrect,
         ],
     )?;
-    cases.step(&ordinary, &Step::Notify, BY)?;
+    cases.step(&ordinary, &Step::Notify)?;
     take(
         "普通程序",
         &ordinary,
         &[NoticeOfIntendedPenalty, HearingRightNotice],
     )?;
-    cases.step(&ordinary, &Step::CloseStatement, BY)?;
-    cases.step(&ordinary, &Step::PassLegalReview, BY)?;
-    cases.step(&ordinary, &Step::RecordCollectiveDecision, BY)?;
-    cases.step(&ordinary, &Step::Decide, BY)?;
-    cases.step(&ordinary, &Step::Serve, BY)?;
+    cases.step(&ordinary, &Step::CloseStatement)?;
+    cases.step(
+        &ordinary,
+        &Step::PassLegalReview {
+            reviewer: REVIEWER.into(),
+        },
+    )?;
+    cases.step(
+        &ordinary,
+        &Step::RecordCollectiveDecision { chair: HEAD.into() },
+    )?;
+    cases.step(&ordinary, &Step::Decide)?;
+    cases.step(&ordinary, &served(today))?;
     take(
         "普通程序",
         &ordinary,
@@ -231,8 +261,8 @@ pub fn demo_documents() -> Result<Vec<Rendered>, Fail> {
             ServiceReceipt,
         ],
     )?;
-    cases.step(&ordinary, &Step::RecordPayment { amount: 12_000 }, BY)?;
-    cases.step(&ordinary, &Step::Close, BY)?;
+    cases.step(&ordinary, &Step::RecordPayment { amount: 12_000 })?;
+    cases.step(&ordinary, &Step::Close)?;
     take("普通程序", &ordinary, &[ClosingReport])?;
 
     // A second party asks for a hearing the day it is notified.
@@ -241,10 +271,15 @@ pub fn demo_documents() -> Result<Vec<Rendered>, Fail> {
         .id;
     cases.edit(&heard, &barbecue_facts(false))?;
     cases.assign_number(&heard, "渝中城管罚")?;
-    cases.step(&heard, &Step::File, BY)?;
+    cases.step(
+        &heard,
+        &Step::File {
+            approver: HEAD.into(),
+        },
+    )?;
     cases.choose_penalty(&heard, Some(15_000), None)?;
-    cases.step(&heard, &Step::Notify, BY)?;
-    cases.step(&heard, &Step::RequestHearing, BY)?;
+    cases.step(&heard, &Step::Notify)?;
+    cases.step(&heard, &Step::RequestHearing)?;
     take("听证", &heard, &[HearingNotice])?;
 
     // A minor first act, corrected, without harm: no penalty (Art. 33 ¶1).
@@ -253,10 +288,15 @@ pub fn demo_documents() -> Result<Vec<Rendered>, Fail> {
         .id;
     cases.edit(&minor, &barbecue_facts(true))?;
     cases.assign_number(&minor, "渝中城管罚")?;
-    cases.step(&minor, &Step::File, BY)?;
-    cases.step(&minor, &Step::Notify, BY)?;
-    cases.step(&minor, &Step::CloseStatement, BY)?;
-    cases.step(&minor, &Step::Decide, BY)?;
+    cases.step(
+        &minor,
+        &Step::File {
+            approver: HEAD.into(),
+        },
+    )?;
+    cases.step(&minor, &Step::Notify)?;
+    cases.step(&minor, &Step::CloseStatement)?;
+    cases.step(&minor, &Step::Decide)?;
     take("不予处罚", &minor, &[NoPenaltyDecision])?;
 
     // The summary case: a citizen's rubbish, 100 yuan on the spot.
@@ -293,14 +333,14 @@ pub fn demo_documents() -> Result<Vec<Rendered>, Fail> {
     cases.edit(&summary, &edits)?;
     cases.assign_number(&summary, "渝中城管罚")?;
     cases.choose_penalty(&summary, Some(100), None)?;
-    cases.step(&summary, &Step::DecideOnSpot, BY)?;
+    cases.step(&summary, &Step::DecideOnSpot)?;
     take(
         "简易程序",
         &summary,
         &[OnsiteRecord, SummaryDecision, ServiceReceipt],
     )?;
-    cases.step(&summary, &Step::RecordPayment { amount: 100 }, BY)?;
-    cases.step(&summary, &Step::Close, BY)?;
+    cases.step(&summary, &Step::RecordPayment { amount: 100 })?;
+    cases.step(&summary, &Step::Close)?;
     take("简易程序", &summary, &[ClosingReport])?;
     Ok(out)
 }

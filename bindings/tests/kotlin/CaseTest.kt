@@ -18,12 +18,22 @@ import uniffi.zhifa_ffi.StoreConfig
 import uniffi.zhifa_ffi.ZhifaException
 import uniffi.zhifa_ffi.ZhifaStore
 
-private fun phone(): ZhifaStore {
+// A phone holding the demo catalogue and `officer`'s duty credential, issued by the server's
+// admin command: every procedure step is taken by the device's credentialed officer.
+private fun phone(officer: String): ZhifaStore {
     val dir = Files.createTempDirectory("zhifa-kotlin-case").toFile()
     dir.deleteOnExit()
     val authority = File(System.getenv("ZHIFA_TEST_AUTHORITY")).readBytes()
     val store = ZhifaStore.open(StoreConfig(dir.path, listOf("500103"), listOf(authority)))
     store.catalogue().applyBundle(File(System.getenv("ZHIFA_TEST_BUNDLE")).readBytes())
+    val credential = File(dir, "credential.cose")
+    val key = store.devicePublicKey().joinToString("") { "%02x".format(it) }
+    val issued = ProcessBuilder(
+        System.getenv("ZHIFA_SERVER_BIN"), "issue-credential", "--officer", officer,
+        "--device-key", key, "--out", credential.path,
+    ).redirectErrorStream(true).start()
+    require(issued.waitFor() == 0, "issue-credential: " + issued.inputStream.bufferedReader().readText())
+    store.codes().installCredential(credential.readBytes())
     return store
 }
 
@@ -32,10 +42,10 @@ private fun require(condition: Boolean, what: String) {
 }
 
 fun summaryCaseOnTheSpot() {
-    val p = phone()
+    val by = "渝50010320021"
+    val p = phone(by)
     val today = LocalDate.now().toString()
     val case = p.cases().create(CaseKind.SUMMARY, "GF-111-C", "500103", today, today)
-    val by = "渝50010320021"
     val officers = listOf(
         CaseEdit.AddOfficer(CaseOfficer(by, "周强", true, false)),
         CaseEdit.AddOfficer(CaseOfficer("渝50010320022", "吴敏", true, false)),
@@ -53,7 +63,7 @@ fun summaryCaseOnTheSpot() {
     p.cases().edit(case.id, listOf(officers[0], party, CaseEdit.AppendFindings("当事人随意倾倒生活垃圾。")) + facts)
     p.cases().choosePenalty(case.id, 150L, null)
     try {
-        p.cases().step(case.id, Step.DecideOnSpot, by)
+        p.cases().step(case.id, Step.DecideOnSpot)
         throw AssertionError("one officer may not decide")
     } catch (e: ZhifaException.StepRefused) {
         require(e.refusal.kind == RefusalKind.TWO_OFFICERS_REQUIRED, "refusal ${e.refusal.kind}")
@@ -62,8 +72,10 @@ fun summaryCaseOnTheSpot() {
     p.cases().edit(case.id, listOf(officers[1]))
     val band = p.cases().suggest(case.id).outcome?.fine
     require(band?.min == 100L && band.max == 200L, "band $band")
-    val decided = p.cases().step(case.id, Step.DecideOnSpot, by)
+    val decided = p.cases().step(case.id, Step.DecideOnSpot)
     require(decided.status == CaseStatus.DECIDED, "status ${decided.status}")
+    require(decided.services.single().servedBy == by, "handed over by the acting officer")
+    require(p.cases().history(case.id).first().credentialNo == by, "authored by the acting officer")
     val html = p.cases().renderDocument(case.id, DocumentKind.SUMMARY_DECISION)
     require(html.contains("当场行政处罚决定书") && html.contains("罚款人民币150元"), "decision document")
 }

@@ -3,6 +3,7 @@ phones merging a case with a conflict to settle, and the legal documents."""
 
 import datetime
 import os
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -21,6 +22,8 @@ from zhifa.zhifa_core import (  # noqa: E402
     Party,
     PartyKind,
     RefusalKind,
+    Service,
+    ServiceMethod,
 )
 from zhifa.zhifa_ffi import (  # noqa: E402
     StoreConfig,
@@ -38,6 +41,10 @@ BUNDLE = read(os.environ["ZHIFA_TEST_BUNDLE"])
 AUTHORITY = read(os.environ["ZHIFA_TEST_AUTHORITY"])
 TODAY = datetime.date.today().isoformat()
 BY = "渝50010320021"
+# The city-management body's head (立案审批) and legal reviewer (法制审核) in the demo catalogue.
+HEAD = "渝50010320029"
+REVIEWER = "渝50010320028"
+FILE = Step.FILE(approver=HEAD)
 
 OFFICERS = [
     CaseEdit.ADD_OFFICER(CaseOfficer(credential_no="渝50010320021", name="周强", verified=True, withdrawn=False)),
@@ -77,6 +84,12 @@ class CasesTest(unittest.TestCase):
         self.dirs.append(d)
         store = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[AUTHORITY]))
         store.catalogue().apply_bundle(BUNDLE)
+        # Every step is taken by the device's credentialed officer: 周强's duty credential.
+        out = os.path.join(d.name, "credential.cose")
+        subprocess.run([os.environ["ZHIFA_SERVER_BIN"], "issue-credential", "--officer", BY,
+                        "--device-key", store.device_public_key().hex(), "--out", out],
+                       check=True, capture_output=True)
+        store.codes().install_credential(read(out))
         return store
 
     def test_a_summary_case_from_first_tap_to_closing(self):
@@ -87,21 +100,22 @@ class CasesTest(unittest.TestCase):
         outcome = p.cases().suggest(case.id).outcome
         self.assertEqual((outcome.fine.min, outcome.fine.max), (100, 200))
         p.cases().choose_penalty(case.id, 100, None)
-        decided = p.cases().step(case.id, Step.DECIDE_ON_SPOT(), BY)
+        decided = p.cases().step(case.id, Step.DECIDE_ON_SPOT())
         self.assertEqual(decided.status, CaseStatus.DECIDED)
         html = p.cases().render_document(case.id, DocumentKind.SUMMARY_DECISION)
         self.assertIn("当场行政处罚决定书", html)
         self.assertIn("罚款人民币100元", html)
-        p.cases().step(case.id, Step.RECORD_PAYMENT(amount=100), BY)
-        closed = p.cases().step(case.id, Step.CLOSE(), BY)
+        p.cases().step(case.id, Step.RECORD_PAYMENT(amount=100))
+        closed = p.cases().step(case.id, Step.CLOSE())
         self.assertEqual(closed.status, CaseStatus.CLOSED)
         self.assertEqual(len(closed.history), 3)
 
     def test_a_step_out_of_place_is_refused_in_chinese_with_its_article(self):
         p = self.phone
         case = p.cases().create(CaseKind.ORDINARY, "DQ-118-3", "500103", TODAY, TODAY)
+        p.cases().edit(case.id, OFFICERS)
         with self.assertRaises(ZhifaError.StepRefused) as caught:
-            p.cases().step(case.id, Step.NOTIFY(), BY)
+            p.cases().step(case.id, Step.NOTIFY())
         refusal = caught.exception.refusal
         self.assertEqual(refusal.kind, RefusalKind.WRONG_STATUS)
         self.assertEqual(refusal.article, "第四十四条")
@@ -110,38 +124,39 @@ class CasesTest(unittest.TestCase):
         self.assertIn("第四十四条", message)
         self.assertFalse(any(c.isascii() and c.isalpha() for c in message), message)
         with self.assertRaises(ZhifaError.StepRefused) as caught:
-            p.cases().step(case.id, Step.DECIDE_ON_SPOT(), BY)
+            p.cases().step(case.id, Step.DECIDE_ON_SPOT())
         self.assertEqual(caught.exception.refusal.kind, RefusalKind.WRONG_PROCEDURE)
         self.assertIn("普通程序", caught.exception.user_message)
 
     def test_an_ordinary_case_end_to_end_with_refused_steps(self):
         p = self.phone
         case = p.cases().create(CaseKind.ORDINARY, "DQ-118-3", "500103", TODAY, TODAY)
+        p.cases().edit(case.id, OFFICERS[:1])
         with self.assertRaises(ZhifaError.StepRefused) as caught:
-            p.cases().step(case.id, Step.FILE(), BY)
+            p.cases().step(case.id, FILE)
         self.assertEqual(caught.exception.refusal.kind, RefusalKind.TWO_OFFICERS_REQUIRED)
         self.assertIn("第四十二条", caught.exception.user_message)
 
-        p.cases().edit(case.id, OFFICERS + [CaseEdit.ADD_PARTY(PERSON), CaseEdit.APPEND_FINDINGS("当事人在禁止区域内露天烧烤食品。")] + facts(
+        p.cases().edit(case.id, OFFICERS[1:] + [CaseEdit.ADD_PARTY(PERSON), CaseEdit.APPEND_FINDINGS("当事人在禁止区域内露天烧烤食品。")] + facts(
             first_offence=False, harm="general", correction="refused", priors_12m=0, pollution_alert=False, illegal_gains=0))
-        p.cases().step(case.id, Step.FILE(), BY)
+        p.cases().step(case.id, FILE)
         p.evidence().add_to_case(case.id, b"\xff\xd8photo", "视听资料", "烧烤现场照片", None)
         p.cases().choose_penalty(case.id, 9000, None)
-        p.cases().step(case.id, Step.NOTIFY(), BY)
+        p.cases().step(case.id, Step.NOTIFY())
         self.assertIn("hearing_request", [d.what for d in p.cases().deadlines(case.id)])
-        p.cases().step(case.id, Step.CLOSE_STATEMENT(), BY)
+        p.cases().step(case.id, Step.CLOSE_STATEMENT())
         with self.assertRaises(ZhifaError.StepRefused) as caught:
-            p.cases().step(case.id, Step.DECIDE(), BY)
+            p.cases().step(case.id, Step.DECIDE())
         self.assertEqual(caught.exception.refusal.kind, RefusalKind.LEGAL_REVIEW_REQUIRED)
-        p.cases().step(case.id, Step.PASS_LEGAL_REVIEW(), BY)
-        decided = p.cases().step(case.id, Step.DECIDE(), BY)
+        p.cases().step(case.id, Step.PASS_LEGAL_REVIEW(reviewer=REVIEWER))
+        decided = p.cases().step(case.id, Step.DECIDE())
         self.assertEqual(decided.decision.fine, 9000)
-        p.cases().step(case.id, Step.SERVE(), BY)
+        p.cases().step(case.id, Step.SERVE(service=Service(method=ServiceMethod.DIRECT, served_on=TODAY, recipient="张某", note="")))
         html = p.cases().render_document(case.id, DocumentKind.PENALTY_DECISION)
         for element in ["行政处罚决定书", "重庆市渝中区城市管理局", "六十日内", "六个月内", "百分之三"]:
             self.assertIn(element, html)
-        p.cases().step(case.id, Step.RECORD_PAYMENT(amount=9000), BY)
-        self.assertEqual(p.cases().step(case.id, Step.CLOSE(), BY).status, CaseStatus.CLOSED)
+        p.cases().step(case.id, Step.RECORD_PAYMENT(amount=9000))
+        self.assertEqual(p.cases().step(case.id, Step.CLOSE()).status, CaseStatus.CLOSED)
         listed = p.cases().list(CaseQuery(status=CaseStatus.CLOSED, credit_code=None, officer=BY, due_by=None,
                                         conflicted_only=False, after_id=None, limit=10))
         self.assertEqual([c.id for c in listed], [case.id])
@@ -158,11 +173,11 @@ class CasesTest(unittest.TestCase):
         self.assertIn("沿途遗撒", merged.onsite.findings)
         self.assertEqual([c.field for c in merged.conflicts], ["facts.harm"])
         with self.assertRaises(ZhifaError.StepRefused) as caught:
-            a.cases().step(case.id, Step.FILE(), BY)
+            a.cases().step(case.id, FILE)
         self.assertEqual(caught.exception.refusal.kind, RefusalKind.UNRESOLVED_CONFLICTS)
         settled = a.cases().edit(case.id, [CaseEdit.RESOLVE(field="facts.harm", value="serious")])
         self.assertEqual(settled.conflicts, [])
-        self.assertEqual(a.cases().step(case.id, Step.FILE(), BY).status, CaseStatus.FILED)
+        self.assertEqual(a.cases().step(case.id, FILE).status, CaseStatus.FILED)
 
     def test_unknown_case_is_not_found(self):
         with self.assertRaises(ZhifaError.NotFound):

@@ -78,7 +78,7 @@ class FieldTest(unittest.TestCase):
         band = phone.cases().preview(case.id, facts).outcome.fine
         self.assertEqual((band.min, band.max), (500, 2000))
         decided = phone.cases().decide_on_spot(
-            case.id, OnTheSpot(findings="当事人所售菜品未按规定标示价格。", facts=facts, fine=800, reason=None, number_prefix=None), "渝50010320001")
+            case.id, OnTheSpot(findings="当事人所售菜品未按规定标示价格。", facts=facts, fine=800, reason=None, number_prefix=None))
         self.assertEqual(decided.status, CaseStatus.DECIDED)
         printed = phone.cases().render_document(case.id, DocumentKind.SUMMARY_DECISION)
         self.assertIn("重庆渝中解放碑老码头火锅餐饮有限公司", printed)
@@ -97,13 +97,13 @@ class FieldTest(unittest.TestCase):
         # The heavier band is 2,000–5,000: 3,001 is over an organisation's 3,000 (Art. 51).
         with self.assertRaises(ZhifaError.StepRefused) as refused:
             phone.cases().decide_on_spot(
-                case.id, OnTheSpot(findings="当事人所售菜品未按规定标示价格。", facts=facts, fine=3001, reason=None, number_prefix=None), "渝50010320001")
+                case.id, OnTheSpot(findings="当事人所售菜品未按规定标示价格。", facts=facts, fine=3001, reason=None, number_prefix=None))
         self.assertIn("第五十一条", str(refused.exception))
         kept = phone.cases().get(case.id)
         self.assertEqual(kept.status, CaseStatus.DRAFT)
         self.assertEqual(kept.chosen_fine, 3001)
         decided = phone.cases().decide_on_spot(
-            case.id, OnTheSpot(findings="", facts=[], fine=3000, reason=None, number_prefix=None), "渝50010320001")
+            case.id, OnTheSpot(findings="", facts=[], fine=3000, reason=None, number_prefix=None))
         self.assertEqual(decided.status, CaseStatus.DECIDED)
 
     def test_a_zone_phone_works_both_sides_with_each_provinces_hearing_threshold(self):

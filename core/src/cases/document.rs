@@ -3,16 +3,18 @@
 //! replicas set a legally significant field to different values, `read` reports a `Conflict`
 //! instead of letting one silently win. The layout (schema 1) is declared in `layout.rs`.
 
-use automerge::transaction::Transactable;
+use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{AutoCommit, ChangeHash, ObjId, ReadDoc, Value, ROOT};
 use chrono::NaiveDate;
 
+use super::audit::{self, fact_text, yes_no, AuditEntry, Author, FieldChange};
 pub use super::layout::SCHEMA_VERSION;
 use super::layout::{self, case, officer, onsite, procedure, put_fact, SCHEMA_KEY};
 use super::model::*;
 use super::shape::{am, render, Field, OptDate, Shape};
 use super::CaseError;
 use crate::discretion::Fact;
+use crate::texts::cases::date_zh;
 
 /// An edit the officer makes to a case file: who is involved, what was found, the facts,
 /// and settling a conflict. This is all the app (and the FFI) can write directly; everything
@@ -39,6 +41,9 @@ pub enum CaseEdit {
     /// Appends to the on-site findings (text, merged character by character).
     AppendFindings(String),
     AddInquiry(Inquiry),
+    /// The party's signed consent to electronic service; the signed form must already be
+    /// evidence in the case (`evidence_hash`).
+    RecordServiceConsent(ServiceConsent),
     /// Settles a conflict by writing the chosen value over all concurrent ones.
     Resolve {
         field: String,
@@ -69,6 +74,12 @@ pub enum RecordEdit {
     SetPaidAmount(i64),
     /// The fine stated in the notice; the decision may not exceed it (Art. 45).
     SetNotifiedFine(i64),
+    /// A procedural approval by a person holding that role (planned by the procedure).
+    AddApproval(Approval),
+    /// An approved extension of the decision period (Art. 60).
+    AddExtension(Extension),
+    /// The decision was served (Art. 61).
+    AddService(ServiceRecord),
     /// A procedure step: the new status and the history entry.
     Transition {
         status: CaseStatus,
@@ -116,6 +127,10 @@ pub struct CaseDoc {
     /// (Automerge's own save cursor starts empty after a load, which would re-save the whole
     /// history with the first edit.)
     stored: Vec<ChangeHash>,
+    /// Who makes the next changes; each commit carries it (`audit`).
+    author: Option<Author>,
+    /// The fields written since the last commit.
+    written: Vec<FieldChange>,
 }
 
 fn check_schema(doc: &AutoCommit) -> Result<(), CaseError> {
@@ -132,7 +147,7 @@ fn check_schema(doc: &AutoCommit) -> Result<(), CaseError> {
 }
 
 impl CaseDoc {
-    /// A new case file.
+    /// A new case file, of no recorded author (tests, tools).
     pub fn create(
         id: &str,
         kind: CaseKind,
@@ -140,6 +155,27 @@ impl CaseDoc {
         place_division: &str,
         act_date: NaiveDate,
         discovered_on: NaiveDate,
+    ) -> Result<CaseDoc, CaseError> {
+        CaseDoc::create_by(
+            id,
+            kind,
+            violation,
+            place_division,
+            act_date,
+            discovered_on,
+            None,
+        )
+    }
+
+    /// A new case file whose first change is `author`'s.
+    pub fn create_by(
+        id: &str,
+        kind: CaseKind,
+        violation: &str,
+        place_division: &str,
+        act_date: NaiveDate,
+        discovered_on: NaiveDate,
+        author: Option<Author>,
     ) -> Result<CaseDoc, CaseError> {
         let mut doc = AutoCommit::new();
         let d = &mut doc;
@@ -159,13 +195,70 @@ impl CaseDoc {
         case::facts.create(d, &ROOT)?;
         case::decision.create(d, &ROOT)?;
         case::procedure.create(d, &ROOT)?;
+        case::approvals.create(d, &ROOT)?;
+        case::extensions.create(d, &ROOT)?;
+        case::services.create(d, &ROOT)?;
+        case::service_consents.create(d, &ROOT)?;
         let onsite = case::onsite.create(d, &ROOT)?;
         onsite::findings.create(d, &onsite)?;
+        let mut doc = CaseDoc::new(doc, Vec::new());
+        doc.author = author;
+        for (field, value) in [
+            ("kind", kind.name_zh().to_owned()),
+            ("violation", violation.to_owned()),
+            ("place_division", place_division.to_owned()),
+            ("act_date", date_zh(act_date)),
+            ("discovered_on", date_zh(discovered_on)),
+        ] {
+            doc.wrote(field, value);
+        }
         doc.commit();
-        Ok(CaseDoc {
+        Ok(doc)
+    }
+
+    fn new(doc: AutoCommit, stored: Vec<ChangeHash>) -> CaseDoc {
+        CaseDoc {
             doc,
-            stored: Vec::new(),
-        })
+            stored,
+            author: None,
+            written: Vec::new(),
+        }
+    }
+
+    /// Who makes the changes from now on (the device's credentialed officer, trusted time).
+    pub fn set_author(&mut self, author: Author) {
+        self.author = Some(author);
+    }
+
+    /// Commits what was written since the last commit, with its author and fields.
+    fn commit(&mut self) {
+        let fields = std::mem::take(&mut self.written);
+        match &self.author {
+            Some(author) => {
+                let (message, time) = audit::note(author, fields);
+                self.doc.commit_with(
+                    CommitOptions::default()
+                        .with_message(message)
+                        .with_time(time),
+                );
+            }
+            None => {
+                self.doc.commit();
+            }
+        }
+    }
+
+    fn wrote(&mut self, field: impl Into<String>, value: impl Into<String>) {
+        self.written.push(FieldChange {
+            field: field.into(),
+            value: value.into(),
+            resolved: false,
+        });
+    }
+
+    /// Who changed which field when, every change of every replica merged in, oldest first.
+    pub fn audit(&mut self) -> Vec<AuditEntry> {
+        audit::history(&mut self.doc, layout::field_label)
     }
 
     pub fn load(bytes: &[u8]) -> Result<CaseDoc, CaseError> {
@@ -179,10 +272,7 @@ impl CaseDoc {
     /// counts as stored yet.
     pub fn from_automerge(doc: AutoCommit) -> Result<CaseDoc, CaseError> {
         check_schema(&doc)?;
-        Ok(CaseDoc {
-            doc,
-            stored: Vec::new(),
-        })
+        Ok(CaseDoc::new(doc, Vec::new()))
     }
 
     /// The document and the heads already in the store, for sync to hold (`records`).
@@ -192,7 +282,7 @@ impl CaseDoc {
 
     /// A case document back from `into_parts`; `read` checks it.
     pub fn from_parts(doc: AutoCommit, stored: Vec<ChangeHash>) -> CaseDoc {
-        CaseDoc { doc, stored }
+        CaseDoc::new(doc, stored)
     }
 
     /// Reads a case straight from an Automerge document, without copying it (the server
@@ -226,10 +316,7 @@ impl CaseDoc {
     }
 
     pub fn fork(&mut self) -> CaseDoc {
-        CaseDoc {
-            doc: self.doc.fork(),
-            stored: Vec::new(),
-        }
+        CaseDoc::new(self.doc.fork(), Vec::new())
     }
 
     pub fn save(&mut self) -> Vec<u8> {
@@ -251,45 +338,72 @@ impl CaseDoc {
 
     /// Applies the officer's edits as one Automerge change.
     pub fn apply(&mut self, edits: &[CaseEdit]) -> Result<(), CaseError> {
-        for edit in edits {
-            self.apply_one(edit)?;
-        }
-        self.doc.commit();
-        Ok(())
+        let done = edits.iter().try_for_each(|edit| self.apply_one(edit));
+        self.finish(done)
     }
 
     /// Applies the core's edits (procedure, number, evidence, penalty) as one change.
     pub fn record(&mut self, edits: &[RecordEdit]) -> Result<(), CaseError> {
-        for edit in edits {
-            self.record_one(edit)?;
+        let done = edits.iter().try_for_each(|edit| self.record_one(edit));
+        self.finish(done)
+    }
+
+    /// Commits the edits written, or drops them all when one failed.
+    fn finish(&mut self, done: Result<(), CaseError>) -> Result<(), CaseError> {
+        match done {
+            Ok(()) => {
+                self.commit();
+                Ok(())
+            }
+            Err(error) => {
+                self.doc.rollback();
+                self.written.clear();
+                Err(error)
+            }
         }
-        self.doc.commit();
-        Ok(())
+    }
+
+    /// The path of the entry just appended to a list at the root.
+    fn last_entry(&self, list: &str) -> String {
+        let length = self.obj(list).map(|l| self.doc.length(&l)).unwrap_or(1);
+        format!("{list}.{}", length.saturating_sub(1))
     }
 
     fn apply_one(&mut self, edit: &CaseEdit) -> Result<(), CaseError> {
         let doc = &mut self.doc;
         match edit {
-            CaseEdit::AddParty(party) => case::parties.push(doc, &ROOT, party)?,
+            CaseEdit::AddParty(party) => {
+                case::parties.push(doc, &ROOT, party)?;
+                let at = self.last_entry(case::parties.key());
+                self.wrote(at, party.name.clone());
+            }
             CaseEdit::SetParty { index, party } => {
                 let map = case::parties.entry(doc, &ROOT, *index as usize)?;
                 party.write(doc, &map).map_err(am)?;
+                self.wrote(format!("parties.{index}"), party.name.clone());
             }
-            CaseEdit::AddOfficer(officer) => case::officers.push(doc, &ROOT, officer)?,
+            CaseEdit::AddOfficer(added) => {
+                case::officers.push(doc, &ROOT, added)?;
+                let at = self.last_entry(case::officers.key());
+                self.wrote(at, format!("{}（{}）", added.name, added.credential_no));
+            }
             CaseEdit::WithdrawOfficer { credential_no } => {
-                let entry = case::officers
+                let (index, entry) = case::officers
                     .entries(doc, &ROOT)?
                     .into_iter()
-                    .find(|map| {
+                    .enumerate()
+                    .find(|(_, map)| {
                         officer::credential_no.get(doc, map).as_ref() == Some(credential_no)
                     })
                     .ok_or(CaseError::NoSuchEntry)?;
                 officer::withdrawn.put(doc, &entry, &true)?;
+                self.wrote(format!("officers.{index}.withdrawn"), yes_no(true));
             }
             CaseEdit::SetFact(fact) => {
                 let (name, value) = fact.clone().into();
                 let facts = case::facts.obj(doc, &ROOT)?;
                 put_fact(doc, &facts, &name, &value).map_err(am)?;
+                self.wrote(format!("facts.{name}"), fact_text(&value));
             }
             CaseEdit::SetOnsite {
                 time,
@@ -300,15 +414,43 @@ impl CaseDoc {
                 onsite::time.put(doc, &map, time)?;
                 onsite::place.put(doc, &map, place)?;
                 onsite::party_signed.put(doc, &map, party_signed)?;
+                self.wrote("onsite.time", time.clone());
+                self.wrote("onsite.place", place.clone());
+                self.wrote("onsite.party_signed", yes_no(*party_signed));
             }
             CaseEdit::AppendFindings(more) => {
                 let map = case::onsite.obj(doc, &ROOT)?;
                 let findings = onsite::findings.obj(doc, &map)?;
                 let end = doc.length(&findings);
                 doc.splice_text(&findings, end, 0, more).map_err(am)?;
+                self.wrote("onsite.findings", more.clone());
             }
-            CaseEdit::AddInquiry(inquiry) => case::inquiries.push(doc, &ROOT, inquiry)?,
-            CaseEdit::Resolve { field, value } => self.resolve(field, value)?,
+            CaseEdit::AddInquiry(inquiry) => {
+                case::inquiries.push(doc, &ROOT, inquiry)?;
+                let at = self.last_entry(case::inquiries.key());
+                self.wrote(at, inquiry.person.clone());
+            }
+            CaseEdit::RecordServiceConsent(consent) => {
+                let cited = case::evidence
+                    .get(doc, &ROOT)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|item| item.hash == consent.evidence_hash);
+                if !cited {
+                    return Err(CaseError::NoSuchEntry);
+                }
+                case::service_consents.push(doc, &ROOT, consent)?;
+                let at = self.last_entry(case::service_consents.key());
+                self.wrote(at, consent.address.clone());
+            }
+            CaseEdit::Resolve { field, value } => {
+                self.resolve(field, value)?;
+                self.written.push(FieldChange {
+                    field: field.clone(),
+                    value: audit::value_text(value),
+                    resolved: true,
+                });
+            }
         }
         Ok(())
     }
@@ -316,14 +458,26 @@ impl CaseDoc {
     fn record_one(&mut self, edit: &RecordEdit) -> Result<(), CaseError> {
         let doc = &mut self.doc;
         match edit {
-            RecordEdit::SetNumber(number) => case::number.put(doc, &ROOT, &Some(number.clone()))?,
-            RecordEdit::AddEvidence(item) => case::evidence.push(doc, &ROOT, item)?,
+            RecordEdit::SetNumber(number) => {
+                case::number.put(doc, &ROOT, &Some(number.clone()))?;
+                self.wrote("number", number.clone());
+            }
+            RecordEdit::AddEvidence(item) => {
+                case::evidence.push(doc, &ROOT, item)?;
+                let at = self.last_entry(case::evidence.key());
+                self.wrote(at, format!("{}：{}", item.kind, item.description));
+            }
             RecordEdit::SetSuggestion(json) => {
-                case::suggestion.put(doc, &ROOT, &Some(json.clone()))?
+                case::suggestion.put(doc, &ROOT, &Some(json.clone()))?;
             }
             RecordEdit::ChoosePenalty { fine, reason } => {
                 case::chosen_fine.put(doc, &ROOT, fine)?;
                 case::override_reason.put(doc, &ROOT, reason)?;
+                self.wrote(
+                    "chosen_fine",
+                    fine.map(|f| f.to_string()).unwrap_or_default(),
+                );
+                self.wrote("override_reason", reason.clone().unwrap_or_default());
             }
             RecordEdit::SetChosenPenalty(chosen) => {
                 case::chosen_penalty.put(doc, &ROOT, &Some(chosen.clone()))?
@@ -331,18 +485,41 @@ impl CaseDoc {
             RecordEdit::SetDecision(decision) => {
                 let map = case::decision.obj(doc, &ROOT)?;
                 decision.write(doc, &map).map_err(am)?;
+                self.wrote("decision.penalty", yes_no(decision.penalty));
+                self.wrote("decision.fine", decision.fine.to_string());
+                self.wrote("decision.decided_on", date_zh(decision.decided_on));
             }
             RecordEdit::SetDate { field, date } => {
                 let map = case::procedure.obj(doc, &ROOT)?;
                 field.field().put(doc, &map, &Some(*date))?;
+                self.wrote(format!("procedure.{}", field.field().key()), date_zh(*date));
             }
             RecordEdit::SetPaidAmount(amount) => {
                 let map = case::procedure.obj(doc, &ROOT)?;
                 procedure::paid_amount.put(doc, &map, &Some(*amount))?;
+                self.wrote("procedure.paid_amount", amount.to_string());
             }
             RecordEdit::SetNotifiedFine(amount) => {
                 let map = case::procedure.obj(doc, &ROOT)?;
                 procedure::notified_fine.put(doc, &map, &Some(*amount))?;
+                self.wrote("procedure.notified_fine", amount.to_string());
+            }
+            RecordEdit::AddApproval(approval) => {
+                case::approvals.push(doc, &ROOT, approval)?;
+                let at = self.last_entry(case::approvals.key());
+                let what = format!("{}：{}", approval.role.name_zh(), approval.name);
+                self.wrote(at, what);
+            }
+            RecordEdit::AddExtension(extension) => {
+                case::extensions.push(doc, &ROOT, extension)?;
+                let at = self.last_entry(case::extensions.key());
+                self.wrote(at, date_zh(extension.until));
+            }
+            RecordEdit::AddService(service) => {
+                case::services.push(doc, &ROOT, service)?;
+                let at = self.last_entry(case::services.key());
+                let what = format!("{}：{}", service.method.name_zh(), service.recipient);
+                self.wrote(at, what);
             }
             RecordEdit::Transition {
                 status,
@@ -356,8 +533,11 @@ impl CaseDoc {
                     status: status.as_str().to_owned(),
                     at: at.clone(),
                     by: by.clone(),
+                    step_zh: String::new(),
+                    status_zh: String::new(),
                 };
                 case::history.push(doc, &ROOT, &entry)?;
+                self.wrote("status", status.name_zh());
             }
         }
         Ok(())

@@ -11,7 +11,7 @@ use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value};
 use super::model::*;
 use super::shape::{
     scalar, shape, Am, Bool, Bytes, Codec, Date, Int, Joined, List, Map, Object, OptDate, OptInt,
-    OptMap, OptStr, Path, ReqStr, Str, Text, Uint,
+    OptList, OptMap, OptStr, Path, ReqStr, Str, Text, Uint,
 };
 use super::shape::{Reader, Shape};
 use crate::discretion::{ChosenPenalty, FactValue, Facts};
@@ -42,6 +42,10 @@ shape!(CaseFile in case {
     act_date: "act_date" => Date,
     discovered_on: "discovered_on" => Date,
     suggestion: "suggestion" => OptStr,
+    approvals: "approvals" => OptList<Approval>,
+    extensions: "extensions" => OptList<Extension>,
+    services: "services" => OptList<ServiceRecord>,
+    service_consents: "service_consents" => OptList<ServiceConsent>,
     conflicts = Vec::new(),
 });
 
@@ -87,6 +91,42 @@ shape!(HistoryEntry in history {
     status: "status" => Str,
     at: "at" => Str,
     by: "by" => Str,
+    step_zh = crate::texts::cases::step::label(&step).to_owned(),
+    status_zh = CaseStatus::parse(&status).map(CaseStatus::name_zh).unwrap_or_default().to_owned(),
+});
+
+// Approvals, extensions, services and consents are appended, never changed: no conflicts.
+shape!(Approval in approval {
+    role: "role" => Role,
+    credential_no: "credential_no" => Str,
+    name: "name" => Str,
+    approved_on: "approved_on" => Date,
+    recorded_by: "recorded_by" => Str,
+});
+
+shape!(Extension in extension {
+    approved_by: "approved_by" => Str,
+    approver_name: "approver_name" => Str,
+    approved_on: "approved_on" => Date,
+    until: "until" => Date,
+    reason: "reason" => Str,
+    recorded_by: "recorded_by" => Str,
+});
+
+shape!(ServiceRecord in service {
+    method: "method" => Method,
+    served_on: "served_on" => Date,
+    recipient: "recipient" => Str,
+    served_by: "served_by" => Str,
+    served_by_name: "served_by_name" => Str,
+    recorded_at: "recorded_at" => Str,
+    late: "late" => Bool,
+    note: "note" => Str,
+});
+
+shape!(ServiceConsent in consent {
+    address: "address" => Str,
+    evidence_hash: "evidence_hash" => Str,
 });
 
 // The decision is there once it has a date: `decided_on` comes first.
@@ -140,6 +180,16 @@ PartyKindCodec: PartyKind, |v| match v {
     Some("organisation") => PartyKind::Organisation,
     _ => PartyKind::Person,
 }));
+
+scalar!(/// A procedural role, by its catalogue name; required.
+Role: crate::registry::OfficerRole, |v| match v {
+    crate::registry::OfficerRole::FilingApproval => "FilingApproval".into(),
+    crate::registry::OfficerRole::LegalReview => "LegalReview".into(),
+    crate::registry::OfficerRole::CollectiveDecision => "CollectiveDecision".into(),
+    crate::registry::OfficerRole::ExtensionApproval => "ExtensionApproval".into(),
+}, |s| serde_json::from_value(serde_json::Value::String(s?.as_str()?.to_owned())).ok());
+scalar!(/// A way of service; required.
+    Method: ServiceMethod, |v| v.as_str().into(), |s| ServiceMethod::parse(s?.as_str()?));
 
 /// The facts by name, each a scalar; the map itself is required.
 pub(crate) struct FactMap;
@@ -211,6 +261,7 @@ fn fact_of(value: &ScalarValue) -> Option<FactValue> {
 /// The case file read from the root, with every conflict on a legal field.
 pub(crate) fn read_case(doc: &AutoCommit) -> Option<CaseFile> {
     let mut reader = Reader::new(doc);
+    reader.label = field_label;
     let mut case = CaseFile::read(&mut reader, &automerge::ROOT, &Path::Root, false)?;
     case.conflicts = reader.conflicts;
     Some(case)
@@ -221,6 +272,111 @@ pub fn legal_paths() -> Vec<String> {
     let mut out = Vec::new();
     CaseFile::legal_paths("", false, &mut out);
     out
+}
+
+/// A field path (`facts.harm`, `parties.0.address`, `procedure.filed_on`) as the officer reads
+/// it. The schema is the one place that knows its keys, so their names live beside it; a path
+/// this schema does not know reads as "other content", never as its key.
+pub fn field_label(path: &str) -> String {
+    use crate::texts::cases::field as f;
+    let parts: Vec<&str> = path.split('.').collect();
+    let index = |i: &str| i.parse::<usize>().ok();
+    match parts.as_slice() {
+        ["facts"] => f::FACTS.into(),
+        ["facts", name] => crate::discretion::facts::spec(name)
+            .map(|spec| f::fact(spec.question))
+            .unwrap_or_else(|| f::OTHER_FACT.into()),
+        [first, second] => match (list_label(first), index(second)) {
+            (Some(what), Some(i)) => f::nth(what, i),
+            _ => map_key_label(first, second).unwrap_or(f::OTHER).into(),
+        },
+        [list, i, key] => match (list_label(list), index(i), entry_key_label(list, key)) {
+            (Some(what), Some(i), Some(key)) => f::of_entry(what, i, key),
+            _ => f::OTHER.into(),
+        },
+        [key] => root_key_label(key).unwrap_or(f::OTHER).into(),
+        _ => f::OTHER.into(),
+    }
+}
+
+fn root_key_label(key: &str) -> Option<&'static str> {
+    use crate::texts::cases::field as f;
+    Some(match key {
+        "status" => f::STATUS,
+        "number" => f::NUMBER,
+        "kind" => f::KIND,
+        "chosen_fine" => f::CHOSEN_FINE,
+        "override_reason" => f::OVERRIDE_REASON,
+        "suggestion" => f::SUGGESTION,
+        "violation" => f::VIOLATION,
+        "place_division" => f::PLACE_DIVISION,
+        "act_date" => f::ACT_DATE,
+        "discovered_on" => f::DISCOVERED_ON,
+        "onsite" => f::ONSITE,
+        "decision" => f::DECISION,
+        _ => list_label(key)?,
+    })
+}
+
+fn list_label(key: &str) -> Option<&'static str> {
+    use crate::texts::cases::field as f;
+    Some(match key {
+        "parties" => f::PARTY,
+        "officers" => f::OFFICER,
+        "inquiries" => f::INQUIRY,
+        "evidence" => f::EVIDENCE,
+        "history" => f::HISTORY,
+        "approvals" => f::APPROVAL,
+        "extensions" => f::EXTENSION,
+        "services" => f::SERVICE,
+        "service_consents" => f::SERVICE_CONSENT,
+        _ => return None,
+    })
+}
+
+/// Keys inside list entries that an edit or a conflict names on their own.
+fn entry_key_label(list: &str, key: &str) -> Option<&'static str> {
+    use crate::texts::cases::field as f;
+    Some(match (list, key) {
+        ("parties", "kind") => f::PARTY_KIND,
+        ("parties", "name") => f::PARTY_NAME,
+        ("parties", "credit_code") => f::CREDIT_CODE,
+        ("parties", "id_number") => f::ID_NUMBER,
+        ("parties", "address") => f::ADDRESS,
+        ("parties", "representative") => f::REPRESENTATIVE,
+        ("officers", "withdrawn") => f::WITHDRAWN,
+        _ => return None,
+    })
+}
+
+fn map_key_label(map: &str, key: &str) -> Option<&'static str> {
+    use crate::texts::cases::field as f;
+    Some(match (map, key) {
+        ("onsite", "time") => f::ONSITE_TIME,
+        ("onsite", "place") => f::ONSITE_PLACE,
+        ("onsite", "findings") => f::FINDINGS,
+        ("onsite", "party_signed") => f::PARTY_SIGNED,
+        ("decision", "decided_on") => f::DECIDED_ON,
+        ("decision", "penalty") => f::PENALTY,
+        ("decision", "warning") => f::WARNING,
+        ("decision", "confiscate_property") => f::CONFISCATE_PROPERTY,
+        ("decision", "fine") => f::FINE,
+        ("decision", "confiscated_gains") => f::CONFISCATED_GAINS,
+        ("decision", "other") => f::OTHER_PENALTIES,
+        ("procedure", "paid_amount") => f::PAID_AMOUNT,
+        ("procedure", "notified_fine") => f::NOTIFIED_FINE,
+        ("procedure", "filed_on") => f::FILED_ON,
+        ("procedure", "legal_review_passed_on") => f::LEGAL_REVIEW_PASSED_ON,
+        ("procedure", "notified_on") => f::NOTIFIED_ON,
+        ("procedure", "statement_closed_on") => f::STATEMENT_CLOSED_ON,
+        ("procedure", "hearing_requested_on") => f::HEARING_REQUESTED_ON,
+        ("procedure", "hearing_held_on") => f::HEARING_HELD_ON,
+        ("procedure", "collective_decided_on") => f::COLLECTIVE_DECIDED_ON,
+        ("procedure", "served_on") => f::SERVED_ON,
+        ("procedure", "paid_on") => f::PAID_ON,
+        ("procedure", "closed_on") => f::CLOSED_ON,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -278,6 +434,32 @@ mod tests {
         expected.extend(decision.map(|k| format!("decision.{k}")));
         expected.extend(procedure.map(|k| format!("procedure.{k}")));
         assert_eq!(legal_paths(), expected);
+    }
+
+    /// Every legal path, with any index or fact name, reads in Chinese, never as its key.
+    #[test]
+    fn every_legal_field_has_a_chinese_label() {
+        let ascii = |label: &str| label.chars().any(|c| c.is_ascii_alphabetic() || c == '_');
+        for path in legal_paths() {
+            let concrete = path.replace("facts.*", "facts.harm").replace('*', "0");
+            let label = field_label(&concrete);
+            assert!(!ascii(&label), "{path} reads as {label}");
+            assert_ne!(
+                label,
+                crate::texts::cases::field::OTHER,
+                "{path} has no label"
+            );
+        }
+        assert_eq!(
+            field_label("facts.harm"),
+            "案件情节（危害后果程度：无、轻微、一般还是严重）"
+        );
+        assert_eq!(
+            field_label("parties.1.address"),
+            "当事人（第2项）住所或地址"
+        );
+        assert_eq!(field_label("facts.no_such_fact"), "其他情节");
+        assert_eq!(field_label("no.such.path.here"), "其他内容");
     }
 
     /// Of concurrent values, `read` takes the one Automerge's `get` takes.
@@ -376,6 +558,8 @@ mod tests {
             status: "filed".into(),
             at: "now".into(),
             by: "A1".into(),
+            step_zh: "立案".into(),
+            status_zh: "已立案".into(),
         });
         round_trip(Decision {
             penalty: true,

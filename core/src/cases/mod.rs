@@ -1,6 +1,7 @@
 //! Case files (案件): offline Automerge documents, the lawful procedure, evidence, case
 //! numbers and the working-day calendar. Procedure facts: `../shared/domain/procedure.md`.
 
+pub mod audit;
 pub mod document;
 pub mod evidence;
 mod layout;
@@ -11,6 +12,7 @@ pub mod repository;
 pub(crate) mod shape;
 
 pub use crate::calendar::{HolidayCalendar, WorkingDays};
+pub use audit::{AuditEntry, Author};
 pub use document::{CaseDoc, CaseEdit, DateField, RecordEdit};
 pub use model::*;
 pub use procedure::{Deadline, Refusal, RefusalKind, Step};

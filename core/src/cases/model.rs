@@ -205,7 +205,131 @@ pub struct ProcedureDates {
 pub struct Conflict {
     /// e.g. `status`, `decision.fine`, `facts.harm`, `parties.0.name`.
     pub field: String,
+    /// The field as the officer reads it (e.g. 案件情节（危害后果程度…）).
+    pub label: String,
     pub values: Vec<String>,
+}
+
+/// How a decision reached the party (Art. 61, by the Civil Procedure Law's ways of service).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum ServiceMethod {
+    /// 当场交付: handed over on the spot after it was announced (Art. 52, 61 ¶1).
+    OnTheSpot,
+    /// 直接送达
+    Direct,
+    /// 留置送达: the party refused; left with a witness or recording (note says which).
+    Lodged,
+    /// 邮寄送达
+    Post,
+    /// 委托送达: through another agency (note names it).
+    Entrusted,
+    /// 电子送达: only with the party's signed consent on record.
+    Electronic,
+    /// 公告送达: only when every other way failed (note says why).
+    PublicNotice,
+}
+
+impl ServiceMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceMethod::OnTheSpot => "on_the_spot",
+            ServiceMethod::Direct => "direct",
+            ServiceMethod::Lodged => "lodged",
+            ServiceMethod::Post => "post",
+            ServiceMethod::Entrusted => "entrusted",
+            ServiceMethod::Electronic => "electronic",
+            ServiceMethod::PublicNotice => "public_notice",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ServiceMethod> {
+        use ServiceMethod::*;
+        [
+            OnTheSpot,
+            Direct,
+            Lodged,
+            Post,
+            Entrusted,
+            Electronic,
+            PublicNotice,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == text)
+    }
+
+    /// The way of service, as the officer reads it.
+    pub fn name_zh(self) -> &'static str {
+        use crate::texts::cases::service as name;
+        match self {
+            ServiceMethod::OnTheSpot => name::ON_THE_SPOT,
+            ServiceMethod::Direct => name::DIRECT,
+            ServiceMethod::Lodged => name::LODGED,
+            ServiceMethod::Post => name::POST,
+            ServiceMethod::Entrusted => name::ENTRUSTED,
+            ServiceMethod::Electronic => name::ELECTRONIC,
+            ServiceMethod::PublicNotice => name::PUBLIC_NOTICE,
+        }
+    }
+}
+
+/// 送达: how, when and to whom the decision was served, and by whom (Art. 61).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct ServiceRecord {
+    pub method: ServiceMethod,
+    /// The day the party received it (for post: the day on the receipt).
+    pub served_on: NaiveDate,
+    /// Who received it (the party, a family member, the addressee of a notice).
+    pub recipient: String,
+    /// The credentialed officer who served it, and their name.
+    pub served_by: String,
+    pub served_by_name: String,
+    /// Trusted time the service was recorded.
+    pub recorded_at: String,
+    /// Served after the seven working days of Art. 61 for an absent party.
+    pub late: bool,
+    /// Witness of a lodged service, the entrusted agency, why a public notice.
+    pub note: String,
+}
+
+/// The party's signed consent to electronic service (Art. 61 ¶2): the address and the
+/// evidence item (the signed form) that proves it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct ServiceConsent {
+    /// The e-mail address, fax number or platform account the party agreed to.
+    pub address: String,
+    /// SHA-256 of the evidence item holding the signed consent.
+    pub evidence_hash: String,
+}
+
+/// A procedural approval by a person holding that authority in the catalogue: 立案审批,
+/// 法制审核 (Art. 58), the collective discussion (Art. 57 ¶2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Approval {
+    pub role: crate::registry::OfficerRole,
+    /// The approver's credential number and name, as the catalogue lists them.
+    pub credential_no: String,
+    pub name: String,
+    pub approved_on: NaiveDate,
+    /// The credentialed officer who recorded it.
+    pub recorded_by: String,
+}
+
+/// An extension of the decision period (Art. 60 "unless otherwise provided").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Extension {
+    /// Who approved (a person holding `ExtensionApproval` in the body), and their name.
+    pub approved_by: String,
+    pub approver_name: String,
+    pub approved_on: NaiveDate,
+    /// The last day a decision may be made.
+    pub until: NaiveDate,
+    pub reason: String,
+    pub recorded_by: String,
 }
 
 /// One entry of the case's history (Art. 47: the whole process is recorded).
@@ -216,6 +340,9 @@ pub struct HistoryEntry {
     pub status: String,
     pub at: String,
     pub by: String,
+    /// The step and the status reached, as the officer reads them.
+    pub step_zh: String,
+    pub status_zh: String,
 }
 
 /// A whole case file, read.
@@ -246,6 +373,14 @@ pub struct CaseFile {
     pub decision: Option<Decision>,
     pub procedure: ProcedureDates,
     pub history: Vec<HistoryEntry>,
+    /// Approvals of filing, legal review and the collective decision.
+    pub approvals: Vec<Approval>,
+    /// Extensions of the decision period, latest last.
+    pub extensions: Vec<Extension>,
+    /// Every service of the decision (a failed one may be followed by another).
+    pub services: Vec<ServiceRecord>,
+    /// The party's consents to electronic service.
+    pub service_consents: Vec<ServiceConsent>,
     pub conflicts: Vec<Conflict>,
 }
 
@@ -268,6 +403,11 @@ impl CaseFile {
             .iter()
             .filter(|o| o.verified && !o.withdrawn)
             .count()
+    }
+
+    /// The latest approval in `role`, if any.
+    pub fn approval(&self, role: crate::registry::OfficerRole) -> Option<&Approval> {
+        self.approvals.iter().rev().find(|a| a.role == role)
     }
 
     pub fn citizen_party(&self) -> bool {

@@ -53,6 +53,8 @@ impl fmt::Display for Path<'_> {
 pub(crate) struct Reader<'a> {
     pub doc: &'a AutoCommit,
     pub conflicts: Vec<Conflict>,
+    /// Names a conflicting field for a person; the document's layout knows its fields.
+    pub label: fn(&str) -> String,
 }
 
 impl<'a> Reader<'a> {
@@ -60,6 +62,7 @@ impl<'a> Reader<'a> {
         Reader {
             doc,
             conflicts: Vec::new(),
+            label: |path| path.to_owned(),
         }
     }
 
@@ -83,8 +86,10 @@ impl<'a> Reader<'a> {
             values.sort();
             values.dedup();
             if values.len() > 1 {
+                let field = Path::Key(at, key).to_string();
                 self.conflicts.push(Conflict {
-                    field: Path::Key(at, key).to_string(),
+                    label: (self.label)(&field),
+                    field,
                     values,
                 });
             }
@@ -309,7 +314,8 @@ macro_rules! shape {
             ) -> Option<$ty> {
                 $(let $field =
                     <$codec as $crate::cases::shape::Codec>::get(r, obj, $key, at, $crate::cases::shape::either(legal, $legal))?;)*
-                Some($ty { $($field,)* $($unstored: $value,)* })
+                // Unstored fields first: their expressions may read the stored ones.
+                Some($ty { $($unstored: $value,)* $($field,)* })
             }
 
             fn legal_paths(prefix: &str, legal: bool, out: &mut Vec<String>) {
@@ -479,6 +485,50 @@ impl<S: Shape> Codec for List<S> {
 
 impl<S: Shape> Object for List<S> {
     const TYPE: ObjType = ObjType::List;
+}
+
+/// A list of maps of one shape added after schema 1's first documents: absent reads as empty,
+/// and the first entry creates it (documents made since create it with the case, so replicas
+/// never create it concurrently).
+pub(crate) struct OptList<S>(PhantomData<S>);
+
+impl<S: Shape> Codec for OptList<S> {
+    type Value = Vec<S>;
+    fn put(doc: &mut AutoCommit, obj: &ObjId, key: &str, value: &Vec<S>) -> Am<()> {
+        List::<S>::put(doc, obj, key, value)
+    }
+    fn get(
+        r: &mut Reader<'_>,
+        obj: &ObjId,
+        key: &str,
+        at: &Path<'_>,
+        legal: bool,
+    ) -> Option<Vec<S>> {
+        if r.object(obj, key).is_none() {
+            return Some(Vec::new());
+        }
+        List::<S>::get(r, obj, key, at, legal)
+    }
+    fn legal_paths(path: String, legal: bool, out: &mut Vec<String>) {
+        List::<S>::legal_paths(path, legal, out);
+    }
+}
+
+impl<S: Shape> Object for OptList<S> {
+    const TYPE: ObjType = ObjType::List;
+}
+
+impl<S: Shape> Field<OptList<S>> {
+    /// Appends a map holding `value`, creating the list in an older document.
+    pub fn push(self, doc: &mut AutoCommit, obj: &ObjId, value: &S) -> Result<(), CaseError> {
+        let list = match Reader::new(doc).object(obj, self.key) {
+            Some(list) => list,
+            None => self.create(doc, obj)?,
+        };
+        let at = doc.length(&list);
+        let map = doc.insert_object(&list, at, ObjType::Map).map_err(am)?;
+        value.write(doc, &map).map_err(am)
+    }
 }
 
 /// A nested map of one shape; required.

@@ -50,7 +50,7 @@ pub struct VerificationRecord {
     pub clock_trusted: bool,
 }
 
-/// The officer's own visits (migration 0009), kept after their signed event has synced so a
+/// The officer's own visits (migration 0010), kept after their signed event has synced so a
 /// case can still open from one. This module owns the `visit` table.
 pub mod kept {
     use rusqlite::{Connection, OptionalExtension, Transaction};

@@ -9,7 +9,11 @@ use super::discretion::DiscretionService;
 use crate::cases::numbers::{self, CaseNumberBlock};
 use crate::cases::procedure::{self, StepContext};
 use crate::cases::repository::{self, CaseQuery, CaseSummary};
-use crate::cases::{CaseDoc, CaseEdit, CaseError, CaseFile, CaseKind, Deadline, RecordEdit, Step};
+use crate::cases::{
+    audit, AuditEntry, CaseDoc, CaseEdit, CaseError, CaseFile, CaseKind, Deadline, RecordEdit, Step,
+};
+use crate::codes::credential::check_credential;
+use crate::codes::held;
 use crate::discretion::{check_choice, ChosenPenalty, DiscretionError, Outcome, Suggestion};
 use crate::documents::{self, DocumentContext, DocumentKind};
 use crate::Error;
@@ -41,13 +45,14 @@ impl<'d> CaseService<'d> {
         discovered_on: NaiveDate,
     ) -> Result<CaseFile, Error> {
         let id = uuid::Uuid::now_v7().to_string();
-        let mut doc = CaseDoc::create(
+        let mut doc = CaseDoc::create_by(
             &id,
             kind,
             violation,
             place_division,
             act_date,
             discovered_on,
+            Some(self.context.author()),
         )?;
         let case = doc.read()?;
         let now = self.context.stamp();
@@ -158,20 +163,63 @@ impl<'d> CaseService<'d> {
         )
     }
 
-    /// A procedure step, checked against the law; refused steps change nothing.
-    pub fn step(&self, id: &str, step: &Step, by: &str) -> Result<CaseFile, Error> {
+    /// A procedure step by the device's credentialed officer, checked against the law;
+    /// refused steps change nothing.
+    pub fn step(&self, id: &str, step: &Step) -> Result<CaseFile, Error> {
+        let acting = self.acting_officer()?;
         let case = self.get(id)?;
         let outcome = self.outcome(&case)?;
-        let days = self.context.registry.working_days()?;
+        let registry = &self.context.registry;
+        let days = registry.working_days()?;
+        let approver = match step.approver() {
+            Some(named) => registry.officer(named)?,
+            None => None,
+        };
         let context = StepContext {
             today: self.context.today(),
             days: &days,
             outcome: outcome.as_ref(),
-            by,
+            acting: &acting,
+            approver: approver.as_ref(),
+            decision_days: self.decision_days(&case)?,
             now: self.context.stamp(),
         };
         let edits = procedure::plan(&case, step, &context).map_err(CaseError::Refused)?;
         self.record(id, &edits)
+    }
+
+    /// The officer of the duty credential this device holds, verified now (signature, trust
+    /// and revocation lists, validity by trusted time, bound to this device's key) and listed
+    /// in the catalogue; otherwise the step is refused (Art. 42).
+    fn acting_officer(&self) -> Result<crate::registry::Officer, Error> {
+        let context = self.context;
+        let refused = || Error::from(CaseError::Refused(procedure::no_duty_credential()));
+        let bytes = context
+            .store
+            .read(held::kept_credential)?
+            .ok_or_else(refused)?;
+        let checked = check_credential(&bytes, &context.registry, context.now().trusted)
+            .map_err(|_| refused())?;
+        if checked.credential.device_key != context.keystore.public_key() {
+            return Err(refused());
+        }
+        context
+            .registry
+            .officer(&checked.credential.subject)?
+            .ok_or_else(refused)
+    }
+
+    /// Days from filing to decision for the case's enforcement item: its sector's own period
+    /// where the catalogue gives one, else Art. 60's 90.
+    fn decision_days(&self, case: &CaseFile) -> Result<i64, Error> {
+        let engine = self.discretion().engine()?;
+        let item = match engine.violation(&case.violation) {
+            Some(violation) => self.context.registry.item(&violation.item_code)?,
+            None => None,
+        };
+        Ok(item
+            .and_then(|item| item.decision_days)
+            .map_or(procedure::DECISION_DAYS, i64::from))
     }
 
     /// The deadlines the case must keep, by the holiday calendar.
@@ -181,7 +229,20 @@ impl<'d> CaseService<'d> {
             &case,
             &self.context.registry.working_days()?,
             self.context.today(),
+            self.decision_days(&case)?,
         ))
+    }
+
+    /// Who changed which field of the case when, on every replica merged in (settled
+    /// conflicts included), oldest first.
+    pub fn history(&self, id: &str) -> Result<Vec<AuditEntry>, Error> {
+        let mut doc = self.context.store.read(|c| repository::load(c, id))?;
+        Ok(doc.audit())
+    }
+
+    /// The audit history as CSV with zh-CN headers, times in Beijing time.
+    pub fn history_csv(&self, id: &str) -> Result<String, Error> {
+        Ok(audit::to_csv(&self.history(id)?))
     }
 
     /// A legal document for the case, as HTML ready to print, in the name of the first

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 
-use crate::cases::{repository, CaseDoc, CaseFile};
+use crate::cases::{repository, Author, CaseDoc, CaseFile};
 use crate::clock::{TimeReading, TrustedClock};
 use crate::crypto::DeviceKeystore;
 use crate::discretion::DiscretionEngine;
@@ -61,6 +61,30 @@ impl Context {
         self.now().trusted.to_rfc3339()
     }
 
+    /// Who makes an edit now: the officer of the duty credential the device holds (unexpired,
+    /// bound to this device's key), the device's key id, and trusted time. Without a valid
+    /// credential the officer is left empty, and the audit history says so; procedure steps
+    /// refuse instead (`CaseService::step`).
+    pub(crate) fn author(&self) -> Author {
+        let now = self.now();
+        let device_key = self.keystore.public_key();
+        let held = self
+            .store
+            .read(crate::codes::held::kept_credential)
+            .ok()
+            .flatten()
+            .and_then(|bytes| crate::codes::credential::read_unverified(&bytes).ok())
+            .filter(|c| c.expires_at > now.trusted && c.device_key == device_key);
+        let (credential_no, name) = held.map(|c| (c.subject, c.name)).unwrap_or_default();
+        Author {
+            credential_no,
+            name,
+            device: device_key.key_id().to_string(),
+            at: now.trusted.to_rfc3339(),
+            trusted: now.is_trusted,
+        }
+    }
+
     /// Records the server's time learnt in a sync (anchors trusted time).
     pub(crate) fn observe_server_time(
         &self,
@@ -105,6 +129,7 @@ impl Context {
         change: impl FnOnce(&rusqlite::Transaction<'_>, &mut CaseDoc) -> Result<(), Error>,
     ) -> Result<CaseFile, Error> {
         let now = self.stamp();
+        let author = self.author();
         let mut open = self.open_cases();
         let cached = open.take(id);
         let (doc, case) = self.store.write(|tx| {
@@ -112,6 +137,7 @@ impl Context {
                 Some(doc) => doc,
                 None => repository::load(tx, id)?,
             };
+            doc.set_author(author);
             change(tx, &mut doc)?;
             let case = doc.read()?;
             repository::save(tx, &mut doc, &case, &now)?;

@@ -41,6 +41,7 @@ impl<'d> InspectionService<'d> {
         let now = self.context.stamp();
         self.context.store.write(|tx| {
             let mut doc = repository::load(tx, id)?;
+            doc.set_author(self.context.author());
             doc.apply(edits)?;
             Ok(repository::save(tx, &mut doc, &now)?)
         })
@@ -101,6 +102,7 @@ impl<'d> InspectionService<'d> {
         let now = self.context.stamp();
         self.context.store.write(|tx| {
             let mut doc = repository::load(tx, inspection_id)?;
+            doc.set_author(self.context.author());
             doc.link_case(item, &case.id)?;
             repository::save(tx, &mut doc, &now).map(|_| ())
         })?;

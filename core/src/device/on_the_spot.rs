@@ -2,7 +2,7 @@
 //! carries the party, the officers present and the place into the case, and a summary case
 //! is then decided in one call with its facts and penalty (Arts. 51–52). From the scanned code
 //! to the printed decision: `open_visit`, `open_from_visit`, `decide_on_spot`,
-//! `render_document` (and any number of `suggest` previews in between).
+//! `render_document` (and any number of `preview`s in between).
 
 use super::cases::CaseService;
 use crate::cases::{CaseEdit, CaseError, CaseFile, CaseKind, CaseOfficer, Party, PartyKind, Step};
@@ -103,12 +103,7 @@ impl<'d> CaseService<'d> {
     /// against the engine's outcome, numbers the decision from the pre-printed forms and
     /// decides. Each part is kept as it succeeds, so a refusal (say, a fine over the Art. 51
     /// limit) loses nothing the officer typed.
-    pub fn decide_on_spot(
-        &self,
-        id: &str,
-        choice: &OnTheSpot,
-        by: &str,
-    ) -> Result<CaseFile, Error> {
+    pub fn decide_on_spot(&self, id: &str, choice: &OnTheSpot) -> Result<CaseFile, Error> {
         let mut edits: Vec<CaseEdit> = choice
             .facts
             .iter()
@@ -127,6 +122,6 @@ impl<'d> CaseService<'d> {
                 self.assign_number(id, prefix)?;
             }
         }
-        self.step(id, &Step::DecideOnSpot, by)
+        self.step(id, &Step::DecideOnSpot)
     }
 }

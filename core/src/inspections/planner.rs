@@ -195,6 +195,7 @@ mod tests {
             body_id: "B".into(),
             divisions: vec![division.into()],
             items: items.iter().map(|s| s.to_string()).collect(),
+            roles: Vec::new(),
         }
     }
 

@@ -7,6 +7,7 @@ use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, Value, ROOT};
 use serde::{Deserialize, Serialize};
 
 use super::planner::Task;
+use crate::cases::audit::{self, AuditEntry, Author, FieldChange};
 use crate::cases::shape::{am, scalar, shape, Am, Codec, Object, OptStr, Path, Reader, ReqStr};
 use crate::cases::shape::{Shape, Str, Strings};
 use crate::cases::{CaseError, Conflict};
@@ -155,6 +156,8 @@ impl Object for Checklist {
 
 pub struct InspectionDoc {
     doc: AutoCommit,
+    /// Who makes the next changes; each commit carries it (`cases::audit`).
+    author: Option<Author>,
 }
 
 fn check_shape(doc: &AutoCommit) -> Result<(), CaseError> {
@@ -183,7 +186,7 @@ impl InspectionDoc {
             entry::evidence.create(d, &entry)?;
         }
         doc.commit();
-        Ok(InspectionDoc { doc })
+        Ok(InspectionDoc { doc, author: None })
     }
 
     pub fn load(bytes: &[u8]) -> Result<InspectionDoc, CaseError> {
@@ -195,7 +198,7 @@ impl InspectionDoc {
     /// An inspection from an Automerge document (e.g. one received by sync).
     pub fn from_automerge(doc: AutoCommit) -> Result<InspectionDoc, CaseError> {
         check_shape(&doc)?;
-        Ok(InspectionDoc { doc })
+        Ok(InspectionDoc { doc, author: None })
     }
 
     /// Reads an inspection straight from an Automerge document, without copying it.
@@ -229,24 +232,61 @@ impl InspectionDoc {
         }
     }
 
+    /// Who makes the changes from now on (the device's credentialed officer, trusted time).
+    pub fn set_author(&mut self, author: Author) {
+        self.author = Some(author);
+    }
+
+    /// Who changed which entry when, every replica's changes merged in, oldest first.
+    pub fn audit(&mut self) -> Vec<AuditEntry> {
+        audit::history(&mut self.doc, crate::texts::cases::inspection::label)
+    }
+
+    fn commit(&mut self, fields: Vec<FieldChange>) {
+        match &self.author {
+            Some(author) => {
+                let (message, time) = audit::note(author, fields);
+                let options = automerge::transaction::CommitOptions::default();
+                self.doc
+                    .commit_with(options.with_message(message).with_time(time));
+            }
+            None => {
+                self.doc.commit();
+            }
+        }
+    }
+
     pub fn apply(&mut self, edits: &[InspectionEdit]) -> Result<(), CaseError> {
+        let mut fields = Vec::new();
+        let mut wrote = |field: String, value: &str| {
+            fields.push(FieldChange {
+                field,
+                value: value.to_owned(),
+                resolved: false,
+            })
+        };
         for edit in edits {
             match edit {
                 InspectionEdit::Record { item, result, note } => {
                     let map = self.entry(item)?;
                     entry::result.put(&mut self.doc, &map, &Some(*result))?;
                     entry::note.put(&mut self.doc, &map, note)?;
+                    let text = crate::texts::cases::inspection::result(result.as_str());
+                    wrote(format!("checklist.{item}.result"), text);
+                    wrote(format!("checklist.{item}.note"), note);
                 }
                 InspectionEdit::AddEvidence { item, hash } => {
                     let map = self.entry(item)?;
                     entry::evidence.push(&mut self.doc, &map, hash)?;
+                    wrote(format!("checklist.{item}.evidence"), hash);
                 }
                 InspectionEdit::AttachVisit { visit_id } => {
                     inspection::visit_id.put(&mut self.doc, &ROOT, &Some(visit_id.clone()))?;
+                    wrote("visit_id".into(), visit_id);
                 }
             }
         }
-        self.doc.commit();
+        self.commit(fields);
         Ok(())
     }
 
@@ -254,7 +294,12 @@ impl InspectionDoc {
     pub fn link_case(&mut self, item: &str, case_id: &str) -> Result<(), CaseError> {
         let map = self.entry(item)?;
         entry::case_id.put(&mut self.doc, &map, &Some(case_id.to_owned()))?;
-        self.doc.commit();
+        let field = FieldChange {
+            field: format!("checklist.{item}.case_id"),
+            value: case_id.to_owned(),
+            resolved: false,
+        };
+        self.commit(vec![field]);
         Ok(())
     }
 

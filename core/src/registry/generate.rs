@@ -327,6 +327,7 @@ pub fn generate(scale: Scale, seed: u64) -> CatalogueData {
                     ItemKind::Penalty
                 },
                 legal_basis: format!("《{law}》第{article}条"),
+                decision_days: None,
             }
         })
         .collect();
@@ -343,6 +344,7 @@ pub fn generate(scale: Scale, seed: u64) -> CatalogueData {
                 items: (0..authorised)
                     .map(|_| rng.pick(&items).code.clone())
                     .collect(),
+                roles: Vec::new(),
             }
         })
         .collect();

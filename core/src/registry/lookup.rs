@@ -17,18 +17,19 @@ impl Registry {
         self.store.read(|c| {
             let row = c
                 .query_row(
-                    "SELECT code, name, sector, kind, legal_basis FROM enforcement_item WHERE code = ?1",
+                    "SELECT code, name, sector, kind, legal_basis, decision_days FROM enforcement_item WHERE code = ?1",
                     [code],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get(4)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get(4)?, r.get(5)?)),
                 )
                 .optional()?;
-            row.map(|(code, name, sector, kind, legal_basis)| {
+            row.map(|(code, name, sector, kind, legal_basis, decision_days)| {
                 Ok(EnforcementItem {
                     code,
                     name,
                     sector,
                     kind: ItemKind::parse(&kind).ok_or_else(|| decode("item kind"))?,
                     legal_basis,
+                    decision_days,
                 })
             })
             .transpose()
@@ -63,19 +64,20 @@ impl Registry {
     pub fn officer(&self, credential_no: &str) -> Result<Option<Officer>, RegistryError> {
         let row = self.store.read(|c| {
             c.query_row(
-                "SELECT credential_no, name, body_id, divisions, items FROM officer WHERE credential_no = ?1",
+                "SELECT credential_no, name, body_id, divisions, items, roles FROM officer WHERE credential_no = ?1",
                 [credential_no],
-                |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?)),
+                |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?)),
             )
             .optional()
         })?;
-        row.map(|(credential_no, name, body_id, divisions, items)| {
+        row.map(|(credential_no, name, body_id, divisions, items, roles)| {
             Ok(Officer {
                 credential_no,
                 name,
                 body_id,
                 divisions: decode_list(&divisions)?,
                 items: decode_list(&items)?,
+                roles: serde_json::from_str(&roles).map_err(|_| decode("officer roles"))?,
             })
         })
         .transpose()

@@ -20,8 +20,8 @@ pub use bundle::{
 };
 pub use model::{
     AgencyKey, Article, CatalogueData, CreditGrade, EnforcementBody, EnforcementItem, Enterprise,
-    ItemKind, KeyPurpose, Officer, RecordKind, Regulation, RegulationLevel, Removals, Revocation,
-    RevocationTarget,
+    ItemKind, KeyPurpose, Officer, OfficerRole, RecordKind, Regulation, RegulationLevel, Removals,
+    Revocation, RevocationTarget,
 };
 pub use search::{SearchHit, SearchHitKind};
 

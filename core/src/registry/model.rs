@@ -42,6 +42,10 @@ pub struct EnforcementItem {
     pub kind: ItemKind,
     /// The legal basis as published, e.g. 《中华人民共和国食品安全法》第一百二十六条第一款第五项.
     pub legal_basis: String,
+    /// The sector's own period from filing to decision, in days, where a law, regulation or
+    /// rule sets one (Art. 60 "unless otherwise provided"); none: the 90 days of Art. 60.
+    #[serde(default)]
+    pub decision_days: Option<u32>,
 }
 
 /// The kinds of enforcement power (行政执法事项类别).
@@ -87,6 +91,36 @@ pub struct Officer {
     pub divisions: Vec<String>,
     /// Enforcement item codes the officer is authorised for.
     pub items: Vec<String>,
+    /// The procedural authorities the officer holds in the body (approvals, review).
+    #[serde(default)]
+    pub roles: Vec<OfficerRole>,
+}
+
+/// A procedural authority held by a person of the body, as the catalogue grants it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum OfficerRole {
+    /// 立案审批: approves filing a case (Art. 54).
+    FilingApproval,
+    /// 法制审核: the body's legal reviewer (Art. 58).
+    LegalReview,
+    /// Chairs the heads' collective discussion (Art. 57 ¶2).
+    CollectiveDecision,
+    /// Approves extending the decision period (Art. 60).
+    ExtensionApproval,
+}
+
+impl OfficerRole {
+    /// The role's name, as the officer reads it.
+    pub fn name_zh(self) -> &'static str {
+        use crate::texts::cases::role;
+        match self {
+            OfficerRole::FilingApproval => role::FILING_APPROVAL,
+            OfficerRole::LegalReview => role::LEGAL_REVIEW,
+            OfficerRole::CollectiveDecision => role::COLLECTIVE_DECISION,
+            OfficerRole::ExtensionApproval => role::EXTENSION_APPROVAL,
+        }
+    }
 }
 
 /// 法规: a law, regulation or rule with its articles.

@@ -77,7 +77,7 @@ fn write_items(
     items: &[EnforcementItem],
 ) -> Result<(), StoreError> {
     let mut statement = tx.prepare_cached(
-        "INSERT OR REPLACE INTO enforcement_item (code, name, sector, kind, legal_basis) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT OR REPLACE INTO enforcement_item (code, name, sector, kind, legal_basis, decision_days) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for item in items {
         statement.execute((
@@ -86,6 +86,7 @@ fn write_items(
             &item.sector,
             item.kind.as_str(),
             &item.legal_basis,
+            item.decision_days,
         ))?;
         search::unindex_item(tx, &item.code)?;
         search::index_item(tx, rowids, item)?;
@@ -95,7 +96,7 @@ fn write_items(
 
 fn write_officers(tx: &Transaction<'_>, officers: &[Officer]) -> Result<(), StoreError> {
     let mut statement = tx.prepare_cached(
-        "INSERT OR REPLACE INTO officer (credential_no, name, body_id, divisions, items) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT OR REPLACE INTO officer (credential_no, name, body_id, divisions, items, roles) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for officer in officers {
         statement.execute((
@@ -104,6 +105,7 @@ fn write_officers(tx: &Transaction<'_>, officers: &[Officer]) -> Result<(), Stor
             &officer.body_id,
             to_json(&officer.divisions),
             to_json(&officer.items),
+            serde_json::to_string(&officer.roles).unwrap_or_else(|_| "[]".into()),
         ))?;
     }
     Ok(())

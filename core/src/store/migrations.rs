@@ -14,7 +14,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_inspections.sql"),
     include_str!("migrations/0007_sync.sql"),
     include_str!("migrations/0008_body_particulars.sql"),
-    include_str!("migrations/0009_visits.sql"),
+    include_str!("migrations/0009_procedure_roles.sql"),
+    include_str!("migrations/0010_visits.sql"),
 ];
 
 pub const LATEST_SCHEMA: u32 = MIGRATIONS.len() as u32;

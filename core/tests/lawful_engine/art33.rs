@@ -102,6 +102,7 @@ fn first_violation_may_go_unpunished_and_the_officer_confirms_or_declines() {
 fn a_declined_first_violation_is_decided_as_a_penalty() {
     use zhifa_core::cases::{CaseEdit, PartyKind, Step};
     let phone = Phone::demo();
+    phone.on_duty("渝50010320021");
     let cases = phone.device.cases();
     let today = Utc::now().date_naive();
     let case = cases
@@ -128,9 +129,7 @@ fn a_declined_first_violation_is_decided_as_a_penalty() {
     cases
         .choose(&case.id, &fine(3_000, Some("曾被多次劝导仍未整改到位")))
         .unwrap();
-    let decided = cases
-        .step(&case.id, &Step::DecideOnSpot, "渝50010320021")
-        .unwrap();
+    let decided = cases.step(&case.id, &Step::DecideOnSpot).unwrap();
     let decision = decided.decision.unwrap();
     assert!(decision.penalty);
     assert_eq!(decision.fine, 3_000);

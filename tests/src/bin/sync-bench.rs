@@ -100,6 +100,7 @@ fn load_teams(server: &TestServer, devices: usize, team_size: usize) -> Vec<Stri
                 body_id: body.clone(),
                 divisions: vec!["500103".into()],
                 items: items.clone(),
+                roles: Vec::new(),
             });
             officers.push(credential_no);
         }

@@ -5,7 +5,12 @@
 //! Ordinary procedure (Art. 54–72), at most 12 steps: File (立案) → investigation (forms,
 //! evidence) → PassLegalReview where required → Notify (事先告知) → CloseStatement, or
 //! RequestHearing → HoldHearing → RecordCollectiveDecision where required → Decide → Serve →
-//! RecordPayment (with Art. 72 late fees) → Close.
+//! RecordPayment (with Art. 72 late fees) → Close; ExtendDecisionPeriod before the Art. 60
+//! period runs out.
+//!
+//! Every step is taken by the device's credentialed officer (verified by the device layer),
+//! who must act in the case (Art. 42); approvals name a person holding that role in the
+//! acting officer's body in the catalogue.
 
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -13,9 +18,10 @@ use serde::{Deserialize, Serialize};
 mod steps;
 
 use super::document::RecordEdit;
-use super::model::{CaseFile, CaseStatus, PartyKind};
+use super::model::{CaseFile, CaseStatus, PartyKind, ServiceMethod};
 use crate::calendar::WorkingDays;
 use crate::discretion::{statute, Outcome, SuggestionRequest};
+use crate::registry::Officer;
 use crate::texts;
 
 /// The 90 days of Art. 60, from filing to decision.
@@ -33,41 +39,86 @@ pub const PAYMENT_DAYS: i64 = 15;
 /// Art. 72: 3 % of the fine a day, never more than the fine.
 pub const LATE_FEE_PERCENT_A_DAY: i64 = 3;
 
+/// A procedure step. Approvers are named by credential number and must hold the role in
+/// the catalogue, in the acting officer's body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Step {
     DecideOnSpot,
-    File,
-    PassLegalReview,
+    /// 立案, approved by a person holding `FilingApproval`.
+    File {
+        approver: String,
+    },
+    /// Art. 58, by a person holding `LegalReview`.
+    PassLegalReview {
+        reviewer: String,
+    },
     Notify,
     /// The party stated and defended, or waived it.
     CloseStatement,
     RequestHearing,
     HoldHearing,
-    RecordCollectiveDecision,
+    /// Art. 57 ¶2, chaired by a person holding `CollectiveDecision`.
+    RecordCollectiveDecision {
+        chair: String,
+    },
+    /// Art. 60: the decision period extended to `until`, approved by a person holding
+    /// `ExtensionApproval`, for `reason`.
+    ExtendDecisionPeriod {
+        approver: String,
+        until: NaiveDate,
+        reason: String,
+    },
     Decide,
-    Serve,
+    /// Art. 61: how, when and to whom the decision was served.
+    Serve {
+        service: Service,
+    },
     RecordPayment {
         amount: i64,
     },
     Close,
 }
 
+/// What the officer records of a service (the serving officer is the acting one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Service {
+    pub method: ServiceMethod,
+    /// The day the party received it; for post, the day on the return receipt.
+    pub served_on: NaiveDate,
+    pub recipient: String,
+    /// The witness of a lodged service, the entrusted agency, why a public notice.
+    pub note: String,
+}
+
 impl Step {
     pub fn name(&self) -> &'static str {
         match self {
             Step::DecideOnSpot => "decide_on_spot",
-            Step::File => "file",
-            Step::PassLegalReview => "pass_legal_review",
+            Step::File { .. } => "file",
+            Step::PassLegalReview { .. } => "pass_legal_review",
             Step::Notify => "notify",
             Step::CloseStatement => "close_statement",
             Step::RequestHearing => "request_hearing",
             Step::HoldHearing => "hold_hearing",
-            Step::RecordCollectiveDecision => "record_collective_decision",
+            Step::RecordCollectiveDecision { .. } => "record_collective_decision",
+            Step::ExtendDecisionPeriod { .. } => "extend_decision_period",
             Step::Decide => "decide",
-            Step::Serve => "serve",
+            Step::Serve { .. } => "serve",
             Step::RecordPayment { .. } => "record_payment",
             Step::Close => "close",
+        }
+    }
+
+    /// The person the step names as approver, by credential number.
+    pub fn approver(&self) -> Option<&str> {
+        match self {
+            Step::File { approver }
+            | Step::PassLegalReview { reviewer: approver }
+            | Step::RecordCollectiveDecision { chair: approver }
+            | Step::ExtendDecisionPeriod { approver, .. } => Some(approver),
+            _ => None,
         }
     }
 }
@@ -100,6 +151,28 @@ pub enum RefusalKind {
     HeavierAfterDefence,
     Underpaid,
     NothingToClose,
+    /// The device holds no valid duty credential (Art. 42, 55).
+    NoDutyCredential,
+    /// The credentialed officer does not act in this case. `missing`: their number.
+    NotACaseOfficer,
+    /// The approver is not in the catalogue or lacks the role. `missing`: who, the role.
+    ApproverLacksRole,
+    /// The approver belongs to another body. `missing`: who.
+    ApproverOfOtherBody,
+    /// Art. 60: the period ran out. `missing`: its days, its last day.
+    DecisionPeriodExpired,
+    /// Art. 60: an extension after the period ran out. `missing`: its last day.
+    ExtensionTooLate,
+    /// Art. 60: an extension no later than the period. `missing`: its last day.
+    ExtensionNotLater,
+    /// A particular the record needs is empty. `missing`: which.
+    MissingParticulars,
+    /// Art. 61: electronic service without the party's signed consent.
+    NoServiceConsent,
+    /// Art. 61: served before the decision or in the future. `missing`: decided, today.
+    ServiceDateInvalid,
+    /// Art. 61: handed over on the spot on another day than the decision.
+    ServiceNotOnTheSpot,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,14 +223,33 @@ impl Refusal {
             CollectiveDecisionRequired => text::COLLECTIVE_DECISION_REQUIRED.into(),
             HeavierAfterDefence => text::heavier_after_defence(&missing),
             Underpaid => text::underpaid(&missing),
-            NothingToClose => text::NOTHING_TO_CLOSE.into(),
+            NothingToClose => text::nothing_to_close(&missing),
+            NoDutyCredential => text::NO_DUTY_CREDENTIAL.into(),
+            NotACaseOfficer => text::not_a_case_officer(&missing),
+            ApproverLacksRole => {
+                let (who, role) = (nth(&refusal.missing, 0), nth(&refusal.missing, 1));
+                text::lacks_role(who, role)
+            }
+            ApproverOfOtherBody => text::other_body(&missing),
+            DecisionPeriodExpired => {
+                let days = nth(&refusal.missing, 0).parse().unwrap_or(DECISION_DAYS);
+                text::decision_period_expired(days, nth(&refusal.missing, 1))
+            }
+            ExtensionTooLate => text::extension_too_late(&missing),
+            ExtensionNotLater => text::extension_not_later(&missing),
+            MissingParticulars => text::missing_particulars(&missing),
+            NoServiceConsent => text::NO_SERVICE_CONSENT.into(),
+            ServiceDateInvalid => {
+                text::service_date(nth(&refusal.missing, 0), nth(&refusal.missing, 1))
+            }
+            ServiceNotOnTheSpot => text::ON_THE_SPOT_SAME_DAY.into(),
         };
-        if refusal.article.is_empty() {
-            reason
-        } else {
-            texts::cases::refused(statute::LAW, &refusal.article, &reason)
-        }
+        texts::cases::refused(statute::LAW, &refusal.article, &reason)
     }
+}
+
+fn nth(items: &[String], index: usize) -> &str {
+    items.get(index).map(String::as_str).unwrap_or_default()
 }
 
 impl std::fmt::Display for Refusal {
@@ -204,11 +296,37 @@ pub fn check_unnumbered(case: &CaseFile) -> Result<(), Refusal> {
     match &case.number {
         Some(existing) => Err(refuse(
             RefusalKind::AlreadyNumbered,
-            "",
+            NUMBER_ARTICLE,
             vec![existing.clone()],
         )),
         None => Ok(()),
     }
+}
+
+/// One case, one number on every record of it: the whole-process record of Art. 47.
+const NUMBER_ARTICLE: &str = "第四十七条";
+
+/// Art. 42, 55: only a credentialed officer acts; the device holds no valid credential.
+pub fn no_duty_credential() -> Refusal {
+    refuse(RefusalKind::NoDutyCredential, "第四十二条", vec![])
+}
+
+/// The last day of the decision period: `decision_days` (Art. 60, or the sector's own) from
+/// filing, or the latest approved extension.
+pub fn decision_deadline(case: &CaseFile, decision_days: i64) -> Option<NaiveDate> {
+    let filed = case.procedure.filed_on?;
+    let period = filed + Duration::days(decision_days);
+    Some(
+        case.extensions
+            .iter()
+            .map(|e| e.until)
+            .fold(period, NaiveDate::max),
+    )
+}
+
+/// Art. 61: the last day to serve an absent party.
+pub fn service_deadline(decided_on: NaiveDate, days: &WorkingDays) -> NaiveDate {
+    days.add(decided_on, SERVICE_WORKING_DAYS)
 }
 
 fn refuse(kind: RefusalKind, article: &str, missing: Vec<String>) -> Refusal {
@@ -225,8 +343,12 @@ pub struct StepContext<'a> {
     pub days: &'a WorkingDays,
     /// The engine's outcome for the case (routing: summary, hearing, review, collective).
     pub outcome: Option<&'a Outcome>,
-    /// The acting officer's credential number, for the history.
-    pub by: &'a str,
+    /// The device's credentialed officer, verified, as the catalogue lists them.
+    pub acting: &'a Officer,
+    /// The catalogue's record of the person the step names as approver, if listed.
+    pub approver: Option<&'a Officer>,
+    /// Days from filing to decision: Art. 60's 90, or the sector's own.
+    pub decision_days: i64,
     pub now: String,
 }
 
@@ -237,7 +359,7 @@ pub fn plan(
     context: &StepContext<'_>,
 ) -> Result<Vec<RecordEdit>, Refusal> {
     if !case.conflicts.is_empty() {
-        let fields = case.conflicts.iter().map(|c| c.field.clone()).collect();
+        let fields = case.conflicts.iter().map(|c| c.label.clone()).collect();
         return Err(refuse(
             RefusalKind::UnresolvedConflicts,
             "第四十七条",
@@ -249,17 +371,19 @@ pub fn plan(
         step,
         context,
     };
+    check.acting_in_case()?;
     match step {
         Step::DecideOnSpot => check.decide_on_spot(),
-        Step::File => check.file(),
-        Step::PassLegalReview => check.pass_legal_review(),
-        Step::RecordCollectiveDecision => check.record_collective_decision(),
+        Step::File { .. } => check.file(),
+        Step::PassLegalReview { .. } => check.pass_legal_review(),
+        Step::RecordCollectiveDecision { .. } => check.record_collective_decision(),
+        Step::ExtendDecisionPeriod { until, reason, .. } => check.extend(*until, reason),
         Step::Notify => check.notify(),
         Step::CloseStatement => check.close_statement(),
         Step::RequestHearing => check.request_hearing(),
         Step::HoldHearing => check.hold_hearing(),
         Step::Decide => check.decide(),
-        Step::Serve => check.serve(),
+        Step::Serve { service } => check.serve(service),
         Step::RecordPayment { amount } => check.record_payment(*amount),
         Step::Close => check.close(),
     }
@@ -282,9 +406,12 @@ pub fn amount_due(case: &CaseFile, paid_on: NaiveDate) -> i64 {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Deadline {
-    /// decision (Art. 60), hearing_request (Art. 64), payment (Art. 67).
+    /// decision (Art. 60), hearing_request (Art. 64), service (Art. 61), payment (Art. 67).
     pub what: String,
+    /// The same, as the officer reads it.
+    pub label: String,
     pub due: NaiveDate,
+    /// Passed and not kept; a service made late stays overdue, so it stays visible.
     pub overdue: bool,
     /// Within the warning period before `due`.
     pub warning: bool,
@@ -292,12 +419,20 @@ pub struct Deadline {
     pub provisional: bool,
 }
 
-/// The deadlines that apply to the case now.
-pub fn deadlines(case: &CaseFile, days: &WorkingDays, today: NaiveDate) -> Vec<Deadline> {
+/// The deadlines that apply to the case now; `decision_days` is Art. 60's period or the
+/// sector's own.
+pub fn deadlines(
+    case: &CaseFile,
+    days: &WorkingDays,
+    today: NaiveDate,
+    decision_days: i64,
+) -> Vec<Deadline> {
+    use texts::cases::deadline as label;
     let mut out = Vec::new();
-    let mut push = |what: &str, due: NaiveDate, warn_days: i64, provisional: bool| {
+    let mut push = |what: &str, text: &str, due: NaiveDate, warn_days: i64, provisional: bool| {
         out.push(Deadline {
             what: what.into(),
+            label: text.into(),
             due,
             overdue: today > due,
             warning: today <= due && (due - today).num_days() <= warn_days,
@@ -308,21 +443,36 @@ pub fn deadlines(case: &CaseFile, days: &WorkingDays, today: NaiveDate) -> Vec<D
         case.status,
         CaseStatus::Decided | CaseStatus::Served | CaseStatus::Executed | CaseStatus::Closed
     );
-    if let (Some(filed), true) = (case.procedure.filed_on, open) {
+    if let (Some(due), true) = (decision_deadline(case, decision_days), open) {
         push(
             "decision",
-            filed + Duration::days(DECISION_DAYS),
+            label::DECISION,
+            due,
             DECISION_WARNING_DAYS,
             false,
         );
     }
     if let (Some(notified), CaseStatus::Notified) = (case.procedure.notified_on, case.status) {
         let due = days.add(notified, HEARING_REQUEST_WORKING_DAYS);
-        push("hearing_request", due, 2, !days.knows(due));
+        push(
+            "hearing_request",
+            label::HEARING_REQUEST,
+            due,
+            2,
+            !days.knows(due),
+        );
+    }
+    if let (Some(decision), super::CaseKind::Ordinary) = (&case.decision, case.kind) {
+        let due = service_deadline(decision.decided_on, days);
+        let served_late = case.services.iter().any(|s| s.late);
+        if case.status == CaseStatus::Decided || served_late {
+            push("service", label::SERVICE, due, 2, !days.knows(due));
+        }
     }
     if case.decision.as_ref().is_some_and(|d| d.fine > 0) && case.procedure.paid_on.is_none() {
         if let Some(served) = case.procedure.served_on {
-            push("payment", served + Duration::days(PAYMENT_DAYS), 3, false);
+            let due = served + Duration::days(PAYMENT_DAYS);
+            push("payment", label::PAYMENT, due, 3, false);
         }
     }
     out

@@ -4,13 +4,16 @@
 use chrono::{Months, NaiveDate};
 
 use super::{
-    amount_due, refuse, Refusal, RefusalKind, Step, StepContext, HEARING_NOTICE_WORKING_DAYS,
-    HEARING_REQUEST_WORKING_DAYS,
+    amount_due, decision_deadline, refuse, service_deadline, Refusal, RefusalKind, Service, Step,
+    StepContext, HEARING_NOTICE_WORKING_DAYS, HEARING_REQUEST_WORKING_DAYS,
 };
 use crate::cases::document::{DateField, RecordEdit};
-use crate::cases::model::{CaseFile, CaseKind, CaseStatus, Decision};
+use crate::cases::model::{
+    Approval, CaseFile, CaseKind, CaseStatus, Decision, Extension, ServiceMethod, ServiceRecord,
+};
 use crate::discretion::{Disposition, Outcome, ProcedureRoute};
-use crate::texts::cases::lacking;
+use crate::registry::{Officer, OfficerRole};
+use crate::texts::cases::{date_zh, lacking};
 
 use CaseStatus::*;
 
@@ -45,6 +48,74 @@ impl Check<'_> {
         } else {
             let this = self.case.kind.name_zh().to_owned();
             Err(refuse(RefusalKind::WrongProcedure, article, vec![this]))
+        }
+    }
+
+    /// Art. 42: the device's credentialed officer acts in this case and has not withdrawn.
+    pub(super) fn acting_in_case(&self) -> Result<(), Refusal> {
+        let acting = &self.context.acting.credential_no;
+        let in_case = self
+            .case
+            .officers
+            .iter()
+            .any(|o| &o.credential_no == acting && o.verified && !o.withdrawn);
+        if in_case {
+            Ok(())
+        } else {
+            Err(refuse(
+                RefusalKind::NotACaseOfficer,
+                "第四十二条",
+                vec![acting.clone()],
+            ))
+        }
+    }
+
+    /// The person the step names holds `role` in the acting officer's body (the case's
+    /// agency) by the catalogue.
+    fn approved_by(&self, role: OfficerRole, article: &str) -> Result<&Officer, Refusal> {
+        let named = self.step.approver().unwrap_or_default();
+        let lacks = |who: String| {
+            refuse(
+                RefusalKind::ApproverLacksRole,
+                article,
+                vec![who, role.name_zh().into()],
+            )
+        };
+        let person = self
+            .context
+            .approver
+            .filter(|p| p.credential_no == named)
+            .ok_or_else(|| lacks(named.to_owned()))?;
+        let who = format!("{}（{}）", person.name, person.credential_no);
+        if !person.roles.contains(&role) {
+            return Err(lacks(who));
+        }
+        if person.body_id != self.context.acting.body_id {
+            return Err(refuse(RefusalKind::ApproverOfOtherBody, article, vec![who]));
+        }
+        Ok(person)
+    }
+
+    fn approval(&self, role: OfficerRole, person: &Officer) -> RecordEdit {
+        RecordEdit::AddApproval(Approval {
+            role,
+            credential_no: person.credential_no.clone(),
+            name: person.name.clone(),
+            approved_on: self.today(),
+            recorded_by: self.context.acting.credential_no.clone(),
+        })
+    }
+
+    /// A particular the record cannot do without.
+    fn given(&self, value: &str, what: &str, article: &str) -> Result<(), Refusal> {
+        if value.trim().is_empty() {
+            Err(refuse(
+                RefusalKind::MissingParticulars,
+                article,
+                vec![what.into()],
+            ))
+        } else {
+            Ok(())
         }
     }
 
@@ -94,7 +165,7 @@ impl Check<'_> {
             status,
             step: self.step.name().into(),
             at: self.context.now.clone(),
-            by: self.context.by.into(),
+            by: self.context.acting.credential_no.clone(),
         }
     }
 
@@ -125,9 +196,20 @@ impl Check<'_> {
                 vec![format!("≤{limit}")],
             ));
         }
+        let handed = ServiceRecord {
+            method: ServiceMethod::OnTheSpot,
+            served_on: self.today(),
+            recipient: case.parties[0].name.clone(),
+            served_by: self.context.acting.credential_no.clone(),
+            served_by_name: self.context.acting.name.clone(),
+            recorded_at: self.context.now.clone(),
+            late: false,
+            note: String::new(),
+        };
         Ok(vec![
             RecordEdit::SetDecision(decision(case, outcome, self.today())),
             self.dated(DateField::Served),
+            RecordEdit::AddService(handed),
             self.transition(Decided),
         ])
     }
@@ -152,25 +234,86 @@ impl Check<'_> {
             return Err(refuse(
                 RefusalKind::LimitationExpired,
                 "第三十六条",
-                vec![limit.to_string()],
+                vec![date_zh(limit)],
             ));
         }
-        Ok(vec![self.dated(DateField::Filed), self.transition(Filed)])
+        let approver = self.approved_by(OfficerRole::FilingApproval, "第五十四条")?;
+        Ok(vec![
+            self.dated(DateField::Filed),
+            self.approval(OfficerRole::FilingApproval, approver),
+            self.transition(Filed),
+        ])
     }
 
-    /// Art. 58: the legal review, once filed and before the decision.
+    /// Art. 58: the legal review by the body's reviewer, once filed and before the decision.
     pub(super) fn pass_legal_review(&self) -> Edits {
         self.status_is(
             &[Filed, Notified, HearingRequested, HearingHeld],
             "第五十八条",
         )?;
-        Ok(vec![self.dated(DateField::LegalReviewPassed)])
+        let reviewer = self.approved_by(OfficerRole::LegalReview, "第五十八条")?;
+        Ok(vec![
+            self.dated(DateField::LegalReviewPassed),
+            self.approval(OfficerRole::LegalReview, reviewer),
+        ])
     }
 
     /// Art. 57: the collective decision of the agency's heads.
     pub(super) fn record_collective_decision(&self) -> Edits {
         self.status_is(&[Filed, Notified, HearingHeld], "第五十七条")?;
-        Ok(vec![self.dated(DateField::CollectiveDecided)])
+        let chair = self.approved_by(OfficerRole::CollectiveDecision, "第五十七条")?;
+        Ok(vec![
+            self.dated(DateField::CollectiveDecided),
+            self.approval(OfficerRole::CollectiveDecision, chair),
+        ])
+    }
+
+    /// Art. 60: the decision period extended, approved while it still runs, to a later day.
+    pub(super) fn extend(&self, until: NaiveDate, reason: &str) -> Edits {
+        self.procedure_is(CaseKind::Ordinary, "第六十条")?;
+        self.status_is(
+            &[Filed, Notified, HearingRequested, HearingHeld],
+            "第六十条",
+        )?;
+        let approver = self.approved_by(OfficerRole::ExtensionApproval, "第六十条")?;
+        self.given(reason, lacking::EXTENSION_REASON, "第六十条")?;
+        let deadline = decision_deadline(self.case, self.context.decision_days)
+            .unwrap_or_else(|| self.today());
+        if self.today() > deadline {
+            return Err(refuse(
+                RefusalKind::ExtensionTooLate,
+                "第六十条",
+                vec![date_zh(deadline)],
+            ));
+        }
+        if until <= deadline {
+            return Err(refuse(
+                RefusalKind::ExtensionNotLater,
+                "第六十条",
+                vec![date_zh(deadline)],
+            ));
+        }
+        Ok(vec![RecordEdit::AddExtension(Extension {
+            approved_by: approver.credential_no.clone(),
+            approver_name: approver.name.clone(),
+            approved_on: self.today(),
+            until,
+            reason: reason.trim().to_owned(),
+            recorded_by: self.context.acting.credential_no.clone(),
+        })])
+    }
+
+    /// Art. 60: no decision after the period (or its approved extension).
+    fn within_decision_period(&self) -> Result<(), Refusal> {
+        let days = self.context.decision_days;
+        match decision_deadline(self.case, days) {
+            Some(deadline) if self.today() > deadline => Err(refuse(
+                RefusalKind::DecisionPeriodExpired,
+                "第六十条",
+                vec![days.to_string(), date_zh(deadline)],
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Art. 44: the notice of the intended penalty, only with an outcome and evidence.
@@ -223,7 +366,7 @@ impl Check<'_> {
             return Err(refuse(
                 RefusalKind::HearingRequestLate,
                 "第六十四条",
-                vec![last.to_string()],
+                vec![date_zh(last)],
             ));
         }
         Ok(vec![
@@ -245,7 +388,7 @@ impl Check<'_> {
             return Err(refuse(
                 RefusalKind::HearingNoticeTooShort,
                 "第六十四条",
-                vec![earliest.to_string()],
+                vec![date_zh(earliest)],
             ));
         }
         Ok(vec![
@@ -263,6 +406,7 @@ impl Check<'_> {
         }
         self.status_is(&[Notified, HearingHeld], "第五十七条")?;
         self.two_officers()?;
+        self.within_decision_period()?;
         let outcome = self.outcome(RefusalKind::NoPenaltyChosen, "第五十七条", &[])?;
         self.statement_period_over()?;
         let routed = self.route(outcome);
@@ -311,17 +455,66 @@ impl Check<'_> {
             return Err(refuse(
                 RefusalKind::StatementPeriodOpen,
                 "第四十五条",
-                vec![open_until.to_string()],
+                vec![date_zh(open_until)],
             ));
         }
         Ok(())
     }
 
-    /// Art. 61: an ordinary decision is served.
-    pub(super) fn serve(&self) -> Edits {
-        self.procedure_is(CaseKind::Ordinary, "第六十一条")?;
-        self.status_is(&[Decided], "第六十一条")?;
-        Ok(vec![self.dated(DateField::Served), self.transition(Served)])
+    /// Art. 61: an ordinary decision is served, by a way the Civil Procedure Law allows,
+    /// electronically only with the party's signed consent; late service is recorded as such.
+    pub(super) fn serve(&self, service: &Service) -> Edits {
+        const ARTICLE: &str = "第六十一条";
+        let case = self.case;
+        self.procedure_is(CaseKind::Ordinary, ARTICLE)?;
+        self.status_is(&[Decided], ARTICLE)?;
+        self.given(&service.recipient, lacking::RECIPIENT, ARTICLE)?;
+        let decided = case
+            .decision
+            .as_ref()
+            .map_or(self.today(), |d| d.decided_on);
+        let on = service.served_on;
+        if on < decided || on > self.today() {
+            return Err(refuse(
+                RefusalKind::ServiceDateInvalid,
+                ARTICLE,
+                vec![date_zh(decided), date_zh(self.today())],
+            ));
+        }
+        match service.method {
+            ServiceMethod::OnTheSpot if on != decided => {
+                return Err(refuse(RefusalKind::ServiceNotOnTheSpot, ARTICLE, vec![]));
+            }
+            ServiceMethod::Electronic if case.service_consents.is_empty() => {
+                return Err(refuse(
+                    RefusalKind::NoServiceConsent,
+                    ARTICLE,
+                    vec![lacking::SERVICE_CONSENT.into()],
+                ));
+            }
+            ServiceMethod::Lodged | ServiceMethod::Entrusted | ServiceMethod::PublicNotice => {
+                self.given(&service.note, lacking::SERVICE_NOTE, ARTICLE)?;
+            }
+            _ => {}
+        }
+        let record = ServiceRecord {
+            method: service.method,
+            served_on: on,
+            recipient: service.recipient.trim().to_owned(),
+            served_by: self.context.acting.credential_no.clone(),
+            served_by_name: self.context.acting.name.clone(),
+            recorded_at: self.context.now.clone(),
+            late: on > service_deadline(decided, self.context.days),
+            note: service.note.trim().to_owned(),
+        };
+        Ok(vec![
+            RecordEdit::SetDate {
+                field: DateField::Served,
+                date: on,
+            },
+            RecordEdit::AddService(record),
+            self.transition(Served),
+        ])
     }
 
     /// Art. 67, 72: payment of the fine with any late fee.
@@ -388,7 +581,11 @@ fn decision(case: &CaseFile, outcome: &Outcome, today: NaiveDate) -> Decision {
             0
         },
         confiscate_property: penalty && outcome.confiscate_property,
-        other: outcome.other.iter().map(|k| format!("{k:?}")).collect(),
+        other: outcome
+            .other
+            .iter()
+            .map(|k| k.name_zh().to_owned())
+            .collect(),
         decided_on: today,
     }
 }
