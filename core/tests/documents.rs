@@ -80,6 +80,7 @@ impl Desk {
             today,
             days: &self.days,
             outcome: outcome.as_ref(),
+            notified_outcome: None,
             acting: &acting,
             approver: approver.as_ref(),
             decision_days: procedure::DECISION_DAYS,
@@ -112,6 +113,15 @@ impl Desk {
     fn ok(&self, kind: DocumentKind, held: &Held, today: NaiveDate) -> String {
         self.render(kind, held, today)
             .unwrap_or_else(|e| panic!("{kind:?}: {}", e.message_zh()))
+    }
+}
+
+/// The on-site record itself: when and where it was made (finding 8: findings alone are not one).
+fn onsite() -> CaseEdit {
+    CaseEdit::SetOnsite {
+        time: "2024-09-20 10:00".into(),
+        place: "重庆市渝中区解放碑步行街".into(),
+        party_signed: true,
     }
 }
 
@@ -465,7 +475,7 @@ fn the_hearing_right_appears_from_the_threshold() {
             barbecue(person(), "pending"),
         );
         case.doc
-            .apply(&[CaseEdit::AppendFindings(FINDINGS.into())])
+            .apply(&[CaseEdit::AppendFindings(FINDINGS.into()), onsite()])
             .unwrap();
         case.doc
             .record(&[RecordEdit::ChoosePenalty {
@@ -516,7 +526,7 @@ fn an_organisation_is_named_with_its_representative() {
         barbecue(company, "refused"),
     );
     case.doc
-        .apply(&[CaseEdit::AppendFindings(FINDINGS.into())])
+        .apply(&[CaseEdit::AppendFindings(FINDINGS.into()), onsite()])
         .unwrap();
     case.doc
         .record(&[RecordEdit::ChoosePenalty {
@@ -627,7 +637,7 @@ fn a_no_penalty_decision_names_its_ground() {
         fact("pollution_alert", false),
         fact("illegal_gains", 0i64),
     ]);
-    edits.push(CaseEdit::AppendFindings(FINDINGS.into()));
+    edits.extend([CaseEdit::AppendFindings(FINDINGS.into()), onsite()]);
     let mut case = desk.open(CaseKind::Ordinary, "DQ-118-3", day(2024, 9, 20), edits);
     desk.step(
         &mut case,
@@ -636,6 +646,20 @@ fn a_no_penalty_decision_names_its_ground() {
         },
         friday,
     );
+    // The education given (Art. 33 ¶3) is recorded with the choice, and printed.
+    let educated = zhifa_core::discretion::ChosenPenalty {
+        education: Some(zhifa_core::discretion::EducationRecord {
+            content: "告知当事人不得占道经营".into(),
+            by: BY.into(),
+            at: "2024-09-27T02:00:00Z".parse().unwrap(),
+        }),
+        ..Default::default()
+    };
+    let outcome = desk.outcome(&case.doc.read().unwrap(), friday).unwrap();
+    zhifa_core::discretion::check_choice(&outcome, &educated).unwrap();
+    case.doc
+        .record(&[RecordEdit::SetChosenPenalty(educated)])
+        .unwrap();
     desk.step(&mut case, Step::Notify, friday);
     desk.step(&mut case, Step::CloseStatement, friday);
     desk.step(&mut case, Step::Decide, day(2024, 9, 30));
@@ -645,7 +669,9 @@ fn a_no_penalty_decision_names_its_ground() {
         "第三十三条",
         "决定对你（单位）不予行政处罚",
         "批评教育",
-        "教育方式及内容",
+        "教育内容",
+        "告知当事人不得占道经营",
+        "2024年9月27日10时00分",
         "重庆市渝中区人民政府",
     ] {
         assert!(
@@ -690,7 +716,7 @@ fn the_device_renders_in_the_agency_name_and_refuses_in_words() {
         .create(CaseKind::Ordinary, "DQ-118-3", "500103", today, today)
         .unwrap();
     let mut edits = barbecue(person(), "refused");
-    edits.push(CaseEdit::AppendFindings(FINDINGS.into()));
+    edits.extend([CaseEdit::AppendFindings(FINDINGS.into()), onsite()]);
     d.cases().edit(&case.id, &edits).unwrap();
     let html = d
         .cases()

@@ -74,6 +74,8 @@ pub enum RecordEdit {
     SetPaidAmount(i64),
     /// The fine stated in the notice; the decision may not exceed it (Art. 45).
     SetNotifiedFine(i64),
+    /// What the notice told the party: penalty, facts, hearing offered (Art. 44, 63).
+    SetNotice(super::model::Notice),
     /// A procedural approval by a person holding that role (planned by the procedure).
     AddApproval(Approval),
     /// An approved extension of the decision period (Art. 60).
@@ -503,6 +505,12 @@ impl CaseDoc {
                 let map = case::procedure.obj(doc, &ROOT)?;
                 procedure::notified_fine.put(doc, &map, &Some(*amount))?;
                 self.wrote("procedure.notified_fine", amount.to_string());
+            }
+            RecordEdit::SetNotice(notice) => {
+                let map = case::procedure.obj(doc, &ROOT)?;
+                procedure::notice.put(doc, &map, &Some(notice.clone()))?;
+                let penalty = super::model::penalty_zh(&notice.penalty);
+                self.wrote("procedure.notice", penalty);
             }
             RecordEdit::AddApproval(approval) => {
                 case::approvals.push(doc, &ROOT, approval)?;
