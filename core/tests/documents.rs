@@ -7,9 +7,10 @@ use chrono::NaiveDate;
 use zhifa_core::cases::document::{CaseDoc, CaseEdit, RecordEdit};
 use zhifa_core::cases::procedure::{self, Service, StepContext};
 use zhifa_core::cases::{
-    CaseFile, CaseKind, EvidenceItem, Inquiry, Party, PartyKind, Step, WorkingDays,
+    CaseFile, CaseKind, EvidenceItem, Inquiry, Party, PartyKind, Refusal, RefusalKind, Step,
+    WorkingDays,
 };
-use zhifa_core::discretion::{Fact, FactValue, Outcome, Suggestion};
+use zhifa_core::discretion::{ChosenPenalty, Fact, FactValue, Outcome, PenaltyKind, Suggestion};
 use zhifa_core::documents::{self, DocumentContext, DocumentError, DocumentKind, Lacking};
 use zhifa_core::registry::EnforcementBody;
 use zhifa_core::testing::{officers, person, Phone};
@@ -72,7 +73,34 @@ impl Desk {
 
     /// The planner's step on `today`, applied.
     fn step(&self, held: &mut Held, step: Step, today: NaiveDate) {
+        self.try_step(held, step.clone(), today)
+            .unwrap_or_else(|r| panic!("{step:?} on {today}: {}", r.message_zh()));
+    }
+
+    /// The officer's choice, checked against the outcome on `today` as the device does.
+    fn choose(&self, held: &mut Held, chosen: ChosenPenalty, today: NaiveDate) {
+        let outcome = self.outcome(&held.doc.read().unwrap(), today).unwrap();
+        zhifa_core::discretion::check_choice(&outcome, &chosen).unwrap();
+        held.doc
+            .record(&[
+                RecordEdit::ChoosePenalty {
+                    fine: chosen.fine,
+                    reason: chosen.reason.clone(),
+                },
+                RecordEdit::SetChosenPenalty(chosen),
+            ])
+            .unwrap();
+    }
+
+    /// The step on `today`, applied unless refused; the outcome for the notice's facts as
+    /// the device computes it.
+    fn try_step(&self, held: &mut Held, step: Step, today: NaiveDate) -> Result<(), Refusal> {
         let case = held.doc.read().unwrap();
+        let then = case.procedure.notice.as_ref().and_then(|notice| {
+            let mut then = case.clone();
+            then.facts = notice.facts.clone();
+            self.outcome(&then, today)
+        });
         let outcome = self.outcome(&case, today);
         let acting = catalogued(BY);
         let approver = step.approver().map(catalogued);
@@ -80,15 +108,15 @@ impl Desk {
             today,
             days: &self.days,
             outcome: outcome.as_ref(),
-            notified_outcome: None,
+            notified_outcome: then.as_ref(),
             acting: &acting,
             approver: approver.as_ref(),
             decision_days: procedure::DECISION_DAYS,
             now: format!("{today}T09:00:00+08:00"),
         };
-        let edits = procedure::plan(&case, &step, &context)
-            .unwrap_or_else(|r| panic!("{step:?} on {today}: {}", r.message_zh()));
+        let edits = procedure::plan(&case, &step, &context)?;
         held.doc.record(&edits).unwrap();
+        Ok(())
     }
 
     fn render(
@@ -736,4 +764,180 @@ fn the_device_renders_in_the_agency_name_and_refuses_in_words() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+fn company() -> Party {
+    Party {
+        kind: PartyKind::Organisation,
+        name: "重庆渝中解放碑老码头火锅餐饮有限公司".into(),
+        credit_code: Some("91500103MA5U1A0B2Y".into()),
+        id_number: None,
+        address: "重庆市渝中区解放碑民族路88号".into(),
+        representative: Some("陈大明".into()),
+    }
+}
+
+fn organisation_facts(harm: &str, correction: &str) -> Vec<CaseEdit> {
+    let mut edits = officers();
+    edits.push(CaseEdit::AddParty(company()));
+    edits.extend(plain_facts().into_iter().filter(
+        |e| !matches!(e, CaseEdit::SetFact(f) if f.name() == "age" || f.name() == "capacity"),
+    ));
+    edits.extend([
+        fact("first_offence", false),
+        fact("priors_12m", 0i64),
+        fact("harm", harm),
+        fact("correction", correction),
+        fact("illegal_gains", 1_000i64),
+        CaseEdit::AppendFindings(FINDINGS.into()),
+        onsite(),
+    ]);
+    edits
+}
+
+fn kind_of(result: Result<(), Refusal>) -> RefusalKind {
+    result.expect_err("refused").kind
+}
+
+/// Finding 1 (Arts. 44, 45, 63-64): facts made heavier after the notice are refused at the
+/// decision with Art. 44 (notify again); the decision is exactly the chosen penalty, and a
+/// kind added after the notice, or a hearing right the notice did not offer, is refused.
+#[test]
+fn a_decision_never_adds_to_the_notice() {
+    let desk = Desk::new();
+    let on = day(2024, 9, 27);
+    let mut case = desk.open(
+        CaseKind::Ordinary,
+        "SCZT-43",
+        day(2024, 9, 20),
+        organisation_facts("general", "refused"),
+    );
+    desk.step(
+        &mut case,
+        Step::File {
+            approver: HEAD.into(),
+        },
+        on,
+    );
+    let fine_only = ChosenPenalty {
+        kinds: vec![PenaltyKind::Fine, PenaltyKind::ConfiscateGains],
+        fine: Some(40_000),
+        confiscated_gains: Some(1_000),
+        ..Default::default()
+    };
+    desk.choose(&mut case, fine_only.clone(), on);
+    desk.step(&mut case, Step::Notify, on);
+    let notice = case.doc.read().unwrap().procedure.notice.unwrap();
+    assert_eq!(notice.penalty, fine_only);
+    case.doc.apply(&[fact("harm", "serious")]).unwrap();
+    desk.step(&mut case, Step::CloseStatement, on);
+    desk.step(
+        &mut case,
+        Step::PassLegalReview {
+            reviewer: REVIEWER.into(),
+        },
+        on,
+    );
+    desk.step(
+        &mut case,
+        Step::RecordCollectiveDecision { chair: HEAD.into() },
+        on,
+    );
+    let later = day(2024, 10, 9);
+    let refusal = desk.try_step(&mut case, Step::Decide, later).unwrap_err();
+    assert_eq!(refusal.kind, RefusalKind::FactsChangedAfterNotice);
+    assert_eq!(refusal.article, "第四十四条");
+    assert!(
+        refusal.message_zh().contains("重新告知"),
+        "{}",
+        refusal.message_zh()
+    );
+
+    // The officer chooses what the serious facts call for, closure included: the old notice
+    // did not state it, so the decision is refused until the party is notified again.
+    let outcome = desk.outcome(&case.doc.read().unwrap(), later).unwrap();
+    assert_eq!(outcome.other, vec![PenaltyKind::OrderClosure]);
+    let closure = ChosenPenalty {
+        kinds: vec![
+            PenaltyKind::Fine,
+            PenaltyKind::ConfiscateGains,
+            PenaltyKind::OrderClosure,
+        ],
+        fine: outcome.fine.map(|f| f.min),
+        ..fine_only.clone()
+    };
+    desk.choose(&mut case, closure.clone(), later);
+    // Notified again: closure and its hearing right are stated; the decision is exactly it.
+    desk.step(&mut case, Step::Notify, later);
+    let notice = case.doc.read().unwrap().procedure.notice.unwrap();
+    assert!(notice.hearing_offered);
+    let html = desk.ok(DocumentKind::NoticeOfIntendedPenalty, &case, later);
+    assert!(html.contains("责令关闭") && html.contains("听证"), "{html}");
+    let statement_open = desk.try_step(&mut case, Step::Decide, later);
+    assert_eq!(kind_of(statement_open), RefusalKind::StatementPeriodOpen);
+    desk.step(&mut case, Step::CloseStatement, later);
+    desk.step(&mut case, Step::Decide, later);
+    let decision = case.doc.read().unwrap().decision.unwrap();
+    assert_eq!(decision.other, vec![PenaltyKind::OrderClosure]);
+    assert_eq!(decision.fine, closure.fine.unwrap());
+    assert_eq!(decision.confiscated_gains, 1_000);
+    let html = desk.ok(DocumentKind::PenaltyDecision, &case, later);
+    assert!(html.contains("责令关闭") && !html.contains("OrderClosure"));
+}
+
+/// Finding 2 (Art. 37): a fine chosen under 1,000–10,000 is refused at a decision on or
+/// after the lighter 500–5,000 frame's first day; the day before it stands.
+#[test]
+fn a_decision_is_rechecked_against_the_frame_on_its_date() {
+    let desk = Desk::new();
+    let act = day(2026, 1, 15);
+    let chosen_on = day(2026, 2, 16);
+    let open = || {
+        let mut case = desk.open(
+            CaseKind::Ordinary,
+            "SR-HW-32",
+            act,
+            organisation_facts("general", "pending"),
+        );
+        desk.step(
+            &mut case,
+            Step::File {
+                approver: HEAD.into(),
+            },
+            chosen_on,
+        );
+        let eight = ChosenPenalty {
+            kinds: vec![PenaltyKind::Fine],
+            fine: Some(8_000),
+            reason: Some("情节较重".into()),
+            ..Default::default()
+        };
+        desk.choose(&mut case, eight, chosen_on);
+        desk.step(&mut case, Step::Notify, chosen_on);
+        desk.step(&mut case, Step::CloseStatement, chosen_on);
+        desk.step(
+            &mut case,
+            Step::PassLegalReview {
+                reviewer: REVIEWER.into(),
+            },
+            chosen_on,
+        );
+        desk.step(
+            &mut case,
+            Step::RecordCollectiveDecision { chair: HEAD.into() },
+            chosen_on,
+        );
+        case
+    };
+    let mut before = open();
+    desk.step(&mut before, Step::Decide, day(2026, 2, 28));
+    assert_eq!(before.doc.read().unwrap().decision.unwrap().fine, 8_000);
+    let mut on = open();
+    let refusal = desk
+        .try_step(&mut on, Step::Decide, day(2026, 3, 1))
+        .unwrap_err();
+    assert_eq!(refusal.kind, RefusalKind::ChoiceNoLongerLawful);
+    assert_eq!(refusal.article, "第三十七条");
+    assert!(refusal.message_zh().contains("重新选定处罚"));
+    assert!(on.doc.read().unwrap().decision.is_none());
 }
