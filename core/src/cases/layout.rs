@@ -632,6 +632,7 @@ mod tests {
                 penalty: ChosenPenalty::default(),
                 facts: Facts::default(),
                 hearing_offered: true,
+                statement_closed: false,
             }),
             ..ProcedureDates::default()
         });

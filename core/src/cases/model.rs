@@ -253,6 +253,9 @@ pub struct Notice {
     pub penalty: crate::discretion::ChosenPenalty,
     pub facts: Facts,
     pub hearing_offered: bool,
+    /// The party stated and defended, or waived it, after this notice (Art. 45).
+    #[serde(default)]
+    pub statement_closed: bool,
 }
 
 /// The dates the procedure records.

@@ -42,6 +42,7 @@ pub(super) fn notice(case: &CaseFile, outcome: &Outcome, chosen: ChosenPenalty) 
         hearing_offered: outcome.route(&chosen).hearing_right,
         penalty: chosen,
         facts: case.facts.clone(),
+        statement_closed: false,
     }
 }
 

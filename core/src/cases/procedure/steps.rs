@@ -353,7 +353,16 @@ impl Check<'_> {
     /// Art. 45: the party stated and defended, or waived it.
     pub(super) fn close_statement(&self) -> Edits {
         self.status_is(&[Notified, HearingHeld], "第四十五条")?;
-        Ok(vec![self.dated(DateField::StatementClosed)])
+        let mut edits = vec![self.dated(DateField::StatementClosed)];
+        // Kept with the notice, so that a later notice opens its own period.
+        if let Some(notice) = &self.case.procedure.notice {
+            let closed = crate::cases::model::Notice {
+                statement_closed: true,
+                ..notice.clone()
+            };
+            edits.push(RecordEdit::SetNotice(closed));
+        }
+        Ok(edits)
     }
 
     /// Art. 63–64: a hearing, where the outcome gives the right, asked for in time.
@@ -445,11 +454,11 @@ impl Check<'_> {
         let case = self.case;
         let today = self.today();
         let notified = case.procedure.notified_on.unwrap_or(today);
-        // A statement closed before a later notice does not close the new one's period.
-        let closed = case
-            .procedure
-            .statement_closed_on
-            .is_some_and(|c| c >= notified);
+        // A statement closed under an earlier notice does not close a later one's period.
+        let closed = match &case.procedure.notice {
+            Some(notice) => notice.statement_closed,
+            None => case.procedure.statement_closed_on.is_some(),
+        };
         if case.status != Notified || closed {
             return Ok(());
         }
