@@ -201,6 +201,16 @@ Role: crate::registry::OfficerRole, |v| match v {
 scalar!(/// A way of service; required.
     Method: ServiceMethod, |v| v.as_str().into(), |s| ServiceMethod::parse(s?.as_str()?));
 
+/// Writes what the notice told the party into the procedure map; returns it as read.
+pub(crate) fn put_notice(
+    doc: &mut AutoCommit,
+    notice: &Notice,
+) -> Result<String, super::CaseError> {
+    let map = case::procedure.obj(doc, &automerge::ROOT)?;
+    procedure::notice.put(doc, &map, &Some(notice.clone()))?;
+    Ok(penalty_zh(&notice.penalty))
+}
+
 fn kind_name(kind: &crate::discretion::PenaltyKind) -> String {
     match serde_json::to_value(kind) {
         Ok(serde_json::Value::String(name)) => name,
