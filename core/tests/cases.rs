@@ -362,6 +362,7 @@ fn context<'a>(today: NaiveDate, days: &'a WorkingDays, outcome: &'a Outcome) ->
         today,
         days,
         outcome: Some(outcome),
+        notified_outcome: None,
         acting: catalogued(BY),
         approver: None,
         decision_days: procedure::DECISION_DAYS,
@@ -375,6 +376,7 @@ fn advance(case: &CaseFile, step: &Step, ctx: &StepContext<'_>) -> Result<CaseFi
         today: ctx.today,
         days: ctx.days,
         outcome: ctx.outcome,
+        notified_outcome: None,
         acting: ctx.acting,
         approver: step.approver().map(catalogued),
         decision_days: ctx.decision_days,
@@ -1190,7 +1192,7 @@ fn a_step_out_of_place_names_its_article_and_says_where_the_case_must_stand() {
     }
     assert_eq!(
         refused(d.cases().step(&case.id, &Step::Notify)).message_zh(),
-        "依据《中华人民共和国行政处罚法》第四十四条：案件当前为“新建”，此操作只能在“已立案”时进行。"
+        "依据《中华人民共和国行政处罚法》第四十四条：案件当前为“新建”，此操作只能在“已立案”或“已告知”或“已听证”时进行。"
     );
     // Filed: the statement closes only after the notice, or after the hearing.
     d.cases().step(&case.id, &file()).unwrap();

@@ -126,7 +126,10 @@ fn every_edit() -> (Vec<CaseEdit>, Vec<RecordEdit>) {
                 fine: 500,
                 confiscated_gains: 20,
                 confiscate_property: false,
-                other: vec!["责令改正".into(), "没收工具".into()],
+                other: vec![
+                    zhifa_core::discretion::PenaltyKind::OrderClosure,
+                    zhifa_core::discretion::PenaltyKind::SuspendLicence,
+                ],
                 decided_on: day(9),
             }),
             RecordEdit::SetDate {
@@ -320,7 +323,7 @@ const EDITED: &str = concat!(
     // Added within schema 1: lists of appended records, absent from older documents.
     r##"approvals: [{approved_on: Str("2025-03-02"), credential_no: Str("H1"), name: Str("罗某"), recorded_by: Str("A1"), role: Str("FilingApproval"), }, ], "##,
     r##"chosen_fine: Int(500), "##,
-    r##"decision: {confiscate_property: Boolean(false), confiscated_gains: Int(20), decided_on: Str("2025-03-09"), fine: Int(500), other: Str("责令改正;没收工具"), penalty: Boolean(true), warning: Boolean(true), }, "##,
+    r##"decision: {confiscate_property: Boolean(false), confiscated_gains: Int(20), decided_on: Str("2025-03-09"), fine: Int(500), other: Str("OrderClosure;SuspendLicence"), penalty: Boolean(true), warning: Boolean(true), }, "##,
     r##"discovered_on: Str("2025-03-01"), "##,
     r##"evidence: [{description: Str("现场照片"), hash: Str("abababababababababababababababababababababababababababababababab"), kind: Str("视听资料"), signed_metadata: Bytes([1, 2, 3]), size: Uint(1234), }, ], "##,
     r##"extensions: [{approved_by: Str("H1"), approved_on: Str("2025-03-20"), approver_name: Str("罗某"), reason: Str("案情复杂"), recorded_by: Str("A1"), until: Str("2025-03-30"), }, ], "##,

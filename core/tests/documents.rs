@@ -7,9 +7,10 @@ use chrono::NaiveDate;
 use zhifa_core::cases::document::{CaseDoc, CaseEdit, RecordEdit};
 use zhifa_core::cases::procedure::{self, Service, StepContext};
 use zhifa_core::cases::{
-    CaseFile, CaseKind, EvidenceItem, Inquiry, Party, PartyKind, Step, WorkingDays,
+    CaseFile, CaseKind, EvidenceItem, Inquiry, Party, PartyKind, Refusal, RefusalKind, Step,
+    WorkingDays,
 };
-use zhifa_core::discretion::{Fact, FactValue, Outcome, Suggestion};
+use zhifa_core::discretion::{ChosenPenalty, Fact, FactValue, Outcome, PenaltyKind, Suggestion};
 use zhifa_core::documents::{self, DocumentContext, DocumentError, DocumentKind, Lacking};
 use zhifa_core::registry::EnforcementBody;
 use zhifa_core::testing::{officers, person, Phone};
@@ -72,7 +73,34 @@ impl Desk {
 
     /// The planner's step on `today`, applied.
     fn step(&self, held: &mut Held, step: Step, today: NaiveDate) {
+        self.try_step(held, step.clone(), today)
+            .unwrap_or_else(|r| panic!("{step:?} on {today}: {}", r.message_zh()));
+    }
+
+    /// The officer's choice, checked against the outcome on `today` as the device does.
+    fn choose(&self, held: &mut Held, chosen: ChosenPenalty, today: NaiveDate) {
+        let outcome = self.outcome(&held.doc.read().unwrap(), today).unwrap();
+        zhifa_core::discretion::check_choice(&outcome, &chosen).unwrap();
+        held.doc
+            .record(&[
+                RecordEdit::ChoosePenalty {
+                    fine: chosen.fine,
+                    reason: chosen.reason.clone(),
+                },
+                RecordEdit::SetChosenPenalty(chosen),
+            ])
+            .unwrap();
+    }
+
+    /// The step on `today`, applied unless refused; the outcome for the notice's facts as
+    /// the device computes it.
+    fn try_step(&self, held: &mut Held, step: Step, today: NaiveDate) -> Result<(), Refusal> {
         let case = held.doc.read().unwrap();
+        let then = case.procedure.notice.as_ref().and_then(|notice| {
+            let mut then = case.clone();
+            then.facts = notice.facts.clone();
+            self.outcome(&then, today)
+        });
         let outcome = self.outcome(&case, today);
         let acting = catalogued(BY);
         let approver = step.approver().map(catalogued);
@@ -80,14 +108,15 @@ impl Desk {
             today,
             days: &self.days,
             outcome: outcome.as_ref(),
+            notified_outcome: then.as_ref(),
             acting: &acting,
             approver: approver.as_ref(),
             decision_days: procedure::DECISION_DAYS,
             now: format!("{today}T09:00:00+08:00"),
         };
-        let edits = procedure::plan(&case, &step, &context)
-            .unwrap_or_else(|r| panic!("{step:?} on {today}: {}", r.message_zh()));
+        let edits = procedure::plan(&case, &step, &context)?;
         held.doc.record(&edits).unwrap();
+        Ok(())
     }
 
     fn render(
@@ -112,6 +141,15 @@ impl Desk {
     fn ok(&self, kind: DocumentKind, held: &Held, today: NaiveDate) -> String {
         self.render(kind, held, today)
             .unwrap_or_else(|e| panic!("{kind:?}: {}", e.message_zh()))
+    }
+}
+
+/// The on-site record itself: when and where it was made (finding 8: findings alone are not one).
+fn onsite() -> CaseEdit {
+    CaseEdit::SetOnsite {
+        time: "2024-09-20 10:00".into(),
+        place: "重庆市渝中区解放碑步行街".into(),
+        party_signed: true,
     }
 }
 
@@ -465,7 +503,7 @@ fn the_hearing_right_appears_from_the_threshold() {
             barbecue(person(), "pending"),
         );
         case.doc
-            .apply(&[CaseEdit::AppendFindings(FINDINGS.into())])
+            .apply(&[CaseEdit::AppendFindings(FINDINGS.into()), onsite()])
             .unwrap();
         case.doc
             .record(&[RecordEdit::ChoosePenalty {
@@ -516,7 +554,7 @@ fn an_organisation_is_named_with_its_representative() {
         barbecue(company, "refused"),
     );
     case.doc
-        .apply(&[CaseEdit::AppendFindings(FINDINGS.into())])
+        .apply(&[CaseEdit::AppendFindings(FINDINGS.into()), onsite()])
         .unwrap();
     case.doc
         .record(&[RecordEdit::ChoosePenalty {
@@ -627,7 +665,7 @@ fn a_no_penalty_decision_names_its_ground() {
         fact("pollution_alert", false),
         fact("illegal_gains", 0i64),
     ]);
-    edits.push(CaseEdit::AppendFindings(FINDINGS.into()));
+    edits.extend([CaseEdit::AppendFindings(FINDINGS.into()), onsite()]);
     let mut case = desk.open(CaseKind::Ordinary, "DQ-118-3", day(2024, 9, 20), edits);
     desk.step(
         &mut case,
@@ -636,6 +674,20 @@ fn a_no_penalty_decision_names_its_ground() {
         },
         friday,
     );
+    // The education given (Art. 33 ¶3) is recorded with the choice, and printed.
+    let educated = zhifa_core::discretion::ChosenPenalty {
+        education: Some(zhifa_core::discretion::EducationRecord {
+            content: "告知当事人不得占道经营".into(),
+            by: BY.into(),
+            at: "2024-09-27T02:00:00Z".parse().unwrap(),
+        }),
+        ..Default::default()
+    };
+    let outcome = desk.outcome(&case.doc.read().unwrap(), friday).unwrap();
+    zhifa_core::discretion::check_choice(&outcome, &educated).unwrap();
+    case.doc
+        .record(&[RecordEdit::SetChosenPenalty(educated)])
+        .unwrap();
     desk.step(&mut case, Step::Notify, friday);
     desk.step(&mut case, Step::CloseStatement, friday);
     desk.step(&mut case, Step::Decide, day(2024, 9, 30));
@@ -645,7 +697,9 @@ fn a_no_penalty_decision_names_its_ground() {
         "第三十三条",
         "决定对你（单位）不予行政处罚",
         "批评教育",
-        "教育方式及内容",
+        "教育内容",
+        "告知当事人不得占道经营",
+        "2024年9月27日10时00分",
         "重庆市渝中区人民政府",
     ] {
         assert!(
@@ -690,7 +744,7 @@ fn the_device_renders_in_the_agency_name_and_refuses_in_words() {
         .create(CaseKind::Ordinary, "DQ-118-3", "500103", today, today)
         .unwrap();
     let mut edits = barbecue(person(), "refused");
-    edits.push(CaseEdit::AppendFindings(FINDINGS.into()));
+    edits.extend([CaseEdit::AppendFindings(FINDINGS.into()), onsite()]);
     d.cases().edit(&case.id, &edits).unwrap();
     let html = d
         .cases()
@@ -710,4 +764,180 @@ fn the_device_renders_in_the_agency_name_and_refuses_in_words() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+fn company() -> Party {
+    Party {
+        kind: PartyKind::Organisation,
+        name: "重庆渝中解放碑老码头火锅餐饮有限公司".into(),
+        credit_code: Some("91500103MA5U1A0B2Y".into()),
+        id_number: None,
+        address: "重庆市渝中区解放碑民族路88号".into(),
+        representative: Some("陈大明".into()),
+    }
+}
+
+fn organisation_facts(harm: &str, correction: &str) -> Vec<CaseEdit> {
+    let mut edits = officers();
+    edits.push(CaseEdit::AddParty(company()));
+    edits.extend(plain_facts().into_iter().filter(
+        |e| !matches!(e, CaseEdit::SetFact(f) if f.name() == "age" || f.name() == "capacity"),
+    ));
+    edits.extend([
+        fact("first_offence", false),
+        fact("priors_12m", 0i64),
+        fact("harm", harm),
+        fact("correction", correction),
+        fact("illegal_gains", 1_000i64),
+        CaseEdit::AppendFindings(FINDINGS.into()),
+        onsite(),
+    ]);
+    edits
+}
+
+fn kind_of(result: Result<(), Refusal>) -> RefusalKind {
+    result.expect_err("refused").kind
+}
+
+/// Finding 1 (Arts. 44, 45, 63-64): facts made heavier after the notice are refused at the
+/// decision with Art. 44 (notify again); the decision is exactly the chosen penalty, and a
+/// kind added after the notice, or a hearing right the notice did not offer, is refused.
+#[test]
+fn a_decision_never_adds_to_the_notice() {
+    let desk = Desk::new();
+    let on = day(2024, 9, 27);
+    let mut case = desk.open(
+        CaseKind::Ordinary,
+        "SCZT-43",
+        day(2024, 9, 20),
+        organisation_facts("general", "refused"),
+    );
+    desk.step(
+        &mut case,
+        Step::File {
+            approver: HEAD.into(),
+        },
+        on,
+    );
+    let fine_only = ChosenPenalty {
+        kinds: vec![PenaltyKind::Fine, PenaltyKind::ConfiscateGains],
+        fine: Some(40_000),
+        confiscated_gains: Some(1_000),
+        ..Default::default()
+    };
+    desk.choose(&mut case, fine_only.clone(), on);
+    desk.step(&mut case, Step::Notify, on);
+    let notice = case.doc.read().unwrap().procedure.notice.unwrap();
+    assert_eq!(notice.penalty, fine_only);
+    case.doc.apply(&[fact("harm", "serious")]).unwrap();
+    desk.step(&mut case, Step::CloseStatement, on);
+    desk.step(
+        &mut case,
+        Step::PassLegalReview {
+            reviewer: REVIEWER.into(),
+        },
+        on,
+    );
+    desk.step(
+        &mut case,
+        Step::RecordCollectiveDecision { chair: HEAD.into() },
+        on,
+    );
+    let later = day(2024, 10, 9);
+    let refusal = desk.try_step(&mut case, Step::Decide, later).unwrap_err();
+    assert_eq!(refusal.kind, RefusalKind::FactsChangedAfterNotice);
+    assert_eq!(refusal.article, "第四十四条");
+    assert!(
+        refusal.message_zh().contains("重新告知"),
+        "{}",
+        refusal.message_zh()
+    );
+
+    // The officer chooses what the serious facts call for, closure included: the old notice
+    // did not state it, so the decision is refused until the party is notified again.
+    let outcome = desk.outcome(&case.doc.read().unwrap(), later).unwrap();
+    assert_eq!(outcome.other, vec![PenaltyKind::OrderClosure]);
+    let closure = ChosenPenalty {
+        kinds: vec![
+            PenaltyKind::Fine,
+            PenaltyKind::ConfiscateGains,
+            PenaltyKind::OrderClosure,
+        ],
+        fine: outcome.fine.map(|f| f.min),
+        ..fine_only.clone()
+    };
+    desk.choose(&mut case, closure.clone(), later);
+    // Notified again: closure and its hearing right are stated; the decision is exactly it.
+    desk.step(&mut case, Step::Notify, later);
+    let notice = case.doc.read().unwrap().procedure.notice.unwrap();
+    assert!(notice.hearing_offered);
+    let html = desk.ok(DocumentKind::NoticeOfIntendedPenalty, &case, later);
+    assert!(html.contains("责令关闭") && html.contains("听证"), "{html}");
+    let statement_open = desk.try_step(&mut case, Step::Decide, later);
+    assert_eq!(kind_of(statement_open), RefusalKind::StatementPeriodOpen);
+    desk.step(&mut case, Step::CloseStatement, later);
+    desk.step(&mut case, Step::Decide, later);
+    let decision = case.doc.read().unwrap().decision.unwrap();
+    assert_eq!(decision.other, vec![PenaltyKind::OrderClosure]);
+    assert_eq!(decision.fine, closure.fine.unwrap());
+    assert_eq!(decision.confiscated_gains, 1_000);
+    let html = desk.ok(DocumentKind::PenaltyDecision, &case, later);
+    assert!(html.contains("责令关闭") && !html.contains("OrderClosure"));
+}
+
+/// Finding 2 (Art. 37): a fine chosen under 1,000–10,000 is refused at a decision on or
+/// after the lighter 500–5,000 frame's first day; the day before it stands.
+#[test]
+fn a_decision_is_rechecked_against_the_frame_on_its_date() {
+    let desk = Desk::new();
+    let act = day(2026, 1, 15);
+    let chosen_on = day(2026, 2, 16);
+    let open = || {
+        let mut case = desk.open(
+            CaseKind::Ordinary,
+            "SR-HW-32",
+            act,
+            organisation_facts("general", "pending"),
+        );
+        desk.step(
+            &mut case,
+            Step::File {
+                approver: HEAD.into(),
+            },
+            chosen_on,
+        );
+        let eight = ChosenPenalty {
+            kinds: vec![PenaltyKind::Fine],
+            fine: Some(8_000),
+            reason: Some("情节较重".into()),
+            ..Default::default()
+        };
+        desk.choose(&mut case, eight, chosen_on);
+        desk.step(&mut case, Step::Notify, chosen_on);
+        desk.step(&mut case, Step::CloseStatement, chosen_on);
+        desk.step(
+            &mut case,
+            Step::PassLegalReview {
+                reviewer: REVIEWER.into(),
+            },
+            chosen_on,
+        );
+        desk.step(
+            &mut case,
+            Step::RecordCollectiveDecision { chair: HEAD.into() },
+            chosen_on,
+        );
+        case
+    };
+    let mut before = open();
+    desk.step(&mut before, Step::Decide, day(2026, 2, 28));
+    assert_eq!(before.doc.read().unwrap().decision.unwrap().fine, 8_000);
+    let mut on = open();
+    let refusal = desk
+        .try_step(&mut on, Step::Decide, day(2026, 3, 1))
+        .unwrap_err();
+    assert_eq!(refusal.kind, RefusalKind::ChoiceNoLongerLawful);
+    assert_eq!(refusal.article, "第三十七条");
+    assert!(refusal.message_zh().contains("重新选定处罚"));
+    assert!(on.doc.read().unwrap().decision.is_none());
 }

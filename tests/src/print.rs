@@ -10,7 +10,7 @@ use std::process::Command;
 use chrono::Utc;
 use zhifa_core::cases::procedure::Service;
 use zhifa_core::cases::{CaseEdit, CaseKind, ServiceMethod, Step};
-use zhifa_core::discretion::{Fact, FactValue};
+use zhifa_core::discretion::{ChosenPenalty, EducationRecord, Fact, FactValue};
 use zhifa_core::documents::DocumentKind;
 use zhifa_core::testing::{officers, person, Phone};
 
@@ -294,6 +294,16 @@ pub fn demo_documents() -> Result<Vec<Rendered>, Fail> {
             approver: HEAD.into(),
         },
     )?;
+    // Not punished, educated (Art. 33 ¶3): the education is recorded with the choice.
+    let educated = ChosenPenalty {
+        education: Some(EducationRecord {
+            content: "告知当事人禁止露天烧烤的规定及改正要求".into(),
+            by: BY.into(),
+            at: Utc::now(),
+        }),
+        ..ChosenPenalty::default()
+    };
+    cases.choose(&minor, &educated)?;
     cases.step(&minor, &Step::Notify)?;
     cases.step(&minor, &Step::CloseStatement)?;
     cases.step(&minor, &Step::Decide)?;

@@ -119,7 +119,7 @@ class CasesTest(unittest.TestCase):
         refusal = caught.exception.refusal
         self.assertEqual(refusal.kind, RefusalKind.WRONG_STATUS)
         self.assertEqual(refusal.article, "第四十四条")
-        self.assertEqual(refusal.missing, ["新建", "已立案"])
+        self.assertEqual(refusal.missing, ["新建", "已立案", "已告知", "已听证"])
         message = caught.exception.user_message
         self.assertIn("第四十四条", message)
         self.assertFalse(any(c.isascii() and c.isalpha() for c in message), message)

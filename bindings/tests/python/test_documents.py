@@ -5,6 +5,7 @@ and what is missing, in zh-CN; no English on any page."""
 import datetime
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -20,6 +21,8 @@ from zhifa.zhifa_core import (  # noqa: E402
     Lacking,
     Party,
     PartyKind,
+    Service,
+    ServiceMethod,
     Step,
 )
 from zhifa.zhifa_ffi import (  # noqa: E402
@@ -39,6 +42,8 @@ BUNDLE = read(os.environ["ZHIFA_TEST_BUNDLE"])
 AUTHORITY = read(os.environ["ZHIFA_TEST_AUTHORITY"])
 TODAY = datetime.date.today().isoformat()
 BY = "渝50010320021"
+HEAD, REVIEWER = "渝50010320029", "渝50010320028"  # the body's filing approver and legal reviewer
+SERVER = os.environ["ZHIFA_SERVER_BIN"]
 OFFICERS = [
     CaseEdit.ADD_OFFICER(CaseOfficer(credential_no="渝50010320021", name="周强", verified=True, withdrawn=False)),
     CaseEdit.ADD_OFFICER(CaseOfficer(credential_no="渝50010320022", name="吴敏", verified=True, withdrawn=False)),
@@ -81,6 +86,12 @@ class DocumentsTest(unittest.TestCase):
         self.phone = ZhifaStore.open(StoreConfig(directory=self.dir.name, jurisdiction=["500103"],
                                                  authority_keys=[AUTHORITY]))
         self.phone.catalogue().apply_bundle(BUNDLE)
+        # Steps are taken by the device's credentialed officer: 周强 is on duty.
+        out = os.path.join(self.dir.name, "credential.cose")
+        subprocess.run([SERVER, "issue-credential", "--officer", BY,
+                        "--device-key", self.phone.device_public_key().hex(), "--out", out],
+                       check=True, capture_output=True)
+        self.phone.codes().install_credential(read(out))
 
     def tearDown(self):
         self.dir.cleanup()
@@ -96,10 +107,12 @@ class DocumentsTest(unittest.TestCase):
     def barbecue(self, fine, reason=None):
         cases = self.phone.cases()
         case = cases.create(CaseKind.ORDINARY, "DQ-118-3", "500103", TODAY, TODAY)
-        cases.edit(case.id, OFFICERS + [CaseEdit.ADD_PARTY(PERSON), CaseEdit.APPEND_FINDINGS(FINDINGS)] + facts(
+        onsite = CaseEdit.SET_ONSITE(time="2026-12-01T01:05:00Z", place="重庆市渝中区解放碑步行街",
+                                     party_signed=True)
+        cases.edit(case.id, OFFICERS + [CaseEdit.ADD_PARTY(PERSON), CaseEdit.APPEND_FINDINGS(FINDINGS), onsite] + facts(
             first_offence=False, harm="general", correction="refused" if fine >= 10000 else "pending",
             priors_12m=0, pollution_alert=False, illegal_gains=0))
-        cases.step(case.id, Step.FILE(), BY)
+        cases.step(case.id, Step.FILE(approver=HEAD))
         self.phone.evidence().add_to_case(case.id, b"\xff\xd8photo", "视听资料", "烧烤现场照片", None)
         cases.choose_penalty(case.id, fine, reason)
         return case.id
@@ -124,7 +137,7 @@ class DocumentsTest(unittest.TestCase):
         cases.choose_penalty(case.id, 100, None)
         refusal, message = self.refused(case.id, DocumentKind.SUMMARY_DECISION)
         self.assertEqual((refusal.article, refusal.lacking), ("第五十二条", [Lacking.DECISION]))
-        cases.step(case.id, Step.DECIDE_ON_SPOT(), BY)
+        cases.step(case.id, Step.DECIDE_ON_SPOT())
         html = cases.render_document(case.id, DocumentKind.SUMMARY_DECISION)
         for particular in ["违法时间：2026年12月1日09时05分", "违法地点：重庆市渝中区较场口", "罚款人民币100元",
                            "重庆市渝中区人民政府", "重庆市渝中区人民法院", "执法证号：渝50010320022",
@@ -145,7 +158,7 @@ class DocumentsTest(unittest.TestCase):
         below = self.barbecue(4999, "依据现场情节")
         at = self.barbecue(5000, "依据现场情节")
         for case_id in (below, at):
-            self.phone.cases().step(case_id, Step.NOTIFY(), BY)
+            self.phone.cases().step(case_id, Step.NOTIFY())
         below_notice = self.phone.cases().render_document(below, DocumentKind.NOTICE_OF_INTENDED_PENALTY)
         self.assertIn("陈述和申辩", below_notice)
         self.assertIn("个工作日内）提出", below_notice)
@@ -162,17 +175,29 @@ class DocumentsTest(unittest.TestCase):
         refusal, message = self.refused(case_id, DocumentKind.PENALTY_DECISION)
         self.assertEqual((refusal.article, refusal.lacking), ("第五十九条", [Lacking.DECISION]))
         self.assertIn("第五十九条", message)
-        cases.step(case_id, Step.NOTIFY(), BY)
-        cases.step(case_id, Step.CLOSE_STATEMENT(), BY)
-        cases.step(case_id, Step.PASS_LEGAL_REVIEW(), BY)
-        cases.step(case_id, Step.DECIDE(), BY)
-        cases.step(case_id, Step.SERVE(), BY)
+        cases.step(case_id, Step.NOTIFY())
+        cases.step(case_id, Step.CLOSE_STATEMENT())
+        cases.step(case_id, Step.PASS_LEGAL_REVIEW(reviewer=REVIEWER))
+        cases.step(case_id, Step.DECIDE())
+        cases.step(case_id, Step.SERVE(service=Service(method=ServiceMethod.DIRECT, served_on=TODAY,
+                                                        recipient="张某", note="本人签收")))
         html = cases.render_document(case_id, DocumentKind.PENALTY_DECISION)
         for particular in ["当事人：张某", "住址：重庆市渝中区解放碑街道", FINDINGS, "烧烤现场照片", "罚款人民币12000元",
                            "十五日内", "3100020109024588003", "六十日内向重庆市渝中区人民政府申请行政复议",
                            "六个月内依法向重庆市渝中区人民法院提起行政诉讼", "重庆市渝中区城市管理局（印章）"]:
             self.assertIn(particular, html)
         self.assertNotIn("见现场检查笔录", html)
+        # The blanks filled from the case: the recorded service, the approver, the reviewer.
+        receipt = cases.render_document(case_id, DocumentKind.SERVICE_RECEIPT)
+        for particular in ["直接送达", "签收人", "张某", "周强（执法证号：渝50010320021）", "本人签收"]:
+            self.assertIn(particular, receipt)
+        self.assertNotIn("直接送达／留置送达", receipt)
+        filing = cases.render_document(case_id, DocumentKind.FILING_APPROVAL)
+        self.assertIn("同意立案。　审批人：罗志刚（执法证号：渝50010320029）", filing)
+        review = cases.render_document(case_id, DocumentKind.LEGAL_REVIEW_OPINION)
+        self.assertIn("执法证号：渝50010320028", review)
+        evidence = cases.render_document(case_id, DocumentKind.EVIDENCE_LIST)
+        self.assertIn("现场检查（勘验）笔录（2026年12月1日09时05分，重庆市渝中区解放碑步行街）", evidence)
         for info in document_kinds(CaseKind.ORDINARY):
             try:
                 page = cases.render_document(case_id, info.kind)

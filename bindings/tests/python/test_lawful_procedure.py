@@ -1,7 +1,8 @@
 """Issue 11 §2 through the real cdylib: refusals cite their article in Chinese, Art. 60's period
 and its approved extension, a sector's own period from the catalogue, Art. 61 service records,
-the roles approvals need, the device's credentialed officer as the actor of every step, and the
-audit history of every edit (typed and as CSV). The day-90/91 and late-service boundaries need
+the roles approvals need, the device's credentialed officer as the actor of every step, the
+audit history of every edit (typed and as CSV), and the decision as exactly the checked choice,
+never more than the notice (Arts. 44, 45, 63-64). The day-90/91 and late-service boundaries need
 a moved clock and are in core/tests/procedure_rules.rs; here the same boundaries show as the
 deadlines' due dates."""
 
@@ -21,10 +22,13 @@ from zhifa.zhifa_core import (  # noqa: E402
     CaseKind,
     CaseOfficer,
     CaseStatus,
+    ChosenPenalty,
+    DocumentKind,
     Fact,
     OfficerRole,
     Party,
     PartyKind,
+    PenaltyKind,
     RefusalKind,
     Service,
     ServiceConsent,
@@ -79,6 +83,18 @@ def barbecue():
             + [CaseEdit.APPEND_FINDINGS("现场检查发现露天烧烤。")])
 
 
+COMPANY = Party(kind=PartyKind.ORGANISATION, name="重庆渝中解放碑老码头火锅餐饮有限公司",
+                credit_code="91500103MA5U1A0B2Y", id_number=None,
+                address="重庆市渝中区解放碑民族路88号", representative="陈大明")
+
+
+def company_facts(harm):
+    values = dict(criminal_referral=False, no_fault_proven=False, minor_act=False, removed_harm=False,
+                  coerced=False, confessed=False, meritorious=False, first_offence=False,
+                  harm=harm, correction="refused", priors_12m=0, illegal_gains=1000)
+    return [fact(k, v) for k, v in values.items()]
+
+
 def chinese(text):
     return not any(c.isascii() and (c.isalpha() or c == "_") for c in text)
 
@@ -125,6 +141,52 @@ class LawfulProcedureTest(unittest.TestCase):
         p.cases().choose_penalty(case.id, 12000, None)
         p.cases().step(case.id, Step.FILE(approver=HEAD))
         return case.id
+
+    def test_a_decision_never_adds_to_the_notice(self):
+        p = self.phone()
+        case = p.cases().create(CaseKind.ORDINARY, "SCZT-43", "500103", day(-3), day(0))
+        p.cases().edit(case.id, OFFICERS + [CaseEdit.ADD_PARTY(COMPANY)] + company_facts("general")
+                       + [CaseEdit.APPEND_FINDINGS("现场检查发现无照经营。"),
+                          CaseEdit.SET_ONSITE(time="2026-01-05 10:00", place="重庆市渝中区民族路88号",
+                                              party_signed=True)])
+        plain = ChosenPenalty(kinds=[PenaltyKind.FINE, PenaltyKind.CONFISCATE_GAINS], fine=40000,
+                              confiscated_gains=1000)
+        p.cases().choose(case.id, plain)
+        p.cases().step(case.id, Step.FILE(approver=HEAD))
+        notified = p.cases().step(case.id, Step.NOTIFY())
+        self.assertEqual(notified.procedure.notice.penalty, plain)
+        # No status guard on an edit: the facts are made heavier after the notice.
+        p.cases().edit(case.id, [fact("harm", "serious")])
+        p.cases().step(case.id, Step.CLOSE_STATEMENT())
+        p.cases().step(case.id, Step.PASS_LEGAL_REVIEW(reviewer=REVIEWER))
+        p.cases().step(case.id, Step.RECORD_COLLECTIVE_DECISION(chair=HEAD))
+        refusal = self.refusal(lambda: p.cases().step(case.id, Step.DECIDE()))
+        self.assertEqual((refusal.kind, refusal.article),
+                         (RefusalKind.FACTS_CHANGED_AFTER_NOTICE, "第四十四条"))
+        # Closure added to the old notice is refused at the decision (Art. 45 first: an
+        # added kind), so the officer chooses it and notifies again with the hearing right.
+        outcome = p.cases().suggest(case.id).outcome
+        self.assertEqual(outcome.other, [PenaltyKind.ORDER_CLOSURE])
+        closure = ChosenPenalty(kinds=[PenaltyKind.FINE, PenaltyKind.CONFISCATE_GAINS,
+                                       PenaltyKind.ORDER_CLOSURE],
+                                fine=outcome.fine.min, confiscated_gains=1000)
+        p.cases().choose(case.id, closure)
+        again = p.cases().step(case.id, Step.NOTIFY())
+        self.assertTrue(again.procedure.notice.hearing_offered)
+        notice = p.cases().render_document(case.id, DocumentKind.NOTICE_OF_INTENDED_PENALTY)
+        self.assertIn("责令关闭", notice)
+        # The same-day statement closed under the first notice does not close this one's.
+        refusal = self.refusal(lambda: p.cases().step(case.id, Step.DECIDE()))
+        self.assertEqual(refusal.kind, RefusalKind.STATEMENT_PERIOD_OPEN)
+        p.cases().step(case.id, Step.CLOSE_STATEMENT())
+        decided = p.cases().step(case.id, Step.DECIDE())
+        self.assertEqual(decided.decision.other, [PenaltyKind.ORDER_CLOSURE])
+        self.assertEqual((decided.decision.fine, decided.decision.confiscated_gains),
+                         (outcome.fine.min, 1000))
+        html = p.cases().render_document(case.id, DocumentKind.PENALTY_DECISION)
+        self.assertIn("责令关闭", html)
+        self.assertNotIn("OrderClosure", html)
+
 
     def test_without_a_duty_credential_no_step_is_taken(self):
         p = self.phone(officer=None)

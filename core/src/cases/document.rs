@@ -74,6 +74,8 @@ pub enum RecordEdit {
     SetPaidAmount(i64),
     /// The fine stated in the notice; the decision may not exceed it (Art. 45).
     SetNotifiedFine(i64),
+    /// What the notice told the party: penalty, facts, hearing offered (Art. 44, 63).
+    SetNotice(Notice),
     /// A procedural approval by a person holding that role (planned by the procedure).
     AddApproval(Approval),
     /// An approved extension of the decision period (Art. 60).
@@ -473,10 +475,8 @@ impl CaseDoc {
             RecordEdit::ChoosePenalty { fine, reason } => {
                 case::chosen_fine.put(doc, &ROOT, fine)?;
                 case::override_reason.put(doc, &ROOT, reason)?;
-                self.wrote(
-                    "chosen_fine",
-                    fine.map(|f| f.to_string()).unwrap_or_default(),
-                );
+                let fine = fine.map(|f| f.to_string());
+                self.wrote("chosen_fine", fine.unwrap_or_default());
                 self.wrote("override_reason", reason.clone().unwrap_or_default());
             }
             RecordEdit::SetChosenPenalty(chosen) => {
@@ -494,15 +494,18 @@ impl CaseDoc {
                 field.field().put(doc, &map, &Some(*date))?;
                 self.wrote(format!("procedure.{}", field.field().key()), date_zh(*date));
             }
-            RecordEdit::SetPaidAmount(amount) => {
+            RecordEdit::SetPaidAmount(amount) | RecordEdit::SetNotifiedFine(amount) => {
+                let field = match edit {
+                    RecordEdit::SetPaidAmount(_) => procedure::paid_amount,
+                    _ => procedure::notified_fine,
+                };
                 let map = case::procedure.obj(doc, &ROOT)?;
-                procedure::paid_amount.put(doc, &map, &Some(*amount))?;
-                self.wrote("procedure.paid_amount", amount.to_string());
+                field.put(doc, &map, &Some(*amount))?;
+                self.wrote(format!("procedure.{}", field.key()), amount.to_string());
             }
-            RecordEdit::SetNotifiedFine(amount) => {
-                let map = case::procedure.obj(doc, &ROOT)?;
-                procedure::notified_fine.put(doc, &map, &Some(*amount))?;
-                self.wrote("procedure.notified_fine", amount.to_string());
+            RecordEdit::SetNotice(notice) => {
+                let text = layout::put_notice(doc, notice)?;
+                self.wrote("procedure.notice", text)
             }
             RecordEdit::AddApproval(approval) => {
                 case::approvals.push(doc, &ROOT, approval)?;

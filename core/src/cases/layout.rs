@@ -10,8 +10,8 @@ use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value};
 
 use super::model::*;
 use super::shape::{
-    scalar, shape, Am, Bool, Bytes, Codec, Date, Int, Joined, List, Map, Object, OptDate, OptInt,
-    OptList, OptMap, OptStr, Path, ReqStr, Str, Text, Uint,
+    scalar, shape, Am, Bool, Bytes, Codec, Date, Int, List, Map, Object, OptDate, OptInt, OptList,
+    OptMap, OptStr, Path, ReqStr, Str, Text, Uint,
 };
 use super::shape::{Reader, Shape};
 use crate::discretion::{ChosenPenalty, FactValue, Facts};
@@ -137,7 +137,7 @@ shape!(Decision in decision {
     legal confiscate_property: "confiscate_property" => Bool,
     legal fine: "fine" => Int,
     legal confiscated_gains: "confiscated_gains" => Int,
-    legal other: "other" => Joined,
+    legal other: "other" => Kinds,
 });
 
 shape!(ProcedureDates in procedure {
@@ -153,12 +153,22 @@ shape!(ProcedureDates in procedure {
     legal served_on: "served_on" => OptDate,
     legal paid_on: "paid_on" => OptDate,
     legal closed_on: "closed_on" => OptDate,
+    legal notice: "notice" => NoticeJson,
 });
 
 scalar!(/// The whole chosen penalty (kinds, amounts, education, flexible measures) as JSON;
     /// `Null` when none (cases chosen before it was kept have only `chosen_fine`).
 ChosenJson: Option<ChosenPenalty>, |v| match v {
     Some(chosen) => serde_json::to_string(chosen).expect("a chosen penalty serialises").into(),
+    None => ScalarValue::Null,
+}, |s| Some(s.as_ref().and_then(|v| v.as_str()).and_then(|t| serde_json::from_str(t).ok())));
+scalar!(/// Penalty kinds by their serde names joined by `;` (schema 1's `other`). Older documents
+    /// hold Debug names (the same) or the law's names; both read back, anything else is skipped.
+Kinds: Vec<crate::discretion::PenaltyKind>, |v| v.iter().map(kind_name).collect::<Vec<_>>().join(";").into(),
+    |s| Some(s.as_ref().and_then(|v| v.as_str()).unwrap_or_default().split(';').filter_map(parse_kind).collect()));
+scalar!(/// What the notice told the party, as JSON; `Null` when none.
+NoticeJson: Option<Notice>, |v| match v {
+    Some(notice) => serde_json::to_string(notice).expect("a notice serialises").into(),
     None => ScalarValue::Null,
 }, |s| Some(s.as_ref().and_then(|v| v.as_str()).and_then(|t| serde_json::from_str(t).ok())));
 scalar!(/// The case's status; required.
@@ -190,6 +200,31 @@ Role: crate::registry::OfficerRole, |v| match v {
 }, |s| serde_json::from_value(serde_json::Value::String(s?.as_str()?.to_owned())).ok());
 scalar!(/// A way of service; required.
     Method: ServiceMethod, |v| v.as_str().into(), |s| ServiceMethod::parse(s?.as_str()?));
+
+/// Writes what the notice told the party into the procedure map; returns it as read.
+pub(crate) fn put_notice(
+    doc: &mut AutoCommit,
+    notice: &Notice,
+) -> Result<String, super::CaseError> {
+    let map = case::procedure.obj(doc, &automerge::ROOT)?;
+    procedure::notice.put(doc, &map, &Some(notice.clone()))?;
+    Ok(penalty_zh(&notice.penalty))
+}
+
+fn kind_name(kind: &crate::discretion::PenaltyKind) -> String {
+    match serde_json::to_value(kind) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => String::new(),
+    }
+}
+
+fn parse_kind(stored: &str) -> Option<crate::discretion::PenaltyKind> {
+    use crate::discretion::PenaltyKind;
+    let stored = stored.trim();
+    serde_json::from_value(serde_json::Value::String(stored.to_owned()))
+        .ok()
+        .or_else(|| PenaltyKind::ALL.into_iter().find(|k| k.name_zh() == stored))
+}
 
 /// The facts by name, each a scalar; the map itself is required.
 pub(crate) struct FactMap;
@@ -376,6 +411,7 @@ fn map_key_label(map: &str, key: &str) -> Option<&'static str> {
         ("procedure", "served_on") => f::SERVED_ON,
         ("procedure", "paid_on") => f::PAID_ON,
         ("procedure", "closed_on") => f::CLOSED_ON,
+        ("procedure", "notice") => f::NOTICE,
         _ => return None,
     })
 }
@@ -385,6 +421,29 @@ mod tests {
     use super::*;
     use crate::discretion::Fact;
     use chrono::NaiveDate;
+
+    /// Older decisions kept other kinds by Debug name or by the law's name: both read typed.
+    #[test]
+    fn older_other_kinds_read_typed() {
+        use crate::discretion::PenaltyKind;
+        use automerge::transaction::Transactable;
+        let mut doc = AutoCommit::new();
+        doc.put(&automerge::ROOT, "other", "OrderClosure;责令停产停业;?")
+            .unwrap();
+        let read = <Kinds as super::super::shape::Scalar>::decode(
+            doc.get(&automerge::ROOT, "other").unwrap().map(|(v, _)| v),
+        );
+        assert_eq!(
+            read,
+            Some(vec![
+                PenaltyKind::OrderClosure,
+                PenaltyKind::OrderSuspension
+            ])
+        );
+        let written =
+            <Kinds as super::super::shape::Scalar>::encode(&vec![PenaltyKind::OrderClosure]);
+        assert_eq!(written, ScalarValue::from("OrderClosure"));
+    }
 
     #[test]
     fn the_legal_fields_are_those_checked_for_conflicts() {
@@ -401,6 +460,7 @@ mod tests {
             "served_on",
             "paid_on",
             "closed_on",
+            "notice",
         ];
         let decision = [
             "decided_on",
@@ -568,13 +628,22 @@ mod tests {
             fine: 500,
             confiscated_gains: 3,
             confiscate_property: true,
-            other: vec!["责令改正".into(), "没收".into()],
+            other: vec![
+                crate::discretion::PenaltyKind::OrderClosure,
+                crate::discretion::PenaltyKind::SuspendLicence,
+            ],
             decided_on: date,
         });
         round_trip(ProcedureDates {
             filed_on: Some(date),
             paid_amount: Some(500),
             closed_on: Some(date),
+            notice: Some(Notice {
+                penalty: ChosenPenalty::default(),
+                facts: Facts::default(),
+                hearing_offered: true,
+                statement_closed: false,
+            }),
             ..ProcedureDates::default()
         });
 

@@ -175,9 +175,87 @@ pub struct Decision {
     /// Illegal gains confiscated, yuan.
     pub confiscated_gains: i64,
     pub confiscate_property: bool,
-    /// Other penalty kinds, by name.
-    pub other: Vec<String>,
+    /// The other kinds decided (licence and production measures, 通报批评), typed; printed
+    /// by `PenaltyKind::name_zh`.
+    pub other: Vec<crate::discretion::PenaltyKind>,
     pub decided_on: NaiveDate,
+}
+
+impl Decision {
+    /// The decision is exactly the penalty chosen and checked: its kinds and amounts.
+    pub fn of_choice(chosen: &crate::discretion::ChosenPenalty, decided_on: NaiveDate) -> Self {
+        use crate::discretion::PenaltyKind::*;
+        let has = |kind| chosen.kinds.contains(&kind);
+        let penalty = !chosen.is_no_penalty();
+        Decision {
+            penalty,
+            warning: has(Warning),
+            fine: if has(Fine) {
+                chosen.fine.unwrap_or(0)
+            } else {
+                0
+            },
+            confiscated_gains: if has(ConfiscateGains) {
+                chosen.confiscated_gains.unwrap_or(0)
+            } else {
+                0
+            },
+            confiscate_property: has(ConfiscateProperty),
+            other: chosen
+                .kinds
+                .iter()
+                .copied()
+                .filter(|k| !matches!(k, Warning | Fine | ConfiscateGains | ConfiscateProperty))
+                .collect(),
+            decided_on,
+        }
+    }
+
+    /// The kinds and amounts as a decision states them (警告、罚款人民币100元), in the
+    /// law's order.
+    pub fn parts_zh(&self) -> Vec<String> {
+        use crate::discretion::PenaltyKind::*;
+        use crate::texts::cases::penalty as text;
+        let mut parts = Vec::new();
+        if self.warning {
+            parts.push(Warning.name_zh().to_owned());
+        }
+        if self.fine > 0 {
+            parts.push(text::fine(self.fine));
+        }
+        if self.confiscated_gains > 0 {
+            parts.push(text::confiscated_gains(self.confiscated_gains));
+        }
+        if self.confiscate_property {
+            parts.push(ConfiscateProperty.name_zh().to_owned());
+        }
+        parts.extend(self.other.iter().map(|k| k.name_zh().to_owned()));
+        parts
+    }
+}
+
+/// A chosen penalty as the officer and the party read it; no kinds: 不予行政处罚.
+pub fn penalty_zh(chosen: &crate::discretion::ChosenPenalty) -> String {
+    let parts = Decision::of_choice(chosen, NaiveDate::MIN).parts_zh();
+    if parts.is_empty() {
+        crate::texts::cases::penalty::NONE.to_owned()
+    } else {
+        crate::texts::list(&parts)
+    }
+}
+
+/// What the notice of the intended penalty told the party (Art. 44): the penalty, the facts
+/// it rests on, and whether it offered a hearing (Art. 63-64). The decision is compared
+/// with it: nothing heavier, no added kind, no new facts that change the outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Notice {
+    pub penalty: crate::discretion::ChosenPenalty,
+    pub facts: Facts,
+    pub hearing_offered: bool,
+    /// The party stated and defended, or waived it, after this notice (Art. 45).
+    #[serde(default)]
+    pub statement_closed: bool,
 }
 
 /// The dates the procedure records.
@@ -197,6 +275,8 @@ pub struct ProcedureDates {
     pub paid_amount: Option<i64>,
     pub notified_fine: Option<i64>,
     pub closed_on: Option<NaiveDate>,
+    /// The latest notice's content (absent in cases notified before it was kept).
+    pub notice: Option<Notice>,
 }
 
 /// Two replicas set a legally significant field to different values: a person chooses.
@@ -393,7 +473,10 @@ impl CaseFile {
     ) -> crate::discretion::ChosenPenalty {
         self.chosen_penalty.clone().unwrap_or_else(|| {
             let gains = self.facts.int("illegal_gains");
-            crate::discretion::ChosenPenalty::suggested(outcome, self.chosen_fine, gains)
+            let mut chosen =
+                crate::discretion::ChosenPenalty::suggested(outcome, self.chosen_fine, gains);
+            chosen.reason = self.override_reason.clone();
+            chosen
         })
     }
 

@@ -8,7 +8,7 @@
 //! "a legal field set to two values is a conflict, not a silent winner" would need a second,
 //! hand-written pass over the same keys, which is the duplication this removes. Its encodings
 //! also differ from schema 1, which stored documents fix: findings and inquiry records are text
-//! objects inside plain `String` fields, `decision.other` is one string joined by `;`, dates
+//! objects inside plain `String` fields, `decision.other` is one string of kind names joined by `;`, dates
 //! are ISO strings, absent optionals are `Null`, and `Option<Decision>` is "the decision map
 //! with a date". Reconciling a whole struct per edit would also rewrite (and diff) every field,
 //! where an edit here writes only the keys it changes, so two phones editing different dates do
@@ -385,10 +385,6 @@ scalar!(/// A date the shape cannot do without, as `YYYY-MM-DD`.
 scalar!(/// An optional date, as `YYYY-MM-DD`.
     OptDate: Option<NaiveDate>, |v| null_or(v.map(|d| d.to_string().into())),
     |s| Some(text(s).and_then(|t| t.parse().ok())));
-scalar!(/// Names joined by `;` in one string.
-    Joined: Vec<String>, |v| v.join(";").into(),
-    |s| Some(text(s).unwrap_or_default().split(';').filter(|n| !n.is_empty()).map(str::to_owned).collect()));
-
 /// A string kept as a text object, merged character by character (never a conflict).
 pub(crate) struct Text;
 

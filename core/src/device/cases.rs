@@ -175,10 +175,12 @@ impl<'d> CaseService<'d> {
             Some(named) => registry.officer(named)?,
             None => None,
         };
+        let notified_outcome = self.notified_outcome(&case, step)?;
         let context = StepContext {
             today: self.context.today(),
             days: &days,
             outcome: outcome.as_ref(),
+            notified_outcome: notified_outcome.as_ref(),
             acting: &acting,
             approver: approver.as_ref(),
             decision_days: self.decision_days(&case)?,
@@ -186,6 +188,19 @@ impl<'d> CaseService<'d> {
         };
         let edits = procedure::plan(&case, step, &context).map_err(CaseError::Refused)?;
         self.record(id, &edits)
+    }
+
+    /// For a decision on facts changed since the notice: the outcome today for the facts
+    /// the notice stated (Art. 44: a change that changes the outcome needs a new notice).
+    fn notified_outcome(&self, case: &CaseFile, step: &Step) -> Result<Option<Outcome>, Error> {
+        match (&case.procedure.notice, step) {
+            (Some(notice), Step::Decide) if notice.facts != case.facts => {
+                let mut then = case.clone();
+                then.facts = notice.facts.clone();
+                self.outcome(&then)
+            }
+            _ => Ok(None),
+        }
     }
 
     /// The officer of the duty credential this device holds, verified now (signature, trust

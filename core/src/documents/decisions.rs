@@ -5,7 +5,7 @@
 use chrono::Duration;
 
 use super::kind::{DocumentError, Lacking};
-use super::layout::{blank, esc, line, or_blank, reading_time, written_date};
+use super::layout::{beijing_time, blank, esc, line, or_blank, reading_time, written_date};
 use super::particulars::{decided_penalty, Sheet, REVIEW_DAYS, SUIT_MONTHS};
 use crate::cases::procedure::{LATE_FEE_PERCENT_A_DAY, PAYMENT_DAYS};
 use crate::cases::Decision;
@@ -141,6 +141,41 @@ pub fn summary_decision(sheet: &Sheet<'_>) -> Result<String, DocumentError> {
     ))
 }
 
+/// Art. 33 ¶3: the education given (what, by whom, when) and the flexible measures applied,
+/// from the chosen penalty; blanks where none is recorded.
+fn education(sheet: &Sheet<'_>) -> String {
+    let chosen = sheet.case.chosen_penalty.as_ref();
+    let given = match chosen.and_then(|c| c.education.as_ref()) {
+        Some(e) => {
+            let by = sheet
+                .case
+                .officers
+                .iter()
+                .find(|o| o.credential_no == e.by)
+                .map_or_else(
+                    || esc(&e.by),
+                    |o| format!("{}（执法证号：{}）", esc(&o.name), esc(&o.credential_no)),
+                );
+            format!(
+                "{}{}{}",
+                line("教育内容", &or_blank(&e.content)),
+                line("教育人员", &by),
+                line("教育时间", &beijing_time(e.at)),
+            )
+        }
+        None => line("教育方式及内容", blank()),
+    };
+    let measures: Vec<String> = chosen
+        .map(|c| c.flexible.iter().map(|m| m.name_zh().to_owned()).collect())
+        .unwrap_or_default();
+    let applied = if measures.is_empty() {
+        String::new()
+    } else {
+        line("采取的柔性执法措施", &crate::texts::list(&measures))
+    };
+    format!("{given}{applied}")
+}
+
 /// 不予行政处罚决定书: the ground of the statute, the facts, the education given (Art. 33 ¶3).
 pub fn no_penalty_decision(sheet: &Sheet<'_>) -> Result<String, DocumentError> {
     let party = sheet.party("第五十七条")?;
@@ -174,7 +209,7 @@ pub fn no_penalty_decision(sheet: &Sheet<'_>) -> Result<String, DocumentError> {
         sheet.violated(),
         procedure_followed(sheet),
         text::EDUCATION,
-        line("教育方式及内容", blank()),
+        education(sheet),
         remedies(sheet),
         sheet.seal(decision.decided_on),
     ))

@@ -5,6 +5,7 @@ use super::kind::{DocumentError, Lacking};
 use super::layout::{blank, esc, line, table, written_date};
 use super::particulars::{decided_penalty, Sheet};
 use crate::cases::{CaseKind, CaseStatus};
+use crate::registry::OfficerRole;
 
 /// The case in one table: what every internal record opens with.
 fn case_summary(sheet: &Sheet<'_>, penalty: String) -> Result<String, DocumentError> {
@@ -26,16 +27,15 @@ pub fn legal_review_opinion(sheet: &Sheet<'_>) -> Result<String, DocumentError> 
         .procedure
         .legal_review_passed_on
         .ok_or_else(|| sheet.refuse("第五十八条", vec![Lacking::LegalReview]))?;
-    let penalty = sheet.intended_penalty("第五十八条")?;
+    let penalty = sheet.proposed_penalty("第五十八条")?;
     Ok(format!(
         "{}{}<h2>审核内容</h2><p>经审核：执法主体合法，未超越法定职权；执法人员具备执法资格；案件事实清楚，证据确实充分；\
          适用法律依据正确；程序合法；行政裁量适当，在法定范围和裁量基准之内；法律文书制作规范。</p>\
          <h2>审核意见</h2><p>同意拟作出的行政处罚决定。</p>\
-         <p class=\"sign\">法制审核人员：{}　签名：{}</p>{}",
+         <p class=\"sign\">法制审核人员：{}</p>{}",
         sheet.number(),
         case_summary(sheet, penalty)?,
-        blank(),
-        blank(),
+        sheet.approver(OfficerRole::LegalReview),
         sheet.seal(passed),
     ))
 }
@@ -47,7 +47,11 @@ pub fn collective_discussion(sheet: &Sheet<'_>) -> Result<String, DocumentError>
         .procedure
         .collective_decided_on
         .ok_or_else(|| sheet.refuse("第五十七条", vec![Lacking::CollectiveDiscussion]))?;
-    let penalty = sheet.intended_penalty("第五十七条")?;
+    let penalty = sheet.proposed_penalty("第五十七条")?;
+    let chair = match sheet.case.approval(OfficerRole::CollectiveDecision) {
+        Some(a) => format!("{}（执法证号：{}）", esc(&a.name), esc(&a.credential_no)),
+        None => blank().to_owned(),
+    };
     Ok(format!(
         "{}{}{}{}{}{}<h2>讨论情况</h2><p>承办人汇报案件事实、证据、适用依据和拟处罚意见，法制审核人员说明审核意见，参加人员逐一发表意见。</p>\
          {}<h2>讨论决定</h2><p>同意给予{penalty}的行政处罚。</p>\
@@ -55,7 +59,7 @@ pub fn collective_discussion(sheet: &Sheet<'_>) -> Result<String, DocumentError>
         sheet.number(),
         line("讨论时间", &written_date(decided)),
         line("讨论地点", blank()),
-        line("主持人", blank()),
+        line("主持人", &chair),
         line("参加人员", blank()),
         case_summary(sheet, penalty.clone())?,
         line("参加人员意见", blank()),
@@ -63,6 +67,30 @@ pub fn collective_discussion(sheet: &Sheet<'_>) -> Result<String, DocumentError>
         blank(),
         blank(),
     ))
+}
+
+/// Art. 60: each approved extension of the decision period (who, until, why), or "—".
+fn extensions(sheet: &Sheet<'_>) -> String {
+    let each: Vec<String> = sheet
+        .case
+        .extensions
+        .iter()
+        .map(|e| {
+            format!(
+                "经{}（执法证号：{}）于{}批准延长至{}，理由：{}",
+                esc(&e.approver_name),
+                esc(&e.approved_by),
+                written_date(e.approved_on),
+                written_date(e.until),
+                esc(&e.reason)
+            )
+        })
+        .collect();
+    if each.is_empty() {
+        "—".to_owned()
+    } else {
+        each.join("；")
+    }
 }
 
 /// Whether the case has come as far as closing: executed, or a decision with nothing to
@@ -107,6 +135,7 @@ pub fn closing_report(sheet: &Sheet<'_>) -> Result<String, DocumentError> {
             ("立案日期", date(dates.filed_on)),
             ("告知日期", date(dates.notified_on)),
             ("听证日期", date(dates.hearing_held_on)),
+            ("决定期限延长", extensions(sheet)),
             ("决定日期", written_date(decision.decided_on)),
             ("送达日期", date(dates.served_on)),
             ("执行日期", date(dates.paid_on)),

@@ -6,6 +6,7 @@ use super::layout::{
     blank, esc, line, or_blank, reading_time, table, typed_paragraphs, written_date,
 };
 use super::particulars::Sheet;
+use crate::registry::OfficerRole::FilingApproval;
 use crate::texts::documents as text;
 
 /// 立案审批表: what the case is, the officers' proposal and the approver's lines.
@@ -58,7 +59,10 @@ pub fn filing_approval(sheet: &Sheet<'_>) -> Result<String, DocumentError> {
             ),
             (
                 "审批意见",
-                format!("{}　签名：{}　日期：{}", blank(), blank(), blank())
+                match case.procedure.filed_on {
+                    Some(_) => format!("同意立案。　审批人：{}", sheet.approver(FilingApproval)),
+                    None => format!("{}　签名：{}　日期：{}", blank(), blank(), blank()),
+                }
             ),
             ("立案日期", filed),
         ])

@@ -6,10 +6,10 @@
 use chrono::NaiveDate;
 
 use super::kind::{DocumentError, DocumentKind, Lacking};
-use super::layout::{blank, esc, line, or_blank, reading_time, seal};
+use super::layout::{blank, esc, line, or_blank, reading_time, seal, written_date};
 use crate::calendar::WorkingDays;
 use crate::cases::{CaseFile, Decision, Party, PartyKind};
-use crate::discretion::{Disposition, Outcome, PenaltyKind, ProcedureRoute, Violation};
+use crate::discretion::{Disposition, Outcome, ProcedureRoute, Violation};
 use crate::registry::EnforcementBody;
 
 /// 2023 Administrative Reconsideration Law, Art. 20: reconsideration within 60 days.
@@ -180,13 +180,15 @@ impl Sheet<'_> {
     pub fn evidence_items(&self) -> Vec<String> {
         let case = self.case;
         let mut items = Vec::new();
-        if !case.onsite.findings.trim().is_empty() {
-            let when = if case.onsite.time.trim().is_empty() {
-                String::new()
-            } else {
-                format!("（{}）", reading_time(&case.onsite.time))
-            };
-            items.push(format!("现场检查（勘验）笔录{when}"));
+        // The record itself exists only once made at a time and place; findings typed
+        // without one are the officer's notes, not an item of evidence.
+        let onsite = &case.onsite;
+        if !onsite.time.trim().is_empty() && !onsite.place.trim().is_empty() {
+            items.push(format!(
+                "现场检查（勘验）笔录（{}，{}）",
+                reading_time(&onsite.time),
+                esc(onsite.place.trim())
+            ));
         }
         items.extend(case.inquiries.iter().map(|i| {
             format!(
@@ -219,39 +221,52 @@ impl Sheet<'_> {
             .map(|outcome| outcome.route(&self.case.chosen_penalty_for(outcome)))
     }
 
-    /// The penalty the agency intends (Art. 44), from the engine's outcome and the chosen
-    /// fine; refused while the facts give no outcome, the outcome is no penalty, or a fine is
-    /// due and none was chosen.
+    /// The penalty the agency intends (Art. 44): once notified, what the notice stated;
+    /// before, the officer's chosen penalty. Refused while the facts give no outcome, the
+    /// outcome is no penalty, or nothing was chosen.
     pub fn intended_penalty(&self, article: &str) -> Result<String, DocumentError> {
+        self.penalty_text(article, true)
+    }
+
+    /// The penalty proposed for the decision now (the legal review, the collective
+    /// discussion): the officer's current choice.
+    pub fn proposed_penalty(&self, article: &str) -> Result<String, DocumentError> {
+        self.penalty_text(article, false)
+    }
+
+    fn penalty_text(&self, article: &str, as_notified: bool) -> Result<String, DocumentError> {
         let lacking = || self.refuse(article, vec![Lacking::IntendedPenalty]);
         let outcome = self.context.outcome.ok_or_else(lacking)?;
         if !matches!(outcome.disposition, Disposition::Penalty) {
             return Err(lacking());
         }
-        let fine = match (outcome.fine, self.case.chosen_fine) {
-            (Some(_), None) => return Err(lacking()),
-            (_, chosen) => chosen.unwrap_or(0),
+        let case = self.case;
+        let chosen = match &case.procedure.notice {
+            Some(notice) if as_notified => notice.penalty.clone(),
+            _ if case.chosen_penalty.is_none() && case.chosen_fine.is_none() => {
+                return Err(lacking())
+            }
+            _ => case.chosen_penalty_for(outcome),
         };
-        let gains = if outcome.confiscate_gains {
-            self.case.facts.int("illegal_gains").unwrap_or(0)
-        } else {
-            0
-        };
-        let parts = penalty_parts(
-            outcome.warning,
-            fine,
-            gains,
-            outcome.confiscate_property,
-            outcome
-                .other
-                .iter()
-                .map(|k| k.name_zh().to_owned())
-                .collect(),
-        );
+        let parts = Decision::of_choice(&chosen, self.context.today).parts_zh();
         if parts.is_empty() {
             return Err(lacking());
         }
         Ok(crate::texts::list(&parts))
+    }
+
+    /// Who approved in `role`, when: "name（credential）　日期：date", or blanks to sign.
+    pub fn approver(&self, role: crate::registry::OfficerRole) -> String {
+        match self.case.approval(role) {
+            Some(a) => format!(
+                "{}（执法证号：{}）　签名：{}　日期：{}",
+                esc(&a.name),
+                esc(&a.credential_no),
+                blank(),
+                written_date(a.approved_on)
+            ),
+            None => format!("{}　签名：{}　日期：{}", blank(), blank(), blank()),
+        }
     }
 
     /// The decision, refused when there is none yet.
@@ -265,50 +280,7 @@ impl Sheet<'_> {
 
 /// The penalty decided, as the decision states it (警告、罚款人民币100元).
 pub fn decided_penalty(decision: &Decision) -> String {
-    let other = decision
-        .other
-        .iter()
-        .map(|name| penalty_name(name))
-        .collect();
-    crate::texts::list(&penalty_parts(
-        decision.warning,
-        decision.fine,
-        decision.confiscated_gains,
-        decision.confiscate_property,
-        other,
-    ))
-}
-
-fn penalty_parts(
-    warning: bool,
-    fine: i64,
-    gains: i64,
-    property: bool,
-    other: Vec<String>,
-) -> Vec<String> {
-    let mut parts = Vec::new();
-    if warning {
-        parts.push(PenaltyKind::Warning.name_zh().to_owned());
-    }
-    if fine > 0 {
-        parts.push(format!("罚款人民币{fine}元"));
-    }
-    if gains > 0 {
-        parts.push(format!("没收违法所得人民币{gains}元"));
-    }
-    if property {
-        parts.push(PenaltyKind::ConfiscateProperty.name_zh().to_owned());
-    }
-    parts.extend(other);
-    parts
-}
-
-/// A penalty kind kept by name in the decision, as the law names it.
-fn penalty_name(stored: &str) -> String {
-    PenaltyKind::ALL
-        .iter()
-        .find(|k| format!("{k:?}") == stored)
-        .map_or_else(|| esc(stored), |k| k.name_zh().to_owned())
+    crate::texts::list(&decision.parts_zh())
 }
 
 fn cite(provisions: &[crate::discretion::Provision]) -> String {

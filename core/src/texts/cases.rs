@@ -117,6 +117,7 @@ pub mod field {
     pub const OTHER_PENALTIES: &str = "其他处罚种类";
     pub const PAID_AMOUNT: &str = "已缴金额";
     pub const NOTIFIED_FINE: &str = "告知的罚款金额";
+    pub const NOTICE: &str = "事先告知的处罚内容";
     pub const FILED_ON: &str = "立案日期";
     pub const LEGAL_REVIEW_PASSED_ON: &str = "法制审核通过日期";
     pub const NOTIFIED_ON: &str = "事先告知日期";
@@ -245,6 +246,7 @@ pub fn beijing_time(at: chrono::DateTime<chrono::Utc>) -> String {
 /// What a refused step lacks, as the officer reads it (a refusal's `missing`).
 pub mod lacking {
     pub const PARTY: &str = "当事人";
+    pub const CHOICE: &str = "选定的处罚（请先按裁量建议选定处罚）";
     pub const SUGGESTION: &str = "裁量建议";
     pub const FACTS: &str = "案件情节";
     pub const EVIDENCE: &str = "证据";
@@ -254,6 +256,19 @@ pub mod lacking {
     pub const RECIPIENT: &str = "受送达人";
     pub const SERVICE_NOTE: &str = "送达情况说明（见证人、受托机关或公告原因）";
     pub const SERVICE_CONSENT: &str = "当事人签署的电子送达确认书";
+}
+
+/// A penalty as a decision or a notice states it.
+pub mod penalty {
+    pub const NONE: &str = "不予行政处罚";
+
+    pub fn fine(yuan: i64) -> String {
+        format!("罚款人民币{yuan}元")
+    }
+
+    pub fn confiscated_gains(yuan: i64) -> String {
+        format!("没收违法所得人民币{yuan}元")
+    }
 }
 
 /// The two procedures.
@@ -381,8 +396,25 @@ pub mod refusal {
     pub const COLLECTIVE_DECISION_REQUIRED: &str =
         "须经行政机关负责人集体讨论决定，请先记录集体讨论决定";
 
-    pub fn heavier_after_defence(notified_fine: &str) -> String {
-        format!("不得因当事人陈述、申辩而给予更重的处罚（告知罚款{notified_fine}元），请按不高于告知的处罚作出决定")
+    /// The decision would add to or exceed what the notice told the party.
+    pub fn heavier_than_notice(notified: &str, decided: &str) -> String {
+        format!("拟决定的处罚（{decided}）重于或多于事先告知的处罚（{notified}），不得作出；请重新告知当事人拟作出的处罚后再决定")
+    }
+
+    /// The step needs `what` (the chosen penalty, the facts, the suggestion) first.
+    pub fn nothing_chosen(what: &str) -> String {
+        format!("案件尚缺{what}，请先补全后再办理")
+    }
+
+    /// The facts changed after the notice, and with them the lawful outcome.
+    pub const FACTS_CHANGED_AFTER_NOTICE: &str = "事先告知后案件情节发生变化，依法应当给予的处罚已随之改变；请重新选定处罚并重新告知当事人，待陈述申辩期满后再作出决定";
+
+    /// The decided penalty gives a hearing right the notice did not offer.
+    pub const HEARING_NOT_OFFERED: &str = "拟决定的处罚属于听证范围，但事先告知未告知当事人要求听证的权利；请重新告知（含听证权利）后再作出决定";
+
+    /// The chosen penalty is outside the frame at the decision (`why`: the engine's words).
+    pub fn choice_no_longer_lawful(why: &str) -> String {
+        format!("按作出决定之日适用的法定处罚幅度，所选处罚已不合法（{why}）；请重新选定处罚并重新告知当事人后再决定")
     }
 
     pub fn underpaid(due: &str) -> String {

@@ -15,6 +15,7 @@
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+mod decision;
 mod steps;
 
 use super::document::RecordEdit;
@@ -148,7 +149,15 @@ pub enum RefusalKind {
     StatementPeriodOpen,
     LegalReviewRequired,
     CollectiveDecisionRequired,
+    /// Art. 45: the decision adds a kind or an amount to the notice. `missing`: the
+    /// notified penalty, the decided one.
     HeavierAfterDefence,
+    /// Art. 44: facts changed after the notice change the outcome: notify again.
+    FactsChangedAfterNotice,
+    /// Art. 64: the decided penalty gives a hearing right the notice did not offer.
+    HearingNotOffered,
+    /// Art. 37: the choice is outside the frame on the decision date. `missing`: why.
+    ChoiceNoLongerLawful,
     Underpaid,
     NothingToClose,
     /// The device holds no valid duty credential (Art. 42, 55).
@@ -202,7 +211,8 @@ impl Refusal {
             UnresolvedConflicts => text::unresolved_conflicts(&missing),
             TwoOfficersRequired => text::two_officers_required(&missing),
             NoParty => text::NO_PARTY.into(),
-            NoPenaltyChosen => text::NO_PENALTY_CHOSEN.into(),
+            NoPenaltyChosen if refusal.missing.is_empty() => text::NO_PENALTY_CHOSEN.into(),
+            NoPenaltyChosen => text::nothing_chosen(&missing),
             SummaryNotAllowed => text::summary_not_allowed(
                 statute::SUMMARY_LIMIT_CITIZEN,
                 statute::SUMMARY_LIMIT_ORGANISATION,
@@ -221,7 +231,12 @@ impl Refusal {
             StatementPeriodOpen => text::statement_period_open(&missing),
             LegalReviewRequired => text::LEGAL_REVIEW_REQUIRED.into(),
             CollectiveDecisionRequired => text::COLLECTIVE_DECISION_REQUIRED.into(),
-            HeavierAfterDefence => text::heavier_after_defence(&missing),
+            HeavierAfterDefence => {
+                text::heavier_than_notice(nth(&refusal.missing, 0), nth(&refusal.missing, 1))
+            }
+            FactsChangedAfterNotice => text::FACTS_CHANGED_AFTER_NOTICE.into(),
+            HearingNotOffered => text::HEARING_NOT_OFFERED.into(),
+            ChoiceNoLongerLawful => text::choice_no_longer_lawful(&missing),
             Underpaid => text::underpaid(&missing),
             NothingToClose => text::nothing_to_close(&missing),
             NoDutyCredential => text::NO_DUTY_CREDENTIAL.into(),
@@ -343,6 +358,9 @@ pub struct StepContext<'a> {
     pub days: &'a WorkingDays,
     /// The engine's outcome for the case (routing: summary, hearing, review, collective).
     pub outcome: Option<&'a Outcome>,
+    /// The outcome on the same day for the facts the notice stated, when they differ from
+    /// the case's now (Art. 44: did the change change the outcome?).
+    pub notified_outcome: Option<&'a Outcome>,
     /// The device's credentialed officer, verified, as the catalogue lists them.
     pub acting: &'a Officer,
     /// The catalogue's record of the person the step names as approver, if listed.

@@ -4,14 +4,14 @@
 use chrono::{Months, NaiveDate};
 
 use super::{
-    amount_due, decision_deadline, refuse, service_deadline, Refusal, RefusalKind, Service, Step,
-    StepContext, HEARING_NOTICE_WORKING_DAYS, HEARING_REQUEST_WORKING_DAYS,
+    amount_due, decision, decision_deadline, refuse, service_deadline, Refusal, RefusalKind,
+    Service, Step, StepContext, HEARING_NOTICE_WORKING_DAYS, HEARING_REQUEST_WORKING_DAYS,
 };
 use crate::cases::document::{DateField, RecordEdit};
 use crate::cases::model::{
     Approval, CaseFile, CaseKind, CaseStatus, Decision, Extension, ServiceMethod, ServiceRecord,
 };
-use crate::discretion::{Disposition, Outcome, ProcedureRoute};
+use crate::discretion::{Outcome, ProcedureRoute};
 use crate::registry::{Officer, OfficerRole};
 use crate::texts::cases::{date_zh, lacking};
 
@@ -196,6 +196,8 @@ impl Check<'_> {
                 vec![format!("≤{limit}")],
             ));
         }
+        let chosen = decision::chosen(case, outcome, "第五十一条")?;
+        decision::still_lawful(outcome, &chosen)?;
         let handed = ServiceRecord {
             method: ServiceMethod::OnTheSpot,
             served_on: self.today(),
@@ -207,7 +209,7 @@ impl Check<'_> {
             note: String::new(),
         };
         Ok(vec![
-            RecordEdit::SetDecision(decision(case, outcome, self.today())),
+            RecordEdit::SetDecision(Decision::of_choice(&chosen, self.today())),
             self.dated(DateField::Served),
             RecordEdit::AddService(handed),
             self.transition(Decided),
@@ -319,9 +321,11 @@ impl Check<'_> {
     /// Art. 44: the notice of the intended penalty, only with an outcome and evidence.
     pub(super) fn notify(&self) -> Edits {
         let case = self.case;
-        self.status_is(&[Filed], "第四十四条")?;
+        // A new notice replaces the last one (a changed choice or changed facts) until the
+        // decision.
+        self.status_is(&[Filed, Notified, HearingHeld], "第四十四条")?;
         self.two_officers()?;
-        self.outcome(
+        let outcome = self.outcome(
             RefusalKind::NoPenaltyChosen,
             "第四十四条",
             &[lacking::SUGGESTION],
@@ -336,9 +340,12 @@ impl Check<'_> {
                 vec![lacking::EVIDENCE.into()],
             ));
         }
+        let chosen = decision::chosen(case, outcome, "第四十四条")?;
+        decision::still_lawful(outcome, &chosen)?;
         Ok(vec![
             self.dated(DateField::Notified),
-            RecordEdit::SetNotifiedFine(case.chosen_fine.unwrap_or(0)),
+            RecordEdit::SetNotifiedFine(chosen.fine.unwrap_or(0)),
+            RecordEdit::SetNotice(decision::notice(case, outcome, chosen)),
             self.transition(Notified),
         ])
     }
@@ -346,7 +353,16 @@ impl Check<'_> {
     /// Art. 45: the party stated and defended, or waived it.
     pub(super) fn close_statement(&self) -> Edits {
         self.status_is(&[Notified, HearingHeld], "第四十五条")?;
-        Ok(vec![self.dated(DateField::StatementClosed)])
+        let mut edits = vec![self.dated(DateField::StatementClosed)];
+        // Kept with the notice, so that a later notice opens its own period.
+        if let Some(notice) = &self.case.procedure.notice {
+            let closed = crate::cases::model::Notice {
+                statement_closed: true,
+                ..notice.clone()
+            };
+            edits.push(RecordEdit::SetNotice(closed));
+        }
+        Ok(edits)
     }
 
     /// Art. 63–64: a hearing, where the outcome gives the right, asked for in time.
@@ -409,7 +425,10 @@ impl Check<'_> {
         self.within_decision_period()?;
         let outcome = self.outcome(RefusalKind::NoPenaltyChosen, "第五十七条", &[])?;
         self.statement_period_over()?;
-        let routed = self.route(outcome);
+        let chosen = decision::chosen(case, outcome, "第五十七条")?;
+        decision::as_notified(case, self.context, outcome, &chosen)?;
+        decision::still_lawful(outcome, &chosen)?;
+        let routed = outcome.route(&chosen);
         if routed.legal_review && case.procedure.legal_review_passed_on.is_none() {
             return Err(refuse(
                 RefusalKind::LegalReviewRequired,
@@ -424,17 +443,8 @@ impl Check<'_> {
                 vec![lacking::COLLECTIVE_DECISION.into()],
             ));
         }
-        if let (Some(notified), Some(chosen)) = (case.procedure.notified_fine, case.chosen_fine) {
-            if chosen > notified {
-                return Err(refuse(
-                    RefusalKind::HeavierAfterDefence,
-                    "第四十五条",
-                    vec![notified.to_string()],
-                ));
-            }
-        }
         Ok(vec![
-            RecordEdit::SetDecision(decision(case, outcome, self.today())),
+            RecordEdit::SetDecision(Decision::of_choice(&chosen, self.today())),
             self.transition(Decided),
         ])
     }
@@ -442,11 +452,16 @@ impl Check<'_> {
     /// Art. 45: no decision while the party may still state and defend.
     fn statement_period_over(&self) -> Result<(), Refusal> {
         let case = self.case;
-        if case.status != Notified || case.procedure.statement_closed_on.is_some() {
-            return Ok(());
-        }
         let today = self.today();
         let notified = case.procedure.notified_on.unwrap_or(today);
+        // A statement closed under an earlier notice does not close a later one's period.
+        let closed = match &case.procedure.notice {
+            Some(notice) => notice.statement_closed,
+            None => case.procedure.statement_closed_on.is_some(),
+        };
+        if case.status != Notified || closed {
+            return Ok(());
+        }
         let open_until = self
             .context
             .days
@@ -558,34 +573,5 @@ impl Check<'_> {
             ));
         }
         Ok(vec![self.dated(DateField::Closed), self.transition(Closed)])
-    }
-}
-
-fn decision(case: &CaseFile, outcome: &Outcome, today: NaiveDate) -> Decision {
-    // A declined 首违不罚 (Art. 33 ¶1) is a penalty; a confirmed one is not.
-    let penalty = matches!(
-        outcome.disposition,
-        Disposition::Penalty | Disposition::MayNotPunish
-    ) && !case.chosen_penalty_for(outcome).is_no_penalty();
-    Decision {
-        penalty,
-        warning: penalty && outcome.warning,
-        fine: if penalty {
-            case.chosen_fine.unwrap_or(0)
-        } else {
-            0
-        },
-        confiscated_gains: if penalty && outcome.confiscate_gains {
-            case.facts.int("illegal_gains").unwrap_or(0)
-        } else {
-            0
-        },
-        confiscate_property: penalty && outcome.confiscate_property,
-        other: outcome
-            .other
-            .iter()
-            .map(|k| k.name_zh().to_owned())
-            .collect(),
-        decided_on: today,
     }
 }
