@@ -98,7 +98,7 @@ class DocumentsTest(unittest.TestCase):
         case = cases.create(CaseKind.ORDINARY, "DQ-118-3", "500103", TODAY, TODAY)
         cases.edit(case.id, OFFICERS + [CaseEdit.ADD_PARTY(PERSON), CaseEdit.APPEND_FINDINGS(FINDINGS)] + facts(
             first_offence=False, harm="general", correction="refused" if fine >= 10000 else "pending",
-            priors_12m=0, pollution_alert=False, illegal_gains=0))
+            priors_12m=0, pollution_alert=False, property_value=300, illegal_gains=0))
         cases.step(case.id, Step.FILE(), BY)
         self.phone.evidence().add_to_case(case.id, b"\xff\xd8photo", "视听资料", "烧烤现场照片", None)
         cases.choose_penalty(case.id, fine, reason)
