@@ -29,13 +29,25 @@ fn the_field_demo_walks_the_whole_story() {
     for line in [
         "核验通过",
         "该码已被使用过",
-        "冲突，需人工确认：checklist.YZ-SC-001.result",
+        "冲突，需人工确认：检查项 YZ-SC-001 的检查结果，两部手机分别记为",
         "同步后两部手机一致：是",
-        "冲突，需人工确认：facts.harm",
+        "两人复核照片后确认为“轻微”",
         "建议责令改正",
         "已核对 1 次检查；有检查无企业扫码 0 次；有扫码无检查记录 0 次",
     ] {
         assert!(report.contains(line), "report lacks {line}:\n{report}");
+    }
+    // Written as a person writes it: no debug output, no stored identifiers or values.
+    for debug in [
+        "Some(",
+        "None",
+        "facts.",
+        "checklist.",
+        "refused",
+        "general",
+        "slight",
+    ] {
+        assert!(!report.contains(debug), "report shows {debug}:\n{report}");
     }
     // Every document also as PDF and PNG, where Chromium is installed (scripts/test installs it).
     if zhifa_e2e::print::chromium().is_some() {

@@ -307,6 +307,7 @@ fn root_key_label(key: &str) -> Option<&'static str> {
         "kind" => f::KIND,
         "chosen_fine" => f::CHOSEN_FINE,
         "override_reason" => f::OVERRIDE_REASON,
+        "chosen_penalty" => f::CHOSEN_PENALTY,
         "suggestion" => f::SUGGESTION,
         "violation" => f::VIOLATION,
         "place_division" => f::PLACE_DIVISION,

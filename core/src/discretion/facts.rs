@@ -35,6 +35,40 @@ pub const ROAD_LEVELS: &[&str] = &["township", "county", "provincial", "national
 /// Art. 31 of the EIA Law concerns projects needing an approved report form or report book.
 pub const EIA_DOCUMENTS: &[&str] = &["report_form", "report_book"];
 
+/// An answer as an officer reads it: a choice fact's value in zh-CN words (`harm` =
+/// `slight` is 轻微), a flag as 是/否, a number as written; `None` for a value the schema does
+/// not allow.
+pub fn spoken(fact: &str, value: &FactValue) -> Option<String> {
+    use crate::texts::discretion::fact_value as word;
+    let text = match value {
+        FactValue::Bool(true) => word::YES,
+        FactValue::Bool(false) => word::NO,
+        FactValue::Int(n) => return Some(n.to_string()),
+        FactValue::Text(text) => match (fact, text.as_str()) {
+            ("party_type", "citizen") => word::CITIZEN,
+            ("party_type", "organisation") => word::ORGANISATION,
+            ("capacity", "none") => word::NO_CAPACITY,
+            ("capacity", "partial") => word::PARTIAL_CAPACITY,
+            ("capacity", "full") => word::FULL_CAPACITY,
+            ("harm", "none") => word::NO_HARM,
+            ("harm", "slight") => word::SLIGHT,
+            ("harm", "general") => word::GENERAL,
+            ("harm", "serious") => word::SERIOUS,
+            ("correction", "corrected") => word::CORRECTED,
+            ("correction", "pending") => word::PENDING,
+            ("correction", "refused") => word::REFUSED,
+            ("road_level", "township") => word::TOWNSHIP,
+            ("road_level", "county") => word::COUNTY,
+            ("road_level", "provincial") => word::PROVINCIAL,
+            ("road_level", "national") => word::NATIONAL,
+            ("eia_document", "report_form") => word::REPORT_FORM,
+            ("eia_document", "report_book") => word::REPORT_BOOK,
+            _ => return None,
+        },
+    };
+    Some(text.to_owned())
+}
+
 /// Every fact a condition may use. Adding a fact is adding a line here.
 pub const SCHEMA: &[FactSpec] = &[
     FactSpec {
@@ -349,5 +383,26 @@ impl From<i64> for FactValue {
 impl From<&str> for FactValue {
     fn from(value: &str) -> Self {
         FactValue::Text(value.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_allowed_choice_has_words() {
+        for spec in SCHEMA {
+            if let FactType::Enum(values) = spec.kind {
+                for value in values {
+                    let value = FactValue::Text((*value).to_owned());
+                    assert!(
+                        spoken(spec.name, &value).is_some(),
+                        "{}: {value:?}",
+                        spec.name
+                    );
+                }
+            }
+        }
     }
 }

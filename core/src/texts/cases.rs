@@ -83,6 +83,7 @@ pub mod field {
     pub const KIND: &str = "适用程序";
     pub const CHOSEN_FINE: &str = "拟罚款金额";
     pub const OVERRIDE_REASON: &str = "偏离裁量基准的理由";
+    pub const CHOSEN_PENALTY: &str = "拟作出的行政处罚";
     pub const VIOLATION: &str = "违法行为";
     pub const PLACE_DIVISION: &str = "违法行为发生地";
     pub const ACT_DATE: &str = "违法行为发生日期";

@@ -288,6 +288,30 @@ pub mod flexible {
 }
 
 /// The tiers of a baseline.
+/// The allowed values of choice facts, as an officer reads them.
+pub mod fact_value {
+    pub const CITIZEN: &str = "公民";
+    pub const ORGANISATION: &str = "法人或者其他组织";
+    pub const NO_CAPACITY: &str = "不能辨认或者控制自己的行为";
+    pub const PARTIAL_CAPACITY: &str = "尚未完全丧失辨认或者控制能力";
+    pub const FULL_CAPACITY: &str = "具有完全辨认和控制能力";
+    pub const NO_HARM: &str = "无危害后果";
+    pub const SLIGHT: &str = "轻微";
+    pub const GENERAL: &str = "一般";
+    pub const SERIOUS: &str = "严重";
+    pub const CORRECTED: &str = "已改正";
+    pub const PENDING: &str = "尚未改正";
+    pub const REFUSED: &str = "拒不改正";
+    pub const TOWNSHIP: &str = "乡道";
+    pub const COUNTY: &str = "县道";
+    pub const PROVINCIAL: &str = "省道";
+    pub const NATIONAL: &str = "国道";
+    pub const REPORT_FORM: &str = "环境影响报告表";
+    pub const REPORT_BOOK: &str = "环境影响报告书";
+    pub const YES: &str = "是";
+    pub const NO: &str = "否";
+}
+
 pub mod tier {
     pub const NO_PENALTY: &str = "不予处罚";
     pub const MITIGATED: &str = "减轻处罚";

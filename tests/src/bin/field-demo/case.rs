@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use zhifa_core::cases::CaseEdit;
-use zhifa_core::discretion::facts::{FactType, SCHEMA};
+use zhifa_core::discretion::facts::{spoken, FactType, SCHEMA};
 use zhifa_core::discretion::{Fact, FactValue, Suggestion};
 use zhifa_sync_server::ServerError;
 
@@ -12,7 +12,7 @@ use crate::codes::Visit;
 use crate::field::{demo_error, Field, Story, ITEMS};
 
 pub fn run(story: &mut Story, field: &Field, visit: &Visit, task: &str) -> Result<(), ServerError> {
-    story.say("\n## 4. 立案、裁量建议与文书 (case, discretion, documents)");
+    story.say("\n## 四、立案与裁量建议");
     let case = open(story, field, visit, task)?;
     edit_apart(story, field, visit, &case)?;
     decide(story, field, &case)
@@ -32,8 +32,12 @@ fn open(
         .open_case(task, ITEMS[1])
         .map_err(demo_error)?;
     story.say(format!(
-        "- 由不合格项立案：{}（{}）",
-        case.violation, case.id
+        "- 由不合格项立案：{}",
+        b.discretion()
+            .engine()
+            .map_err(demo_error)?
+            .violation(&case.violation)
+            .map_or(case.violation.clone(), |v| v.name.clone())
     ));
     b.evidence()
         .add_to_case(
@@ -52,7 +56,11 @@ fn open(
                 let mut edits = Vec::new();
                 for question in questions {
                     let value = answer(&question.fact);
-                    answered.push(format!("{} → {}", question.question, spoken(&value)));
+                    answered.push(format!(
+                        "{} 答：{}",
+                        question.question,
+                        spoken(&question.fact, &value).unwrap_or_default()
+                    ));
                     edits.push(CaseEdit::SetFact(Fact::new(question.fact, value)));
                 }
                 b.cases().edit(&case.id, &edits).map_err(demo_error)?;
@@ -116,9 +124,14 @@ fn edit_apart(
     ));
     for conflict in &on_a.conflicts {
         story.say(format!(
-            "- ⚠ 冲突，需人工确认：{} = {}",
-            conflict.field,
-            conflict.values.join(" / ")
+            "- ⚠ 冲突，需人工确认：{}，两部手机分别记为{}",
+            conflict.label,
+            conflict
+                .values
+                .iter()
+                .map(|v| format!("“{}”", spoken_stored(&conflict.field, v)))
+                .collect::<Vec<_>>()
+                .join("、")
         ));
         // The two officers look at the photos again and agree the harm was slight.
         let value = conflict
@@ -136,7 +149,10 @@ fn edit_apart(
                 }],
             )
             .map_err(demo_error)?;
-        story.say(format!("  两人确认后取值：{} = {value}", conflict.field));
+        story.say(format!(
+            "  两人复核照片后确认为“{}”",
+            spoken_stored(&conflict.field, &value)
+        ));
     }
     field.sync(a)?;
     field.sync(b)?;
@@ -169,14 +185,11 @@ fn decide(story: &mut Story, field: &Field, case: &str) -> Result<(), ServerErro
     crate::documents::run(story, a, case)
 }
 
-/// An answer as the officer would say it.
-fn spoken(value: &FactValue) -> String {
-    match value {
-        FactValue::Bool(true) => "是".into(),
-        FactValue::Bool(false) => "否".into(),
-        FactValue::Int(n) => n.to_string(),
-        FactValue::Text(text) => text.clone(),
-    }
+/// A conflicting value as stored (`facts.harm`: `"slight"`), in the officer's words.
+fn spoken_stored(field: &str, stored: &str) -> String {
+    let fact = field.strip_prefix("facts.").unwrap_or(field);
+    let value = FactValue::Text(stored.trim_matches('"').to_owned());
+    spoken(fact, &value).unwrap_or_else(|| stored.trim_matches('"').to_owned())
 }
 
 /// The demo's answers to the engine's questions: a first offence, refused correction, no

@@ -19,7 +19,7 @@ pub struct Visit {
 }
 
 pub fn run(story: &mut Story, field: &Field) -> Result<Visit, ServerError> {
-    story.say("\n## 2. 两码互核 (two-code mutual verification)");
+    story.say("\n## 二、两码互核");
     let (enterprise, png) = print_enterprise_code(story, field)?;
     // The officer's camera reads the printed code.
     let scanned = qr::decode_image(&png)
@@ -33,8 +33,8 @@ pub fn run(story: &mut Story, field: &Field) -> Result<Visit, ServerError> {
         .open_visit(&scanned, None, vec![OFFICER_B.into()], Some(ENTERPRISE))
         .map_err(demo_error)?;
     story.say(format!(
-        "- 执法人员甲扫企业码，开启检查：{}（{}）",
-        visit.enterprise.code.name, visit.visit.id
+        "- 执法人员甲扫企业码，开启检查：{}",
+        visit.enterprise.code.name
     ));
     show_enforcement_code(story, field, &visit.enforcement_code.payload)?;
     Ok(Visit {
@@ -62,7 +62,7 @@ fn print_enterprise_code(
         issue_enterprise_code(&signer, &enterprise, 1, Utc::now(), Duration::days(365))?;
     let png =
         qr::render_png(&enterprise_code, 8).map_err(|e| ServerError::BadRequest(e.to_string()))?;
-    story.say(format!("- 企业码 ({})", enterprise.name));
+    story.say(format!("- 企业码（{}）", enterprise.name));
     story.write("enterprise-code.png", &png)?;
     Ok((enterprise, png))
 }

@@ -33,7 +33,7 @@ fn write_all(story: &mut Story, dir: &Path, name: &str, html: &str) -> Result<()
 
 /// The field case's documents as it stands, then the demo cases' full sets.
 pub fn run(story: &mut Story, device: &Device, case: &str) -> Result<(), ServerError> {
-    story.say("\n## 5. 法律文书");
+    story.say("\n## 五、法律文书");
     let dir = story.out.join("文书");
     std::fs::create_dir_all(&dir)?;
     story.say("- 本案当前可制作的文书：");

@@ -12,7 +12,7 @@ use crate::field::{demo_error, Field, Story, ENTERPRISE, ITEMS, OFFICER_A, OFFIC
 
 /// Returns the task's id.
 pub fn run(story: &mut Story, field: &Field, visit: &Visit) -> Result<String, ServerError> {
-    story.say("\n## 3. 双随机检查任务，两部手机离线填写 (inspection worked offline on two phones)");
+    story.say("\n## 三、双随机检查任务，两部手机离线填写");
     let task = put_task(field, visit)?;
     story.say(format!("- 任务 {} 下发到两部手机", task.id));
     fill_checklist(field, &task.id, &visit.id)?;
@@ -28,9 +28,14 @@ pub fn run(story: &mut Story, field: &Field, visit: &Visit) -> Result<String, Se
     }
     for conflict in &merged.conflicts {
         story.say(format!(
-            "- ⚠ 冲突，需人工确认：{} = {}",
-            conflict.field,
-            conflict.values.join(" / ")
+            "- ⚠ 冲突，需人工确认：{}，两部手机分别记为{}",
+            checklist_field(&conflict.field),
+            conflict
+                .values
+                .iter()
+                .map(|v| check_result(v))
+                .collect::<Vec<_>>()
+                .join("、")
         ));
     }
     Ok(task.id)
@@ -107,4 +112,24 @@ fn fill_checklist(field: &Field, task_id: &str, visit_id: &str) -> Result<(), Se
         field.sync(device)?;
     }
     Ok(())
+}
+
+/// A checklist field as the officer names it: `checklist.YZ-SC-001.result` is 检查项
+/// YZ-SC-001 的检查结果.
+fn checklist_field(path: &str) -> String {
+    match path.split('.').collect::<Vec<_>>().as_slice() {
+        ["checklist", item, "result"] => format!("检查项 {item} 的检查结果"),
+        ["checklist", item, "note"] => format!("检查项 {item} 的检查情况"),
+        _ => "检查记录".into(),
+    }
+}
+
+/// A stored check result in words.
+fn check_result(value: &str) -> &'static str {
+    match value.trim_matches('"') {
+        "compliant" => "“合格”",
+        "non_compliant" => "“不合格”",
+        "not_applicable" => "“不适用”",
+        _ => "“其他”",
+    }
 }

@@ -61,7 +61,7 @@ fn run(out: &Path) -> Result<(), ServerError> {
 
 fn walk(story: &mut Story, server: &TestServer) -> Result<(), ServerError> {
     story.say(format!(
-        "# 执法现场演示 zhifa field demo\n\nserver: {} (SQLite in {})\n",
+        "# 执法现场演示\n\n同步服务器：{}（数据保存在 {}）\n",
         server.base(),
         server.data_dir.display()
     ));

@@ -7,7 +7,7 @@ use zhifa_sync_server::{events, ServerError};
 use crate::field::{Field, Story};
 
 pub fn run(story: &mut Story, field: &Field) -> Result<(), ServerError> {
-    story.say("\n## 5. 执法监督：两码互核对账 (supervision: reconciliation)");
+    story.say("\n## 六、执法监督：两码互核对账");
     for device in [&field.a, &field.b, &field.shop] {
         field.sync(device)?;
     }
