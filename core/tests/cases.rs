@@ -108,6 +108,7 @@ fn refused_barbecue(illegal_gains: i64) -> Vec<CaseEdit> {
         fact("correction", "refused"),
         fact("priors_12m", 0i64),
         fact("pollution_alert", false),
+        fact("property_value", 300i64),
         fact("illegal_gains", illegal_gains),
     ]);
     edits

@@ -187,6 +187,7 @@ fn barbecue(party: Party, correction: &str) -> Vec<CaseEdit> {
         fact("correction", correction),
         fact("priors_12m", 0i64),
         fact("pollution_alert", false),
+        fact("property_value", 300i64),
         fact("illegal_gains", 300i64),
     ]);
     edits
@@ -663,6 +664,7 @@ fn a_no_penalty_decision_names_its_ground() {
         fact("first_offence", true),
         fact("priors_12m", 0i64),
         fact("pollution_alert", false),
+        fact("property_value", 300i64),
         fact("illegal_gains", 0i64),
     ]);
     edits.extend([CaseEdit::AppendFindings(FINDINGS.into()), onsite()]);

@@ -65,6 +65,7 @@ fn barbecue() -> Vec<CaseEdit> {
         ("correction", FactValue::Text("refused".into())),
         ("priors_12m", FactValue::Int(0)),
         ("pollution_alert", FactValue::Bool(false)),
+        ("property_value", FactValue::Int(300)),
         ("illegal_gains", FactValue::Int(0)),
     ] {
         edits.push(CaseEdit::SetFact(Fact::new(name, value)));

@@ -138,6 +138,7 @@ fn barbecue_facts(minor: bool) -> Vec<CaseEdit> {
         fact("correction", if minor { "corrected" } else { "refused" }),
         fact("priors_12m", 0i64),
         fact("pollution_alert", false),
+        fact("property_value", 300i64),
         fact("illegal_gains", 0i64),
     ]);
     edits.push(CaseEdit::AppendFindings(

@@ -138,7 +138,7 @@ class CasesTest(unittest.TestCase):
         self.assertIn("第四十二条", caught.exception.user_message)
 
         p.cases().edit(case.id, OFFICERS[1:] + [CaseEdit.ADD_PARTY(PERSON), CaseEdit.APPEND_FINDINGS("当事人在禁止区域内露天烧烤食品。")] + facts(
-            first_offence=False, harm="general", correction="refused", priors_12m=0, pollution_alert=False, illegal_gains=0))
+            first_offence=False, harm="general", correction="refused", priors_12m=0, pollution_alert=False, property_value=300, illegal_gains=0))
         p.cases().step(case.id, FILE)
         p.evidence().add_to_case(case.id, b"\xff\xd8photo", "视听资料", "烧烤现场照片", None)
         p.cases().choose_penalty(case.id, 9000, None)

@@ -113,7 +113,8 @@ class DiscretionTest(unittest.TestCase):
         kinds = [PenaltyKind.FINE, PenaltyKind.CONFISCATE_GAINS, PenaltyKind.CONFISCATE_PROPERTY]
 
         def choice(fine, reason=None):
-            return ChosenPenalty(kinds=kinds, fine=fine, confiscated_gains=300, reason=reason)
+            return ChosenPenalty(kinds=kinds, fine=fine, confiscated_gains=300, confiscated_property_value=300,
+                                 reason=reason)
 
         inside = self.store.discretion().record_choice("case-1", outcome, choice(12000))
         self.assertFalse(inside.outside_band)

@@ -111,7 +111,7 @@ class DocumentsTest(unittest.TestCase):
                                      party_signed=True)
         cases.edit(case.id, OFFICERS + [CaseEdit.ADD_PARTY(PERSON), CaseEdit.APPEND_FINDINGS(FINDINGS), onsite] + facts(
             first_offence=False, harm="general", correction="refused" if fine >= 10000 else "pending",
-            priors_12m=0, pollution_alert=False, illegal_gains=0))
+            priors_12m=0, pollution_alert=False, property_value=300, illegal_gains=0))
         cases.step(case.id, Step.FILE(approver=HEAD))
         self.phone.evidence().add_to_case(case.id, b"\xff\xd8photo", "视听资料", "烧烤现场照片", None)
         cases.choose_penalty(case.id, fine, reason)

@@ -114,6 +114,7 @@ class FieldTest(unittest.TestCase):
             Fact.CHOICE(name="correction", value="pending"),
             Fact.NUMBER(name="priors_12m", value=0),
             Fact.FLAG(name="pollution_alert", value=False),
+            Fact.NUMBER(name="property_value", value=300),
             Fact.NUMBER(name="illegal_gains", value=0),
         ]
         seen = {}

@@ -27,6 +27,7 @@ from zhifa.zhifa_core import (  # noqa: E402
     Party,
     PartyKind,
     PenaltyKind,
+    ReviewReason,
     Tier,
 )
 from zhifa.zhifa_ffi import PenaltyRequest, StoreConfig, ZhifaError, ZhifaStore, route_penalty  # noqa: E402
@@ -188,6 +189,87 @@ class LawfulEngineTest(unittest.TestCase):
         kept = cases.choose(case.id, fine(150, flexible=[FlexibleMeasure.REMINDER]))
         self.assertEqual(kept.chosen_penalty.flexible, [FlexibleMeasure.REMINDER])
         self.assertEqual(kept.chosen_fine, 150)
+
+
+def chosen(kinds, fine=None, reason=None, **amounts):
+    return ChosenPenalty(kinds=kinds, fine=fine, reason=reason, **amounts)
+
+
+class EngineFixTest(unittest.TestCase):
+    """The legal reviewer's findings, each at its boundary: a mandatory ground lightens a fixed
+    amount and an aggravating row, the statute's required kinds and Art. 28's gains, and Art. 63
+    on a stated property value."""
+
+    setUp = LawfulEngineTest.setUp
+    tearDown = LawfulEngineTest.tearDown
+    outcome = LawfulEngineTest.outcome
+    record = LawfulEngineTest.record
+    refused = LawfulEngineTest.refused
+
+    def toll(self, age, gains, party="citizen", **given):
+        if party == "citizen":
+            given["age"] = age
+        return self.outcome("GL-74", facts(party, road_level="county", illegal_gains=gains,
+                                           correction="pending", **given))
+
+    def test_a_mandatory_ground_lightens_a_fixed_amount(self):
+        adult = self.toll(18, 2300, caused_accident=True)
+        self.assertEqual((adult.tier, adult.fine.min, adult.fine.max), (Tier.HEAVIER, 6900, 6900))
+        minor = self.toll(17, 2300, caused_accident=True)
+        self.assertEqual(minor.tier, Tier.LIGHTER)
+        self.assertEqual((minor.fine.min, minor.fine.max), (3450, 3795))
+        self.assertTrue(minor.mitigation_applied)
+        self.assertIn(ReviewReason.AGGRAVATING_WITH_MANDATORY_GROUND(row="JT22-GL74-3"), minor.review)
+        self.assertIn("第三十条", minor.explanation)
+
+    def test_an_aggravating_row_is_never_shaved_and_labelled_lighter(self):
+        def barbecue(age):
+            return self.outcome("DQ-118-3", facts(age=age, correction="refused", pollution_alert=False,
+                                                  illegal_gains=0))
+        adult = barbecue(18)
+        self.assertEqual((adult.fine.min, adult.fine.max), (8000, 20000))
+        minor = barbecue(16)
+        self.assertEqual((minor.tier, minor.fine.min, minor.fine.max), (Tier.LIGHTER, 500, 1250))
+        self.assertIn(ReviewReason.AGGRAVATING_WITH_MANDATORY_GROUND(row="YZ24-DQ1183-2"), minor.review)
+        for sentence in minor.explanation.split("。"):
+            self.assertFalse("从重" in sentence and "从轻处罚" in sentence, sentence)
+
+    def test_required_kinds_and_art_28_gains(self):
+        o = self.outcome("DQ-118-3", facts(correction="pending", pollution_alert=False, illegal_gains=0))
+        self.assertEqual(o.required_kinds, [PenaltyKind.FINE, PenaltyKind.CONFISCATE_GAINS,
+                                            PenaltyKind.CONFISCATE_PROPERTY])
+        tools = chosen([PenaltyKind.CONFISCATE_PROPERTY], reason="当事人困难", confiscated_property_value=300)
+        self.assertIn("并处“罚款”", self.refused(o, tools))
+        both = chosen([PenaltyKind.FINE, PenaltyKind.CONFISCATE_PROPERTY], 500, confiscated_property_value=300)
+        self.assertFalse(self.record(o, both).outside_band)
+        minor = self.outcome("DQ-118-3", facts(age=16, correction="pending", pollution_alert=False,
+                                               illegal_gains=0))
+        self.assertTrue(self.record(minor, tools).outside_band)
+
+        litter = self.outcome("GF-111-C", facts(correction="pending"))
+        self.assertIn("不予处罚", self.refused(litter, chosen([PenaltyKind.CONFISCATE_GAINS], reason="x",
+                                                          confiscated_gains=0)))
+
+        company = self.toll(0, 60000, party="organisation", caused_accident=False)
+        self.assertIn("应没收60000元", self.refused(company, fine(40000, "酌情")))
+        for wrong in (1, 59999):
+            self.assertIn("第二十八条", self.refused(company, chosen(
+                [PenaltyKind.FINE, PenaltyKind.CONFISCATE_GAINS], 40000, "酌情", confiscated_gains=wrong)))
+        full = self.record(company, chosen([PenaltyKind.FINE, PenaltyKind.CONFISCATE_GAINS], 40000, "酌情",
+                                           confiscated_gains=60000))
+        self.assertTrue(full.route.hearing_right)
+        refund = chosen([PenaltyKind.CONFISCATE_GAINS], reason="已退赔受害车主10000元", confiscated_gains=50000,
+                        refunded_gains=10000)
+        self.assertTrue(self.record(company, refund).outside_band)
+
+    def test_art_63_confiscated_property_needs_its_value(self):
+        o = self.outcome("DQ-118-3", facts(correction="pending", pollution_alert=False, illegal_gains=0))
+        unvalued = chosen([PenaltyKind.FINE, PenaltyKind.CONFISCATE_PROPERTY], 1000)
+        self.assertIn("第六十三条", self.refused(o, unvalued))
+        for value, hearing in ((4999, False), (5000, True)):
+            valued = chosen([PenaltyKind.FINE, PenaltyKind.CONFISCATE_PROPERTY], 1000,
+                            confiscated_property_value=value)
+            self.assertEqual(self.record(o, valued).route.hearing_right, hearing)
 
 
 if __name__ == "__main__":

@@ -78,7 +78,7 @@ def barbecue():
     values = dict(criminal_referral=False, no_fault_proven=False, minor_act=False, removed_harm=False,
                   coerced=False, confessed=False, meritorious=False, age=40, capacity="full",
                   first_offence=False, harm="general", correction="refused", priors_12m=0,
-                  pollution_alert=False, illegal_gains=0)
+                  pollution_alert=False, property_value=300, illegal_gains=0)
     return (OFFICERS + [CaseEdit.ADD_PARTY(PERSON)] + [fact(k, v) for k, v in values.items()]
             + [CaseEdit.APPEND_FINDINGS("现场检查发现露天烧烤。")])
 

@@ -1,12 +1,11 @@
 //! Applying the law to one outcome: the statutory range alone, a statutory no-penalty rule, or
-//! one baseline row's tier and band, with Arts. 30–32 applied (mandatory grounds make it
-//! lighter, an optional one offers a lighter band) and the clamp to the statutory range (only
-//! a mitigated tier may go below its minimum). The trace states a mitigation only where it
-//! changed the outcome, and says why where it could not.
+//! one baseline row's tier and band, with Arts. 30–32 applied (`mitigation`) and the clamp to
+//! the statutory range (only a mitigated tier may go below its minimum).
 
 use std::collections::BTreeSet;
 
 use super::facts::Facts;
+use super::mitigation::{mitigate, Reference};
 use super::model::{
     BaselineRow, Fine, FlexibleMeasure, PenaltyKind, Provision, Tier, Violation, Yuan, YuanRange,
 };
@@ -29,6 +28,9 @@ fn bare_outcome(
         fine: None,
         statutory_fine: None,
         statutory_kinds: violation.statutory.kinds.clone(),
+        required_kinds: violation.statutory.required_kinds(),
+        illegal_gains: None,
+        property_value: None,
         statute_in_force_from: None,
         grounds: Vec::new(),
         mitigation_applied: false,
@@ -129,7 +131,11 @@ pub(super) fn statutory_outcome(
         finding: text::NO_BASELINE_ROW.into(),
         citation: Some(cite_all(&violation.penalty_basis)),
     });
-    mitigate(&mut outcome, grounds);
+    let reference = Reference {
+        general: None,
+        row: None,
+    };
+    mitigate(&mut outcome, grounds, &reference);
     outcome
 }
 
@@ -141,6 +147,7 @@ pub(super) fn row_outcome(
     row: &BaselineRow,
     facts: &Facts,
     grounds: &[MitigationGround],
+    general: Option<YuanRange>,
     missing: &mut BTreeSet<String>,
 ) -> Outcome {
     let output = &row.output;
@@ -185,7 +192,11 @@ pub(super) fn row_outcome(
     let statutory_range = violation.statutory.fine.resolve(statutory_base);
     outcome.statutory_fine = statutory_range;
     outcome.fine = output.fine.resolve(row_base);
-    mitigate(&mut outcome, grounds);
+    let reference = Reference {
+        general,
+        row: Some(&row.id),
+    };
+    mitigate(&mut outcome, grounds, &reference);
     // Clamp to the statutory range; only mitigation may go below its minimum (Art. 30–32).
     if let (Some(range), Some(law)) = (outcome.fine, statutory_range) {
         let min = if outcome.tier == Tier::Mitigated {
@@ -211,91 +222,6 @@ pub(super) fn row_outcome(
         outcome.fine = Some(clamped);
     }
     outcome
-}
-
-/// The lowest share of a band (Arts. 30–32's "lighter" where the baseline gives no tier).
-fn lower_share(range: YuanRange) -> YuanRange {
-    YuanRange {
-        min: range.min,
-        max: range.min + (range.max - range.min) * statute::MANDATORY_LIGHTER_SHARE_PERCENT / 100,
-    }
-}
-
-/// Applies the grounds that hold. A mandatory ground makes the outcome lighter than its tier:
-/// a lighter or mitigated row already is; a band is cut to its lowest share; a band-less
-/// outcome drops measures of a heavier Art. 9 group than its lightest penalty; a warning (or a
-/// confiscation Art. 28 requires) alone is the floor, and the trace says so. An optional ground
-/// (Art. 31) only offers the lighter band.
-fn mitigate(outcome: &mut Outcome, grounds: &[MitigationGround]) {
-    outcome.grounds = grounds.to_vec();
-    let mandatory: Vec<MitigationGround> =
-        grounds.iter().copied().filter(|g| g.mandatory()).collect();
-    let said = |list: &[MitigationGround]| {
-        text::grounds(&list.iter().map(|g| g.text_zh()).collect::<Vec<_>>())
-    };
-    let cite = |list: &[MitigationGround]| {
-        let articles: Vec<&str> = list.iter().map(|g| g.article()).collect();
-        text::cite_article(statute::LAW, &articles.join("、"))
-    };
-    let step = |rule: &str, finding: String, list: &[MitigationGround]| TraceStep {
-        rule: rule.into(),
-        finding,
-        citation: Some(cite(list)),
-    };
-    if !mandatory.is_empty() {
-        let found = said(&mandatory);
-        if outcome.tier <= Tier::Lighter {
-            outcome.trace.push(step(
-                text::RULE_MANDATORY_MITIGATION,
-                text::mitigation_by_row(&found, outcome.tier.name_zh()),
-                &mandatory,
-            ));
-            outcome.mitigation_applied = true;
-        } else if let Some(band) = outcome.fine.filter(|b| b.max > b.min) {
-            outcome.fine = Some(lower_share(band));
-            outcome.tier = Tier::Lighter;
-            outcome.mitigation_applied = true;
-            let finding =
-                text::mitigation_applied(&found, statute::MANDATORY_LIGHTER_SHARE_PERCENT);
-            outcome
-                .trace
-                .push(step(text::RULE_MANDATORY_MITIGATION, finding, &mandatory));
-        } else {
-            let lightest = outcome.kinds().iter().map(|k| k.group()).min().unwrap_or(0);
-            let (dropped, kept): (Vec<PenaltyKind>, Vec<PenaltyKind>) =
-                outcome.other.iter().partition(|k| k.group() > lightest);
-            if dropped.is_empty() {
-                outcome.trace.push(step(
-                    text::RULE_MANDATORY_MITIGATION,
-                    text::mitigation_at_floor(&found),
-                    &mandatory,
-                ));
-            } else {
-                let names: Vec<&str> = dropped.iter().map(|k| k.name_zh()).collect();
-                outcome.other = kept;
-                outcome.tier = Tier::Lighter;
-                outcome.mitigation_applied = true;
-                let finding = text::mitigation_by_kinds(&found, &texts::list(&names));
-                outcome
-                    .trace
-                    .push(step(text::RULE_MANDATORY_MITIGATION, finding, &mandatory));
-            }
-        }
-        return;
-    }
-    let optional: Vec<MitigationGround> =
-        grounds.iter().copied().filter(|g| !g.mandatory()).collect();
-    if optional.is_empty() || outcome.tier <= Tier::Lighter {
-        return;
-    }
-    if let Some(band) = outcome.fine.filter(|b| b.max > b.min) {
-        let offered = lower_share(band);
-        outcome.optional_fine = Some(offered);
-        let finding = text::mitigation_optional(&said(&optional), offered.min, offered.max);
-        outcome
-            .trace
-            .push(step(text::RULE_OPTIONAL_MITIGATION, finding, &optional));
-    }
 }
 
 fn add_flexible(list: &mut Vec<FlexibleMeasure>, more: &[FlexibleMeasure]) {

@@ -1,6 +1,8 @@
 //! The officer's choice against the suggestion. The statute is a hard frame: a kind it does
-//! not provide, a fine above its maximum, or below its minimum without a 减轻 ground (Arts.
-//! 30–32) is refused whatever the reason. Inside the frame but outside the baseline band, a
+//! not provide, a fine above its maximum, or below its minimum or without a kind it imposes
+//! (并处) without a 减轻 ground (Arts. 30–32) is refused whatever the reason; the illegal gains
+//! are confiscated in full but for a refund (Art. 28), and confiscated property is valued
+//! (Art. 63 (2)). Inside the frame but outside the baseline band, a
 //! reason is required and recorded. Not punishing needs a lawful ground and a record of the
 //! education given (Art. 33 ¶3); the flexible measures applied must be ones the catalogue
 //! provides. Every choice is recorded as a signed event so supervision can count departures.
@@ -36,9 +38,15 @@ pub struct ChosenPenalty {
     /// With `ConfiscateGains`: the illegal gains confiscated.
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub confiscated_gains: Option<Yuan>,
-    /// With `ConfiscateProperty`: the value of the property confiscated.
+    /// With `ConfiscateProperty`: the value of the property confiscated, required (Art. 63
+    /// (2) is judged on it).
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub confiscated_property_value: Option<Yuan>,
+    /// Illegal gains refunded (退赔) to those harmed, which Art. 28 ¶2 leaves unconfiscated;
+    /// needs a reason.
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub refunded_gains: Option<Yuan>,
     /// Why the choice departs from the suggestion (or declines 首违不罚).
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub reason: Option<String>,
@@ -74,16 +82,29 @@ impl ChosenPenalty {
         let confiscated_gains = kinds
             .contains(&PenaltyKind::ConfiscateGains)
             .then_some(gains.unwrap_or(0));
+        // The property's value as the facts state it; unstated, the choice is refused.
+        let confiscated_property_value = kinds
+            .contains(&PenaltyKind::ConfiscateProperty)
+            .then_some(outcome.property_value)
+            .flatten();
         ChosenPenalty {
             kinds,
             fine,
             confiscated_gains,
+            confiscated_property_value,
             ..ChosenPenalty::default()
         }
     }
 
     fn reason(&self) -> Option<&str> {
         self.reason.as_deref().filter(|r| !r.trim().is_empty())
+    }
+
+    /// Nothing is imposed: no kinds, or only a confiscation of no gains.
+    fn imposes_nothing(&self) -> bool {
+        self.kinds
+            .iter()
+            .all(|k| *k == PenaltyKind::ConfiscateGains && self.confiscated_gains.unwrap_or(0) == 0)
     }
 }
 
@@ -187,10 +208,12 @@ pub fn check_choice(
             return Err(DiscretionError::MeasureNotProvided(*measure));
         }
     }
-    let disposition = if chosen.is_no_penalty() {
+    // A choice that imposes nothing is not punishing, whatever kinds it lists.
+    let disposition = if chosen.imposes_nothing() {
         no_penalty(outcome, chosen)?
     } else {
         within_statute(outcome, chosen)?;
+        gains_confiscated(outcome, chosen)?;
         match outcome.disposition {
             Disposition::NoPenalty { reason } => {
                 return Err(DiscretionError::PenaltyNotAllowed(reason))
@@ -203,7 +226,7 @@ pub fn check_choice(
             Disposition::Penalty => ChoiceDisposition::Penalty,
         }
     };
-    let outside_band = !chosen.is_no_penalty() && outside_band(outcome, chosen);
+    let outside_band = !chosen.imposes_nothing() && outside_band(outcome, chosen);
     if outside_band && chosen.reason().is_none() {
         return Err(DiscretionError::OverrideWithoutReason);
     }
@@ -214,10 +237,14 @@ pub fn check_choice(
     })
 }
 
-/// Amounts go with their kinds, and only with them; a fine has its amount. A confiscation may
-/// leave its amount unstated (the property not yet valued): Art. 63 (2) then cannot be
-/// judged from it, and the officer states it once known.
+/// Amounts go with their kinds, and only with them; a fine has its amount, and confiscated
+/// property its value: Art. 63 (2) cannot be judged without it, so it is stated first.
 fn consistent(chosen: &ChosenPenalty) -> Result<(), DiscretionError> {
+    if chosen.kinds.contains(&PenaltyKind::ConfiscateProperty)
+        && chosen.confiscated_property_value.is_none()
+    {
+        return Err(DiscretionError::PropertyValueUnstated);
+    }
     let pairs = [
         (PenaltyKind::Fine, chosen.fine),
         (PenaltyKind::ConfiscateGains, chosen.confiscated_gains),
@@ -262,14 +289,27 @@ fn no_penalty(
     Ok(disposition)
 }
 
-/// The statute's frame: its kinds, its maximum, and its minimum unless a 减轻 ground holds.
+/// The statute's frame: its kinds, its maximum, and its minimum and the kinds it imposes
+/// together (并处) unless a 减轻 ground holds.
 fn within_statute(outcome: &Outcome, chosen: &ChosenPenalty) -> Result<(), DiscretionError> {
     let basis = || outcome.citations.join("、");
+    // A 减轻 row of a published baseline rests on such a ground as well.
+    let mitigable = !outcome.grounds.is_empty() || outcome.tier == Tier::Mitigated;
     for kind in &chosen.kinds {
         // Art. 28 orders illegal gains confiscated whatever the penalty provision lists.
         let by_art28 = *kind == PenaltyKind::ConfiscateGains;
         if !by_art28 && !outcome.statutory_kinds.contains(kind) {
             return Err(DiscretionError::KindNotProvided {
+                kind: *kind,
+                basis: basis(),
+            });
+        }
+    }
+    for kind in &outcome.required_kinds {
+        // Art. 28's confiscation is measured against the gains (`gains_confiscated`).
+        let art28 = *kind == PenaltyKind::ConfiscateGains;
+        if !art28 && !chosen.kinds.contains(kind) && !mitigable {
+            return Err(DiscretionError::RequiredKindMissing {
                 kind: *kind,
                 basis: basis(),
             });
@@ -282,8 +322,6 @@ fn within_statute(outcome: &Outcome, chosen: &ChosenPenalty) -> Result<(), Discr
                 basis: basis(),
             });
         }
-        // A 减轻 row of a published baseline rests on such a ground as well.
-        let mitigable = !outcome.grounds.is_empty() || outcome.tier == Tier::Mitigated;
         if fine < law.min && !mitigable {
             return Err(DiscretionError::FineBelowStatute {
                 min: law.min,
@@ -292,6 +330,27 @@ fn within_statute(outcome: &Outcome, chosen: &ChosenPenalty) -> Result<(), Discr
         }
     }
     Ok(())
+}
+
+/// Art. 28 ¶2: illegal gains are confiscated, all of them but what is refunded (退赔, with a
+/// reason); nothing is confiscated as gains where the facts state none.
+fn gains_confiscated(outcome: &Outcome, chosen: &ChosenPenalty) -> Result<(), DiscretionError> {
+    let gains = outcome.illegal_gains.unwrap_or(0).max(0);
+    let refunded = chosen.refunded_gains.unwrap_or(0);
+    let wrong = DiscretionError::GainsNotConfiscated { gains, refunded };
+    if refunded < 0 || refunded > gains {
+        return Err(wrong);
+    }
+    if refunded > 0 && chosen.reason().is_none() {
+        return Err(DiscretionError::RefundWithoutReason);
+    }
+    let due = gains - refunded;
+    match chosen.kinds.contains(&PenaltyKind::ConfiscateGains) {
+        true if gains == 0 => Err(DiscretionError::NoGainsToConfiscate),
+        true if chosen.confiscated_gains != Some(due) || due == 0 => Err(wrong),
+        false if due > 0 => Err(wrong),
+        _ => Ok(()),
+    }
 }
 
 /// Outside the suggestion: other kinds than suggested, or a fine outside the band (and the

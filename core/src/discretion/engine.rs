@@ -13,7 +13,7 @@ use super::condition::{Condition, Truth};
 use super::explain;
 use super::facts::{spec, Facts};
 use super::frame;
-use super::model::{BaselineDocument, BaselineRow, HearingThreshold, Violation};
+use super::model::{BaselineDocument, BaselineRow, HearingThreshold, Tier, Violation, YuanRange};
 use super::outcome::{
     Alternative, Disposition, Outcome, Question, ReviewReason, Source, Suggestion, TraceStep,
 };
@@ -321,6 +321,11 @@ impl DiscretionEngine {
                 candidates.gaps.push(document.id.clone());
                 continue;
             }
+            let general = grounds
+                .iter()
+                .any(|g| g.mandatory())
+                .then(|| general_band(rows, &request.facts, missing))
+                .flatten();
             let overlap = matched.len() > 1;
             let outcomes = matched
                 .into_iter()
@@ -331,6 +336,7 @@ impl DiscretionEngine {
                         &row.row,
                         &request.facts,
                         grounds,
+                        general,
                         missing,
                     );
                     outcome.source = Some(Source {
@@ -380,12 +386,32 @@ impl DiscretionEngine {
         }
         outcome.citations = violation.penalty_basis.iter().map(|p| p.cite()).collect();
         outcome.statutory_kinds = violation.statutory.kinds.clone();
+        outcome.required_kinds = violation.statutory.required_kinds();
+        outcome.illegal_gains = request.facts.int("illegal_gains");
+        outcome.property_value = request.facts.int("property_value");
         outcome.alternatives = alternatives;
         trace.append(&mut outcome.trace);
         outcome.trace = trace;
         outcome.explanation = explain::explanation(violation, &outcome);
         Suggestion::Outcome(Box::new(outcome))
     }
+}
+
+/// The lightest general band of a document's rows for the violation, on the case's bases: what
+/// a mandatory ground of Arts. 30–32 makes the outcome no heavier than.
+fn general_band(
+    rows: &[LoadedRow],
+    facts: &Facts,
+    missing: &mut BTreeSet<String>,
+) -> Option<YuanRange> {
+    rows.iter()
+        .filter(|r| r.row.tier == Tier::General)
+        .filter_map(|r| {
+            let fine = &r.row.output.fine;
+            fine.resolve(apply::base_amount(fine, facts, missing))
+        })
+        .filter(|band| band.max > 0)
+        .min_by_key(|band| (band.max, band.min))
 }
 
 /// The most favourable of the outcomes by the party's burden (Art. 9 order, then amounts;

@@ -3,7 +3,7 @@
 
 use super::apply::cite_all;
 use super::model::Violation;
-use super::outcome::{Disposition, Outcome};
+use super::outcome::{Disposition, Outcome, ReviewReason};
 use super::statute;
 use crate::texts::discretion::explanation as text;
 
@@ -29,19 +29,40 @@ pub(super) fn explanation(violation: &Violation, outcome: &Outcome) -> String {
         )),
         Disposition::Penalty => {}
     }
-    if outcome.mitigation_applied {
-        // Only the mandatory grounds that changed the outcome are stated.
+    let review = |reason: fn(&ReviewReason) -> bool| outcome.review.iter().any(reason);
+    let aggravating = review(|r| matches!(r, ReviewReason::AggravatingWithMandatoryGround { .. }));
+    let by_person = review(|r| *r == ReviewReason::MitigationByPerson);
+    let source = outcome.source.as_ref();
+    if let Some(source) = source.filter(|_| aggravating) {
+        // Its own sentence: the aggravating label never stands beside the lighter tier.
+        paragraph.push_str(&text::aggravating(
+            &source.document_title,
+            &source.document_number,
+            &source.row_label,
+        ));
+    }
+    if outcome.mitigation_applied || by_person {
+        // Only the mandatory grounds are stated, and only where they changed the outcome or a
+        // person must apply them.
         let grounds: Vec<_> = outcome.grounds.iter().filter(|g| g.mandatory()).collect();
         let said: Vec<&str> = grounds.iter().map(|g| g.text_zh()).collect();
         let articles: Vec<&str> = grounds.iter().map(|g| g.article()).collect();
-        paragraph.push_str(&text::mitigation(
-            &said.join("，"),
-            statute::LAW,
-            &articles.join("、"),
-        ));
+        let say = if by_person {
+            text::mitigation_by_person
+        } else {
+            text::mitigation
+        };
+        paragraph.push_str(&say(&said.join("，"), statute::LAW, &articles.join("、")));
     }
     let basis = cite_all(&violation.penalty_basis);
-    paragraph.push_str(&match &outcome.source {
+    paragraph.push_str(&match source {
+        _ if by_person => text::basis_only(&basis),
+        Some(source) if aggravating => text::basis_lightened(
+            &basis,
+            &source.document_title,
+            &source.document_number,
+            outcome.tier.name_zh(),
+        ),
         Some(source) => text::basis_with_baseline(
             &basis,
             &source.document_title,

@@ -152,6 +152,11 @@ pub const SCHEMA: &[FactSpec] = &[
         question: q::ILLEGAL_GAINS,
     },
     FactSpec {
+        name: "property_value",
+        kind: FactType::Int,
+        question: q::PROPERTY_VALUE,
+    },
+    FactSpec {
         name: "goods_value",
         kind: FactType::Int,
         question: q::GOODS_VALUE,

@@ -12,6 +12,7 @@ mod explain;
 pub mod facts;
 pub mod frame;
 pub mod lint;
+mod mitigation;
 pub mod model;
 mod outcome;
 pub mod statute;
@@ -54,6 +55,16 @@ pub enum DiscretionError {
     FineAboveStatute { max: Yuan, basis: String },
     #[error("the fine is below the statutory minimum {min} and no mitigation ground holds")]
     FineBelowStatute { min: Yuan, basis: String },
+    #[error("the statute imposes the penalty kind {kind:?} in every penalty")]
+    RequiredKindMissing { kind: PenaltyKind, basis: String },
+    #[error("illegal gains of {gains} less {refunded} refunded must be confiscated in full")]
+    GainsNotConfiscated { gains: Yuan, refunded: Yuan },
+    #[error("no illegal gains are stated, so none can be confiscated")]
+    NoGainsToConfiscate,
+    #[error("a refund of illegal gains needs a reason")]
+    RefundWithoutReason,
+    #[error("confiscated property needs its value stated")]
+    PropertyValueUnstated,
     #[error("an amount and its penalty kind {0:?} must go together")]
     AmountWithoutKind(PenaltyKind),
     #[error("no penalty without a lawful ground")]
@@ -91,6 +102,15 @@ impl DiscretionError {
                 text::fine_below(*min, basis, statute::LAW)
             }
             DiscretionError::AmountWithoutKind(kind) => text::amount_without_kind(kind.name_zh()),
+            DiscretionError::RequiredKindMissing { kind, basis } => {
+                text::required_kind_missing(kind.name_zh(), basis, statute::LAW)
+            }
+            DiscretionError::GainsNotConfiscated { gains, refunded } => {
+                text::gains_not_confiscated(*gains, *refunded, statute::LAW)
+            }
+            DiscretionError::NoGainsToConfiscate => text::no_gains_to_confiscate(statute::LAW),
+            DiscretionError::RefundWithoutReason => text::refund_without_reason(statute::LAW),
+            DiscretionError::PropertyValueUnstated => text::property_value_unstated(statute::LAW),
             DiscretionError::NoGroundForNoPenalty => text::no_ground_for_no_penalty(statute::LAW),
             DiscretionError::NoPenaltyWithoutEducation => {
                 text::no_penalty_without_education(statute::LAW)

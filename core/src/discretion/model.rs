@@ -243,6 +243,18 @@ impl Fine {
         }
     }
 
+    /// Whether the law sets a minimum above zero (otherwise it says "up to").
+    pub fn has_minimum(&self) -> bool {
+        match *self {
+            Fine::None | Fine::MaxOnly { .. } => false,
+            Fine::Range { min, .. } => min > 0,
+            Fine::Fixed { amount } => amount > 0,
+            Fine::Multiple { min_milli, .. } => min_milli > 0,
+            Fine::Percent { min_bp, .. } => min_bp > 0,
+            Fine::Switch { below, .. } => below.min > 0,
+        }
+    }
+
     /// The concrete range in yuan, given the base amount (None when no fine).
     pub fn resolve(&self, base: Option<Yuan>) -> Option<YuanRange> {
         let times = |b: Yuan, milli: u32| b.saturating_mul(milli as i64) / 1000;
@@ -301,6 +313,44 @@ pub struct Statutory {
     /// The law orders confiscation of illegal gains (and Art. 28 does in general).
     #[serde(default)]
     pub confiscate_gains: bool,
+    /// The kinds the statute imposes in every penalty (并处, 没收…), apart from the
+    /// alternatives among `kinds` (或者). Absent: derived (`required_kinds`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<Vec<PenaltyKind>>,
+}
+
+impl Statutory {
+    /// The kinds every penalty under this frame must include: as marked, or derived from the
+    /// frame: the confiscation of illegal gains it orders, and the fine when it is the only
+    /// kind provided besides confiscations and either has a positive minimum or stands alone
+    /// (a "may also fine" beside a confiscation has no minimum). A statute's order to confiscate
+    /// property (tools) is never guessed: it is marked.
+    pub fn required_kinds(&self) -> Vec<PenaltyKind> {
+        if let Some(marked) = &self.required {
+            let mut kinds = marked.clone();
+            kinds.sort();
+            kinds.dedup();
+            return kinds;
+        }
+        let confiscation = |k: &PenaltyKind| {
+            matches!(
+                k,
+                PenaltyKind::ConfiscateGains | PenaltyKind::ConfiscateProperty
+            )
+        };
+        let others: Vec<&PenaltyKind> = self.kinds.iter().filter(|k| !confiscation(k)).collect();
+        let sole_fine = others == [&PenaltyKind::Fine];
+        let confiscates = self.confiscate_gains || self.kinds.iter().any(confiscation);
+        let mut kinds = Vec::new();
+        if sole_fine && (self.fine.has_minimum() || !confiscates) {
+            kinds.push(PenaltyKind::Fine);
+        }
+        if self.confiscate_gains {
+            kinds.push(PenaltyKind::ConfiscateGains);
+        }
+        kinds.sort();
+        kinds
+    }
 }
 
 /// A later version of a violation's frame (Art. 37), read by `discretion::frame`.

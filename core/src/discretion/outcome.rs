@@ -55,6 +55,12 @@ pub enum ReviewReason {
     /// The frames in force at the act and at the decision cannot be ranked (Art. 37): the
     /// act's frame is shown.
     StatuteVersionsDisagree,
+    /// An aggravating (从重) row matched although a mandatory ground of Arts. 30–32 holds: the
+    /// outcome was made lighter than that row, and a person weighs the two.
+    AggravatingWithMandatoryGround { row: String },
+    /// A mandatory ground holds but no lighter penalty can be computed within the law (a
+    /// fixed statutory amount, or no lighter kind): a person sets the 减轻 penalty.
+    MitigationByPerson,
 }
 
 /// Where the suggestion came from.
@@ -106,6 +112,13 @@ pub struct Outcome {
     pub statutory_fine: Option<YuanRange>,
     /// The kinds the applicable statutory frame provides: a choice outside them is refused.
     pub statutory_kinds: Vec<PenaltyKind>,
+    /// The kinds that frame imposes in every penalty (并处): a choice without one is below
+    /// the statute (only a 减轻 ground allows it; Art. 28 confiscation never drops).
+    pub required_kinds: Vec<PenaltyKind>,
+    /// The illegal gains the facts state (Art. 28: confiscated, less what is refunded).
+    pub illegal_gains: Option<Yuan>,
+    /// The value of the illegal property the facts state (Art. 63 (2)).
+    pub property_value: Option<Yuan>,
     /// From when the applied version of the frame is in force (Art. 37), when dated.
     pub statute_in_force_from: Option<NaiveDate>,
     /// The Arts. 30–32 grounds that hold; any of them lets a choice go below the statutory

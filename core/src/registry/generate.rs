@@ -493,6 +493,7 @@ fn baselines(items: &[EnforcementItem], rng: &mut Rng) -> (Vec<Violation>, Vec<B
                 kinds: vec![PenaltyKind::Warning, PenaltyKind::Fine],
                 fine: statutory,
                 confiscate_gains: proportional,
+                required: None,
             },
             amendments: Vec::new(),
             flexible: Vec::new(),

@@ -40,6 +40,29 @@ pub fn fine_below(min: i64, basis: &str, law: &str) -> String {
     )
 }
 
+pub fn required_kind_missing(kind: &str, basis: &str, law: &str) -> String {
+    format!("{basis}规定应当并处“{kind}”，未予{kind}即低于法定处罚。只有具有《{law}》第三十条至第三十二条规定的减轻处罚情节时方可不予{kind}；请补选该处罚种类或者核实情节。")
+}
+
+/// Art. 28 ¶2.
+pub fn gains_not_confiscated(gains: i64, refunded: i64, law: &str) -> String {
+    let due = gains - refunded;
+    format!("依据《{law}》第二十八条第二款，当事人有违法所得的，除依法应当退赔的外，应当予以没收。本案违法所得{gains}元，已退赔{refunded}元，应没收{due}元；请按此填写没收违法所得的数额，退赔的请填写退赔金额和理由。")
+}
+
+pub fn no_gains_to_confiscate(law: &str) -> String {
+    format!("本案未认定违法所得，不得没收违法所得（《{law}》第二十八条第二款）。请先认定违法所得金额，或者不选择该处罚种类。")
+}
+
+pub fn refund_without_reason(law: &str) -> String {
+    format!("依据《{law}》第二十八条第二款退赔的违法所得不予没收，须写明退赔的对象、金额和依据。请填写理由。")
+}
+
+/// Art. 63 (2).
+pub fn property_value_unstated(law: &str) -> String {
+    format!("没收非法财物的，须先认定财物的价值：依据《{law}》第六十三条，没收较大价值的非法财物，当事人有权要求听证。请填写拟没收财物的价值后再确定处罚。")
+}
+
 pub fn amount_without_kind(kind: &str) -> String {
     format!("“{kind}”与其数额须一并填写：选择该处罚种类时请填写数额，未选择时不得填写数额（罚款数额须大于零）。")
 }
@@ -108,9 +131,31 @@ pub fn grounds(grounds: &[&str]) -> String {
     grounds.join("；")
 }
 
-/// A mandatory ground was applied by the lower share of the band.
-pub fn mitigation_applied(grounds: &str, percent: i64) -> String {
-    format!("{grounds}，应当从轻或者减轻处罚：在幅度内取下限起{percent}%")
+/// A mandatory ground was applied by the lower share of the statutory range.
+pub fn mitigation_applied(grounds: &str, percent: i64, min: i64, max: i64) -> String {
+    format!("{grounds}，应当从轻或者减轻处罚：在法定幅度内取下限起{percent}%，即{min}元至{max}元")
+}
+
+/// A mandatory ground was applied by the lower share of the baseline's general tier.
+pub fn mitigation_to_general(grounds: &str, percent: i64, min: i64, max: i64) -> String {
+    format!("{grounds}，应当从轻或者减轻处罚：不高于该基准一般情形幅度的下限起{percent}%，即{min}元至{max}元")
+}
+
+/// The row's band is already no heavier than the lighter part of the general tier.
+pub fn mitigation_within(grounds: &str, min: i64, max: i64) -> String {
+    format!(
+        "{grounds}，应当从轻或者减轻处罚：所适用的{min}元至{max}元已不高于一般情形幅度的较轻部分"
+    )
+}
+
+/// An aggravating row matched although a mandatory ground holds.
+pub fn aggravating_with_ground(grounds: &str) -> String {
+    format!("{grounds}，虽符合基准的加重情形，仍应当从轻或者减轻处罚：不按该情形的幅度处罚，须经法制审核人员审核")
+}
+
+/// No lighter penalty can be computed within the law.
+pub fn mitigation_by_person(grounds: &str) -> String {
+    format!("{grounds}，应当从轻或者减轻处罚；法定幅度内已无更轻的处罚可计算，减轻后的处罚须由法制审核人员依法确定")
 }
 
 /// The row applied is already a lighter tier than the general one.
@@ -336,9 +381,29 @@ pub mod explanation {
         format!("当事人初次违法且危害后果轻微并及时改正，依据《{law}》{article}，可以不予行政处罚，并对当事人进行教育；决定给予处罚的，")
     }
 
+    /// An aggravating row matched, stated apart from the mitigation that set it aside.
+    pub fn aggravating(title: &str, number: &str, row_label: &str) -> String {
+        format!("本案虽符合《{title}》（{number}）“{row_label}”情形，但当事人具有法定从轻、减轻情节，不按该情形的幅度处罚，须经法制审核。")
+    }
+
+    /// The lighter part of the baseline's general tier, as the basis of the suggestion.
+    pub fn basis_lightened(basis: &str, title: &str, number: &str, tier: &str) -> String {
+        format!("依据{basis}，参照《{title}》（{number}）一般情形幅度的较轻部分（{tier}），")
+    }
+
+    /// A mandatory ground holds and a person sets the lighter penalty.
+    pub fn mitigation_by_person(grounds: &str, law: &str, articles: &str) -> String {
+        format!("鉴于{grounds}，依据《{law}》{articles}，应当从轻或者减轻处罚，减轻后的处罚由法制审核人员依法确定；")
+    }
+
     /// The mandatory grounds applied: `grounds` as the statute says them.
     pub fn mitigation(grounds: &str, law: &str, articles: &str) -> String {
         format!("鉴于{grounds}，依据《{law}》{articles}，应当从轻或者减轻处罚，")
+    }
+
+    /// The basis alone, where a person sets the penalty.
+    pub fn basis_only(basis: &str) -> String {
+        format!("依据{basis}，")
     }
 
     pub fn basis_statutory(basis: &str) -> String {
@@ -381,6 +446,7 @@ pub mod question {
     pub const CONFESSED: &str = "当事人是否主动供述行政机关尚未掌握的违法行为？";
     pub const MERITORIOUS: &str = "当事人是否配合行政机关查处违法行为有立功表现？";
     pub const ILLEGAL_GAINS: &str = "违法所得金额（元，没有则填0）？";
+    pub const PROPERTY_VALUE: &str = "拟没收的非法财物（工具、物品等）的价值（元）？";
     pub const GOODS_VALUE: &str = "违法生产经营的货值金额（元）？";
     pub const INVESTMENT_TOTAL: &str = "建设项目总投资额（元）？";
     pub const AD_SPEND: &str = "广告费用（元）？";

@@ -68,6 +68,7 @@ fn the_lighter_statute_at_the_decision_applies_from_its_effective_date() {
             max: 20_000,
         },
         confiscate_gains: false,
+        required: None,
     });
     let heavier = signboard(c, "2026-01-15", "2026-03-01");
     assert_eq!(

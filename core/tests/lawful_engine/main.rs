@@ -356,4 +356,5 @@ fn candidates_the_order_cannot_settle_go_to_a_person() {
 }
 
 mod art33;
+mod enginefix;
 mod frames_hearings;
