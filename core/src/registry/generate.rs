@@ -289,26 +289,7 @@ impl Rng {
 pub fn generate(scale: Scale, seed: u64) -> CatalogueData {
     let mut rng = Rng(SeededRng::new(seed));
 
-    let bodies: Vec<EnforcementBody> = (0..scale.bodies)
-        .map(|i| {
-            let (division, place) = DIVISIONS[i % DIVISIONS.len()];
-            let sector = SECTORS[(i / DIVISIONS.len()) % SECTORS.len()];
-            let unit = ["局", "综合行政执法支队", "综合行政执法大队"]
-                [(i / (DIVISIONS.len() * SECTORS.len())) % 3];
-            let name = format!("重庆市{place}{sector}{unit}");
-            EnforcementBody {
-                id: format!("B{division}{i:05}"),
-                address: format!("重庆市{place}人民路{}号", i % 300 + 1),
-                reconsideration_body: format!("重庆市{place}人民政府"),
-                court: format!("重庆市{place}人民法院"),
-                payment_bank: format!("中国工商银行重庆{place}支行"),
-                payment_account: format!("3100{division}{i:08}"),
-                seal_name: name.clone(),
-                name,
-                division: division.to_owned(),
-            }
-        })
-        .collect();
+    let bodies = bodies(scale.bodies);
 
     let items: Vec<EnforcementItem> = (0..scale.items)
         .map(|i| {
@@ -438,6 +419,30 @@ pub fn generate(scale: Scale, seed: u64) -> CatalogueData {
         enterprises,
         ..CatalogueData::default()
     }
+}
+
+/// `count` bodies, each sector's in every district, with the particulars their documents print.
+fn bodies(count: usize) -> Vec<EnforcementBody> {
+    (0..count)
+        .map(|i| {
+            let (division, place) = DIVISIONS[i % DIVISIONS.len()];
+            let sector = SECTORS[(i / DIVISIONS.len()) % SECTORS.len()];
+            let unit = ["局", "综合行政执法支队", "综合行政执法大队"]
+                [(i / (DIVISIONS.len() * SECTORS.len())) % 3];
+            let name = format!("重庆市{place}{sector}{unit}");
+            EnforcementBody {
+                id: format!("B{division}{i:05}"),
+                address: format!("重庆市{place}人民路{}号", i % 300 + 1),
+                reconsideration_body: format!("重庆市{place}人民政府"),
+                court: format!("重庆市{place}人民法院"),
+                payment_bank: format!("中国工商银行重庆{place}支行"),
+                payment_account: format!("3100{division}{i:08}"),
+                seal_name: name.clone(),
+                name,
+                division: division.to_owned(),
+            }
+        })
+        .collect()
 }
 
 /// One violation per item, each with a city baseline of three tiers splitting its statutory
