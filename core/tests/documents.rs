@@ -908,9 +908,11 @@ fn a_decision_is_rechecked_against_the_frame_on_its_date() {
             },
             chosen_on,
         );
+        // The illegal gains are confiscated in full besides the fine (Art. 28).
         let eight = ChosenPenalty {
-            kinds: vec![PenaltyKind::Fine],
+            kinds: vec![PenaltyKind::Fine, PenaltyKind::ConfiscateGains],
             fine: Some(8_000),
+            confiscated_gains: Some(1_000),
             reason: Some("情节较重".into()),
             ..Default::default()
         };
