@@ -1,4 +1,4 @@
-//! Case numbers (案号) in the agency's format, e.g. 渝中城管罚〔2026〕00123号, given offline
+//! Case numbers (案号) in the agency's format, e.g. 渝中城管罚〔2026〕123号, given offline
 //! from blocks the server reserves for each device, so two phones never give the same one.
 
 use rusqlite::{OptionalExtension, Transaction};
