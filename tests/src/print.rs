@@ -202,24 +202,30 @@ pub fn demo_documents() -> Result<Vec<Rendered>, Fail> {
             last: 20,
         })?;
 
+    // A barbecue case, numbered and filed with the head's approval (the corrected one is minor).
+    let filed_barbecue = |corrected: bool| -> Result<String, Fail> {
+        let id = cases
+            .create(CaseKind::Ordinary, "DQ-118-3", "500103", today, today)?
+            .id;
+        cases.edit(&id, &barbecue_facts(corrected))?;
+        cases.assign_number(&id, "渝中城管罚")?;
+        cases.step(
+            &id,
+            &Step::File {
+                approver: HEAD.into(),
+            },
+        )?;
+        Ok(id)
+    };
+
     // The ordinary case, without a hearing: filed, notified, reviewed, decided, served, paid.
-    let ordinary = cases
-        .create(CaseKind::Ordinary, "DQ-118-3", "500103", today, today)?
-        .id;
-    cases.edit(&ordinary, &barbecue_facts(false))?;
-    cases.assign_number(&ordinary, "渝中城管罚")?;
+    let ordinary = filed_barbecue(false)?;
     d.evidence().add_to_case(
         &ordinary,
         b"\xff\xd8photo",
         "视听资料",
         "露天烧烤现场照片",
         None,
-    )?;
-    cases.step(
-        &ordinary,
-        &Step::File {
-            approver: HEAD.into(),
-        },
     )?;
     cases.choose_penalty(&ordinary, Some(12_000), None)?;
     take(
@@ -267,34 +273,14 @@ pub fn demo_documents() -> Result<Vec<Rendered>, Fail> {
     take("普通程序", &ordinary, &[ClosingReport])?;
 
     // A second party asks for a hearing the day it is notified.
-    let heard = cases
-        .create(CaseKind::Ordinary, "DQ-118-3", "500103", today, today)?
-        .id;
-    cases.edit(&heard, &barbecue_facts(false))?;
-    cases.assign_number(&heard, "渝中城管罚")?;
-    cases.step(
-        &heard,
-        &Step::File {
-            approver: HEAD.into(),
-        },
-    )?;
+    let heard = filed_barbecue(false)?;
     cases.choose_penalty(&heard, Some(15_000), None)?;
     cases.step(&heard, &Step::Notify)?;
     cases.step(&heard, &Step::RequestHearing)?;
     take("听证", &heard, &[HearingNotice])?;
 
     // A minor first act, corrected, without harm: no penalty (Art. 33 ¶1).
-    let minor = cases
-        .create(CaseKind::Ordinary, "DQ-118-3", "500103", today, today)?
-        .id;
-    cases.edit(&minor, &barbecue_facts(true))?;
-    cases.assign_number(&minor, "渝中城管罚")?;
-    cases.step(
-        &minor,
-        &Step::File {
-            approver: HEAD.into(),
-        },
-    )?;
+    let minor = filed_barbecue(true)?;
     // Not punished, educated (Art. 33 ¶3): the education is recorded with the choice.
     let educated = ChosenPenalty {
         education: Some(EducationRecord {
