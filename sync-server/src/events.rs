@@ -251,3 +251,116 @@ pub fn reconcile(
     out.verifications_without_visit = verifications.into_iter().flatten().collect();
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::SqliteDatabase;
+    use zhifa_core::crypto::{sign1, Algorithm, Signer, SigningKey};
+    use zhifa_core::events::{Envelope, EVENT_CONTENT_TYPE};
+
+    fn device(kind: SubjectKind, subject: &str) -> (SigningKey, DeviceRecord) {
+        let key = SigningKey::generate(Algorithm::EdDSA);
+        let record = DeviceRecord {
+            key_id: key.public_key().key_id().to_string(),
+            public_key: key.public_key(),
+            subject_kind: kind,
+            subject: subject.into(),
+            team: subject.into(),
+            divisions: vec!["500103".into()],
+        };
+        (key, record)
+    }
+
+    fn verification(key: &SigningKey, id: &str, credit_code: Option<&str>) -> Vec<u8> {
+        let now = Utc::now();
+        let body = VerificationRecord {
+            id: id.into(),
+            code_hash: "00".into(),
+            verifier_credit_code: credit_code.map(str::to_owned),
+            credential_no: Some("渝50010320001".into()),
+            step: Some(1),
+            refusal: None,
+            verified_at: now,
+            wall_time: now,
+            clock_trusted: true,
+        };
+        let envelope = Envelope {
+            id: id.to_owned(),
+            kind: EventKind::CodeVerification,
+            created_at: now,
+            body,
+        };
+        let mut payload = Vec::new();
+        ciborium::into_writer(&envelope, &mut payload).unwrap();
+        sign1(payload, EVENT_CONTENT_TYPE, key).unwrap()
+    }
+
+    fn upload(events: &[Vec<u8>]) -> EventUpload {
+        EventUpload {
+            events: events.iter().cloned().map(Into::into).collect(),
+        }
+    }
+
+    #[test]
+    fn only_the_enterprise_s_own_device_vouches_for_it_and_is_stored_as_the_signer() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = SqliteDatabase::open(&dir.path().join("server.sqlite3")).unwrap();
+        let shop = "91500103MA5U1A0B2Y";
+        let (officer_key, officer) = device(SubjectKind::Officer, "渝50010320001");
+        let (shop_key, enterprise) = device(SubjectKind::Enterprise, shop);
+        let (other_key, other_shop) = device(SubjectKind::Enterprise, "91500103MA5U1A0B3X");
+        let forged = verification(&officer_key, "v1", Some(shop));
+        let colleague_check = verification(&officer_key, "v2", None);
+        let ack = receive(&db, &officer, &upload(&[forged, colleague_check])).unwrap();
+        assert_eq!(
+            ack.refused,
+            vec![("v1".into(), EventRefusal::VouchesForOther)]
+        );
+        assert_eq!(ack.acked, vec!["v2".to_owned()]);
+        let other = receive(
+            &db,
+            &other_shop,
+            &upload(&[verification(&other_key, "v3", Some(shop))]),
+        );
+        assert_eq!(
+            other.unwrap().refused,
+            vec![("v3".into(), EventRefusal::VouchesForOther)]
+        );
+        let own = receive(
+            &db,
+            &enterprise,
+            &upload(&[verification(&shop_key, "v4", Some(shop))]),
+        );
+        assert_eq!(own.unwrap().acked, vec!["v4".to_owned()]);
+        let signers = transaction(&db, |tx| {
+            tx.query("SELECT id, signer_kind, signer FROM event ORDER BY id", &[])
+        })
+        .unwrap();
+        let signers: Vec<(String, String, String)> = signers
+            .iter()
+            .map(|r| (r.text(0).unwrap(), r.text(1).unwrap(), r.text(2).unwrap()))
+            .collect();
+        assert_eq!(
+            signers,
+            vec![
+                ("v2".into(), "officer".into(), "渝50010320001".into()),
+                ("v4".into(), "enterprise".into(), shop.into()),
+            ]
+        );
+        // Only the enterprise's own verification is one for supervision.
+        let now = Utc::now();
+        let found = reconcile(
+            &db,
+            now - chrono::Duration::hours(1),
+            now + chrono::Duration::hours(1),
+        );
+        let ids: Vec<String> = found
+            .unwrap()
+            .verifications_without_visit
+            .into_iter()
+            .map(|s| s.event_id)
+            .collect();
+        assert_eq!(ids, vec!["v4".to_owned()]);
+    }
+}

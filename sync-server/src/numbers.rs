@@ -193,3 +193,165 @@ fn within_quota(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::SqliteDatabase;
+    use zhifa_core::crypto::{Algorithm, Signer, SigningKey};
+
+    struct Fixture {
+        db: SqliteDatabase,
+        catalogue: CatalogueStore,
+        _dir: tempfile::TempDir,
+    }
+
+    fn fixture() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let catalogue = CatalogueStore::open(&dir.path().join("catalogue.sqlite3")).unwrap();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/demo/catalogue.json");
+        catalogue
+            .publish(&serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap())
+            .unwrap();
+        let db = SqliteDatabase::open(&dir.path().join("server.sqlite3")).unwrap();
+        Fixture {
+            db,
+            catalogue,
+            _dir: dir,
+        }
+    }
+
+    fn officer_of(team: &str) -> DeviceRecord {
+        let key = SigningKey::generate(Algorithm::EdDSA);
+        DeviceRecord {
+            key_id: key.public_key().key_id().to_string(),
+            public_key: key.public_key(),
+            subject_kind: SubjectKind::Officer,
+            subject: "渝50010320001".into(),
+            team: team.into(),
+            divisions: vec!["500103".into()],
+        }
+    }
+
+    fn ask(prefix: &str, size: u32, year: i32) -> CaseNumberRequest {
+        CaseNumberRequest {
+            request_id: uuid_like(),
+            prefix: prefix.into(),
+            year,
+            size,
+        }
+    }
+
+    fn uuid_like() -> String {
+        let mut bytes = [0u8; 16];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
+        hex::encode(bytes)
+    }
+
+    fn refusal<T: std::fmt::Debug>(result: Result<T, Failure<NumbersRefusal>>) -> NumbersRefusal {
+        match result {
+            Err(Failure::Refused(refusal)) => refusal,
+            other => panic!("expected a refusal: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn prefixes_are_the_catalogue_bodies_and_years_the_current_one() {
+        let f = fixture();
+        let now = Utc::now();
+        let year = beijing_date(now).year();
+        let market = officer_of("B500103001");
+        let environment = officer_of("B500103002");
+        let block = reserve(
+            &f.db,
+            &f.catalogue,
+            &market,
+            &ask("渝中市监罚", 100, year),
+            now,
+        );
+        assert_eq!(block.unwrap().first, 1);
+        let taken = reserve(
+            &f.db,
+            &f.catalogue,
+            &environment,
+            &ask("渝中市监罚", 100, year),
+            now,
+        );
+        assert_eq!(refusal(taken), NumbersRefusal::NotOwned);
+        let unknown = reserve(&f.db, &f.catalogue, &market, &ask("无主罚", 100, year), now);
+        assert_eq!(refusal(unknown), NumbersRefusal::NotOwned);
+        let future = reserve(
+            &f.db,
+            &f.catalogue,
+            &market,
+            &ask("渝中市监罚", 100, year + 2),
+            now,
+        );
+        assert_eq!(refusal(future), NumbersRefusal::WrongYear);
+        // The owner goes on where it left off.
+        let next = reserve(
+            &f.db,
+            &f.catalogue,
+            &market,
+            &ask("渝中市监罚", 10, year),
+            now,
+        );
+        assert_eq!(next.unwrap().first, 101);
+    }
+
+    #[test]
+    fn a_device_takes_at_most_its_quota_and_a_retried_request_counts_once() {
+        let f = fixture();
+        let june = |day: u32| {
+            DateTime::parse_from_rfc3339(&format!("2026-06-{day:02}T04:00:00Z"))
+                .unwrap()
+                .to_utc()
+        };
+        let greedy = officer_of("B500103001");
+        let request = ask("渝中市监罚", 1_000, 2026);
+        let first = reserve(&f.db, &f.catalogue, &greedy, &request, june(1)).unwrap();
+        // The same request again is the same block, not another thousand.
+        assert_eq!(
+            reserve(&f.db, &f.catalogue, &greedy, &request, june(1)).unwrap(),
+            first
+        );
+        let more = reserve(
+            &f.db,
+            &f.catalogue,
+            &greedy,
+            &ask("渝中市监罚", 1, 2026),
+            june(1),
+        );
+        assert_eq!(refusal(more), NumbersRefusal::Quota);
+        // Day by day it may take more, up to the year's quota.
+        let days = (DEVICE_NUMBERS_PER_YEAR / DEVICE_NUMBERS_PER_DAY) as u32;
+        for day in 2..=days {
+            reserve(
+                &f.db,
+                &f.catalogue,
+                &greedy,
+                &ask("渝中市监罚", 1_000, 2026),
+                june(day),
+            )
+            .unwrap();
+        }
+        let over = reserve(
+            &f.db,
+            &f.catalogue,
+            &greedy,
+            &ask("渝中市监罚", 1, 2026),
+            june(days + 1),
+        );
+        assert_eq!(refusal(over), NumbersRefusal::Quota);
+        // A colleague is not affected, and numbers go on after the greedy device's.
+        let colleague = officer_of("B500103001");
+        let block = reserve(
+            &f.db,
+            &f.catalogue,
+            &colleague,
+            &ask("渝中市监罚", 100, 2026),
+            june(days + 1),
+        );
+        assert_eq!(block.unwrap().first, DEVICE_NUMBERS_PER_YEAR as u32 + 1);
+    }
+}

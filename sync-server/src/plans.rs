@@ -121,7 +121,11 @@ fn is_task(stored: &mut AutoCommit, task: &Task) -> bool {
     let Ok(inspection) = InspectionDoc::read_automerge(stored) else {
         return false;
     };
-    let mut items: Vec<&str> = inspection.checklist.iter().map(|e| e.item.as_str()).collect();
+    let mut items: Vec<&str> = inspection
+        .checklist
+        .iter()
+        .map(|e| e.item.as_str())
+        .collect();
     let mut planned: Vec<&str> = task.items.iter().map(String::as_str).collect();
     items.sort_unstable();
     planned.sort_unstable();

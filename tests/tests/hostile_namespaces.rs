@@ -117,11 +117,7 @@ fn vouching(server: &TestServer) {
     officer
         .device
         .codes()
-        .verify_enforcement_code(
-            &opened.enforcement_code.payload,
-            Some(ENTERPRISE),
-            "500103",
-        )
+        .verify_enforcement_code(&opened.enforcement_code.payload, Some(ENTERPRISE), "500103")
         .unwrap();
     let pending = officer.device.sync().pending_events(10).unwrap();
     assert_eq!(pending.len(), 2);
@@ -353,10 +349,11 @@ fn a_body_cannot_take_another_body_s_case_number_prefix() {
 fn prefixes(server: &TestServer) {
     // The attack: another body asks first for the year under the market body's prefix.
     let other = Phone::enrolled(server, SubjectKind::Officer, OTHER_TEAM_OFFICER);
-    let stolen = other
-        .device
-        .sync()
-        .run(&other.transport, &options(Some(MARKET_PREFIX), 100, 20), &|_| {});
+    let stolen = other.device.sync().run(
+        &other.transport,
+        &options(Some(MARKET_PREFIX), 100, 20),
+        &|_| {},
+    );
     let refusal = match stolen {
         Err(Error::Sync(refusal @ SyncError::Forbidden(ErrorCode::PrefixNotOwned))) => refusal,
         other => panic!("another body's prefix must be refused: {other:?}"),
@@ -376,7 +373,11 @@ fn prefixes(server: &TestServer) {
         .unwrap();
     assert_eq!(report.case_numbers_added, 100);
     assert_eq!(
-        other.device.cases().numbers_left(ENVIRONMENT_PREFIX).unwrap(),
+        other
+            .device
+            .cases()
+            .numbers_left(ENVIRONMENT_PREFIX)
+            .unwrap(),
         100
     );
     // The owner's phone gets its block under its prefix.
@@ -387,7 +388,10 @@ fn prefixes(server: &TestServer) {
         .run(&owner.transport, &options(None, 100, 20), &|_| {})
         .unwrap();
     assert_eq!(report.case_numbers_added, 100);
-    assert_eq!(owner.device.cases().numbers_left(MARKET_PREFIX).unwrap(), 100);
+    assert_eq!(
+        owner.device.cases().numbers_left(MARKET_PREFIX).unwrap(),
+        100
+    );
 }
 
 #[test]

@@ -73,17 +73,22 @@ fn refusal_or_legacy<'de, D: Deserializer<'de>>(d: D) -> Result<Option<CodeRefus
 /// A refusal from its `Debug` text. A name this build does not know still means "refused":
 /// it is kept as `Malformed` with the text as the reason, never read as valid.
 fn legacy_refusal(text: &str) -> CodeRefusal {
-    let name: String = text.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    let name: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
     if name == "Malformed" {
         let reason = match (text.find('"'), text.rfind('"')) {
-            (Some(open), Some(close)) if close > open => text[open + 1..close].replace("\\\"", "\""),
+            (Some(open), Some(close)) if close > open => {
+                text[open + 1..close].replace("\\\"", "\"")
+            }
             _ => String::new(),
         };
         return CodeRefusal::Malformed { reason };
     }
-    CodeRefusal::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(
-        &name,
-    ))
+    CodeRefusal::deserialize(
+        serde::de::value::StrDeserializer::<serde::de::value::Error>::new(&name),
+    )
     .unwrap_or_else(|_| CodeRefusal::Malformed {
         reason: text.to_owned(),
     })

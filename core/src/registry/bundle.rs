@@ -179,14 +179,19 @@ pub fn validate_rows(body: &BundleBody) -> Result<Vec<String>, BundleRefusal> {
     let scope = &body.scope;
     let data = &body.upserts;
     let mut prefixes = HashSet::new();
-    each(RecordKind::Body, &data.bodies, |b| &b.id, |b| {
-        check_body(b)?;
-        // A case-number prefix is one body's: two bodies listing it would number alike.
-        match b.case_number_prefixes.iter().all(|p| prefixes.insert(p)) {
-            true => Ok(()),
-            false => Err(RowProblem::Duplicate),
-        }
-    })?;
+    each(
+        RecordKind::Body,
+        &data.bodies,
+        |b| &b.id,
+        |b| {
+            check_body(b)?;
+            // A case-number prefix is one body's: two bodies listing it would number alike.
+            match b.case_number_prefixes.iter().all(|p| prefixes.insert(p)) {
+                true => Ok(()),
+                false => Err(RowProblem::Duplicate),
+            }
+        },
+    )?;
     each(RecordKind::Item, &data.items, |i| &i.code, check_item)?;
     each(
         RecordKind::Officer,
@@ -280,7 +285,11 @@ fn each<'a, T, K: Eq + Hash>(
 
 fn check_body(body: &EnforcementBody) -> Result<(), RowProblem> {
     require(&[("id", &body.id), ("name", &body.name)])?;
-    if body.case_number_prefixes.iter().any(|p| p.trim().is_empty()) {
+    if body
+        .case_number_prefixes
+        .iter()
+        .any(|p| p.trim().is_empty())
+    {
         return Err(RowProblem::Empty("case_number_prefixes"));
     }
     divisions("division", [&body.division])

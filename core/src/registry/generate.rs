@@ -439,7 +439,10 @@ fn bodies(count: usize) -> Vec<EnforcementBody> {
                 payment_account: format!("3100{division}{i:08}"),
                 seal_name: name.clone(),
                 // Unique: (place, sector, unit index) differs for every i.
-                case_number_prefixes: vec![format!("{place}{sector}罚{}", i / (DIVISIONS.len() * SECTORS.len()) + 1)],
+                case_number_prefixes: vec![format!(
+                    "{place}{sector}罚{}",
+                    i / (DIVISIONS.len() * SECTORS.len()) + 1
+                )],
                 name,
                 division: division.to_owned(),
             }
