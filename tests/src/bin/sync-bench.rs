@@ -86,7 +86,6 @@ fn load_teams(server: &TestServer, devices: usize, team_size: usize) -> Vec<Stri
             id: body.clone(),
             name: format!("渝中区综合执法第{}中队", team + 1),
             division: "500103".into(),
-            case_number_prefixes: vec![format!("渝中综执{}罚", team + 1)],
             ..EnforcementBody::default()
         });
         if !keys.exists(&body, KeyPurpose::DutyCredential) {
