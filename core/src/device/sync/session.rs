@@ -59,7 +59,7 @@ impl<'a> Session<'a> {
         if officer {
             self.renew_credential().await?;
             // Last: the prefix may come from the catalogue just installed, and a refused block
-            // (prefix, quota) stops nothing else.
+            // (prefix, quota) ends the session only once everything else is through.
             self.top_up_case_numbers().await?;
         }
         self.phase(SyncPhase::Done);
