@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use zhifa_core::inspections::{
-    plan, Candidate, CheckResult, GradeRates, InspectionEdit, PlanRequest,
+    plan, Candidate, CheckResult, GradeRates, InspectionEdit, PlanRequest, TaskIdKey,
 };
 use zhifa_core::registry::CatalogueData;
 use zhifa_core::testing::{yuzhong_catalogue as demo_catalogue, Phone, YUZHONG};
@@ -20,6 +20,7 @@ fn food_plan(data: &CatalogueData) -> zhifa_core::inspections::Plan {
         .collect();
     plan(&PlanRequest {
         plan_id: "YZ-2026-食品-01".into(),
+        task_ids: &TaskIdKey([1; 32]),
         items: vec!["YZ-SC-002".into(), "YZ-SC-003".into(), "YZ-SC-006".into()],
         candidates: &candidates,
         officers: &data.officers,

@@ -146,10 +146,16 @@ pub async fn case_numbers(
     request: SignedRequest,
 ) -> Result<Response, ApiError> {
     let block = request
-        .run(state, |db, _state, device, body| {
+        .run(state, |db, state, device, body| {
             numbers::may_reserve(&device)?;
             let request: CaseNumberRequest = decode(&body)?;
-            Ok(numbers::reserve(db, &device, &request)?)
+            Ok(numbers::reserve(
+                db,
+                &state.catalogue,
+                &device,
+                &request,
+                Utc::now(),
+            )?)
         })
         .await?;
     Ok(cbor(&block))

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use zhifa_core::registry::{
     division_in_scope, is_division_code, jurisdiction_overlaps, BundleBody, CatalogueData,
-    Enterprise, Officer, RecordKind, Removals, BUNDLE_FORMAT,
+    EnforcementBody, Enterprise, Officer, RecordKind, Removals, BUNDLE_FORMAT,
 };
 use zhifa_core::sync::protocol::ErrorCode;
 
@@ -288,6 +288,10 @@ impl CatalogueStore {
 
     pub fn enterprise(&self, credit_code: &str) -> Result<Option<Enterprise>, ServerError> {
         self.record(RecordKind::Enterprise, credit_code)
+    }
+
+    pub fn body(&self, id: &str) -> Result<Option<EnforcementBody>, ServerError> {
+        self.record(RecordKind::Body, id)
     }
 }
 

@@ -18,7 +18,7 @@ use zhifa_core::sync::{Digest, DocId, DocKind, DocRef, SubjectKind};
 
 use crate::devices::DeviceRecord;
 use crate::error::{Failure, Refusal, ServerError};
-use crate::storage::{transaction, Database, Row, Tx, Value};
+use crate::storage::{transaction, transaction_or_refusal, Database, Row, Tx, Value};
 
 /// Chunks kept beside the snapshot before it is rewritten.
 const COMPACT_AFTER: i64 = 32;
@@ -443,42 +443,77 @@ impl Documents {
         })
     }
 
-    /// Puts a document made on the server (an inspection task from a plan) for `team`.
+    /// Puts a document made on the server (an inspection task from a plan) for `team`. An id
+    /// already taken is never passed over in silence: the document there must be of the same
+    /// kind and team and hold the same content (`same` reads the stored document), which is
+    /// a repeated publish (`Created::Already`); anything else is a `CreateConflict`.
     pub fn create(
         &self,
         db: &dyn Database,
-        kind: DocKind,
-        id: &str,
-        team: &str,
+        (kind, id, team): (DocKind, &str, &str),
         mut doc: AutoCommit,
-    ) -> Result<bool, ServerError> {
+        same: &dyn Fn(&mut AutoCommit) -> bool,
+    ) -> Result<Created, Failure<CreateConflict>> {
         let content = records::kind(kind)
             .summary(&mut doc)
             .ok_or_else(|| ServerError::BadRequest("not a readable document".into()))?;
         let digest = Digest::of_heads(&doc.get_heads()).0.to_vec();
         let bytes = doc.save();
-        transaction(db, |tx| {
-            if tx
-                .query_opt("SELECT 1 FROM doc WHERE id = $1", &[id.into()])?
-                .is_some()
-            {
-                return Ok(false);
+        transaction_or_refusal(db, |tx| {
+            let sql = "SELECT kind, team, last_chunk, snapshot_upto FROM doc WHERE id = $1";
+            if let Some(row) = tx.query_opt(&format!("{sql}{}", tx.lock_clause()), &[id.into()])? {
+                if row.int(0)? != i64::from(kind.code()) {
+                    return Err(CreateConflict::OtherKind.into());
+                } else if row.text(1)? != team {
+                    return Err(CreateConflict::OtherTeam.into());
+                }
+                let mut loaded = self.load(tx, id, row.int(2)?, row.int(3)?)?;
+                let matches = same(&mut loaded.doc);
+                self.put(id.to_owned(), loaded);
+                return match matches {
+                    true => Ok(Created::Already),
+                    false => Err(CreateConflict::OtherContent.into()),
+                };
             }
-            let seq = next_seq(tx)?;
+            let (seq, digest) = (next_seq(tx)?, digest.clone());
             let new = NewDoc {
                 id,
                 kind,
                 team,
                 division: &content.division,
-                digest: digest.clone(),
+                digest,
                 seq,
                 chunk: 0,
                 writer: "",
             };
             insert_doc(tx, &new, bytes.clone())?;
             cite(tx, id, &content.evidence)?;
-            Ok(true)
+            Ok(Created::New)
         })
+    }
+}
+
+/// A document the server made, put in place; or there already, the same (published again).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Created {
+    New,
+    Already,
+}
+
+/// Why a document the server made could not be put under its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CreateConflict {
+    #[error("the id is taken by a document of another kind")]
+    OtherKind,
+    #[error("the id is taken by a document of another team")]
+    OtherTeam,
+    #[error("the id is taken by a document with other content")]
+    OtherContent,
+}
+
+impl Refusal for CreateConflict {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::Forbidden
     }
 }
 

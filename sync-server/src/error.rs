@@ -99,7 +99,10 @@ pub fn status(code: &ErrorCode) -> StatusCode {
     match code {
         ErrorCode::BadRequest => StatusCode::BAD_REQUEST,
         ErrorCode::Unauthorized | ErrorCode::ClockSkew => StatusCode::UNAUTHORIZED,
-        ErrorCode::Forbidden | ErrorCode::EnrolmentRefused => StatusCode::FORBIDDEN,
+        ErrorCode::Forbidden | ErrorCode::EnrolmentRefused | ErrorCode::PrefixNotOwned => {
+            StatusCode::FORBIDDEN
+        }
+        ErrorCode::NumbersQuota => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
         ErrorCode::NumbersExhausted => StatusCode::CONFLICT,
         ErrorCode::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -181,6 +184,8 @@ mod tests {
                 (ErrorCode::TooLarge, 413),
                 (ErrorCode::HashMismatch, 422),
                 (ErrorCode::NumbersExhausted, 409),
+                (ErrorCode::PrefixNotOwned, 403),
+                (ErrorCode::NumbersQuota, 429),
                 (ErrorCode::EnrolmentRefused, 403),
                 (ErrorCode::NoAgencyKey, 503),
                 (ErrorCode::Internal, 500),

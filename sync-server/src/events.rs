@@ -1,6 +1,8 @@
 //! Signed events from devices (visits, code verifications, penalty choices): checked against
-//! the sending device's key and subject, stored once by id, and matched for supervision: every
-//! two-code visit should meet the enterprise's verification of the officer's code.
+//! the sending device's key and subject, stored once by id with the signer's kind and subject
+//! (from its enrolment, not from the event), and matched for supervision: every two-code visit
+//! should meet the enterprise's verification of the officer's code. Who may vouch for what is
+//! in docs/CODES.md ("What each event proves").
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -24,6 +26,14 @@ struct Indexed {
     step: i64,
     ok: bool,
     at: DateTime<Utc>,
+}
+
+/// How the `event` table names a signer's kind.
+fn signer_kind(device: &DeviceRecord) -> &'static str {
+    match device.subject_kind {
+        SubjectKind::Officer => "officer",
+        SubjectKind::Enterprise => "enterprise",
+    }
 }
 
 fn index(signed: &[u8], device: &DeviceRecord) -> Result<Indexed, EventRefusal> {
@@ -54,9 +64,13 @@ fn index(signed: &[u8], device: &DeviceRecord) -> Result<Indexed, EventRefusal> 
             let record: VerificationRecord = body
                 .deserialized()
                 .map_err(|_| EventRefusal::BadSignature)?;
-            // An enterprise speaks only for itself.
-            if !officer_device && record.verifier_credit_code.as_deref() != Some(&device.subject) {
-                return Err(EventRefusal::Forbidden);
+            // A verification naming an enterprise is the enterprise's word: only a device
+            // enrolled for that credit code may give it. An officer's device may log checks of
+            // a colleague's code (naming no enterprise); those prove nothing about a visit.
+            match (&record.verifier_credit_code, officer_device) {
+                (Some(code), false) if *code == device.subject => {}
+                (None, true) => {}
+                _ => return Err(EventRefusal::VouchesForOther),
             }
             Indexed {
                 id: record.id,
@@ -119,12 +133,14 @@ pub fn receive(
         for (event, signed) in &fresh {
             let digest = sha256(signed).to_vec();
             let inserted = tx.execute(
-                "INSERT INTO event (id, kind, key_id, digest, signed, credit_code, credential_no, step, ok, at_time, received_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO event (id, kind, key_id, signer_kind, signer, digest, signed, credit_code, credential_no, step, ok, at_time, received_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (id) DO NOTHING",
                 &[
                     event.id.clone().into(),
                     event.kind.into(),
                     device.key_id.clone().into(),
+                    signer_kind(device).into(),
+                    device.subject.clone().into(),
                     digest.clone().into(),
                     signed.clone().into(),
                     event.credit_code.clone().into(),
@@ -183,7 +199,10 @@ pub struct Reconciliation {
 /// enterprise may scan a later code during the same visit.
 pub const MATCH_STEPS: i64 = 240;
 
-/// Matches visits with the enterprises' valid verifications in `[from, to)`.
+/// Matches visits with the enterprises' valid verifications in `[from, to)`. Both sides are
+/// read by their signer, not by what the event claims: a visit is the officer's whose device
+/// signed it, a verification the enterprise's whose device signed it. Anything else (a check
+/// an officer's device logged, rows stored before signers were recorded) is no verification.
 pub fn reconcile(
     db: &dyn Database,
     from: DateTime<Utc>,
@@ -192,7 +211,9 @@ pub fn reconcile(
     let rows = transaction(db, |tx| {
         tx.query(
             "SELECT id, kind, credit_code, credential_no, step, at_time FROM event
-             WHERE kind IN ('visit', 'code_verification') AND ok = 1 AND at_time >= $1 AND at_time < $2
+             WHERE ok = 1 AND at_time >= $1 AND at_time < $2
+               AND ((kind = 'visit' AND signer_kind = 'officer' AND credential_no = signer)
+                 OR (kind = 'code_verification' AND signer_kind = 'enterprise' AND credit_code = signer))
              ORDER BY at_time, id",
             &[from.timestamp().into(), to.timestamp().into()],
         )
@@ -229,4 +250,117 @@ pub fn reconcile(
     }
     out.verifications_without_visit = verifications.into_iter().flatten().collect();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::SqliteDatabase;
+    use zhifa_core::crypto::{sign1, Algorithm, Signer, SigningKey};
+    use zhifa_core::events::{Envelope, EVENT_CONTENT_TYPE};
+
+    fn device(kind: SubjectKind, subject: &str) -> (SigningKey, DeviceRecord) {
+        let key = SigningKey::generate(Algorithm::EdDSA);
+        let record = DeviceRecord {
+            key_id: key.public_key().key_id().to_string(),
+            public_key: key.public_key(),
+            subject_kind: kind,
+            subject: subject.into(),
+            team: subject.into(),
+            divisions: vec!["500103".into()],
+        };
+        (key, record)
+    }
+
+    fn verification(key: &SigningKey, id: &str, credit_code: Option<&str>) -> Vec<u8> {
+        let now = Utc::now();
+        let body = VerificationRecord {
+            id: id.into(),
+            code_hash: "00".into(),
+            verifier_credit_code: credit_code.map(str::to_owned),
+            credential_no: Some("渝50010320001".into()),
+            step: Some(1),
+            refusal: None,
+            verified_at: now,
+            wall_time: now,
+            clock_trusted: true,
+        };
+        let envelope = Envelope {
+            id: id.to_owned(),
+            kind: EventKind::CodeVerification,
+            created_at: now,
+            body,
+        };
+        let mut payload = Vec::new();
+        ciborium::into_writer(&envelope, &mut payload).unwrap();
+        sign1(payload, EVENT_CONTENT_TYPE, key).unwrap()
+    }
+
+    fn upload(events: &[Vec<u8>]) -> EventUpload {
+        EventUpload {
+            events: events.iter().cloned().map(Into::into).collect(),
+        }
+    }
+
+    #[test]
+    fn only_the_enterprise_s_own_device_vouches_for_it_and_is_stored_as_the_signer() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = SqliteDatabase::open(&dir.path().join("server.sqlite3")).unwrap();
+        let shop = "91500103MA5U1A0B2Y";
+        let (officer_key, officer) = device(SubjectKind::Officer, "渝50010320001");
+        let (shop_key, enterprise) = device(SubjectKind::Enterprise, shop);
+        let (other_key, other_shop) = device(SubjectKind::Enterprise, "91500103MA5U1A0B3X");
+        let forged = verification(&officer_key, "v1", Some(shop));
+        let colleague_check = verification(&officer_key, "v2", None);
+        let ack = receive(&db, &officer, &upload(&[forged, colleague_check])).unwrap();
+        assert_eq!(
+            ack.refused,
+            vec![("v1".into(), EventRefusal::VouchesForOther)]
+        );
+        assert_eq!(ack.acked, vec!["v2".to_owned()]);
+        let other = receive(
+            &db,
+            &other_shop,
+            &upload(&[verification(&other_key, "v3", Some(shop))]),
+        );
+        assert_eq!(
+            other.unwrap().refused,
+            vec![("v3".into(), EventRefusal::VouchesForOther)]
+        );
+        let own = receive(
+            &db,
+            &enterprise,
+            &upload(&[verification(&shop_key, "v4", Some(shop))]),
+        );
+        assert_eq!(own.unwrap().acked, vec!["v4".to_owned()]);
+        let signers = transaction(&db, |tx| {
+            tx.query("SELECT id, signer_kind, signer FROM event ORDER BY id", &[])
+        })
+        .unwrap();
+        let signers: Vec<(String, String, String)> = signers
+            .iter()
+            .map(|r| (r.text(0).unwrap(), r.text(1).unwrap(), r.text(2).unwrap()))
+            .collect();
+        assert_eq!(
+            signers,
+            vec![
+                ("v2".into(), "officer".into(), "渝50010320001".into()),
+                ("v4".into(), "enterprise".into(), shop.into()),
+            ]
+        );
+        // Only the enterprise's own verification is one for supervision.
+        let now = Utc::now();
+        let found = reconcile(
+            &db,
+            now - chrono::Duration::hours(1),
+            now + chrono::Duration::hours(1),
+        );
+        let ids: Vec<String> = found
+            .unwrap()
+            .verifications_without_visit
+            .into_iter()
+            .map(|s| s.event_id)
+            .collect();
+        assert_eq!(ids, vec!["v4".to_owned()]);
+    }
 }

@@ -59,3 +59,24 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), ServerError> {
     file.sync_all()?;
     Ok(())
 }
+
+/// A 32-byte secret in hex at `path`, made from the OS's generator the first time (owner-only;
+/// a second process creating it at the same moment reads the first one's).
+pub fn secret(path: &Path) -> Result<[u8; 32], ServerError> {
+    if !path.exists() {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let mut fresh = [0u8; 32];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut fresh);
+        match write_private(path, hex::encode(fresh).as_bytes()) {
+            Err(ServerError::Io(e)) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            other => other?,
+        }
+    }
+    let text = std::fs::read_to_string(path)?;
+    hex::decode(text.trim())
+        .ok()
+        .and_then(|bytes| bytes.try_into().ok())
+        .ok_or_else(|| ServerError::Config(format!("{} is not a 32-byte secret", path.display())))
+}

@@ -17,6 +17,7 @@ pub mod events;
 pub mod http;
 mod keyfile;
 pub mod numbers;
+pub mod plans;
 pub mod server;
 pub mod state;
 pub mod storage;

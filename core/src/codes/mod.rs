@@ -19,8 +19,9 @@ pub use enforcement::{time_step, VerifiedOfficer, VerifyContext, STEP_SECONDS};
 pub use enterprise::{issue_enterprise_code, EnterpriseCode, VerifiedEnterprise};
 pub use visit::{GpsFix, VisitRecord};
 
-/// Why a scanned code or a credential was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a scanned code or a credential was refused. Kept in signed verification records by its
+/// serde name (`visit::VerificationRecord::refusal`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum CodeRefusal {
     #[error("not a readable code: {reason}")]

@@ -2,7 +2,9 @@
 //! code bound to that enterprise, and the device signs a record of it. The enterprise side
 //! logs its own verification; the server matches the two.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::CodeRefusal;
 
 /// A position fix from the phone.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -43,11 +45,53 @@ pub struct VerificationRecord {
     /// The officer and step, when the code could be read that far.
     pub credential_no: Option<String>,
     pub step: Option<u64>,
-    /// `None` when valid; the refusal's name otherwise.
-    pub refusal: Option<String>,
+    /// `None` when valid; the refusal otherwise, by its serde name. Records signed before it
+    /// was typed hold the refusal's `Debug` text, which still reads (`refusal_or_legacy`).
+    #[serde(default, deserialize_with = "refusal_or_legacy")]
+    pub refusal: Option<CodeRefusal>,
     pub verified_at: chrono::DateTime<chrono::Utc>,
     pub wall_time: chrono::DateTime<chrono::Utc>,
     pub clock_trusted: bool,
+}
+
+/// Reads a refusal as written now (the serde form) or as older apps wrote it: the `Debug` text,
+/// `"Replayed"` or `"Malformed { reason: \"…\" }"`.
+fn refusal_or_legacy<'de, D: Deserializer<'de>>(d: D) -> Result<Option<CodeRefusal>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        Typed(CodeRefusal),
+        Legacy(String),
+    }
+    Ok(match Option::<Stored>::deserialize(d)? {
+        None => None,
+        Some(Stored::Typed(refusal)) => Some(refusal),
+        Some(Stored::Legacy(text)) => Some(legacy_refusal(&text)),
+    })
+}
+
+/// A refusal from its `Debug` text. A name this build does not know still means "refused":
+/// it is kept as `Malformed` with the text as the reason, never read as valid.
+fn legacy_refusal(text: &str) -> CodeRefusal {
+    let name: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    if name == "Malformed" {
+        let reason = match (text.find('"'), text.rfind('"')) {
+            (Some(open), Some(close)) if close > open => {
+                text[open + 1..close].replace("\\\"", "\"")
+            }
+            _ => String::new(),
+        };
+        return CodeRefusal::Malformed { reason };
+    }
+    CodeRefusal::deserialize(
+        serde::de::value::StrDeserializer::<serde::de::value::Error>::new(&name),
+    )
+    .unwrap_or_else(|_| CodeRefusal::Malformed {
+        reason: text.to_owned(),
+    })
 }
 
 /// The officer's own visits (migration 0010), kept after their signed event has synced so a
@@ -124,5 +168,68 @@ pub mod kept {
         Ok(cases
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(refusal: ciborium::Value) -> VerificationRecord {
+        let now = chrono::Utc::now();
+        let typed = VerificationRecord {
+            id: "v".into(),
+            code_hash: "00".into(),
+            verifier_credit_code: None,
+            credential_no: None,
+            step: None,
+            refusal: None,
+            verified_at: now,
+            wall_time: now,
+            clock_trusted: true,
+        };
+        let mut value = ciborium::Value::serialized(&typed).unwrap();
+        for (key, field) in value.as_map_mut().unwrap() {
+            if key.as_text() == Some("refusal") {
+                *field = refusal.clone();
+            }
+        }
+        value.deserialized().unwrap()
+    }
+
+    #[test]
+    fn refusals_round_trip_typed() {
+        for refusal in [
+            CodeRefusal::Replayed,
+            CodeRefusal::Malformed {
+                reason: "not EC1".into(),
+            },
+        ] {
+            let value = ciborium::Value::serialized(&refusal).unwrap();
+            assert_eq!(record(value).refusal, Some(refusal));
+        }
+        assert_eq!(record(ciborium::Value::Null).refusal, None);
+    }
+
+    #[test]
+    fn refusals_older_apps_wrote_as_debug_text_still_read() {
+        let legacy = |text: &str| record(ciborium::Value::Text(text.into())).refusal;
+        assert_eq!(legacy("Replayed"), Some(CodeRefusal::Replayed));
+        assert_eq!(
+            legacy(&format!(
+                "{:?}",
+                CodeRefusal::Malformed {
+                    reason: "no \"EC1:\" prefix".into()
+                }
+            )),
+            Some(CodeRefusal::Malformed {
+                reason: "no \"EC1:\" prefix".into()
+            })
+        );
+        // An unknown name is still a refusal, never a valid verification.
+        assert!(matches!(
+            legacy("SomethingNew"),
+            Some(CodeRefusal::Malformed { .. })
+        ));
     }
 }

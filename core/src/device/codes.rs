@@ -109,7 +109,7 @@ impl<'d> CodeService<'d> {
                 }
                 Err(refusal) => Err(refusal),
             };
-            record.refusal = outcome.as_ref().err().map(|r| format!("{r:?}"));
+            record.refusal = outcome.as_ref().err().cloned();
             events::append(
                 tx,
                 context.keystore.as_ref(),

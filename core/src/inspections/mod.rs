@@ -7,5 +7,7 @@ pub mod planner;
 pub mod repository;
 pub mod task;
 
-pub use planner::{plan, Candidate, GradeRates, Plan, PlanRequest, SkipReason, Skipped, Task};
+pub use planner::{
+    plan, Candidate, GradeRates, Plan, PlanRequest, SkipReason, Skipped, Task, TaskIdKey,
+};
 pub use task::{CheckResult, ChecklistEntry, Inspection, InspectionDoc, InspectionEdit};

@@ -3,9 +3,16 @@
 //! for the same items, and two officers drawn at random among those authorised for every item
 //! and whose jurisdiction covers the enterprise, least-loaded first. The seed is recorded with
 //! the plan, so anyone can draw it again and check it.
+//!
+//! Task ids are not the draw's: each is a UUID derived by HMAC-SHA256 under the server's task
+//! key (`TaskIdKey`) from the plan id and the enterprise, so no device can predict one and
+//! create a document under it first, while drawing the same plan again gives the same ids
+//! (publishing it twice puts nothing twice).
 
 use chrono::{Duration, NaiveDate};
+use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
 
 use crate::ids::jurisdiction_overlaps;
 use crate::random::SeededRng;
@@ -67,8 +74,37 @@ impl Candidate {
     }
 }
 
+/// The server's secret for task ids (32 random bytes, kept beside its other keys).
+#[derive(Clone)]
+pub struct TaskIdKey(pub [u8; 32]);
+
+impl TaskIdKey {
+    /// The id of the plan's task at the enterprise: a UUID (version 8, custom) from the first
+    /// 16 bytes of HMAC-SHA256(key, plan id, credit code).
+    pub fn task_id(&self, plan_id: &str, credit_code: &str) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes any key length");
+        for part in ["zhifa inspection task v1", plan_id, credit_code] {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part.as_bytes());
+        }
+        let digest = mac.finalize().into_bytes();
+        let bytes: [u8; 16] = digest[..16].try_into().expect("32-byte digest");
+        uuid::Builder::from_custom_bytes(bytes)
+            .into_uuid()
+            .hyphenated()
+            .to_string()
+    }
+}
+
+impl std::fmt::Debug for TaskIdKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TaskIdKey(..)")
+    }
+}
+
 pub struct PlanRequest<'a> {
     pub plan_id: String,
+    pub task_ids: &'a TaskIdKey,
     /// The items checked together at each visit (综合查一次).
     pub items: Vec<String>,
     pub candidates: &'a [Candidate],
@@ -164,7 +200,9 @@ pub fn plan(request: &PlanRequest<'_>) -> Plan {
             load[i] += 1;
         }
         tasks.push(Task {
-            id: format!("{}-{:05}", request.plan_id, tasks.len() + 1),
+            id: request
+                .task_ids
+                .task_id(&request.plan_id, &candidate.credit_code),
             plan_id: request.plan_id.clone(),
             credit_code: candidate.credit_code.clone(),
             enterprise_name: candidate.name.clone(),
@@ -216,6 +254,8 @@ mod tests {
             .collect()
     }
 
+    const KEY: TaskIdKey = TaskIdKey([7; 32]);
+
     fn request<'a>(
         candidates: &'a [Candidate],
         officers: &'a [Officer],
@@ -223,6 +263,7 @@ mod tests {
     ) -> PlanRequest<'a> {
         PlanRequest {
             plan_id: "P2026-01".into(),
+            task_ids: &KEY,
             items: vec!["YZ-SC-002".into(), "YZ-SC-006".into()],
             candidates,
             officers,
@@ -336,5 +377,26 @@ mod tests {
             .skipped
             .iter()
             .any(|s| s.reason == SkipReason::NoOfficers));
+    }
+
+    #[test]
+    fn task_ids_are_uuids_under_the_key_and_stable_across_draws() {
+        let candidates = candidates(400);
+        let officers = team();
+        let first = plan(&request(&candidates, &officers, 5));
+        assert!(!first.tasks.is_empty());
+        let mut seen = std::collections::HashSet::new();
+        for task in &first.tasks {
+            let id = uuid::Uuid::parse_str(&task.id).expect("a UUID");
+            assert_eq!(id.get_version_num(), 8);
+            assert!(seen.insert(task.id.clone()), "ids are unique");
+            assert_ne!(task.id, format!("{}-00001", task.plan_id));
+        }
+        // The same plan drawn again has the same ids; another key gives other ids.
+        assert_eq!(plan(&request(&candidates, &officers, 5)).tasks, first.tasks);
+        let other = TaskIdKey([8; 32]);
+        let task = &first.tasks[0];
+        assert_ne!(other.task_id(&task.plan_id, &task.credit_code), task.id);
+        assert_ne!(KEY.task_id("P2026-02", &task.credit_code), task.id);
     }
 }

@@ -178,7 +178,20 @@ pub fn open_bundle(bytes: &[u8], authorities: &[PublicKey]) -> Result<BundleBody
 pub fn validate_rows(body: &BundleBody) -> Result<Vec<String>, BundleRefusal> {
     let scope = &body.scope;
     let data = &body.upserts;
-    each(RecordKind::Body, &data.bodies, |b| &b.id, check_body)?;
+    let mut prefixes = HashSet::new();
+    each(
+        RecordKind::Body,
+        &data.bodies,
+        |b| &b.id,
+        |b| {
+            check_body(b)?;
+            // A case-number prefix is one body's: two bodies listing it would number alike.
+            match b.case_number_prefixes.iter().all(|p| prefixes.insert(p)) {
+                true => Ok(()),
+                false => Err(RowProblem::Duplicate),
+            }
+        },
+    )?;
     each(RecordKind::Item, &data.items, |i| &i.code, check_item)?;
     each(
         RecordKind::Officer,
@@ -272,6 +285,13 @@ fn each<'a, T, K: Eq + Hash>(
 
 fn check_body(body: &EnforcementBody) -> Result<(), RowProblem> {
     require(&[("id", &body.id), ("name", &body.name)])?;
+    if body
+        .case_number_prefixes
+        .iter()
+        .any(|p| p.trim().is_empty())
+    {
+        return Err(RowProblem::Empty("case_number_prefixes"));
+    }
     divisions("division", [&body.division])
 }
 

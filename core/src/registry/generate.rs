@@ -438,6 +438,11 @@ fn bodies(count: usize) -> Vec<EnforcementBody> {
                 payment_bank: format!("中国工商银行重庆{place}支行"),
                 payment_account: format!("3100{division}{i:08}"),
                 seal_name: name.clone(),
+                // Unique: (place, sector, unit index) differs for every i.
+                case_number_prefixes: vec![format!(
+                    "{place}{sector}罚{}",
+                    i / (DIVISIONS.len() * SECTORS.len()) + 1
+                )],
                 name,
                 division: division.to_owned(),
             }

@@ -40,7 +40,7 @@ impl Registry {
         Ok(self.store.read(|c| {
             c.query_row(
                 "SELECT id, name, division, address, reconsideration_body, court, payment_bank,
-                        payment_account, seal_name
+                        payment_account, seal_name, case_number_prefixes
                  FROM enforcement_body WHERE id = ?1",
                 [id],
                 |r| {
@@ -54,6 +54,8 @@ impl Registry {
                         payment_bank: r.get(6)?,
                         payment_account: r.get(7)?,
                         seal_name: r.get(8)?,
+                        case_number_prefixes: serde_json::from_str(&r.get::<_, String>(9)?)
+                            .unwrap_or_default(),
                     })
                 },
             )

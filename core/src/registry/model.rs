@@ -30,6 +30,11 @@ pub struct EnforcementBody {
     /// The seal's wording, where it differs from the name (e.g. a detachment's own seal).
     #[serde(default)]
     pub seal_name: String,
+    /// The case-number prefixes (案号前缀, e.g. 渝中市监罚) that are this body's alone: the
+    /// server gives number blocks under a prefix only to devices of the body listing it, and
+    /// a phone not told otherwise numbers its cases under the first. No two bodies share one.
+    #[serde(default)]
+    pub case_number_prefixes: Vec<String>,
 }
 
 /// 执法事项: one enforcement power listed in the catalogue.

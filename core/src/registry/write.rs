@@ -52,8 +52,9 @@ pub(super) fn write_records(
 fn write_bodies(tx: &Transaction<'_>, bodies: &[EnforcementBody]) -> Result<(), StoreError> {
     let mut statement = tx.prepare_cached(
         "INSERT OR REPLACE INTO enforcement_body (id, name, division, address,
-             reconsideration_body, court, payment_bank, payment_account, seal_name)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             reconsideration_body, court, payment_bank, payment_account, seal_name,
+             case_number_prefixes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     for body in bodies {
         statement.execute((
@@ -66,6 +67,7 @@ fn write_bodies(tx: &Transaction<'_>, bodies: &[EnforcementBody]) -> Result<(), 
             &body.payment_bank,
             &body.payment_account,
             &body.seal_name,
+            serde_json::to_string(&body.case_number_prefixes).expect("strings serialise"),
         ))?;
     }
     Ok(())

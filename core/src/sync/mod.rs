@@ -74,7 +74,16 @@ impl SyncError {
             SyncError::EnrolmentRefused(_) => text::ENROLMENT_REFUSED.into(),
             SyncError::BlobTooLarge { size, max } => text::blob_too_large(*size, *max),
             SyncError::Busy => text::BUSY.into(),
+            SyncError::Forbidden(ErrorCode::PrefixNotOwned) => text::PREFIX_NOT_OWNED.into(),
             SyncError::Forbidden(_) => text::FORBIDDEN.into(),
+            SyncError::Server {
+                code: ErrorCode::NumbersQuota,
+                ..
+            } => text::NUMBERS_QUOTA.into(),
+            SyncError::Server {
+                code: ErrorCode::NumbersExhausted,
+                ..
+            } => text::NUMBERS_EXHAUSTED.into(),
             SyncError::Server { .. } => text::SERVER.into(),
             SyncError::Protocol(_) => text::PROTOCOL.into(),
         }
@@ -129,7 +138,8 @@ pub struct SyncReport {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SyncOptions {
-    /// The agency's case-number prefix: keep at least `case_numbers_min` numbers in reserve.
+    /// The case-number prefix to keep at least `case_numbers_min` numbers in reserve under;
+    /// `None`: the first prefix of the device's body in the catalogue.
     pub case_number_prefix: Option<String>,
     pub case_numbers_min: u32,
     pub case_number_block: u32,

@@ -226,6 +226,9 @@ pub enum EventRefusal {
     Forbidden,
     /// The id is taken by an event with other content.
     Conflict,
+    /// A code verification naming an enterprise, not signed by a device enrolled for that
+    /// enterprise (an officer's device cannot vouch that the enterprise checked the code).
+    VouchesForOther,
 }
 
 impl EventRefusal {
@@ -235,6 +238,18 @@ impl EventRefusal {
             EventRefusal::BadSignature => "BadSignature",
             EventRefusal::Forbidden => "Forbidden",
             EventRefusal::Conflict => "Conflict",
+            EventRefusal::VouchesForOther => "VouchesForOther",
+        }
+    }
+
+    /// What the device's user reads about the refused event.
+    pub fn message_zh(self) -> &'static str {
+        use crate::texts::sync as text;
+        match self {
+            EventRefusal::BadSignature => text::EVENT_BAD_SIGNATURE,
+            EventRefusal::Forbidden => text::EVENT_FORBIDDEN,
+            EventRefusal::Conflict => text::EVENT_CONFLICT,
+            EventRefusal::VouchesForOther => text::EVENT_VOUCHES_FOR_OTHER,
         }
     }
 }
@@ -335,6 +350,10 @@ pub enum ErrorCode {
     HashMismatch,
     /// No case numbers left this year for the prefix.
     NumbersExhausted,
+    /// The case-number prefix is not one of the device's body in the catalogue.
+    PrefixNotOwned,
+    /// The device has taken as many case numbers as it may for now (per day, per year).
+    NumbersQuota,
     EnrolmentRefused,
     /// The officer's agency holds no key to sign duty credentials.
     NoAgencyKey,
@@ -344,7 +363,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code this build knows.
-    pub const KNOWN: [ErrorCode; 11] = [
+    pub const KNOWN: [ErrorCode; 13] = [
         ErrorCode::BadRequest,
         ErrorCode::Unauthorized,
         ErrorCode::ClockSkew,
@@ -353,6 +372,8 @@ impl ErrorCode {
         ErrorCode::TooLarge,
         ErrorCode::HashMismatch,
         ErrorCode::NumbersExhausted,
+        ErrorCode::PrefixNotOwned,
+        ErrorCode::NumbersQuota,
         ErrorCode::EnrolmentRefused,
         ErrorCode::NoAgencyKey,
         ErrorCode::Internal,
@@ -368,6 +389,8 @@ impl ErrorCode {
             ErrorCode::TooLarge => "too_large",
             ErrorCode::HashMismatch => "hash_mismatch",
             ErrorCode::NumbersExhausted => "numbers_exhausted",
+            ErrorCode::PrefixNotOwned => "prefix_not_owned",
+            ErrorCode::NumbersQuota => "numbers_quota",
             ErrorCode::EnrolmentRefused => "enrolment_refused",
             ErrorCode::NoAgencyKey => "no_agency_key",
             ErrorCode::Internal => "internal",

@@ -20,6 +20,13 @@ pub fn blob_too_large(size: u64, max: u64) -> String {
 pub const BUSY: &str = "正在同步，请稍候。";
 pub const FORBIDDEN: &str =
     "服务器拒绝了此项操作：本机所属单位无权处理该数据。本机数据已保存，如有疑问请联系管理员。";
+/// Case-number blocks the server did not give.
+pub const PREFIX_NOT_OWNED: &str =
+    "该案号前缀不属于本机所属执法单位，服务器未发放案号；请在设置中使用本单位的案号前缀，或联系管理员核实目录。已办案件不受影响。";
+pub const NUMBERS_QUOTA: &str =
+    "本机领取案号已达上限（每日、每年均有限额），服务器暂不发放；本机现有案号仍可使用，如确需更多请联系管理员。";
+pub const NUMBERS_EXHAUSTED: &str =
+    "本单位该案号前缀今年的案号已用完，服务器无法发放；请联系管理员。已办案件不受影响。";
 pub const SERVER: &str = "服务器暂时无法处理本次同步，本机数据已保存，请稍后重试。";
 pub const PROTOCOL: &str =
     "服务器返回的数据无法识别，本机数据已保存；请稍后重试，仍不成功请升级应用。";
@@ -33,3 +40,12 @@ pub const DOCUMENT_OUT_OF_JURISDICTION: &str =
     "该案卷的发生地不在本人执法辖区，服务器未接收；本机副本已保留，请核对地点或移交有权机关。";
 pub const DOCUMENT_MALFORMED: &str =
     "该案卷数据无法被服务器识别，未能上传；本机副本已保留，请升级应用后重试。";
+
+/// Why the server refused a signed event (visit, code verification, penalty choice).
+pub const EVENT_BAD_SIGNATURE: &str =
+    "该条记录的签名无法核验，服务器未接收；本机记录已保留，请联系管理员。";
+pub const EVENT_FORBIDDEN: &str =
+    "该条记录涉及的执法人员或企业不是本机登记的主体，服务器未接收；本机记录已保留。";
+pub const EVENT_CONFLICT: &str = "该条记录的编号与服务器上已有的另一条记录重复，服务器未接收。";
+pub const EVENT_VOUCHES_FOR_OTHER: &str =
+    "亮码核验记录只能由被检查企业本单位登记的设备提交；本机不能代企业确认核验，服务器未接收。";

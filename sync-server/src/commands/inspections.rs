@@ -1,14 +1,14 @@
 //! `plan-inspections`: a random inspection plan (双随机) drawn from the published catalogue,
-//! written to a file and, with `--publish`, put on the server as one task document each.
+//! written to a file and, with `--publish`, put on the server as one task document each
+//! (`plans::publish`: a task that cannot be put as planned fails the command, by name).
 
 use std::path::PathBuf;
 
 use chrono::Utc;
 use clap::Args;
-use zhifa_core::inspections::{self, Candidate, GradeRates, InspectionDoc, Plan, PlanRequest};
+use zhifa_core::inspections::{self, Candidate, GradeRates, Plan, PlanRequest, TaskIdKey};
 use zhifa_core::registry::BundleBody;
-use zhifa_core::sync::DocKind;
-use zhifa_sync_server::docs::Documents;
+use zhifa_sync_server::plans::{self, PublishError};
 use zhifa_sync_server::server::{self, open_catalogue};
 use zhifa_sync_server::ServerError;
 
@@ -42,14 +42,13 @@ impl PlanInspections {
         let body = open_catalogue(&self.data_dir)?
             .bundle_for(std::slice::from_ref(&self.scope), None)?
             .ok_or_else(|| ServerError::BadRequest("no catalogue published".into()))?;
-        let plan = self.draw(&body);
+        let plan = self.draw(&body, &plans::task_id_key(&self.data_dir)?);
         std::fs::write(
             &self.out,
             serde_json::to_string_pretty(&plan).expect("plan serialises"),
         )?;
         if self.publish {
             self.put_on_server(&body, &plan)?;
-            println!("{} tasks put on the server", plan.tasks.len());
         }
         println!(
             "{} tasks, {} skipped, seed {}: {}",
@@ -62,7 +61,7 @@ impl PlanInspections {
     }
 
     /// The plan over the enterprises and officers of the scope's catalogue.
-    fn draw(&self, body: &BundleBody) -> Plan {
+    fn draw(&self, body: &BundleBody, task_ids: &TaskIdKey) -> Plan {
         let candidates: Vec<Candidate> = body
             .upserts
             .enterprises
@@ -71,6 +70,7 @@ impl PlanInspections {
             .collect();
         inspections::plan(&PlanRequest {
             plan_id: self.id.clone(),
+            task_ids,
             items: self
                 .items
                 .split(',')
@@ -86,28 +86,34 @@ impl PlanInspections {
         })
     }
 
-    /// Each task as a document of its officers' team.
+    /// Each task as a document of its officers' team; every task that is not is named, and
+    /// the command fails.
     fn put_on_server(&self, body: &BundleBody, plan: &Plan) -> Result<(), ServerError> {
         let db = server::open_database(&self.data_dir, self.database_url.as_deref())?;
-        let documents = Documents::new(16);
-        for task in &plan.tasks {
-            let team = body
-                .upserts
-                .officers
-                .iter()
-                .find(|o| task.officers.contains(&o.credential_no))
-                .map(|o| o.body_id.clone())
-                .unwrap_or_default();
-            let mut doc = InspectionDoc::from_task(task)
-                .map_err(|e| ServerError::BadRequest(e.to_string()))?;
-            documents.create(
-                db.as_ref(),
-                DocKind::Inspection,
-                &task.id,
-                &team,
-                doc.automerge().clone(),
-            )?;
+        match plans::publish(db.as_ref(), &body.upserts.officers, plan) {
+            Ok(published) => {
+                println!(
+                    "{} tasks put on the server, {} already there",
+                    published.new, published.already
+                );
+                Ok(())
+            }
+            Err(PublishError::Conflicts {
+                published,
+                conflicts,
+            }) => {
+                for (task_id, credit_code, conflict) in &conflicts {
+                    eprintln!("task {task_id} ({credit_code}) not published: {conflict}");
+                }
+                Err(ServerError::Config(format!(
+                    "{} of {} tasks not published ({} put, {} already there)",
+                    conflicts.len(),
+                    plan.tasks.len(),
+                    published.new,
+                    published.already
+                )))
+            }
+            Err(PublishError::Server(error)) => Err(error),
         }
-        Ok(())
     }
 }

@@ -218,10 +218,14 @@ CREATE TABLE IF NOT EXISTS blob_part (
     PRIMARY KEY (hash, offset_)
 );
 
+-- signer_kind and signer: the sending device's enrolment ('officer' and a credential number,
+-- or 'enterprise' and a credit code); supervision trusts these, not the event's own fields.
 CREATE TABLE IF NOT EXISTS event (
     id            TEXT PRIMARY KEY,
     kind          TEXT NOT NULL,
     key_id        TEXT NOT NULL,
+    signer_kind   TEXT NOT NULL DEFAULT '',
+    signer        TEXT NOT NULL DEFAULT '',
     digest        {BYTES} NOT NULL,
     signed        {BYTES} NOT NULL,
     credit_code   TEXT NOT NULL,
@@ -233,6 +237,7 @@ CREATE TABLE IF NOT EXISTS event (
 );
 CREATE INDEX IF NOT EXISTS event_kind_time ON event (kind, at_time);
 
+-- team: the body of the device that opened the prefix's year (ownership is the catalogue's).
 CREATE TABLE IF NOT EXISTS case_number_counter (
     prefix TEXT NOT NULL,
     year   {INT} NOT NULL,
@@ -247,5 +252,12 @@ CREATE TABLE IF NOT EXISTS case_number_grant (
     year       {INT} NOT NULL,
     first      {INT} NOT NULL,
     last       {INT} NOT NULL
+);
+-- Numbers each device has taken per period ('day 2026-12-01' in Beijing, 'year 2026').
+CREATE TABLE IF NOT EXISTS case_number_quota (
+    key_id TEXT NOT NULL,
+    period TEXT NOT NULL,
+    taken  {INT} NOT NULL,
+    PRIMARY KEY (key_id, period)
 );
 ";

@@ -49,18 +49,18 @@ impl<'a> Session<'a> {
     }
 
     /// The whole session, each step resumable: evidence first (a document never reaches the
-    /// server before the files it cites), documents, events, case numbers, catalogue,
-    /// credential.
+    /// server before the files it cites), documents, events, catalogue, credential, case
+    /// numbers.
     pub(super) async fn run(mut self, officer: bool) -> Result<SyncReport, Error> {
         self.upload_evidence().await?;
         let catalogue_version = self.documents().await?;
         self.upload_events().await?;
-        if officer {
-            self.top_up_case_numbers().await?;
-        }
         self.update_catalogue(catalogue_version).await?;
         if officer {
             self.renew_credential().await?;
+            // Last: the prefix may come from the catalogue just installed, and a refused block
+            // (prefix, quota) ends the session only once everything else is through.
+            self.top_up_case_numbers().await?;
         }
         self.phase(SyncPhase::Done);
         Ok(self.report)
@@ -225,8 +225,15 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// Keeps a reserve of case numbers under the app's prefix or, when the app names none, the
+    /// first prefix of the device's body in the catalogue (the server gives blocks only under
+    /// the body's own prefixes).
     async fn top_up_case_numbers(&mut self) -> Result<(), Error> {
-        let Some(prefix) = self.options.case_number_prefix.clone() else {
+        let prefix = match self.options.case_number_prefix.clone() {
+            Some(prefix) => Some(prefix),
+            None => self.body_prefix()?,
+        };
+        let Some(prefix) = prefix else {
             return Ok(());
         };
         self.phase(SyncPhase::CaseNumbers);
@@ -263,6 +270,23 @@ impl<'a> Session<'a> {
         })?;
         self.report.case_numbers_added += block.last - block.first + 1;
         Ok(())
+    }
+
+    /// The first case-number prefix of the body the device enrolled for (its team).
+    fn body_prefix(&self) -> Result<Option<String>, Error> {
+        let enrolment = self
+            .context
+            .store
+            .read(|c| get_meta(c, replica::ENROLMENT_META))?
+            .and_then(|t| serde_json::from_str::<protocol::Enrolment>(&t).ok());
+        let Some(enrolment) = enrolment else {
+            return Ok(None);
+        };
+        Ok(self
+            .context
+            .registry
+            .body(&enrolment.team)?
+            .and_then(|body| body.case_number_prefixes.into_iter().next()))
     }
 
     async fn update_catalogue(&mut self, server_version: u64) -> Result<(), Error> {

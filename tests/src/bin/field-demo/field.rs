@@ -13,7 +13,6 @@ use zhifa_sync_server::{AppState, ServerError};
 pub const OFFICER_A: &str = "渝50010320001";
 pub const OFFICER_B: &str = "渝50010320002";
 pub const ENTERPRISE: &str = "91500103MA5U1A0B2Y";
-pub const TEAM: &str = "B500103001";
 pub const ITEMS: [&str; 3] = ["YZ-SC-001", "YZ-SC-002", "YZ-SC-006"];
 
 /// The report, printed as it is written, and the folder its files go to.

@@ -2,13 +2,12 @@
 //!    checklist offline, and the sync merges them, conflicts shown.
 
 use zhifa_core::device::Device;
-use zhifa_core::inspections::{CheckResult, InspectionDoc, InspectionEdit, Task};
-use zhifa_core::sync::DocKind;
-use zhifa_sync_server::docs::Documents;
+use zhifa_core::inspections::{CheckResult, InspectionEdit, Plan, Task, TaskIdKey};
+use zhifa_sync_server::plans;
 use zhifa_sync_server::ServerError;
 
 use crate::codes::Visit;
-use crate::field::{demo_error, Field, Story, ENTERPRISE, ITEMS, OFFICER_A, OFFICER_B, TEAM};
+use crate::field::{demo_error, Field, Story, ENTERPRISE, ITEMS, OFFICER_A, OFFICER_B};
 
 /// Returns the task's id.
 pub fn run(story: &mut Story, field: &Field, visit: &Visit) -> Result<String, ServerError> {
@@ -41,25 +40,33 @@ pub fn run(story: &mut Story, field: &Field, visit: &Visit) -> Result<String, Se
     Ok(task.id)
 }
 
-/// The task, put on the server for the team, and received by both phones.
+/// The task, put on the server for the team (as `plan-inspections --publish` does, its id
+/// derived under a secret key), and received by both phones.
 fn put_task(field: &Field, visit: &Visit) -> Result<Task, ServerError> {
+    let mut key = [0u8; 32];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut key);
+    let plan_id = "YZ-2026-食品-01";
     let task = Task {
-        id: "YZ-2026-食品-01-00001".into(),
-        plan_id: "YZ-2026-食品-01".into(),
+        id: TaskIdKey(key).task_id(plan_id, ENTERPRISE),
+        plan_id: plan_id.into(),
         credit_code: ENTERPRISE.into(),
         enterprise_name: visit.enterprise.name.clone(),
         division: visit.enterprise.division.clone(),
         officers: vec![OFFICER_A.into(), OFFICER_B.into()],
         items: ITEMS.iter().map(|s| s.to_string()).collect(),
     };
-    let mut doc = InspectionDoc::from_task(&task).map_err(|e| demo_error(e.into()))?;
-    Documents::new(4).create(
-        field.state.db.as_ref(),
-        DocKind::Inspection,
-        &task.id,
-        TEAM,
-        doc.automerge().clone(),
-    )?;
+    let mut officers = Vec::new();
+    for no in &task.officers {
+        officers.extend(field.state.catalogue.officer(no)?);
+    }
+    let plan = Plan {
+        id: plan_id.into(),
+        seed: 0,
+        tasks: vec![task.clone()],
+        skipped: Vec::new(),
+    };
+    plans::publish(field.state.db.as_ref(), &officers, &plan)
+        .map_err(|e| ServerError::Config(e.to_string()))?;
     field.sync(&field.a)?;
     field.sync(&field.b)?;
     Ok(task)
