@@ -80,6 +80,9 @@ impl SignedRequest {
                 &self.body,
                 Utc::now(),
             )?;
+            // Only now, with the signature checked, is the key's bucket charged: a forged
+            // key id spends nothing of its owner's rate.
+            state.limiters.check_device(&device.key_id)?;
             let db = state.db.clone();
             let once = devices::OnceOnly::new(db.as_ref(), nonce);
             let out = work(&once, state, device, self.body)?;

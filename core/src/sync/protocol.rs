@@ -316,6 +316,10 @@ pub struct ErrorBody {
     pub error: ErrorCode,
     pub detail: String,
     pub server_time: Option<DateTime<Utc>>,
+    /// Seconds to wait before trying again (a rate-limited request; also the `Retry-After`
+    /// header). Absent from older servers' bodies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 /// The stable code of an error body, spelled in snake case on the wire (`"clock_skew"`).
@@ -336,15 +340,19 @@ pub enum ErrorCode {
     /// No case numbers left this year for the prefix.
     NumbersExhausted,
     EnrolmentRefused,
+    /// The device key is enrolled already (or was revoked); the code presented stays unused.
+    KeyEnrolled,
     /// The officer's agency holds no key to sign duty credentials.
     NoAgencyKey,
+    /// Too many requests from this address or device; try again after `retry_after`.
+    RateLimited,
     Internal,
     Other(String),
 }
 
 impl ErrorCode {
     /// Every code this build knows.
-    pub const KNOWN: [ErrorCode; 11] = [
+    pub const KNOWN: [ErrorCode; 13] = [
         ErrorCode::BadRequest,
         ErrorCode::Unauthorized,
         ErrorCode::ClockSkew,
@@ -354,7 +362,9 @@ impl ErrorCode {
         ErrorCode::HashMismatch,
         ErrorCode::NumbersExhausted,
         ErrorCode::EnrolmentRefused,
+        ErrorCode::KeyEnrolled,
         ErrorCode::NoAgencyKey,
+        ErrorCode::RateLimited,
         ErrorCode::Internal,
     ];
 
@@ -369,7 +379,9 @@ impl ErrorCode {
             ErrorCode::HashMismatch => "hash_mismatch",
             ErrorCode::NumbersExhausted => "numbers_exhausted",
             ErrorCode::EnrolmentRefused => "enrolment_refused",
+            ErrorCode::KeyEnrolled => "key_enrolled",
             ErrorCode::NoAgencyKey => "no_agency_key",
+            ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Internal => "internal",
             ErrorCode::Other(code) => code,
         }
