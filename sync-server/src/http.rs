@@ -54,10 +54,7 @@ pub fn router(state: AppState) -> Router {
     if state.metrics_token.is_some() {
         app = app.route(
             routes::METRICS,
-            get(metrics_text).layer(middleware::from_fn_with_state(
-                state.clone(),
-                bearer_token,
-            )),
+            get(metrics_text).layer(middleware::from_fn_with_state(state.clone(), bearer_token)),
         );
     }
     bounded(app, &state).with_state(state)

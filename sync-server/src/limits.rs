@@ -219,11 +219,7 @@ impl Limiters {
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
             .map(|info| info.0.ip());
-        bucket_address(
-            forwarded
-                .or(peer)
-                .unwrap_or(IpAddr::from([0u8, 0, 0, 0])),
-        )
+        bucket_address(forwarded.or(peer).unwrap_or(IpAddr::from([0u8, 0, 0, 0])))
     }
 }
 

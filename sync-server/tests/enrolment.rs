@@ -176,7 +176,9 @@ fn an_enrolled_or_revoked_key_cannot_take_another_officers_code() {
             .enrol(&phone.transport, &another, "back door");
         assert!(matches!(
             refused,
-            Err(Error::Sync(SyncError::EnrolmentRefused(ErrorCode::KeyEnrolled)))
+            Err(Error::Sync(SyncError::EnrolmentRefused(
+                ErrorCode::KeyEnrolled
+            )))
         ));
         assert_eq!(device_row(&server, &key), (OFFICER_A.to_owned(), 1));
         // Its own old code does not bring a revoked key back either.

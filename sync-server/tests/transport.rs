@@ -57,7 +57,9 @@ fn slow_header_connections_are_closed_by_the_timeout_while_a_phone_syncs() {
         .collect();
     std::thread::sleep(Duration::from_millis(300));
     // Meanwhile a real phone syncs, whole.
-    let report = phone.sync().expect("the phone syncs while 200 connections crawl");
+    let report = phone
+        .sync()
+        .expect("the phone syncs while 200 connections crawl");
     assert!(report.round_trips >= 1);
     for connection in slow {
         let open_for = runtime.block_on(connection).unwrap();
@@ -78,9 +80,8 @@ fn a_body_declaring_a_gigabyte_is_refused_at_once_and_a_stalled_body_is_cut() {
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
             .unwrap();
-        let head = format!(
-            "POST {path} HTTP/1.1\r\nhost: zhifa\r\ncontent-length: {declared}\r\n\r\n"
-        );
+        let head =
+            format!("POST {path} HTTP/1.1\r\nhost: zhifa\r\ncontent-length: {declared}\r\n\r\n");
         stream.write_all(head.as_bytes()).unwrap();
         stream.write_all(&[0u8; 1024]).unwrap();
         let mut answer = Vec::new();
@@ -101,7 +102,9 @@ fn a_body_declaring_a_gigabyte_is_refused_at_once_and_a_stalled_body_is_cut() {
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     stream
-        .write_all(b"POST /v1/sync HTTP/1.1\r\nhost: zhifa\r\ncontent-length: 1000\r\n\r\nfirst bytes")
+        .write_all(
+            b"POST /v1/sync HTTP/1.1\r\nhost: zhifa\r\ncontent-length: 1000\r\n\r\nfirst bytes",
+        )
         .unwrap();
     let mut answer = Vec::new();
     let _ = stream.read_to_end(&mut answer);
@@ -149,7 +152,10 @@ fn the_connection_cap_holds_and_frees_when_connections_close() {
 
 fn key_id(server: &Server, officer: &str) -> String {
     transaction(server.state.db.as_ref(), |tx| {
-        tx.query_opt("SELECT key_id FROM device WHERE subject = $1", &[officer.into()])
+        tx.query_opt(
+            "SELECT key_id FROM device WHERE subject = $1",
+            &[officer.into()],
+        )
     })
     .unwrap()
     .unwrap()
@@ -192,7 +198,10 @@ fn a_device_over_its_rate_is_limited_and_neither_its_teammate_nor_a_forged_key_i
         Err(other) => panic!("expected a rate limit, got {other}"),
     });
     let retry_after = limited.expect("the hammering device was limited");
-    assert!((1..=2).contains(&retry_after), "retry after {retry_after} s");
+    assert!(
+        (1..=2).contains(&retry_after),
+        "retry after {retry_after} s"
+    );
     let text = Error::Sync(SyncError::RateLimited { retry_after }).message_zh();
     assert!(text.contains("秒后重试"), "{text}");
     // The teammate has its own bucket, spent by no one.
@@ -248,9 +257,15 @@ fn metrics_are_not_on_the_public_port_without_the_token() {
     let raw = RawClient::new(guarded.address, [127, 0, 0, 1]);
     assert_eq!(raw.exchange("GET", routes::METRICS, &[], b"").status, 401);
     let wrong = [("authorization", "Bearer guess".to_owned())];
-    assert_eq!(raw.exchange("GET", routes::METRICS, &wrong, b"").status, 401);
+    assert_eq!(
+        raw.exchange("GET", routes::METRICS, &wrong, b"").status,
+        401
+    );
     let right = [("authorization", "Bearer s3cret-token".to_owned())];
-    assert_eq!(raw.exchange("GET", routes::METRICS, &right, b"").status, 200);
+    assert_eq!(
+        raw.exchange("GET", routes::METRICS, &right, b"").status,
+        200
+    );
 }
 
 #[test]
@@ -263,7 +278,11 @@ fn postgres_tls_is_required_when_asked_and_never_falls_back_to_plaintext() {
         let (mut stream, _) = listener.accept().unwrap();
         let mut request = [0u8; 8];
         stream.read_exact(&mut request).unwrap();
-        assert_eq!(&request[4..], &[0x04, 0xd2, 0x16, 0x2f], "an SSLRequest first");
+        assert_eq!(
+            &request[4..],
+            &[0x04, 0xd2, 0x16, 0x2f],
+            "an SSLRequest first"
+        );
         stream.write_all(b"N").unwrap();
         // Whatever comes next would be plaintext: there must be nothing.
         let mut after = Vec::new();
@@ -306,7 +325,10 @@ fn postgres_tls_is_required_when_asked_and_never_falls_back_to_plaintext() {
     ))
     .expect("TLS with the given root");
     let encrypted = transaction(&db, |tx| {
-        tx.query_opt("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[])
+        tx.query_opt(
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            &[],
+        )
     })
     .unwrap()
     .unwrap();

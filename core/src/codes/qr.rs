@@ -61,9 +61,7 @@ pub fn decode_image(bytes: &[u8]) -> Result<Vec<String>, CodeError> {
             .with_guessed_format()
             .map_err(|_| CodeError::Image)
     };
-    let (width, height) = reader()?
-        .into_dimensions()
-        .map_err(|_| CodeError::Image)?;
+    let (width, height) = reader()?.into_dimensions().map_err(|_| CodeError::Image)?;
     if u64::from(width) * u64::from(height) > MAX_PIXELS || width.max(height) > MAX_SIDE {
         return Err(CodeError::ImageTooLarge { width, height });
     }

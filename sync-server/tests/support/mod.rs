@@ -82,9 +82,10 @@ impl Server {
                     ))
                     .unwrap();
                 let (stop_metrics, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
-                let metrics = tokio::spawn(server::serve_metrics(internal, serving.clone(), async {
-                    let _ = metrics_stopped.await;
-                }));
+                let metrics =
+                    tokio::spawn(server::serve_metrics(internal, serving.clone(), async {
+                        let _ = metrics_stopped.await;
+                    }));
                 server::serve(listener, serving, async {
                     let _ = stopped.await;
                 })
@@ -239,7 +240,13 @@ impl RawClient {
         stream
     }
 
-    pub fn exchange(&self, method: &str, path: &str, headers: &[(&str, String)], body: &[u8]) -> Answer {
+    pub fn exchange(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, String)],
+        body: &[u8],
+    ) -> Answer {
         let mut stream = self.connect();
         let mut head = format!(
             "{method} {path} HTTP/1.1\r\nhost: zhifa\r\nconnection: close\r\ncontent-length: {}\r\n",
@@ -284,8 +291,11 @@ pub fn parse(answer: &[u8]) -> Answer {
 /// The device API over `RawClient`: a phone enrolling from a chosen address.
 impl Transport for RawClient {
     fn send(&self, request: &Request) -> Result<Response, String> {
-        let headers: Vec<(&str, String)> =
-            request.headers.iter().map(|(n, v)| (*n, v.clone())).collect();
+        let headers: Vec<(&str, String)> = request
+            .headers
+            .iter()
+            .map(|(n, v)| (*n, v.clone()))
+            .collect();
         let answer = self.exchange(request.method, &request.path, &headers, &request.body);
         Ok(Response {
             status: answer.status,
