@@ -39,7 +39,6 @@ pub fn router(state: AppState) -> Router {
         .layer(gate(Gate::Public));
     let enrol = Router::new()
         .route(routes::ENROL, post(api::enrol))
-        .layer(DefaultBodyLimit::max(limiters.limits.enrol_body))
         .layer(gate(Gate::Enrol));
     let device = Router::new()
         .route(routes::SYNC, post(api::sync))

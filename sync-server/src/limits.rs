@@ -62,6 +62,10 @@ pub struct Limits {
     pub idle_timeout: Duration,
     /// Open connections at most; one over it is accepted and closed at once.
     pub max_connections: usize,
+    /// Open connections from one client address at most, so that one address cannot hold
+    /// the whole cap (not applied behind a proxy, `client_address_header`, whose address
+    /// every connection has).
+    pub max_connections_per_address: usize,
     /// Bodies of the enrolment route (a code, a key and a proof: well under a kilobyte).
     pub enrol_body: usize,
     pub enrol_per_address: Rate,
@@ -91,6 +95,9 @@ impl Default for Limits {
             body_timeout: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(60),
             max_connections: 4_096,
+            // A phone syncs over one connection; a district's officers behind one carrier
+            // address do not sync all at once.
+            max_connections_per_address: 256,
             enrol_body: 16 * 1024,
             // Thirty officers enrolling at a training session behind one address: 30 at once,
             // then one every two seconds. Codes are 80 random bits; this is defence in depth.
@@ -225,7 +232,7 @@ impl Limiters {
 
 /// IPv6 clients are charged per /64, the block one subscriber holds: otherwise one phone
 /// could take a fresh bucket for every request.
-fn bucket_address(address: IpAddr) -> IpAddr {
+pub(crate) fn bucket_address(address: IpAddr) -> IpAddr {
     match address {
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => IpAddr::V4(v4),

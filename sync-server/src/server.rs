@@ -1,11 +1,12 @@
 //! Putting a server together from its configuration, and serving until told to stop.
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
 
@@ -26,7 +27,7 @@ use crate::catalogue::CatalogueStore;
 use crate::docs::Documents;
 use crate::error::ServerError;
 use crate::http::{metrics_router, router};
-use crate::limits::{Limiters, Limits};
+use crate::limits::{bucket_address, Limiters, Limits};
 use crate::state::AppState;
 use crate::storage::{Database, PostgresDatabase, SqliteDatabase};
 
@@ -129,6 +130,14 @@ async fn accept(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
     let open = Arc::new(Semaphore::new(limits.max_connections));
+    let per_address = Arc::new(PerAddress {
+        open: Mutex::new(HashMap::new()),
+        // Behind a proxy every connection has the proxy's address.
+        max: match limits.client_address_header {
+            Some(_) => usize::MAX,
+            None => limits.max_connections_per_address,
+        },
+    });
     let graceful = GracefulShutdown::new();
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -148,7 +157,8 @@ async fn accept(
             },
             () = &mut shutdown => break,
         };
-        let Ok(permit) = open.clone().try_acquire_owned() else {
+        let (Ok(permit), Some(slot)) = (open.clone().try_acquire_owned(), per_address.admit(peer))
+        else {
             metrics::counter!("zhifa_connections_refused_total").increment(1);
             drop(stream);
             continue;
@@ -170,7 +180,7 @@ async fn accept(
                 }
                 () = activity.idle(idle) => tracing::debug!("idle connection closed"),
             }
-            drop(permit);
+            drop((permit, slot));
         });
     }
     drop(listener);
@@ -202,6 +212,40 @@ fn connection_service(
             response
         }
     })
+}
+
+/// Open connections per client address (IPv6 per /64, as the rate limits count).
+struct PerAddress {
+    open: Mutex<HashMap<IpAddr, usize>>,
+    max: usize,
+}
+
+/// One open connection of an address, until dropped.
+struct AddressSlot(Arc<PerAddress>, IpAddr);
+
+impl PerAddress {
+    fn admit(self: &Arc<Self>, peer: SocketAddr) -> Option<AddressSlot> {
+        let address = bucket_address(peer.ip());
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let count = open.entry(address).or_insert(0);
+        if *count >= self.max {
+            return None;
+        }
+        *count += 1;
+        Some(AddressSlot(self.clone(), address))
+    }
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut open = self.0.open.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(count) = open.get_mut(&self.1) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.1);
+            }
+        }
+    }
 }
 
 /// What moves on one connection: when a byte last did, and how many requests are being

@@ -109,6 +109,9 @@ fn a_body_declaring_a_gigabyte_is_refused_at_once_and_a_stalled_body_is_cut() {
     let mut answer = Vec::new();
     let _ = stream.read_to_end(&mut answer);
     assert!(started.elapsed() < Duration::from_secs(5));
+    let answer = support::parse(&answer);
+    assert_eq!(answer.status, 400);
+    assert_eq!(answer.json()["detail"], "request body stalled");
     // The victim: the phone still syncs.
     phone.sync().expect("the phone syncs after the attacks");
 }
@@ -148,6 +151,31 @@ fn the_connection_cap_holds_and_frees_when_connections_close() {
         }
     };
     phone.sync().expect("a phone syncs once connections closed");
+}
+
+#[test]
+fn one_address_cannot_hold_every_connection() {
+    let server = Server::start(|config| {
+        config.limits.max_connections = 64;
+        config.limits.max_connections_per_address = 4;
+    });
+    let attacker = RawClient::new(server.address, [127, 0, 0, 1]);
+    let _held: Vec<TcpStream> = (0..4).map(|_| attacker.connect()).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut over = attacker.connect();
+    over.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let _ = over.write_all(b"GET /healthz HTTP/1.1\r\nhost: zhifa\r\n\r\n");
+    let mut buf = [0u8; 64];
+    assert!(
+        matches!(over.read(&mut buf), Ok(0) | Err(_)),
+        "a fifth connection from the same address is closed unanswered"
+    );
+    // Another address is served meanwhile.
+    let neighbour = RawClient::new(server.address, [127, 0, 0, 2]);
+    assert_eq!(
+        neighbour.exchange("GET", routes::HEALTH, &[], b"").status,
+        200
+    );
 }
 
 fn key_id(server: &Server, officer: &str) -> String {
@@ -204,8 +232,10 @@ fn a_device_over_its_rate_is_limited_and_neither_its_teammate_nor_a_forged_key_i
     );
     let text = Error::Sync(SyncError::RateLimited { retry_after }).message_zh();
     assert!(text.contains("秒后重试"), "{text}");
-    // The teammate has its own bucket, spent by no one.
-    victim.sync().expect("the other device syncs");
+    // The teammate has its own bucket, spent by no one: not limited even once.
+    victim
+        .sync_with(&once)
+        .expect("the other device syncs unlimited");
     // The limited phone's next sync waits as told and completes.
     hammering
         .sync()

@@ -61,6 +61,9 @@ struct LimitArgs {
     /// Open connections at most.
     #[arg(long, env = "ZHIFA_MAX_CONNECTIONS", default_value_t = 4096)]
     max_connections: usize,
+    /// Open connections from one client address at most (not applied behind a proxy).
+    #[arg(long, env = "ZHIFA_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
+    max_connections_per_address: usize,
     /// Enrolment attempts a minute per client address (burst the same); 0: unlimited.
     #[arg(long, env = "ZHIFA_ENROL_PER_MINUTE", default_value_t = 30)]
     enrol_per_minute: u32,
@@ -95,6 +98,7 @@ impl LimitArgs {
             body_timeout: Duration::from_secs(self.body_timeout),
             idle_timeout: Duration::from_secs(self.idle_timeout),
             max_connections: self.max_connections,
+            max_connections_per_address: self.max_connections_per_address,
             enrol_body: defaults.enrol_body,
             enrol_per_address: scaled(self.enrol_per_minute, defaults.enrol_per_address),
             public_per_address: scaled(self.public_per_minute, defaults.public_per_address),
