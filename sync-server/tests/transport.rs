@@ -209,11 +209,12 @@ fn a_device_over_its_rate_is_limited_and_neither_its_teammate_nor_a_forged_key_i
         let headers = [
             (KEY_HEADER, victim_key.clone()),
             (TIME_HEADER, chrono::Utc::now().timestamp().to_string()),
-            (NONCE_HEADER, format!("forged-{n}")),
-            (SIGNATURE_HEADER, "AAAA".to_owned()),
+            (NONCE_HEADER, format!("{n:032x}")),
+            (SIGNATURE_HEADER, "00".repeat(64)),
         ];
         let answer = raw.exchange("POST", routes::SYNC, &headers, b"");
         assert_eq!(answer.status, 401, "a forged signature is unauthorised");
+        assert_eq!(answer.json()["detail"], "bad request signature");
     }
     // The hammering device syncs without pause until the server limits it.
     let once = SyncOptions {
