@@ -66,7 +66,8 @@ pub struct Limits {
     /// the whole cap (not applied behind a proxy, `client_address_header`, whose address
     /// every connection has).
     pub max_connections_per_address: usize,
-    /// Bodies of the enrolment route (a code, a key and a proof: well under a kilobyte).
+    /// Bodies of the enrolment route (a code, a key and a proof: well under a kilobyte) and
+    /// of the public routes (which take none).
     pub enrol_body: usize,
     pub enrol_per_address: Rate,
     /// The catalogue and health routes (a bundle is signed on each request).
@@ -222,6 +223,8 @@ impl Limiters {
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.rsplit(',').next())
             .and_then(|last| last.trim().parse::<IpAddr>().ok());
+        // Set by `server`'s accept loop; a router driven without it (in-process) has one
+        // client, the unspecified address.
         let peer = request
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
