@@ -56,8 +56,12 @@ fn small_case(phone: &Phone, n: usize) -> String {
 
 /// Seconds the server spent in `route` so far (its own request-duration summary).
 fn server_seconds(server: &TestServer, route: &str) -> f64 {
-    let text = reqwest::blocking::get(server.url(routes::METRICS))
-        .and_then(|r| r.text())
+    // The in-process recorder: what the internal `/metrics` listener would serve.
+    let text = server
+        .state
+        .metrics
+        .as_ref()
+        .map(|handle| handle.render())
         .unwrap_or_default();
     let wanted = format!("zhifa_http_request_seconds_sum{{route=\"{route}\"}}");
     text.lines()
