@@ -41,9 +41,7 @@ impl<S: Send + Sync> FromRequest<S> for SignedRequest {
 
     async fn from_request(request: Request, _: &S) -> Result<Self, Self::Rejection> {
         let (parts, body) = request.into_parts();
-        let body = axum::body::to_bytes(body, MAX_BODY)
-            .await
-            .map_err(|_| ApiError::new(ErrorCode::TooLarge, "request body over the limit"))?;
+        let body = read_body(body, MAX_BODY).await?;
         Ok(SignedRequest {
             method: parts.method,
             uri: parts.uri,
@@ -80,6 +78,9 @@ impl SignedRequest {
                 &self.body,
                 Utc::now(),
             )?;
+            // Only now, with the signature checked, is the key's bucket charged: a forged
+            // key id spends nothing of its owner's rate.
+            state.limiters.check_device(&device.key_id)?;
             let db = state.db.clone();
             let once = devices::OnceOnly::new(db.as_ref(), nonce);
             let out = work(&once, state, device, self.body)?;
@@ -90,7 +91,23 @@ impl SignedRequest {
     }
 }
 
-pub async fn enrol(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+/// A request body, whole: over `limit` (when no length was declared) it is `too_large`; one
+/// that stopped arriving (the body timeout) is a bad request.
+async fn read_body(body: axum::body::Body, limit: usize) -> Result<Bytes, ApiError> {
+    axum::body::to_bytes(body, limit).await.map_err(|error| {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&error);
+        while let Some(current) = cause {
+            if current.is::<tower_http::timeout::TimeoutError>() {
+                return ApiError::bad_request("request body stalled");
+            }
+            cause = current.source();
+        }
+        ApiError::new(ErrorCode::TooLarge, "request body over the limit")
+    })
+}
+
+pub async fn enrol(State(state): State<AppState>, request: Request) -> Result<Response, ApiError> {
+    let body = read_body(request.into_body(), state.limiters.limits.enrol_body).await?;
     let request: EnrolRequest = decode(&body)?;
     let enrolment = tokio::task::spawn_blocking(move || {
         devices::enrol(state.db.as_ref(), &state.catalogue, &request, Utc::now())

@@ -16,32 +16,37 @@ use crate::storage::{transaction, transaction_or_refusal, Database, Row, Tx, Val
 /// How long an enrolment code stays usable.
 pub const ENROLMENT_HOURS: i64 = 72;
 
-/// Why an enrolment is refused.
+/// Why an enrolment is refused. A code that is unknown, expired, used or whose subject left
+/// the catalogue is refused in one way (`CodeNotUsable`: same code, same text), so the
+/// replies are no oracle for which codes exist; the log says which.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum EnrolmentRefusal {
     #[error("public key is not SPKI DER")]
     BadKey,
     #[error("proof of key possession failed")]
     BadProof,
-    #[error("unknown enrolment code")]
-    UnknownCode,
-    #[error("enrolment code already used")]
-    CodeUsed,
-    #[error("enrolment code expired")]
-    CodeExpired,
-    #[error("officer left the catalogue")]
-    OfficerLeft,
-    #[error("enterprise left the catalogue")]
-    EnterpriseLeft,
+    #[error("enrolment code unknown, expired or already used")]
+    CodeNotUsable,
+    /// The key is enrolled already (or was revoked): a key enrols once, for one subject;
+    /// only the retry of its own code succeeds again. The code presented stays unused.
+    #[error("device key already enrolled or revoked")]
+    KeyEnrolled,
 }
 
 impl Refusal for EnrolmentRefusal {
     fn code(&self) -> ErrorCode {
         match self {
             EnrolmentRefusal::BadKey => ErrorCode::BadRequest,
+            EnrolmentRefusal::KeyEnrolled => ErrorCode::KeyEnrolled,
             _ => ErrorCode::EnrolmentRefused,
         }
     }
+}
+
+/// The uniform refusal of a code, with the true reason in the log only.
+fn not_usable(reason: &'static str) -> Failure<EnrolmentRefusal> {
+    tracing::info!(reason, "enrolment code refused");
+    EnrolmentRefusal::CodeNotUsable.into()
 }
 
 /// Why a signed request is not taken as the device's (a replay is found later, in the
@@ -147,7 +152,10 @@ pub fn issue_enrolment_code(
 }
 
 /// Registers the device key of a valid, unused code. Enrolling again with the same code and
-/// key returns the same record (a retried request changes nothing).
+/// key returns the same record (a retried request changes nothing); a key already enrolled
+/// (or revoked) is refused any other code, which stays unused. The code's row is locked
+/// (`lock_clause`) and nothing is written before the last check, so a refusal leaves the
+/// code and the old enrolment as they were.
 pub fn enrol(
     db: &dyn Database,
     catalogue: &CatalogueStore,
@@ -162,68 +170,94 @@ pub fn enrol(
     )
     .map_err(|_| EnrolmentRefusal::BadProof)?;
     let key_id = key.key_id().to_string();
+    // Looked up by its hash: the code itself is never compared, so the time taken says
+    // nothing about how much of a guess was right.
     let hash = code_hash(&request.code);
-    let code = transaction(db, |tx| {
-        tx.query_opt(
-            &format!(
-                "SELECT subject_kind, subject, expires_at, used_by FROM enrolment_code WHERE code_hash = $1{}",
-                tx.lock_clause()
-            ),
-            &[hash.clone().into()],
-        )
-    })?
-    .ok_or(EnrolmentRefusal::UnknownCode)?;
-    let (kind, subject, expires, used_by) =
-        (code.text(0)?, code.text(1)?, code.int(2)?, code.text(3)?);
-    if !used_by.is_empty() && used_by != key_id {
-        return Err(EnrolmentRefusal::CodeUsed.into());
-    }
-    if expires < now.timestamp() {
-        return Err(EnrolmentRefusal::CodeExpired.into());
-    }
+    let label: String = request.label.chars().take(100).collect();
+    transaction_or_refusal(db, |tx| {
+        let code = tx
+            .query_opt(
+                &format!(
+                    "SELECT subject_kind, subject, expires_at, used_by FROM enrolment_code WHERE code_hash = $1{}",
+                    tx.lock_clause()
+                ),
+                &[hash.clone().into()],
+            )?
+            .ok_or_else(|| not_usable("unknown"))?;
+        let (kind, subject, expires, used_by) =
+            (code.text(0)?, code.text(1)?, code.int(2)?, code.text(3)?);
+        let retry = used_by == key_id;
+        if !used_by.is_empty() && !retry {
+            return Err(not_usable("used"));
+        }
+        if expires < now.timestamp() {
+            return Err(not_usable("expired"));
+        }
+        let enrolled = tx.query_opt(
+            "SELECT revoked FROM device WHERE key_id = $1",
+            &[key_id.clone().into()],
+        )?;
+        match &enrolled {
+            Some(row) if !retry || row.int(0)? != 0 => {
+                return Err(EnrolmentRefusal::KeyEnrolled.into())
+            }
+            _ => {}
+        }
+        let enrolment = subject_of(catalogue, &kind, &subject, now)?;
+        if enrolled.is_none() {
+            let divisions = serde_json::to_string(&enrolment.divisions).expect("strings serialise");
+            let inserted = tx.execute(
+                "INSERT INTO device (key_id, public_key, subject_kind, subject, team, divisions, label, enrolled_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key_id) DO NOTHING",
+                &[
+                    key_id.clone().into(),
+                    request.public_key.to_vec().into(),
+                    kind.clone().into(),
+                    subject.clone().into(),
+                    enrolment.team.clone().into(),
+                    divisions.into(),
+                    label.clone().into(),
+                    now.timestamp().into(),
+                ],
+            )?;
+            if inserted == 0 {
+                // Another enrolment of this key, with another code, committed first.
+                return Err(EnrolmentRefusal::KeyEnrolled.into());
+            }
+            tx.execute(
+                "UPDATE enrolment_code SET used_by = $2 WHERE code_hash = $1",
+                &[hash.clone().into(), key_id.clone().into()],
+            )?;
+        }
+        Ok(enrolment)
+    })
+}
+
+/// Whom a code enrols, as the catalogue has them now.
+fn subject_of(
+    catalogue: &CatalogueStore,
+    kind: &str,
+    subject: &str,
+    now: DateTime<Utc>,
+) -> Result<Enrolment, Failure<EnrolmentRefusal>> {
     let (subject_kind, team, divisions) = if kind == "officer" {
         let officer = catalogue
-            .officer(&subject)?
-            .ok_or(EnrolmentRefusal::OfficerLeft)?;
+            .officer(subject)?
+            .ok_or_else(|| not_usable("officer left the catalogue"))?;
         (SubjectKind::Officer, officer.body_id, officer.divisions)
     } else {
         let enterprise = catalogue
-            .enterprise(&subject)?
-            .ok_or(EnrolmentRefusal::EnterpriseLeft)?;
+            .enterprise(subject)?
+            .ok_or_else(|| not_usable("enterprise left the catalogue"))?;
         (
             SubjectKind::Enterprise,
-            subject.clone(),
+            subject.to_owned(),
             vec![enterprise.division],
         )
     };
-    let divisions_json = serde_json::to_string(&divisions).expect("strings serialise");
-    transaction_or_refusal(db, |tx| {
-        let claimed = tx.execute(
-            "UPDATE enrolment_code SET used_by = $2 WHERE code_hash = $1 AND (used_by = '' OR used_by = $2)",
-            &[hash.clone().into(), key_id.clone().into()],
-        )?;
-        if claimed == 0 {
-            return Err(EnrolmentRefusal::CodeUsed.into());
-        }
-        tx.execute(
-            "INSERT INTO device (key_id, public_key, subject_kind, subject, team, divisions, label, enrolled_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key_id) DO NOTHING",
-            &[
-                key_id.clone().into(),
-                request.public_key.to_vec().into(),
-                kind.clone().into(),
-                subject.clone().into(),
-                team.clone().into(),
-                divisions_json.clone().into(),
-                request.label.chars().take(100).collect::<String>().into(),
-                now.timestamp().into(),
-            ],
-        )?;
-        Ok(())
-    })?;
     Ok(Enrolment {
         subject_kind,
-        subject,
+        subject: subject.to_owned(),
         team,
         divisions,
         server_time: now,

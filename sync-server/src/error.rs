@@ -39,6 +39,11 @@ pub trait Refusal: std::fmt::Display {
     fn server_time(&self) -> Option<DateTime<Utc>> {
         None
     }
+
+    /// When the device may try again (a rate limit).
+    fn retry_after(&self) -> Option<std::time::Duration> {
+        None
+    }
 }
 
 /// How a domain operation on a device's request fails: refused, or the server failed.
@@ -72,6 +77,7 @@ pub struct ApiError {
     pub code: ErrorCode,
     pub detail: String,
     pub server_time: Option<DateTime<Utc>>,
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl ApiError {
@@ -80,6 +86,7 @@ impl ApiError {
             code,
             detail: detail.into(),
             server_time: None,
+            retry_after: None,
         }
     }
 
@@ -104,10 +111,11 @@ pub fn status(code: &ErrorCode) -> StatusCode {
         }
         ErrorCode::NumbersQuota => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
-        ErrorCode::NumbersExhausted => StatusCode::CONFLICT,
+        ErrorCode::NumbersExhausted | ErrorCode::KeyEnrolled => StatusCode::CONFLICT,
         ErrorCode::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::HashMismatch => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::NoAgencyKey => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::Internal | ErrorCode::Other(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -118,6 +126,7 @@ impl<R: Refusal> From<R> for ApiError {
             code: refusal.code(),
             detail: refusal.to_string(),
             server_time: refusal.server_time(),
+            retry_after: refusal.retry_after(),
         }
     }
 }
@@ -151,12 +160,23 @@ impl From<tokio::task::JoinError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        // Whole seconds, rounded up: a client that waits exactly this long is let through.
+        let retry_after = self
+            .retry_after
+            .map(|wait| wait.as_secs() + u64::from(wait.subsec_nanos() > 0));
         let body = ErrorBody {
             error: self.code,
             detail: self.detail,
             server_time: self.server_time,
+            retry_after,
         };
-        (status(&body.error), Json(body)).into_response()
+        let mut response = (status(&body.error), Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 
@@ -187,7 +207,9 @@ mod tests {
                 (ErrorCode::PrefixNotOwned, 403),
                 (ErrorCode::NumbersQuota, 429),
                 (ErrorCode::EnrolmentRefused, 403),
+                (ErrorCode::KeyEnrolled, 409),
                 (ErrorCode::NoAgencyKey, 503),
+                (ErrorCode::RateLimited, 429),
                 (ErrorCode::Internal, 500),
             ]
         );

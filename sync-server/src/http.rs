@@ -1,5 +1,6 @@
 //! The HTTP server (axum): routes, shared state, metrics.
-//! - `GET /healthz`, `GET /metrics` (Prometheus)
+//! - `GET /healthz`; `GET /metrics` (Prometheus) on the internal listener, or here with the
+//!   bearer token (`--metrics-token`)
 //! - `GET /v1/catalogue/authority`: the authority public key, for provisioning apps
 //! - `GET /v1/catalogue/bundle?scope=500103[,…]&since=N`: a signed bundle, full or delta;
 //!   204 when the device is current.
@@ -13,24 +14,33 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use zhifa_core::crypto::Signer;
+use tower_http::timeout::TimeoutLayer;
+use zhifa_core::crypto::{sha256, Signer};
 use zhifa_core::registry::sign_bundle;
-use zhifa_core::sync::protocol::routes;
+use zhifa_core::sync::protocol::{routes, ErrorCode};
 
 use crate::api;
 use crate::error::{ApiError, ServerError};
+use crate::limits::{self, Gate};
 use crate::state::AppState;
 
 pub const COSE_CONTENT_TYPE: &str = "application/cose; cose-type=\"cose-sign1\"";
 pub const VERSION_HEADER: &str = "x-zhifa-catalogue-version";
 
+/// The public port. Each family of routes has its gate (`limits::gate`: rate per address,
+/// declared body size); every request is bounded in time as a whole.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let limiters = state.limiters.clone();
+    let gate = |family| middleware::from_fn_with_state((limiters.clone(), family), limits::gate);
+    let public = Router::new()
         .route(routes::HEALTH, get(healthz))
-        .route(routes::METRICS, get(metrics_text))
         .route(routes::CATALOGUE_AUTHORITY, get(authority))
         .route(routes::CATALOGUE_BUNDLE, get(bundle))
+        .layer(gate(Gate::Public));
+    let enrol = Router::new()
         .route(routes::ENROL, post(api::enrol))
+        .layer(gate(Gate::Enrol));
+    let device = Router::new()
         .route(routes::SYNC, post(api::sync))
         .route(routes::EVENTS, post(api::upload_events))
         .route(routes::CASE_NUMBERS, post(api::case_numbers))
@@ -38,8 +48,48 @@ pub fn router(state: AppState) -> Router {
         .route(routes::BLOB, get(api::blob_get).put(api::blob_put))
         .route(routes::BLOB_STATUS, get(api::blob_status))
         .layer(DefaultBodyLimit::max(zhifa_core::sync::protocol::MAX_BODY))
-        .layer(middleware::from_fn(record))
-        .with_state(state)
+        .layer(gate(Gate::Signed));
+    let mut app = Router::new().merge(public).merge(enrol).merge(device);
+    if state.metrics_token.is_some() {
+        app = app.route(
+            routes::METRICS,
+            get(metrics_text).layer(middleware::from_fn_with_state(state.clone(), bearer_token)),
+        );
+    }
+    bounded(app, &state).with_state(state)
+}
+
+/// `/metrics` alone, for the internal listener.
+pub fn metrics_router(state: AppState) -> Router {
+    let app = Router::new().route(routes::METRICS, get(metrics_text));
+    bounded(app, &state).with_state(state)
+}
+
+/// Every request answered within the request timeout (408 past it), and counted.
+fn bounded(app: Router<AppState>, state: &AppState) -> Router<AppState> {
+    app.layer(TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        state.limiters.limits.request_timeout,
+    ))
+    .layer(middleware::from_fn(record))
+}
+
+/// The public port's `/metrics` asks for the configured bearer token.
+async fn bearer_token(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let offered = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    let expected = state.metrics_token.as_deref().unwrap_or_default();
+    // Compared as hashes: how long the comparison takes says nothing about the token.
+    let same = sha256(offered.as_bytes()) == sha256(expected.as_bytes()) && !expected.is_empty();
+    if !same {
+        return ApiError::new(ErrorCode::Unauthorized, "metrics need the bearer token")
+            .into_response();
+    }
+    next.run(request).await
 }
 
 /// Counts and times every request by route and status.

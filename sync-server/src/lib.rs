@@ -16,6 +16,7 @@ pub mod error;
 pub mod events;
 pub mod http;
 mod keyfile;
+pub mod limits;
 pub mod numbers;
 pub mod plans;
 pub mod server;

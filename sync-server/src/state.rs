@@ -1,5 +1,5 @@
-//! What every request handler shares: the catalogue, the keys, the database and the loaded
-//! documents.
+//! What every request handler shares: the catalogue, the keys, the database, the loaded
+//! documents and the rate limiters.
 
 use std::sync::Arc;
 
@@ -7,6 +7,7 @@ use crate::agencies::AgencyKeys;
 use crate::authority::AuthorityKey;
 use crate::catalogue::CatalogueStore;
 use crate::docs::Documents;
+use crate::limits::Limiters;
 use crate::storage::Database;
 
 #[derive(Clone)]
@@ -17,4 +18,7 @@ pub struct AppState {
     pub db: Arc<dyn Database>,
     pub documents: Arc<Documents>,
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    /// The bearer token `/metrics` asks for on the public port (absent: not served there).
+    pub metrics_token: Option<String>,
+    pub limiters: Arc<Limiters>,
 }

@@ -149,6 +149,9 @@ pub enum CodeError {
     TooLongForQr,
     #[error("image cannot be read")]
     Image,
+    /// Refused from the image's header, before it is decoded (`qr::MAX_PIXELS`).
+    #[error("image of {width}×{height} pixels is over the limit for scanning")]
+    ImageTooLarge { width: u32, height: u32 },
     #[error(transparent)]
     Crypto(#[from] crate::crypto::CryptoError),
 }
@@ -162,6 +165,7 @@ impl CodeError {
             CodeError::ItemNotAuthorised => text::ITEM_NOT_AUTHORISED,
             CodeError::TooLongForQr => text::TOO_LONG_FOR_QR,
             CodeError::Image => text::IMAGE,
+            CodeError::ImageTooLarge { .. } => text::IMAGE_TOO_LARGE,
             CodeError::Crypto(e) => e.message_zh(),
         }
     }

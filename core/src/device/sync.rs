@@ -83,6 +83,9 @@ impl<'d> SyncService<'d> {
             let code = session::error_code(&response, body.as_ref());
             return Err(match response.status {
                 400 | 403 | 404 | 409 | 410 => SyncError::EnrolmentRefused(code),
+                429 => SyncError::RateLimited {
+                    retry_after: body.and_then(|b| b.retry_after).unwrap_or(1),
+                },
                 status => SyncError::Server { status, code },
             }
             .into());

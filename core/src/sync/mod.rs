@@ -54,6 +54,9 @@ pub enum SyncError {
     BlobTooLarge { size: u64, max: u64 },
     #[error("a sync is already running")]
     Busy,
+    /// The server asked this device to slow down; nothing was lost, the next sync resumes.
+    #[error("rate limited by the server; retry after {retry_after} s")]
+    RateLimited { retry_after: u64 },
     #[error("the server refused: {0}")]
     Forbidden(ErrorCode),
     #[error("the server answered {status}: {code}")]
@@ -71,10 +74,12 @@ impl SyncError {
             SyncError::NotEnrolled => text::NOT_ENROLLED.into(),
             SyncError::Unauthorized => text::UNAUTHORIZED.into(),
             SyncError::ClockSkew => text::CLOCK_SKEW.into(),
+            SyncError::EnrolmentRefused(ErrorCode::KeyEnrolled) => text::KEY_ENROLLED.into(),
             SyncError::EnrolmentRefused(_) => text::ENROLMENT_REFUSED.into(),
             SyncError::BlobTooLarge { size, max } => text::blob_too_large(*size, *max),
             SyncError::Busy => text::BUSY.into(),
             SyncError::Forbidden(ErrorCode::PrefixNotOwned) => text::PREFIX_NOT_OWNED.into(),
+            SyncError::RateLimited { retry_after } => text::rate_limited(*retry_after),
             SyncError::Forbidden(_) => text::FORBIDDEN.into(),
             SyncError::Server {
                 code: ErrorCode::NumbersQuota,

@@ -331,6 +331,10 @@ pub struct ErrorBody {
     pub error: ErrorCode,
     pub detail: String,
     pub server_time: Option<DateTime<Utc>>,
+    /// Seconds to wait before trying again (a rate-limited request; also the `Retry-After`
+    /// header). Absent from older servers' bodies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 /// The stable code of an error body, spelled in snake case on the wire (`"clock_skew"`).
@@ -355,15 +359,19 @@ pub enum ErrorCode {
     /// The device has taken as many case numbers as it may for now (per day, per year).
     NumbersQuota,
     EnrolmentRefused,
+    /// The device key is enrolled already (or was revoked); the code presented stays unused.
+    KeyEnrolled,
     /// The officer's agency holds no key to sign duty credentials.
     NoAgencyKey,
+    /// Too many requests from this address or device; try again after `retry_after`.
+    RateLimited,
     Internal,
     Other(String),
 }
 
 impl ErrorCode {
     /// Every code this build knows.
-    pub const KNOWN: [ErrorCode; 13] = [
+    pub const KNOWN: [ErrorCode; 15] = [
         ErrorCode::BadRequest,
         ErrorCode::Unauthorized,
         ErrorCode::ClockSkew,
@@ -375,7 +383,9 @@ impl ErrorCode {
         ErrorCode::PrefixNotOwned,
         ErrorCode::NumbersQuota,
         ErrorCode::EnrolmentRefused,
+        ErrorCode::KeyEnrolled,
         ErrorCode::NoAgencyKey,
+        ErrorCode::RateLimited,
         ErrorCode::Internal,
     ];
 
@@ -392,7 +402,9 @@ impl ErrorCode {
             ErrorCode::PrefixNotOwned => "prefix_not_owned",
             ErrorCode::NumbersQuota => "numbers_quota",
             ErrorCode::EnrolmentRefused => "enrolment_refused",
+            ErrorCode::KeyEnrolled => "key_enrolled",
             ErrorCode::NoAgencyKey => "no_agency_key",
+            ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Internal => "internal",
             ErrorCode::Other(code) => code,
         }

@@ -49,4 +49,7 @@ pub mod issue {
     pub const ITEM_NOT_AUTHORISED: &str = "该执法人员未获授权实施所列执法事项。";
     pub const TOO_LONG_FOR_QR: &str = "内容过长，无法生成二维码。";
     pub const IMAGE: &str = "无法读取图片中的二维码。";
+    /// States `codes::qr::MAX_PIXELS` (a test in `qr` holds them together).
+    pub const IMAGE_TOO_LARGE: &str =
+        "图片过大（超过1600万像素），无法识别。请靠近二维码重新拍摄，或裁剪出二维码部分后再试。";
 }

@@ -7,6 +7,21 @@ pub const UNAUTHORIZED: &str =
     "服务器未能确认本机身份（设备未登记或已停用），请联系管理员重新登记。本机数据不会丢失。";
 pub const CLOCK_SKEW: &str = "本机时间与服务器相差过大，请将手机时间设为自动后重试。";
 pub const ENROLMENT_REFUSED: &str = "设备登记码无效、已过期或已被使用，请向管理员重新领取。";
+/// The device's key is enrolled already, for someone else, or was stopped.
+pub const KEY_ENROLLED: &str =
+    "本机已登记在其他人员名下或已被停用，不能再用此登记码登记；该登记码仍未使用，请联系管理员处理。";
+
+/// The server asked the device to slow down, for `seconds`.
+pub fn rate_limited(seconds: u64) -> String {
+    if seconds < 60 {
+        format!("服务器繁忙，请求过于频繁。本机数据已保存，请约{seconds}秒后重试。")
+    } else {
+        format!(
+            "服务器繁忙，请求过于频繁。本机数据已保存，请约{}分钟后重试。",
+            seconds.div_ceil(60)
+        )
+    }
+}
 
 /// Sizes in bytes.
 pub fn blob_too_large(size: u64, max: u64) -> String {

@@ -2,9 +2,11 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::Args;
 use zhifa_core::registry::{CatalogueData, KeyPurpose};
+use zhifa_sync_server::limits::{Limits, Rate};
 use zhifa_sync_server::server::{self, open_catalogue, Config};
 use zhifa_sync_server::{AgencyKeys, AppState, ServerError};
 
@@ -29,6 +31,82 @@ pub struct Serve {
     /// Documents kept loaded in memory.
     #[arg(long, env = "ZHIFA_CACHE_DOCUMENTS", default_value_t = 2048)]
     cache_documents: usize,
+    /// Serve `/metrics` on this internal address (e.g. 127.0.0.1:9480); it is never on the
+    /// public port without `--metrics-token`.
+    #[arg(long, env = "ZHIFA_METRICS_ADDR")]
+    metrics_addr: Option<SocketAddr>,
+    /// Also serve `/metrics` on the public port, to `Authorization: Bearer <token>`.
+    #[arg(long, env = "ZHIFA_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// The transport limits (`docs/PROTOCOL.md` §Limits); the defaults suit phones on slow
+/// networks (`Limits::default` says why).
+#[derive(Args)]
+struct LimitArgs {
+    /// Seconds for a client to send its whole request headers (also the keep-alive time).
+    #[arg(long, env = "ZHIFA_HEADER_TIMEOUT", default_value_t = 20)]
+    header_timeout: u64,
+    /// Seconds to read a request's body and answer it.
+    #[arg(long, env = "ZHIFA_REQUEST_TIMEOUT", default_value_t = 120)]
+    request_timeout: u64,
+    /// Seconds a request body may stall before the request fails.
+    #[arg(long, env = "ZHIFA_BODY_TIMEOUT", default_value_t = 30)]
+    body_timeout: u64,
+    /// Seconds a connection may sit with nothing moving and no request handled.
+    #[arg(long, env = "ZHIFA_IDLE_TIMEOUT", default_value_t = 60)]
+    idle_timeout: u64,
+    /// Open connections at most.
+    #[arg(long, env = "ZHIFA_MAX_CONNECTIONS", default_value_t = 4096)]
+    max_connections: usize,
+    /// Open connections from one client address at most (not applied behind a proxy).
+    #[arg(long, env = "ZHIFA_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
+    max_connections_per_address: usize,
+    /// Enrolment attempts a minute per client address (burst the same); 0: unlimited.
+    #[arg(long, env = "ZHIFA_ENROL_PER_MINUTE", default_value_t = 30)]
+    enrol_per_minute: u32,
+    /// Catalogue and health requests a minute per client address; 0: unlimited.
+    #[arg(long, env = "ZHIFA_PUBLIC_PER_MINUTE", default_value_t = 600)]
+    public_per_minute: u32,
+    /// Signed requests a minute per client address, before signatures are checked.
+    #[arg(long, env = "ZHIFA_SIGNED_PER_MINUTE", default_value_t = 12000)]
+    signed_per_minute: u32,
+    /// Signed requests a minute per device (burst half that); 0: unlimited.
+    #[arg(long, env = "ZHIFA_DEVICE_PER_MINUTE", default_value_t = 600)]
+    device_per_minute: u32,
+    /// Header naming the client address, set by the one reverse proxy in front (e.g.
+    /// `x-forwarded-for`; its last entry is taken). Unset: the peer address.
+    #[arg(long, env = "ZHIFA_CLIENT_ADDRESS_HEADER")]
+    client_address_header: Option<String>,
+}
+
+impl LimitArgs {
+    fn limits(self) -> Limits {
+        let defaults = Limits::default();
+        let scaled = |per_minute: u32, default: Rate| Rate {
+            per_minute,
+            // The default's burst, in proportion.
+            burst: (u64::from(per_minute) * u64::from(default.burst)
+                / u64::from(default.per_minute.max(1)))
+            .clamp(1, u64::from(u32::MAX)) as u32,
+        };
+        Limits {
+            header_timeout: Duration::from_secs(self.header_timeout),
+            request_timeout: Duration::from_secs(self.request_timeout),
+            body_timeout: Duration::from_secs(self.body_timeout),
+            idle_timeout: Duration::from_secs(self.idle_timeout),
+            max_connections: self.max_connections,
+            max_connections_per_address: self.max_connections_per_address,
+            enrol_body: defaults.enrol_body,
+            enrol_per_address: scaled(self.enrol_per_minute, defaults.enrol_per_address),
+            public_per_address: scaled(self.public_per_minute, defaults.public_per_address),
+            signed_per_address: scaled(self.signed_per_minute, defaults.signed_per_address),
+            per_device: scaled(self.device_per_minute, defaults.per_device),
+            client_address_header: self.client_address_header,
+        }
+    }
 }
 
 impl Serve {
@@ -44,10 +122,12 @@ impl Serve {
             database_url: self.database_url,
             authority_key: self.authority_key,
             cache_documents: self.cache_documents,
+            limits: self.limits.limits(),
+            metrics_token: self.metrics_token,
         };
         let state = server::state(&config)?;
         tracing::info!(storage = state.db.backend(), "storage open");
-        serve(state, self.listen)
+        serve(state, self.listen, self.metrics_addr)
     }
 }
 
@@ -70,11 +150,27 @@ fn ensure_demo_agency_keys(data_dir: &Path, data: &CatalogueData) -> Result<(), 
     Ok(())
 }
 
-fn serve(state: AppState, listen: SocketAddr) -> Result<(), ServerError> {
+fn serve(
+    state: AppState,
+    listen: SocketAddr,
+    metrics: Option<SocketAddr>,
+) -> Result<(), ServerError> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen).await?;
         tracing::info!(address = %listener.local_addr()?, "zhifa sync server listening");
+        if let Some(address) = metrics {
+            let internal = tokio::net::TcpListener::bind(address).await?;
+            tracing::info!(address = %internal.local_addr()?, "metrics listening");
+            let state = state.clone();
+            tokio::spawn(async move {
+                if let Err(error) =
+                    server::serve_metrics(internal, state, server::termination()).await
+                {
+                    tracing::error!(%error, "metrics listener failed");
+                }
+            });
+        }
         server::serve(listener, state, server::termination()).await
     })
 }

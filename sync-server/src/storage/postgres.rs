@@ -1,11 +1,20 @@
 //! The PostgreSQL backend, for several stateless server replicas sharing one database. Rows a
 //! write depends on are locked (`FOR UPDATE`); the document sequence is one counter row, so
 //! sequence numbers commit in order and a cursor never skips a document.
+//!
+//! TLS is asked for in the URL as libpq does, over rustls (no system OpenSSL):
+//! `sslmode=require` or `verify-full` encrypt and check the server's certificate and name
+//! against `sslrootcert=PATH` (PEM), or the public web roots without it; there is no
+//! encrypted-but-unverified mode, which would stop no one in the middle. `disable`,
+//! `prefer` and no `sslmode` connect in plaintext (a local or private-network server).
+//! A TLS mode never falls back to plaintext: a server without TLS is a connection error.
 
-use std::sync::Mutex;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::{Database, Row, Tx, Value};
 use crate::error::ServerError;
@@ -15,6 +24,7 @@ const POOL: usize = 8;
 
 pub struct PostgresDatabase {
     url: String,
+    tls: Option<MakeRustlsConnect>,
     idle: Mutex<Vec<Client>>,
 }
 
@@ -26,8 +36,10 @@ impl PostgresDatabase {
     /// Connects and creates the schema (under an advisory lock, so replicas starting together
     /// do not race).
     pub fn open(url: &str) -> Result<PostgresDatabase, ServerError> {
+        let (url, tls) = tls_from_url(url)?;
         let db = PostgresDatabase {
-            url: url.to_owned(),
+            url,
+            tls,
             idle: Mutex::new(Vec::new()),
         };
         let mut client = db.connect()?;
@@ -45,8 +57,77 @@ impl PostgresDatabase {
     }
 
     fn connect(&self) -> Result<Client, ServerError> {
-        Client::connect(&self.url, NoTls).map_err(pg)
+        match &self.tls {
+            Some(tls) => Client::connect(&self.url, tls.clone()).map_err(|error| {
+                ServerError::Storage(format!("PostgreSQL over TLS (sslmode=require): {error}"))
+            }),
+            None => Client::connect(&self.url, NoTls).map_err(pg),
+        }
     }
+}
+
+/// The URL as `postgres` reads it (`verify-full` becomes its `require`, `sslrootcert` is
+/// taken out) and the TLS connector its `sslmode` asks for.
+fn tls_from_url(url: &str) -> Result<(String, Option<MakeRustlsConnect>), ServerError> {
+    // `postgres://…?a=b&c=d` or libpq's `key=value key=value`.
+    let (head, params, separator) = match url.split_once('?') {
+        Some((head, query)) => (format!("{head}?"), query, "&"),
+        None if !url.contains("://") => (String::new(), url, " "),
+        None => return Ok((url.to_owned(), None)),
+    };
+    let mut kept = Vec::new();
+    let (mut mode, mut root) = (None, None);
+    for param in params.split(separator).filter(|p| !p.is_empty()) {
+        match param.split_once('=') {
+            Some(("sslmode", value)) => mode = Some(value.to_owned()),
+            Some(("sslrootcert", value)) => root = Some(value.to_owned()),
+            _ => kept.push(param.to_owned()),
+        }
+    }
+    let tls = match mode.as_deref() {
+        None | Some("disable" | "allow" | "prefer") => {
+            if let Some(mode) = &mode {
+                kept.push(format!("sslmode={mode}").replace("allow", "prefer"));
+            }
+            None
+        }
+        Some("require" | "verify-full") => {
+            kept.push("sslmode=require".into());
+            Some(MakeRustlsConnect::new(client_config(root.as_deref())?))
+        }
+        Some(other) => {
+            return Err(ServerError::Config(format!(
+                "sslmode={other} is not supported: use require or verify-full (both check the \
+                 certificate and the host name), or disable"
+            )))
+        }
+    };
+    Ok((format!("{head}{}", kept.join(separator)), tls))
+}
+
+fn client_config(root: Option<&str>) -> Result<rustls::ClientConfig, ServerError> {
+    use rustls_pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    match root {
+        Some(path) => {
+            let certificates = rustls_pki_types::CertificateDer::pem_file_iter(Path::new(path))
+                .map_err(|e| ServerError::Config(format!("sslrootcert {path}: {e}")))?;
+            for certificate in certificates {
+                let certificate = certificate
+                    .map_err(|e| ServerError::Config(format!("sslrootcert {path}: {e}")))?;
+                roots
+                    .add(certificate)
+                    .map_err(|e| ServerError::Config(format!("sslrootcert {path}: {e}")))?;
+            }
+        }
+        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| ServerError::Config(format!("TLS: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
 }
 
 struct PgTx<'a>(postgres::Transaction<'a>);

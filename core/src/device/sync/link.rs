@@ -14,6 +14,18 @@ use std::time::Duration;
 
 use crate::sync::{Request, Response, Transport};
 
+/// The longest pause the session takes by itself when the server asks it to slow down
+/// (429 with `retry_after`): a phone waits that long with the progress shown; a longer limit
+/// ends the sync with `SyncError::RateLimited`, and the next sync resumes.
+pub(super) const MAX_RATE_PAUSE: Duration = Duration::from_secs(30);
+
+/// The pause before retrying a request refused for its rate, or `None` to stop: the server's
+/// `retry_after` (seconds) while attempts remain and it is no longer than `MAX_RATE_PAUSE`.
+pub(super) fn rate_limit_pause(retry_after: u64, attempt: u32, attempts: u32) -> Option<Duration> {
+    let pause = Duration::from_secs(retry_after.max(1));
+    (attempt < attempts && pause <= MAX_RATE_PAUSE).then_some(pause)
+}
+
 /// What the session asks of its driver.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Io {

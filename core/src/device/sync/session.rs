@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::Datelike;
 use serde_bytes::ByteBuf;
 
-use super::link::Link;
+use super::link::{self, Link};
 use crate::device::cases::CaseService;
 use crate::device::codes::CodeService;
 use crate::device::context::Context;
@@ -122,6 +122,19 @@ impl<'a> Session<'a> {
                         (401, ErrorCode::ClockSkew) => return Err(SyncError::ClockSkew.into()),
                         (401, _) => return Err(SyncError::Unauthorized.into()),
                         (403, _) => return Err(SyncError::Forbidden(code).into()),
+                        // A quota (e.g. case numbers a day) is not a rate: waiting seconds
+                        // will not lift it, so it ends as a server refusal below.
+                        (429, ErrorCode::RateLimited) => {
+                            let retry_after = error.and_then(|e| e.retry_after).unwrap_or(1);
+                            let attempts = self.options.attempts;
+                            match link::rate_limit_pause(retry_after, attempt, attempts) {
+                                Some(pause) => {
+                                    self.link.wait(pause).await;
+                                    continue;
+                                }
+                                None => return Err(SyncError::RateLimited { retry_after }.into()),
+                            }
+                        }
                         (status, _) if status >= 500 && attempt < self.options.attempts => {}
                         (status, _) => return Err(SyncError::Server { status, code }.into()),
                     }

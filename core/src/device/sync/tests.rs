@@ -80,9 +80,24 @@ fn error(status: u16, code: ErrorCode, server_time: Option<chrono::DateTime<Utc>
         error: code,
         detail: String::new(),
         server_time,
+        retry_after: None,
     };
     Fed::Response(Ok(Response {
         status,
+        body: serde_json::to_vec(&body).unwrap(),
+    }))
+}
+
+/// A 429 asking the device to wait `seconds`.
+fn rate_limited(seconds: u64) -> Fed {
+    let body = ErrorBody {
+        error: ErrorCode::RateLimited,
+        detail: String::new(),
+        server_time: None,
+        retry_after: Some(seconds),
+    };
+    Fed::Response(Ok(Response {
+        status: 429,
         body: serde_json::to_vec(&body).unwrap(),
     }))
 }
@@ -292,6 +307,50 @@ fn refusals_are_typed_and_server_errors_are_retried_then_reported() {
     assert!(matches!(
         done,
         Err(Error::Sync(SyncError::Server { status: 503, .. }))
+    ));
+    assert_eq!(sent(&asked).len(), options.attempts as usize);
+}
+
+#[test]
+fn a_rate_limit_is_waited_out_as_the_server_asks_then_the_request_is_signed_afresh() {
+    let phone = enrolled_phone();
+    let options = options();
+    let run = phone.device.sync().start(&options, &|_| {}).unwrap();
+    let (done, asked) = play(run, vec![rate_limited(3), quiet_round(4)]);
+    done.unwrap();
+    let pauses: Vec<&Io> = asked
+        .iter()
+        .filter(|io| matches!(io, Io::Wait(_)))
+        .collect();
+    assert_eq!(pauses, [&Io::Wait(Duration::from_secs(3))]);
+    let requests = sent(&asked);
+    assert_ne!(
+        header(requests[0], NONCE_HEADER),
+        header(requests[1], NONCE_HEADER)
+    );
+    assert_eq!(cursor(&phone).as_deref(), Some("4"));
+}
+
+#[test]
+fn a_long_rate_limit_ends_the_sync_typed_with_the_wait_in_words() {
+    let phone = enrolled_phone();
+    let options = options();
+    let run = phone.device.sync().start(&options, &|_| {}).unwrap();
+    let (done, asked) = play(run, vec![rate_limited(600)]);
+    let Err(Error::Sync(refusal @ SyncError::RateLimited { retry_after: 600 })) = done else {
+        panic!("expected a rate limit, got {done:?}");
+    };
+    assert_eq!(sent(&asked).len(), 1, "no retry before the wait");
+    assert!(refusal.message_zh().contains("10分钟"));
+    assert_eq!(cursor(&phone), None);
+
+    // Limited on every attempt: the session stops after its attempts, typed.
+    let run = phone.device.sync().start(&options, &|_| {}).unwrap();
+    let script = (0..options.attempts).map(|_| rate_limited(1)).collect();
+    let (done, asked) = play(run, script);
+    assert!(matches!(
+        done,
+        Err(Error::Sync(SyncError::RateLimited { retry_after: 1 }))
     ));
     assert_eq!(sent(&asked).len(), options.attempts as usize);
 }
