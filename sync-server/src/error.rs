@@ -99,7 +99,9 @@ pub fn status(code: &ErrorCode) -> StatusCode {
     match code {
         ErrorCode::BadRequest => StatusCode::BAD_REQUEST,
         ErrorCode::Unauthorized | ErrorCode::ClockSkew => StatusCode::UNAUTHORIZED,
-        ErrorCode::Forbidden | ErrorCode::EnrolmentRefused => StatusCode::FORBIDDEN,
+        ErrorCode::Forbidden | ErrorCode::EnrolmentRefused | ErrorCode::QuotaExceeded => {
+            StatusCode::FORBIDDEN
+        }
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
         ErrorCode::NumbersExhausted => StatusCode::CONFLICT,
         ErrorCode::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -181,6 +183,7 @@ mod tests {
                 (ErrorCode::TooLarge, 413),
                 (ErrorCode::HashMismatch, 422),
                 (ErrorCode::NumbersExhausted, 409),
+                (ErrorCode::QuotaExceeded, 403),
                 (ErrorCode::EnrolmentRefused, 403),
                 (ErrorCode::NoAgencyKey, 503),
                 (ErrorCode::Internal, 500),

@@ -24,6 +24,8 @@ pub struct Config {
     pub authority_key: Option<PathBuf>,
     /// Documents kept loaded; the least recently used leave first.
     pub cache_documents: usize,
+    /// Evidence quotas (per device staged, per team per day).
+    pub blob_limits: crate::blobs::Limits,
 }
 
 impl Config {
@@ -33,6 +35,7 @@ impl Config {
             database_url: None,
             authority_key: None,
             cache_documents: 2_048,
+            blob_limits: crate::blobs::Limits::default(),
         }
     }
 }
@@ -68,6 +71,7 @@ pub fn state(config: &Config) -> Result<AppState, ServerError> {
         db: open_database(&config.data_dir, config.database_url.as_deref())?,
         documents: Arc::new(Documents::new(config.cache_documents)),
         metrics: metrics_handle(),
+        blob_limits: config.blob_limits,
     })
 }
 

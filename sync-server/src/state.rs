@@ -17,4 +17,5 @@ pub struct AppState {
     pub db: Arc<dyn Database>,
     pub documents: Arc<Documents>,
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    pub blob_limits: crate::blobs::Limits,
 }

@@ -335,6 +335,8 @@ pub enum ErrorCode {
     HashMismatch,
     /// No case numbers left this year for the prefix.
     NumbersExhausted,
+    /// A device's or team's evidence quota is reached; a later sync tries again.
+    QuotaExceeded,
     EnrolmentRefused,
     /// The officer's agency holds no key to sign duty credentials.
     NoAgencyKey,
@@ -344,7 +346,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code this build knows.
-    pub const KNOWN: [ErrorCode; 11] = [
+    pub const KNOWN: [ErrorCode; 12] = [
         ErrorCode::BadRequest,
         ErrorCode::Unauthorized,
         ErrorCode::ClockSkew,
@@ -353,6 +355,7 @@ impl ErrorCode {
         ErrorCode::TooLarge,
         ErrorCode::HashMismatch,
         ErrorCode::NumbersExhausted,
+        ErrorCode::QuotaExceeded,
         ErrorCode::EnrolmentRefused,
         ErrorCode::NoAgencyKey,
         ErrorCode::Internal,
@@ -368,6 +371,7 @@ impl ErrorCode {
             ErrorCode::TooLarge => "too_large",
             ErrorCode::HashMismatch => "hash_mismatch",
             ErrorCode::NumbersExhausted => "numbers_exhausted",
+            ErrorCode::QuotaExceeded => "quota_exceeded",
             ErrorCode::EnrolmentRefused => "enrolment_refused",
             ErrorCode::NoAgencyKey => "no_agency_key",
             ErrorCode::Internal => "internal",
@@ -492,11 +496,11 @@ mod tests {
         }
         assert_eq!(ErrorCode::ClockSkew.as_str(), "clock_skew");
         let newer: ErrorBody = serde_json::from_str(
-            r#"{"error": "quota_exceeded", "detail": "later", "server_time": null}"#,
+            r#"{"error": "sealed_by_court", "detail": "later", "server_time": null}"#,
         )
         .unwrap();
-        assert_eq!(newer.error, ErrorCode::Other("quota_exceeded".into()));
-        assert_eq!(newer.error.to_string(), "quota_exceeded");
+        assert_eq!(newer.error, ErrorCode::Other("sealed_by_court".into()));
+        assert_eq!(newer.error.to_string(), "sealed_by_court");
     }
 
     #[test]

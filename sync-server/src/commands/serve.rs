@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use zhifa_core::registry::{CatalogueData, KeyPurpose};
+use zhifa_sync_server::blobs;
 use zhifa_sync_server::server::{self, open_catalogue, Config};
 use zhifa_sync_server::{AgencyKeys, AppState, ServerError};
 
@@ -29,6 +30,12 @@ pub struct Serve {
     /// Documents kept loaded in memory.
     #[arg(long, env = "ZHIFA_CACHE_DOCUMENTS", default_value_t = 2048)]
     cache_documents: usize,
+    /// Bytes one device may hold in unfinished evidence uploads.
+    #[arg(long, env = "ZHIFA_DEVICE_STAGED_BYTES", default_value_t = blobs::DEVICE_STAGED_BYTES)]
+    device_staged_bytes: u64,
+    /// Bytes of evidence one team may upload in 24 hours.
+    #[arg(long, env = "ZHIFA_TEAM_EVIDENCE_BYTES_PER_DAY", default_value_t = blobs::TEAM_BYTES_PER_DAY)]
+    team_evidence_bytes_per_day: u64,
 }
 
 impl Serve {
@@ -44,6 +51,11 @@ impl Serve {
             database_url: self.database_url,
             authority_key: self.authority_key,
             cache_documents: self.cache_documents,
+            blob_limits: blobs::Limits {
+                device_staged_bytes: self.device_staged_bytes,
+                team_bytes_per_day: self.team_evidence_bytes_per_day,
+                ..blobs::Limits::default()
+            },
         };
         let state = server::state(&config)?;
         tracing::info!(storage = state.db.backend(), "storage open");
