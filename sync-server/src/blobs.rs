@@ -47,7 +47,7 @@ pub enum BlobRefusal {
     BadName,
     #[error("enterprise devices handle no evidence")]
     NotAnOfficer,
-    #[error("evidence file empty or over the limit")]
+    #[error("evidence file over the limit")]
     TooLarge,
     #[error("part outside the file")]
     PartOutsideFile,
@@ -289,7 +289,7 @@ pub fn put_part(
     now: i64,
 ) -> Result<BlobStatus, Failure<BlobRefusal>> {
     officer_only(device)?;
-    if size == 0 || size > MAX_BLOB {
+    if size > MAX_BLOB {
         return Err(BlobRefusal::TooLarge.into());
     }
     let end = offset.checked_add(part.len() as u64);
