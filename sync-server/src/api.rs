@@ -244,9 +244,10 @@ pub async fn blob_get(
             let (db, mut parts) = next?;
             let offset = parts.next()?;
             let reader = db.clone();
-            let read =
-                tokio::task::spawn_blocking(move || blobs::read_part(reader.as_ref(), &hash, offset))
-                    .await;
+            let read = tokio::task::spawn_blocking(move || {
+                blobs::read_part(reader.as_ref(), &hash, offset)
+            })
+            .await;
             match read {
                 Ok(Ok(bytes)) => Some((Ok(Bytes::from(bytes)), Some((db, parts)))),
                 // The connection is cut short; the device's hash check refuses what came.

@@ -142,7 +142,10 @@ fn discard(tx: &mut dyn Tx, hash: &str, key_id: &str) -> Result<(), ServerError>
         "DELETE FROM blob_staged_part WHERE hash = $1 AND key_id = $2",
         &key,
     )?;
-    tx.execute("DELETE FROM blob_staged WHERE hash = $1 AND key_id = $2", &key)?;
+    tx.execute(
+        "DELETE FROM blob_staged WHERE hash = $1 AND key_id = $2",
+        &key,
+    )?;
     Ok(())
 }
 
@@ -243,7 +246,10 @@ fn promote(
     now: i64,
 ) -> Result<(), ServerError> {
     let stored = tx
-        .query_opt("SELECT size FROM blob_content WHERE hash = $1", &[hash.into()])?
+        .query_opt(
+            "SELECT size FROM blob_content WHERE hash = $1",
+            &[hash.into()],
+        )?
         .is_some();
     if !stored {
         tx.execute(

@@ -83,6 +83,15 @@ impl TestServer {
 
     /// As `start_blocking`, with PostgreSQL at `database_url` and/or a shared data dir.
     pub fn start_with(database_url: Option<String>, data_dir: Option<PathBuf>) -> TestServer {
+        TestServer::start_configured(database_url, data_dir, |_| {})
+    }
+
+    /// As `start_with`, with the configuration adjusted by `configure` (e.g. small quotas).
+    pub fn start_configured(
+        database_url: Option<String>,
+        data_dir: Option<PathBuf>,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestServer {
         let (dir, data_dir) = match data_dir {
             Some(path) => (None, path),
             None => {
@@ -94,6 +103,7 @@ impl TestServer {
         prepare_demo(&data_dir);
         let mut config = Config::new(&data_dir);
         config.database_url = database_url;
+        configure(&mut config);
         let state = server::state(&config).expect("server state");
         let mut server = TestServer {
             address: "127.0.0.1:0".parse().expect("address"),

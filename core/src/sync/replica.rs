@@ -168,8 +168,9 @@ pub fn queue_blob(tx: &Transaction<'_>, hash: &str) -> Result<(), StoreError> {
 /// Evidence still to upload: never confirmed, and not refused for a reason a later sync
 /// cannot change (`BlobRefusal::retried`).
 pub fn pending_blobs(conn: &Connection) -> Result<Vec<String>, StoreError> {
-    let mut statement = conn
-        .prepare_cached("SELECT hash, refused FROM blob_upload WHERE confirmed = 0 ORDER BY hash")?;
+    let mut statement = conn.prepare_cached(
+        "SELECT hash, refused FROM blob_upload WHERE confirmed = 0 ORDER BY hash",
+    )?;
     let rows = statement
         .query_map([], |r| Ok((r.get(0)?, r.get::<_, Option<String>>(1)?)))?
         .collect::<Result<Vec<(String, _)>, _>>()?;
@@ -185,7 +186,11 @@ pub fn pending_blobs(conn: &Connection) -> Result<Vec<String>, StoreError> {
 }
 
 /// Records why the server (or the device itself) refused an evidence file; it stays queued.
-pub fn refuse_blob(tx: &Transaction<'_>, hash: &str, reason: BlobRefusal) -> Result<(), StoreError> {
+pub fn refuse_blob(
+    tx: &Transaction<'_>,
+    hash: &str,
+    reason: BlobRefusal,
+) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE blob_upload SET refused = ?2 WHERE hash = ?1",
         (hash, reason.as_str()),

@@ -211,7 +211,10 @@ impl<'a> Session<'a> {
         if size > protocol::MAX_BLOB {
             return Ok(Uploaded::Refused(BlobRefusal::TooLarge, size));
         }
-        let mut status = match self.blob_call("GET", &routes::blob_status(hex), Vec::new()).await? {
+        let mut status = match self
+            .blob_call("GET", &routes::blob_status(hex), Vec::new())
+            .await?
+        {
             Ok(status) => status,
             Err(reason) => return Ok(Uploaded::Refused(reason, size)),
         };
@@ -224,7 +227,10 @@ impl<'a> Session<'a> {
             let from = status.received as usize;
             let to = (from + protocol::BLOB_PART).min(content.len());
             let path = routes::blob_part(hex, from, size);
-            let next = match self.blob_call("PUT", &path, content[from..to].to_vec()).await? {
+            let next = match self
+                .blob_call("PUT", &path, content[from..to].to_vec())
+                .await?
+            {
                 Ok(next) => next,
                 Err(reason) => return Ok(Uploaded::Refused(reason, size)),
             };
