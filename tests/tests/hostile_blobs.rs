@@ -25,6 +25,7 @@ use zhifa_sync_server::devices::DeviceRecord;
 use zhifa_sync_server::storage::transaction;
 
 const ENTERPRISE: &str = "91500103MA5U1A0B2Y";
+const PART: u64 = BLOB_PART as u64;
 
 /// Runs `scenario` on SQLite, then on PostgreSQL when one is configured.
 fn on_both(name: &str, limits: Limits, scenario: fn(&TestServer)) {
@@ -51,10 +52,6 @@ fn hex_of(content: &[u8]) -> String {
     BlobHash::of(content).to_hex()
 }
 
-fn date(text: &str) -> NaiveDate {
-    text.parse().unwrap()
-}
-
 /// A case on `phone` with `files` as its evidence.
 fn case_with(phone: &Phone, files: &[&[u8]]) -> String {
     let case = phone
@@ -64,8 +61,8 @@ fn case_with(phone: &Phone, files: &[&[u8]]) -> String {
             CaseKind::Ordinary,
             "SP-126-5",
             "500103",
-            date("2026-11-20"),
-            date("2026-11-21"),
+            NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 11, 21).unwrap(),
         )
         .unwrap();
     for content in files {
@@ -128,18 +125,19 @@ impl Hostile {
         self.send("PUT", &path, part.to_vec())
     }
 
+    /// A part the server takes: what it has received of this device's upload since.
+    fn received(&self, hash: &str, offset: u64, size: u64, part: &[u8]) -> u64 {
+        status_of(&self.put(hash, offset, size, part)).received
+    }
+
     fn status(&self, hash: &str) -> Response {
         self.send("GET", &routes::blob_status(hash), Vec::new())
     }
 }
 
 fn status_of(response: &Response) -> BlobStatus {
-    assert_eq!(
-        response.status,
-        200,
-        "{:?}",
-        String::from_utf8_lossy(&response.body)
-    );
+    let text = String::from_utf8_lossy(&response.body);
+    assert!(response.status == 200, "{text}");
     from_cbor(&response.body).expect("a blob status")
 }
 
@@ -170,22 +168,16 @@ fn pre_claim(server: &TestServer) {
     // The attacker knows the hashes and claims them first: garbage at the right size, then at
     // another size (its own upload is discarded), then a complete wrong file.
     let garbage = vec![0xAA; BLOB_PART];
+    assert_eq!(attacker.received(&hash, 0, size, &garbage), PART);
     assert_eq!(
-        status_of(&attacker.put(&hash, 0, size, &garbage)).received,
-        BLOB_PART as u64
-    );
-    assert_eq!(
-        refusal(&attacker.put(&hash, BLOB_PART as u64, size + 1, &garbage)),
+        refusal(&attacker.put(&hash, PART, size + 1, &garbage)),
         (400, ErrorCode::BadRequest)
     );
     assert_eq!(
         refusal(&attacker.put(&hash, 0, 10, &[0xAA; 10])),
         (422, ErrorCode::HashMismatch)
     );
-    assert_eq!(
-        status_of(&attacker.put(&hash, 0, size, &garbage)).received,
-        BLOB_PART as u64
-    );
+    assert_eq!(attacker.received(&hash, 0, size, &garbage), PART);
 
     let case = case_with(&victim, &[&photo, &second]);
     let report = victim.sync().unwrap();
@@ -213,7 +205,7 @@ fn pre_claim(server: &TestServer) {
         photo
     );
     let own = status_of(&attacker.status(&hash));
-    assert_eq!((own.received, own.complete), (BLOB_PART as u64, false));
+    assert_eq!((own.received, own.complete), (PART, false));
     assert_eq!(status_of(&attacker.status(&hex_of(&second))), NOT_STARTED);
     assert_eq!(
         refusal(&attacker.send("GET", &routes::blob(&hash), Vec::new())),
@@ -326,20 +318,14 @@ fn bad_sizes(server: &TestServer) {
     assert_eq!(refusal(&hostile.put(&hash, 0, 4, &[])), bad);
     // A part past the start of an upload that never began changes nothing.
     assert_eq!(
-        status_of(&hostile.put(&hash, BLOB_PART as u64, MAX_BLOB, &[1; 8])),
+        status_of(&hostile.put(&hash, PART, MAX_BLOB, &[1; 8])),
         NOT_STARTED
     );
     no_rows(server);
     // An upload whose declared size changes is discarded; so is one whose bytes are not the file.
     let part = vec![1; BLOB_PART];
-    assert_eq!(
-        status_of(&hostile.put(&hash, 0, 1 << 20, &part)).received,
-        BLOB_PART as u64
-    );
-    assert_eq!(
-        refusal(&hostile.put(&hash, BLOB_PART as u64, 2 << 20, &part)),
-        bad
-    );
+    assert_eq!(hostile.received(&hash, 0, 1 << 20, &part), PART);
+    assert_eq!(refusal(&hostile.put(&hash, PART, 2 << 20, &part)), bad);
     no_rows(server);
     assert_eq!(
         refusal(&hostile.put(&hash, 0, 3, b"abc")),
@@ -447,10 +433,7 @@ fn quotas(server: &TestServer) {
     let quota = (403, ErrorCode::QuotaExceeded);
     for seed in 0..2 {
         let hash = hex_of(&file(100 + seed, 10));
-        assert_eq!(
-            status_of(&hostile.put(&hash, 0, 400_000, &[7; 100])).received,
-            100
-        );
+        assert_eq!(hostile.received(&hash, 0, 400_000, &[7; 100]), 100);
     }
     let third = hex_of(&file(102, 10));
     assert_eq!(refusal(&hostile.put(&third, 0, 400_000, &[7; 100])), quota);

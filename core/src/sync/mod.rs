@@ -266,3 +266,63 @@ impl Default for SyncOptions {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blob_refusals_keep_their_name_and_say_whether_a_later_sync_retries() {
+        for reason in BlobRefusal::ALL {
+            assert_eq!(BlobRefusal::from_kept(reason.as_str()), reason);
+            assert!(!reason.message_zh(1 << 20).is_empty());
+        }
+        assert_eq!(BlobRefusal::from_kept("Newer"), BlobRefusal::Inconsistent);
+        let retried: Vec<_> = BlobRefusal::ALL
+            .into_iter()
+            .filter(|r| r.retried())
+            .collect();
+        assert_eq!(
+            retried,
+            [
+                BlobRefusal::QuotaExceeded,
+                BlobRefusal::Inconsistent,
+                BlobRefusal::HashMismatch,
+                BlobRefusal::Unreadable
+            ]
+        );
+    }
+
+    #[test]
+    fn a_server_refusal_of_a_file_is_the_files_and_other_failures_are_the_sessions() {
+        let server = |status, code| SyncError::Server { status, code };
+        let cases = [
+            (
+                SyncError::Forbidden(ErrorCode::QuotaExceeded),
+                Some(BlobRefusal::QuotaExceeded),
+            ),
+            (
+                SyncError::Forbidden(ErrorCode::Forbidden),
+                Some(BlobRefusal::Forbidden),
+            ),
+            (
+                server(413, ErrorCode::TooLarge),
+                Some(BlobRefusal::TooLarge),
+            ),
+            (
+                server(422, ErrorCode::HashMismatch),
+                Some(BlobRefusal::HashMismatch),
+            ),
+            (
+                server(400, ErrorCode::BadRequest),
+                Some(BlobRefusal::Inconsistent),
+            ),
+            (server(503, ErrorCode::Internal), None),
+            (SyncError::Offline("reset".into()), None),
+            (SyncError::Unauthorized, None),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(BlobRefusal::of_error(&error), expected, "{error:?}");
+        }
+    }
+}
