@@ -103,6 +103,8 @@ fn officer_only(device: &DeviceRecord) -> Result<(), BlobRefusal> {
     }
 }
 
+const PART: u64 = BLOB_PART as u64;
+
 const NOT_STARTED: BlobStatus = BlobStatus {
     received: 0,
     size: 0,
@@ -245,23 +247,18 @@ fn promote(
     size: u64,
     now: i64,
 ) -> Result<(), ServerError> {
-    let stored = tx
-        .query_opt(
-            "SELECT size FROM blob_content WHERE hash = $1",
-            &[hash.into()],
-        )?
-        .is_some();
-    if !stored {
+    // Whoever inserts the content row copies the parts; a concurrent or later proof of the same
+    // file (PostgreSQL waits on the row) stores nothing more.
+    let stored = tx.execute(
+        "INSERT INTO blob_content (hash, size, stored_at) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING",
+        &[hash.into(), (size as i64).into(), now.into()],
+    )?;
+    if stored == 1 {
         tx.execute(
             "INSERT INTO blob_content_part (hash, offset_, bytes)
-             SELECT hash, offset_, bytes FROM blob_staged_part WHERE hash = $1 AND key_id = $2
-             ON CONFLICT DO NOTHING",
+             SELECT hash, offset_, bytes FROM blob_staged_part WHERE hash = $1 AND key_id = $2",
             &[hash.into(), device.key_id.clone().into()],
-        )?;
-        tx.execute(
-            "INSERT INTO blob_content (hash, size, stored_at) VALUES ($1, $2, $3)
-             ON CONFLICT DO NOTHING",
-            &[hash.into(), (size as i64).into(), now.into()],
         )?;
     }
     discard(tx, hash, &device.key_id)?;
@@ -278,7 +275,8 @@ fn promote(
     Ok(())
 }
 
-/// One part of this device's upload of `hash` at `offset` of a file of `size` bytes. A part
+/// One part of this device's upload of `hash` at `offset` of a file of `size` bytes (a part
+/// is `BLOB_PART` bytes at a multiple of it, the last one the rest). A part
 /// at another offset than the upload's count changes nothing and returns the status, so the
 /// device resumes from there. Nothing is written before a valid first part; a size that
 /// differs from the upload's, or parts that do not make the file, discard the upload (that
@@ -298,11 +296,13 @@ pub fn put_part(
     if size > MAX_BLOB {
         return Err(BlobRefusal::TooLarge.into());
     }
-    let end = offset.checked_add(part.len() as u64);
-    if part.is_empty() || part.len() > BLOB_PART || end.is_none_or(|end| end > size) {
+    // Parts have one size, the last one what is left: a file is at most `MAX_BLOB / BLOB_PART`
+    // rows and every upload of it is split alike. `offset < size` first, so nothing wraps.
+    let part_len = part.len() as u64;
+    if offset >= size || !offset.is_multiple_of(PART) || part_len != PART.min(size - offset) {
         return Err(BlobRefusal::PartOutsideFile.into());
     }
-    let end = end.expect("checked above");
+    let end = offset + part_len;
     transaction_or_refusal(db, |tx| {
         if let Some(size) = granted(tx, hash, &device.team)? {
             return Ok(BlobStatus {
@@ -377,7 +377,8 @@ pub struct Download {
     pub offsets: Vec<u64>,
 }
 
-/// Checks the team's grant and lists the file's parts; the parts are read one at a time
+/// Checks the team's grant and lists where the file's parts start (every `BLOB_PART`
+/// bytes, as every upload is split); the parts are read one at a time
 /// afterwards (`read_part`), so a download never holds the whole file.
 pub fn open_download(
     db: &dyn Database,
@@ -398,18 +399,10 @@ pub fn open_download(
             }
             .into());
         };
-        let offsets = tx
-            .query(
-                "SELECT offset_ FROM blob_content_part WHERE hash = $1 ORDER BY offset_",
-                &[hash.into()],
-            )?
-            .iter()
-            .map(|row| row.int(0).map(|offset| offset as u64))
-            .collect::<Result<Vec<_>, _>>()?;
         Ok(Download {
             hash: hash.to_owned(),
             size,
-            offsets,
+            offsets: (0..size).step_by(BLOB_PART).collect(),
         })
     })
 }

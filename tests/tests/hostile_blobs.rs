@@ -26,6 +26,13 @@ use zhifa_sync_server::storage::transaction;
 
 const ENTERPRISE: &str = "91500103MA5U1A0B2Y";
 const PART: u64 = BLOB_PART as u64;
+/// The server's evidence tables.
+const TABLES: [&str; 4] = [
+    "blob_staged",
+    "blob_staged_part",
+    "blob_content",
+    "blob_grant",
+];
 
 /// Runs `scenario` on SQLite, then on PostgreSQL when one is configured.
 fn on_both(name: &str, limits: Limits, scenario: fn(&TestServer)) {
@@ -130,6 +137,11 @@ impl Hostile {
         status_of(&self.put(hash, offset, size, part)).received
     }
 
+    /// A part the server refuses: the status and the typed code.
+    fn refused(&self, hash: &str, offset: u64, size: u64, part: &[u8]) -> (u16, ErrorCode) {
+        refusal(&self.put(hash, offset, size, part))
+    }
+
     fn status(&self, hash: &str) -> Response {
         self.send("GET", &routes::blob_status(hash), Vec::new())
     }
@@ -146,11 +158,12 @@ fn refusal(response: &Response) -> (u16, ErrorCode) {
     (response.status, body.error)
 }
 
-const NOT_STARTED: BlobStatus = BlobStatus {
-    received: 0,
-    size: 0,
-    complete: false,
-};
+/// An unfinished upload's status; `partial(0, 0)` is "not started".
+fn partial(received: u64, size: u64) -> BlobStatus {
+    #[rustfmt::skip]
+    let status = BlobStatus { received, size, complete: false };
+    status
+}
 
 #[test]
 fn another_team_pre_claiming_a_hash_does_not_block_the_victim() {
@@ -170,11 +183,11 @@ fn pre_claim(server: &TestServer) {
     let garbage = vec![0xAA; BLOB_PART];
     assert_eq!(attacker.received(&hash, 0, size, &garbage), PART);
     assert_eq!(
-        refusal(&attacker.put(&hash, PART, size + 1, &garbage)),
+        attacker.refused(&hash, PART, size + 1, &garbage),
         (400, ErrorCode::BadRequest)
     );
     assert_eq!(
-        refusal(&attacker.put(&hash, 0, 10, &[0xAA; 10])),
+        attacker.refused(&hash, 0, 10, &[0xAA; 10]),
         (422, ErrorCode::HashMismatch)
     );
     assert_eq!(attacker.received(&hash, 0, size, &garbage), PART);
@@ -186,10 +199,8 @@ fn pre_claim(server: &TestServer) {
     assert!(pending(&victim).is_empty());
     // The team reads it; the attacker's own upload is still only its own.
     teammate.sync().unwrap();
-    assert_eq!(
-        teammate.device.cases().get(&case).unwrap().evidence.len(),
-        2
-    );
+    let held = teammate.device.cases().get(&case).unwrap();
+    assert_eq!(held.evidence.len(), 2);
     teammate
         .device
         .evidence()
@@ -206,7 +217,7 @@ fn pre_claim(server: &TestServer) {
     );
     let own = status_of(&attacker.status(&hash));
     assert_eq!((own.received, own.complete), (PART, false));
-    assert_eq!(status_of(&attacker.status(&hex_of(&second))), NOT_STARTED);
+    assert_eq!(status_of(&attacker.status(&hex_of(&second))), partial(0, 0));
     assert_eq!(
         refusal(&attacker.send("GET", &routes::blob(&hash), Vec::new())),
         (403, ErrorCode::Forbidden)
@@ -270,7 +281,7 @@ fn enterprise(server: &TestServer) {
     let photo = file(4, 5_000);
     let hash = hex_of(&photo);
     let forbidden = (403, ErrorCode::Forbidden);
-    assert_eq!(refusal(&hostile.put(&hash, 0, 5_000, &photo)), forbidden);
+    assert_eq!(hostile.refused(&hash, 0, 5_000, &photo), forbidden);
     assert_eq!(refusal(&hostile.status(&hash)), forbidden);
     assert_eq!(rows(server, "blob_staged", &hash), 0);
     assert_eq!(rows(server, "blob_staged_part", &hash), 0);
@@ -296,39 +307,34 @@ fn bad_sizes(server: &TestServer) {
     let hostile = Hostile::of(server, &phone);
     let hash = hex_of(b"what the hostile device names");
     let no_rows = |server: &TestServer| {
-        for table in [
-            "blob_staged",
-            "blob_staged_part",
-            "blob_content",
-            "blob_grant",
-        ] {
+        for table in TABLES {
             assert_eq!(rows(server, table, &hash), 0, "{table}");
         }
     };
     let bad = (400, ErrorCode::BadRequest);
+    assert_eq!(hostile.refused(&hash, u64::MAX - 3, MAX_BLOB, &[1; 8]), bad);
     assert_eq!(
-        refusal(&hostile.put(&hash, u64::MAX - 3, MAX_BLOB, &[1; 8])),
-        bad
-    );
-    assert_eq!(
-        refusal(&hostile.put(&hash, 0, MAX_BLOB + 1, &[1; 8])),
+        hostile.refused(&hash, 0, MAX_BLOB + 1, &[1; 8]),
         (413, ErrorCode::TooLarge)
     );
-    assert_eq!(refusal(&hostile.put(&hash, 0, 4, &[1; 8])), bad);
-    assert_eq!(refusal(&hostile.put(&hash, 0, 4, &[])), bad);
+    let part = vec![1; BLOB_PART];
+    // Past the declared size, empty, short of a whole part, or off the parts' boundaries.
+    assert_eq!(hostile.refused(&hash, 0, 4, &[1; 8]), bad);
+    assert_eq!(hostile.refused(&hash, 0, 4, &[]), bad);
+    assert_eq!(hostile.refused(&hash, 0, MAX_BLOB, &[1; 8]), bad);
+    assert_eq!(hostile.refused(&hash, 8, MAX_BLOB, &part), bad);
     // A part past the start of an upload that never began changes nothing.
     assert_eq!(
-        status_of(&hostile.put(&hash, PART, MAX_BLOB, &[1; 8])),
-        NOT_STARTED
+        status_of(&hostile.put(&hash, PART, MAX_BLOB, &part)),
+        partial(0, 0)
     );
     no_rows(server);
     // An upload whose declared size changes is discarded; so is one whose bytes are not the file.
-    let part = vec![1; BLOB_PART];
     assert_eq!(hostile.received(&hash, 0, 1 << 20, &part), PART);
-    assert_eq!(refusal(&hostile.put(&hash, PART, 2 << 20, &part)), bad);
+    assert_eq!(hostile.refused(&hash, PART, 2 << 20, &part), bad);
     no_rows(server);
     assert_eq!(
-        refusal(&hostile.put(&hash, 0, 3, b"abc")),
+        hostile.refused(&hash, 0, 3, b"abc"),
         (422, ErrorCode::HashMismatch)
     );
     no_rows(server);
@@ -369,18 +375,7 @@ fn no_progress(server: &TestServer) {
     let case = case_with(&a, &[&photo]);
     let size = photo.len() as u64;
     // Replies that never advance (what made the phone re-send forever), then another size.
-    for forged in [
-        BlobStatus {
-            received: 0,
-            size,
-            complete: false,
-        },
-        BlobStatus {
-            received: 1,
-            size: size + 999,
-            complete: false,
-        },
-    ] {
+    for forged in [partial(0, size), partial(1, size + 999)] {
         let network = ForgedReplies {
             inner: zhifa_core::sync::http::HttpTransport::new(&server.base()).unwrap(),
             forged,
@@ -417,7 +412,7 @@ fn no_progress(server: &TestServer) {
 #[test]
 fn quotas_refuse_with_a_typed_code_and_leave_others_alone() {
     let limits = Limits {
-        device_staged_bytes: 1 << 20,
+        device_staged_bytes: 3 << 19,
         team_bytes_per_day: 2 << 20,
         ..Limits::default()
     };
@@ -433,10 +428,16 @@ fn quotas(server: &TestServer) {
     let quota = (403, ErrorCode::QuotaExceeded);
     for seed in 0..2 {
         let hash = hex_of(&file(100 + seed, 10));
-        assert_eq!(hostile.received(&hash, 0, 400_000, &[7; 100]), 100);
+        assert_eq!(
+            hostile.received(&hash, 0, 600_000, &vec![7; BLOB_PART]),
+            PART
+        );
     }
     let third = hex_of(&file(102, 10));
-    assert_eq!(refusal(&hostile.put(&third, 0, 400_000, &[7; 100])), quota);
+    assert_eq!(
+        hostile.refused(&third, 0, 600_000, &vec![7; BLOB_PART]),
+        quota
+    );
     assert_eq!(rows(server, "blob_staged", &third), 0);
     // A teammate's device is not held by it, up to the team's quota of the day.
     let files: Vec<Vec<u8>> = (0..4).map(|seed| file(200 + seed, 600_000)).collect();
