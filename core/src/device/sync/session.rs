@@ -220,8 +220,12 @@ impl<'a> Session<'a> {
         };
         let sent = !status.complete;
         while !status.complete {
-            // The server's count must describe this file, and every reply must move it on.
-            if status.received >= size || (status.received > 0 && status.size != size) {
+            // The server's count must describe this file at a part's boundary (so at most
+            // `MAX_BLOB / BLOB_PART` rounds), and every reply must move it on.
+            if status.received >= size
+                || !status.received.is_multiple_of(protocol::BLOB_PART as u64)
+                || (status.received > 0 && status.size != size)
+            {
                 return Ok(Uploaded::Refused(BlobRefusal::Inconsistent, size));
             }
             let from = status.received as usize;
