@@ -126,9 +126,6 @@ impl From<zhifa_core::Error> for ZhifaError {
                 | SyncError::EnrolmentRefused(_)
                 | SyncError::Forbidden(_),
             ) => ZhifaError::NotAuthorised { user_message },
-            zhifa_core::Error::Sync(SyncError::BlobTooLarge { .. }) => {
-                ZhifaError::Validation { user_message }
-            }
             zhifa_core::Error::Sync(_) => ZhifaError::Network { user_message },
             zhifa_core::Error::Store(_) | zhifa_core::Error::Registry(RegistryError::Store(_)) => {
                 ZhifaError::Storage { user_message }

@@ -230,30 +230,58 @@ pub async fn blob_put(
 ) -> Result<Response, ApiError> {
     let hash = blobs::parse_hash(&hash)?;
     let status = request
-        .run(state, move |db, _state, device, body| {
+        .run(state, move |db, state, device, body| {
             Ok(blobs::put_part(
                 db,
+                &state.blob_limits,
                 &device,
                 &hash,
                 part.offset,
                 part.size,
                 &body,
+                Utc::now().timestamp(),
             )?)
         })
         .await?;
     Ok(cbor(&status))
 }
 
+/// Streams the file part by part, each read on the blocking pool when the connection is
+/// ready for it: a download never holds more than one part in memory.
 pub async fn blob_get(
     State(state): State<AppState>,
     Path(hash): Path<String>,
     request: SignedRequest,
 ) -> Result<Response, ApiError> {
     let hash = blobs::parse_hash(&hash)?;
-    let content = request
+    let db = state.db.clone();
+    let download = request
         .run(state, move |db, _state, device, _| {
-            Ok(blobs::get(db, &device, &hash)?)
+            Ok(blobs::open_download(db, &device, &hash)?)
         })
         .await?;
-    Ok(content.into_response())
+    let parts = download.offsets.into_iter();
+    let stream = futures_util::stream::unfold(Some((db, parts)), move |next| {
+        let hash = download.hash.clone();
+        async move {
+            let (db, mut parts) = next?;
+            let offset = parts.next()?;
+            let reader = db.clone();
+            let read = tokio::task::spawn_blocking(move || {
+                blobs::read_part(reader.as_ref(), &hash, offset)
+            })
+            .await;
+            match read {
+                Ok(Ok(bytes)) => Some((Ok(Bytes::from(bytes)), Some((db, parts)))),
+                // The connection is cut short; the device's hash check refuses what came.
+                Ok(Err(error)) => Some((Err(std::io::Error::other(error.to_string())), None)),
+                Err(error) => Some((Err(std::io::Error::other(error)), None)),
+            }
+        }
+    });
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/octet-stream")],
+        axum::body::Body::from_stream(stream),
+    )
+        .into_response())
 }

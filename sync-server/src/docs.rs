@@ -79,15 +79,16 @@ pub struct Incomplete {
     pub missing: Vec<String>,
 }
 
-/// Documents whose evidence has not (all) arrived: for supervision, and to tell the officer's
-/// team which phone still holds files the record needs.
+/// Documents whose evidence has not (all) arrived from their own team (a copy another team
+/// proved does not count: this team cannot read it): for supervision, and to tell the
+/// officer's team which phone still holds files the record needs.
 pub fn incomplete(db: &dyn Database) -> Result<Vec<Incomplete>, ServerError> {
     let rows = transaction(db, |tx| {
         tx.query(
             "SELECT c.doc_id, d.team, c.hash FROM doc_blob c
              JOIN doc d ON d.id = c.doc_id
-             LEFT JOIN blob b ON b.hash = c.hash AND b.complete = 1
-             WHERE b.hash IS NULL ORDER BY c.doc_id, c.hash",
+             LEFT JOIN blob_grant g ON g.hash = c.hash AND g.team = d.team
+             WHERE g.hash IS NULL ORDER BY c.doc_id, c.hash",
             &[],
         )
     })?;

@@ -106,9 +106,10 @@ pub fn status(code: &ErrorCode) -> StatusCode {
     match code {
         ErrorCode::BadRequest => StatusCode::BAD_REQUEST,
         ErrorCode::Unauthorized | ErrorCode::ClockSkew => StatusCode::UNAUTHORIZED,
-        ErrorCode::Forbidden | ErrorCode::EnrolmentRefused | ErrorCode::PrefixNotOwned => {
-            StatusCode::FORBIDDEN
-        }
+        ErrorCode::Forbidden
+        | ErrorCode::EnrolmentRefused
+        | ErrorCode::PrefixNotOwned
+        | ErrorCode::QuotaExceeded => StatusCode::FORBIDDEN,
         ErrorCode::NumbersQuota => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
         ErrorCode::NumbersExhausted | ErrorCode::KeyEnrolled => StatusCode::CONFLICT,
@@ -206,6 +207,7 @@ mod tests {
                 (ErrorCode::NumbersExhausted, 409),
                 (ErrorCode::PrefixNotOwned, 403),
                 (ErrorCode::NumbersQuota, 429),
+                (ErrorCode::QuotaExceeded, 403),
                 (ErrorCode::EnrolmentRefused, 403),
                 (ErrorCode::KeyEnrolled, 409),
                 (ErrorCode::NoAgencyKey, 503),

@@ -45,6 +45,8 @@ pub struct Config {
     /// `/metrics` on the public port only with `Authorization: Bearer <token>`; without a
     /// token it is served on the internal listener alone (`serve_metrics`).
     pub metrics_token: Option<String>,
+    /// Evidence quotas (per device staged, per team per day).
+    pub blob_limits: crate::blobs::Limits,
 }
 
 impl Config {
@@ -56,6 +58,7 @@ impl Config {
             cache_documents: 2_048,
             limits: Limits::default(),
             metrics_token: None,
+            blob_limits: crate::blobs::Limits::default(),
         }
     }
 }
@@ -95,6 +98,7 @@ pub fn state(config: &Config) -> Result<AppState, ServerError> {
         metrics: metrics_handle(),
         metrics_token: config.metrics_token.clone().filter(|t| !t.is_empty()),
         limiters: Arc::new(Limiters::new(config.limits.clone())),
+        blob_limits: config.blob_limits,
     })
 }
 

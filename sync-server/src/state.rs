@@ -21,4 +21,5 @@ pub struct AppState {
     /// The bearer token `/metrics` asks for on the public port (absent: not served there).
     pub metrics_token: Option<String>,
     pub limiters: Arc<Limiters>,
+    pub blob_limits: crate::blobs::Limits,
 }

@@ -5,10 +5,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::model::EvidenceItem;
+use super::CaseError;
 use crate::clock::TimeReading;
 use crate::codes::GpsFix;
 use crate::crypto::{self, CryptoError, PublicKey, Sign1Limits, Signer};
 use crate::store::BlobStore;
+use crate::sync::protocol::MAX_BLOB;
 
 pub const METADATA_CONTENT_TYPE: &str = "application/vnd.zhifa.evidence+cbor";
 
@@ -24,7 +26,21 @@ pub struct CaptureMetadata {
     pub device_key_id: String,
 }
 
-/// Stores `content` and returns the case's evidence entry with signed metadata.
+/// Whether `size` bytes may be evidence: not empty, and within what the server takes
+/// (`protocol::MAX_BLOB`), so a file is refused here in words rather than at upload.
+pub fn check_size(size: u64) -> Result<(), CaseError> {
+    match size {
+        0 => Err(CaseError::EvidenceEmpty),
+        size if size > MAX_BLOB => Err(CaseError::EvidenceTooLarge {
+            size,
+            max: MAX_BLOB,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Stores `content` and returns the case's evidence entry with signed metadata; a file
+/// `check_size` refuses is not stored.
 pub fn capture(
     blobs: &BlobStore,
     device: &dyn Signer,
@@ -34,6 +50,7 @@ pub fn capture(
     description: &str,
     gps: Option<GpsFix>,
 ) -> Result<EvidenceItem, super::RecordError> {
+    check_size(content.len() as u64)?;
     let hash = blobs.put(content)?;
     let metadata = CaptureMetadata {
         hash: hash.to_hex(),

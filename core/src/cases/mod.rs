@@ -47,6 +47,11 @@ pub enum CaseError {
     NoCaseNumbers,
     #[error("no such visit on this device")]
     NoSuchVisit,
+    /// Refused at capture, before anything is stored (`evidence::capture`).
+    #[error("evidence file of {size} bytes is over the limit of {max}")]
+    EvidenceTooLarge { size: u64, max: u64 },
+    #[error("evidence file is empty")]
+    EvidenceEmpty,
 }
 
 impl CaseError {
@@ -62,6 +67,8 @@ impl CaseError {
             CaseError::Refused(refusal) => refusal.message_zh(),
             CaseError::NoCaseNumbers => text::NO_CASE_NUMBERS.into(),
             CaseError::NoSuchVisit => text::NO_SUCH_VISIT.into(),
+            CaseError::EvidenceTooLarge { size, max } => text::evidence_too_large(*size, *max),
+            CaseError::EvidenceEmpty => text::EVIDENCE_EMPTY.into(),
         }
     }
 }

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_procedure_roles.sql"),
     include_str!("migrations/0010_visits.sql"),
     include_str!("migrations/0011_body_case_number_prefixes.sql"),
+    include_str!("migrations/0012_blob_refusals.sql"),
 ];
 
 pub const LATEST_SCHEMA: u32 = MIGRATIONS.len() as u32;

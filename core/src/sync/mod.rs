@@ -50,8 +50,6 @@ pub enum SyncError {
     ClockSkew,
     #[error("enrolment refused: {0}")]
     EnrolmentRefused(ErrorCode),
-    #[error("evidence file of {size} bytes is over the limit of {max}")]
-    BlobTooLarge { size: u64, max: u64 },
     #[error("a sync is already running")]
     Busy,
     /// The server asked this device to slow down; nothing was lost, the next sync resumes.
@@ -76,7 +74,6 @@ impl SyncError {
             SyncError::ClockSkew => text::CLOCK_SKEW.into(),
             SyncError::EnrolmentRefused(ErrorCode::KeyEnrolled) => text::KEY_ENROLLED.into(),
             SyncError::EnrolmentRefused(_) => text::ENROLMENT_REFUSED.into(),
-            SyncError::BlobTooLarge { size, max } => text::blob_too_large(*size, *max),
             SyncError::Busy => text::BUSY.into(),
             SyncError::Forbidden(ErrorCode::PrefixNotOwned) => text::PREFIX_NOT_OWNED.into(),
             SyncError::RateLimited { retry_after } => text::rate_limited(*retry_after),
@@ -133,10 +130,124 @@ pub struct SyncReport {
     pub events_sent: u32,
     pub events_refused: u32,
     pub blobs_sent: u32,
+    /// Evidence files not uploaded, each with its reason and the officer's text; the rest of
+    /// the sync went on.
+    pub blobs_refused: Vec<BlobRefused>,
     pub case_numbers_added: u32,
     /// The catalogue version installed by this sync, if a newer one came.
     pub catalogue_version: Option<u64>,
     pub credential_renewed: bool,
+}
+
+/// Why an evidence file did not reach the server. It is that file's refusal: the file stays
+/// on the device, queued and marked (`replica::refuse_blob`), and the rest of the sync goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum BlobRefusal {
+    /// The server takes no evidence from this device (an enterprise device).
+    Forbidden,
+    /// Over `protocol::MAX_BLOB` (captured before capture checked the limit).
+    TooLarge,
+    /// The device's unfinished uploads or the team's uploads of the day are at the server's
+    /// quota.
+    QuotaExceeded,
+    /// The server's record of the upload disagrees with the file: a part refused, another
+    /// size, or a reply that does not move the upload on.
+    Inconsistent,
+    /// The parts the server received do not make the file (it discarded them).
+    HashMismatch,
+    /// The file on this device is missing or damaged.
+    Unreadable,
+}
+
+impl BlobRefusal {
+    const ALL: [BlobRefusal; 6] = [
+        BlobRefusal::Forbidden,
+        BlobRefusal::TooLarge,
+        BlobRefusal::QuotaExceeded,
+        BlobRefusal::Inconsistent,
+        BlobRefusal::HashMismatch,
+        BlobRefusal::Unreadable,
+    ];
+
+    /// The name the upload queue keeps it under.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BlobRefusal::Forbidden => "Forbidden",
+            BlobRefusal::TooLarge => "TooLarge",
+            BlobRefusal::QuotaExceeded => "QuotaExceeded",
+            BlobRefusal::Inconsistent => "Inconsistent",
+            BlobRefusal::HashMismatch => "HashMismatch",
+            BlobRefusal::Unreadable => "Unreadable",
+        }
+    }
+
+    /// A kept name read back; one this version does not know reads as `Inconsistent`.
+    pub fn from_kept(name: &str) -> BlobRefusal {
+        BlobRefusal::ALL
+            .into_iter()
+            .find(|r| r.as_str() == name)
+            .unwrap_or(BlobRefusal::Inconsistent)
+    }
+
+    /// Whether a later sync tries the file again (once per sync). A quota frees up, a damaged
+    /// transfer or a discarded upload starts afresh, a file may be restored; a file over the
+    /// limit never shrinks, and a device the server takes no evidence from stays one until it
+    /// enrols anew (which clears every refusal).
+    pub fn retried(self) -> bool {
+        !matches!(self, BlobRefusal::Forbidden | BlobRefusal::TooLarge)
+    }
+
+    /// The server's answer to a request about one file, as that file's refusal; `None` for a
+    /// failure that is not the file's (offline, unauthorised, the server failing).
+    pub fn of_error(error: &SyncError) -> Option<BlobRefusal> {
+        match error {
+            SyncError::Forbidden(ErrorCode::QuotaExceeded) => Some(BlobRefusal::QuotaExceeded),
+            SyncError::Forbidden(_) => Some(BlobRefusal::Forbidden),
+            SyncError::Server { status, code } if (400..500).contains(status) => Some(match code {
+                ErrorCode::TooLarge => BlobRefusal::TooLarge,
+                ErrorCode::HashMismatch => BlobRefusal::HashMismatch,
+                ErrorCode::QuotaExceeded => BlobRefusal::QuotaExceeded,
+                _ => BlobRefusal::Inconsistent,
+            }),
+            _ => None,
+        }
+    }
+
+    /// What to tell the officer about a file of `size` bytes.
+    pub fn message_zh(self, size: u64) -> String {
+        use crate::texts::sync as text;
+        match self {
+            BlobRefusal::Forbidden => text::BLOB_FORBIDDEN.into(),
+            BlobRefusal::TooLarge => text::blob_too_large(size, protocol::MAX_BLOB),
+            BlobRefusal::QuotaExceeded => text::BLOB_QUOTA.into(),
+            BlobRefusal::Inconsistent => text::BLOB_INCONSISTENT.into(),
+            BlobRefusal::HashMismatch => text::BLOB_HASH_MISMATCH.into(),
+            BlobRefusal::Unreadable => text::BLOB_UNREADABLE.into(),
+        }
+    }
+}
+
+/// An evidence file a sync did not upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct BlobRefused {
+    pub hash: String,
+    pub reason: BlobRefusal,
+    /// Whether the next sync tries it again.
+    pub retried: bool,
+    pub message_zh: String,
+}
+
+impl BlobRefused {
+    pub fn new(hash: &str, reason: BlobRefusal, size: u64) -> BlobRefused {
+        BlobRefused {
+            hash: hash.to_owned(),
+            reason,
+            retried: reason.retried(),
+            message_zh: reason.message_zh(size),
+        }
+    }
 }
 
 /// What a sync should look after besides documents and events.
@@ -167,6 +278,66 @@ impl Default for SyncOptions {
             credential_hours: 10,
             attempts: 4,
             backoff_ms: 250,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blob_refusals_keep_their_name_and_say_whether_a_later_sync_retries() {
+        for reason in BlobRefusal::ALL {
+            assert_eq!(BlobRefusal::from_kept(reason.as_str()), reason);
+            assert!(!reason.message_zh(1 << 20).is_empty());
+        }
+        assert_eq!(BlobRefusal::from_kept("Newer"), BlobRefusal::Inconsistent);
+        let retried: Vec<_> = BlobRefusal::ALL
+            .into_iter()
+            .filter(|r| r.retried())
+            .collect();
+        assert_eq!(
+            retried,
+            [
+                BlobRefusal::QuotaExceeded,
+                BlobRefusal::Inconsistent,
+                BlobRefusal::HashMismatch,
+                BlobRefusal::Unreadable
+            ]
+        );
+    }
+
+    #[test]
+    fn a_server_refusal_of_a_file_is_the_files_and_other_failures_are_the_sessions() {
+        let server = |status, code| SyncError::Server { status, code };
+        let cases = [
+            (
+                SyncError::Forbidden(ErrorCode::QuotaExceeded),
+                Some(BlobRefusal::QuotaExceeded),
+            ),
+            (
+                SyncError::Forbidden(ErrorCode::Forbidden),
+                Some(BlobRefusal::Forbidden),
+            ),
+            (
+                server(413, ErrorCode::TooLarge),
+                Some(BlobRefusal::TooLarge),
+            ),
+            (
+                server(422, ErrorCode::HashMismatch),
+                Some(BlobRefusal::HashMismatch),
+            ),
+            (
+                server(400, ErrorCode::BadRequest),
+                Some(BlobRefusal::Inconsistent),
+            ),
+            (server(503, ErrorCode::Internal), None),
+            (SyncError::Offline("reset".into()), None),
+            (SyncError::Unauthorized, None),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(BlobRefusal::of_error(&error), expected, "{error:?}");
         }
     }
 }

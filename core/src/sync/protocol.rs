@@ -358,6 +358,8 @@ pub enum ErrorCode {
     PrefixNotOwned,
     /// The device has taken as many case numbers as it may for now (per day, per year).
     NumbersQuota,
+    /// A device's or team's evidence quota is reached; a later sync tries again.
+    QuotaExceeded,
     EnrolmentRefused,
     /// The device key is enrolled already (or was revoked); the code presented stays unused.
     KeyEnrolled,
@@ -371,7 +373,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code this build knows.
-    pub const KNOWN: [ErrorCode; 15] = [
+    pub const KNOWN: [ErrorCode; 16] = [
         ErrorCode::BadRequest,
         ErrorCode::Unauthorized,
         ErrorCode::ClockSkew,
@@ -382,6 +384,7 @@ impl ErrorCode {
         ErrorCode::NumbersExhausted,
         ErrorCode::PrefixNotOwned,
         ErrorCode::NumbersQuota,
+        ErrorCode::QuotaExceeded,
         ErrorCode::EnrolmentRefused,
         ErrorCode::KeyEnrolled,
         ErrorCode::NoAgencyKey,
@@ -401,6 +404,7 @@ impl ErrorCode {
             ErrorCode::NumbersExhausted => "numbers_exhausted",
             ErrorCode::PrefixNotOwned => "prefix_not_owned",
             ErrorCode::NumbersQuota => "numbers_quota",
+            ErrorCode::QuotaExceeded => "quota_exceeded",
             ErrorCode::EnrolmentRefused => "enrolment_refused",
             ErrorCode::KeyEnrolled => "key_enrolled",
             ErrorCode::NoAgencyKey => "no_agency_key",
@@ -527,11 +531,11 @@ mod tests {
         }
         assert_eq!(ErrorCode::ClockSkew.as_str(), "clock_skew");
         let newer: ErrorBody = serde_json::from_str(
-            r#"{"error": "quota_exceeded", "detail": "later", "server_time": null}"#,
+            r#"{"error": "sealed_by_court", "detail": "later", "server_time": null}"#,
         )
         .unwrap();
-        assert_eq!(newer.error, ErrorCode::Other("quota_exceeded".into()));
-        assert_eq!(newer.error.to_string(), "quota_exceeded");
+        assert_eq!(newer.error, ErrorCode::Other("sealed_by_court".into()));
+        assert_eq!(newer.error.to_string(), "sealed_by_court");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use automerge::ChangeHash;
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
 use super::protocol::{Digest, DocId, DocKind, DocRef, DocRefusal};
+use super::BlobRefusal;
 
 /// The `meta` key of the server this device enrolled with (its `Enrolment`, as JSON).
 pub const ENROLMENT_META: &str = "sync.enrolment";
@@ -164,29 +165,67 @@ pub fn queue_blob(tx: &Transaction<'_>, hash: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Evidence still to upload: never confirmed, and not refused for a reason a later sync
+/// cannot change (`BlobRefusal::retried`).
 pub fn pending_blobs(conn: &Connection) -> Result<Vec<String>, StoreError> {
-    let mut statement =
-        conn.prepare_cached("SELECT hash FROM blob_upload WHERE confirmed = 0 ORDER BY hash")?;
+    let mut statement = conn.prepare_cached(
+        "SELECT hash, refused FROM blob_upload WHERE confirmed = 0 ORDER BY hash",
+    )?;
     let rows = statement
-        .query_map([], |r| r.get(0))?
+        .query_map([], |r| Ok((r.get(0)?, r.get::<_, Option<String>>(1)?)))?
+        .collect::<Result<Vec<(String, _)>, _>>()?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, refused)| {
+            refused
+                .as_deref()
+                .is_none_or(|r| BlobRefusal::from_kept(r).retried())
+        })
+        .map(|(hash, _)| hash)
+        .collect())
+}
+
+/// Records why the server (or the device itself) refused an evidence file; it stays queued.
+pub fn refuse_blob(
+    tx: &Transaction<'_>,
+    hash: &str,
+    reason: BlobRefusal,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE blob_upload SET refused = ?2 WHERE hash = ?1",
+        (hash, reason.as_str()),
+    )?;
+    Ok(())
+}
+
+/// Evidence files refused at their last attempt, with the reason.
+pub fn refused_blobs(conn: &Connection) -> Result<Vec<(String, BlobRefusal)>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT hash, refused FROM blob_upload
+         WHERE confirmed = 0 AND refused IS NOT NULL ORDER BY hash",
+    )?;
+    let rows = statement
+        .query_map([], |r| {
+            Ok((r.get(0)?, BlobRefusal::from_kept(&r.get::<_, String>(1)?)))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
 
 /// A new server knows nothing this device synced with the old one: forget what that one
-/// confirmed (sync states, digests, refusals, uploaded evidence).
+/// confirmed (sync states, digests, refusals, uploaded evidence and its refusals).
 pub fn forget_server(tx: &Transaction<'_>) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE doc_sync SET synced_digest = NULL, state = NULL, refused = NULL",
         [],
     )?;
-    tx.execute("UPDATE blob_upload SET confirmed = 0", [])?;
+    tx.execute("UPDATE blob_upload SET confirmed = 0, refused = NULL", [])?;
     Ok(())
 }
 
 pub fn confirm_blob(tx: &Transaction<'_>, hash: &str) -> Result<(), StoreError> {
     tx.execute(
-        "UPDATE blob_upload SET confirmed = 1 WHERE hash = ?1",
+        "UPDATE blob_upload SET confirmed = 1, refused = NULL WHERE hash = ?1",
         [hash],
     )?;
     Ok(())

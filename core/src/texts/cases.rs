@@ -10,6 +10,16 @@ pub const NOT_A_CONFLICT_VALUE: &str = "所选的值不是冲突中的任一取�
 pub const NOT_FOUND: &str = "找不到该案件。";
 pub const NO_CASE_NUMBERS: &str = "本机预留的案号已用完，请联网领取新的案号段。";
 pub const NO_SUCH_VISIT: &str = "本机没有这次检查的记录，请先扫描企业码开始检查。";
+pub const EVIDENCE_EMPTY: &str = "证据文件为空，未予保存，请重新拍摄或选择文件。";
+
+/// Sizes in bytes.
+pub fn evidence_too_large(size: u64, max: u64) -> String {
+    format!(
+        "证据文件过大（{:.1}MB），单个文件不能超过{}MB，未予保存；请压缩或分段后重新采集。",
+        size as f64 / 1_048_576.0,
+        max / 1_048_576
+    )
+}
 
 pub const YES: &str = "是";
 pub const NO: &str = "否";

@@ -32,6 +32,18 @@ pub fn blob_too_large(size: u64, max: u64) -> String {
     )
 }
 
+/// Why an evidence file was not uploaded (the rest of the sync went on).
+pub const BLOB_FORBIDDEN: &str =
+    "服务器不接收本机上传的执法证据（本机不是执法人员设备）。文件仍保存在本机，如有疑问请联系管理员。";
+pub const BLOB_QUOTA: &str =
+    "证据上传已达服务器限额（本机未完成的上传或本单位当日上传量），该文件暂未上传，仍保存在本机；下次同步时将自动重试。其他数据已正常同步。";
+pub const BLOB_INCONSISTENT: &str =
+    "服务器对该证据文件的接收情况与本机不一致，本次未能上传；文件仍保存在本机，下次同步时将重新上传。其他数据已正常同步。";
+pub const BLOB_HASH_MISMATCH: &str =
+    "该证据文件在传输中受损，服务器未予接收；文件仍保存在本机，下次同步时将重新上传。其他数据已正常同步。";
+pub const BLOB_UNREADABLE: &str =
+    "本机的该证据文件缺失或已损坏，无法上传；请勿清除应用数据，并联系管理员。其他数据已正常同步。";
+
 pub const BUSY: &str = "正在同步，请稍候。";
 pub const FORBIDDEN: &str =
     "服务器拒绝了此项操作：本机所属单位无权处理该数据。本机数据已保存，如有疑问请联系管理员。";

@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::Args;
 use zhifa_core::registry::{CatalogueData, KeyPurpose};
 use zhifa_sync_server::limits::{Limits, Rate};
+use zhifa_sync_server::blobs;
 use zhifa_sync_server::server::{self, open_catalogue, Config};
 use zhifa_sync_server::{AgencyKeys, AppState, ServerError};
 
@@ -38,6 +39,12 @@ pub struct Serve {
     /// Also serve `/metrics` on the public port, to `Authorization: Bearer <token>`.
     #[arg(long, env = "ZHIFA_METRICS_TOKEN", hide_env_values = true)]
     metrics_token: Option<String>,
+    /// Bytes one device may hold in unfinished evidence uploads.
+    #[arg(long, env = "ZHIFA_DEVICE_STAGED_BYTES", default_value_t = blobs::DEVICE_STAGED_BYTES)]
+    device_staged_bytes: u64,
+    /// Bytes of evidence one team may upload in 24 hours.
+    #[arg(long, env = "ZHIFA_TEAM_EVIDENCE_BYTES_PER_DAY", default_value_t = blobs::TEAM_BYTES_PER_DAY)]
+    team_evidence_bytes_per_day: u64,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -124,6 +131,11 @@ impl Serve {
             cache_documents: self.cache_documents,
             limits: self.limits.limits(),
             metrics_token: self.metrics_token,
+            blob_limits: blobs::Limits {
+                device_staged_bytes: self.device_staged_bytes,
+                team_bytes_per_day: self.team_evidence_bytes_per_day,
+                ..blobs::Limits::default()
+            },
         };
         let state = server::state(&config)?;
         tracing::info!(storage = state.db.backend(), "storage open");

@@ -204,19 +204,46 @@ CREATE TABLE IF NOT EXISTS sync_state (
     PRIMARY KEY (key_id, doc_id)
 );
 
-CREATE TABLE IF NOT EXISTS blob (
-    hash     TEXT PRIMARY KEY,
-    size     {INT} NOT NULL,
-    received {INT} NOT NULL,
-    complete {INT} NOT NULL,
-    team     TEXT NOT NULL
+-- Evidence (`blobs.rs`). Each device's upload of a hash is staged apart, so nobody's
+-- partial upload touches another's; a verified upload becomes the one shared copy and grants
+-- its team access. No row exists before a valid first part.
+CREATE TABLE IF NOT EXISTS blob_staged (
+    hash       TEXT NOT NULL,
+    key_id     TEXT NOT NULL,
+    team       TEXT NOT NULL,
+    size       {INT} NOT NULL,
+    received   {INT} NOT NULL,
+    updated_at {INT} NOT NULL,
+    PRIMARY KEY (hash, key_id)
 );
-CREATE TABLE IF NOT EXISTS blob_part (
+CREATE INDEX IF NOT EXISTS blob_staged_device ON blob_staged (key_id, updated_at);
+CREATE TABLE IF NOT EXISTS blob_staged_part (
+    hash    TEXT NOT NULL,
+    key_id  TEXT NOT NULL,
+    offset_ {INT} NOT NULL,
+    bytes   {BYTES} NOT NULL,
+    PRIMARY KEY (hash, key_id, offset_)
+);
+CREATE TABLE IF NOT EXISTS blob_content (
+    hash      TEXT PRIMARY KEY,
+    size      {INT} NOT NULL,
+    stored_at {INT} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS blob_content_part (
     hash    TEXT NOT NULL,
     offset_ {INT} NOT NULL,
     bytes   {BYTES} NOT NULL,
     PRIMARY KEY (hash, offset_)
 );
+-- A team's proof that one of its devices held the file: what reading it requires.
+CREATE TABLE IF NOT EXISTS blob_grant (
+    hash       TEXT NOT NULL,
+    team       TEXT NOT NULL,
+    size       {INT} NOT NULL,
+    granted_at {INT} NOT NULL,
+    PRIMARY KEY (hash, team)
+);
+CREATE INDEX IF NOT EXISTS blob_grant_team_time ON blob_grant (team, granted_at);
 
 -- signer_kind and signer: the sending device's enrolment ('officer' and a credential number,
 -- or 'enterprise' and a credit code); supervision trusts these, not the event's own fields.

@@ -18,9 +18,17 @@ use crate::sync::protocol::{
     ErrorCode, EventAck, EventUpload,
 };
 use crate::sync::{
-    auth, replica, Request, Response, SyncError, SyncOptions, SyncPhase, SyncProgress, SyncReport,
+    auth, replica, BlobRefusal, BlobRefused, Request, Response, SyncError, SyncOptions, SyncPhase,
+    SyncProgress, SyncReport,
 };
 use crate::Error;
+
+/// How one evidence file's upload ended.
+enum Uploaded {
+    Done,
+    /// With the file's size, for the officer's text.
+    Refused(BlobRefusal, u64),
+}
 
 pub(super) struct Session<'a> {
     pub(super) context: &'a Context,
@@ -164,46 +172,113 @@ impl<'a> Session<'a> {
         Err(SyncError::Protocol(path.to_owned()).into())
     }
 
-    /// Evidence first, so a document never reaches the server before the files it cites.
+    /// Evidence first, so a document never reaches the server before the files it cites. A
+    /// file the server refuses, or whose upload does not move on, is that file's refusal,
+    /// kept in the queue and told in the report; the rest of the sync goes on.
     async fn upload_evidence(&mut self) -> Result<(), Error> {
         self.phase(SyncPhase::Evidence);
         let pending = self.context.store.read(replica::pending_blobs)?;
         for hex in pending {
-            let hash: BlobHash = hex.parse()?;
-            let path = self.context.store.blobs().path_of(&hash);
-            let size = std::fs::metadata(&path).map_err(StoreError::from)?.len();
-            if size > protocol::MAX_BLOB {
-                return Err(SyncError::BlobTooLarge {
-                    size,
-                    max: protocol::MAX_BLOB,
-                }
-                .into());
-            }
-            let status = self
-                .call("GET", &routes::blob_status(&hex), Vec::new())
-                .await?;
-            let mut status: BlobStatus =
-                from_cbor(&status.body).ok_or_else(|| SyncError::Protocol("blob status".into()))?;
-            if !status.complete {
-                let content = self.context.store.blobs().get(&hash)?;
-                while status.received < size {
-                    let from = status.received as usize;
-                    let to = (from + protocol::BLOB_PART).min(content.len());
-                    let path = routes::blob_part(&hex, from, size);
-                    let response = self.call("PUT", &path, content[from..to].to_vec()).await?;
-                    status = from_cbor(&response.body)
-                        .ok_or_else(|| SyncError::Protocol("blob status".into()))?;
-                    self.tell();
-                }
-                self.report.blobs_sent += 1;
-            }
-            if status.complete {
-                self.context
+            match self.upload_blob(&hex).await? {
+                Uploaded::Done => self
+                    .context
                     .store
-                    .write(|tx| replica::confirm_blob(tx, &hex))?;
+                    .write(|tx| replica::confirm_blob(tx, &hex))?,
+                Uploaded::Refused(reason, size) => {
+                    self.context
+                        .store
+                        .write(|tx| replica::refuse_blob(tx, &hex, reason))?;
+                    self.report
+                        .blobs_refused
+                        .push(BlobRefused::new(&hex, reason, size));
+                }
             }
         }
         Ok(())
+    }
+
+    /// One file, from what the server holds of this device's upload. `Err` only for a failure
+    /// that is not the file's (offline, unauthorised, the server failing, local storage).
+    async fn upload_blob(&mut self, hex: &str) -> Result<Uploaded, Error> {
+        let Ok(hash) = hex.parse::<BlobHash>() else {
+            return Ok(Uploaded::Refused(BlobRefusal::Unreadable, 0));
+        };
+        let blobs = self.context.store.blobs();
+        // Checked on disk before reading, so a file captured before the limit was checked at
+        // capture is never loaded whole; a part's worth of slack covers any file overhead.
+        match std::fs::metadata(blobs.path_of(&hash)) {
+            Err(_) => return Ok(Uploaded::Refused(BlobRefusal::Unreadable, 0)),
+            Ok(meta) if meta.len() > protocol::MAX_BLOB + protocol::BLOB_PART as u64 => {
+                return Ok(Uploaded::Refused(BlobRefusal::TooLarge, meta.len()))
+            }
+            Ok(_) => {}
+        }
+        let content = match blobs.get(&hash) {
+            Ok(content) => content,
+            Err(StoreError::BlobNotFound(_) | StoreError::BlobCorrupt(_)) => {
+                return Ok(Uploaded::Refused(BlobRefusal::Unreadable, 0))
+            }
+            Err(other) => return Err(other.into()),
+        };
+        let size = content.len() as u64;
+        if size > protocol::MAX_BLOB {
+            return Ok(Uploaded::Refused(BlobRefusal::TooLarge, size));
+        }
+        let mut status = match self
+            .blob_call("GET", &routes::blob_status(hex), Vec::new())
+            .await?
+        {
+            Ok(status) => status,
+            Err(reason) => return Ok(Uploaded::Refused(reason, size)),
+        };
+        let sent = !status.complete;
+        while !status.complete {
+            // The server's count must describe this file at a part's boundary (so at most
+            // `MAX_BLOB / BLOB_PART` rounds), and every reply must move it on.
+            if status.received >= size
+                || !status.received.is_multiple_of(protocol::BLOB_PART as u64)
+                || (status.received > 0 && status.size != size)
+            {
+                return Ok(Uploaded::Refused(BlobRefusal::Inconsistent, size));
+            }
+            let from = status.received as usize;
+            let to = (from + protocol::BLOB_PART).min(content.len());
+            let path = routes::blob_part(hex, from, size);
+            let next = match self
+                .blob_call("PUT", &path, content[from..to].to_vec())
+                .await?
+            {
+                Ok(next) => next,
+                Err(reason) => return Ok(Uploaded::Refused(reason, size)),
+            };
+            if !next.complete && next.received <= status.received {
+                return Ok(Uploaded::Refused(BlobRefusal::Inconsistent, size));
+            }
+            status = next;
+            self.tell();
+        }
+        if sent {
+            self.report.blobs_sent += 1;
+        }
+        Ok(Uploaded::Done)
+    }
+
+    /// A request about one evidence file: the server's refusal of that file is the file's
+    /// (`BlobRefusal::of_error`), as is a reply that does not read as a status.
+    async fn blob_call(
+        &mut self,
+        method: &'static str,
+        path: &str,
+        body: Vec<u8>,
+    ) -> Result<Result<BlobStatus, BlobRefusal>, Error> {
+        match self.call(method, path, body).await {
+            Ok(response) => Ok(from_cbor(&response.body).ok_or(BlobRefusal::Inconsistent)),
+            Err(Error::Sync(error)) => match BlobRefusal::of_error(&error) {
+                Some(reason) => Ok(Err(reason)),
+                None => Err(error.into()),
+            },
+            Err(other) => Err(other),
+        }
     }
 
     async fn upload_events(&mut self) -> Result<(), Error> {
