@@ -5,6 +5,7 @@
 //! `device/sync.rs`).
 
 pub mod auth;
+pub mod budget;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod protocol;

@@ -166,6 +166,9 @@ pub enum DocRefusal {
     OutOfJurisdiction,
     /// The sync message or the document it makes cannot be read.
     Malformed,
+    /// The message would add more to the document than its work budget allows
+    /// (`sync::budget`); nothing of it was applied.
+    OverBudget,
 }
 
 impl DocRefusal {
@@ -175,13 +178,18 @@ impl DocRefusal {
             DocRefusal::Forbidden => "Forbidden",
             DocRefusal::OutOfJurisdiction => "OutOfJurisdiction",
             DocRefusal::Malformed => "Malformed",
+            DocRefusal::OverBudget => "OverBudget",
         }
     }
 
     /// A kept name read back; a name this version does not know reads as `Malformed`.
     pub fn from_kept(name: &str) -> DocRefusal {
-        [DocRefusal::Forbidden, DocRefusal::OutOfJurisdiction]
-            .into_iter()
+        [
+            DocRefusal::Forbidden,
+            DocRefusal::OutOfJurisdiction,
+            DocRefusal::OverBudget,
+        ]
+        .into_iter()
             .find(|r| r.as_str() == name)
             .unwrap_or(DocRefusal::Malformed)
     }
@@ -192,6 +200,7 @@ impl DocRefusal {
             DocRefusal::Forbidden => texts::sync::DOCUMENT_FORBIDDEN,
             DocRefusal::OutOfJurisdiction => texts::sync::DOCUMENT_OUT_OF_JURISDICTION,
             DocRefusal::Malformed => texts::sync::DOCUMENT_MALFORMED,
+            DocRefusal::OverBudget => texts::sync::DOCUMENT_OVER_BUDGET,
         }
     }
 }

@@ -33,3 +33,5 @@ pub const DOCUMENT_OUT_OF_JURISDICTION: &str =
     "该案卷的发生地不在本人执法辖区，服务器未接收；本机副本已保留，请核对地点或移交有权机关。";
 pub const DOCUMENT_MALFORMED: &str =
     "该案卷数据无法被服务器识别，未能上传；本机副本已保留，请升级应用后重试。";
+pub const DOCUMENT_OVER_BUDGET: &str =
+    "该案卷本次同步的数据量异常，超出上限，已停止同步该案卷；本机副本已保留，其他案卷照常同步，请联系管理员核查。";
