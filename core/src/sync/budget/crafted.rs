@@ -46,7 +46,7 @@ fn insert_columns(
     n: u64,
     letter: Option<u8>,
 ) -> Vec<(u32, Vec<u8>)> {
-    assert!(n >= 2, "a bomb has a run");
+    assert!(n >= 4, "a bomb has runs");
     let n_i = n as i64;
     let mut obj_actor = Vec::new();
     null_run(&mut obj_actor, 1);
@@ -57,16 +57,16 @@ fn insert_columns(
     let mut key_actor = Vec::new();
     null_run(&mut key_actor, 2);
     run_u(&mut key_actor, n_i - 1, 0);
-    // Absolute key counters: none, HEAD (0), then each insert after the one before it.
+    // Absolute key counters: none, HEAD (0), then each insert after the one before it (as
+    // deltas: 0, start_op + 1, then 1s).
     let mut key_ctr = Vec::new();
     null_run(&mut key_ctr, 1);
-    run_s(&mut key_ctr, 1, 0);
-    run_s(&mut key_ctr, 1, start_op as i64 + 1);
-    if n > 2 {
-        run_s(&mut key_ctr, n_i - 2, 1);
-    }
+    sleb(&mut key_ctr, -2);
+    sleb(&mut key_ctr, 0);
+    sleb(&mut key_ctr, start_op as i64 + 1);
+    run_s(&mut key_ctr, n_i - 2, 1);
     let mut key_str = Vec::new();
-    sleb(&mut key_str, 1);
+    sleb(&mut key_str, -1);
     uleb(&mut key_str, key.len() as u64);
     key_str.extend(key.as_bytes());
     null_run(&mut key_str, n);
@@ -168,12 +168,14 @@ fn null_run(out: &mut Vec<u8>, n: u64) {
     uleb(out, n);
 }
 
+/// A run of `n` equal values; a lone value is a literal run, as automerge writes it (the
+/// encoding is canonical: a change hashes the same once a document re-encodes it).
 fn run_u(out: &mut Vec<u8>, n: i64, value: u64) {
-    sleb(out, n);
+    sleb(out, if n == 1 { -1 } else { n });
     uleb(out, value);
 }
 
 fn run_s(out: &mut Vec<u8>, n: i64, value: i64) {
-    sleb(out, n);
+    sleb(out, if n == 1 { -1 } else { n });
     sleb(out, value);
 }

@@ -58,7 +58,7 @@ fn every_form_of_a_whole_document_counts_its_operations() {
         assert_eq!(cost.changes, stats.num_changes);
     }
     // Realistic is far below the caps.
-    assert!(stats.num_ops * 50 < MESSAGE_OPS, "{} ops", stats.num_ops);
+    assert!(stats.num_ops * 100 < MESSAGE_OPS, "{} ops", stats.num_ops);
 }
 
 #[test]
@@ -129,7 +129,7 @@ fn the_document_cap_counts_what_the_document_holds() {
 #[test]
 fn many_small_changes_pass_the_change_cap_and_are_refused() {
     let mut doc = realistic_doc(1);
-    let chunk = list_bomb(&[7; 16], 1_000, &doc.get_heads(), "b", 2);
+    let chunk = list_bomb(&[7; 16], 1_000, &doc.get_heads(), "b", 4);
     let chunks = vec![chunk; MESSAGE_CHANGES as usize + 1];
     assert_eq!(
         measure(&message_with(&mut doc, chunks)),
@@ -140,7 +140,7 @@ fn many_small_changes_pass_the_change_cap_and_are_refused() {
 #[test]
 fn what_cannot_be_measured_is_malformed() {
     let mut doc = realistic_doc(1);
-    let good = list_bomb(&[7; 16], 1_000, &doc.get_heads(), "b", 2);
+    let good = list_bomb(&[7; 16], 1_000, &doc.get_heads(), "b", 4);
     let mut huge_length = good[..9].to_vec();
     huge_length.extend([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
     let mut bundle = good.clone();
@@ -160,5 +160,57 @@ fn what_cannot_be_measured_is_malformed() {
     // A chunk split across two entries reads as automerge reads it: joined.
     let (a, b) = good.split_at(20);
     let split = message_with(&mut doc, vec![a.to_vec(), b.to_vec()]);
-    assert_eq!(measure(&split).unwrap().ops, 3);
+    assert_eq!(measure(&split).unwrap().ops, 5);
+}
+
+/// A figure, not a check (what `DOCUMENT_OPS` costs a replica): `cargo test -p zhifa-core
+/// --release --lib sync::budget::tests::measure -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn measure_a_document_at_the_cap() {
+    let peak_kb = || {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmHWM")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap()
+    };
+    let mut doc = realistic_doc(1);
+    let chunk = list_bomb(&[7; 16], 100, &doc.get_heads(), "bomb", DOCUMENT_OPS - 100);
+    let (start, at) = (peak_kb(), std::time::Instant::now());
+    doc.load_incremental(&chunk).unwrap();
+    let (applied, applied_kb) = (at.elapsed(), peak_kb());
+    let saved = doc.save();
+    drop(doc);
+    let at = std::time::Instant::now();
+    let again = AutoCommit::load(&saved).unwrap();
+    println!(
+        "{} ops: applied in {applied:?} (peak +{} MB), saved {} bytes, loaded in {:?} (peak +{} MB)",
+        again.stats().num_ops,
+        (applied_kb - start) / 1024,
+        saved.len(),
+        at.elapsed(),
+        (peak_kb() - start) / 1024,
+    );
+}
+
+#[test]
+fn crafted_chunks_are_what_automerge_writes() {
+    let mut doc = AutoCommit::new().with_actor(automerge::ActorId::from(vec![7u8; 16]));
+    let list = doc.put_object(ROOT, "bomb", ObjType::List).unwrap();
+    for i in 0..5 {
+        doc.insert(&list, i, automerge::ScalarValue::Null).unwrap();
+    }
+    doc.commit_with(automerge::transaction::CommitOptions::default().with_time(0));
+    let real = doc.get_changes(&[])[0].raw_bytes().to_vec();
+    let crafted = list_bomb(&[7; 16], 1, &[], "bomb", 5);
+    assert_eq!(hex::encode(&real), hex::encode(&crafted));
+    // And both kinds survive a document's save and load (the change hashes the same once
+    // re-encoded), as a stored document must.
+    let mut doc = realistic_doc(2);
+    let ops = doc.stats().num_ops;
+    let list = list_bomb(&[7; 16], ops + 1, &doc.get_heads(), "l", 30);
+    doc.load_incremental(&list).unwrap();
+    let text = text_bomb(&[8; 16], ops + 40, &doc.get_heads(), "t", 30);
+    doc.load_incremental(&text).unwrap();
+    let mut again = AutoCommit::load(&doc.save()).unwrap();
+    assert_eq!(again.get_heads(), doc.get_heads());
 }
