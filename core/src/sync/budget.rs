@@ -70,13 +70,23 @@ impl Overrun {
     }
 }
 
-/// Checks a decoded message against the budgets, given the operations its document already
-/// holds (`ReadDoc::stats().num_ops`).
+impl Cost {
+    /// Whether a document holding `document_ops` (`ReadDoc::stats().num_ops`) may take this.
+    /// Counted as if nothing in the message were already held: a message repeating what the
+    /// document has counts twice, which only matters for documents far larger than any real
+    /// one.
+    pub fn fits(self, document_ops: u64) -> Result<(), Overrun> {
+        if document_ops.saturating_add(self.ops) > DOCUMENT_OPS {
+            return Err(Overrun::DocumentOps);
+        }
+        Ok(())
+    }
+}
+
+/// Checks a decoded message against both budgets, given the operations its document holds.
 pub fn check(message: &Message, document_ops: u64) -> Result<Cost, Overrun> {
     let cost = measure(message)?;
-    if document_ops.saturating_add(cost.ops) > DOCUMENT_OPS {
-        return Err(Overrun::DocumentOps);
-    }
+    cost.fits(document_ops)?;
     Ok(cost)
 }
 
