@@ -1,8 +1,8 @@
 //! A hostile enrolled device sends Automerge messages that would cost the server, and then
-//! every teammate's phone, unbounded memory and time (`sync::budget`), or a document under
-//! another document's id. Each is refused, typed, for that document only; nothing of it is
-//! stored or cached; the other documents of the same round are applied; and a teammate goes
-//! on syncing. SQLite, and PostgreSQL when `ZHIFA_TEST_DATABASE_URL` is set.
+//! every teammate's phone, unbounded memory and time (`sync::budget`), a change automerge
+//! would apply but cannot save, or a document under another document's id. Each is refused,
+//! typed, for that document only; nothing of it is stored or cached; the other documents of
+//! the same round are applied; and a teammate goes on syncing. SQLite, and PostgreSQL when `ZHIFA_TEST_DATABASE_URL` is set.
 
 use std::sync::OnceLock;
 
@@ -11,7 +11,7 @@ use automerge::{AutoCommit, ReadDoc};
 use chrono::NaiveDate;
 use zhifa_core::cases::{CaseEdit, CaseKind, CaseOfficer};
 use zhifa_core::crypto::{Algorithm, Signer, SoftwareKeystore};
-use zhifa_core::sync::budget::crafted::{list_bomb, text_bomb};
+use zhifa_core::sync::budget::crafted::{list_bomb, non_canonical, text_bomb};
 use zhifa_core::sync::budget::MESSAGE_BYTES;
 use zhifa_core::sync::protocol::{
     from_cbor, routes, to_cbor, DocMessage, DocRefusal, SyncRequest, SyncResponse,
@@ -85,6 +85,19 @@ fn deflate_bomb() -> Vec<u8> {
     let chunk = CHUNK.get_or_init(|| text_bomb(&[0xd0; 16], 1, &[], "t", MESSAGE_BYTES + 1));
     assert!(chunk.len() < 100_000);
     message_carrying(&mut AutoCommit::new(), vec![chunk.clone()])
+}
+
+/// The whole of `doc` plus a change automerge applies but writes in other bytes (so that
+/// saving or sending the document would panic inside automerge).
+fn poisoned(doc: &mut AutoCommit) -> Vec<u8> {
+    let (heads, ops) = (doc.get_heads(), doc.stats().num_ops);
+    let mut chunks: Vec<Vec<u8>> = doc
+        .get_changes(&[])
+        .into_iter()
+        .map(|c| c.raw_bytes().to_vec())
+        .collect();
+    chunks.push(non_canonical(&[0xc0; 16], ops + 1, &heads, "bomb", 5));
+    message_carrying(doc, chunks)
 }
 
 /// One round signed with the device's own key, as a hostile app on an enrolled phone would.
@@ -191,8 +204,11 @@ fn bombs_are_refused_and_the_team_syncs_on(server: &TestServer) {
     let ops_before = stored_ops(&before);
 
     // One round: an op bomb on the shared case, a deflate bomb as a new document, a case
-    // listed under an id its content does not carry, and a genuine new case.
+    // listed under an id its content does not carry, a new case with a change in other
+    // bytes than automerge writes, and a genuine new case.
     let genuine = new_case(&a);
+    let tainted = new_case(&a);
+    let mut tainted_doc = automerge_of(&a, &tainted);
     let (inflating, misnamed) = (
         "01890f3c-0000-7000-8000-0000000000b1".to_owned(),
         "01890f3c-0000-7000-8000-0000000000b2".to_owned(),
@@ -207,19 +223,21 @@ fn bombs_are_refused_and_the_team_syncs_on(server: &TestServer) {
             case(&shared, op_bomb(&mut shared_doc)),
             case(&inflating, deflate_bomb()),
             case(&misnamed, whole(&mut genuine_doc)),
+            case(&tainted, poisoned(&mut tainted_doc)),
             case(&genuine, whole(&mut genuine_doc)),
         ],
     );
     assert_eq!(refusal_of(&response, &shared), Some(DocRefusal::OverBudget));
     assert_eq!(refusal_of(&response, &inflating), Some(DocRefusal::OverBudget));
     assert_eq!(refusal_of(&response, &misnamed), Some(DocRefusal::Malformed));
+    assert_eq!(refusal_of(&response, &tainted), Some(DocRefusal::Malformed));
     assert_eq!(refusal_of(&response, &genuine), None, "{:?}", response.refused);
 
     // Nothing of the refused messages was stored: the shared case is as it was, to the
     // byte and the operation; the others have no row, snapshot, chunk or sync state.
     assert_eq!(stored(server, &shared), before);
     assert_eq!(stored_ops(&stored(server, &shared)), ops_before);
-    for id in [&inflating, &misnamed] {
+    for id in [&inflating, &misnamed, &tainted] {
         let nothing = stored(server, id);
         assert_eq!(
             nothing,
@@ -245,6 +263,11 @@ fn bombs_are_refused_and_the_team_syncs_on(server: &TestServer) {
     let report = b.sync().unwrap();
     assert!(report.docs_refused.is_empty(), "{report:?}");
     assert!(b.device.cases().get(&genuine).is_ok());
+    // The case the poisoned message claimed travels as its own phone sends it.
+    let report = a.sync().unwrap();
+    assert!(report.docs_refused.is_empty(), "{report:?}");
+    b.sync().unwrap();
+    assert!(b.device.cases().get(&tainted).is_ok());
     assert!(automerge_of(&b, &shared).stats().num_ops < ops_before + 1_000);
     let report = a.sync().unwrap();
     assert!(report.docs_refused.is_empty(), "{report:?}");
@@ -253,14 +276,16 @@ fn bombs_are_refused_and_the_team_syncs_on(server: &TestServer) {
 }
 
 #[test]
-fn op_and_deflate_bombs_are_refused_and_the_team_syncs_on() {
+fn bombs_and_poisoned_documents_are_refused_and_the_team_syncs_on() {
     bombs_are_refused_and_the_team_syncs_on(&TestServer::start_blocking());
 }
 
 #[test]
-fn op_and_deflate_bombs_are_refused_on_postgresql() {
-    let Some(db) = scratch_postgres("op_and_deflate_bombs_are_refused_on_postgresql") else {
+fn bombs_and_poisoned_documents_are_refused_on_postgresql() {
+    let Some(db) = scratch_postgres("bombs_and_poisoned_documents_are_refused_on_postgresql")
+    else {
         return;
     };
     bombs_are_refused_and_the_team_syncs_on(&TestServer::start_with(Some(db.url.clone()), None));
 }
+

@@ -9,8 +9,9 @@
 //! budget reads the chunk format itself: the chunk header, the change or document header,
 //! the column lengths, and each column's runs (summing run lengths without expanding them),
 //! inflating a compressed chunk or column only up to the bytes the budget has left. Its own
-//! cost is linear in the (bounded) bytes it reads. The caps and what happens at them:
-//! `docs/PROTOCOL.md`, "Work budgets".
+//! cost is linear in the (bounded) bytes it reads. Once a message is within budget, each of
+//! its changes must also be written as automerge writes it (`canonical`). The caps and what
+//! happens at them: `docs/PROTOCOL.md`, "Work budgets".
 
 use std::io::Read;
 
@@ -58,13 +59,15 @@ pub enum Overrun {
     MessageBytes,
     #[error("the document would hold more than {DOCUMENT_OPS} operations")]
     DocumentOps,
+    #[error("a change does not re-encode to its own hash")]
+    NotCanonical,
 }
 
 impl Overrun {
     /// The document's refusal on the wire.
     pub fn refusal(self) -> DocRefusal {
         match self {
-            Overrun::Unreadable => DocRefusal::Malformed,
+            Overrun::Unreadable | Overrun::NotCanonical => DocRefusal::Malformed,
             _ => DocRefusal::OverBudget,
         }
     }
@@ -97,8 +100,17 @@ pub fn measure(message: &Message) -> Result<Cost, Overrun> {
     let joined: Vec<u8> = message.changes.iter().flatten().copied().collect();
     let mut meter = Meter::default();
     let mut input = &joined[..];
+    let mut changes = Vec::new();
     while !input.is_empty() {
-        input = meter.chunk(input)?;
+        let rest = meter.chunk(input)?;
+        if meter.last_was_change {
+            changes.push(&input[..input.len() - rest.len()]);
+        }
+        input = rest;
+    }
+    // Only once the whole message is within budget: this reads every operation.
+    for chunk in changes {
+        canonical(chunk)?;
     }
     Ok(meter.cost)
 }
@@ -121,6 +133,8 @@ const VALUE_METADATA: u32 = 6;
 #[derive(Default)]
 struct Meter {
     cost: Cost,
+    /// Whether the chunk just measured is a change (rather than a document).
+    last_was_change: bool,
 }
 
 impl Meter {
@@ -154,6 +168,7 @@ impl Meter {
         let kind = r.take(1)?[0];
         let len = r.uleb()?;
         let data = r.take_u64(len)?;
+        self.last_was_change = kind != CHUNK_DOCUMENT;
         match kind {
             CHUNK_CHANGE => {
                 self.add_bytes(len)?;
@@ -233,6 +248,19 @@ impl Meter {
         }
         Ok(rows)
     }
+}
+
+/// A change must be written as automerge writes it. Automerge applies a change in other bytes
+/// (a run of one where it writes a literal, say) under the hash of those bytes, but
+/// re-encodes it whenever it saves or sends the document, to another hash: saving then
+/// panics inside automerge or writes a document that no longer loads. (A document chunk is
+/// re-derived and checked against its heads by automerge itself.)
+fn canonical(chunk: &[u8]) -> Result<(), Overrun> {
+    let change = automerge::Change::try_from(chunk).map_err(|_| Overrun::Unreadable)?;
+    if automerge::Change::from(change.decode()).hash() != change.hash() {
+        return Err(Overrun::NotCanonical);
+    }
+    Ok(())
 }
 
 /// The rows one column describes, read run by run without expanding a run.

@@ -20,6 +20,17 @@ pub fn list_bomb(actor: &[u8], start_op: u64, deps: &[ChangeHash], key: &str, n:
     chunk(1, &chunk_checksum(1, &body), &body)
 }
 
+/// `list_bomb`'s operations in other bytes: the root key written as a run of one rather than
+/// the literal automerge writes. Automerge applies it, but the change re-encodes to another
+/// hash, so a document holding it no longer saves and loads as itself.
+pub fn non_canonical(actor: &[u8], start_op: u64, deps: &[ChangeHash], key: &str, n: u64) -> Vec<u8> {
+    let mut columns = insert_columns(key, 2, start_op, n, None);
+    let key_str = &mut columns.iter_mut().find(|c| c.0 == 0x15).expect("key column").1;
+    key_str[0] = 0x01;
+    let body = change_body(actor, start_op, deps, &columns);
+    chunk(1, &chunk_checksum(1, &body), &body)
+}
+
 /// The same shape as a text of `n` letters "a", DEFLATE-compressed: the letters compress
 /// about a thousandfold, so the chunk is small and inflates to more than `n` bytes.
 pub fn text_bomb(actor: &[u8], start_op: u64, deps: &[ChangeHash], key: &str, n: u64) -> Vec<u8> {

@@ -214,3 +214,17 @@ fn crafted_chunks_are_what_automerge_writes() {
     let mut again = AutoCommit::load(&doc.save()).unwrap();
     assert_eq!(again.get_heads(), doc.get_heads());
 }
+
+#[test]
+fn a_change_in_other_bytes_than_automerge_writes_is_malformed() {
+    let mut doc = realistic_doc(3);
+    let (heads, ops) = (doc.get_heads(), doc.stats().num_ops);
+    let chunk = super::crafted::non_canonical(&[7; 16], ops + 1, &heads, "bomb", 5);
+    // Automerge takes it, and then cannot send or save the document as itself.
+    let mut taken = doc.clone();
+    taken.load_incremental(&chunk).unwrap();
+    assert!(std::panic::catch_unwind(move || taken.get_changes(&heads)).is_err());
+    let message = message_with(&mut doc, vec![chunk]);
+    assert_eq!(measure(&message), Err(Overrun::NotCanonical));
+    assert_eq!(Overrun::NotCanonical.refusal(), DocRefusal::Malformed);
+}
