@@ -26,10 +26,7 @@ fn case_file() -> AutoCommit {
 /// The message that carries the whole document to a replica holding none of it, with its
 /// changes as change chunks (V1) or as one document chunk (V2).
 fn messages(doc: &mut AutoCommit) -> (Message, Message) {
-    let mut v1 = doc
-        .sync()
-        .generate_sync_message(&mut State::new())
-        .unwrap();
+    let mut v1 = doc.sync().generate_sync_message(&mut State::new()).unwrap();
     let mut v2 = v1.clone();
     v1.changes = doc
         .get_changes(&[])
@@ -56,7 +53,10 @@ fn benches(c: &mut Criterion) {
         b.iter_batched(
             || (AutoCommit::new(), State::new(), v1.clone()),
             |(mut replica, mut state, message)| {
-                replica.sync().receive_sync_message(&mut state, message).unwrap()
+                replica
+                    .sync()
+                    .receive_sync_message(&mut state, message)
+                    .unwrap()
             },
             BatchSize::SmallInput,
         )

@@ -53,10 +53,7 @@ fn automerge_of(phone: &Phone, id: &str) -> AutoCommit {
 
 /// A real first sync message of `doc` (its heads and bloom filter) carrying `chunks`.
 fn message_carrying(doc: &mut AutoCommit, chunks: Vec<Vec<u8>>) -> Vec<u8> {
-    let mut message = doc
-        .sync()
-        .generate_sync_message(&mut State::new())
-        .unwrap();
+    let mut message = doc.sync().generate_sync_message(&mut State::new()).unwrap();
     message.changes = chunks.into();
     message.encode()
 }
@@ -126,7 +123,10 @@ fn round(server: &TestServer, phone: &Phone, messages: Vec<DocMessage>) -> SyncR
             body,
         })
         .unwrap();
-    assert_eq!(response.status, 200, "a refused document is not a failed round");
+    assert_eq!(
+        response.status, 200,
+        "a refused document is not a failed round"
+    );
     from_cbor(&response.body).unwrap()
 }
 
@@ -149,7 +149,10 @@ fn stored(server: &TestServer, id: &str) -> Stored {
             .map(|r| Ok::<_, zhifa_sync_server::ServerError>((r.bytes(0)?, r.int(1)?, r.int(2)?)))
             .transpose()?;
         let snapshot = tx
-            .query_opt("SELECT bytes FROM doc_snapshot WHERE doc_id = $1", &[id.into()])?
+            .query_opt(
+                "SELECT bytes FROM doc_snapshot WHERE doc_id = $1",
+                &[id.into()],
+            )?
             .map(|r| r.bytes(0))
             .transpose()?;
         let chunks = tx
@@ -228,10 +231,21 @@ fn bombs_are_refused_and_the_team_syncs_on(server: &TestServer) {
         ],
     );
     assert_eq!(refusal_of(&response, &shared), Some(DocRefusal::OverBudget));
-    assert_eq!(refusal_of(&response, &inflating), Some(DocRefusal::OverBudget));
-    assert_eq!(refusal_of(&response, &misnamed), Some(DocRefusal::Malformed));
+    assert_eq!(
+        refusal_of(&response, &inflating),
+        Some(DocRefusal::OverBudget)
+    );
+    assert_eq!(
+        refusal_of(&response, &misnamed),
+        Some(DocRefusal::Malformed)
+    );
     assert_eq!(refusal_of(&response, &tainted), Some(DocRefusal::Malformed));
-    assert_eq!(refusal_of(&response, &genuine), None, "{:?}", response.refused);
+    assert_eq!(
+        refusal_of(&response, &genuine),
+        None,
+        "{:?}",
+        response.refused
+    );
 
     // Nothing of the refused messages was stored: the shared case is as it was, to the
     // byte and the operation; the others have no row, snapshot, chunk or sync state.
@@ -288,4 +302,3 @@ fn bombs_and_poisoned_documents_are_refused_on_postgresql() {
     };
     bombs_are_refused_and_the_team_syncs_on(&TestServer::start_with(Some(db.url.clone()), None));
 }
-

@@ -190,8 +190,8 @@ impl DocRefusal {
             DocRefusal::OverBudget,
         ]
         .into_iter()
-            .find(|r| r.as_str() == name)
-            .unwrap_or(DocRefusal::Malformed)
+        .find(|r| r.as_str() == name)
+        .unwrap_or(DocRefusal::Malformed)
     }
 
     /// What the officer is told.

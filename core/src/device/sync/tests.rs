@@ -14,8 +14,8 @@ use super::{Fed, Io, Next, SessionRun};
 use crate::cases::{CaseDoc, CaseEdit, CaseKind};
 use crate::device::Device;
 use crate::store::{get_meta, set_meta};
-use crate::sync::budget::crafted::list_bomb;
 use crate::sync::auth::{NONCE_HEADER, SIGNATURE_HEADER, TIME_HEADER};
+use crate::sync::budget::crafted::list_bomb;
 use crate::sync::protocol::{
     from_cbor, routes, to_cbor, DocMessage, DocRefusal, ErrorBody, ErrorCode, Listing, SyncRequest,
     SyncResponse,
@@ -503,5 +503,8 @@ fn an_op_bomb_from_a_compromised_server_is_refused_and_the_others_still_arrive()
     // The teammate's case in the same rounds arrived and was stored.
     let arrived = phone.device.cases().get(&teammates).unwrap();
     assert_eq!(arrived.onsite.findings, "车厢未密闭。");
-    assert_eq!(DocRefusal::OverBudget.message_zh(), crate::texts::sync::DOCUMENT_OVER_BUDGET);
+    assert_eq!(
+        DocRefusal::OverBudget.message_zh(),
+        crate::texts::sync::DOCUMENT_OVER_BUDGET
+    );
 }

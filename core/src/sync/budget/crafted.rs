@@ -16,16 +16,31 @@ const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
 /// makes a list under the root key `key` and inserts `n` nulls into it: about a hundred
 /// bytes whatever `n` is, since every column is one run or two.
 pub fn list_bomb(actor: &[u8], start_op: u64, deps: &[ChangeHash], key: &str, n: u64) -> Vec<u8> {
-    let body = change_body(actor, start_op, deps, &insert_columns(key, 2, start_op, n, None));
+    let body = change_body(
+        actor,
+        start_op,
+        deps,
+        &insert_columns(key, 2, start_op, n, None),
+    );
     chunk(1, &chunk_checksum(1, &body), &body)
 }
 
 /// `list_bomb`'s operations in other bytes: the root key written as a run of one rather than
 /// the literal automerge writes. Automerge applies it, but the change re-encodes to another
 /// hash, so a document holding it no longer saves and loads as itself.
-pub fn non_canonical(actor: &[u8], start_op: u64, deps: &[ChangeHash], key: &str, n: u64) -> Vec<u8> {
+pub fn non_canonical(
+    actor: &[u8],
+    start_op: u64,
+    deps: &[ChangeHash],
+    key: &str,
+    n: u64,
+) -> Vec<u8> {
     let mut columns = insert_columns(key, 2, start_op, n, None);
-    let key_str = &mut columns.iter_mut().find(|c| c.0 == 0x15).expect("key column").1;
+    let key_str = &mut columns
+        .iter_mut()
+        .find(|c| c.0 == 0x15)
+        .expect("key column")
+        .1;
     key_str[0] = 0x01;
     let body = change_body(actor, start_op, deps, &columns);
     chunk(1, &chunk_checksum(1, &body), &body)

@@ -15,8 +15,13 @@ fn realistic_doc(edits: usize) -> AutoCommit {
     for i in 0..edits {
         doc.put(ROOT, "status", format!("step-{}", i % 7)).unwrap();
         let at = doc.length(&findings);
-        doc.splice_text(&findings, at, 0, &format!("第{i}项：现场检查发现问题，已记录。"))
-            .unwrap();
+        doc.splice_text(
+            &findings,
+            at,
+            0,
+            &format!("第{i}项：现场检查发现问题，已记录。"),
+        )
+        .unwrap();
         if i % 10 == 0 {
             let entry = doc.insert_object(&evidence, i / 10, ObjType::Map).unwrap();
             doc.put(&entry, "hash", "ab".repeat(32)).unwrap();
@@ -69,11 +74,17 @@ fn the_messages_of_a_real_conversation_are_within_budget() {
     for _ in 0..10 {
         if let Some(m) = phone.sync().generate_sync_message(&mut phone_state) {
             check(&m, server.stats().num_ops).unwrap();
-            server.sync().receive_sync_message(&mut server_state, m).unwrap();
+            server
+                .sync()
+                .receive_sync_message(&mut server_state, m)
+                .unwrap();
         }
         if let Some(m) = server.sync().generate_sync_message(&mut server_state) {
             check(&m, phone.stats().num_ops).unwrap();
-            phone.sync().receive_sync_message(&mut phone_state, m).unwrap();
+            phone
+                .sync()
+                .receive_sync_message(&mut phone_state, m)
+                .unwrap();
         }
     }
     assert_eq!(server.get_heads(), phone.get_heads());
@@ -123,7 +134,10 @@ fn the_document_cap_counts_what_the_document_holds() {
     let chunk = list_bomb(&[7; 16], 1_000, &doc.get_heads(), "bomb", 100);
     let message = message_with(&mut doc, vec![chunk]);
     assert!(check(&message, DOCUMENT_OPS - 101).is_ok());
-    assert_eq!(check(&message, DOCUMENT_OPS - 100), Err(Overrun::DocumentOps));
+    assert_eq!(
+        check(&message, DOCUMENT_OPS - 100),
+        Err(Overrun::DocumentOps)
+    );
 }
 
 #[test]
@@ -171,7 +185,11 @@ fn measure_a_document_at_the_cap() {
     let peak_kb = || {
         let status = std::fs::read_to_string("/proc/self/status").unwrap();
         let line = status.lines().find(|l| l.starts_with("VmHWM")).unwrap();
-        line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap()
+        line.split_whitespace()
+            .nth(1)
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
     };
     let mut doc = realistic_doc(1);
     let chunk = list_bomb(&[7; 16], 100, &doc.get_heads(), "bomb", DOCUMENT_OPS - 100);
