@@ -42,7 +42,24 @@ fn benches(c: &mut Criterion) {
     let mut doc = case_file();
     let (v1, v2) = messages(&mut doc);
     let ops = doc.stats().num_ops;
+    // One more edit, as a device sends it to a server that holds the rest.
+    let mut edited = CaseDoc::load(&doc.save()).unwrap();
+    let before = edited.automerge().get_heads();
+    edited
+        .apply(&[CaseEdit::AppendFindings("补充：当事人到场。".into())])
+        .unwrap();
+    let mut one_edit = v1.clone();
+    one_edit.changes = edited
+        .automerge()
+        .get_changes(&before)
+        .into_iter()
+        .map(|c| c.raw_bytes().to_vec())
+        .collect::<Vec<_>>()
+        .into();
     let mut group = c.benchmark_group("budget");
+    group.bench_function("measure_one_edit", |b| {
+        b.iter(|| budget::check(&one_edit, ops).unwrap())
+    });
     group.bench_function(format!("measure_changes_{ops}_ops"), |b| {
         b.iter(|| budget::check(&v1, 0).unwrap())
     });
