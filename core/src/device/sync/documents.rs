@@ -44,7 +44,7 @@ impl Replica {
         match budget::check(&message, self.held.doc.stats().num_ops) {
             Ok(_) => {}
             Err(budget::Overrun::Unreadable) => return Received::Broken,
-            Err(overrun) => return Received::OverBudget(overrun),
+            Err(overrun) => return Received::Refused(overrun),
         }
         let received = self
             .held
@@ -79,8 +79,9 @@ enum Received {
     Applied,
     /// It cannot be read or applied.
     Broken,
-    /// It would add more than the budget allows; nothing of it was applied.
-    OverBudget(budget::Overrun),
+    /// It would add more than the budget allows, or carries a change automerge could not
+    /// save; nothing of it was applied.
+    Refused(budget::Overrun),
 }
 
 /// What became of a received document.
@@ -245,7 +246,7 @@ impl Session<'_> {
                     open.remove(&key);
                     continue;
                 }
-                Received::OverBudget(overrun) => {
+                Received::Refused(overrun) => {
                     // The document stays as the phone holds it, refused and reported like a
                     // server's refusal; the other documents go on.
                     open.remove(&key);

@@ -63,7 +63,7 @@ fn every_form_of_a_whole_document_counts_its_operations() {
         assert_eq!(cost.changes, stats.num_changes);
     }
     // Realistic is far below the caps.
-    assert!(stats.num_ops * 100 < MESSAGE_OPS, "{} ops", stats.num_ops);
+    assert!(stats.num_ops * 50 < MESSAGE_OPS, "{} ops", stats.num_ops);
 }
 
 #[test]
