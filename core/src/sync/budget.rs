@@ -24,9 +24,9 @@ use super::protocol::DocRefusal;
 /// large realistic case file (hundreds of edits, dozens of evidence items, some twenty
 /// thousand characters of findings and statements, one operation a character) is about
 /// 25,000 operations: this is ×20 that. Not more, because memory and time grow with
-/// operations: applying a million at once peaks at about 450 MB and takes 4.5 s
-/// (`tests::measure_a_document_at_the_cap`, release), more than a phone should ever spend
-/// on one document.
+/// operations: applying this many at once peaks at about 230 MB and takes 1.2 s (a million:
+/// 450 MB, 4.5 s; `tests::measure_a_document_at_the_cap`, release), as much as a phone
+/// should ever spend on one document.
 pub const DOCUMENT_OPS: u64 = 500_000;
 /// Operations one message may add: as many as a document may hold, since a document travels
 /// whole (one message) to a replica that has none of it, and must always be able to.
