@@ -15,7 +15,7 @@ use crate::cases::{CaseDoc, CaseEdit, CaseKind};
 use crate::device::Device;
 use crate::store::{get_meta, set_meta};
 use crate::sync::auth::{NONCE_HEADER, SIGNATURE_HEADER, TIME_HEADER};
-use crate::sync::budget::crafted::list_bomb;
+use crate::sync::budget::crafted::{list_bomb, non_canonical};
 use crate::sync::protocol::{
     from_cbor, routes, to_cbor, DocMessage, DocRefusal, ErrorBody, ErrorCode, Listing, SyncRequest,
     SyncResponse,
@@ -330,6 +330,8 @@ struct ScriptedServer {
     docs: Vec<(String, automerge::AutoCommit, automerge::sync::State)>,
     /// A document whose every reply a compromised server swaps for an op bomb.
     bomb: Option<String>,
+    /// A document to whose every reply it adds a change automerge could not save.
+    poison: Option<String>,
 }
 
 impl ScriptedServer {
@@ -338,7 +340,11 @@ impl ScriptedServer {
             .into_iter()
             .map(|(id, doc)| (id.to_owned(), doc, automerge::sync::State::new()))
             .collect();
-        ScriptedServer { docs, bomb: None }
+        ScriptedServer {
+            docs,
+            bomb: None,
+            poison: None,
+        }
     }
 
     fn answer(&mut self, request: &Request) -> Fed {
@@ -373,6 +379,14 @@ impl ScriptedServer {
                 let chunk = list_bomb(&[9; 16], ops + 1, &heads, "bomb", 1_000_000_000);
                 bombed.changes = vec![chunk].into();
                 reply = Some(bombed);
+            }
+            if let (Some(poisoned), true) = (&mut reply, self.poison.as_ref() == Some(&id.0)) {
+                use automerge::ReadDoc;
+                let (heads, ops) = (doc.get_heads(), doc.stats().num_ops);
+                let mut chunks: Vec<Vec<u8>> =
+                    poisoned.changes.iter().map(<[u8]>::to_vec).collect();
+                chunks.push(non_canonical(&[9; 16], ops + 1, &heads, "bomb", 5));
+                poisoned.changes = chunks.into();
             }
             if let Some(reply) = reply {
                 response.messages.push(DocMessage(
@@ -506,5 +520,31 @@ fn an_op_bomb_from_a_compromised_server_is_refused_and_the_others_still_arrive()
     assert_eq!(
         DocRefusal::OverBudget.message_zh(),
         crate::texts::sync::DOCUMENT_OVER_BUDGET
+    );
+}
+
+#[test]
+fn a_change_automerge_could_not_save_is_refused_and_the_others_still_arrive() {
+    let phone = enrolled_phone();
+    let options = options();
+    let (poisoned, good) = (
+        uuid::Uuid::now_v7().to_string(),
+        uuid::Uuid::now_v7().to_string(),
+    );
+    let mut server = ScriptedServer::new(vec![
+        (&poisoned, teammates_case(&poisoned)),
+        (&good, teammates_case(&good)),
+    ]);
+    server.poison = Some(poisoned.clone());
+    let run = phone.device.sync().start(&options, &|_| {}).unwrap();
+    let report = serve(run, &mut server).unwrap();
+    assert_eq!(report.docs_refused, vec![format!("{poisoned}:Malformed")]);
+    assert!(matches!(
+        phone.device.cases().get(&poisoned),
+        Err(Error::Case(crate::cases::CaseError::NotFound))
+    ));
+    assert_eq!(
+        phone.device.cases().get(&good).unwrap().onsite.findings,
+        "车厢未密闭。"
     );
 }
