@@ -7,14 +7,14 @@ use std::num::NonZeroUsize;
 use std::sync::Mutex;
 
 use automerge::sync::{Message, State, SyncDoc};
-use automerge::AutoCommit;
+use automerge::{AutoCommit, ReadDoc};
 use lru::LruCache;
 use serde_bytes::ByteBuf;
 use zhifa_core::records;
 use zhifa_core::sync::protocol::{
     DocMessage, DocRefusal, ErrorCode, Listing, SyncRequest, LIST_PAGE,
 };
-use zhifa_core::sync::{Digest, DocId, DocKind, DocRef, SubjectKind};
+use zhifa_core::sync::{budget, Digest, DocId, DocKind, DocRef, SubjectKind};
 
 use crate::devices::DeviceRecord;
 use crate::error::{Failure, Refusal, ServerError};
@@ -320,6 +320,9 @@ impl Documents {
         let Ok(message) = Message::decode(bytes) else {
             return Err(Failure::Refused(DocRefusal::Malformed));
         };
+        // What the message would add is counted before the database, the cache or automerge
+        // see it; a message over budget is never applied (`sync::budget`).
+        let cost = budget::measure(&message).map_err(|o| Failure::Refused(o.refusal()))?;
         let row = tx.query_opt(
             &format!(
                 "SELECT kind, team, last_chunk, snapshot_upto FROM doc WHERE id = $1{}",
@@ -355,6 +358,8 @@ impl Documents {
             .and_then(|r| r.bytes(0).ok())
             .and_then(|b| State::decode(&b).ok())
             .unwrap_or_default();
+        cost.fits(loaded.doc.stats().num_ops)
+            .map_err(|o| Failure::Refused(o.refusal()))?;
         let before = loaded.doc.get_heads();
         if loaded
             .doc
@@ -371,6 +376,11 @@ impl Documents {
                 // Changes that do not make a readable document of this kind.
                 return Err(Failure::Refused(DocRefusal::Malformed));
             };
+            if content.id != id {
+                // A document listed under an id its content does not carry (or whose id a
+                // change rewrote) would be another document stored under this one's name.
+                return Err(Failure::Refused(DocRefusal::Malformed));
+            }
             if !exists && !device.covers(&content.division) {
                 return Err(Failure::Refused(DocRefusal::OutOfJurisdiction));
             }

@@ -1,10 +1,12 @@
 //! Sync with the server (`docs/PROTOCOL.md`): the wire format shared with the server
-//! (`protocol`), request signing (`auth`), the device's bookkeeping of its documents
+//! (`protocol`), request signing (`auth`), the work budget on Automerge messages
+//! (`budget`), the device's bookkeeping of its documents
 //! (`replica`), the transport the shells' HTTP goes through (`Transport`, with a reqwest
 //! implementation in `http`), and the session itself (`Device::sync_now`, in
 //! `device/sync.rs`).
 
 pub mod auth;
+pub mod budget;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod protocol;

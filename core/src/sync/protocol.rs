@@ -166,6 +166,9 @@ pub enum DocRefusal {
     OutOfJurisdiction,
     /// The sync message or the document it makes cannot be read.
     Malformed,
+    /// The message would add more to the document than its work budget allows
+    /// (`sync::budget`); nothing of it was applied.
+    OverBudget,
 }
 
 impl DocRefusal {
@@ -175,15 +178,20 @@ impl DocRefusal {
             DocRefusal::Forbidden => "Forbidden",
             DocRefusal::OutOfJurisdiction => "OutOfJurisdiction",
             DocRefusal::Malformed => "Malformed",
+            DocRefusal::OverBudget => "OverBudget",
         }
     }
 
     /// A kept name read back; a name this version does not know reads as `Malformed`.
     pub fn from_kept(name: &str) -> DocRefusal {
-        [DocRefusal::Forbidden, DocRefusal::OutOfJurisdiction]
-            .into_iter()
-            .find(|r| r.as_str() == name)
-            .unwrap_or(DocRefusal::Malformed)
+        [
+            DocRefusal::Forbidden,
+            DocRefusal::OutOfJurisdiction,
+            DocRefusal::OverBudget,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == name)
+        .unwrap_or(DocRefusal::Malformed)
     }
 
     /// What the officer is told.
@@ -192,6 +200,7 @@ impl DocRefusal {
             DocRefusal::Forbidden => texts::sync::DOCUMENT_FORBIDDEN,
             DocRefusal::OutOfJurisdiction => texts::sync::DOCUMENT_OUT_OF_JURISDICTION,
             DocRefusal::Malformed => texts::sync::DOCUMENT_MALFORMED,
+            DocRefusal::OverBudget => texts::sync::DOCUMENT_OVER_BUDGET,
         }
     }
 }

@@ -76,3 +76,5 @@ pub const EVENT_FORBIDDEN: &str =
 pub const EVENT_CONFLICT: &str = "该条记录的编号与服务器上已有的另一条记录重复，服务器未接收。";
 pub const EVENT_VOUCHES_FOR_OTHER: &str =
     "亮码核验记录只能由被检查企业本单位登记的设备提交；本机不能代企业确认核验，服务器未接收。";
+pub const DOCUMENT_OVER_BUDGET: &str =
+    "该案卷本次同步的数据量异常，超出上限，已停止同步该案卷；本机副本已保留，其他案卷照常同步，请联系管理员核查。";

@@ -3,9 +3,10 @@
 //! lost); every round carries a batch of Automerge sync messages, one conversation a
 //! document, with sync state kept per document on both sides.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use automerge::sync::{Message, State, SyncDoc};
+use automerge::ReadDoc;
 use serde_bytes::ByteBuf;
 
 use super::session::Session;
@@ -14,7 +15,7 @@ use crate::store::{get_meta, set_meta, StoreError};
 use crate::sync::protocol::{
     self, routes, to_cbor, DocMessage, Listing, SyncRequest, SyncResponse,
 };
-use crate::sync::{replica, Digest, DocId, DocKind, DocRef, SyncError, SyncPhase};
+use crate::sync::{budget, replica, Digest, DocId, DocKind, DocRef, SyncError, SyncPhase};
 use crate::Error;
 
 /// A document in conversation with the server.
@@ -33,17 +34,28 @@ impl Replica {
         message.map(Message::encode)
     }
 
-    /// Applies a message from the server; `false` if it cannot be read or applied.
-    fn receive(&mut self, bytes: &[u8]) -> bool {
+    /// Applies a message from the server, if it can be read and is within the work budget
+    /// (a compromised or older server is no more trusted with the phone's memory than a
+    /// device is with the server's).
+    fn receive(&mut self, bytes: &[u8]) -> Received {
         let Ok(message) = Message::decode(bytes) else {
-            return false;
+            return Received::Broken;
         };
+        match budget::check(&message, self.held.doc.stats().num_ops) {
+            Ok(_) => {}
+            Err(budget::Overrun::Unreadable) => return Received::Broken,
+            Err(overrun) => return Received::Refused(overrun),
+        }
         let received = self
             .held
             .doc
             .sync()
             .receive_sync_message(&mut self.state, message);
-        received.is_ok()
+        if received.is_ok() {
+            Received::Applied
+        } else {
+            Received::Broken
+        }
     }
 
     /// Stores the document through the same path as an edit. One not on the device yet is
@@ -60,6 +72,16 @@ impl Replica {
         self.kind.save(tx, &mut self.held, now)?;
         Ok(Stored::Yes)
     }
+}
+
+/// What became of a message from the server.
+enum Received {
+    Applied,
+    /// It cannot be read or applied.
+    Broken,
+    /// It would add more than the budget allows, or carries a change automerge could not
+    /// save; nothing of it was applied.
+    Refused(budget::Overrun),
 }
 
 /// What became of a received document.
@@ -89,6 +111,9 @@ impl Session<'_> {
         let mut queue: VecDeque<(DocKind, String)> =
             dirty.into_iter().map(|r| (r.0, (r.1).0)).collect();
         let mut open: BTreeMap<(DocKind, String), Replica> = BTreeMap::new();
+        // Refused in this session (by the server, or by this phone's budget): not reopened
+        // when listed again.
+        let mut refused: BTreeSet<(DocKind, String)> = BTreeSet::new();
         let mut next_cursor = cursor.unwrap_or(0);
         let mut catalogue_version = 0;
         self.state.docs_total = queue.len() as u32;
@@ -121,7 +146,7 @@ impl Session<'_> {
             self.finish(finished)?;
             while messages.len() < protocol::BATCH_DOCS && bytes < protocol::BATCH_BYTES {
                 let Some(key) = queue.pop_front() else { break };
-                if open.contains_key(&key) {
+                if open.contains_key(&key) || refused.contains(&key) {
                     continue;
                 }
                 let mut replica = self.open_replica(key.0, &key.1)?;
@@ -165,6 +190,7 @@ impl Session<'_> {
                 }
             }
             for &(kind, ref id, reason) in &response.refused {
+                refused.insert((kind, id.0.clone()));
                 if open.remove(&(kind, id.0.clone())).is_some() {
                     device
                         .store
@@ -173,7 +199,7 @@ impl Session<'_> {
                     self.report.docs_refused.push(refused);
                 }
             }
-            self.receive(&mut open, response.messages)?;
+            self.receive(&mut open, &mut refused, response.messages)?;
             self.tell();
         }
         if cursor != Some(next_cursor) {
@@ -201,6 +227,7 @@ impl Session<'_> {
     fn receive(
         &mut self,
         open: &mut BTreeMap<(DocKind, String), Replica>,
+        refused: &mut BTreeSet<(DocKind, String)>,
         messages: Vec<DocMessage>,
     ) -> Result<(), Error> {
         let device = self.context;
@@ -212,10 +239,27 @@ impl Session<'_> {
                 continue;
             };
             let before = replica.held.doc.get_heads();
-            if !replica.receive(&bytes) {
-                // A broken message: drop the conversation; the next sync starts it afresh.
-                open.remove(&key);
-                continue;
+            match replica.receive(&bytes) {
+                Received::Applied => {}
+                Received::Broken => {
+                    // A broken message: drop the conversation; the next sync starts it afresh.
+                    open.remove(&key);
+                    continue;
+                }
+                Received::Refused(overrun) => {
+                    // The document stays as the phone holds it, refused and reported like a
+                    // server's refusal; the other documents go on.
+                    open.remove(&key);
+                    let reason = overrun.refusal();
+                    device
+                        .store
+                        .write(|tx| replica::mark_refused(tx, key.0, &key.1, reason))?;
+                    self.report
+                        .docs_refused
+                        .push(format!("{}:{}", key.1, reason.as_str()));
+                    refused.insert(key);
+                    continue;
+                }
             }
             if replica.held.doc.get_heads() != before {
                 replica.exchanged = true;

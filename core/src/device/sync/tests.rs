@@ -15,8 +15,9 @@ use crate::cases::{CaseDoc, CaseEdit, CaseKind};
 use crate::device::Device;
 use crate::store::{get_meta, set_meta};
 use crate::sync::auth::{NONCE_HEADER, SIGNATURE_HEADER, TIME_HEADER};
+use crate::sync::budget::crafted::{list_bomb, non_canonical};
 use crate::sync::protocol::{
-    from_cbor, routes, to_cbor, DocMessage, ErrorBody, ErrorCode, Listing, SyncRequest,
+    from_cbor, routes, to_cbor, DocMessage, DocRefusal, ErrorBody, ErrorCode, Listing, SyncRequest,
     SyncResponse,
 };
 use crate::sync::replica::{CURSOR_META, ENROLMENT_META};
@@ -386,6 +387,10 @@ fn a_second_sync_while_one_runs_is_busy_and_sends_nothing() {
 /// sync conversation a document.
 struct ScriptedServer {
     docs: Vec<(String, automerge::AutoCommit, automerge::sync::State)>,
+    /// A document whose every reply a compromised server swaps for an op bomb.
+    bomb: Option<String>,
+    /// A document to whose every reply it adds a change automerge could not save.
+    poison: Option<String>,
 }
 
 impl ScriptedServer {
@@ -394,7 +399,11 @@ impl ScriptedServer {
             .into_iter()
             .map(|(id, doc)| (id.to_owned(), doc, automerge::sync::State::new()))
             .collect();
-        ScriptedServer { docs }
+        ScriptedServer {
+            docs,
+            bomb: None,
+            poison: None,
+        }
     }
 
     fn answer(&mut self, request: &Request) -> Fed {
@@ -417,7 +426,28 @@ impl ScriptedServer {
             let (_, doc, state) = self.docs.iter_mut().find(|d| d.0 == id.0).unwrap();
             let message = Message::decode(&bytes).unwrap();
             doc.sync().receive_sync_message(state, message).unwrap();
-            if let Some(reply) = doc.sync().generate_sync_message(state) {
+            let mut reply = doc.sync().generate_sync_message(state);
+            if self.bomb.as_ref() == Some(&id.0) {
+                use automerge::ReadDoc;
+                let mut bombed = reply.unwrap_or_else(|| {
+                    doc.sync()
+                        .generate_sync_message(&mut automerge::sync::State::new())
+                        .expect("a first message")
+                });
+                let (heads, ops) = (doc.get_heads(), doc.stats().num_ops);
+                let chunk = list_bomb(&[9; 16], ops + 1, &heads, "bomb", 1_000_000_000);
+                bombed.changes = vec![chunk].into();
+                reply = Some(bombed);
+            }
+            if let (Some(poisoned), true) = (&mut reply, self.poison.as_ref() == Some(&id.0)) {
+                use automerge::ReadDoc;
+                let (heads, ops) = (doc.get_heads(), doc.stats().num_ops);
+                let mut chunks: Vec<Vec<u8>> =
+                    poisoned.changes.iter().map(<[u8]>::to_vec).collect();
+                chunks.push(non_canonical(&[9; 16], ops + 1, &heads, "bomb", 5));
+                poisoned.changes = chunks.into();
+            }
+            if let Some(reply) = reply {
                 response.messages.push(DocMessage(
                     DocKind::Case,
                     id,
@@ -493,4 +523,87 @@ fn a_document_under_another_id_is_dropped_and_the_others_still_arrive() {
         ));
     }
     assert!(phone.device.cases().get(&good).is_ok());
+}
+
+#[test]
+fn an_op_bomb_from_a_compromised_server_is_refused_and_the_others_still_arrive() {
+    use automerge::ReadDoc;
+    let phone = enrolled_phone();
+    let options = options();
+    // The officer's own case, which the server also holds, with a teammate's edit on it.
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let own = phone
+        .device
+        .cases()
+        .create(CaseKind::Ordinary, "DQ-116", "500103", day, day)
+        .unwrap();
+    phone
+        .device
+        .cases()
+        .edit(&own.id, &[CaseEdit::AppendFindings("本机记录。".into())])
+        .unwrap();
+    let mut on_server = CaseDoc::load(&phone.device.cases().snapshot(&own.id).unwrap()).unwrap();
+    on_server
+        .apply(&[CaseEdit::AppendFindings("同事补充。".into())])
+        .unwrap();
+    let teammates = uuid::Uuid::now_v7().to_string();
+    let mut server = ScriptedServer::new(vec![
+        (&own.id, on_server.automerge().clone()),
+        (&teammates, teammates_case(&teammates)),
+    ]);
+    server.bomb = Some(own.id.clone());
+    let ops_before = automerge::AutoCommit::load(&phone.device.cases().snapshot(&own.id).unwrap())
+        .unwrap()
+        .stats()
+        .num_ops;
+
+    let run = phone.device.sync().start(&options, &|_| {}).unwrap();
+    let report = serve(run, &mut server).unwrap();
+
+    assert_eq!(report.docs_refused, vec![format!("{}:OverBudget", own.id)]);
+    assert_eq!(
+        phone.device.sync().refused_documents().unwrap(),
+        vec![(own.id.clone(), DocRefusal::OverBudget)]
+    );
+    // Kept as the phone held it: nothing of the bomb, nor of the rest of that message.
+    let kept = phone.device.cases().get(&own.id).unwrap();
+    assert_eq!(kept.onsite.findings, "本机记录。");
+    let ops_after = automerge::AutoCommit::load(&phone.device.cases().snapshot(&own.id).unwrap())
+        .unwrap()
+        .stats()
+        .num_ops;
+    assert_eq!(ops_after, ops_before);
+    // The teammate's case in the same rounds arrived and was stored.
+    let arrived = phone.device.cases().get(&teammates).unwrap();
+    assert_eq!(arrived.onsite.findings, "车厢未密闭。");
+    assert_eq!(
+        DocRefusal::OverBudget.message_zh(),
+        crate::texts::sync::DOCUMENT_OVER_BUDGET
+    );
+}
+
+#[test]
+fn a_change_automerge_could_not_save_is_refused_and_the_others_still_arrive() {
+    let phone = enrolled_phone();
+    let options = options();
+    let (poisoned, good) = (
+        uuid::Uuid::now_v7().to_string(),
+        uuid::Uuid::now_v7().to_string(),
+    );
+    let mut server = ScriptedServer::new(vec![
+        (&poisoned, teammates_case(&poisoned)),
+        (&good, teammates_case(&good)),
+    ]);
+    server.poison = Some(poisoned.clone());
+    let run = phone.device.sync().start(&options, &|_| {}).unwrap();
+    let report = serve(run, &mut server).unwrap();
+    assert_eq!(report.docs_refused, vec![format!("{poisoned}:Malformed")]);
+    assert!(matches!(
+        phone.device.cases().get(&poisoned),
+        Err(Error::Case(crate::cases::CaseError::NotFound))
+    ));
+    assert_eq!(
+        phone.device.cases().get(&good).unwrap().onsite.findings,
+        "车厢未密闭。"
+    );
 }
