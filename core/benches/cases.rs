@@ -17,7 +17,7 @@ fn benches(c: &mut Criterion) {
     let authority = SigningKey::generate(Algorithm::EdDSA);
     let dir = tempfile::tempdir().unwrap();
     let device = Device::open(
-        dir.path(),
+        dir.path(), &zhifa_core::testing::test_key(),
         vec!["500103".into()],
         vec![authority.public_key()],
     )
@@ -60,7 +60,7 @@ fn benches(c: &mut Criterion) {
     let big = tempfile::tempdir().unwrap();
     {
         let device = Device::open(
-            big.path(),
+            big.path(), &zhifa_core::testing::test_key(),
             vec!["500103".into()],
             vec![authority.public_key()],
         )
@@ -86,7 +86,7 @@ fn benches(c: &mut Criterion) {
             || (),
             |_| {
                 let device = Device::open(
-                    big.path(),
+                    big.path(), &zhifa_core::testing::test_key(),
                     vec!["500103".into()],
                     vec![authority.public_key()],
                 )

@@ -991,7 +991,7 @@ fn crash_child_edits_a_case() {
     };
     let (dir, id) = spec.split_once('|').unwrap();
     let authority = SigningKey::generate(Algorithm::EdDSA);
-    let device = Device::open(dir, vec!["50".into()], vec![authority.public_key()]).unwrap();
+    let device = Device::open(dir, &zhifa_core::testing::test_key(), vec!["50".into()], vec![authority.public_key()]).unwrap();
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     for n in 0.. {
@@ -1011,7 +1011,7 @@ fn a_killed_editor_loses_no_committed_edit() {
     let id = {
         let authority = SigningKey::generate(Algorithm::EdDSA);
         let device =
-            Device::open(dir.path(), vec!["50".into()], vec![authority.public_key()]).unwrap();
+            Device::open(dir.path(), &zhifa_core::testing::test_key(), vec!["50".into()], vec![authority.public_key()]).unwrap();
         device
             .cases()
             .create(CaseKind::Ordinary, "DQ-116", "500103", today(), today())
@@ -1045,7 +1045,7 @@ fn a_killed_editor_loses_no_committed_edit() {
 
         let authority = SigningKey::generate(Algorithm::EdDSA);
         let device =
-            Device::open(dir.path(), vec!["50".into()], vec![authority.public_key()]).unwrap();
+            Device::open(dir.path(), &zhifa_core::testing::test_key(), vec!["50".into()], vec![authority.public_key()]).unwrap();
         let findings = device.cases().get(&id).unwrap().onsite.findings;
         let present = findings.matches('[').count();
         // Every edit the child reported is there (one more may have committed unreported).
