@@ -35,6 +35,12 @@ impl DataKey {
         Ok(DataKey(Zeroizing::new(bytes)))
     }
 
+    /// From bytes handed over by a caller (a platform keystore), zeroing them.
+    pub fn take(bytes: Vec<u8>) -> Result<DataKey, WrapError> {
+        let bytes = Zeroizing::new(bytes);
+        DataKey::from_bytes(&bytes)
+    }
+
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }

@@ -14,3 +14,5 @@ pub const KEY_REFUSED: &str =
 /// The platform keystore cannot be used now (locked, cancelled).
 pub const KEY_UNAVAILABLE: &str = "系统密钥库暂不可用，请解锁手机后重试。";
 pub const KEY_MALFORMED: &str = "本机数据的密钥文件已损坏，数据未被改动。请联系管理员。";
+/// A desktop or test store opened without the passphrase its data key is wrapped under.
+pub const PASSPHRASE_REQUIRED: &str = "请输入本机数据口令后再打开。";

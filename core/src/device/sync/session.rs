@@ -157,8 +157,7 @@ impl<'a> Session<'a> {
         let pending = self.context.store.read(replica::pending_blobs)?;
         for hex in pending {
             let hash: BlobHash = hex.parse()?;
-            let path = self.context.store.blobs().path_of(&hash);
-            let size = std::fs::metadata(&path).map_err(StoreError::from)?.len();
+            let size = self.context.store.blobs().size(&hash)?;
             if size > protocol::MAX_BLOB {
                 return Err(SyncError::BlobTooLarge {
                     size,
