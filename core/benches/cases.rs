@@ -12,9 +12,7 @@ use chrono::Utc;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use zhifa_core::cases::repository::CaseQuery;
 use zhifa_core::cases::{CaseEdit, CaseKind};
-use zhifa_core::crypto::{
-    Algorithm, DataKey, KeyWrapper, PassphraseWrapper, Signer, SigningKey,
-};
+use zhifa_core::crypto::{Algorithm, DataKey, KeyWrapper, PassphraseWrapper, Signer, SigningKey};
 use zhifa_core::device::Device;
 use zhifa_core::discretion::{Fact, FactValue};
 
@@ -22,7 +20,8 @@ fn benches(c: &mut Criterion) {
     let authority = SigningKey::generate(Algorithm::EdDSA);
     let dir = tempfile::tempdir().unwrap();
     let device = Device::open(
-        dir.path(), &zhifa_core::testing::test_key(),
+        dir.path(),
+        &zhifa_core::testing::test_key(),
         vec!["500103".into()],
         vec![authority.public_key()],
     )
@@ -65,7 +64,8 @@ fn benches(c: &mut Criterion) {
     let big = tempfile::tempdir().unwrap();
     {
         let device = Device::open(
-            big.path(), &zhifa_core::testing::test_key(),
+            big.path(),
+            &zhifa_core::testing::test_key(),
             vec!["500103".into()],
             vec![authority.public_key()],
         )
@@ -91,7 +91,8 @@ fn benches(c: &mut Criterion) {
             || (),
             |_| {
                 let device = Device::open(
-                    big.path(), &zhifa_core::testing::test_key(),
+                    big.path(),
+                    &zhifa_core::testing::test_key(),
                     vec!["500103".into()],
                     vec![authority.public_key()],
                 )

@@ -85,8 +85,13 @@ impl Phone {
         let authority = SigningKey::generate(Algorithm::EdDSA);
         let dir = tempfile::tempdir().expect("temp dir");
         let scope: Vec<String> = jurisdiction.iter().map(|s| s.to_string()).collect();
-        let device = Device::open(dir.path(), &test_key(), scope.clone(), vec![authority.public_key()])
-            .expect("open the device");
+        let device = Device::open(
+            dir.path(),
+            &test_key(),
+            scope.clone(),
+            vec![authority.public_key()],
+        )
+        .expect("open the device");
         device
             .catalogue()
             .apply_bundle(&signed_bundle(

@@ -19,10 +19,7 @@ fn everything_on_disk(dir: &Path) -> Vec<(String, Vec<u8>)> {
         if path.is_dir() {
             found.extend(everything_on_disk(&path));
         } else {
-            found.push((
-                path.display().to_string(),
-                std::fs::read(&path).unwrap(),
-            ));
+            found.push((path.display().to_string(), std::fs::read(&path).unwrap()));
         }
     }
     found
@@ -59,7 +56,11 @@ fn a_copied_app_folder_reveals_no_case_evidence_or_device_key() {
     let hash = with.evidence[0].hash.clone();
     let secret: Vec<u8> = device
         .store()
-        .read(|c| c.query_row("SELECT secret FROM device_key WHERE id = 1", [], |r| r.get(0)))
+        .read(|c| {
+            c.query_row("SELECT secret FROM device_key WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+        })
         .unwrap();
 
     // The thief's copy, taken while the app runs (WAL and all).
@@ -73,7 +74,10 @@ fn a_copied_app_folder_reveals_no_case_evidence_or_device_key() {
     let party = person();
     let secrets: [(&str, &[u8]); 7] = [
         ("party name", party.name.as_bytes()),
-        ("identity number", party.id_number.as_deref().unwrap().as_bytes()),
+        (
+            "identity number",
+            party.id_number.as_deref().unwrap().as_bytes(),
+        ),
         ("findings", "露天烧烤，现场查获".as_bytes()),
         ("evidence content", &photo[..64]),
         ("evidence hash", hash.as_bytes()),
@@ -93,13 +97,17 @@ fn a_copied_app_folder_reveals_no_case_evidence_or_device_key() {
     let refused = Device::open(copy.path(), &guess, vec!["500103".into()], vec![]);
     assert!(matches!(
         refused,
-        Err(zhifa_core::Error::Store(StoreError::Key(WrapError::Refused)))
+        Err(zhifa_core::Error::Store(StoreError::Key(
+            WrapError::Refused
+        )))
     ));
-    assert!(Device::open(copy.path(), &test_key(), vec!["500103".into()], vec![])
-        .unwrap()
-        .store()
-        .quarantined()
-        .is_none());
+    assert!(
+        Device::open(copy.path(), &test_key(), vec!["500103".into()], vec![])
+            .unwrap()
+            .store()
+            .quarantined()
+            .is_none()
+    );
 
     // The officer's phone goes on as before.
     let again = device

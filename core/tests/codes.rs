@@ -78,7 +78,8 @@ impl World {
     fn device_at(&mut self, issued_at: DateTime<Utc>) -> Device {
         let dir = tempfile::tempdir().unwrap();
         let device = Device::open(
-            dir.path(), &zhifa_core::testing::test_key(),
+            dir.path(),
+            &zhifa_core::testing::test_key(),
             vec![YUZHONG.into()],
             vec![self.authority.public_key()],
         )

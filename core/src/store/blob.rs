@@ -87,7 +87,10 @@ impl BlobStore {
     /// Streams `reader` into the store, hashing and encrypting as it goes: a file of any
     /// size passes through one 64 KiB buffer.
     pub fn put_reader(&self, mut reader: impl Read) -> Result<BlobHash, StoreError> {
-        let temp = self.dir.join(TEMP_DIR).join(uuid::Uuid::now_v7().to_string());
+        let temp = self
+            .dir
+            .join(TEMP_DIR)
+            .join(uuid::Uuid::now_v7().to_string());
         let stored = (|| {
             let file = files::private_new().open(&temp)?;
             let mut writer = SealedWriter::new(&self.content_key, file)?;
@@ -148,8 +151,7 @@ impl BlobStore {
             }
             Err(e) => return Err(e.into()),
         };
-        let inner = SealedReader::new(&self.content_key, file)
-            .map_err(|e| blob_error(e, hash))?;
+        let inner = SealedReader::new(&self.content_key, file).map_err(|e| blob_error(e, hash))?;
         Ok(BlobReader {
             inner,
             hasher: Some(Sha256::new()),
@@ -199,9 +201,10 @@ impl BlobStore {
             for file in fs::read_dir(&shard)? {
                 let path = file?.path();
                 let is_plaintext = path.extension().is_none()
-                    && path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-                        n.len() == 64 && n.bytes().all(|b| b.is_ascii_hexdigit())
-                    });
+                    && path
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.len() == 64 && n.bytes().all(|b| b.is_ascii_hexdigit()));
                 if !is_plaintext || !path.is_file() {
                     continue;
                 }

@@ -39,7 +39,8 @@ fn creates_an_encrypted_wal_store_at_the_latest_schema() {
     // Without the key, SQLite sees no database.
     let plain = Connection::open(&db).unwrap();
     assert!(plain
-        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r
+            .get::<_, i64>(0))
         .is_err());
 }
 
@@ -110,7 +111,9 @@ fn a_database_under_another_key_is_quarantined_not_deleted() {
     assert_eq!(std::fs::read(&moved).unwrap(), before, "kept byte for byte");
     // Still readable with the key it was written under.
     let kept: String = keyed(&moved, &own_key)
-        .query_row("SELECT value FROM meta WHERE key = 'case'", [], |r| r.get(0))
+        .query_row("SELECT value FROM meta WHERE key = 'case'", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(kept, "案件");
     // The fresh store works under the key now in place.
@@ -246,7 +249,9 @@ fn assert_upgraded(dir: &Path, store: &Store, photo: &[u8]) {
                 Some("执法终端-明文-07")
             );
             let secret: Vec<u8> =
-                c.query_row("SELECT secret FROM device_key WHERE id = 1", [], |r| r.get(0))?;
+                c.query_row("SELECT secret FROM device_key WHERE id = 1", [], |r| {
+                    r.get(0)
+                })?;
             assert_eq!(secret, [1, 2, 3, 4, 5]);
             let found: i64 = c.query_row(
                 "SELECT rowid FROM search_index WHERE search_index MATCH 'wuzheng'",
@@ -322,5 +327,8 @@ fn a_corrupt_plaintext_store_is_quarantined_during_the_upgrade() {
     assert_eq!(std::fs::read(&moved).unwrap(), bytes);
     assert!(!upgrade::is_plaintext(&db).unwrap());
     // Its evidence was sealed all the same.
-    assert_eq!(store.blobs().get(&BlobHash::of(b"photo")).unwrap(), b"photo");
+    assert_eq!(
+        store.blobs().get(&BlobHash::of(b"photo")).unwrap(),
+        b"photo"
+    );
 }

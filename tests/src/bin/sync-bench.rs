@@ -260,7 +260,8 @@ fn main() {
                 let code = server.enrolment_code(SubjectKind::Officer, &officer);
                 let dir = tempfile::tempdir().expect("dir");
                 let device = zhifa_core::device::Device::open(
-                    dir.path(), &zhifa_core::testing::test_key(),
+                    dir.path(),
+                    &zhifa_core::testing::test_key(),
                     vec!["500103".into()],
                     vec![zhifa_e2e::authority_key(&server)],
                 )
