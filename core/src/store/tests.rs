@@ -125,6 +125,23 @@ fn a_database_under_another_key_is_quarantined_not_deleted() {
 }
 
 #[test]
+fn a_lost_key_file_quarantines_the_database_it_cannot_open() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path(), &test_key()).unwrap();
+        store.write(|tx| set_meta(tx, "case", "案件")).unwrap();
+    }
+    let before = std::fs::read(dir.path().join(DATABASE_FILE)).unwrap();
+    std::fs::remove_file(dir.path().join(key::KEY_FILE)).unwrap();
+    // A new key is made; the database it does not open is kept aside, not overwritten.
+    let store = Store::open(dir.path(), &test_key()).unwrap();
+    let moved = store.quarantined().expect("quarantine reported");
+    assert_eq!(std::fs::read(&moved).unwrap(), before);
+    assert_eq!(store.read(|c| get_meta(c, "case")).unwrap(), None);
+    store.write(|tx| set_meta(tx, "k", "v")).unwrap();
+}
+
+#[test]
 fn a_wrong_passphrase_is_refused_and_touches_nothing() {
     let dir = tempfile::tempdir().unwrap();
     {
