@@ -30,7 +30,7 @@ pub use documents::{document_kinds, DocumentInfo};
 pub use error::{BundleRejection, ZhifaError};
 pub use evidence::EvidenceService;
 pub use inspections::InspectionService;
-pub use platform::{PlatformClock, PlatformError, PlatformKeystore};
+pub use platform::{PlatformClock, PlatformError, PlatformKeyWrapper, PlatformKeystore};
 pub use store::{QuarantineReport, StoreConfig, ZhifaStore};
 pub use sync::{default_sync_options, RefusedDocument, SyncObserver, SyncService};
 

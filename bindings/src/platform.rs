@@ -1,19 +1,26 @@
 //! What the shells provide: the device key held by the platform (Android Keystore, the iOS
-//! Secure Enclave) and a monotonic clock that survives app restarts (Android
-//! `SystemClock.elapsedRealtime()` with the boot count). Both are UniFFI callback interfaces,
-//! adapted here to the core's `DeviceKeystore` and `MonotonicClock`.
+//! Secure Enclave), the wrapping of the store's data key by a platform key, and a monotonic
+//! clock that survives app restarts (Android `SystemClock.elapsedRealtime()` with the boot
+//! count). All are UniFFI callback interfaces, adapted here to the core's `DeviceKeystore`,
+//! `KeyWrapper` and `MonotonicClock`.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use zhifa_core::clock::MonotonicClock;
-use zhifa_core::crypto::{CryptoError, DeviceKeystore, PublicKey, Signer};
+use zhifa_core::crypto::{
+    CryptoError, DataKey, DeviceKeystore, KeyWrapper, PublicKey, Signer, WrapError,
+};
 
-/// A failure inside the platform keystore (locked, key invalidated, user cancelled).
+/// A failure inside the platform keystore (locked, key invalidated, user cancelled), or a
+/// wrapped key its key does not open.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum PlatformError {
     #[error("{reason}")]
     Unavailable { reason: String },
+    /// The platform key does not open this wrapped key (another device's, altered).
+    #[error("the wrapped key does not open with the platform key")]
+    Refused,
 }
 
 impl From<uniffi::UnexpectedUniFFICallbackError> for PlatformError {
@@ -30,6 +37,17 @@ pub trait PlatformKeystore: Send + Sync {
     /// The public key as SubjectPublicKeyInfo DER.
     fn public_key(&self) -> Vec<u8>;
     fn sign(&self, message: Vec<u8>) -> Result<Vec<u8>, PlatformError>;
+}
+
+/// Wraps the store's 32-byte data key with a key the platform keeps and never exports:
+/// Android, an AES-256-GCM key in the Android Keystore (StrongBox where present), the result
+/// the IV followed by the ciphertext and tag; iOS, a Keychain item readable after first
+/// unlock, this device only, or an ECIES seal to a Secure Enclave key. The wrapped bytes are
+/// kept in a file beside the database; they are useless without the platform key.
+#[uniffi::export(with_foreign)]
+pub trait PlatformKeyWrapper: Send + Sync {
+    fn wrap(&self, key: Vec<u8>) -> Result<Vec<u8>, PlatformError>;
+    fn unwrap(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, PlatformError>;
 }
 
 /// Monotonic time that keeps counting across app restarts until the next reboot.
@@ -69,6 +87,25 @@ impl Signer for Keystore {
 }
 
 impl DeviceKeystore for Keystore {}
+
+pub(crate) struct Wrapper(pub(crate) Arc<dyn PlatformKeyWrapper>);
+
+impl KeyWrapper for Wrapper {
+    fn wrap(&self, key: &DataKey) -> Result<Vec<u8>, WrapError> {
+        self.0.wrap(key.as_bytes().to_vec()).map_err(wrap_error)
+    }
+
+    fn unwrap(&self, wrapped: &[u8]) -> Result<DataKey, WrapError> {
+        DataKey::take(self.0.unwrap(wrapped.to_vec()).map_err(wrap_error)?)
+    }
+}
+
+fn wrap_error(error: PlatformError) -> WrapError {
+    match error {
+        PlatformError::Unavailable { reason } => WrapError::Unavailable(reason),
+        PlatformError::Refused => WrapError::Refused,
+    }
+}
 
 pub(crate) struct Clock(pub(crate) Arc<dyn PlatformClock>);
 

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use zhifa_core::crypto::PublicKey;
+use zhifa_core::crypto::{KdfParams, PassphraseWrapper, PublicKey};
 use zhifa_core::device::Device;
 use zhifa_core::texts;
 
@@ -16,7 +16,9 @@ use crate::discretion::DiscretionService;
 use crate::error::{lift, ZhifaError};
 use crate::evidence::EvidenceService;
 use crate::inspections::InspectionService;
-use crate::platform::{Clock, Keystore, PlatformClock, PlatformKeystore};
+use crate::platform::{
+    Clock, Keystore, PlatformClock, PlatformKeyWrapper, PlatformKeystore, Wrapper,
+};
 use crate::sync::SyncService;
 
 /// How the app opens its store: where, for which jurisdiction, trusting which authorities.
@@ -28,6 +30,14 @@ pub struct StoreConfig {
     pub jurisdiction: Vec<String>,
     /// The catalogue authority public keys pinned in the app (SubjectPublicKeyInfo DER).
     pub authority_keys: Vec<Vec<u8>>,
+    /// `open` only (desktop and tests; phones use `open_with_platform`): the passphrase the
+    /// store's data key is wrapped under (Argon2id, then XChaCha20-Poly1305). Required there.
+    #[uniffi(default = None)]
+    pub passphrase: Option<String>,
+    /// Test suites only: wrap a new data key with Argon2id's lightest parameters, as they
+    /// open hundreds of stores. Never in an app.
+    #[uniffi(default = false)]
+    pub light_kdf_for_tests: bool,
 }
 
 /// A corrupt database file moved aside, never deleted: it may hold evidence.
@@ -47,6 +57,24 @@ impl StoreConfig {
             .collect::<Result<_, _>>()
             .map_err(lift)
     }
+
+    /// The passphrase fallback `open` wraps the data key with.
+    fn passphrase_wrapper(&self) -> Result<PassphraseWrapper, ZhifaError> {
+        let passphrase = match self.passphrase.as_deref() {
+            Some(p) if !p.is_empty() => p,
+            _ => {
+                return Err(ZhifaError::Validation {
+                    user_message: texts::store::PASSPHRASE_REQUIRED.to_owned(),
+                })
+            }
+        };
+        let params = if self.light_kdf_for_tests {
+            KdfParams::LIGHT_FOR_TESTS
+        } else {
+            KdfParams::DEFAULT
+        };
+        Ok(PassphraseWrapper::with_params(passphrase, params))
+    }
 }
 
 #[derive(uniffi::Object)]
@@ -56,27 +84,37 @@ pub struct ZhifaStore {
 
 #[uniffi::export]
 impl ZhifaStore {
-    /// Opens or creates the store, migrating it. A corrupt database is set aside (see
-    /// `quarantine_report`), never deleted.
+    /// Opens or creates the store with software keys (desktop, tests): the data key wrapped
+    /// under `config.passphrase`, the device key in the encrypted store. A store written by
+    /// an older app in the clear is encrypted in place; a corrupt database, or one this key
+    /// does not open, is set aside (see `quarantine_report`), never deleted.
     #[uniffi::constructor]
     pub fn open(config: StoreConfig) -> Result<Arc<Self>, ZhifaError> {
         let authorities = config.authorities()?;
-        let device = Device::open(&config.directory, config.jurisdiction, authorities)?;
+        let wrapper = config.passphrase_wrapper()?;
+        let device = Device::open(
+            &config.directory,
+            &wrapper,
+            config.jurisdiction,
+            authorities,
+        )?;
         Ok(Arc::new(ZhifaStore {
             device: Arc::new(device),
         }))
     }
 
-    /// Opens the store with the platform's device key and monotonic clock instead of the
-    /// software ones.
+    /// Opens the store with the platform's device key, the platform's wrapping of the data
+    /// key, and its monotonic clock (`config.passphrase` is not used).
     #[uniffi::constructor]
     pub fn open_with_platform(
         config: StoreConfig,
         keystore: Arc<dyn PlatformKeystore>,
+        key_wrapper: Arc<dyn PlatformKeyWrapper>,
         clock: Arc<dyn PlatformClock>,
     ) -> Result<Arc<Self>, ZhifaError> {
         let authorities = config.authorities()?;
-        let store = Arc::new(zhifa_core::store::Store::open(&config.directory).map_err(lift)?);
+        let store = zhifa_core::store::Store::open(&config.directory, &Wrapper(key_wrapper));
+        let store = Arc::new(store.map_err(lift)?);
         let keystore = Keystore::new(keystore).map_err(lift)?;
         let device = Device::with_parts(
             store,

@@ -23,7 +23,7 @@ fn full_bundle(authority: &SigningKey) -> Vec<u8> {
 
 fn fresh_registry(authority: &SigningKey) -> (tempfile::TempDir, Registry) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(Store::open(dir.path()).unwrap());
+    let store = Arc::new(Store::open(dir.path(), &zhifa_core::testing::test_key()).unwrap());
     let registry = Registry::new(store, vec![CITY.into()], vec![authority.public_key()]).unwrap();
     (dir, registry)
 }

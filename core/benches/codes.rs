@@ -41,6 +41,7 @@ fn benches(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let device = Device::open(
         dir.path(),
+        &zhifa_core::testing::test_key(),
         vec![YUZHONG.into()],
         vec![authority.public_key()],
     )

@@ -13,7 +13,7 @@ fn main() {
     let dir = std::env::args().nth(1).expect("usage: fullscale_store DIR");
     let authority = SigningKey::generate(Algorithm::EdDSA);
     let bundle = signed_bundle(&authority, 1, &["50"], generate(Scale::FULL, 2026));
-    let store = Arc::new(Store::open(&dir).expect("store"));
+    let store = Arc::new(Store::open(&dir, &zhifa_core::testing::test_key()).expect("store"));
     let registry =
         Registry::new(store, vec!["50".into()], vec![authority.public_key()]).expect("registry");
     let started = std::time::Instant::now();

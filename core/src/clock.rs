@@ -160,7 +160,7 @@ mod tests {
     #[test]
     fn anchored_time_ignores_a_wrong_wall_clock_and_survives_a_restart() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store = Store::open(dir.path(), &crate::testing::test_key()).unwrap();
         let ms = Arc::new(AtomicU64::new(1_000));
         let clock = TrustedClock::new(Box::new(ManualClock {
             ms: ms.clone(),

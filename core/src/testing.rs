@@ -6,11 +6,17 @@ use chrono::{Duration, Utc};
 
 use crate::cases::{CaseEdit, CaseOfficer, Party, PartyKind};
 use crate::codes::{issue_duty_credential, issue_enterprise_code};
-use crate::crypto::{Algorithm, Signer, SigningKey};
+use crate::crypto::{Algorithm, KdfParams, PassphraseWrapper, Signer, SigningKey};
 use crate::device::Device;
 use crate::registry::{
     sign_bundle, AgencyKey, BundleBody, CatalogueData, KeyPurpose, Officer, Removals, BUNDLE_FORMAT,
 };
+
+/// The key wrapper fixtures open stores with: a passphrase under Argon2id's lightest
+/// parameters, since tests open hundreds of stores. An app never uses these parameters.
+pub fn test_key() -> PassphraseWrapper {
+    PassphraseWrapper::with_params("zhifa-test", KdfParams::LIGHT_FOR_TESTS)
+}
 
 /// The demo district's division (Chongqing, Yuzhong).
 pub const YUZHONG: &str = "500103";
@@ -79,8 +85,13 @@ impl Phone {
         let authority = SigningKey::generate(Algorithm::EdDSA);
         let dir = tempfile::tempdir().expect("temp dir");
         let scope: Vec<String> = jurisdiction.iter().map(|s| s.to_string()).collect();
-        let device = Device::open(dir.path(), scope.clone(), vec![authority.public_key()])
-            .expect("open the device");
+        let device = Device::open(
+            dir.path(),
+            &test_key(),
+            scope.clone(),
+            vec![authority.public_key()],
+        )
+        .expect("open the device");
         device
             .catalogue()
             .apply_bundle(&signed_bundle(

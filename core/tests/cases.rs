@@ -991,7 +991,13 @@ fn crash_child_edits_a_case() {
     };
     let (dir, id) = spec.split_once('|').unwrap();
     let authority = SigningKey::generate(Algorithm::EdDSA);
-    let device = Device::open(dir, vec!["50".into()], vec![authority.public_key()]).unwrap();
+    let device = Device::open(
+        dir,
+        &zhifa_core::testing::test_key(),
+        vec!["50".into()],
+        vec![authority.public_key()],
+    )
+    .unwrap();
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     for n in 0.. {
@@ -1010,8 +1016,13 @@ fn a_killed_editor_loses_no_committed_edit() {
     let dir = tempfile::tempdir().unwrap();
     let id = {
         let authority = SigningKey::generate(Algorithm::EdDSA);
-        let device =
-            Device::open(dir.path(), vec!["50".into()], vec![authority.public_key()]).unwrap();
+        let device = Device::open(
+            dir.path(),
+            &zhifa_core::testing::test_key(),
+            vec!["50".into()],
+            vec![authority.public_key()],
+        )
+        .unwrap();
         device
             .cases()
             .create(CaseKind::Ordinary, "DQ-116", "500103", today(), today())
@@ -1044,8 +1055,13 @@ fn a_killed_editor_loses_no_committed_edit() {
         total += committed;
 
         let authority = SigningKey::generate(Algorithm::EdDSA);
-        let device =
-            Device::open(dir.path(), vec!["50".into()], vec![authority.public_key()]).unwrap();
+        let device = Device::open(
+            dir.path(),
+            &zhifa_core::testing::test_key(),
+            vec!["50".into()],
+            vec![authority.public_key()],
+        )
+        .unwrap();
         let findings = device.cases().get(&id).unwrap().onsite.findings;
         let present = findings.matches('[').count();
         // Every edit the child reported is there (one more may have committed unreported).

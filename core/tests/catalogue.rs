@@ -36,7 +36,7 @@ struct Device {
 
 fn device(authority: &SigningKey) -> Device {
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(Store::open(dir.path()).unwrap());
+    let store = Arc::new(Store::open(dir.path(), &zhifa_core::testing::test_key()).unwrap());
     let registry = Registry::new(
         store.clone(),
         vec![YUZHONG.into()],
@@ -421,7 +421,7 @@ fn a_damaged_grade_or_item_kind_is_an_error_not_a_default() {
 fn a_device_is_configured_with_real_division_codes() {
     let authority = SigningKey::generate(Algorithm::EdDSA);
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(Store::open(dir.path()).unwrap());
+    let store = Arc::new(Store::open(dir.path(), &zhifa_core::testing::test_key()).unwrap());
     for bad in [
         vec![],
         vec!["渝中".to_string()],
@@ -451,7 +451,7 @@ fn crash_child_applies_a_bundle() {
             parts.next().unwrap().to_owned(),
         )
     };
-    let store = Arc::new(Store::open(&dir).unwrap());
+    let store = Arc::new(Store::open(&dir, &zhifa_core::testing::test_key()).unwrap());
     let authority =
         zhifa_core::crypto::PublicKey::from_spki_der(&hex::decode(authority).unwrap()).unwrap();
     let registry = Registry::new(store, vec!["50".into()], vec![authority]).unwrap();
@@ -480,7 +480,7 @@ fn a_killed_apply_leaves_the_old_or_the_new_catalogue() {
     let authority_hex = hex::encode(authority.public_key().to_spki_der());
 
     let prepare = |dir: &std::path::Path| {
-        let store = Arc::new(Store::open(dir).unwrap());
+        let store = Arc::new(Store::open(dir, &zhifa_core::testing::test_key()).unwrap());
         let registry =
             Registry::new(store, vec!["50".into()], vec![authority.public_key()]).unwrap();
         registry
@@ -536,7 +536,7 @@ fn a_killed_apply_leaves_the_old_or_the_new_catalogue() {
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
 
-        let store = Arc::new(Store::open(&dir).unwrap());
+        let store = Arc::new(Store::open(&dir, &zhifa_core::testing::test_key()).unwrap());
         let registry =
             Registry::new(store, vec!["50".into()], vec![authority.public_key()]).unwrap();
         let counts = registry.counts().unwrap();

@@ -79,6 +79,7 @@ impl World {
         let dir = tempfile::tempdir().unwrap();
         let device = Device::open(
             dir.path(),
+            &zhifa_core::testing::test_key(),
             vec![YUZHONG.into()],
             vec![self.authority.public_key()],
         )

@@ -39,7 +39,7 @@ fn verifier() -> &'static Verifier {
             divisions: vec!["500103".into()],
         }];
         let dir = tempfile::tempdir().unwrap();
-        let device = Device::open(dir.path(), vec!["500103".into()], vec![authority.public_key()]).unwrap();
+        let device = Device::open(dir.path(), &zhifa_core::testing::test_key(), vec!["500103".into()], vec![authority.public_key()]).unwrap();
         let bundle = zhifa_core::testing::signed_bundle(&authority, 1, &["500103"], catalogue);
         device.catalogue().apply_bundle(&bundle).unwrap();
         let context = VerifyContext {

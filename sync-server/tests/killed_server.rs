@@ -52,6 +52,10 @@ fn phone(data: &Path, dir: &Path, base: &str, officer: &str) -> Device {
     let authority = std::fs::read(data.join("authority.key.pub.der")).unwrap();
     let device = Device::open(
         dir,
+        &zhifa_core::crypto::PassphraseWrapper::with_params(
+            "killed-server",
+            zhifa_core::crypto::KdfParams::LIGHT_FOR_TESTS,
+        ),
         vec!["500103".into()],
         vec![zhifa_core::crypto::PublicKey::from_spki_der(&authority).unwrap()],
     )

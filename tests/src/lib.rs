@@ -233,7 +233,8 @@ pub struct TestDevice {
 impl TestDevice {
     pub fn new(server: &TestServer, jurisdiction: &[&str]) -> TestDevice {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Arc::new(Store::open(dir.path()).expect("store"));
+        let store =
+            Arc::new(Store::open(dir.path(), &zhifa_core::testing::test_key()).expect("store"));
         let registry = Registry::new(
             store.clone(),
             jurisdiction.iter().map(|s| s.to_string()).collect(),
@@ -270,6 +271,7 @@ impl Phone {
         let dir = tempfile::tempdir().expect("temp dir");
         let device = Device::open(
             dir.path(),
+            &zhifa_core::testing::test_key(),
             vec!["500103".into()],
             vec![server.authority.0.public_key()],
         )

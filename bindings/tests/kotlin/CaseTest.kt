@@ -24,7 +24,7 @@ private fun phone(officer: String): ZhifaStore {
     val dir = Files.createTempDirectory("zhifa-kotlin-case").toFile()
     dir.deleteOnExit()
     val authority = File(System.getenv("ZHIFA_TEST_AUTHORITY")).readBytes()
-    val store = ZhifaStore.open(StoreConfig(dir.path, listOf("500103"), listOf(authority)))
+    val store = ZhifaStore.open(StoreConfig(dir.path, listOf("500103"), listOf(authority), "zhifa-test", true))
     store.catalogue().applyBundle(File(System.getenv("ZHIFA_TEST_BUNDLE")).readBytes())
     val credential = File(dir, "credential.cose")
     val key = store.devicePublicKey().joinToString("") { "%02x".format(it) }

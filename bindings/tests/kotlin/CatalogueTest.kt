@@ -15,7 +15,7 @@ private val authority = File(System.getenv("ZHIFA_TEST_AUTHORITY")).readBytes()
 private fun open(jurisdiction: List<String>): ZhifaStore {
     val dir = Files.createTempDirectory("zhifa-kotlin").toFile()
     dir.deleteOnExit()
-    return ZhifaStore.open(StoreConfig(dir.path, jurisdiction, listOf(authority)))
+    return ZhifaStore.open(StoreConfig(dir.path, jurisdiction, listOf(authority), "zhifa-test", true))
 }
 
 private fun check(condition: Boolean, what: String) {

@@ -44,7 +44,7 @@ fun twoPhonesShareACaseThroughTheServer() {
         val authority = File(data, "authority.key.pub.der").readBytes()
         fun phone(officer: String): ZhifaStore {
             val dir = Files.createTempDirectory("zhifa-kotlin-phone").toFile()
-            val store = ZhifaStore.open(StoreConfig(dir.path, listOf("500103"), listOf(authority)))
+            val store = ZhifaStore.open(StoreConfig(dir.path, listOf("500103"), listOf(authority), "zhifa-test", true))
             val code = ProcessBuilder(server, "enrol-device", "--data-dir", data.path, "--officer", officer)
                 .start().inputStream.bufferedReader().readText().trim()
             store.sync().enrol(url, code, "Kotlin phone")
@@ -63,7 +63,7 @@ fun twoPhonesShareACaseThroughTheServer() {
         b.sync().syncNow(url, defaultSyncOptions(), null)
         expect(b.cases().get(case.id).onsite.findings.contains("消毒柜"), "the case reached the second phone")
         try {
-            ZhifaStore.open(StoreConfig(Files.createTempDirectory("zhifa-kotlin-x").toFile().path, listOf("500103"), listOf(authority)))
+            ZhifaStore.open(StoreConfig(Files.createTempDirectory("zhifa-kotlin-x").toFile().path, listOf("500103"), listOf(authority), "zhifa-test", true))
                 .sync().syncNow(url, defaultSyncOptions(), null)
             throw AssertionError("an unenrolled phone must be refused")
         } catch (e: ZhifaException.NotAuthorised) {

@@ -82,7 +82,7 @@ class CasesTest(unittest.TestCase):
     def open_phone(self):
         d = tempfile.TemporaryDirectory()
         self.dirs.append(d)
-        store = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[AUTHORITY]))
+        store = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[AUTHORITY], passphrase="zhifa-test", light_kdf_for_tests=True))
         store.catalogue().apply_bundle(BUNDLE)
         # Every step is taken by the device's credentialed officer: 周强's duty credential.
         out = os.path.join(d.name, "credential.cose")
@@ -194,7 +194,7 @@ class InspectionTest(unittest.TestCase):
 
         d = tempfile.TemporaryDirectory()
         self.addCleanup(d.cleanup)
-        phone = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[AUTHORITY]))
+        phone = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[AUTHORITY], passphrase="zhifa-test", light_kdf_for_tests=True))
         phone.catalogue().apply_bundle(BUNDLE)
         task = Task(id="YZ-2026-01-00001", plan_id="YZ-2026-01", credit_code="91500103MA5U1A0E5B",
                     enterprise_name="重庆渝中大坪山城烧烤店", division="500103",

@@ -37,6 +37,8 @@ class CatalogueTest(unittest.TestCase):
             directory=self.dir.name,
             jurisdiction=jurisdiction,
             authority_keys=[AUTHORITY] if keys is None else keys,
+            passphrase="zhifa-test",
+            light_kdf_for_tests=True,
         )
         return ZhifaStore.open(config)
 
@@ -97,7 +99,7 @@ class CatalogueTest(unittest.TestCase):
         self.addCleanup(d.cleanup)
         with open(os.path.join(d.name, "zhifa.sqlite3"), "wb") as f:
             f.write(b"not a database!!" * 512)
-        config = StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[AUTHORITY])
+        config = StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[AUTHORITY], passphrase="zhifa-test", light_kdf_for_tests=True)
         store = ZhifaStore.open(config)
         report = store.quarantine_report()
         self.assertTrue(os.path.exists(report.kept_at))
@@ -107,6 +109,23 @@ class CatalogueTest(unittest.TestCase):
         store.acknowledge_quarantine()
         self.assertIsNone(ZhifaStore.open(config).quarantine_report())
         self.assertTrue(os.path.exists(report.kept_at), "never deleted")
+
+    def test_a_wrong_passphrase_is_refused_in_words_and_touches_nothing(self):
+        self.store.catalogue().apply_bundle(BUNDLE)
+        del self.store
+        wrong = StoreConfig(directory=self.dir.name, jurisdiction=["500103"], authority_keys=[AUTHORITY],
+                            passphrase="not the passphrase", light_kdf_for_tests=True)
+        with self.assertRaises(ZhifaError.Storage) as refused:
+            ZhifaStore.open(wrong)
+        self.assertIn("无法解开", refused.exception.user_message)
+        store = self.open(["500103"])
+        self.assertIsNone(store.quarantine_report())
+        self.assertGreater(store.catalogue().version(), 0, "the catalogue is still there")
+        with open(os.path.join(self.dir.name, "zhifa.sqlite3"), "rb") as f:
+            self.assertNotEqual(f.read(16), b"SQLite format 3\0", "encrypted on disk")
+        missing = StoreConfig(directory=self.dir.name, jurisdiction=["500103"], authority_keys=[AUTHORITY])
+        with self.assertRaises(ZhifaError.Validation):
+            ZhifaStore.open(missing)
 
     def test_bad_configuration_is_a_validation_error(self):
         with self.assertRaises(ZhifaError.Validation):

@@ -54,7 +54,7 @@ class CodesTest(unittest.TestCase):
     def device(self):
         d = tempfile.TemporaryDirectory()
         self.dirs.append(d)
-        store = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[AUTHORITY]))
+        store = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[AUTHORITY], passphrase="zhifa-test", light_kdf_for_tests=True))
         store.catalogue().apply_bundle(BUNDLE)
         return store
 

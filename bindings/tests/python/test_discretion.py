@@ -61,7 +61,7 @@ BARBECUE_REFUSED = [
 class DiscretionTest(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.TemporaryDirectory()
-        self.store = ZhifaStore.open(StoreConfig(directory=self.dir.name, jurisdiction=["500103"], authority_keys=[AUTHORITY]))
+        self.store = ZhifaStore.open(StoreConfig(directory=self.dir.name, jurisdiction=["500103"], authority_keys=[AUTHORITY], passphrase="zhifa-test", light_kdf_for_tests=True))
         self.store.catalogue().apply_bundle(BUNDLE)
 
     def tearDown(self):

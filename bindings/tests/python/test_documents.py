@@ -84,7 +84,7 @@ class DocumentsTest(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.TemporaryDirectory()
         self.phone = ZhifaStore.open(StoreConfig(directory=self.dir.name, jurisdiction=["500103"],
-                                                 authority_keys=[AUTHORITY]))
+                                                 authority_keys=[AUTHORITY], passphrase="zhifa-test", light_kdf_for_tests=True))
         self.phone.catalogue().apply_bundle(BUNDLE)
         # Steps are taken by the device's credentialed officer: 周强 is on duty.
         out = os.path.join(self.dir.name, "credential.cose")

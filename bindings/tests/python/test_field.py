@@ -47,7 +47,7 @@ class FieldTest(unittest.TestCase):
 
     def on_duty(self, jurisdiction, bundle, officer):
         store = ZhifaStore.open(StoreConfig(directory=tempfile.mkdtemp(dir=self.tmp.name),
-                                            jurisdiction=jurisdiction, authority_keys=[AUTHORITY]))
+                                            jurisdiction=jurisdiction, authority_keys=[AUTHORITY], passphrase="zhifa-test", light_kdf_for_tests=True))
         store.catalogue().apply_bundle(read(bundle))
         out = os.path.join(self.tmp.name, "credential.cose")
         self.server("issue-credential", "--officer", officer,

@@ -116,7 +116,7 @@ class LawfulProcedureTest(unittest.TestCase):
         """A phone holding the catalogue and, unless `officer` is None, that officer's credential."""
         directory = self.tempdir()
         store = ZhifaStore.open(StoreConfig(directory=directory, jurisdiction=["500103"],
-                                            authority_keys=[authority]))
+                                            authority_keys=[authority], passphrase="zhifa-test", light_kdf_for_tests=True))
         store.catalogue().apply_bundle(bundle)
         if officer:
             out = os.path.join(directory, "credential.cose")

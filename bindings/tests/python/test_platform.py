@@ -1,6 +1,7 @@
-"""The shell's own device key and clock through the callback interfaces: a key held outside
-the core (here by Python's `cryptography`, as Android Keystore or the Secure Enclave would)
-signs real enforcement codes that another device verifies."""
+"""The shell's own device key, data-key wrapping and clock through the callback interfaces: a
+key held outside the core (here by Python's `cryptography`, as Android Keystore or the Secure
+Enclave would) signs real enforcement codes that another device verifies, and an AES-GCM key
+held outside the core wraps the store's data key."""
 
 import os
 import subprocess
@@ -10,12 +11,16 @@ import time
 import unittest
 
 from cryptography.hazmat.primitives import serialization
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 sys.path.insert(0, os.environ["ZHIFA_PYTHON_BINDINGS"])
 
 from zhifa.zhifa_ffi import (  # noqa: E402
     PlatformClock,
+    PlatformError,
+    PlatformKeyWrapper,
     PlatformKeystore,
     StoreConfig,
     ZhifaError,
@@ -47,6 +52,26 @@ class HeldKey(PlatformKeystore):
         return self.signer.sign(bytes(message))
 
 
+class HeldWrappingKey(PlatformKeyWrapper):
+    """An AES-256-GCM key the core never sees, as an Android Keystore key: IV then sealed key."""
+
+    def __init__(self):
+        self.aes = AESGCM(AESGCM.generate_key(bit_length=256))
+        self.seen = []
+
+    def wrap(self, key):
+        self.seen.append(bytes(key))
+        iv = os.urandom(12)
+        return iv + self.aes.encrypt(iv, bytes(key), b"zhifa data key")
+
+    def unwrap(self, wrapped):
+        wrapped = bytes(wrapped)
+        try:
+            return self.aes.decrypt(wrapped[:12], wrapped[12:], b"zhifa data key")
+        except InvalidTag:
+            raise PlatformError.Refused()
+
+
 class BootClock(PlatformClock):
     def elapsed_millis(self):
         return int(time.monotonic() * 1000)
@@ -63,12 +88,19 @@ class PlatformTest(unittest.TestCase):
         for d in self.dirs:
             d.cleanup()
 
-    def store(self, keystore=None):
-        d = tempfile.TemporaryDirectory()
-        self.dirs.append(d)
-        config = StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[AUTHORITY])
-        store = ZhifaStore.open_with_platform(config, keystore, BootClock()) if keystore else ZhifaStore.open(config)
-        store.catalogue().apply_bundle(BUNDLE)
+    def store(self, keystore=None, wrapper=None, directory=None):
+        if directory is None:
+            d = tempfile.TemporaryDirectory()
+            self.dirs.append(d)
+            directory = d.name
+        config = StoreConfig(directory=directory, jurisdiction=["500103"], authority_keys=[AUTHORITY],
+                             passphrase="zhifa-test", light_kdf_for_tests=True)
+        if keystore:
+            store = ZhifaStore.open_with_platform(config, keystore, wrapper or HeldWrappingKey(), BootClock())
+        else:
+            store = ZhifaStore.open(config)
+        if store.catalogue().version() == 0:
+            store.catalogue().apply_bundle(BUNDLE)
         return store
 
     def credential_for(self, store):
@@ -95,6 +127,29 @@ class PlatformTest(unittest.TestCase):
         officer.codes().install_credential(self.credential_for(officer))
         with self.assertRaises(ZhifaError.Validation):
             officer.codes().enforcement_code(None)
+
+    def test_the_data_key_is_kept_only_wrapped_by_the_platform_key(self):
+        wrapper = HeldWrappingKey()
+        device_key = HeldKey(Ed25519PrivateKey.generate())
+        d = tempfile.TemporaryDirectory()
+        self.dirs.append(d)
+        store = self.store(device_key, wrapper, d.name)
+        self.assertEqual(len(wrapper.seen), 1)
+        data_key = wrapper.seen[0]
+        self.assertEqual(len(data_key), 32)
+        del store
+        on_disk = b"".join(read(os.path.join(d.name, name)) for name in os.listdir(d.name)
+                           if os.path.isfile(os.path.join(d.name, name)))
+        self.assertNotIn(data_key, on_disk)
+        self.assertNotIn(data_key.hex().encode(), on_disk)
+        self.assertNotEqual(read(os.path.join(d.name, "zhifa.sqlite3"))[:16], b"SQLite format 3\0")
+        # The same platform key opens it again; another device's key does not, and the store is
+        # left as it was.
+        self.assertGreater(self.store(device_key, wrapper, d.name).catalogue().version(), 0)
+        with self.assertRaises(ZhifaError.Storage) as refused:
+            self.store(device_key, HeldWrappingKey(), d.name)
+        self.assertIn("无法解开", refused.exception.user_message)
+        self.assertGreater(self.store(device_key, wrapper, d.name).catalogue().version(), 0)
 
 
 if __name__ == "__main__":

@@ -76,7 +76,7 @@ class SyncWithALiveServer(unittest.TestCase):
     def phone(self, officer):
         d = tempfile.TemporaryDirectory()
         self.addCleanup(d.cleanup)
-        store = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[self.authority]))
+        store = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[self.authority], passphrase="zhifa-test", light_kdf_for_tests=True))
         enrolment = store.sync().enrol(self.url, self.enrolment_code(officer), "Python phone")
         self.assertEqual(enrolment.subject_kind, SubjectKind.OFFICER)
         self.assertEqual(enrolment.subject, officer)
@@ -101,7 +101,7 @@ class SyncWithALiveServer(unittest.TestCase):
     def test_a_wrong_code_and_an_unreachable_server_are_clear_errors(self):
         d = tempfile.TemporaryDirectory()
         self.addCleanup(d.cleanup)
-        store = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[self.authority]))
+        store = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[self.authority], passphrase="zhifa-test", light_kdf_for_tests=True))
         with self.assertRaises(ZhifaError.NotAuthorised) as refused:
             store.sync().enrol(self.url, "AAAA-BBBB-CC", "Python phone")
         self.assertIn("登记码", refused.exception.user_message)

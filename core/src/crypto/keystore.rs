@@ -1,5 +1,7 @@
 //! The device key. On a phone the shell may keep it in Android Keystore or the Secure Enclave
-//! by implementing `DeviceKeystore`; the software keystore here keeps it in the store.
+//! by implementing `DeviceKeystore`; the software keystore here keeps it in the store's
+//! `device_key` row, which is as protected as the database: encrypted at rest under the
+//! store's data key, so copied files without the key that unwraps it do not reveal it.
 
 use rusqlite::OptionalExtension;
 
@@ -72,12 +74,12 @@ mod tests {
     fn the_device_key_persists_across_opens() {
         let dir = tempfile::tempdir().unwrap();
         let first = {
-            let store = Store::open(dir.path()).unwrap();
+            let store = Store::open(dir.path(), &crate::testing::test_key()).unwrap();
             SoftwareKeystore::load_or_create(&store, Algorithm::ES256)
                 .unwrap()
                 .public_key()
         };
-        let store = Store::open(dir.path()).unwrap();
+        let store = Store::open(dir.path(), &crate::testing::test_key()).unwrap();
         let again = SoftwareKeystore::load_or_create(&store, Algorithm::EdDSA).unwrap();
         assert_eq!(again.public_key(), first);
         let signature = again.sign(b"visit").unwrap();

@@ -1,13 +1,16 @@
 //! Keys, signatures and COSE_Sign1: the trust primitives every signed thing in zhifa uses
-//! (catalogue bundles, duty credentials, codes, events).
+//! (catalogue bundles, duty credentials, codes, events), and the data key that encrypts the
+//! device's files at rest (`wrap`: kept only wrapped by a `KeyWrapper`).
 
 mod cose;
 mod keys;
 mod keystore;
+mod wrap;
 
 pub use cose::{sign1, sign1_compact, verify_sign1, Sign1Limits, VerifiedSign1};
 pub use keys::{sha256, Algorithm, KeyId, PublicKey, Signer, SigningKey};
 pub use keystore::{DeviceKeystore, SoftwareKeystore};
+pub use wrap::{DataKey, KdfParams, KeyWrapper, PassphraseWrapper, WrapError};
 
 /// What can go wrong with keys and signatures. Texts carry no key material or personal data.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

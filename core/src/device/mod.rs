@@ -18,7 +18,7 @@ mod sync;
 use std::sync::Arc;
 
 use crate::clock::{MonotonicClock, ProcessClock, TimeReading, TrustedClock};
-use crate::crypto::{Algorithm, DeviceKeystore, PublicKey, SoftwareKeystore};
+use crate::crypto::{Algorithm, DeviceKeystore, KeyWrapper, PublicKey, SoftwareKeystore};
 use crate::registry::Registry;
 use crate::store::Store;
 use crate::Error;
@@ -38,14 +38,15 @@ pub struct Device {
 }
 
 impl Device {
-    /// Opens the device in `dir` with a software device key and the process-local
-    /// monotonic clock.
+    /// Opens the device in `dir` (its store's data key unwrapped by `key`) with a software
+    /// device key, kept in the encrypted store, and the process-local monotonic clock.
     pub fn open(
         dir: impl AsRef<std::path::Path>,
+        key: &dyn KeyWrapper,
         jurisdiction: Vec<String>,
         authorities: Vec<PublicKey>,
     ) -> Result<Device, Error> {
-        let store = Arc::new(Store::open(dir)?);
+        let store = Arc::new(Store::open(dir, key)?);
         let keystore = SoftwareKeystore::load_or_create(&store, Algorithm::EdDSA)?;
         Device::with_parts(
             store,

@@ -65,7 +65,7 @@ mod tests {
             )
             .unwrap();
         }
-        let store = Store::open(dir.path()).unwrap();
+        let store = Store::open(dir.path(), &crate::testing::test_key()).unwrap();
         store
             .read(|c| {
                 assert_eq!(

@@ -1,11 +1,19 @@
 //! The device store: one SQLite database in WAL mode (one writer, a few readers) and a
-//! content-addressed blob directory beside it.
+//! content-addressed blob directory beside it, both encrypted at rest under the store's data
+//! key (SQLCipher for the database, `sealed` files for blobs), which is kept only wrapped in
+//! `zhifa.key` (`key`). Everything the store writes is owner-only (`files`).
 //!
-//! Every write is one transaction. A database that SQLite cannot read is moved aside, never
-//! deleted (it may hold evidence), and a fresh one is started; `Store::quarantined` reports it.
+//! Every write is one transaction. A database that SQLite cannot read (corrupt, or not
+//! encrypted with this key) is moved aside, never deleted (it may hold evidence), and a fresh
+//! one is started; `Store::quarantined` reports it. A store an older app wrote in the clear is
+//! encrypted in place on the first open (`upgrade`).
 
 mod blob;
+mod files;
+mod key;
 mod migrations;
+mod sealed;
+mod upgrade;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -13,7 +21,9 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
-pub use blob::{BlobHash, BlobStore};
+use crate::crypto::{DataKey, KeyWrapper, WrapError};
+
+pub use blob::{BlobHash, BlobReader, BlobStore};
 pub use migrations::LATEST_SCHEMA;
 
 const DATABASE_FILE: &str = "zhifa.sqlite3";
@@ -35,6 +45,10 @@ pub enum StoreError {
     BlobCorrupt(BlobHash),
     #[error("stored record cannot be decoded: {0}")]
     Decode(String),
+    /// The data key could not be unwrapped (wrong passphrase, platform key unavailable or
+    /// not this store's): nothing was read or changed.
+    #[error("the store's data key: {0}")]
+    Key(#[from] WrapError),
 }
 
 impl StoreError {
@@ -45,6 +59,9 @@ impl StoreError {
             StoreError::SchemaTooNew { .. } => text::SCHEMA_TOO_NEW,
             StoreError::BlobNotFound(_) => text::BLOB_NOT_FOUND,
             StoreError::BlobCorrupt(_) => text::BLOB_CORRUPT,
+            StoreError::Key(WrapError::Refused) => text::KEY_REFUSED,
+            StoreError::Key(WrapError::Unavailable(_)) => text::KEY_UNAVAILABLE,
+            StoreError::Key(WrapError::Malformed) => text::KEY_MALFORMED,
             StoreError::Io(_) | StoreError::Sqlite(_) | StoreError::Decode(_) => {
                 text::READ_WRITE_FAILED
             }
@@ -70,27 +87,41 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (or creates) the store in `dir`, migrating its schema to the latest version.
-    pub fn open(dir: impl AsRef<Path>) -> Result<Store, StoreError> {
+    /// Opens (or creates) the store in `dir`, its data key unwrapped by `wrapper` (made and
+    /// wrapped on the first open), encrypting a store an older app wrote in the clear, and
+    /// migrating its schema to the latest version.
+    pub fn open(dir: impl AsRef<Path>, wrapper: &dyn KeyWrapper) -> Result<Store, StoreError> {
         let dir = dir.as_ref().to_path_buf();
-        std::fs::create_dir_all(&dir)?;
+        files::private_dir(&dir)?;
+        let key = key::load_or_create(&dir, wrapper)?;
         let db_path = dir.join(DATABASE_FILE);
+        let blobs = BlobStore::open(dir.join(BLOB_DIR), &key)?;
 
-        let (writer, quarantined) = match open_writer(&db_path) {
-            Ok(conn) => (conn, None),
+        let mut quarantined = None;
+        if upgrade::is_plaintext(&db_path)? {
+            blobs.seal_plaintext_files()?;
+            match upgrade::encrypt_database(&db_path, &key) {
+                Ok(()) => {}
+                Err(error) if is_corruption(&error) => quarantined = Some(quarantine(&db_path)?),
+                Err(error) => return Err(error),
+            }
+        }
+        let writer = match open_writer(&db_path, &key) {
+            Ok(conn) => conn,
             Err(error) if is_corruption(&error) => {
-                let moved_to = quarantine(&db_path)?;
-                let conn = open_writer(&db_path)?;
-                conn.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
-                    (QUARANTINE_META, moved_to.to_string_lossy()),
-                )?;
-                (conn, Some(moved_to))
+                quarantined = Some(quarantine(&db_path)?);
+                open_writer(&db_path, &key)?
             }
             Err(error) => return Err(error),
         };
         let quarantined = match quarantined {
-            Some(path) => Some(path),
+            Some(moved_to) => {
+                writer.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                    (QUARANTINE_META, moved_to.to_string_lossy()),
+                )?;
+                Some(moved_to)
+            }
             // A quarantine reported by an earlier open that the app did not acknowledge yet.
             None => writer
                 .query_row(
@@ -103,9 +134,8 @@ impl Store {
         };
 
         let readers = (0..READERS)
-            .map(|_| open_reader(&db_path).map(Mutex::new))
+            .map(|_| open_reader(&db_path, &key).map(Mutex::new))
             .collect::<Result<Vec<_>, _>>()?;
-        let blobs = BlobStore::open(dir.join(BLOB_DIR))?;
         Ok(Store {
             dir,
             writer: Mutex::new(writer),
@@ -201,9 +231,16 @@ fn lock(mutex: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn open_writer(path: &Path) -> Result<Connection, StoreError> {
+fn open_writer(path: &Path, key: &DataKey) -> Result<Connection, StoreError> {
+    // Owner-only before SQLite opens it: the WAL and SHM take the database file's mode.
+    files::private_file(path)?;
+    for side in ["-wal", "-shm"] {
+        files::narrow_if_present(&upgrade::side_path(path, side), files::FILE_MODE)?;
+    }
     let mut conn = Connection::open(path)?;
-    // Touch the file header first: a file that is not a database fails here.
+    key::apply(&conn, key)?;
+    // Read the schema first: a file that is not a database, or not encrypted with this key,
+    // fails here (SQLCipher checks the first page's HMAC).
     conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| {
         row.get::<_, i64>(0)
     })?;
@@ -216,13 +253,14 @@ fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-fn open_reader(path: &Path) -> Result<Connection, StoreError> {
+fn open_reader(path: &Path, key: &DataKey) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI,
     )?;
+    key::apply(&conn, key)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(conn)
 }
@@ -241,88 +279,13 @@ fn quarantine(db_path: &Path) -> Result<PathBuf, StoreError> {
     let moved_to = db_path.with_extension(format!("sqlite3.corrupt-{stamp}"));
     std::fs::rename(db_path, &moved_to)?;
     for suffix in ["-wal", "-shm"] {
-        let side = PathBuf::from(format!("{}{suffix}", db_path.display()));
+        let side = upgrade::side_path(db_path, suffix);
         if side.exists() {
-            std::fs::rename(
-                &side,
-                PathBuf::from(format!("{}{suffix}", moved_to.display())),
-            )?;
+            std::fs::rename(&side, upgrade::side_path(&moved_to, suffix))?;
         }
     }
     Ok(moved_to)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn creates_a_wal_store_at_the_latest_schema() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let (mode, version): (String, u32) = store
-            .read(|c| {
-                let mode = c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
-                let version = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-                Ok::<_, rusqlite::Error>((mode, version))
-            })
-            .unwrap();
-        assert_eq!(mode, "wal");
-        assert_eq!(version, LATEST_SCHEMA);
-        assert!(store.quarantined().is_none());
-    }
-
-    #[test]
-    fn a_failed_write_leaves_nothing_behind() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let result: Result<(), StoreError> = store.write(|tx| {
-            set_meta(tx, "k", "v")?;
-            Err(StoreError::Decode("stop".into()))
-        });
-        assert!(result.is_err());
-        assert_eq!(store.read(|c| get_meta(c, "k")).unwrap(), None);
-    }
-
-    #[test]
-    fn a_corrupt_database_is_quarantined_not_deleted() {
-        let dir = tempfile::tempdir().unwrap();
-        {
-            let store = Store::open(dir.path()).unwrap();
-            store.write(|tx| set_meta(tx, "evidence", "kept")).unwrap();
-        }
-        let db = dir.path().join(DATABASE_FILE);
-        // Overwrite the header: SQLite no longer recognises the file.
-        let mut bytes = std::fs::read(&db).unwrap();
-        bytes[..16].copy_from_slice(b"garbage-garbage!");
-        std::fs::write(&db, &bytes).unwrap();
-
-        let store = Store::open(dir.path()).unwrap();
-        let moved = store.quarantined().expect("quarantine reported");
-        assert!(moved.exists(), "the corrupt file is kept");
-        assert_eq!(std::fs::read(&moved).unwrap(), bytes, "byte for byte");
-        // The fresh store works, and the report survives a restart until acknowledged.
-        store.write(|tx| set_meta(tx, "k", "v")).unwrap();
-        drop(store);
-        let store = Store::open(dir.path()).unwrap();
-        assert_eq!(store.quarantined(), Some(moved.clone()));
-        store.acknowledge_quarantine().unwrap();
-        drop(store);
-        assert!(Store::open(dir.path()).unwrap().quarantined().is_none());
-        assert!(moved.exists());
-    }
-
-    #[test]
-    fn a_database_from_a_newer_app_is_refused_untouched() {
-        let dir = tempfile::tempdir().unwrap();
-        drop(Store::open(dir.path()).unwrap());
-        let db = dir.path().join(DATABASE_FILE);
-        Connection::open(&db)
-            .unwrap()
-            .pragma_update(None, "user_version", 999)
-            .unwrap();
-        let error = Store::open(dir.path()).unwrap_err();
-        assert!(matches!(error, StoreError::SchemaTooNew { found: 999, .. }));
-        assert!(db.exists());
-    }
-}
+mod tests;

@@ -127,6 +127,10 @@ impl Server {
         let dir = tempfile::tempdir().unwrap();
         let device = Device::open(
             dir.path(),
+            &zhifa_core::crypto::PassphraseWrapper::with_params(
+                "transport-test",
+                zhifa_core::crypto::KdfParams::LIGHT_FOR_TESTS,
+            ),
             vec!["500103".into()],
             vec![self.state.authority.0.public_key()],
         )

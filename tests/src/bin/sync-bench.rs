@@ -268,6 +268,7 @@ fn main() {
                 let dir = tempfile::tempdir().expect("dir");
                 let device = zhifa_core::device::Device::open(
                     dir.path(),
+                    &zhifa_core::testing::test_key(),
                     vec!["500103".into()],
                     vec![zhifa_e2e::authority_key(&server)],
                 )

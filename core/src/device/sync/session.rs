@@ -204,12 +204,12 @@ impl<'a> Session<'a> {
             return Ok(Uploaded::Refused(BlobRefusal::Unreadable, 0));
         };
         let blobs = self.context.store.blobs();
-        // Checked on disk before reading, so a file captured before the limit was checked at
-        // capture is never loaded whole; a part's worth of slack covers any file overhead.
-        match std::fs::metadata(blobs.path_of(&hash)) {
+        // The content's size from the sealed file's length, before reading: a file captured
+        // before the limit was checked at capture is never loaded whole.
+        match blobs.size(&hash) {
             Err(_) => return Ok(Uploaded::Refused(BlobRefusal::Unreadable, 0)),
-            Ok(meta) if meta.len() > protocol::MAX_BLOB + protocol::BLOB_PART as u64 => {
-                return Ok(Uploaded::Refused(BlobRefusal::TooLarge, meta.len()))
+            Ok(size) if size > protocol::MAX_BLOB => {
+                return Ok(Uploaded::Refused(BlobRefusal::TooLarge, size))
             }
             Ok(_) => {}
         }

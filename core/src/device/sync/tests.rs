@@ -35,7 +35,13 @@ struct Phone {
 /// An officer's phone enrolled with a server that exists only in the script.
 fn enrolled_phone() -> Phone {
     let dir = tempfile::tempdir().unwrap();
-    let device = Device::open(dir.path(), vec!["500103".into()], Vec::new()).unwrap();
+    let device = Device::open(
+        dir.path(),
+        &crate::testing::test_key(),
+        vec!["500103".into()],
+        Vec::new(),
+    )
+    .unwrap();
     let enrolment = Enrolment {
         subject_kind: SubjectKind::Officer,
         subject: "渝50010320001".into(),
@@ -165,7 +171,13 @@ fn cursor(phone: &Phone) -> Option<String> {
 #[test]
 fn a_device_not_enrolled_has_no_session() {
     let dir = tempfile::tempdir().unwrap();
-    let device = Device::open(dir.path(), vec!["500103".into()], Vec::new()).unwrap();
+    let device = Device::open(
+        dir.path(),
+        &crate::testing::test_key(),
+        vec!["500103".into()],
+        Vec::new(),
+    )
+    .unwrap();
     let options = options();
     assert!(matches!(
         device.sync().start(&options, &|_| {}).err(),

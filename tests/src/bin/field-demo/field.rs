@@ -99,6 +99,7 @@ fn phone(
     let _ = std::fs::remove_dir_all(&dir);
     let device = Device::open(
         &dir,
+        &zhifa_core::testing::test_key(),
         vec!["500103".into()],
         vec![zhifa_core::crypto::Signer::public_key(&server.authority.0)],
     )
