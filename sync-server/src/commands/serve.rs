@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use clap::Args;
 use zhifa_core::registry::{CatalogueData, KeyPurpose};
-use zhifa_sync_server::limits::{Limits, Rate};
 use zhifa_sync_server::blobs;
+use zhifa_sync_server::limits::{Limits, Rate};
 use zhifa_sync_server::server::{self, open_catalogue, Config};
 use zhifa_sync_server::{AgencyKeys, AppState, ServerError};
 

@@ -134,6 +134,32 @@ pub fn transaction_or_refusal<T, R>(
     outcome.map_err(Failure::Refused)
 }
 
+/// Brings a database made before evidence staging and event signers (no schema row; it
+/// still has the `blob` table) to this schema, in the caller's transaction, after `SCHEMA`
+/// created the new tables. Each event's signer is the enrolment of the key that signed it
+/// (the server checked every event against that key); complete evidence becomes the shared
+/// copy with a grant to the team that uploaded it; unfinished uploads are dropped, and their
+/// phones upload them again. The backends add the two `event` columns first, each in its
+/// own dialect.
+pub(crate) const UPGRADE_FROM_UNVERSIONED: &str = "
+UPDATE event SET
+    signer_kind = COALESCE((SELECT d.subject_kind FROM device d WHERE d.key_id = event.key_id), ''),
+    signer      = COALESCE((SELECT d.subject FROM device d WHERE d.key_id = event.key_id), '')
+WHERE signer_kind = '';
+INSERT INTO blob_content (hash, size, stored_at)
+    SELECT hash, size, 0 FROM blob WHERE complete = 1 ON CONFLICT DO NOTHING;
+INSERT INTO blob_content_part (hash, offset_, bytes)
+    SELECT p.hash, p.offset_, p.bytes FROM blob_part p JOIN blob b ON b.hash = p.hash
+    WHERE b.complete = 1 ON CONFLICT DO NOTHING;
+INSERT INTO blob_grant (hash, team, size, granted_at)
+    SELECT hash, team, size, 0 FROM blob WHERE complete = 1 ON CONFLICT DO NOTHING;
+DROP TABLE blob_part;
+DROP TABLE blob;
+";
+
+/// The schema version this server writes (`counter` row `schema`).
+pub(crate) const SCHEMA_VERSION: i64 = 2;
+
 /// The schema, with the two backends' names for 64-bit integers and byte strings.
 pub(crate) fn schema(int: &str, bytes: &str) -> String {
     SCHEMA.replace("{INT}", int).replace("{BYTES}", bytes)

@@ -44,11 +44,16 @@ impl PostgresDatabase {
         };
         let mut client = db.connect()?;
         client
-            .batch_execute(&format!(
-                "SELECT pg_advisory_lock(7420901); {} SELECT pg_advisory_unlock(7420901);",
-                super::schema("BIGINT", "BYTEA")
-            ))
+            .batch_execute("SELECT pg_advisory_lock(7420901);")
             .map_err(pg)?;
+        let created = client
+            .batch_execute(&super::schema("BIGINT", "BYTEA"))
+            .map_err(pg)
+            .and_then(|()| upgrade(&mut client));
+        client
+            .batch_execute("SELECT pg_advisory_unlock(7420901);")
+            .map_err(pg)?;
+        created?;
         db.idle
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -64,6 +69,47 @@ impl PostgresDatabase {
             None => Client::connect(&self.url, NoTls).map_err(pg),
         }
     }
+}
+
+/// Brings an older database to `SCHEMA_VERSION` in one transaction (`storage::UPGRADE_FROM_UNVERSIONED`).
+fn upgrade(client: &mut Client) -> Result<(), ServerError> {
+    let mut tx = client.transaction().map_err(pg)?;
+    let version: Option<i64> = tx
+        .query_opt("SELECT value FROM counter WHERE name = 'schema'", &[])
+        .map_err(pg)?
+        .map(|row| row.get(0));
+    match version {
+        Some(v) if v > super::SCHEMA_VERSION => {
+            return Err(ServerError::Storage(format!(
+                "the database is at schema {v}, newer than this server's {}",
+                super::SCHEMA_VERSION
+            )))
+        }
+        Some(_) => {}
+        None => {
+            let unversioned: bool = tx
+                .query_one("SELECT to_regclass('blob') IS NOT NULL", &[])
+                .map_err(pg)?
+                .get(0);
+            if unversioned {
+                tx.batch_execute(
+                    "ALTER TABLE event ADD COLUMN IF NOT EXISTS signer_kind TEXT NOT NULL DEFAULT '';
+                     ALTER TABLE event ADD COLUMN IF NOT EXISTS signer TEXT NOT NULL DEFAULT '';",
+                )
+                .map_err(pg)?;
+                tx.batch_execute(super::UPGRADE_FROM_UNVERSIONED)
+                    .map_err(pg)?;
+            }
+        }
+    }
+    tx.execute(
+        "INSERT INTO counter (name, value) VALUES ('schema', $1)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        &[&super::SCHEMA_VERSION],
+    )
+    .map_err(pg)?;
+    tx.commit().map_err(pg)?;
+    Ok(())
 }
 
 /// The URL as `postgres` reads it (`verify-full` becomes its `require`, `sslrootcert` is

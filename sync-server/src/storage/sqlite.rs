@@ -19,15 +19,63 @@ impl SqliteDatabase {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        let conn = Connection::open(path)?;
+        let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.execute_batch(&super::schema("INTEGER", "BLOB"))?;
+        upgrade(&mut conn)?;
         Ok(SqliteDatabase {
             conn: Mutex::new(conn),
         })
     }
+}
+
+/// Brings an older database to `SCHEMA_VERSION` in one transaction (`storage::UPGRADE_FROM_UNVERSIONED`).
+fn upgrade(conn: &mut Connection) -> Result<(), ServerError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: Option<i64> = tx
+        .query_row("SELECT value FROM counter WHERE name = 'schema'", [], |r| {
+            r.get(0)
+        })
+        .ok();
+    match version {
+        Some(v) if v > super::SCHEMA_VERSION => {
+            return Err(ServerError::Storage(format!(
+                "the database is at schema {v}, newer than this server's {}",
+                super::SCHEMA_VERSION
+            )))
+        }
+        Some(_) => {}
+        None => {
+            let unversioned: i64 = tx.query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'blob'",
+                [],
+                |r| r.get(0),
+            )?;
+            if unversioned > 0 {
+                let has_signer: i64 = tx.query_row(
+                    "SELECT COUNT(*) FROM pragma_table_info('event') WHERE name = 'signer_kind'",
+                    [],
+                    |r| r.get(0),
+                )?;
+                if has_signer == 0 {
+                    tx.execute_batch(
+                        "ALTER TABLE event ADD COLUMN signer_kind TEXT NOT NULL DEFAULT '';
+                         ALTER TABLE event ADD COLUMN signer TEXT NOT NULL DEFAULT '';",
+                    )?;
+                }
+                tx.execute_batch(super::UPGRADE_FROM_UNVERSIONED)?;
+            }
+        }
+    }
+    tx.execute(
+        "INSERT INTO counter (name, value) VALUES ('schema', ?1)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        [super::SCHEMA_VERSION],
+    )?;
+    tx.commit()?;
+    Ok(())
 }
 
 struct SqliteTx<'a>(rusqlite::Transaction<'a>);
