@@ -16,6 +16,7 @@ use zhifa_core::sync::protocol::{
 };
 use zhifa_core::sync::{budget, Digest, DocId, DocKind, DocRef, SubjectKind};
 
+use crate::citations;
 use crate::devices::DeviceRecord;
 use crate::error::{Failure, Refusal, ServerError};
 use crate::storage::{transaction, transaction_or_refusal, Database, Row, Tx, Value};
@@ -57,54 +58,6 @@ pub struct Round {
     pub refused: Vec<(DocKind, DocId, DocRefusal)>,
     /// Documents whose heads moved on the server in this round.
     pub applied: u32,
-}
-
-/// Records which evidence files a document cites, in the caller's transaction.
-fn cite(tx: &mut dyn Tx, id: &str, evidence: &[String]) -> Result<(), ServerError> {
-    tx.execute("DELETE FROM doc_blob WHERE doc_id = $1", &[id.into()])?;
-    for hash in evidence {
-        tx.execute(
-            "INSERT INTO doc_blob (doc_id, hash) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            &[id.into(), hash.into()],
-        )?;
-    }
-    Ok(())
-}
-
-/// A document the server holds without every evidence file it cites.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Incomplete {
-    pub doc_id: String,
-    pub team: String,
-    pub missing: Vec<String>,
-}
-
-/// Documents whose evidence has not (all) arrived from their own team (a copy another team
-/// proved does not count: this team cannot read it): for supervision, and to tell the
-/// officer's team which phone still holds files the record needs.
-pub fn incomplete(db: &dyn Database) -> Result<Vec<Incomplete>, ServerError> {
-    let rows = transaction(db, |tx| {
-        tx.query(
-            "SELECT c.doc_id, d.team, c.hash FROM doc_blob c
-             JOIN doc d ON d.id = c.doc_id
-             LEFT JOIN blob_grant g ON g.hash = c.hash AND g.team = d.team
-             WHERE g.hash IS NULL ORDER BY c.doc_id, c.hash",
-            &[],
-        )
-    })?;
-    let mut out: Vec<Incomplete> = Vec::new();
-    for row in rows {
-        let (doc_id, team, hash) = (row.text(0)?, row.text(1)?, row.text(2)?);
-        match out.last_mut() {
-            Some(last) if last.doc_id == doc_id => last.missing.push(hash),
-            _ => out.push(Incomplete {
-                doc_id,
-                team,
-                missing: vec![hash],
-            }),
-        }
-    }
-    Ok(out)
 }
 
 fn digest_of(row: &Row, i: usize) -> Result<Digest, ServerError> {
@@ -384,7 +337,7 @@ impl Documents {
             if !exists && !device.covers(&content.division) {
                 return Err(Failure::Refused(DocRefusal::OutOfJurisdiction));
             }
-            cite(tx, id, &content.evidence)?;
+            citations::cite(tx, id, &content.evidence)?;
             let seq = next_seq(tx)?;
             let digest = Digest::of_heads(&heads).0.to_vec();
             let now = chrono::Utc::now().timestamp();
@@ -498,7 +451,7 @@ impl Documents {
                 writer: "",
             };
             insert_doc(tx, &new, bytes.clone())?;
-            cite(tx, id, &content.evidence)?;
+            citations::cite(tx, id, &content.evidence)?;
             Ok(Created::New)
         })
     }

@@ -9,6 +9,7 @@ pub mod api;
 pub mod authority;
 pub mod blobs;
 pub mod catalogue;
+pub mod citations;
 pub mod credentials;
 pub mod devices;
 pub mod docs;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::{Duration, Utc};
 use clap::Args;
 use zhifa_sync_server::server;
-use zhifa_sync_server::{docs, events, ServerError};
+use zhifa_sync_server::{citations, events, ServerError};
 
 #[derive(Args)]
 pub struct IncompleteRecords {
@@ -19,7 +19,7 @@ pub struct IncompleteRecords {
 impl IncompleteRecords {
     pub fn run(self) -> Result<(), ServerError> {
         let db = server::open_database(&self.data_dir, self.database_url.as_deref())?;
-        let records = docs::incomplete(db.as_ref())?;
+        let records = citations::incomplete(db.as_ref())?;
         println!(
             "{}",
             serde_json::to_string_pretty(&records).expect("records serialise")
