@@ -1,12 +1,19 @@
 //! A database made before the server's schema was versioned (evidence owned by its first
 //! uploader's team, events without their signer) opens under this server, on SQLite and (with
 //! `ZHIFA_TEST_DATABASE_URL`) PostgreSQL: complete evidence becomes the shared copy granted to
-//! its team, unfinished uploads are dropped, every event gets the enrolment of the key that
-//! signed it, and a second open changes nothing.
+//! its team and downloads whole, even when the older server took it in uneven parts; a file
+//! that does not match its name and unfinished uploads are dropped; every event gets the
+//! enrolment of the key that signed it; a second open changes nothing.
 
 mod support;
 
+use sha2::{Digest as _, Sha256};
 use support::backends;
+use zhifa_core::crypto::{Algorithm, Signer, SigningKey};
+use zhifa_core::sync::protocol::BLOB_PART;
+use zhifa_core::sync::SubjectKind;
+use zhifa_sync_server::blobs;
+use zhifa_sync_server::devices::DeviceRecord;
 use zhifa_sync_server::server::open_database;
 use zhifa_sync_server::storage::{transaction, Database, Value};
 
@@ -23,12 +30,66 @@ INSERT INTO event (id, kind, key_id, digest, signed, credit_code, credential_no,
     VALUES ('e-visit', 'visit', 'k-officer', '', '', '91500103MA5U1A0E5B', '渝50010320001', 7, 1, 0, 0);
 INSERT INTO event (id, kind, key_id, digest, signed, credit_code, credential_no, step, ok, at_time, received_at)
     VALUES ('e-check', 'code_verification', 'k-enterprise', '', '', '91500103MA5U1A0E5B', '渝50010320001', 7, 1, 0, 0);
-INSERT INTO blob (hash, size, received, complete, team) VALUES ('aa', 6, 6, 1, 'B500103003');
-INSERT INTO blob_part (hash, offset_, bytes) VALUES ('aa', 0, 'abc');
-INSERT INTO blob_part (hash, offset_, bytes) VALUES ('aa', 3, 'def');
-INSERT INTO blob (hash, size, received, complete, team) VALUES ('bb', 9, 3, 0, 'B500103003');
-INSERT INTO blob_part (hash, offset_, bytes) VALUES ('bb', 0, 'ghi');
 ";
+
+/// A photo of a part and a half, as the older server stored it: in three uneven parts.
+fn photo() -> Vec<u8> {
+    (0..BLOB_PART + BLOB_PART / 2)
+        .map(|i| (i % 251) as u8)
+        .collect()
+}
+
+fn hash_of(content: &[u8]) -> String {
+    hex::encode(Sha256::digest(content))
+}
+
+/// The old evidence rows, as SQL with `bytes` writing a byte literal in the backend's
+/// dialect: the photo complete in uneven parts, a "complete" file whose parts do not make its
+/// name, and an upload cut short.
+fn old_evidence(bytes: fn(&[u8]) -> String) -> String {
+    let photo = photo();
+    let (good, forged, cut) = (hash_of(&photo), hash_of(b"forged"), hash_of(b"cut"));
+    let size = photo.len();
+    let third = size / 3;
+    let mut sql = format!(
+        "INSERT INTO blob (hash, size, received, complete, team) VALUES
+             ('{good}', {size}, {size}, 1, 'B500103003'),
+             ('{forged}', 3, 3, 1, 'B500103003'),
+             ('{cut}', 9, 3, 0, 'B500103003');"
+    );
+    for (hash, offset, part) in [
+        (&good, 0, &photo[..third]),
+        (&good, third, &photo[third..2 * third]),
+        (&good, 2 * third, &photo[2 * third..]),
+        (&forged, 0, b"abc".as_slice()),
+        (&cut, 0, b"cut".as_slice()),
+    ] {
+        sql += &format!(
+            "INSERT INTO blob_part (hash, offset_, bytes) VALUES ('{hash}', {offset}, {});",
+            bytes(part)
+        );
+    }
+    sql
+}
+
+/// The photo read back as a teammate's phone downloads it, part by part.
+fn download(db: &dyn Database) -> Vec<u8> {
+    let key = SigningKey::generate(Algorithm::EdDSA);
+    let teammate = DeviceRecord {
+        key_id: key.public_key().key_id().to_string(),
+        public_key: key.public_key(),
+        subject_kind: SubjectKind::Officer,
+        subject: "渝50010320002".into(),
+        team: "B500103003".into(),
+        divisions: vec!["500103".into()],
+    };
+    let download = blobs::open_download(db, &teammate, &hash_of(&photo())).unwrap();
+    let mut content = Vec::new();
+    for offset in &download.offsets {
+        content.extend(blobs::read_part(db, &download.hash, *offset).unwrap());
+    }
+    content
+}
 
 fn texts(db: &dyn Database, sql: &str) -> Vec<Vec<String>> {
     transaction(db, |tx| tx.query(sql, &[]))
@@ -62,21 +123,23 @@ fn check_upgraded(db: &dyn Database) {
             &["e-visit", "officer", "渝50010320001"],
         ])
     );
+    let photo = photo();
+    let size = photo.len().to_string();
     assert_eq!(
         texts(db, "SELECT hash, size FROM blob_content"),
-        strings(&[&["aa", "6"]])
+        strings(&[&[&hash_of(&photo), &size]]),
+        "the complete photo only: the forged file and the cut upload are dropped"
     );
     assert_eq!(
-        texts(
-            db,
-            "SELECT hash, offset_, bytes FROM blob_content_part ORDER BY offset_"
-        ),
-        strings(&[&["aa", "0", "abc"], &["aa", "3", "def"]])
+        texts(db, "SELECT offset_ FROM blob_content_part ORDER BY offset_"),
+        strings(&[&["0"], &[&BLOB_PART.to_string()]]),
+        "stored again in the parts a download reads"
     );
     assert_eq!(
         texts(db, "SELECT hash, team FROM blob_grant"),
-        strings(&[&["aa", "B500103003"]])
+        strings(&[&[&hash_of(&photo), "B500103003"]])
     );
+    assert_eq!(download(db), photo);
     assert_eq!(
         texts(db, "SELECT value FROM counter WHERE name = 'schema'"),
         strings(&[&["2"]])
@@ -95,6 +158,8 @@ fn an_unversioned_database_is_upgraded_in_place_once() {
                     .replace("{BYTES}", "BLOB");
                 conn.execute_batch(&schema).unwrap();
                 conn.execute_batch(&OLD_ROWS.replace("''", "x''")).unwrap();
+                conn.execute_batch(&old_evidence(|b| format!("x'{}'", hex::encode(b))))
+                    .unwrap();
             }
             Some(scratch) => {
                 let mut client = postgres::Client::connect(&scratch.url, postgres::NoTls).unwrap();
@@ -103,6 +168,9 @@ fn an_unversioned_database_is_upgraded_in_place_once() {
                     .replace("{BYTES}", "BYTEA");
                 client.batch_execute(&schema).unwrap();
                 client.batch_execute(OLD_ROWS).unwrap();
+                client
+                    .batch_execute(&old_evidence(|b| format!("'\\x{}'::bytea", hex::encode(b))))
+                    .unwrap();
             }
         }
         let url = backend.as_ref().map(|s| s.url.as_str());
@@ -112,10 +180,10 @@ fn an_unversioned_database_is_upgraded_in_place_once() {
         // A second open (a restart, another replica) finds the schema row and does nothing.
         let db = open_database(dir.path(), url).unwrap();
         check_upgraded(db.as_ref());
-        let old_tables = texts(
-            db.as_ref(),
-            "SELECT COUNT(*) FROM blob_staged WHERE hash = 'bb'",
+        assert_eq!(
+            texts(db.as_ref(), "SELECT COUNT(*) FROM blob_staged"),
+            strings(&[&["0"]]),
+            "a cut upload is not carried over: its phone sends it again"
         );
-        assert_eq!(old_tables, strings(&[&["0"]]), "a cut upload is dropped");
     }
 }

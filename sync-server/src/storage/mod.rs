@@ -9,6 +9,9 @@ mod sqlite;
 pub use self::postgres::PostgresDatabase;
 pub use self::sqlite::SqliteDatabase;
 
+use sha2::{Digest as _, Sha256};
+use zhifa_core::sync::protocol::BLOB_PART;
+
 use crate::error::{Failure, ServerError};
 
 /// A parameter or column value.
@@ -136,26 +139,60 @@ pub fn transaction_or_refusal<T, R>(
 
 /// Brings a database made before evidence staging and event signers (no schema row; it
 /// still has the `blob` table) to this schema, in the caller's transaction, after `SCHEMA`
-/// created the new tables. Each event's signer is the enrolment of the key that signed it
-/// (the server checked every event against that key); complete evidence becomes the shared
-/// copy with a grant to the team that uploaded it; unfinished uploads are dropped, and their
-/// phones upload them again. The backends add the two `event` columns first, each in its
-/// own dialect.
-pub(crate) const UPGRADE_FROM_UNVERSIONED: &str = "
-UPDATE event SET
-    signer_kind = COALESCE((SELECT d.subject_kind FROM device d WHERE d.key_id = event.key_id), ''),
-    signer      = COALESCE((SELECT d.subject FROM device d WHERE d.key_id = event.key_id), '')
-WHERE signer_kind = '';
-INSERT INTO blob_content (hash, size, stored_at)
-    SELECT hash, size, 0 FROM blob WHERE complete = 1 ON CONFLICT DO NOTHING;
-INSERT INTO blob_content_part (hash, offset_, bytes)
-    SELECT p.hash, p.offset_, p.bytes FROM blob_part p JOIN blob b ON b.hash = p.hash
-    WHERE b.complete = 1 ON CONFLICT DO NOTHING;
-INSERT INTO blob_grant (hash, team, size, granted_at)
-    SELECT hash, team, size, 0 FROM blob WHERE complete = 1 ON CONFLICT DO NOTHING;
-DROP TABLE blob_part;
-DROP TABLE blob;
-";
+/// created the new tables and the backend added the two `event` columns in its own dialect.
+/// Each event's signer is the enrolment of the key that signed it (the server checked every
+/// event against that key). Each complete file is read whole, checked against its name and
+/// stored again in the parts the download reads (the older server took parts of any size
+/// under `BLOB_PART`), granted to the team that uploaded it; a file that does not check and
+/// unfinished uploads are dropped (phones still queueing them send them again).
+pub(crate) fn upgrade_unversioned(tx: &mut dyn Tx) -> Result<(), ServerError> {
+    tx.execute(
+        "UPDATE event SET
+             signer_kind = COALESCE((SELECT d.subject_kind FROM device d WHERE d.key_id = event.key_id), ''),
+             signer      = COALESCE((SELECT d.subject FROM device d WHERE d.key_id = event.key_id), '')
+         WHERE signer_kind = ''",
+        &[],
+    )?;
+    for blob in tx.query("SELECT hash, size, team FROM blob WHERE complete = 1", &[])? {
+        let (hash, size, team) = (blob.text(0)?, blob.int(1)?, blob.text(2)?);
+        let mut content = Vec::new();
+        let mut hasher = Sha256::new();
+        for part in tx.query(
+            "SELECT bytes FROM blob_part WHERE hash = $1 ORDER BY offset_",
+            &[hash.clone().into()],
+        )? {
+            let bytes = part.bytes(0)?;
+            hasher.update(&bytes);
+            content.extend(bytes);
+        }
+        if content.len() as i64 != size || hex::encode(hasher.finalize()) != hash {
+            continue;
+        }
+        for (i, chunk) in content.chunks(BLOB_PART).enumerate() {
+            tx.execute(
+                "INSERT INTO blob_content_part (hash, offset_, bytes) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING",
+                &[
+                    hash.clone().into(),
+                    ((i * BLOB_PART) as i64).into(),
+                    chunk.to_vec().into(),
+                ],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO blob_content (hash, size, stored_at) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING",
+            &[hash.clone().into(), size.into()],
+        )?;
+        tx.execute(
+            "INSERT INTO blob_grant (hash, team, size, granted_at) VALUES ($1, $2, $3, 0)
+             ON CONFLICT DO NOTHING",
+            &[hash.into(), team.into(), size.into()],
+        )?;
+    }
+    tx.execute("DROP TABLE blob_part", &[])?;
+    tx.execute("DROP TABLE blob", &[])?;
+    Ok(())
+}
 
 /// The schema version this server writes (`counter` row `schema`).
 pub(crate) const SCHEMA_VERSION: i64 = 2;

@@ -71,7 +71,7 @@ impl PostgresDatabase {
     }
 }
 
-/// Brings an older database to `SCHEMA_VERSION` in one transaction (`storage::UPGRADE_FROM_UNVERSIONED`).
+/// Brings an older database to `SCHEMA_VERSION` in one transaction (`storage::upgrade_unversioned`).
 fn upgrade(client: &mut Client) -> Result<(), ServerError> {
     let mut tx = client.transaction().map_err(pg)?;
     let version: Option<i64> = tx
@@ -97,8 +97,9 @@ fn upgrade(client: &mut Client) -> Result<(), ServerError> {
                      ALTER TABLE event ADD COLUMN IF NOT EXISTS signer TEXT NOT NULL DEFAULT '';",
                 )
                 .map_err(pg)?;
-                tx.batch_execute(super::UPGRADE_FROM_UNVERSIONED)
-                    .map_err(pg)?;
+                let mut upgrading = PgTx(tx);
+                super::upgrade_unversioned(&mut upgrading)?;
+                tx = upgrading.0;
             }
         }
     }

@@ -31,9 +31,9 @@ impl SqliteDatabase {
     }
 }
 
-/// Brings an older database to `SCHEMA_VERSION` in one transaction (`storage::UPGRADE_FROM_UNVERSIONED`).
+/// Brings an older database to `SCHEMA_VERSION` in one transaction (`storage::upgrade_unversioned`).
 fn upgrade(conn: &mut Connection) -> Result<(), ServerError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let version: Option<i64> = tx
         .query_row("SELECT value FROM counter WHERE name = 'schema'", [], |r| {
             r.get(0)
@@ -65,7 +65,9 @@ fn upgrade(conn: &mut Connection) -> Result<(), ServerError> {
                          ALTER TABLE event ADD COLUMN signer TEXT NOT NULL DEFAULT '';",
                     )?;
                 }
-                tx.execute_batch(super::UPGRADE_FROM_UNVERSIONED)?;
+                let mut upgrading = SqliteTx(tx);
+                super::upgrade_unversioned(&mut upgrading)?;
+                tx = upgrading.0;
             }
         }
     }
