@@ -175,33 +175,36 @@ pub fn enrol(
     let hash = code_hash(&request.code);
     let label: String = request.label.chars().take(100).collect();
     transaction_or_refusal(db, |tx| {
-        let code = tx
-            .query_opt(
-                &format!(
-                    "SELECT subject_kind, subject, expires_at, used_by FROM enrolment_code WHERE code_hash = $1{}",
-                    tx.lock_clause()
-                ),
-                &[hash.clone().into()],
-            )?
-            .ok_or_else(|| not_usable("unknown"))?;
+        // The key first: an enrolled or revoked key gets the same answer whatever code it
+        // brings (unless it repeats its own enrolment), so it cannot probe which codes exist.
+        let enrolled = tx.query_opt(
+            "SELECT revoked FROM device WHERE key_id = $1",
+            &[key_id.clone().into()],
+        )?;
+        let code = tx.query_opt(
+            &format!(
+                "SELECT subject_kind, subject, expires_at, used_by FROM enrolment_code WHERE code_hash = $1{}",
+                tx.lock_clause()
+            ),
+            &[hash.clone().into()],
+        )?;
+        let retry = match &code {
+            Some(code) => code.text(3)? == key_id,
+            None => false,
+        };
+        if let Some(device) = &enrolled {
+            if !retry || device.int(0)? != 0 {
+                return Err(EnrolmentRefusal::KeyEnrolled.into());
+            }
+        }
+        let code = code.ok_or_else(|| not_usable("unknown"))?;
         let (kind, subject, expires, used_by) =
             (code.text(0)?, code.text(1)?, code.int(2)?, code.text(3)?);
-        let retry = used_by == key_id;
         if !used_by.is_empty() && !retry {
             return Err(not_usable("used"));
         }
         if expires < now.timestamp() {
             return Err(not_usable("expired"));
-        }
-        let enrolled = tx.query_opt(
-            "SELECT revoked FROM device WHERE key_id = $1",
-            &[key_id.clone().into()],
-        )?;
-        match &enrolled {
-            Some(row) if !retry || row.int(0)? != 0 => {
-                return Err(EnrolmentRefusal::KeyEnrolled.into())
-            }
-            _ => {}
         }
         let enrolment = subject_of(catalogue, &kind, &subject, now)?;
         if enrolled.is_none() {

@@ -158,6 +158,17 @@ fn an_enrolled_or_revoked_key_cannot_take_another_officers_code() {
         };
         assert!(refusal.message_zh().contains("登记码仍未使用"));
         assert_eq!(device_row(&server, &key), (OFFICER_A.to_owned(), 0));
+        // A code that was never issued gets the very same answer: an enrolled key is no
+        // oracle for which codes exist.
+        let never_issued = phone
+            .device
+            .sync()
+            .enrol(&phone.transport, "ABCD-EFGH-JK", "probe")
+            .unwrap_err();
+        assert!(matches!(
+            never_issued,
+            Error::Sync(SyncError::EnrolmentRefused(ErrorCode::KeyEnrolled))
+        ));
         // The retry of its own code still answers as before; the phone still syncs as A.
         let again = phone
             .device
