@@ -10,7 +10,7 @@ use serde::Deserialize;
 use zhifa_core::sync::auth::RequestSignature;
 use zhifa_core::sync::protocol::{
     from_cbor, to_cbor, CaseNumberRequest, CredentialRequest, EnrolRequest, ErrorCode, EventUpload,
-    SyncRequest, SyncResponse, CBOR, MAX_BODY,
+    SyncRequest, SyncResponse, CBOR, EVENT_BATCH, MAX_BODY,
 };
 
 use crate::devices::{self, DeviceRecord};
@@ -150,6 +150,11 @@ pub async fn upload_events(
     let ack = request
         .run(state, |db, _state, device, body| {
             let upload: EventUpload = decode(&body)?;
+            if upload.events.len() > EVENT_BATCH as usize {
+                return Err(ApiError::bad_request(
+                    "more events than one request may carry",
+                ));
+            }
             let ack = events::receive(db, &device, &upload)?;
             metrics::counter!("zhifa_events_stored_total").increment(ack.acked.len() as u64);
             Ok(ack)

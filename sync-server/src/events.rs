@@ -55,7 +55,7 @@ fn index(signed: &[u8], device: &DeviceRecord) -> Result<Indexed, EventRefusal> 
                 kind: "visit",
                 credit_code: visit.credit_code,
                 credential_no: visit.officer,
-                step: visit.step as i64,
+                step: i64::try_from(visit.step).map_err(|_| EventRefusal::BadSignature)?,
                 ok: true,
                 at,
             }
@@ -77,7 +77,10 @@ fn index(signed: &[u8], device: &DeviceRecord) -> Result<Indexed, EventRefusal> 
                 kind: "code_verification",
                 credit_code: record.verifier_credit_code.unwrap_or_default(),
                 credential_no: record.credential_no.unwrap_or_default(),
-                step: record.step.map_or(-1, |s| s as i64),
+                step: match record.step {
+                    Some(step) => i64::try_from(step).map_err(|_| EventRefusal::BadSignature)?,
+                    None => -1,
+                },
                 ok: record.refusal.is_none(),
                 at,
             }
@@ -240,7 +243,7 @@ pub fn reconcile(
             v.as_ref().is_some_and(|v| {
                 v.credit_code == visit.credit_code
                     && v.credential_no == visit.credential_no
-                    && (v.step - visit.step).abs() <= MATCH_STEPS
+                    && v.step.abs_diff(visit.step) <= MATCH_STEPS.unsigned_abs()
             })
         });
         match found.and_then(Option::take) {
@@ -273,13 +276,22 @@ mod tests {
     }
 
     fn verification(key: &SigningKey, id: &str, credit_code: Option<&str>) -> Vec<u8> {
+        verification_at_step(key, id, credit_code, 1)
+    }
+
+    fn verification_at_step(
+        key: &SigningKey,
+        id: &str,
+        credit_code: Option<&str>,
+        step: u64,
+    ) -> Vec<u8> {
         let now = Utc::now();
         let body = VerificationRecord {
             id: id.into(),
             code_hash: "00".into(),
             verifier_credit_code: credit_code.map(str::to_owned),
             credential_no: Some("渝50010320001".into()),
-            step: Some(1),
+            step: Some(step),
             refusal: None,
             verified_at: now,
             wall_time: now,
@@ -300,6 +312,24 @@ mod tests {
         EventUpload {
             events: events.iter().cloned().map(Into::into).collect(),
         }
+    }
+
+    #[test]
+    fn a_step_no_clock_can_reach_is_refused_not_wrapped() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = SqliteDatabase::open(&dir.path().join("server.sqlite3")).unwrap();
+        let shop = "91500103MA5U1A0B2Y";
+        let (shop_key, enterprise) = device(SubjectKind::Enterprise, shop);
+        let far = verification_at_step(&shop_key, "v-far", Some(shop), u64::MAX);
+        let near = verification_at_step(&shop_key, "v-near", Some(shop), 7);
+        let ack = receive(&db, &enterprise, &upload(&[far, near])).unwrap();
+        assert_eq!(
+            ack.refused,
+            vec![("v-far".into(), EventRefusal::BadSignature)]
+        );
+        assert_eq!(ack.acked, vec!["v-near".to_owned()]);
+        // Reconciliation over what was stored compares steps without overflow.
+        reconcile(&db, Utc::now() - chrono::Duration::days(1), Utc::now()).unwrap();
     }
 
     #[test]

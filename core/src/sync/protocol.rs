@@ -220,6 +220,9 @@ pub struct SyncResponse {
     pub server_time: Option<DateTime<Utc>>,
 }
 
+/// Events a device sends in one request at most; the server refuses a longer upload whole.
+pub const EVENT_BATCH: u32 = 200;
+
 /// `POST /v1/events`: signed events from the outbox (COSE_Sign1 by the device key).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct EventUpload {

@@ -287,7 +287,7 @@ impl<'a> Session<'a> {
             let pending = self
                 .context
                 .store
-                .read(|c| crate::events::pending(c, 200))?;
+                .read(|c| crate::events::pending(c, protocol::EVENT_BATCH))?;
             if pending.is_empty() {
                 return Ok(());
             }
