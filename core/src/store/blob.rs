@@ -72,6 +72,7 @@ impl BlobStore {
     pub(super) fn open(dir: PathBuf, key: &DataKey) -> Result<BlobStore, StoreError> {
         files::private_dir(&dir)?;
         files::private_dir(&dir.join(TEMP_DIR))?;
+        remove_abandoned(&dir.join(TEMP_DIR));
         Ok(BlobStore {
             dir,
             content_key: key.derive(CONTENT_KEY_LABEL),
@@ -242,6 +243,25 @@ impl Read for BlobReader {
     }
 }
 
+/// A capture cut off (the app killed before its rename) leaves its temporary file behind;
+/// one an hour old belongs to no capture still running. Best effort: a file that cannot be
+/// removed now is tried again at the next open.
+fn remove_abandoned(temp_dir: &std::path::Path) {
+    let Ok(entries) = fs::read_dir(temp_dir) else {
+        return;
+    };
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in entries.flatten() {
+        let abandoned = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|modified| modified < an_hour_ago);
+        if abandoned {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 fn blob_error(error: std::io::Error, hash: &BlobHash) -> StoreError {
     if error.kind() == std::io::ErrorKind::InvalidData {
         StoreError::BlobCorrupt(*hash)
@@ -256,6 +276,27 @@ mod tests {
 
     fn blob_store(dir: &std::path::Path, key: &DataKey) -> BlobStore {
         BlobStore::open(dir.to_path_buf(), key).unwrap()
+    }
+
+    #[test]
+    fn a_capture_cut_off_an_hour_ago_leaves_no_temporary_file_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = DataKey::generate();
+        drop(blob_store(dir.path(), &key));
+        let temp = dir.path().join(TEMP_DIR);
+        let (old, fresh) = (temp.join("cut-off"), temp.join("running"));
+        fs::write(&old, b"sealed half").unwrap();
+        fs::write(&fresh, b"sealed half").unwrap();
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(two_hours_ago)
+            .unwrap();
+        drop(blob_store(dir.path(), &key));
+        assert!(!old.exists());
+        assert!(fresh.exists(), "a capture that may still run is left alone");
     }
 
     #[test]
