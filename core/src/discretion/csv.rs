@@ -77,7 +77,7 @@ pub fn import_rows(
     let column = |name: &str| header.iter().position(|h| h == name);
 
     let mut problems = Vec::new();
-    let mut rows: Vec<(String, BaselineRow)> = Vec::new();
+    let mut rows: Vec<(String, BaselineRow, usize)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (index, record) in reader.records().enumerate() {
         let line = index + 2;
@@ -105,10 +105,25 @@ pub fn import_rows(
                         reason: text::csv_duplicate_row(&row.id),
                     });
                 } else {
-                    rows.push((document, row));
+                    rows.push((document, row, line));
                 }
             }
             Err(reason) => problems.push(CsvProblem { line, reason }),
+        }
+    }
+    // The documents the CSV does not name keep their rows: an id they hold is taken, or the
+    // catalogue would hold it twice (and the next export would not import again).
+    let kept: std::collections::HashSet<&str> = documents
+        .iter()
+        .filter(|d| !rows.iter().any(|(named, _, _)| named == &d.id))
+        .flat_map(|d| d.rows.iter().map(|r| r.id.as_str()))
+        .collect();
+    for (_, row, line) in &rows {
+        if kept.contains(row.id.as_str()) {
+            problems.push(CsvProblem {
+                line: *line,
+                reason: text::csv_duplicate_row(&row.id),
+            });
         }
     }
     if !problems.is_empty() {
@@ -116,11 +131,11 @@ pub fn import_rows(
     }
     let mut updated = documents.to_vec();
     for document in &mut updated {
-        if rows.iter().any(|(d, _)| d == &document.id) {
+        if rows.iter().any(|(d, _, _)| d == &document.id) {
             document.rows = rows
                 .iter()
-                .filter(|(d, _)| d == &document.id)
-                .map(|(_, r)| r.clone())
+                .filter(|(d, _, _)| d == &document.id)
+                .map(|(_, r, _)| r.clone())
                 .collect();
         }
     }
