@@ -4,6 +4,7 @@
 //! mid-round N times. It prints the counts and exits non-zero on any loss.
 
 mod checks;
+mod corpus;
 mod kill;
 mod store;
 mod writers;
@@ -91,6 +92,11 @@ enum Mode {
         #[arg(long, value_delimiter = ',', default_values = ["sqlite", "postgres"])]
         backends: Vec<Backend>,
     },
+    /// Seed corpora for the fuzz targets, from real inputs.
+    Corpus {
+        #[arg(long, default_value = "fuzz/corpus")]
+        out: PathBuf,
+    },
     /// The server killed mid-sync (four kills a run), repeated.
     KilledServer {
         #[arg(long, default_value_t = 100)]
@@ -129,6 +135,16 @@ fn main() -> ExitCode {
             backends,
         }) => fault_runs(&backends, first..first + seeds),
         Some(Mode::KilledServer { runs, kills }) => killed_server(runs, kills),
+        Some(Mode::Corpus { out }) => match corpus::write(&out) {
+            Ok(written) => {
+                println!("corpus inputs={written} under {}", out.display());
+                true
+            }
+            Err(e) => {
+                println!("corpus: {e}");
+                false
+            }
+        },
         None => {
             let writers = [Writer::Edits, Writer::Evidence, Writer::Catalogue, Writer::Sync];
             let kills = kill_rounds(&writers, cli.rounds, 1, None);
