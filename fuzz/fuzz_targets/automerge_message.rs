@@ -29,12 +29,21 @@ fn case_bytes() -> &'static [u8] {
         let case = phone
             .device
             .cases()
-            .create(CaseKind::Ordinary, "SP-126-5", "500103", date("2026-11-20"), date("2026-11-21"))
+            .create(
+                CaseKind::Ordinary,
+                "SP-126-5",
+                "500103",
+                date("2026-11-20"),
+                date("2026-11-21"),
+            )
             .unwrap();
         phone
             .device
             .cases()
-            .edit(&case.id, &[CaseEdit::AppendFindings("现场发现过期食品。".into())])
+            .edit(
+                &case.id,
+                &[CaseEdit::AppendFindings("现场发现过期食品。".into())],
+            )
             .unwrap();
         let held = phone
             .device
@@ -54,8 +63,14 @@ fn apply(doc: &mut AutoCommit, state: &mut State, bytes: &[u8]) -> Option<()> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&selector, rest)) = data.split_first() else { return };
-    let kind = if selector & 1 == 0 { DocKind::Case } else { DocKind::Inspection };
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let kind = if selector & 1 == 0 {
+        DocKind::Case
+    } else {
+        DocKind::Inspection
+    };
     let mut doc = if selector & 2 == 0 {
         AutoCommit::load(case_bytes()).unwrap()
     } else {

@@ -25,8 +25,12 @@ fn fixture() -> &'static Fixture {
     FIXTURE.get_or_init(|| {
         let authority = SigningKey::generate(Algorithm::EdDSA);
         let dir = tempfile::tempdir().unwrap();
-        let device =
-            Device::open(dir.path(), vec!["500103".into()], vec![authority.public_key()]).unwrap();
+        let device = Device::open(
+            dir.path(),
+            vec!["500103".into()],
+            vec![authority.public_key()],
+        )
+        .unwrap();
         Fixture {
             device,
             authority,
@@ -36,7 +40,9 @@ fn fixture() -> &'static Fixture {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&selector, rest)) = data.split_first() else { return };
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
     let fixture = fixture();
     let bytes = if selector % 2 == 0 {
         rest.to_vec()

@@ -21,7 +21,9 @@ fn device_key() -> &'static SigningKey {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&selector, rest)) = data.split_first() else { return };
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
     let key = device_key();
     let signed = if selector % 2 == 0 {
         rest.to_vec()

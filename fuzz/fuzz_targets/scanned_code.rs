@@ -39,7 +39,12 @@ fn verifier() -> &'static Verifier {
             divisions: vec!["500103".into()],
         }];
         let dir = tempfile::tempdir().unwrap();
-        let device = Device::open(dir.path(), vec!["500103".into()], vec![authority.public_key()]).unwrap();
+        let device = Device::open(
+            dir.path(),
+            vec!["500103".into()],
+            vec![authority.public_key()],
+        )
+        .unwrap();
         let bundle = zhifa_core::testing::signed_bundle(&authority, 1, &["500103"], catalogue);
         device.catalogue().apply_bundle(&bundle).unwrap();
         let context = VerifyContext {
@@ -47,12 +52,18 @@ fn verifier() -> &'static Verifier {
             own_credit_code: Some("91500103MA5U1A0E5B".into()),
             own_division: "500103".into(),
         };
-        Verifier { device, context, _dir: dir }
+        Verifier {
+            device,
+            context,
+            _dir: dir,
+        }
     })
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&selector, rest)) = data.split_first() else { return };
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
     let verifier = verifier();
     let text = match selector % 3 {
         0 => String::from_utf8_lossy(rest).into_owned(),

@@ -10,8 +10,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use zhifa_core::sync::protocol::{
-    from_cbor, to_cbor, BlobStatus, CaseNumberRequest, CredentialRequest, EnrolRequest,
-    Enrolment, ErrorBody, EventAck, EventUpload, SyncRequest, SyncResponse,
+    from_cbor, to_cbor, BlobStatus, CaseNumberRequest, CredentialRequest, EnrolRequest, Enrolment,
+    ErrorBody, EventAck, EventUpload, SyncRequest, SyncResponse,
 };
 
 fn round_trip<T>(data: &[u8])

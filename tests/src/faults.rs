@@ -7,7 +7,7 @@
 use std::sync::atomic::Ordering;
 
 use chrono::NaiveDate;
-use zhifa_core::cases::{CaseKind, CaseEdit};
+use zhifa_core::cases::{CaseEdit, CaseKind};
 use zhifa_core::sync::http::HttpTransport;
 use zhifa_core::sync::SubjectKind;
 
@@ -108,12 +108,22 @@ fn heal_and_compare(
     let direct_a = HttpTransport::new(&server.base()).map_err(|e| e.to_string())?;
     let direct_b = HttpTransport::new(&server.base()).map_err(|e| e.to_string())?;
     for _ in 0..3 {
-        a.sync_via(&direct_a).map_err(|e| format!("A's sync: {e}"))?;
-        b.sync_via(&direct_b).map_err(|e| format!("B's sync: {e}"))?;
+        a.sync_via(&direct_a)
+            .map_err(|e| format!("A's sync: {e}"))?;
+        b.sync_via(&direct_b)
+            .map_err(|e| format!("B's sync: {e}"))?;
     }
     for id in cases {
-        let on_a = a.device.cases().get(id).map_err(|e| format!("{id} on A: {e}"))?;
-        let on_b = b.device.cases().get(id).map_err(|e| format!("{id} on B: {e}"))?;
+        let on_a = a
+            .device
+            .cases()
+            .get(id)
+            .map_err(|e| format!("{id} on A: {e}"))?;
+        let on_b = b
+            .device
+            .cases()
+            .get(id)
+            .map_err(|e| format!("{id} on B: {e}"))?;
         if on_a != on_b {
             return Err(format!("{id} differs between A and B"));
         }
@@ -133,7 +143,11 @@ fn heal_and_compare(
             return Err(format!("lost {mark} in {findings}"));
         }
     }
-    let events = a.device.sync().pending_events(10).map_err(|e| e.to_string())?;
+    let events = a
+        .device
+        .sync()
+        .pending_events(10)
+        .map_err(|e| e.to_string())?;
     if !events.is_empty() {
         return Err(format!("{} events not acknowledged", events.len()));
     }

@@ -106,7 +106,13 @@ pub fn run(server_bin: &Path, kills: u32, seed: u64) -> Result<KilledRun, String
     let port = free_port()?;
     let base = format!("http://127.0.0.1:{port}");
     let mut server = ServerProcess::start(server_bin, data, port)?;
-    let a = phone(server_bin, data, &phones.path().join("a"), &base, "渝50010320001")?;
+    let a = phone(
+        server_bin,
+        data,
+        &phones.path().join("a"),
+        &base,
+        "渝50010320001",
+    )?;
     let transport = HttpTransport::new(&base).map_err(|e| e.to_string())?;
     let date = |t: &str| t.parse::<NaiveDate>().expect("a date");
     let mut rng = SeededRng::new(seed);
@@ -147,7 +153,13 @@ pub fn run(server_bin: &Path, kills: u32, seed: u64) -> Result<KilledRun, String
             .run(&transport, &quick(), &|_| {})
             .map_err(|e| format!("the phone's sync after the restarts: {e}"))?;
     }
-    let b = phone(server_bin, data, &phones.path().join("b"), &base, "渝50010320002")?;
+    let b = phone(
+        server_bin,
+        data,
+        &phones.path().join("b"),
+        &base,
+        "渝50010320002",
+    )?;
     b.sync()
         .run(&transport, &quick(), &|_| {})
         .map_err(|e| format!("the fresh phone's sync: {e}"))?;

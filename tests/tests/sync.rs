@@ -178,7 +178,11 @@ fn faults_converge(database_url: Option<&str>, seeds: std::ops::Range<u64>) {
     let tally = zhifa_e2e::faults::run_seeds(database_url, seeds.clone(), |_, _| {});
     assert!(tally.failures.is_empty(), "{:?}", tally.failures);
     assert_eq!(tally.converged, seeds.end - seeds.start);
-    assert!(tally.injected > 20, "the proxy injected only {} faults", tally.injected);
+    assert!(
+        tally.injected > 20,
+        "the proxy injected only {} faults",
+        tally.injected
+    );
 }
 
 #[test]

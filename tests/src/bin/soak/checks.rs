@@ -69,7 +69,10 @@ impl Generation {
         match writer {
             Writer::Sync => {
                 let server = TestServer::start_blocking();
-                write("authority.der", server.authority.0.public_key().to_spki_der())?;
+                write(
+                    "authority.der",
+                    server.authority.0.public_key().to_spki_der(),
+                )?;
                 let authority = authority(&generation.dir)?;
                 let phone = open_device(&store_dir(&generation.dir), &authority)?;
                 enrol(&server, &phone, OFFICER_A)?;
@@ -81,16 +84,25 @@ impl Generation {
             }
             _ => {
                 write("authority.der", key.public_key().to_spki_der())?;
-                write("authority.secret", hex::encode(key.secret_bytes()).into_bytes())?;
+                write(
+                    "authority.secret",
+                    hex::encode(key.secret_bytes()).into_bytes(),
+                )?;
                 let bundle = zhifa_core::testing::signed_bundle(&key, 1, &["500103"], marked(1));
                 let scratch = tempfile::tempdir().map_err(|e| e.to_string())?;
                 let probe = open_device(scratch.path(), &key.public_key())?;
-                probe.catalogue().apply_bundle(&bundle).map_err(|e| e.to_string())?;
+                probe
+                    .catalogue()
+                    .apply_bundle(&bundle)
+                    .map_err(|e| e.to_string())?;
                 generation.expected_counts = Some(counts_of(&probe)?);
                 if writer != Writer::Catalogue {
                     // Cases need the catalogue; the catalogue writer starts from none.
                     let phone = open_device(&store_dir(&generation.dir), &key.public_key())?;
-                    phone.catalogue().apply_bundle(&bundle).map_err(|e| e.to_string())?;
+                    phone
+                        .catalogue()
+                        .apply_bundle(&bundle)
+                        .map_err(|e| e.to_string())?;
                 }
             }
         }
@@ -194,7 +206,9 @@ impl Generation {
                     .map_err(|e| e.to_string())
                     .and_then(|h| device.store().blobs().get(&h).map_err(|e| e.to_string()));
                 if let Err(e) = whole {
-                    check.problems.push(format!("{case} lists {} but: {e}", item.hash));
+                    check
+                        .problems
+                        .push(format!("{case} lists {} but: {e}", item.hash));
                 }
             }
         }
@@ -208,15 +222,22 @@ impl Generation {
             Err(e) => return check.problems.push(format!("no catalogue version: {e}")),
         };
         if version < self.max_version {
-            check.lose(format!("version {} reported, {version} held", self.max_version));
+            check.lose(format!(
+                "version {} reported, {version} held",
+                self.max_version
+            ));
         }
         if version == 0 {
             return;
         }
         let expected = marked(version);
         let mark = version_mark(version);
-        let officer = device.catalogue().officer(&expected.officers[0].credential_no);
-        let enterprise = device.catalogue().enterprise(&expected.enterprises[0].credit_code);
+        let officer = device
+            .catalogue()
+            .officer(&expected.officers[0].credential_no);
+        let enterprise = device
+            .catalogue()
+            .enterprise(&expected.enterprises[0].credit_code);
         match (officer, enterprise) {
             (Ok(Some(o)), Ok(Some(e))) if o.name == mark && e.name == mark => {}
             (o, e) => check.problems.push(format!(
@@ -227,7 +248,9 @@ impl Generation {
         }
         match counts_of(device) {
             Ok(counts) if Some(&counts) == self.expected_counts.as_ref() => {}
-            counts => check.problems.push(format!("version {version} counts {counts:?}")),
+            counts => check
+                .problems
+                .push(format!("version {version} counts {counts:?}")),
         }
     }
 
@@ -247,7 +270,9 @@ impl Generation {
             .and_then(|_| mate.sync().run(&transport, &zhifa_e2e::quick(), &|_| {}));
         if let Err(e) = synced {
             check.non_converged += 1;
-            return check.problems.push(format!("the sync after the kill failed: {e}"));
+            return check
+                .problems
+                .push(format!("the sync after the kill failed: {e}"));
         }
         let mut touched: Vec<&str> = reported.iter().filter_map(|w| w.get(1).copied()).collect();
         touched.dedup();
@@ -256,7 +281,9 @@ impl Generation {
             let there = mate.cases().get(case).map_err(|e| e.to_string());
             if here.is_err() || here != there {
                 check.non_converged += 1;
-                check.problems.push(format!("{case} differs after the sync: {there:?}"));
+                check
+                    .problems
+                    .push(format!("{case} differs after the sync: {there:?}"));
                 return;
             }
         }
@@ -283,7 +310,9 @@ impl Generation {
                 tally.problems.push(format!("{case} lost {what} later"));
             } else if mate.is_some_and(|m| !holds(m)) {
                 tally.non_converged += 1;
-                tally.problems.push(format!("the teammate never got {what} of {case}"));
+                tally
+                    .problems
+                    .push(format!("the teammate never got {what} of {case}"));
             }
         }
         drop(device);

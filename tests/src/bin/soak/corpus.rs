@@ -66,12 +66,21 @@ pub fn write(root: &Path) -> Result<usize, String> {
     let case = officer
         .device
         .cases()
-        .create(CaseKind::Ordinary, "SP-126-5", "500103", date("2026-11-20"), date("2026-11-21"))
+        .create(
+            CaseKind::Ordinary,
+            "SP-126-5",
+            "500103",
+            date("2026-11-20"),
+            date("2026-11-21"),
+        )
         .map_err(|e| e.to_string())?;
     officer
         .device
         .cases()
-        .edit(&case.id, &[CaseEdit::AppendFindings("现场发现过期食品。".into())])
+        .edit(
+            &case.id,
+            &[CaseEdit::AppendFindings("现场发现过期食品。".into())],
+        )
         .map_err(|e| e.to_string())?;
     officer
         .device
@@ -127,7 +136,12 @@ fn cbor<T: serde::Serialize>(value: &T) -> Vec<u8> {
 
 /// Every recorded body to `sync_body`; sync rounds to `sync_request`; their Automerge
 /// messages to `automerge_message`; signed events to `event_envelope`.
-fn sync_bodies(corpus: &mut Corpus, path: &str, request: &[u8], response: &[u8]) -> Result<(), String> {
+fn sync_bodies(
+    corpus: &mut Corpus,
+    path: &str,
+    request: &[u8],
+    response: &[u8],
+) -> Result<(), String> {
     for body in [request, response].into_iter().filter(|b| !b.is_empty()) {
         corpus.put("sync_body", None, body)?;
     }
@@ -176,8 +190,14 @@ fn codes_and_events(
         .enterprise("91500103MA5U1A0B2Y")
         .map_err(|e| e.to_string())?
         .ok_or("no demo enterprise")?;
-    let issued = zhifa_core::codes::issue_enterprise_code(&signer, &enterprise, 1, Utc::now(), Duration::days(30))
-        .map_err(|e| e.to_string())?;
+    let issued = zhifa_core::codes::issue_enterprise_code(
+        &signer,
+        &enterprise,
+        1,
+        Utc::now(),
+        Duration::days(30),
+    )
+    .map_err(|e| e.to_string())?;
     for text in [&shown.payload, &issued] {
         corpus.put("scanned_code", Some(0), text.as_bytes())?;
         let png = zhifa_core::codes::qr::render_png(text, 4).map_err(|e| e.to_string())?;
@@ -196,7 +216,12 @@ fn codes_and_events(
         .open_visit(&issued, None, vec![OFFICER_B.into()], None)
         .map_err(|e| e.to_string())?;
     let key = officer.device.device_key();
-    for event in officer.device.sync().pending_events(10).map_err(|e| e.to_string())? {
+    for event in officer
+        .device
+        .sync()
+        .pending_events(10)
+        .map_err(|e| e.to_string())?
+    {
         corpus.put("event_envelope", Some(0), &event.signed)?;
         let envelope = zhifa_core::events::open::<ciborium::Value>(&event.signed, &key)
             .map_err(|e| e.to_string())?;

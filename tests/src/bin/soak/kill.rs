@@ -70,16 +70,21 @@ pub fn soak(writer: Writer, rounds: u64, seed: u64, root: &Path) -> Result<Write
         if let Some(failure) = outcome.finished_first {
             tally.finished_first += 1;
             if !failure.is_empty() {
-                tally.problems.push(format!("round {round}: the writer failed: {failure}"));
+                tally
+                    .problems
+                    .push(format!("round {round}: the writer failed: {failure}"));
             }
         }
         let check: RoundCheck = current.check(&outcome.lines);
         tally.committed += check.committed;
         tally.lost += check.lost;
         tally.non_converged += check.non_converged;
-        tally
-            .problems
-            .extend(check.problems.into_iter().map(|p| format!("round {round}: {p}")));
+        tally.problems.extend(
+            check
+                .problems
+                .into_iter()
+                .map(|p| format!("round {round}: {p}")),
+        );
     }
     if let Some(done) = generation.take() {
         done.finish(&mut tally)?;
@@ -104,7 +109,13 @@ fn kill_round(
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut command = Command::new(exe);
     command
-        .args(["write", writer.name(), "--round", &round.to_string(), "--dir"])
+        .args([
+            "write",
+            writer.name(),
+            "--round",
+            &round.to_string(),
+            "--dir",
+        ])
         .arg(&generation.dir);
     if let Some(server) = generation.server_base() {
         command.args(["--server", &server]);

@@ -146,7 +146,12 @@ fn main() -> ExitCode {
             }
         },
         None => {
-            let writers = [Writer::Edits, Writer::Evidence, Writer::Catalogue, Writer::Sync];
+            let writers = [
+                Writer::Edits,
+                Writer::Evidence,
+                Writer::Catalogue,
+                Writer::Sync,
+            ];
             let kills = kill_rounds(&writers, cli.rounds, 1, None);
             let faults = fault_runs(&[Backend::Sqlite, Backend::Postgres], 0..cli.seeds);
             let server = killed_server(cli.runs, 4);
@@ -219,8 +224,8 @@ fn fault_runs(backends: &[Backend], seeds: std::ops::Range<u64>) -> bool {
         }
         let mut tally = zhifa_e2e::faults::FaultTally::default();
         for seed in seeds.clone() {
-            let database = (backend == Backend::Postgres)
-                .then(|| zhifa_e2e::ScratchDatabase::create(&base));
+            let database =
+                (backend == Backend::Postgres).then(|| zhifa_e2e::ScratchDatabase::create(&base));
             let url = database.as_ref().map(|d| d.url.as_str());
             let one = zhifa_e2e::faults::run_seeds(url, seed..seed + 1, |_, _| {});
             tally.runs += one.runs;

@@ -26,7 +26,8 @@ pub fn authority(dir: &Path) -> Result<PublicKey, String> {
 }
 
 pub fn authority_secret(dir: &Path) -> Result<SigningKey, String> {
-    let hex_text = std::fs::read_to_string(dir.join("authority.secret")).map_err(|e| e.to_string())?;
+    let hex_text =
+        std::fs::read_to_string(dir.join("authority.secret")).map_err(|e| e.to_string())?;
     let bytes = hex::decode(hex_text.trim()).map_err(|e| e.to_string())?;
     SigningKey::from_secret_bytes(Algorithm::EdDSA, &bytes).map_err(|e| e.to_string())
 }
@@ -159,7 +160,10 @@ fn catalogue(device: &Device, key: &SigningKey) -> Result<(), String> {
             .catalogue()
             .apply_bundle(&bundle)
             .map_err(|e| format!("apply version {next}: {e}"))?;
-        say(&format!("CATALOGUE {next} {}", if full { "full" } else { "delta" }));
+        say(&format!(
+            "CATALOGUE {next} {}",
+            if full { "full" } else { "delta" }
+        ));
     }
     Ok(())
 }
@@ -176,7 +180,11 @@ fn sync(device: &Device, transport: &HttpTransport, round: u64) -> Result<(), St
         say(&format!("EDIT {case} {mark}"));
         if i % 3 == 2 {
             // A sync cut by the kill is the point; a failed one is retried on the next edit.
-            if device.sync().run(transport, &zhifa_e2e::quick(), &|_| {}).is_ok() {
+            if device
+                .sync()
+                .run(transport, &zhifa_e2e::quick(), &|_| {})
+                .is_ok()
+            {
                 say("SYNCED");
             }
         }
