@@ -80,7 +80,7 @@ pub fn run_seed(database_url: Option<&str>, seed: u64) -> Result<FaultRun, NotCo
                     None,
                 )
                 .map_err(|e| fail(format!("evidence on {name}: {e}")))?;
-            if seed % 3 == 0 && round == 2 && name == "B" {
+            if seed.is_multiple_of(3) && round == 2 && name == "B" {
                 server.restart();
             }
             // Failures are expected here; the phone resumes next time.

@@ -15,10 +15,13 @@ use zhifa_core::sync::protocol::{from_cbor, EventUpload, SyncRequest, SyncRespon
 use zhifa_core::sync::{Request, Response, SubjectKind, Transport};
 use zhifa_e2e::{Phone, TestServer, OFFICER_A, OFFICER_B};
 
+/// One request that crossed: its path, request body and response body.
+type Exchange = (String, Vec<u8>, Vec<u8>);
+
 /// A transport that keeps every body that crosses it.
 struct Recording<'a> {
     inner: &'a dyn Transport,
-    bodies: Mutex<Vec<(String, Vec<u8>, Vec<u8>)>>,
+    bodies: Mutex<Vec<Exchange>>,
 }
 
 impl Transport for Recording<'_> {

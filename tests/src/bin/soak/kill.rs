@@ -50,6 +50,13 @@ pub fn soak(writer: Writer, rounds: u64, seed: u64, root: &Path) -> Result<Write
         if round % GENERATION == 0 {
             if let Some(done) = generation.take() {
                 done.finish(&mut tally)?;
+                eprintln!(
+                    "kill writer={} rounds={round} committed={} lost={} non_converged={}",
+                    writer.name(),
+                    tally.committed,
+                    tally.lost,
+                    tally.non_converged
+                );
             }
             let dir = root.join(format!("{}-{}", writer.name(), round / GENERATION));
             generation = Some(Generation::start(writer, dir)?);

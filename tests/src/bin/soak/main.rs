@@ -227,7 +227,14 @@ fn fault_runs(backends: &[Backend], seeds: std::ops::Range<u64>) -> bool {
             let database =
                 (backend == Backend::Postgres).then(|| zhifa_e2e::ScratchDatabase::create(&base));
             let url = database.as_ref().map(|d| d.url.as_str());
-            let one = zhifa_e2e::faults::run_seeds(url, seed..seed + 1, |_, _| {});
+            let one = zhifa_e2e::faults::run_seeds(url, seed..seed + 1, |seed, outcome| {
+                // Progress on stderr, so a run stopped early still says how far it got.
+                let verdict = match outcome {
+                    Ok(_) => "converged".to_string(),
+                    Err(failure) => format!("NOT converged: {}", failure.reason),
+                };
+                eprintln!("faults backend={backend:?} seed={seed} {verdict}");
+            });
             tally.runs += one.runs;
             tally.converged += one.converged;
             tally.injected += one.injected;
@@ -264,7 +271,16 @@ fn killed_server(runs: u64, kills: u32) -> bool {
     let (mut converged, mut interrupted, mut edits) = (0u64, 0u64, 0u64);
     let mut problems = Vec::new();
     for run in 0..runs {
-        match zhifa_e2e::killed_server::run(&bin, kills, run) {
+        let outcome = zhifa_e2e::killed_server::run(&bin, kills, run);
+        eprintln!(
+            "killed-server run={run} {}",
+            if outcome.is_ok() {
+                "converged"
+            } else {
+                "NOT converged"
+            }
+        );
+        match outcome {
             Ok(outcome) => {
                 converged += 1;
                 interrupted += u64::from(outcome.interrupted);
