@@ -1,6 +1,8 @@
 //! Helpers for the end-to-end tests: a real sync server on a loopback port (SQLite or
 //! PostgreSQL), devices with real stores enrolled over HTTP, and a fault-injecting proxy.
 
+pub mod faults;
+pub mod killed_server;
 pub mod print;
 pub mod proxy;
 

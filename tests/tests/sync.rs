@@ -8,7 +8,6 @@ use zhifa_core::discretion::{Fact, FactValue};
 use zhifa_core::sync::protocol::{routes, to_cbor, DocMessage, SyncRequest};
 use zhifa_core::sync::{auth, DocId, DocKind, SubjectKind, SyncError, Transport};
 use zhifa_core::Error;
-use zhifa_e2e::proxy::{FaultProxy, Faults};
 use zhifa_e2e::{scratch_postgres, Phone, TestServer, OFFICER_A, OFFICER_B, OTHER_TEAM_OFFICER};
 
 fn date(text: &str) -> NaiveDate {
@@ -173,110 +172,17 @@ fn two_replicas_on_one_postgresql_database_serve_one_team() {
     }
 }
 
-/// Many seeded runs through a proxy that drops, delays, duplicates, truncates and replays
-/// requests, with the server restarted mid-sync in some: every run converges, nothing lost.
-fn faults_converge(database_url: Option<String>, seeds: std::ops::Range<u64>) {
-    let mut injected = 0;
-    for seed in seeds {
-        let mut server = TestServer::start_with(database_url.clone(), None);
-        let proxy = FaultProxy::start(server.address, Faults::HARSH, seed);
-        let a = Phone::enrolled_via(&server, &proxy.base(), SubjectKind::Officer, OFFICER_A);
-        let b = Phone::enrolled_via(&server, &proxy.base(), SubjectKind::Officer, OFFICER_B);
-        let mut cases = Vec::new();
-        let mut expected = Vec::new();
-        for round in 0..4 {
-            for (phone, name) in [(&a, "A"), (&b, "B")] {
-                let case = phone
-                    .device
-                    .cases()
-                    .create(
-                        CaseKind::Ordinary,
-                        "SP-126-5",
-                        "500103",
-                        date("2026-11-20"),
-                        date("2026-11-21"),
-                    )
-                    .unwrap();
-                cases.push(case.id.clone());
-                for id in &cases {
-                    let mark = format!("{name}{round}@{};", &id[id.len() - 4..]);
-                    // A case the phone has not received yet is edited on the next round.
-                    if phone
-                        .device
-                        .cases()
-                        .edit(id, &[CaseEdit::AppendFindings(mark.clone())])
-                        .is_ok()
-                    {
-                        expected.push((id.clone(), mark));
-                    }
-                }
-                phone
-                    .device
-                    .evidence()
-                    .add_to_case(
-                        &case.id,
-                        format!("photo {seed} {round} {name}").as_bytes(),
-                        "photo",
-                        "现场照片",
-                        None,
-                    )
-                    .unwrap();
-                if seed % 3 == 0 && round == 2 && name == "B" {
-                    server.restart();
-                }
-                // Failures are expected here; the phone resumes next time.
-                let _ = phone.sync();
-            }
-        }
-        injected += proxy
-            .counters
-            .faults
-            .load(std::sync::atomic::Ordering::Relaxed);
-        drop(proxy);
-        // The network heals: direct syncs until both are quiet.
-        let direct_a = zhifa_core::sync::http::HttpTransport::new(&server.base()).unwrap();
-        let direct_b = zhifa_core::sync::http::HttpTransport::new(&server.base()).unwrap();
-        for _ in 0..3 {
-            a.sync_via(&direct_a)
-                .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
-            b.sync_via(&direct_b)
-                .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
-        }
-        for id in &cases {
-            let on_a = a
-                .device
-                .cases()
-                .get(id)
-                .unwrap_or_else(|e| panic!("seed {seed}: {id} on A: {e}"));
-            let on_b = b
-                .device
-                .cases()
-                .get(id)
-                .unwrap_or_else(|e| panic!("seed {seed}: {id} on B: {e}"));
-            assert_eq!(on_a, on_b, "seed {seed}");
-            assert_eq!(on_a.evidence.len(), 1, "seed {seed}");
-        }
-        for (id, mark) in &expected {
-            let findings = a.device.cases().get(id).unwrap().onsite.findings;
-            assert!(
-                findings.contains(mark.as_str()),
-                "seed {seed}: lost {mark} in {findings}"
-            );
-        }
-        assert!(a.device.sync().pending_events(10).unwrap().is_empty());
-        for phone in [&a, &b] {
-            let pending = phone
-                .device
-                .store()
-                .read(zhifa_core::sync::replica::pending_blobs)
-                .unwrap();
-            assert!(
-                pending.is_empty(),
-                "seed {seed}: evidence not confirmed {pending:?}"
-            );
-        }
-    }
-    assert!(injected > 20, "the proxy injected only {injected} faults");
+/// The seeded fault-proxy scenario (`zhifa_e2e::faults`, which the soak runs for many more
+/// seeds): every run converges with nothing lost.
+fn faults_converge(database_url: Option<&str>, seeds: std::ops::Range<u64>) {
+    let tally = zhifa_e2e::faults::run_seeds(database_url, seeds.clone(), |_, _| {});
+    assert!(tally.failures.is_empty(), "{:?}", tally.failures);
+    assert_eq!(tally.converged, seeds.end - seeds.start);
+    assert!(
+        tally.injected > 20,
+        "the proxy injected only {} faults",
+        tally.injected
+    );
 }
 
 #[test]
@@ -289,7 +195,7 @@ fn seeded_fault_runs_converge_on_postgresql() {
     let Some(db) = scratch_postgres("seeded_fault_runs_converge_on_postgresql") else {
         return;
     };
-    faults_converge(Some(db.url.clone()), 100..104);
+    faults_converge(Some(&db.url), 100..104);
 }
 
 /// Raw signed requests, as an attacker or a broken client would send them.
