@@ -305,6 +305,28 @@ fn replies_are_split_by_size(server: &TestServer) {
     }
 }
 
+fn an_honest_batch_over_the_round_budget_syncs_in_one_session(server: &TestServer) {
+    let a = Phone::enrolled(server, SubjectKind::Officer, OFFICER_A);
+    // Three genuine cases of 350,000 operations each (one a character of findings): more
+    // than one round may apply, so the server puts one off and the phone sends it again.
+    let long = "a".repeat(350_000);
+    let ids: Vec<String> = (0..3).map(|_| new_case(&a)).collect();
+    for id in &ids {
+        let edit = CaseEdit::AppendFindings(long.clone());
+        a.device.cases().edit(id, &[edit]).unwrap();
+    }
+    assert!(3 * 350_000 > ROUND_OPS);
+    let report = a.sync().unwrap();
+    assert!(report.docs_refused.is_empty(), "{report:?}");
+    assert_eq!(docs_on_server(server), 3);
+    let b = Phone::enrolled(server, SubjectKind::Officer, OFFICER_B);
+    let report = b.sync().unwrap();
+    assert!(report.docs_refused.is_empty(), "{report:?}");
+    for id in &ids {
+        assert_eq!(b.device.cases().get(id).unwrap().onsite.findings, long);
+    }
+}
+
 macro_rules! on_both_backends {
     ($($name:ident => $body:ident),* $(,)?) => {
         mod sqlite {
@@ -331,4 +353,6 @@ on_both_backends! {
         => a_document_never_outgrows_a_reply,
     replies_over_one_body_are_split_across_rounds
         => replies_are_split_by_size,
+    a_phone_with_more_than_a_round_takes_sends_it_in_one_session
+        => an_honest_batch_over_the_round_budget_syncs_in_one_session,
 }
