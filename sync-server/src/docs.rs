@@ -114,7 +114,9 @@ impl Documents {
                         continue;
                     }
                     Plan::Defer => {
-                        round.changed.push(DocRef(*kind, id.clone(), Digest::default()));
+                        round
+                            .changed
+                            .push(DocRef(*kind, id.clone(), Digest::default()));
                         continue;
                     }
                 };
@@ -135,10 +137,14 @@ impl Documents {
                         if reply.len() > budget::REPLY_BYTES {
                             // It would never fit a reply: this document's refusal, not the
                             // session's.
-                            round.refused.push((*kind, id.clone(), DocRefusal::OverBudget));
+                            round
+                                .refused
+                                .push((*kind, id.clone(), DocRefusal::OverBudget));
                         } else if reply_bytes + reply.len() > budget::REPLY_BYTES {
                             // It waits for the next round, which the device asks for.
-                            round.changed.push(DocRef(*kind, id.clone(), Digest::default()));
+                            round
+                                .changed
+                                .push(DocRef(*kind, id.clone(), Digest::default()));
                         } else {
                             reply_bytes += reply.len();
                             round.messages.push(DocMessage(

@@ -132,7 +132,9 @@ fn stored_doc(server: &TestServer, id: &str) -> AutoCommit {
 
 fn docs_on_server(server: &TestServer) -> i64 {
     transaction(server.state.db.as_ref(), |tx| {
-        tx.query_opt("SELECT count(*) FROM doc", &[])?.unwrap().int(0)
+        tx.query_opt("SELECT count(*) FROM doc", &[])?
+            .unwrap()
+            .int(0)
     })
     .unwrap()
 }
@@ -169,10 +171,7 @@ fn orphans_are_refused_and_never_kept(server: &TestServer) {
     for i in 0..2u8 {
         let orphan = list_bomb(&[0xb0 + i; 16], ops + 6, &[withheld_hash], "o", 300_000);
         let response = one(server, &a, carrying(&shared, &mut doc, vec![orphan])).unwrap();
-        assert_eq!(
-            refusal_of(&response, &shared),
-            Some(DocRefusal::Incomplete)
-        );
+        assert_eq!(refusal_of(&response, &shared), Some(DocRefusal::Incomplete));
         assert_eq!(stored_rows(server, &shared), before, "nothing stored");
     }
     // The withheld change now applies alone: nothing held back comes with it.
@@ -315,7 +314,7 @@ fn an_honest_batch_over_the_round_budget_syncs_in_one_session(server: &TestServe
         let edit = CaseEdit::AppendFindings(long.clone());
         a.device.cases().edit(id, &[edit]).unwrap();
     }
-    assert!(3 * 350_000 > ROUND_OPS);
+    const { assert!(3 * 350_000 > ROUND_OPS) };
     let report = a.sync().unwrap();
     assert!(report.docs_refused.is_empty(), "{report:?}");
     assert_eq!(docs_on_server(server), 3);

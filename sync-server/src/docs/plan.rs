@@ -68,4 +68,3 @@ pub(super) fn plan(request: &SyncRequest) -> Result<Vec<Plan>, RoundRefusal> {
     });
     Ok(plans.collect())
 }
-

@@ -96,7 +96,11 @@ fn crafted_bomb_is_a_real_change() {
     let mut doc = realistic_doc(3);
     let (heads, ops) = (doc.get_heads(), doc.stats().num_ops);
     let chunk = list_bomb(&[7; 16], ops + 1, &heads, "bomb", 50);
-    let cost = check(&message_with(&mut doc, vec![chunk.clone()]), Held { ops, changes: 0 }).unwrap();
+    let cost = check(
+        &message_with(&mut doc, vec![chunk.clone()]),
+        Held { ops, changes: 0 },
+    )
+    .unwrap();
     assert_eq!((cost.ops, cost.changes), (51, 1));
     doc.load_incremental(&chunk).unwrap();
     let (_, list) = doc.get(ROOT, "bomb").unwrap().expect("the list");
@@ -133,9 +137,22 @@ fn the_document_cap_counts_what_the_document_holds() {
     let mut doc = realistic_doc(3);
     let chunk = list_bomb(&[7; 16], 1_000, &doc.get_heads(), "bomb", 100);
     let message = message_with(&mut doc, vec![chunk]);
-    assert!(check(&message, Held { ops: DOCUMENT_OPS - 101, changes: 0 }).is_ok());
+    assert!(check(
+        &message,
+        Held {
+            ops: DOCUMENT_OPS - 101,
+            changes: 0
+        }
+    )
+    .is_ok());
     assert_eq!(
-        check(&message, Held { ops: DOCUMENT_OPS - 100, changes: 0 }),
+        check(
+            &message,
+            Held {
+                ops: DOCUMENT_OPS - 100,
+                changes: 0
+            }
+        ),
         Err(Overrun::DocumentOps)
     );
 }
