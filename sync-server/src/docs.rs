@@ -95,12 +95,13 @@ impl Documents {
         if device.subject_kind != SubjectKind::Officer && !request.messages.is_empty() {
             return Err(RoundRefusal::NotAnOfficer.into());
         }
-        let plans = plan(request)?;
+        let (plans, budget) = plan(request)?;
         // Documents leave the cache for the transaction and return only if it commits, so a
         // failed round never leaves a half-applied document in memory.
         let mut touched: Vec<(String, Loaded)> = Vec::new();
         let round = transaction(db, |tx| {
             touched.clear();
+            let mut budget = budget.clone();
             let mut round = Round::default();
             if let Some(listing) = &request.listing {
                 self.list(tx, device, listing, &mut round)?;
@@ -122,13 +123,19 @@ impl Documents {
                 };
                 let applied = budget::verify(message)
                     .map_err(|o| Failure::Refused(o.refusal()))
-                    .and_then(|()| self.apply(tx, device, (*kind, &id.0), message, *cost));
+                    .and_then(|()| {
+                        let doc = (*kind, id.0.as_str());
+                        self.apply(tx, device, doc, (message, *cost), &mut budget)
+                    });
                 match applied {
-                    Ok(Applied {
+                    Ok(None) => round
+                        .changed
+                        .push(DocRef(*kind, id.clone(), Digest::default())),
+                    Ok(Some(Applied {
                         loaded,
                         reply,
                         moved,
-                    }) => {
+                    })) => {
                         round.applied += u32::from(moved);
                         if let Some(loaded) = loaded {
                             touched.push((id.0.clone(), loaded));
@@ -282,16 +289,17 @@ impl Documents {
         Ok(loaded)
     }
 
-    /// Applies one device message to one document and answers it. A refusal is of this
-    /// document only; a server failure fails the round.
+    /// Applies one device message to one document and answers it; `None` when loading the
+    /// document would pass what the round may load (put off to the next round). A refusal is
+    /// of this document only; a server failure fails the round.
     fn apply(
         &self,
         tx: &mut dyn Tx,
         device: &DeviceRecord,
         (kind, id): (DocKind, &str),
-        message: &Message,
-        cost: budget::Cost,
-    ) -> Result<Applied, Failure<DocRefusal>> {
+        (message, cost): (&Message, budget::Cost),
+        round: &mut budget::Round,
+    ) -> Result<Option<Applied>, Failure<DocRefusal>> {
         let over = |o: budget::Overrun| Failure::Refused(o.refusal());
         let row = tx.query_opt(
             &format!(
@@ -309,7 +317,11 @@ impl Documents {
                 if row.int(0)? != i64::from(kind.code()) {
                     return Err(Failure::Refused(DocRefusal::Malformed));
                 }
-                cost.fits_stored(stored_bytes(tx, id)?).map_err(over)?;
+                let stored = stored_bytes(tx, id)?;
+                cost.fits_stored(stored).map_err(over)?;
+                if !round.load(stored) {
+                    return Ok(None);
+                }
                 let (last, upto) = (row.int(2)?, row.int(3)?);
                 (self.load(tx, id, last, upto)?, upto)
             }
@@ -418,11 +430,11 @@ impl Documents {
         )?;
         // A document that does not exist yet (the device only announced its heads) is not
         // cached: there is nothing of it.
-        Ok(Applied {
+        Ok(Some(Applied {
             loaded: (exists || moved).then_some(loaded),
             reply,
             moved,
-        })
+        }))
     }
 
     /// Puts a document made on the server (an inspection task from a plan) for `team`. An id

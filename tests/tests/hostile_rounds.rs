@@ -12,7 +12,9 @@ use rand_core::RngCore;
 use zhifa_core::cases::{CaseEdit, CaseKind, CaseOfficer};
 use zhifa_core::crypto::{Algorithm, Signer, SoftwareKeystore};
 use zhifa_core::sync::budget::crafted::list_bomb;
-use zhifa_core::sync::budget::{DOCUMENT_BYTES, DOCUMENT_OPS, REPLY_BYTES, ROUND_OPS};
+use zhifa_core::sync::budget::{
+    DOCUMENT_BYTES, DOCUMENT_OPS, REPLY_BYTES, ROUND_LOAD_BYTES, ROUND_OPS,
+};
 use zhifa_core::sync::protocol::{
     from_cbor, routes, to_cbor, DocMessage, DocRefusal, ErrorBody, ErrorCode, SyncRequest,
     SyncResponse, BATCH_DOCS,
@@ -282,25 +284,66 @@ fn a_document_never_outgrows_a_reply(server: &TestServer) {
     teammate_syncs_on(&a, &b, &shared, "同事补充。");
 }
 
+/// Team cases, each within every cap, whose replies together pass what one reply carries,
+/// as the server and their author hold them.
+fn large_cases(server: &TestServer, a: &Phone, n: usize) -> Vec<(String, AutoCommit)> {
+    let ids: Vec<String> = (0..n).map(|_| new_case(a)).collect();
+    a.sync().unwrap();
+    let mut cases = Vec::new();
+    for id in ids {
+        let mut doc = automerge_of(a, &id);
+        let response = one(server, a, padded(&id, &mut doc, "pad", 1_500_000)).unwrap();
+        assert!(response.refused.is_empty(), "{:?}", response.refused);
+        cases.push((id, doc));
+    }
+    cases
+}
+
 fn replies_are_split_by_size(server: &TestServer) {
     let a = Phone::enrolled(server, SubjectKind::Officer, OFFICER_A);
-    // Cases each within every cap whose replies together pass what one reply carries.
-    let n = REPLY_BYTES / (1_500_000) + 2;
-    let ids: Vec<String> = (0..n).map(|_| new_case(&a)).collect();
-    a.sync().unwrap();
-    for id in &ids {
-        let mut doc = automerge_of(&a, id);
-        let response = one(server, &a, padded(id, &mut doc, "pad", 1_500_000)).unwrap();
-        assert!(response.refused.is_empty(), "{:?}", response.refused);
-    }
+    let cases = large_cases(server, &a, REPLY_BYTES / 1_500_000 + 2);
     // A new teammate's first sync receives them all: what does not fit one reply comes in
     // the next round of the same session.
     let b = Phone::enrolled(server, SubjectKind::Officer, OFFICER_B);
     let report = b.sync().unwrap();
     assert!(report.docs_refused.is_empty(), "{report:?}");
-    for id in &ids {
+    for (id, _) in &cases {
         let held = automerge_of(&b, id);
         assert!(held.get(ROOT, "pad").unwrap().is_some(), "{id}");
+    }
+}
+
+fn a_round_loads_at_most_its_budget(server: &TestServer) {
+    let a = Phone::enrolled(server, SubjectKind::Officer, OFFICER_A);
+    let mut cases = large_cases(server, &a, 12);
+    let stored: Vec<u64> = cases
+        .iter()
+        .map(|(id, _)| stored_bytes(server, id))
+        .collect();
+    assert!(stored.iter().sum::<u64>() > ROUND_LOAD_BYTES);
+    // Heads-only messages naming every large case: nothing to add, everything to load.
+    let messages = cases
+        .iter_mut()
+        .map(|(id, doc)| carrying(id, doc, vec![]))
+        .collect();
+    let response = round(server, &a, messages).unwrap();
+    assert!(response.refused.is_empty(), "{:?}", response.refused);
+    let put_off: Vec<&str> = response.changed.iter().map(|r| (r.1).0.as_str()).collect();
+    assert!(!put_off.is_empty());
+    let loaded: u64 = (cases.iter().zip(&stored))
+        .filter(|((id, _), _)| !put_off.contains(&id.as_str()))
+        .map(|(_, bytes)| bytes)
+        .sum();
+    assert!(
+        loaded <= ROUND_LOAD_BYTES,
+        "{loaded} bytes loaded in one round"
+    );
+    // A teammate holding none of them syncs them all in one session.
+    let b = Phone::enrolled(server, SubjectKind::Officer, OFFICER_B);
+    let report = b.sync().unwrap();
+    assert!(report.docs_refused.is_empty(), "{report:?}");
+    for (id, _) in &cases {
+        assert!(automerge_of(&b, id).get(ROOT, "pad").unwrap().is_some());
     }
 }
 
@@ -352,6 +395,8 @@ on_both_backends! {
         => a_document_never_outgrows_a_reply,
     replies_over_one_body_are_split_across_rounds
         => replies_are_split_by_size,
+    a_round_naming_many_large_documents_loads_at_most_its_budget
+        => a_round_loads_at_most_its_budget,
     a_phone_with_more_than_a_round_takes_sends_it_in_one_session
         => an_honest_batch_over_the_round_budget_syncs_in_one_session,
 }

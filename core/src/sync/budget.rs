@@ -56,6 +56,11 @@ pub const MESSAGE_BYTES: u64 = 32 << 20;
 pub const ROUND_OPS: u64 = 2 * DOCUMENT_OPS;
 /// Inflated bytes all the messages of one request may come to together.
 pub const ROUND_BYTES: u64 = 2 * MESSAGE_BYTES;
+/// Bytes of stored documents one round may load (the server's rows, `DOCUMENT_BYTES` each at
+/// most): a round naming many large documents, even with nothing to add to them, loads the
+/// first that fit and puts the others off to the next round. Four documents at the cap; some
+/// hundred real ones.
+pub const ROUND_LOAD_BYTES: u64 = 4 * DOCUMENT_BYTES;
 /// Bytes of sync messages the server puts in one reply: what does not fit waits for the next
 /// round; a single document's message over it is that document's refusal. `MAX_BODY` less
 /// room for the listing and the CBOR around the messages.
@@ -160,10 +165,12 @@ pub fn complete(doc: &mut automerge::AutoCommit) -> Result<(), Overrun> {
     }
 }
 
-/// What the messages of one request may add together (`ROUND_OPS`, `ROUND_BYTES`).
-#[derive(Debug, Default)]
+/// What the messages of one request may add together (`ROUND_OPS`, `ROUND_BYTES`), and the
+/// stored documents it may load (`ROUND_LOAD_BYTES`).
+#[derive(Debug, Default, Clone)]
 pub struct Round {
     spent: Cost,
+    loaded: u64,
 }
 
 impl Round {
@@ -178,6 +185,17 @@ impl Round {
         self.spent.ops = ops;
         self.spent.bytes = bytes;
         self.spent.changes = self.spent.changes.saturating_add(cost.changes);
+        true
+    }
+
+    /// Takes a stored document's bytes from what the round may load, if they fit; the first
+    /// always does, so every round makes progress.
+    pub fn load(&mut self, stored: u64) -> bool {
+        let loaded = self.loaded.saturating_add(stored);
+        if loaded > ROUND_LOAD_BYTES && self.loaded > 0 {
+            return false;
+        }
+        self.loaded = loaded;
         true
     }
 }

@@ -45,7 +45,8 @@ pub(super) enum Plan {
 
 /// Meters every message of a request, cheaply (`budget::meter`), and admits them in order
 /// while the round's budget lasts.
-pub(super) fn plan(request: &SyncRequest) -> Result<Vec<Plan>, RoundRefusal> {
+/// Returns the round's budget as the messages left it, for the documents it loads.
+pub(super) fn plan(request: &SyncRequest) -> Result<(Vec<Plan>, budget::Round), RoundRefusal> {
     if request.messages.len() > BATCH_DOCS {
         return Err(RoundRefusal::TooManyMessages);
     }
@@ -66,5 +67,6 @@ pub(super) fn plan(request: &SyncRequest) -> Result<Vec<Plan>, RoundRefusal> {
             Ok(_) => Plan::Defer,
         }
     });
-    Ok(plans.collect())
+    let plans = plans.collect();
+    Ok((plans, round))
 }
