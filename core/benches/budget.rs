@@ -58,13 +58,13 @@ fn benches(c: &mut Criterion) {
         .into();
     let mut group = c.benchmark_group("budget");
     group.bench_function("measure_one_edit", |b| {
-        b.iter(|| budget::check(&one_edit, ops).unwrap())
+        b.iter(|| budget::check(&one_edit, budget::Held { ops, changes: 0 }).unwrap())
     });
     group.bench_function(format!("measure_changes_{ops}_ops"), |b| {
-        b.iter(|| budget::check(&v1, 0).unwrap())
+        b.iter(|| budget::check(&v1, budget::Held::default()).unwrap())
     });
     group.bench_function(format!("measure_document_{ops}_ops"), |b| {
-        b.iter(|| budget::check(&v2, 0).unwrap())
+        b.iter(|| budget::check(&v2, budget::Held::default()).unwrap())
     });
     group.bench_function(format!("apply_changes_{ops}_ops"), |b| {
         b.iter_batched(

@@ -7,7 +7,7 @@ use std::num::NonZeroUsize;
 use std::sync::Mutex;
 
 use automerge::sync::{Message, State, SyncDoc};
-use automerge::{AutoCommit, ReadDoc};
+use automerge::AutoCommit;
 use lru::LruCache;
 use serde_bytes::ByteBuf;
 use zhifa_core::records;
@@ -15,6 +15,11 @@ use zhifa_core::sync::protocol::{
     DocMessage, DocRefusal, ErrorCode, Listing, SyncRequest, LIST_PAGE,
 };
 use zhifa_core::sync::{budget, Digest, DocId, DocKind, DocRef, SubjectKind};
+
+mod plan;
+
+pub use plan::RoundRefusal;
+use plan::{plan, Plan};
 
 use crate::citations;
 use crate::devices::DeviceRecord;
@@ -32,20 +37,6 @@ struct Loaded {
 
 pub struct Documents {
     cache: Mutex<LruCache<String, Loaded>>,
-}
-
-/// Why the server refuses a whole round (a single document's refusal is a `DocRefusal` in
-/// the answer).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum RoundRefusal {
-    #[error("enterprise devices hold no case documents")]
-    NotAnOfficer,
-}
-
-impl Refusal for RoundRefusal {
-    fn code(&self) -> ErrorCode {
-        ErrorCode::Forbidden
-    }
 }
 
 /// What one round produced for the device.
@@ -104,32 +95,70 @@ impl Documents {
         if device.subject_kind != SubjectKind::Officer && !request.messages.is_empty() {
             return Err(RoundRefusal::NotAnOfficer.into());
         }
+        let (plans, budget) = plan(request)?;
         // Documents leave the cache for the transaction and return only if it commits, so a
         // failed round never leaves a half-applied document in memory.
         let mut touched: Vec<(String, Loaded)> = Vec::new();
         let round = transaction(db, |tx| {
             touched.clear();
+            let mut budget = budget.clone();
             let mut round = Round::default();
             if let Some(listing) = &request.listing {
                 self.list(tx, device, listing, &mut round)?;
             }
-            for DocMessage(kind, id, bytes) in &request.messages {
-                match self.apply(tx, device, *kind, &id.0, bytes) {
-                    Ok(Applied {
+            let mut reply_bytes = 0usize;
+            for (DocMessage(kind, id, _), plan) in request.messages.iter().zip(&plans) {
+                let (message, cost) = match plan {
+                    Plan::Apply(message, cost) => (message, cost),
+                    Plan::Refuse(refusal) => {
+                        round.refused.push((*kind, id.clone(), *refusal));
+                        continue;
+                    }
+                    Plan::Defer => {
+                        round
+                            .changed
+                            .push(DocRef(*kind, id.clone(), Digest::default()));
+                        continue;
+                    }
+                };
+                let applied = budget::verify(message)
+                    .map_err(|o| Failure::Refused(o.refusal()))
+                    .and_then(|()| {
+                        let doc = (*kind, id.0.as_str());
+                        self.apply(tx, device, doc, (message, *cost), &mut budget)
+                    });
+                match applied {
+                    Ok(None) => round
+                        .changed
+                        .push(DocRef(*kind, id.clone(), Digest::default())),
+                    Ok(Some(Applied {
                         loaded,
                         reply,
                         moved,
-                    }) => {
-                        if let Some(reply) = reply {
+                    })) => {
+                        round.applied += u32::from(moved);
+                        if let Some(loaded) = loaded {
+                            touched.push((id.0.clone(), loaded));
+                        }
+                        let Some(reply) = reply else { continue };
+                        if reply.len() > budget::REPLY_BYTES {
+                            // It would never fit a reply: this document's refusal, not the
+                            // session's.
+                            round
+                                .refused
+                                .push((*kind, id.clone(), DocRefusal::OverBudget));
+                        } else if reply_bytes + reply.len() > budget::REPLY_BYTES {
+                            // It waits for the next round, which the device asks for.
+                            round
+                                .changed
+                                .push(DocRef(*kind, id.clone(), Digest::default()));
+                        } else {
+                            reply_bytes += reply.len();
                             round.messages.push(DocMessage(
                                 *kind,
                                 id.clone(),
                                 ByteBuf::from(reply),
                             ));
-                        }
-                        round.applied += u32::from(moved);
-                        if let Some(loaded) = loaded {
-                            touched.push((id.0.clone(), loaded));
                         }
                     }
                     Err(Failure::Refused(refusal)) => {
@@ -260,22 +289,18 @@ impl Documents {
         Ok(loaded)
     }
 
-    /// Applies one device message to one document and answers it. A refusal is of this
-    /// document only; a server failure fails the round.
+    /// Applies one device message to one document and answers it; `None` when loading the
+    /// document would pass what the round may load (put off to the next round). A refusal is
+    /// of this document only; a server failure fails the round.
     fn apply(
         &self,
         tx: &mut dyn Tx,
         device: &DeviceRecord,
-        kind: DocKind,
-        id: &str,
-        bytes: &[u8],
-    ) -> Result<Applied, Failure<DocRefusal>> {
-        let Ok(message) = Message::decode(bytes) else {
-            return Err(Failure::Refused(DocRefusal::Malformed));
-        };
-        // What the message would add is counted before the database, the cache or automerge
-        // see it; a message over budget is never applied (`sync::budget`).
-        let cost = budget::measure(&message).map_err(|o| Failure::Refused(o.refusal()))?;
+        (kind, id): (DocKind, &str),
+        (message, cost): (&Message, budget::Cost),
+        round: &mut budget::Round,
+    ) -> Result<Option<Applied>, Failure<DocRefusal>> {
+        let over = |o: budget::Overrun| Failure::Refused(o.refusal());
         let row = tx.query_opt(
             &format!(
                 "SELECT kind, team, last_chunk, snapshot_upto FROM doc WHERE id = $1{}",
@@ -292,16 +317,19 @@ impl Documents {
                 if row.int(0)? != i64::from(kind.code()) {
                     return Err(Failure::Refused(DocRefusal::Malformed));
                 }
+                let stored = stored_bytes(tx, id)?;
+                cost.fits_stored(stored).map_err(over)?;
+                if !round.load(stored) {
+                    return Ok(None);
+                }
                 let (last, upto) = (row.int(2)?, row.int(3)?);
                 (self.load(tx, id, last, upto)?, upto)
             }
-            None => (
-                Loaded {
-                    doc: AutoCommit::new(),
-                    last_chunk: 0,
-                },
-                0,
-            ),
+            None => {
+                cost.fits_stored(0).map_err(over)?;
+                let doc = AutoCommit::new();
+                (Loaded { doc, last_chunk: 0 }, 0)
+            }
         };
         let mut state = tx
             .query_opt(
@@ -311,17 +339,19 @@ impl Documents {
             .and_then(|r| r.bytes(0).ok())
             .and_then(|b| State::decode(&b).ok())
             .unwrap_or_default();
-        cost.fits(loaded.doc.stats().num_ops)
-            .map_err(|o| Failure::Refused(o.refusal()))?;
+        cost.fits(budget::Held::of(&loaded.doc)).map_err(over)?;
         let before = loaded.doc.get_heads();
         if loaded
             .doc
             .sync()
-            .receive_sync_message(&mut state, message)
+            .receive_sync_message(&mut state, message.clone())
             .is_err()
         {
             return Err(Failure::Refused(DocRefusal::Malformed));
         }
+        // Returning here drops the loaded copy: changes left waiting are never cached or
+        // stored.
+        budget::complete(&mut loaded.doc).map_err(over)?;
         let heads = loaded.doc.get_heads();
         let moved = heads != before;
         if moved {
@@ -400,11 +430,11 @@ impl Documents {
         )?;
         // A document that does not exist yet (the device only announced its heads) is not
         // cached: there is nothing of it.
-        Ok(Applied {
+        Ok(Some(Applied {
             loaded: (exists || moved).then_some(loaded),
             reply,
             moved,
-        })
+        }))
     }
 
     /// Puts a document made on the server (an inspection task from a plan) for `team`. An id
@@ -488,6 +518,16 @@ struct Applied {
     reply: Option<Vec<u8>>,
     /// Whether its heads moved.
     moved: bool,
+}
+
+/// Bytes a document takes in the database: its snapshot and the chunks since.
+fn stored_bytes(tx: &mut dyn Tx, id: &str) -> Result<u64, ServerError> {
+    let row = tx.query_opt(
+        "SELECT (SELECT COALESCE(SUM(LENGTH(bytes)), 0) FROM doc_snapshot WHERE doc_id = $1)
+              + (SELECT COALESCE(SUM(LENGTH(bytes)), 0) FROM doc_chunk WHERE doc_id = $1)",
+        &[id.into()],
+    )?;
+    Ok(row.ok_or(ServerError::Decode)?.int(0)?.max(0) as u64)
 }
 
 /// The next document sequence number. The counter row stays locked until the transaction

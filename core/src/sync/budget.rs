@@ -28,15 +28,43 @@ use super::protocol::DocRefusal;
 /// 450 MB, 4.5 s; `tests::measure_a_document_at_the_cap`, release), as much as a phone
 /// should ever spend on one document.
 pub const DOCUMENT_OPS: u64 = 500_000;
+/// Changes a document may hold. A change is one edit (one transaction); a case with a
+/// thousand edits is already unusual. Each change travels with some 100 bytes of its own
+/// (hashes of its dependencies, actor, sequence), so this many come to about 2 MiB of a
+/// reply on their own, leaving room under `DOCUMENT_BYTES` + `MAX_BODY` for the content.
+pub const DOCUMENT_CHANGES: u64 = 20_000;
+/// Bytes a document may take as the server stores it, plus what a message adds counted
+/// inflated. A realistic case file saves to well under a megabyte (evidence travels as
+/// blobs, not in the document). Sized so a whole document, sent to a replica that has none
+/// of it, fits in one reply (`MAX_BODY`, 8 MiB) with room to spare: the stored form is what
+/// automerge sends again, give or take its compression, and a reply that would not fit
+/// anyway is that document's refusal, not the session's (`REPLY_BYTES`).
+pub const DOCUMENT_BYTES: u64 = 2 << 20;
 /// Operations one message may add: as many as a document may hold, since a document travels
 /// whole (one message) to a replica that has none of it, and must always be able to.
 pub const MESSAGE_OPS: u64 = DOCUMENT_OPS;
-/// Changes one message may carry: a change is one edit (one transaction), and a case with a
-/// thousand edits is already unusual.
-pub const MESSAGE_CHANGES: u64 = 50_000;
-/// Bytes a message's chunks may come to once inflated: a realistic case file saves to well
-/// under a megabyte (evidence travels as blobs, not in the document).
+/// Changes one message may carry: as many as a document may hold.
+pub const MESSAGE_CHANGES: u64 = DOCUMENT_CHANGES;
+/// Bytes a message's chunks may come to once inflated. Larger than `DOCUMENT_BYTES`: a phone
+/// receives a whole document as automerge's changes, which inflate to more than the stored
+/// form.
 pub const MESSAGE_BYTES: u64 = 32 << 20;
+/// Operations all the messages of one request may add together. Twice a document's cap, so
+/// the largest admissible message always fits in a round alone (a round always makes
+/// progress), while the work of one request stays that of two documents at the cap rather
+/// than of as many messages as the body can carry.
+pub const ROUND_OPS: u64 = 2 * DOCUMENT_OPS;
+/// Inflated bytes all the messages of one request may come to together.
+pub const ROUND_BYTES: u64 = 2 * MESSAGE_BYTES;
+/// Bytes of stored documents one round may load (the server's rows, `DOCUMENT_BYTES` each at
+/// most): a round naming many large documents, even with nothing to add to them, loads the
+/// first that fit and puts the others off to the next round. Four documents at the cap; some
+/// hundred real ones.
+pub const ROUND_LOAD_BYTES: u64 = 4 * DOCUMENT_BYTES;
+/// Bytes of sync messages the server puts in one reply: what does not fit waits for the next
+/// round; a single document's message over it is that document's refusal. `MAX_BODY` less
+/// room for the listing and the CBOR around the messages.
+pub const REPLY_BYTES: usize = super::protocol::MAX_BODY - (1 << 20);
 
 /// What a message would add to a document.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -60,8 +88,14 @@ pub enum Overrun {
     MessageBytes,
     #[error("the document would hold more than {DOCUMENT_OPS} operations")]
     DocumentOps,
+    #[error("the document would hold more than {DOCUMENT_CHANGES} changes")]
+    DocumentChanges,
+    #[error("the document would take more than {DOCUMENT_BYTES} bytes")]
+    DocumentBytes,
     #[error("a change does not re-encode to its own hash")]
     NotCanonical,
+    #[error("a change depends on one the message does not carry and the document lacks")]
+    Incomplete,
 }
 
 impl Overrun {
@@ -69,51 +103,150 @@ impl Overrun {
     pub fn refusal(self) -> DocRefusal {
         match self {
             Overrun::Unreadable | Overrun::NotCanonical => DocRefusal::Malformed,
+            Overrun::Incomplete => DocRefusal::Incomplete,
             _ => DocRefusal::OverBudget,
         }
     }
 }
 
+/// What a document holds, as far as the budget counts it.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Held {
+    pub ops: u64,
+    pub changes: u64,
+}
+
+impl Held {
+    /// What a loaded document holds. Changes automerge keeps waiting for a missing
+    /// dependency are not counted here: a document never keeps any (`complete`).
+    pub fn of(doc: &impl automerge::ReadDoc) -> Held {
+        let stats = doc.stats();
+        Held {
+            ops: stats.num_ops,
+            changes: stats.num_changes,
+        }
+    }
+}
+
 impl Cost {
-    /// Whether a document holding `document_ops` (`ReadDoc::stats().num_ops`) may take this.
-    /// Counted as if nothing in the message were already held: a message repeating what the
-    /// document has counts twice, which only matters for documents far larger than any real
-    /// one.
-    pub fn fits(self, document_ops: u64) -> Result<(), Overrun> {
-        if document_ops.saturating_add(self.ops) > DOCUMENT_OPS {
+    /// Whether a document holding `held` may take this. Counted as if nothing in the message
+    /// were already held: a message repeating what the document has counts twice, which only
+    /// matters for documents far larger than any real one.
+    pub fn fits(self, held: Held) -> Result<(), Overrun> {
+        if held.ops.saturating_add(self.ops) > DOCUMENT_OPS {
             return Err(Overrun::DocumentOps);
+        }
+        if held.changes.saturating_add(self.changes) > DOCUMENT_CHANGES {
+            return Err(Overrun::DocumentChanges);
+        }
+        Ok(())
+    }
+
+    /// Whether a document the server stores in `stored` bytes may take this.
+    pub fn fits_stored(self, stored: u64) -> Result<(), Overrun> {
+        if stored.saturating_add(self.bytes) > DOCUMENT_BYTES {
+            return Err(Overrun::DocumentBytes);
         }
         Ok(())
     }
 }
 
-/// Checks a decoded message against both budgets, given the operations its document holds.
-pub fn check(message: &Message, document_ops: u64) -> Result<Cost, Overrun> {
+/// After a message is received: automerge keeps a change whose dependency it lacks in a
+/// queue, outside `stats()`, and applies the queue all at once when the dependency arrives,
+/// past any budget checked meanwhile; `save` keeps it too. So a message that leaves anything
+/// waiting is refused and its document dropped, never kept or stored (automerge's own sync
+/// never sends a change without what it depends on; a bloom filter's false positive, which
+/// could, is refused for the session and retried by the next one).
+pub fn complete(doc: &mut automerge::AutoCommit) -> Result<(), Overrun> {
+    if doc.get_missing_deps(&[]).is_empty() {
+        Ok(())
+    } else {
+        Err(Overrun::Incomplete)
+    }
+}
+
+/// What the messages of one request may add together (`ROUND_OPS`, `ROUND_BYTES`), and the
+/// stored documents it may load (`ROUND_LOAD_BYTES`).
+#[derive(Debug, Default, Clone)]
+pub struct Round {
+    spent: Cost,
+    loaded: u64,
+}
+
+impl Round {
+    /// Takes a message's cost from what the round has left, if it fits; a message that does
+    /// not fit takes nothing, so a smaller one after it may.
+    pub fn admit(&mut self, cost: Cost) -> bool {
+        let ops = self.spent.ops.saturating_add(cost.ops);
+        let bytes = self.spent.bytes.saturating_add(cost.bytes);
+        if ops > ROUND_OPS || bytes > ROUND_BYTES {
+            return false;
+        }
+        self.spent.ops = ops;
+        self.spent.bytes = bytes;
+        self.spent.changes = self.spent.changes.saturating_add(cost.changes);
+        true
+    }
+
+    /// Takes a stored document's bytes from what the round may load, if they fit; the first
+    /// always does, so every round makes progress.
+    pub fn load(&mut self, stored: u64) -> bool {
+        let loaded = self.loaded.saturating_add(stored);
+        if loaded > ROUND_LOAD_BYTES && self.loaded > 0 {
+            return false;
+        }
+        self.loaded = loaded;
+        true
+    }
+}
+
+/// Checks a decoded message against both budgets, given what its document holds.
+pub fn check(message: &Message, held: Held) -> Result<Cost, Overrun> {
     let cost = measure(message)?;
-    cost.fits(document_ops)?;
+    cost.fits(held)?;
     Ok(cost)
 }
 
-/// What a message would add, stopping at the first cap it passes.
+/// What a message would add, stopping at the first cap it passes; then checks its changes
+/// are canonical (`verify`).
 pub fn measure(message: &Message) -> Result<Cost, Overrun> {
-    // Automerge reads the chunks as one stream (a chunk may straddle two list entries), so the
-    // budget does too.
-    let joined: Vec<u8> = message.changes.iter().flatten().copied().collect();
+    let cost = meter(message)?;
+    verify(message)?;
+    Ok(cost)
+}
+
+/// What a message would add, from its chunks' headers and columns only: linear in its
+/// (bounded) bytes, so a round can meter every message before it applies any.
+pub fn meter(message: &Message) -> Result<Cost, Overrun> {
+    let joined = joined(message);
     let mut meter = Meter::default();
     let mut input = &joined[..];
-    let mut changes = Vec::new();
+    while !input.is_empty() {
+        input = meter.chunk(input)?;
+    }
+    Ok(meter.cost)
+}
+
+/// Each change of a metered message must be written as automerge writes it. This reads every
+/// operation, so only a message within budget is verified.
+pub fn verify(message: &Message) -> Result<(), Overrun> {
+    let joined = joined(message);
+    let mut input = &joined[..];
+    let mut meter = Meter::default();
     while !input.is_empty() {
         let rest = meter.chunk(input)?;
         if meter.last_was_change {
-            changes.push(&input[..input.len() - rest.len()]);
+            canonical(&input[..input.len() - rest.len()])?;
         }
         input = rest;
     }
-    // Only once the whole message is within budget: this reads every operation.
-    for chunk in changes {
-        canonical(chunk)?;
-    }
-    Ok(meter.cost)
+    Ok(())
+}
+
+/// Automerge reads the chunks as one stream (a chunk may straddle two list entries), so the
+/// budget does too.
+fn joined(message: &Message) -> Vec<u8> {
+    message.changes.iter().flatten().copied().collect()
 }
 
 const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];

@@ -169,6 +169,9 @@ pub enum DocRefusal {
     /// The message would add more to the document than its work budget allows
     /// (`sync::budget`); nothing of it was applied.
     OverBudget,
+    /// The message carries a change whose dependency neither it nor the document holds;
+    /// nothing of it was kept (`sync::budget::complete`).
+    Incomplete,
 }
 
 impl DocRefusal {
@@ -179,6 +182,7 @@ impl DocRefusal {
             DocRefusal::OutOfJurisdiction => "OutOfJurisdiction",
             DocRefusal::Malformed => "Malformed",
             DocRefusal::OverBudget => "OverBudget",
+            DocRefusal::Incomplete => "Incomplete",
         }
     }
 
@@ -188,6 +192,7 @@ impl DocRefusal {
             DocRefusal::Forbidden,
             DocRefusal::OutOfJurisdiction,
             DocRefusal::OverBudget,
+            DocRefusal::Incomplete,
         ]
         .into_iter()
         .find(|r| r.as_str() == name)
@@ -201,6 +206,7 @@ impl DocRefusal {
             DocRefusal::OutOfJurisdiction => texts::sync::DOCUMENT_OUT_OF_JURISDICTION,
             DocRefusal::Malformed => texts::sync::DOCUMENT_MALFORMED,
             DocRefusal::OverBudget => texts::sync::DOCUMENT_OVER_BUDGET,
+            DocRefusal::Incomplete => texts::sync::DOCUMENT_INCOMPLETE,
         }
     }
 }

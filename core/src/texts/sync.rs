@@ -78,3 +78,5 @@ pub const EVENT_VOUCHES_FOR_OTHER: &str =
     "亮码核验记录只能由被检查企业本单位登记的设备提交；本机不能代企业确认核验，服务器未接收。";
 pub const DOCUMENT_OVER_BUDGET: &str =
     "该案卷本次同步的数据量异常，超出上限，已停止同步该案卷；本机副本已保留，其他案卷照常同步，请联系管理员核查。";
+pub const DOCUMENT_INCOMPLETE: &str =
+    "该案卷本次同步收到的修改缺少其所依据的前序修改，未予保存；本机副本已保留，其他案卷照常同步，下次同步将重新获取。";

@@ -6,7 +6,6 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use automerge::sync::{Message, State, SyncDoc};
-use automerge::ReadDoc;
 use serde_bytes::ByteBuf;
 
 use super::session::Session;
@@ -41,7 +40,7 @@ impl Replica {
         let Ok(message) = Message::decode(bytes) else {
             return Received::Broken;
         };
-        match budget::check(&message, self.held.doc.stats().num_ops) {
+        match budget::check(&message, budget::Held::of(&self.held.doc)) {
             Ok(_) => {}
             Err(budget::Overrun::Unreadable) => return Received::Broken,
             Err(overrun) => return Received::Refused(overrun),
@@ -51,10 +50,14 @@ impl Replica {
             .doc
             .sync()
             .receive_sync_message(&mut self.state, message);
-        if received.is_ok() {
-            Received::Applied
-        } else {
-            Received::Broken
+        if received.is_err() {
+            return Received::Broken;
+        }
+        // Changes left waiting for a dependency would apply later past the budget: the
+        // caller drops this copy, so nothing of the message is stored.
+        match budget::complete(&mut self.held.doc) {
+            Ok(()) => Received::Applied,
+            Err(overrun) => Received::Refused(overrun),
         }
     }
 
@@ -79,8 +82,8 @@ enum Received {
     Applied,
     /// It cannot be read or applied.
     Broken,
-    /// It would add more than the budget allows, or carries a change automerge could not
-    /// save; nothing of it was applied.
+    /// It would add more than the budget allows, carries a change automerge could not save,
+    /// or leaves a change waiting for a dependency; nothing of it is kept.
     Refused(budget::Overrun),
 }
 
@@ -163,6 +166,7 @@ impl Session<'_> {
             if listing.is_none() && messages.is_empty() {
                 break;
             }
+            let listed = listing.is_some();
             let response: SyncResponse = self
                 .exchange(
                     routes::SYNC,
@@ -176,14 +180,17 @@ impl Session<'_> {
                 device.observe_server_time(time)?;
             }
             catalogue_version = response.catalogue_version;
-            if !response.changed.is_empty() || response.cursor != 0 {
-                for DocRef(kind, id, digest) in &response.changed {
-                    let local = device.store.read(|c| replica::digest(c, *kind, &id.0))?;
-                    if local != Some(*digest) {
-                        queue.push_back((*kind, id.0.clone()));
-                        self.state.docs_total += 1;
-                    }
+            // Changed documents come from the listing, and from a round without one when
+            // the server put off a message to the next round (the round's budget or the
+            // reply's size): queued, they reopen once their conversation ends.
+            for DocRef(kind, id, digest) in &response.changed {
+                let local = device.store.read(|c| replica::digest(c, *kind, &id.0))?;
+                if local != Some(*digest) {
+                    queue.push_back((*kind, id.0.clone()));
+                    self.state.docs_total += 1;
                 }
+            }
+            if listed {
                 next_cursor = response.cursor;
                 if response.more {
                     listing = Some(Listing::Since(response.cursor));

@@ -58,7 +58,7 @@ fn every_form_of_a_whole_document_counts_its_operations() {
     let saved = doc.save();
     for chunks in [raw, compressed, vec![saved]] {
         let message = message_with(&mut doc, chunks);
-        let cost = check(&message, 0).expect("a realistic document is within budget");
+        let cost = check(&message, Held::default()).expect("a realistic document is within budget");
         assert_eq!(cost.ops, stats.num_ops);
         assert_eq!(cost.changes, stats.num_changes);
     }
@@ -73,14 +73,14 @@ fn the_messages_of_a_real_conversation_are_within_budget() {
     let (mut phone_state, mut server_state) = (State::new(), State::new());
     for _ in 0..10 {
         if let Some(m) = phone.sync().generate_sync_message(&mut phone_state) {
-            check(&m, server.stats().num_ops).unwrap();
+            check(&m, Held::of(&server)).unwrap();
             server
                 .sync()
                 .receive_sync_message(&mut server_state, m)
                 .unwrap();
         }
         if let Some(m) = server.sync().generate_sync_message(&mut server_state) {
-            check(&m, phone.stats().num_ops).unwrap();
+            check(&m, Held::of(&phone)).unwrap();
             phone
                 .sync()
                 .receive_sync_message(&mut phone_state, m)
@@ -96,7 +96,11 @@ fn crafted_bomb_is_a_real_change() {
     let mut doc = realistic_doc(3);
     let (heads, ops) = (doc.get_heads(), doc.stats().num_ops);
     let chunk = list_bomb(&[7; 16], ops + 1, &heads, "bomb", 50);
-    let cost = check(&message_with(&mut doc, vec![chunk.clone()]), ops).unwrap();
+    let cost = check(
+        &message_with(&mut doc, vec![chunk.clone()]),
+        Held { ops, changes: 0 },
+    )
+    .unwrap();
     assert_eq!((cost.ops, cost.changes), (51, 1));
     doc.load_incremental(&chunk).unwrap();
     let (_, list) = doc.get(ROOT, "bomb").unwrap().expect("the list");
@@ -133,9 +137,22 @@ fn the_document_cap_counts_what_the_document_holds() {
     let mut doc = realistic_doc(3);
     let chunk = list_bomb(&[7; 16], 1_000, &doc.get_heads(), "bomb", 100);
     let message = message_with(&mut doc, vec![chunk]);
-    assert!(check(&message, DOCUMENT_OPS - 101).is_ok());
+    assert!(check(
+        &message,
+        Held {
+            ops: DOCUMENT_OPS - 101,
+            changes: 0
+        }
+    )
+    .is_ok());
     assert_eq!(
-        check(&message, DOCUMENT_OPS - 100),
+        check(
+            &message,
+            Held {
+                ops: DOCUMENT_OPS - 100,
+                changes: 0
+            }
+        ),
         Err(Overrun::DocumentOps)
     );
 }

@@ -1,6 +1,7 @@
 //! The document rounds against a scripted Automerge server: a teammate's case arrives and is
 //! stored, a misnamed document is dropped, and what a compromised server sends over the work
-//! budget is refused while the other documents arrive.
+//! budget, or waiting for a change it never sends, is refused while the other documents
+//! arrive.
 
 use super::*;
 
@@ -13,6 +14,8 @@ struct ScriptedServer {
     bomb: Option<String>,
     /// A document to whose every reply it adds a change automerge could not save.
     poison: Option<String>,
+    /// A document to whose every reply it adds a change depending on one it never sends.
+    orphan: Option<String>,
 }
 
 impl ScriptedServer {
@@ -25,6 +28,7 @@ impl ScriptedServer {
             docs,
             bomb: None,
             poison: None,
+            orphan: None,
         }
     }
 
@@ -68,6 +72,15 @@ impl ScriptedServer {
                     poisoned.changes.iter().map(<[u8]>::to_vec).collect();
                 chunks.push(non_canonical(&[9; 16], ops + 1, &heads, "bomb", 5));
                 poisoned.changes = chunks.into();
+            }
+            if let (Some(orphaned), true) = (&mut reply, self.orphan.as_ref() == Some(&id.0)) {
+                use automerge::ReadDoc;
+                let missing = automerge::ChangeHash([7; 32]);
+                let ops = doc.stats().num_ops;
+                let mut chunks: Vec<Vec<u8>> =
+                    orphaned.changes.iter().map(<[u8]>::to_vec).collect();
+                chunks.push(list_bomb(&[8; 16], ops + 10, &[missing], "later", 100_000));
+                orphaned.changes = chunks.into();
             }
             if let Some(reply) = reply {
                 response.messages.push(DocMessage(
@@ -227,5 +240,36 @@ fn a_change_automerge_could_not_save_is_refused_and_the_others_still_arrive() {
     assert_eq!(
         phone.device.cases().get(&good).unwrap().onsite.findings,
         "车厢未密闭。"
+    );
+}
+
+#[test]
+fn changes_left_waiting_for_a_dependency_are_refused_and_the_others_still_arrive() {
+    let phone = enrolled_phone();
+    let options = options();
+    let (orphaned, good) = (
+        uuid::Uuid::now_v7().to_string(),
+        uuid::Uuid::now_v7().to_string(),
+    );
+    let mut server = ScriptedServer::new(vec![
+        (&orphaned, teammates_case(&orphaned)),
+        (&good, teammates_case(&good)),
+    ]);
+    server.orphan = Some(orphaned.clone());
+    let run = phone.device.sync().start(&options, &|_| {}).unwrap();
+    let report = serve(run, &mut server).unwrap();
+    assert_eq!(report.docs_refused, vec![format!("{orphaned}:Incomplete")]);
+    // Nothing of that message is kept, not even the whole case it carried beside the orphan.
+    assert!(matches!(
+        phone.device.cases().get(&orphaned),
+        Err(Error::Case(crate::cases::CaseError::NotFound))
+    ));
+    assert_eq!(
+        phone.device.cases().get(&good).unwrap().onsite.findings,
+        "车厢未密闭。"
+    );
+    assert_eq!(
+        DocRefusal::Incomplete.message_zh(),
+        crate::texts::sync::DOCUMENT_INCOMPLETE
     );
 }
