@@ -490,6 +490,28 @@ fn a_bad_csv_reports_every_bad_line_and_imports_nothing() {
     assert_eq!(missing_column[0].line, 1);
 }
 
+#[test]
+fn a_row_moved_into_another_document_cannot_keep_an_id_its_old_document_holds() {
+    let c = catalogue();
+    let exported = csv::export_rows(&c.baseline_documents);
+    let lines: Vec<&str> = exported.lines().collect();
+    // One row of the first document, now filed under another document the catalogue has:
+    // the CSV names only that other document, so the first keeps its rows, this id among them.
+    let row = lines[1];
+    let (document, rest) = row.split_once(',').unwrap();
+    let other = c
+        .baseline_documents
+        .iter()
+        .find(|d| d.id != document)
+        .expect("a second baseline document");
+    let moved = format!("{}\n{},{rest}", lines[0], other.id);
+    let problems = csv::import_rows(&moved, &c.baseline_documents, &c.violations).unwrap_err();
+    let id = rest.split(',').next().unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].line, 2);
+    assert!(problems[0].reason.contains(id), "{problems:?}");
+}
+
 mod properties {
     use super::*;
     use proptest::prelude::*;

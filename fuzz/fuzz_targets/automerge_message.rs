@@ -3,8 +3,8 @@
 //! kind's summary (`zhifa_core::records`) and saved and reloaded as the server stores it.
 //! Nothing may panic; a message that does not make a readable document is a refusal.
 //!
-//! The work budget (`zhifa_core::sync::budget`) is to be checked in `apply`, before the
-//! message reaches the document, as the server does.
+//! The work budget (`zhifa_core::sync::budget`) is checked in `apply`, before the message
+//! reaches the document, and the document must be complete after it, as on the server.
 //!
 //! RUSTC_BOOTSTRAP=1 cargo fuzz run automerge_message -- -runs=1000000 -rss_limit_mb=2048
 
@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
 use zhifa_core::cases::{CaseEdit, CaseKind};
 use zhifa_core::records;
-use zhifa_core::sync::DocKind;
+use zhifa_core::sync::{budget, DocKind};
 
 /// A real case file's Automerge bytes, made once.
 fn case_bytes() -> &'static [u8] {
@@ -59,7 +59,9 @@ fn case_bytes() -> &'static [u8] {
 /// Decodes and applies one message the way the server does; `None` is a refusal.
 fn apply(doc: &mut AutoCommit, state: &mut State, bytes: &[u8]) -> Option<()> {
     let message = Message::decode(bytes).ok()?;
-    doc.sync().receive_sync_message(state, message).ok()
+    budget::check(&message, budget::Held::of(doc)).ok()?;
+    doc.sync().receive_sync_message(state, message).ok()?;
+    budget::complete(doc).ok()
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -78,13 +80,17 @@ fuzz_target!(|data: &[u8]| {
     };
     let before = doc.get_heads();
     let mut state = State::new();
-    if apply(&mut doc, &mut state, rest).is_none() || doc.get_heads() == before {
+    if apply(&mut doc, &mut state, rest).is_none() {
+        return;
+    }
+    // The server answers every message it applied, moved or not.
+    let _ = doc.sync().generate_sync_message(&mut state);
+    if doc.get_heads() == before {
         return;
     }
     if let Some(summary) = records::kind(kind).summary(&mut doc) {
         let _ = (summary.id, summary.division, summary.evidence);
     }
-    let _ = doc.sync().generate_sync_message(&mut state);
     let saved = doc.save();
     AutoCommit::load(&saved).expect("a document the server saved loads again");
 });

@@ -218,6 +218,7 @@ pub fn measure(message: &Message) -> Result<Cost, Overrun> {
 /// What a message would add, from its chunks' headers and columns only: linear in its
 /// (bounded) bytes, so a round can meter every message before it applies any.
 pub fn meter(message: &Message) -> Result<Cost, Overrun> {
+    blooms(message)?;
     let joined = joined(message);
     let mut meter = Meter::default();
     let mut input = &joined[..];
@@ -225,6 +226,35 @@ pub fn meter(message: &Message) -> Result<Cost, Overrun> {
         input = meter.chunk(input)?;
     }
     Ok(meter.cost)
+}
+
+/// Automerge writes its bloom filters with 7 probes and 10 bits an entry; these bounds leave
+/// room for a future version and nothing more.
+const BLOOM_PROBES: u64 = 32;
+const BLOOM_BITS_PER_ENTRY: u64 = 64;
+
+/// Automerge trusts a peer's bloom filters (`have`): the probe count it reads sizes an
+/// allocation and a loop when it next generates a message for that peer (four billion probes
+/// abort the process), and entries without bits divide by zero. So every filter must be one
+/// automerge could have written before the message is received.
+fn blooms(message: &Message) -> Result<(), Overrun> {
+    for have in &message.have {
+        // `num_entries, bits_per_entry, probes` in LEB128, then the bits; empty: no entries.
+        let bytes = have.bloom.to_bytes();
+        if bytes.is_empty() {
+            continue;
+        }
+        let mut input = &bytes[..];
+        let mut next = || leb128::read::unsigned(&mut input).map_err(|_| Overrun::Unreadable);
+        let (_entries, bits_per_entry, probes) = (next()?, next()?, next()?);
+        if !(1..=BLOOM_BITS_PER_ENTRY).contains(&bits_per_entry)
+            || !(1..=BLOOM_PROBES).contains(&probes)
+            || input.is_empty()
+        {
+            return Err(Overrun::Unreadable);
+        }
+    }
+    Ok(())
 }
 
 /// Each change of a metered message must be written as automerge writes it. This reads every

@@ -263,3 +263,33 @@ fn a_change_in_other_bytes_than_automerge_writes_is_malformed() {
     assert_eq!(measure(&message), Err(Overrun::NotCanonical));
     assert_eq!(Overrun::NotCanonical.refusal(), DocRefusal::Malformed);
 }
+
+/// A message whose `have` holds `bloom` (as automerge parses it from bytes).
+fn with_bloom(bloom: &[u8]) -> Message {
+    let mut doc = realistic_doc(1);
+    let mut message = message_with(&mut doc, Vec::new());
+    message.have = vec![automerge::sync::Have {
+        last_sync: Vec::new(),
+        bloom: automerge::sync::BloomFilter::try_from(bloom).unwrap(),
+    }];
+    message
+}
+
+#[test]
+fn a_bloom_filter_automerge_could_not_have_written_is_refused_before_it_is_received() {
+    // One entry, 10 bits each, four billion probes: generating the next message would try to
+    // allocate 16 GiB and abort the server.
+    let probes = with_bloom(&[1, 10, 0xff, 0xff, 0xff, 0xff, 0x0f, 0, 0]);
+    assert_eq!(meter(&probes), Err(Overrun::Unreadable));
+    assert_eq!(Overrun::Unreadable.refusal(), DocRefusal::Malformed);
+    // Entries without bits: a remainder by zero (found by fuzzing, automerge 0.12.0).
+    let no_bits = with_bloom(&[1, 0, 7]);
+    assert_eq!(meter(&no_bits), Err(Overrun::Unreadable));
+    // What automerge writes passes.
+    let real = with_bloom(
+        &automerge::sync::BloomFilter::from_hashes([automerge::ChangeHash([7; 32])].iter())
+            .to_bytes(),
+    );
+    assert!(meter(&real).is_ok());
+    assert!(meter(&with_bloom(&[])).is_ok());
+}
