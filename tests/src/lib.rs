@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use zhifa_core::cases::{CaseEdit, CaseKind, CaseOfficer};
 use zhifa_core::crypto::Signer;
 use zhifa_core::device::Device;
 use zhifa_core::registry::Registry;
@@ -259,6 +260,33 @@ pub struct Phone {
 }
 
 impl Phone {
+    /// An ordinary case both demo officers act in, opened on this phone.
+    pub fn shared_case(&self) -> String {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("a date");
+        let officer = |no: &str| {
+            CaseEdit::AddOfficer(CaseOfficer {
+                credential_no: no.into(),
+                name: String::new(),
+                verified: true,
+                withdrawn: false,
+            })
+        };
+        let cases = self.device.cases();
+        let case = cases
+            .create(CaseKind::Ordinary, "SP-126-5", "500103", day, day)
+            .expect("a case");
+        cases
+            .edit(&case.id, &[officer(OFFICER_A), officer(OFFICER_B)])
+            .expect("its officers");
+        case.id
+    }
+
+    /// The case's Automerge document as this phone holds it.
+    pub fn case_document(&self, id: &str) -> automerge::AutoCommit {
+        automerge::AutoCommit::load(&self.device.cases().snapshot(id).expect("a snapshot"))
+            .expect("a document")
+    }
+
     pub fn enrolled(server: &TestServer, kind: SubjectKind, subject: &str) -> Phone {
         Phone::enrolled_via(server, &server.base(), kind, subject)
     }

@@ -8,8 +8,7 @@ use std::sync::OnceLock;
 
 use automerge::sync::{State, SyncDoc};
 use automerge::{AutoCommit, ReadDoc};
-use chrono::NaiveDate;
-use zhifa_core::cases::{CaseEdit, CaseKind, CaseOfficer};
+use zhifa_core::cases::CaseEdit;
 use zhifa_core::crypto::{Algorithm, Signer, SoftwareKeystore};
 use zhifa_core::sync::budget::crafted::{list_bomb, non_canonical, text_bomb};
 use zhifa_core::sync::budget::MESSAGE_BYTES;
@@ -19,37 +18,6 @@ use zhifa_core::sync::protocol::{
 use zhifa_core::sync::{auth, DocId, DocKind, SubjectKind, Transport};
 use zhifa_e2e::{scratch_postgres, Phone, TestServer, OFFICER_A, OFFICER_B};
 use zhifa_sync_server::storage::transaction;
-
-fn day() -> NaiveDate {
-    "2026-11-20".parse().unwrap()
-}
-
-fn officer(no: &str) -> CaseEdit {
-    CaseEdit::AddOfficer(CaseOfficer {
-        credential_no: no.into(),
-        name: String::new(),
-        verified: true,
-        withdrawn: false,
-    })
-}
-
-fn new_case(phone: &Phone) -> String {
-    let case = phone
-        .device
-        .cases()
-        .create(CaseKind::Ordinary, "SP-126-5", "500103", day(), day())
-        .unwrap();
-    phone
-        .device
-        .cases()
-        .edit(&case.id, &[officer(OFFICER_A), officer(OFFICER_B)])
-        .unwrap();
-    case.id
-}
-
-fn automerge_of(phone: &Phone, id: &str) -> AutoCommit {
-    AutoCommit::load(&phone.device.cases().snapshot(id).unwrap()).unwrap()
-}
 
 /// A real first sync message of `doc` (its heads and bloom filter) carrying `chunks`.
 fn message_carrying(doc: &mut AutoCommit, chunks: Vec<Vec<u8>>) -> Vec<u8> {
@@ -200,7 +168,7 @@ fn refusal_of(response: &SyncResponse, id: &str) -> Option<DocRefusal> {
 fn bombs_are_refused_and_the_team_syncs_on(server: &TestServer) {
     let a = Phone::enrolled(server, SubjectKind::Officer, OFFICER_A);
     let b = Phone::enrolled(server, SubjectKind::Officer, OFFICER_B);
-    let shared = new_case(&a);
+    let shared = a.shared_case();
     a.sync().unwrap();
     b.sync().unwrap();
     let before = stored(server, &shared);
@@ -209,15 +177,15 @@ fn bombs_are_refused_and_the_team_syncs_on(server: &TestServer) {
     // One round: an op bomb on the shared case, a deflate bomb as a new document, a case
     // listed under an id its content does not carry, a new case with a change in other
     // bytes than automerge writes, and a genuine new case.
-    let genuine = new_case(&a);
-    let tainted = new_case(&a);
-    let mut tainted_doc = automerge_of(&a, &tainted);
+    let genuine = a.shared_case();
+    let tainted = a.shared_case();
+    let mut tainted_doc = a.case_document(&tainted);
     let (inflating, misnamed) = (
         "01890f3c-0000-7000-8000-0000000000b1".to_owned(),
         "01890f3c-0000-7000-8000-0000000000b2".to_owned(),
     );
-    let mut shared_doc = automerge_of(&a, &shared);
-    let mut genuine_doc = automerge_of(&a, &genuine);
+    let mut shared_doc = a.case_document(&shared);
+    let mut genuine_doc = a.case_document(&genuine);
     let case = |id: &str, bytes: Vec<u8>| DocMessage(DocKind::Case, DocId(id.into()), bytes.into());
     let response = round(
         server,
@@ -282,7 +250,7 @@ fn bombs_are_refused_and_the_team_syncs_on(server: &TestServer) {
     assert!(report.docs_refused.is_empty(), "{report:?}");
     b.sync().unwrap();
     assert!(b.device.cases().get(&tainted).is_ok());
-    assert!(automerge_of(&b, &shared).stats().num_ops < ops_before + 1_000);
+    assert!(b.case_document(&shared).stats().num_ops < ops_before + 1_000);
     let report = a.sync().unwrap();
     assert!(report.docs_refused.is_empty(), "{report:?}");
     let findings = a.device.cases().get(&shared).unwrap().onsite.findings;

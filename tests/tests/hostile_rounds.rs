@@ -7,9 +7,8 @@
 use automerge::sync::{State, SyncDoc};
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, Change, ReadDoc, ROOT};
-use chrono::NaiveDate;
 use rand_core::RngCore;
-use zhifa_core::cases::{CaseEdit, CaseKind, CaseOfficer};
+use zhifa_core::cases::CaseEdit;
 use zhifa_core::crypto::{Algorithm, Signer, SoftwareKeystore};
 use zhifa_core::sync::budget::crafted::list_bomb;
 use zhifa_core::sync::budget::{
@@ -22,35 +21,6 @@ use zhifa_core::sync::protocol::{
 use zhifa_core::sync::{auth, DocId, DocKind, SubjectKind, Transport};
 use zhifa_e2e::{scratch_postgres, Phone, TestServer, OFFICER_A, OFFICER_B};
 use zhifa_sync_server::storage::transaction;
-
-fn day() -> NaiveDate {
-    "2026-11-20".parse().unwrap()
-}
-
-fn officer(no: &str) -> CaseEdit {
-    CaseEdit::AddOfficer(CaseOfficer {
-        credential_no: no.into(),
-        name: String::new(),
-        verified: true,
-        withdrawn: false,
-    })
-}
-
-/// A case of both officers, made on `phone`.
-fn new_case(phone: &Phone) -> String {
-    let cases = phone.device.cases();
-    let case = cases
-        .create(CaseKind::Ordinary, "SP-126-5", "500103", day(), day())
-        .unwrap();
-    cases
-        .edit(&case.id, &[officer(OFFICER_A), officer(OFFICER_B)])
-        .unwrap();
-    case.id
-}
-
-fn automerge_of(phone: &Phone, id: &str) -> AutoCommit {
-    AutoCommit::load(&phone.device.cases().snapshot(id).unwrap()).unwrap()
-}
 
 /// A real first sync message of `doc` (its heads and bloom filter) carrying `chunks`.
 fn carrying(id: &str, doc: &mut AutoCommit, chunks: Vec<Vec<u8>>) -> DocMessage {
@@ -145,7 +115,7 @@ fn docs_on_server(server: &TestServer) -> i64 {
 fn team(server: &TestServer) -> (Phone, Phone, String) {
     let a = Phone::enrolled(server, SubjectKind::Officer, OFFICER_A);
     let b = Phone::enrolled(server, SubjectKind::Officer, OFFICER_B);
-    let shared = new_case(&a);
+    let shared = a.shared_case();
     a.sync().unwrap();
     b.sync().unwrap();
     (a, b, shared)
@@ -164,7 +134,7 @@ fn teammate_syncs_on(a: &Phone, b: &Phone, shared: &str, words: &str) {
 
 fn orphans_are_refused_and_never_kept(server: &TestServer) {
     let (a, b, shared) = team(server);
-    let mut doc = automerge_of(&a, &shared);
+    let mut doc = a.case_document(&shared);
     let (heads, ops) = (doc.get_heads(), doc.stats().num_ops);
     let before = stored_rows(server, &shared);
     // The change the attacker withholds (tiny), and changes after it, each within budget.
@@ -183,7 +153,7 @@ fn orphans_are_refused_and_never_kept(server: &TestServer) {
     assert_eq!(now, ops + 5, "only the withheld change's operations");
     assert!(now <= DOCUMENT_OPS);
     teammate_syncs_on(&a, &b, &shared, "同事补充。");
-    assert!(automerge_of(&b, &shared).stats().num_ops < ops + 1_000);
+    assert!(b.case_document(&shared).stats().num_ops < ops + 1_000);
 }
 
 fn bombs(n: usize) -> Vec<DocMessage> {
@@ -224,7 +194,7 @@ fn a_round_costs_at_most_its_budget(server: &TestServer) {
 
 fn a_document_named_twice_refuses_the_round(server: &TestServer) {
     let (a, b, shared) = team(server);
-    let mut doc = automerge_of(&a, &shared);
+    let mut doc = a.case_document(&shared);
     let heads_only = carrying(&shared, &mut doc, vec![]);
     let before = stored_rows(server, &shared);
     let cached = server.state.documents.cached();
@@ -259,7 +229,7 @@ fn a_document_never_outgrows_a_reply(server: &TestServer) {
     let (a, b, shared) = team(server);
     // One-operation changes of a megabyte each, every one within the message budget, until
     // the document's byte cap refuses them.
-    let mut doc = automerge_of(&a, &shared);
+    let mut doc = a.case_document(&shared);
     let mut refused = 0;
     for i in 0..7 {
         let message = padded(&shared, &mut doc, &format!("pad{i}"), 1 << 20);
@@ -279,7 +249,7 @@ fn a_document_never_outgrows_a_reply(server: &TestServer) {
         let report = b.sync().unwrap();
         assert!(report.docs_refused.is_empty(), "{report:?}");
     }
-    let held = automerge_of(&b, &shared);
+    let held = b.case_document(&shared);
     assert!(held.get(ROOT, "pad0").unwrap().is_some());
     teammate_syncs_on(&a, &b, &shared, "同事补充。");
 }
@@ -287,11 +257,11 @@ fn a_document_never_outgrows_a_reply(server: &TestServer) {
 /// Team cases, each within every cap, whose replies together pass what one reply carries,
 /// as the server and their author hold them.
 fn large_cases(server: &TestServer, a: &Phone, n: usize) -> Vec<(String, AutoCommit)> {
-    let ids: Vec<String> = (0..n).map(|_| new_case(a)).collect();
+    let ids: Vec<String> = (0..n).map(|_| a.shared_case()).collect();
     a.sync().unwrap();
     let mut cases = Vec::new();
     for id in ids {
-        let mut doc = automerge_of(a, &id);
+        let mut doc = a.case_document(&id);
         let response = one(server, a, padded(&id, &mut doc, "pad", 1_500_000)).unwrap();
         assert!(response.refused.is_empty(), "{:?}", response.refused);
         cases.push((id, doc));
@@ -308,7 +278,7 @@ fn replies_are_split_by_size(server: &TestServer) {
     let report = b.sync().unwrap();
     assert!(report.docs_refused.is_empty(), "{report:?}");
     for (id, _) in &cases {
-        let held = automerge_of(&b, id);
+        let held = b.case_document(id);
         assert!(held.get(ROOT, "pad").unwrap().is_some(), "{id}");
     }
 }
@@ -343,7 +313,7 @@ fn a_round_loads_at_most_its_budget(server: &TestServer) {
     let report = b.sync().unwrap();
     assert!(report.docs_refused.is_empty(), "{report:?}");
     for (id, _) in &cases {
-        assert!(automerge_of(&b, id).get(ROOT, "pad").unwrap().is_some());
+        assert!(b.case_document(id).get(ROOT, "pad").unwrap().is_some());
     }
 }
 
@@ -352,7 +322,7 @@ fn an_honest_batch_over_the_round_budget_syncs_in_one_session(server: &TestServe
     // Three genuine cases of 350,000 operations each (one a character of findings): more
     // than one round may apply, so the server puts one off and the phone sends it again.
     let long = "a".repeat(350_000);
-    let ids: Vec<String> = (0..3).map(|_| new_case(&a)).collect();
+    let ids: Vec<String> = (0..3).map(|_| a.shared_case()).collect();
     for id in &ids {
         let edit = CaseEdit::AppendFindings(long.clone());
         a.device.cases().edit(id, &[edit]).unwrap();
