@@ -119,19 +119,6 @@ fn device_row(server: &Server, key_id: &str) -> (String, i64) {
     (row.text(0).unwrap(), row.int(1).unwrap())
 }
 
-fn key_of(server: &Server, officer: &str) -> String {
-    transaction(server.state.db.as_ref(), |tx| {
-        tx.query_opt(
-            "SELECT key_id FROM device WHERE subject = $1",
-            &[officer.into()],
-        )
-    })
-    .unwrap()
-    .unwrap()
-    .text(0)
-    .unwrap()
-}
-
 #[test]
 fn an_enrolled_or_revoked_key_cannot_take_another_officers_code() {
     for database in backends("reenrol") {
@@ -143,7 +130,7 @@ fn an_enrolled_or_revoked_key_cannot_take_another_officers_code() {
             .sync()
             .enrol(&phone.transport, &first, "A")
             .unwrap();
-        let key = key_of(&server, OFFICER_A);
+        let key = server.key_of(OFFICER_A);
 
         // Officer B's code, presented by A's enrolled key: refused, typed, in words.
         let b_code = server.code(OFFICER_B);

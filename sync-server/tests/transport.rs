@@ -178,19 +178,6 @@ fn one_address_cannot_hold_every_connection() {
     );
 }
 
-fn key_id(server: &Server, officer: &str) -> String {
-    transaction(server.state.db.as_ref(), |tx| {
-        tx.query_opt(
-            "SELECT key_id FROM device WHERE subject = $1",
-            &[officer.into()],
-        )
-    })
-    .unwrap()
-    .unwrap()
-    .text(0)
-    .unwrap()
-}
-
 #[test]
 fn a_device_over_its_rate_is_limited_and_neither_its_teammate_nor_a_forged_key_is() {
     let server = Server::start(|config| {
@@ -204,7 +191,7 @@ fn a_device_over_its_rate_is_limited_and_neither_its_teammate_nor_a_forged_key_i
     // An attacker forges the victim's key id on 300 requests: refused as unsigned, and the
     // victim's bucket is untouched (it is charged only after the signature checks).
     let raw = RawClient::new(server.address, [127, 0, 0, 1]);
-    let victim_key = key_id(&server, OFFICER_B);
+    let victim_key = server.key_of(OFFICER_B);
     for n in 0..300 {
         let headers = [
             (KEY_HEADER, victim_key.clone()),

@@ -122,6 +122,20 @@ impl Server {
         .unwrap()
     }
 
+    /// The key id the server enrolled for `officer`.
+    pub fn key_of(&self, officer: &str) -> String {
+        zhifa_sync_server::storage::transaction(self.state.db.as_ref(), |tx| {
+            tx.query_opt(
+                "SELECT key_id FROM device WHERE subject = $1",
+                &[officer.into()],
+            )
+        })
+        .unwrap()
+        .expect("an enrolled device")
+        .text(0)
+        .unwrap()
+    }
+
     /// A new phone (its own store and key), not enrolled.
     pub fn phone(&self) -> Phone {
         let dir = tempfile::tempdir().unwrap();
