@@ -8,7 +8,6 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use zhifa_core::cases::repository::CaseQuery;
 use zhifa_core::cases::{CaseEdit, CaseKind};
@@ -26,7 +25,7 @@ fn benches(c: &mut Criterion) {
         vec![authority.public_key()],
     )
     .unwrap();
-    let today = Utc::now().date_naive();
+    let today = zhifa_core::testing::today();
 
     // Round-robin over the 16 cases an officer has open, each with a realistic history (a
     // hundred edits of its on-site record) before the measurement starts.

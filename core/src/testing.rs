@@ -18,6 +18,12 @@ pub fn test_key() -> PassphraseWrapper {
     PassphraseWrapper::with_params("zhifa-test", KdfParams::LIGHT_FOR_TESTS)
 }
 
+/// Today in Beijing by the wall clock: the date a phone counts periods from. Tests write
+/// their dates from this, never from UTC or the machine's zone, which differ after 16:00 UTC.
+pub fn today() -> chrono::NaiveDate {
+    crate::calendar::beijing_date(Utc::now())
+}
+
 /// The demo district's division (Chongqing, Yuzhong).
 pub const YUZHONG: &str = "500103";
 

@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use chrono::Utc;
 use zhifa_core::cases::{CaseEdit, CaseKind};
 use zhifa_core::crypto::{KdfParams, PassphraseWrapper, WrapError};
 use zhifa_core::device::Device;
@@ -33,7 +32,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 fn a_copied_app_folder_reveals_no_case_evidence_or_device_key() {
     let phone = Phone::demo();
     let device = &phone.device;
-    let today = Utc::now().date_naive();
+    let today = zhifa_core::testing::today();
     let case = device
         .cases()
         .create(CaseKind::Ordinary, "DQ-116", "500103", today, today)

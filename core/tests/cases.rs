@@ -2,7 +2,7 @@
 //! procedure, every guarded step refused and allowed, two replicas merged (with the conflicts a
 //! person must settle), evidence, case numbers, queries, and a SIGKILL crash test.
 
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::{Datelike, Duration, NaiveDate};
 use zhifa_core::cases::document::{CaseDoc, CaseEdit, RecordEdit};
 use zhifa_core::cases::numbers::CaseNumberBlock;
 use zhifa_core::cases::procedure::{self, amount_due, Service, StepContext};
@@ -67,7 +67,7 @@ fn catalogued(credential_no: &str) -> &'static Officer {
 }
 
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    zhifa_core::testing::today()
 }
 
 /// The people every case needs: two officers and a citizen as party.

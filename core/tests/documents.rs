@@ -740,7 +740,7 @@ fn every_page_is_laid_out_for_print() {
 fn the_device_renders_in_the_agency_name_and_refuses_in_words() {
     let phone = Phone::demo();
     let d = &phone.device;
-    let today = chrono::Utc::now().date_naive();
+    let today = zhifa_core::testing::today();
     let case = d
         .cases()
         .create(CaseKind::Ordinary, "DQ-118-3", "500103", today, today)

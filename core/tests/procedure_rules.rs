@@ -5,7 +5,7 @@
 //! Time-dependent rules run through `procedure::plan` with the day set; the rest through the
 //! device.
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use zhifa_core::cases::procedure::{self, Service, StepContext};
 use zhifa_core::cases::{
     CaseEdit, CaseError, CaseFile, CaseKind, CaseStatus, Refusal, RefusalKind, ServiceConsent,
@@ -25,7 +25,7 @@ const REVIEWER: &str = "渝50010320028";
 const OTHER_HEAD: &str = "渝50010320009";
 
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    zhifa_core::testing::today()
 }
 
 fn on_duty(data: CatalogueData, officer: &str) -> Phone {

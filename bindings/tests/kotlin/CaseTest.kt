@@ -4,6 +4,7 @@
 import java.io.File
 import java.nio.file.Files
 import java.time.LocalDate
+import java.time.ZoneId
 import uniffi.zhifa_core.CaseEdit
 import uniffi.zhifa_core.CaseKind
 import uniffi.zhifa_core.CaseOfficer
@@ -44,7 +45,7 @@ private fun require(condition: Boolean, what: String) {
 fun summaryCaseOnTheSpot() {
     val by = "渝50010320021"
     val p = phone(by)
-    val today = LocalDate.now().toString()
+    val today = LocalDate.now(ZoneId.of("Asia/Shanghai")).toString() // the core counts dates in Beijing
     val case = p.cases().create(CaseKind.SUMMARY, "GF-111-C", "500103", today, today)
     val officers = listOf(
         CaseEdit.AddOfficer(CaseOfficer(by, "周强", true, false)),

@@ -7,6 +7,7 @@ import java.net.ServerSocket
 import java.net.Socket
 import java.nio.file.Files
 import java.time.LocalDate
+import java.time.ZoneId
 import uniffi.zhifa_core.CaseEdit
 import uniffi.zhifa_core.CaseKind
 import uniffi.zhifa_core.SyncPhase
@@ -56,7 +57,7 @@ fun twoPhonesShareACaseThroughTheServer() {
         val report = a.sync().syncNow(url, defaultSyncOptions(), phases)
         expect(report.credentialRenewed, "a duty credential arrives")
         expect(phases.seen.last() == SyncPhase.DONE, "progress ends with DONE, got ${phases.seen}")
-        val today = LocalDate.now().toString()
+        val today = LocalDate.now(ZoneId.of("Asia/Shanghai")).toString() // the core counts dates in Beijing
         val case = a.cases().create(CaseKind.ORDINARY, "SP-126-5", "500103", today, today)
         a.cases().edit(case.id, listOf(CaseEdit.AppendFindings("消毒柜未通电。")))
         a.sync().syncNow(url, defaultSyncOptions(), null)

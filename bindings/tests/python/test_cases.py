@@ -1,12 +1,13 @@
 """Case files through the real cdylib: a summary case and an ordinary case end to end, two
 phones merging a case with a conflict to settle, and the legal documents."""
 
-import datetime
 import os
 import subprocess
 import sys
 import tempfile
 import unittest
+
+from dates import beijing_today
 
 sys.path.insert(0, os.environ["ZHIFA_PYTHON_BINDINGS"])
 
@@ -39,7 +40,7 @@ def read(path):
 
 BUNDLE = read(os.environ["ZHIFA_TEST_BUNDLE"])
 AUTHORITY = read(os.environ["ZHIFA_TEST_AUTHORITY"])
-TODAY = datetime.date.today().isoformat()
+TODAY = beijing_today().isoformat()
 BY = "渝50010320021"
 # The city-management body's head (立案审批) and legal reviewer (法制审核) in the demo catalogue.
 HEAD = "渝50010320029"

@@ -2,13 +2,14 @@
 from the case; a document the case does not support yet is a typed refusal naming the article
 and what is missing, in zh-CN; no English on any page."""
 
-import datetime
 import os
 import re
 import subprocess
 import sys
 import tempfile
 import unittest
+
+from dates import beijing_today
 
 sys.path.insert(0, os.environ["ZHIFA_PYTHON_BINDINGS"])
 
@@ -40,7 +41,7 @@ def read(path):
 
 BUNDLE = read(os.environ["ZHIFA_TEST_BUNDLE"])
 AUTHORITY = read(os.environ["ZHIFA_TEST_AUTHORITY"])
-TODAY = datetime.date.today().isoformat()
+TODAY = beijing_today().isoformat()
 BY = "渝50010320021"
 HEAD, REVIEWER = "渝50010320029", "渝50010320028"  # the body's filing approver and legal reviewer
 SERVER = os.environ["ZHIFA_SERVER_BIN"]

@@ -10,6 +10,8 @@ import sys
 import tempfile
 import unittest
 
+from dates import beijing_today
+
 sys.path.insert(0, os.environ["ZHIFA_PYTHON_BINDINGS"])
 
 from zhifa.zhifa_core import (  # noqa: E402
@@ -173,7 +175,7 @@ class LawfulEngineTest(unittest.TestCase):
 
     def test_flexible_measures_and_the_case_keeps_the_choice(self):
         cases = self.store.cases()
-        today = datetime.date.today().isoformat()
+        today = beijing_today().isoformat()
         case = cases.create(CaseKind.ORDINARY, "GF-111-C", "500103", today, today)
         officers = [CaseEdit.ADD_OFFICER(CaseOfficer(credential_no=c, name=n, verified=True, withdrawn=False))
                     for c, n in [("渝50010320021", "周强"), ("渝50010320022", "吴敏")]]

@@ -15,6 +15,8 @@ import sys
 import tempfile
 import unittest
 
+from dates import beijing_today
+
 sys.path.insert(0, os.environ["ZHIFA_PYTHON_BINDINGS"])
 
 from zhifa.zhifa_core import (  # noqa: E402
@@ -48,7 +50,7 @@ def read(path):
 
 BUNDLE = read(os.environ["ZHIFA_TEST_BUNDLE"])
 AUTHORITY = read(os.environ["ZHIFA_TEST_AUTHORITY"])
-TODAY = datetime.date.today()
+TODAY = beijing_today()
 ZHOU, WU = "渝50010320021", "渝50010320022"
 HEAD, REVIEWER = "渝50010320029", "渝50010320028"
 OTHER_HEAD = "渝50010320009"  # the market-supervision body's head

@@ -1,7 +1,6 @@
 """Sync through the real cdylib against a live server started from its own binary: two phones
 enrol with one-time codes, receive the catalogue and a duty credential, and share a case."""
 
-import datetime
 import json
 import os
 import socket
@@ -11,6 +10,8 @@ import tempfile
 import time
 import unittest
 import urllib.request
+
+from dates import beijing_today
 
 sys.path.insert(0, os.environ["ZHIFA_PYTHON_BINDINGS"])
 
@@ -24,7 +25,7 @@ from zhifa.zhifa_ffi import (  # noqa: E402
 )
 
 SERVER = os.environ["ZHIFA_SERVER_BIN"]
-TODAY = datetime.date.today().isoformat()
+TODAY = beijing_today().isoformat()
 
 
 def free_port():

@@ -104,7 +104,7 @@ fn a_declined_first_violation_is_decided_as_a_penalty() {
     let phone = Phone::demo();
     phone.on_duty("渝50010320021");
     let cases = phone.device.cases();
-    let today = Utc::now().date_naive();
+    let today = zhifa_core::testing::today();
     let case = cases
         .create(CaseKind::Summary, "DQ-116", "500103", today, today)
         .unwrap();

@@ -227,7 +227,7 @@ fn flexible_measures_come_from_the_catalogue_and_are_recorded_typed() {
 fn the_case_keeps_the_whole_choice_and_the_procedure_routes_it() {
     let phone = Phone::demo();
     let cases = phone.device.cases();
-    let today = Utc::now().date_naive();
+    let today = zhifa_core::testing::today();
     let case = cases
         .create(CaseKind::Ordinary, "GF-111-C", "500103", today, today)
         .unwrap();
