@@ -1,7 +1,8 @@
 //! zhifa-sync-server: the server the devices sync with. It keeps the versioned reference
 //! catalogue (served as signed bundles cut to each device's jurisdiction), enrols devices,
 //! syncs their case and inspection documents, takes their signed events and evidence, hands
-//! out case-number blocks and duty credentials, and reconciles visits for supervision.
+//! out case-number blocks and duty credentials, and projects what they sync into the supervision
+//! index the justice bureaus' indicators, warnings and case-file reviews read (`supervision`).
 //! Storage is one trait with two backends: SQLite (embedded) and PostgreSQL (replicas).
 
 pub mod agencies;
@@ -23,6 +24,7 @@ pub mod plans;
 pub mod server;
 pub mod state;
 pub mod storage;
+pub mod supervision;
 
 pub use agencies::AgencyKeys;
 pub use authority::AuthorityKey;

@@ -6,7 +6,7 @@ mod commands;
 use clap::{Parser, Subcommand};
 use zhifa_sync_server::ServerError;
 
-use commands::{agencies, baseline, catalogue, devices, inspections, serve, supervision};
+use commands::{agencies, baseline, catalogue, devices, inspections, reports, serve, supervision};
 
 #[derive(Parser)]
 #[command(
@@ -28,9 +28,9 @@ enum Command {
     /// Stop a device: its requests are refused from now on.
     RevokeDevice(devices::RevokeDevice),
     /// Records the server holds without every evidence file they cite (JSON).
-    IncompleteRecords(supervision::IncompleteRecords),
+    IncompleteRecords(reports::IncompleteRecords),
     /// Match two-code visits with the enterprises' verifications of the officers' codes (JSON).
-    Reconcile(supervision::Reconcile),
+    Reconcile(reports::Reconcile),
     /// Create a catalogue authority key file (and `<file>.pub.der`, the key apps pin).
     Keygen(catalogue::Keygen),
     /// Publish a catalogue (JSON) as the new version; unchanged records keep their version.
@@ -57,6 +57,10 @@ enum Command {
     /// Write a deterministic generated catalogue as JSON (full scale: 3,508 bodies, 11,273
     /// items, 54,186 officers, 5,375 regulations, 100,000 enterprises), for load tests.
     GenerateCatalogue(catalogue::GenerateCatalogue),
+    /// Supervision (执法监督): the index, supervisors' keys, outside outcomes, case-file
+    /// review samples, warnings, and the simulated city-year.
+    #[command(subcommand)]
+    Supervision(supervision::Supervision),
 }
 
 fn main() {
@@ -89,5 +93,6 @@ fn run(command: Command) -> Result<(), ServerError> {
         Command::ImportBaseline(command) => command.run(),
         Command::PlanInspections(command) => command.run(),
         Command::GenerateCatalogue(command) => command.run(),
+        Command::Supervision(command) => command.run(),
     }
 }

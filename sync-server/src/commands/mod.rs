@@ -5,5 +5,6 @@ pub mod baseline;
 pub mod catalogue;
 pub mod devices;
 pub mod inspections;
+pub mod reports;
 pub mod serve;
 pub mod supervision;

@@ -194,12 +194,16 @@ pub(crate) fn upgrade_unversioned(tx: &mut dyn Tx) -> Result<(), ServerError> {
     Ok(())
 }
 
-/// The schema version this server writes (`counter` row `schema`).
-pub(crate) const SCHEMA_VERSION: i64 = 2;
+/// The schema version this server writes (`counter` row `schema`). 3 added the supervision
+/// tables (`supervision::schema`).
+pub(crate) const SCHEMA_VERSION: i64 = 3;
 
 /// The schema, with the two backends' names for 64-bit integers and byte strings.
 pub(crate) fn schema(int: &str, bytes: &str) -> String {
-    SCHEMA.replace("{INT}", int).replace("{BYTES}", bytes)
+    [SCHEMA, crate::supervision::schema::SCHEMA]
+        .concat()
+        .replace("{INT}", int)
+        .replace("{BYTES}", bytes)
 }
 
 const SCHEMA: &str = "

@@ -1,4 +1,4 @@
-//! Supervision reports, as JSON: `reconcile` (two-code visits against the enterprises'
+//! Reports for supervision, as JSON: `reconcile` (two-code visits against the enterprises'
 //! verifications) and `incomplete-records` (records missing evidence files).
 
 use std::path::PathBuf;

@@ -1,0 +1,25 @@
+//! `zhifa-sync-server supervision …`: the supervision administrator's commands, one file per
+//! concern; this file only lists and dispatches them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use zhifa_sync_server::ServerError;
+
+/// Where the server keeps its data, as `serve` takes it.
+#[derive(Args, Clone)]
+pub struct Storage {
+    #[arg(long, env = "ZHIFA_DATA_DIR", default_value = "zhifa-server-data")]
+    pub data_dir: PathBuf,
+    #[arg(long, env = "ZHIFA_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum Supervision {}
+
+impl Supervision {
+    pub fn run(self) -> Result<(), ServerError> {
+        match self {}
+    }
+}
