@@ -155,8 +155,9 @@ impl Cost {
 /// queue, outside `stats()`, and applies the queue all at once when the dependency arrives,
 /// past any budget checked meanwhile; `save` keeps it too. So a message that leaves anything
 /// waiting is refused and its document dropped, never kept or stored (automerge's own sync
-/// never sends a change without what it depends on; a bloom filter's false positive, which
-/// could, is refused for the session and retried by the next one).
+/// sends a change without what it depends on only when the receiver's bloom filter falsely
+/// claims the dependency, about 1% a change: the phone then starts that conversation over
+/// once, asking for or sending every change after the shared heads, `device/sync/documents.rs`).
 pub fn complete(doc: &mut automerge::AutoCommit) -> Result<(), Overrun> {
     if doc.get_missing_deps(&[]).is_empty() {
         Ok(())

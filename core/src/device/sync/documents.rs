@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use automerge::sync::{Message, State, SyncDoc};
+use automerge::sync::{BloomFilter, Have, Message, State, SyncDoc};
 use serde_bytes::ByteBuf;
 
 use super::session::Session;
@@ -24,13 +24,73 @@ struct Replica {
     held: HeldDoc,
     state: State,
     exchanged: bool,
+    /// Whether this conversation already started over once after a change came without its
+    /// dependency (`ask_again`, `send_again`): a second time is the document's refusal.
+    started_over: bool,
+    /// The next message says the phone holds nothing since the last shared heads, so the
+    /// server sends every change after them.
+    ask_everything: bool,
 }
 
 impl Replica {
     /// The next message to the server, encoded; `None` when there is nothing to say.
     fn generate(&mut self) -> Option<Vec<u8>> {
-        let message = self.held.doc.sync().generate_sync_message(&mut self.state);
-        message.map(Message::encode)
+        let mut message = self
+            .held
+            .doc
+            .sync()
+            .generate_sync_message(&mut self.state)?;
+        if std::mem::take(&mut self.ask_everything) {
+            // An empty filter since the shared heads: "I hold none of what came after them".
+            message.have = vec![Have {
+                last_sync: self.state.shared_heads.clone(),
+                bloom: BloomFilter::default(),
+            }];
+        }
+        Some(message.encode())
+    }
+
+    /// Whether a conversation whose message was refused (by the server, or by this phone's
+    /// budget) for a change left waiting may start over instead, once. Automerge's sync
+    /// sends a change without its dependency when the receiver's bloom filter (`have`) falsely
+    /// claims the dependency (about 1% a change): the refusal is then nobody's fault, and
+    /// leaving the document there would end the session "synced" without it (the cursor moves
+    /// past it, so no later session asks again).
+    fn may_start_over(&mut self) -> bool {
+        !std::mem::replace(&mut self.started_over, true)
+    }
+
+    /// The server's message left a change waiting (`budget::complete`): the phone drops what
+    /// the message brought, keeps the document as it was before it, and asks the server for
+    /// every change after the shared heads, with no filter to be wrong. `SYNC_RESET` has the
+    /// server forget what it believes it sent.
+    fn ask_again(&mut self, before: &[automerge::ChangeHash]) -> Result<(), Received> {
+        let actor = self.held.doc.get_actor().clone();
+        let Ok(mut doc) = self.held.doc.fork_at(before) else {
+            return Err(Received::Broken);
+        };
+        doc.set_actor(actor);
+        self.held.doc = doc;
+        // The message may have moved the shared heads onto changes just dropped with it.
+        let held = &mut self.held.doc;
+        self.state
+            .shared_heads
+            .retain(|h| held.get_change_by_hash(h).is_some());
+        self.state.needs_reset = true;
+        self.ask_everything = true;
+        Ok(())
+    }
+
+    /// The server refused this phone's message for a change left waiting: its filter claimed
+    /// a change it lacks, so the phone sends every change after the shared heads, as if the
+    /// server held none of them, including those it believes it sent.
+    fn send_again(&mut self) {
+        self.state.their_have = Some(vec![Have {
+            last_sync: self.state.shared_heads.clone(),
+            bloom: BloomFilter::default(),
+        }]);
+        self.state.sent_hashes.clear();
+        self.state.in_flight = false;
     }
 
     /// Applies a message from the server, if it can be read and is within the work budget
@@ -45,6 +105,7 @@ impl Replica {
             Err(budget::Overrun::Unreadable) => return Received::Broken,
             Err(overrun) => return Received::Refused(overrun),
         }
+        let before = self.held.doc.get_heads();
         let received = self
             .held
             .doc
@@ -57,6 +118,12 @@ impl Replica {
         // caller drops this copy, so nothing of the message is stored.
         match budget::complete(&mut self.held.doc) {
             Ok(()) => Received::Applied,
+            Err(budget::Overrun::Incomplete) if self.may_start_over() => {
+                match self.ask_again(&before) {
+                    Ok(()) => Received::Applied,
+                    Err(received) => received,
+                }
+            }
             Err(overrun) => Received::Refused(overrun),
         }
     }
@@ -197,6 +264,14 @@ impl Session<'_> {
                 }
             }
             for &(kind, ref id, reason) in &response.refused {
+                if reason == protocol::DocRefusal::Incomplete {
+                    if let Some(replica) = open.get_mut(&(kind, id.0.clone())) {
+                        if replica.may_start_over() {
+                            replica.send_again();
+                            continue;
+                        }
+                    }
+                }
                 refused.insert((kind, id.0.clone()));
                 if open.remove(&(kind, id.0.clone())).is_some() {
                     device
@@ -226,6 +301,8 @@ impl Session<'_> {
                 held: synced.load(c, id)?.unwrap_or_default(),
                 state: replica::state(c, kind, id)?,
                 exchanged: false,
+                started_over: false,
+                ask_everything: false,
             })
         })
     }

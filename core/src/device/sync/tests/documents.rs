@@ -1,7 +1,8 @@
 //! The document rounds against a scripted Automerge server: a teammate's case arrives and is
 //! stored, a misnamed document is dropped, and what a compromised server sends over the work
 //! budget, or waiting for a change it never sends, is refused while the other documents
-//! arrive.
+//! arrive; a change sent without its dependency because a bloom filter was wrong, either way,
+//! starts the conversation over and everything arrives.
 
 use super::*;
 
@@ -16,6 +17,12 @@ struct ScriptedServer {
     poison: Option<String>,
     /// A document to whose every reply it adds a change depending on one it never sends.
     orphan: Option<String>,
+    /// A document whose first reply carrying two changes or more leaves out the first, as
+    /// automerge does when the phone's bloom filter falsely claims it.
+    false_positive: Option<String>,
+    /// A document whose first reply's bloom filter falsely claims this change of the phone's,
+    /// so the phone sends what depends on it without it.
+    claims: Option<(String, automerge::ChangeHash)>,
 }
 
 impl ScriptedServer {
@@ -29,6 +36,8 @@ impl ScriptedServer {
             bomb: None,
             poison: None,
             orphan: None,
+            false_positive: None,
+            claims: None,
         }
     }
 
@@ -49,10 +58,49 @@ impl ScriptedServer {
             }
         }
         for DocMessage(_, id, bytes) in round.messages {
-            let (_, doc, state) = self.docs.iter_mut().find(|d| d.0 == id.0).unwrap();
+            let (_, kept, kept_state) = self.docs.iter_mut().find(|d| d.0 == id.0).unwrap();
             let message = Message::decode(&bytes).unwrap();
-            doc.sync().receive_sync_message(state, message).unwrap();
+            // As the real server: a message leaving a change waiting is refused, and nothing
+            // of it (nor of the sync state it moved) is kept.
+            let (mut doc, mut state) = (kept.clone(), kept_state.clone());
+            doc.sync()
+                .receive_sync_message(&mut state, message)
+                .unwrap();
+            if !doc.get_missing_deps(&[]).is_empty() {
+                response
+                    .refused
+                    .push((DocKind::Case, id, DocRefusal::Incomplete));
+                continue;
+            }
+            (*kept, *kept_state) = (doc, state);
+            let (doc, state) = (kept, kept_state);
             let mut reply = doc.sync().generate_sync_message(state);
+            if let (Some(reply), Some(their_heads)) = (&mut reply, &state.their_heads) {
+                let lacking = doc.get_changes(their_heads);
+                if lacking.len() >= 2 && self.false_positive.as_ref() == Some(&id.0) {
+                    self.false_positive = None;
+                    let sent = lacking[1..].iter().map(|c| c.raw_bytes().to_vec());
+                    reply.changes = sent.collect::<Vec<_>>().into();
+                }
+            }
+            if let Some(reply) = &mut reply {
+                let claimed = self
+                    .claims
+                    .take_if(|(doc_id, _)| *doc_id == id.0 && !reply.have.is_empty());
+                if let Some((_, claimed)) = claimed {
+                    let last_sync = reply.have[0].last_sync.clone();
+                    let mut held: Vec<_> = doc
+                        .get_changes(&last_sync)
+                        .iter()
+                        .map(|c| c.hash())
+                        .collect();
+                    held.push(claimed);
+                    reply.have = vec![automerge::sync::Have {
+                        last_sync,
+                        bloom: automerge::sync::BloomFilter::from_hashes(held.into_iter()),
+                    }];
+                }
+            }
             if self.bomb.as_ref() == Some(&id.0) {
                 use automerge::ReadDoc;
                 let mut bombed = reply.unwrap_or_else(|| {
@@ -272,4 +320,87 @@ fn changes_left_waiting_for_a_dependency_are_refused_and_the_others_still_arrive
         DocRefusal::Incomplete.message_zh(),
         crate::texts::sync::DOCUMENT_INCOMPLETE
     );
+}
+
+/// The officer's own case, also on the server as `on_server` (the phone's copy before
+/// `edits`), then edited on the phone.
+fn own_case(phone: &Phone, edits: &[&str]) -> (String, automerge::AutoCommit) {
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let own = phone
+        .device
+        .cases()
+        .create(CaseKind::Ordinary, "DQ-116", "500103", day, day)
+        .unwrap();
+    let snapshot = phone.device.cases().snapshot(&own.id).unwrap();
+    let on_server = CaseDoc::load(&snapshot).unwrap().automerge().clone();
+    for words in edits {
+        let edit = CaseEdit::AppendFindings((*words).into());
+        phone.device.cases().edit(&own.id, &[edit]).unwrap();
+    }
+    (own.id, on_server)
+}
+
+fn heads_on_phone(phone: &Phone, id: &str) -> Vec<automerge::ChangeHash> {
+    automerge::AutoCommit::load(&phone.device.cases().snapshot(id).unwrap())
+        .unwrap()
+        .get_heads()
+}
+
+#[test]
+fn a_change_sent_without_its_dependency_starts_over_and_everything_arrives() {
+    let phone = enrolled_phone();
+    let options = options();
+    let (id, mut on_server) = own_case(&phone, &[]);
+    // Two teammates' edits on the server, the second depending on the first.
+    let mut teammate = CaseDoc::load(&on_server.save()).unwrap();
+    for words in ["同事一。", "同事二。"] {
+        teammate
+            .apply(&[CaseEdit::AppendFindings(words.into())])
+            .unwrap();
+    }
+    on_server = teammate.automerge().clone();
+    let mut server = ScriptedServer::new(vec![(&id, on_server)]);
+    server.false_positive = Some(id.clone());
+
+    let run = phone.device.sync().start(&options, &|_| {}).unwrap();
+    let report = serve(run, &mut server).unwrap();
+
+    assert!(
+        server.false_positive.is_none(),
+        "the script left a change out"
+    );
+    assert!(report.docs_refused.is_empty(), "{:?}", report.docs_refused);
+    assert!(phone.device.sync().refused_documents().unwrap().is_empty());
+    assert_eq!(
+        phone.device.cases().get(&id).unwrap().onsite.findings,
+        "同事一。同事二。"
+    );
+    // Synced: the next session has nothing to say about it.
+    let run = phone.device.sync().start(&options, &|_| {}).unwrap();
+    let (done, asked) = play(run, vec![quiet_round(1)]);
+    assert_eq!(done.unwrap().docs_synced, 0);
+    assert_eq!(sent(&asked).len(), 1);
+}
+
+#[test]
+fn a_change_the_servers_filter_falsely_claims_is_sent_again_and_everything_arrives() {
+    let phone = enrolled_phone();
+    let options = options();
+    let (id, on_server) = own_case(&phone, &["本机一。"]);
+    let first = heads_on_phone(&phone, &id);
+    assert_eq!(first.len(), 1);
+    let edit = CaseEdit::AppendFindings("本机二。".into());
+    phone.device.cases().edit(&id, &[edit]).unwrap();
+    let mut server = ScriptedServer::new(vec![(&id, on_server)]);
+    server.claims = Some((id.clone(), first[0]));
+
+    let run = phone.device.sync().start(&options, &|_| {}).unwrap();
+    let report = serve(run, &mut server).unwrap();
+
+    assert!(server.claims.is_none(), "the script claimed a change");
+    assert!(report.docs_refused.is_empty(), "{:?}", report.docs_refused);
+    assert!(phone.device.sync().refused_documents().unwrap().is_empty());
+    let held = CaseDoc::read_automerge(&mut server.docs[0].1).unwrap();
+    assert_eq!(held.onsite.findings, "本机一。本机二。");
+    assert_eq!(server.docs[0].1.get_heads(), heads_on_phone(&phone, &id));
 }
