@@ -263,7 +263,7 @@ fn a_departure_keeps_its_reason_and_hostile_facts_do_not_break_the_round(server:
     let id = new_case(&phone, &barbecue());
     let reason = "当事人家庭经济困难，已当场停止烧烤";
     cases
-        .choose_penalty(&id, Some(3_000), Some(reason.into()))
+        .choose_penalty(&id, Some(3_000), Some(reason))
         .unwrap();
     // Another case whose facts the engine cannot read, and an officer the catalogue lacks.
     let hostile = new_case(&phone, &[]);
