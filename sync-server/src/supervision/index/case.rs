@@ -338,17 +338,30 @@ fn town(place: &str) -> String {
     }
 }
 
-/// Cited evidence files the server holds no copy of.
+/// Cited evidence files (each hash once) the server holds no copy of.
 fn missing_evidence(tx: &mut dyn Tx, case: &CaseFile) -> Result<i64, ServerError> {
+    let mut hashes: Vec<&str> = case.evidence.iter().map(|e| e.hash.as_str()).collect();
+    hashes.sort_unstable();
+    hashes.dedup();
     let mut missing = 0;
-    for item in &case.evidence {
-        let held = tx.query_opt(
-            "SELECT 1 FROM blob_content WHERE hash = $1",
-            &[item.hash.as_str().into()],
-        )?;
+    for hash in hashes {
+        let held = tx.query_opt("SELECT 1 FROM blob_content WHERE hash = $1", &[hash.into()])?;
         missing += i64::from(held.is_none());
     }
     Ok(missing)
+}
+
+/// An evidence file arrived: the cases citing it count their missing files again (from the
+/// citations `doc_blob` keeps, the same hashes the case lists).
+pub fn evidence_arrived(tx: &mut dyn Tx, hash: &str) -> Result<(), ServerError> {
+    tx.execute(
+        "UPDATE sv_case SET evidence_missing = (SELECT COUNT(*) FROM doc_blob b
+             WHERE b.doc_id = sv_case.doc_id
+             AND NOT EXISTS (SELECT 1 FROM blob_content c WHERE c.hash = b.hash))
+         WHERE doc_id IN (SELECT doc_id FROM doc_blob WHERE hash = $1)",
+        &[hash.into()],
+    )?;
+    Ok(())
 }
 
 fn upsert(tx: &mut dyn Tx, row: &[(&str, Param, Value)]) -> Result<(), ServerError> {
