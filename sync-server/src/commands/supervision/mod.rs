@@ -1,6 +1,8 @@
 //! `zhifa-sync-server supervision …`: the supervision administrator's commands, one file per
 //! concern; this file only lists and dispatches them.
 
+pub mod keys;
+
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
@@ -16,10 +18,21 @@ pub struct Storage {
 }
 
 #[derive(Subcommand)]
-pub enum Supervision {}
+pub enum Supervision {
+    /// Issue a supervisor's API key (printed once): --name, --role city|district|body|reviewer, --scope.
+    IssueKey(keys::IssueKey),
+    /// Revoke a supervisor's API key, by the key or its key id.
+    RevokeKey(keys::RevokeKey),
+    /// List supervisors' keys (JSON; ids, never the keys).
+    ListKeys(keys::ListKeys),
+}
 
 impl Supervision {
     pub fn run(self) -> Result<(), ServerError> {
-        match self {}
+        match self {
+            Supervision::IssueKey(command) => command.run(),
+            Supervision::RevokeKey(command) => command.run(),
+            Supervision::ListKeys(command) => command.run(),
+        }
     }
 }

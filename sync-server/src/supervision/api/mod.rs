@@ -1,0 +1,80 @@
+//! `/v1/supervision/…`: the JSON API the justice bureaus' supervisors use, with an
+//! admin-issued key (`auth`), every query inside the key's scope. One file per resource;
+//! `export` turns any of their tables into CSV or .xlsx; `openapi` serves the document that
+//! describes every route listed here.
+//!
+//! Roles (`auth::Role`): every role reads within its scope; city and district supervisors
+//! handle warnings; city, district and reviewer keys draw and score case-file reviews; only
+//! the city imports reconsideration and litigation outcomes.
+
+pub mod auth;
+mod cases;
+mod columns;
+pub mod export;
+mod exports;
+pub mod openapi;
+mod reply;
+
+use axum::handler::Handler;
+use axum::middleware;
+use axum::routing::{get, MethodRouter};
+use axum::Router;
+
+use crate::state::AppState;
+
+pub use auth::{issue_key, list_keys, revoke_key, Role, Supervisor};
+
+/// The prefix of every supervision route.
+pub const PREFIX: &str = "/v1/supervision";
+/// Served without a key.
+pub const OPENAPI: &str = "/v1/supervision/openapi.json";
+
+/// The router under construction and the (method, path) of each route it was given.
+struct Routes {
+    router: Router<AppState>,
+    listed: Vec<(&'static str, &'static str)>,
+}
+
+impl Routes {
+    fn add(
+        mut self,
+        method: &'static str,
+        path: &'static str,
+        route: MethodRouter<AppState>,
+    ) -> Routes {
+        self.router = self.router.route(path, route);
+        self.listed.push((method, path));
+        self
+    }
+
+    fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Routes {
+        self.add("get", path, get(handler))
+    }
+}
+
+fn routes() -> Routes {
+    Routes {
+        router: Router::new(),
+        listed: Vec::new(),
+    }
+    .get("/v1/supervision/me", auth::me)
+    .get("/v1/supervision/cases", cases::list)
+    .get("/v1/supervision/cases/{id}", cases::get)
+    .get("/v1/supervision/export/{file}", exports::download)
+}
+
+/// Every keyed supervision route as (method, path), for the OpenAPI check.
+pub fn route_table() -> Vec<(&'static str, &'static str)> {
+    let mut listed = routes().listed;
+    listed.push(("get", OPENAPI));
+    listed
+}
+
+/// The supervision routes: all but the OpenAPI document behind `auth::authenticate`.
+pub fn router(state: &AppState) -> Router<AppState> {
+    let gate = auth::Gatekeeper::new(state);
+    routes()
+        .router
+        .route_layer(middleware::from_fn_with_state(gate, auth::authenticate))
+        .route(OPENAPI, get(openapi::document))
+}
