@@ -13,7 +13,7 @@ use zhifa_core::cases::model::CaseFile;
 
 use super::auth::Supervisor;
 use super::columns::{self, CASE};
-use super::export::{self, Format, Table};
+use super::export::{self, Cell, Format, Table};
 use super::reply::{blocking, row_json, Refused, Reply};
 use crate::docs;
 use crate::state::AppState;
@@ -332,7 +332,10 @@ pub fn table(tx: &mut dyn Tx, scope: &Scope, filter: &CaseFilter) -> Result<Tabl
     Ok(Table {
         sheet_zh: "案件".into(),
         headers: columns::headers(CASE),
-        rows: rows.into_iter().map(|row| row.0).collect(),
+        rows: rows
+            .into_iter()
+            .map(|row| row.0.into_iter().map(Cell::from).collect())
+            .collect(),
     })
 }
 

@@ -13,11 +13,55 @@ use crate::storage::Value;
 /// Rows one export may hold.
 pub const MAX_ROWS: usize = 200_000;
 
-/// One sheet: its name, zh-CN headers and rows of stored values.
+/// One sheet: its name, zh-CN headers and rows.
 pub struct Table {
     pub sheet_zh: String,
     pub headers: Vec<String>,
-    pub rows: Vec<Vec<Value>>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// One cell: a number stays a number in .xlsx.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Int(i64),
+    Float(f64),
+    Text(String),
+    Empty,
+}
+
+impl From<Value> for Cell {
+    fn from(value: Value) -> Cell {
+        match value {
+            Value::Int(v) => Cell::Int(v),
+            Value::Text(v) => Cell::Text(v),
+            Value::Bytes(v) => Cell::Text(hex::encode(v)),
+            Value::Null => Cell::Empty,
+        }
+    }
+}
+
+impl From<Option<f64>> for Cell {
+    fn from(value: Option<f64>) -> Cell {
+        value.map_or(Cell::Empty, Cell::Float)
+    }
+}
+
+impl From<String> for Cell {
+    fn from(value: String) -> Cell {
+        Cell::Text(value)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(value: &str) -> Cell {
+        Cell::Text(value.to_owned())
+    }
+}
+
+impl From<i64> for Cell {
+    fn from(value: i64) -> Cell {
+        Cell::Int(value)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,12 +99,12 @@ pub fn safe_text(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn csv_cell(value: &Value) -> String {
-    match value {
-        Value::Int(v) => v.to_string(),
-        Value::Text(v) => safe_text(v).into_owned(),
-        Value::Bytes(v) => hex::encode(v),
-        Value::Null => String::new(),
+fn csv_cell(cell: &Cell) -> String {
+    match cell {
+        Cell::Int(v) => v.to_string(),
+        Cell::Float(v) => v.to_string(),
+        Cell::Text(v) => safe_text(v).into_owned(),
+        Cell::Empty => String::new(),
     }
 }
 
@@ -113,10 +157,10 @@ pub fn xlsx_bytes(table: &Table) -> Result<Vec<u8>, Refused> {
         for (col, value) in row.iter().enumerate() {
             let col = col as u16;
             match value {
-                Value::Int(v) => sheet.write_number(r, col, *v as f64).map(|_| ()),
-                Value::Text(v) => sheet.write_string(r, col, v).map(|_| ()),
-                Value::Bytes(v) => sheet.write_string(r, col, hex::encode(v)).map(|_| ()),
-                Value::Null => Ok(()),
+                Cell::Int(v) => sheet.write_number(r, col, *v as f64).map(|_| ()),
+                Cell::Float(v) => sheet.write_number(r, col, *v).map(|_| ()),
+                Cell::Text(v) => sheet.write_string(r, col, v).map(|_| ()),
+                Cell::Empty => Ok(()),
             }
             .map_err(failed)?;
         }
@@ -178,7 +222,7 @@ mod tests {
         let table = Table {
             sheet_zh: "案件".into(),
             headers: vec!["案号".into(), "罚款（元）".into()],
-            rows: vec![vec![Value::Text("=1+1".into()), Value::Int(-5)]],
+            rows: vec![vec![Cell::Text("=1+1".into()), Cell::Int(-5)]],
         };
         let bytes = csv_bytes(&table).unwrap();
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
