@@ -15,6 +15,7 @@
 //! `docs/SUPERVISION.md` lists every indicator and rule with its definition.
 
 pub mod api;
+pub mod index;
 pub(crate) mod schema;
 pub mod scope;
 

@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use zhifa_sync_server::ServerError;
 
+mod index;
+
 /// Where the server keeps its data, as `serve` takes it.
 #[derive(Args, Clone)]
 pub struct Storage {
@@ -25,6 +27,8 @@ pub enum Supervision {
     RevokeKey(keys::RevokeKey),
     /// List supervisors' keys (JSON; ids, never the keys).
     ListKeys(keys::ListKeys),
+    /// Clear the supervision index and project every stored document and event again.
+    RebuildIndex(index::RebuildIndex),
 }
 
 impl Supervision {
@@ -33,6 +37,7 @@ impl Supervision {
             Supervision::IssueKey(command) => command.run(),
             Supervision::RevokeKey(command) => command.run(),
             Supervision::ListKeys(command) => command.run(),
+            Supervision::RebuildIndex(command) => command.run(),
         }
     }
 }
