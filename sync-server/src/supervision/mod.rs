@@ -14,6 +14,8 @@
 //!
 //! `docs/SUPERVISION.md` lists every indicator and rule with its definition.
 
+pub mod outcomes;
+pub mod review;
 pub(crate) mod schema;
 pub mod scope;
 

@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use zhifa_sync_server::ServerError;
 
+mod outcomes;
+mod review;
+
 /// Where the server keeps its data, as `serve` takes it.
 #[derive(Args, Clone)]
 pub struct Storage {
@@ -16,10 +19,18 @@ pub struct Storage {
 }
 
 #[derive(Subcommand)]
-pub enum Supervision {}
+pub enum Supervision {
+    /// Case-file review (案卷评查): draw a sample, score it, summarise (JSON).
+    Review(review::Review),
+    /// Import reconsideration and litigation results (复议/诉讼) from CSV (JSON report).
+    ImportOutcomes(outcomes::ImportOutcomes),
+}
 
 impl Supervision {
     pub fn run(self) -> Result<(), ServerError> {
-        match self {}
+        match self {
+            Supervision::Review(command) => command.run(),
+            Supervision::ImportOutcomes(command) => command.run(),
+        }
     }
 }
