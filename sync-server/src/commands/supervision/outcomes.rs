@@ -22,10 +22,8 @@ pub struct ImportOutcomes {
 
 impl ImportOutcomes {
     pub fn run(self) -> Result<(), ServerError> {
-        let db = server::open_database(
-            &self.storage.data_dir,
-            self.storage.database_url.as_deref(),
-        )?;
+        let db =
+            server::open_database(&self.storage.data_dir, self.storage.database_url.as_deref())?;
         // Read one byte past the cap, so an oversized file is refused without reading it all.
         let mut bytes = Vec::new();
         std::fs::File::open(&self.file)?

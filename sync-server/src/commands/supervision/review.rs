@@ -84,7 +84,9 @@ struct Summary {
 
 fn scope(stored: &str) -> Result<Scope, ServerError> {
     Scope::parse(stored).ok_or_else(|| {
-        ServerError::BadRequest(format!("范围“{stored}”应为空（全市）、区县代码或 body:<主体编号>"))
+        ServerError::BadRequest(format!(
+            "范围“{stored}”应为空（全市）、区县代码或 body:<主体编号>"
+        ))
     })
 }
 
@@ -134,14 +136,19 @@ impl Review {
                 let over = match (summary.sample, summary.from, summary.to) {
                     (Some(id), _, _) => Over::Sample(id),
                     (None, Some(from), Some(to)) => Over::Period(from, to),
-                    _ => return Err(ServerError::BadRequest("需要 --sample 或 --from 与 --to".into())),
+                    _ => {
+                        return Err(ServerError::BadRequest(
+                            "需要 --sample 或 --from 与 --to".into(),
+                        ))
+                    }
                 };
                 let by = match summary.by {
                     Key::Body => By::Body,
                     Key::Officer => By::Officer,
                 };
                 let scope = scope(&summary.scope)?;
-                let figures = transaction(db.as_ref(), |tx| review::summary(tx, &scope, by, &over))?;
+                let figures =
+                    transaction(db.as_ref(), |tx| review::summary(tx, &scope, by, &over))?;
                 print(&figures);
             }
         }

@@ -96,7 +96,10 @@ pub fn score(case: &CaseFile, context: &CaseContext<'_>) -> Scorecard {
     legal_basis(case, context, &mut found);
     route_kept(case, context, &mut found);
     if case.decision.is_some() && case.services.is_empty() {
-        found.push((SERVICE_RECORD, "已作出决定但未见送达记录（送达回证）".into()));
+        found.push((
+            SERVICE_RECORD,
+            "已作出决定但未见送达记录（送达回证）".into(),
+        ));
     }
     let acting = case.acting_officers();
     if acting < 2 {
@@ -181,7 +184,10 @@ fn evidence_before_notice(case: &CaseFile, found: &mut Vec<(&str, String)>) {
             Some(_) => {}
             None => found.push((
                 EVIDENCE_BEFORE_NOTICE,
-                format!("证据“{}”的采集信息无法读取，不能确认采集时间", item.description),
+                format!(
+                    "证据“{}”的采集信息无法读取，不能确认采集时间",
+                    item.description
+                ),
             )),
         }
     }
@@ -243,7 +249,10 @@ fn legal_basis(case: &CaseFile, context: &CaseContext<'_>, found: &mut Vec<(&str
         return;
     };
     if violation.penalty_basis.is_empty() {
-        found.push((LEGAL_BASIS, format!("违法行为“{}”未列明处罚依据", violation.name)));
+        found.push((
+            LEGAL_BASIS,
+            format!("违法行为“{}”未列明处罚依据", violation.name),
+        ));
     }
     match context.outcome {
         None => found.push((LEGAL_BASIS, "案件事实不足以确定裁量结果".into())),
@@ -257,8 +266,7 @@ fn legal_basis(case: &CaseFile, context: &CaseContext<'_>, found: &mut Vec<(&str
 /// Legal review, collective decision and the hearing right, where the engine's route for
 /// the chosen penalty requires them, before the decision.
 fn route_kept(case: &CaseFile, context: &CaseContext<'_>, found: &mut Vec<(&str, String)>) {
-    let (Some(outcome), Some(_), CaseKind::Ordinary) =
-        (context.outcome, &case.decision, case.kind)
+    let (Some(outcome), Some(_), CaseKind::Ordinary) = (context.outcome, &case.decision, case.kind)
     else {
         return;
     };
@@ -276,6 +284,9 @@ fn route_kept(case: &CaseFile, context: &CaseContext<'_>, found: &mut Vec<(&str,
         }
     }
     if p.hearing_requested_on.is_some() && p.hearing_held_on.is_none() {
-        found.push((HEARING_RIGHTS, "当事人申请听证而未举行听证即作出决定".into()));
+        found.push((
+            HEARING_RIGHTS,
+            "当事人申请听证而未举行听证即作出决定".into(),
+        ));
     }
 }

@@ -30,12 +30,13 @@ impl<'c> Reference<'c> {
     /// items (the parts of a bundle every scope receives).
     pub fn load(catalogue: &'c CatalogueStore) -> Result<Reference<'c>, ServerError> {
         // Any valid scope: these records are not filtered by scope.
-        let bundle = catalogue
-            .bundle_for(&["00".to_owned()], None)
-            .map_err(|failure| match failure {
-                Failure::Server(error) => error,
-                Failure::Refused(refusal) => ServerError::BadRequest(refusal.to_string()),
-            })?;
+        let bundle =
+            catalogue
+                .bundle_for(&["00".to_owned()], None)
+                .map_err(|failure| match failure {
+                    Failure::Server(error) => error,
+                    Failure::Refused(refusal) => ServerError::BadRequest(refusal.to_string()),
+                })?;
         let data = bundle.map(|b| b.upserts).unwrap_or_default();
         let engine = DiscretionEngine::new(
             data.violations,

@@ -98,7 +98,9 @@ pub fn draw(
     by: &str,
 ) -> Result<Sample, ServerError> {
     if from > to {
-        return Err(ServerError::BadRequest("评查期间的起始日期晚于截止日期".into()));
+        return Err(ServerError::BadRequest(
+            "评查期间的起始日期晚于截止日期".into(),
+        ));
     }
     let drawn_at = Utc::now().timestamp_millis();
     transaction(db, |tx| {
@@ -166,7 +168,14 @@ fn population(
 
 fn sample_id(scope: &str, period: &str, seed: u64, rate: Rate, by: &str, at: i64) -> String {
     let mut hash = Sha256::new();
-    for part in [scope, period, &seed.to_string(), &rate.stored(), by, &at.to_string()] {
+    for part in [
+        scope,
+        period,
+        &seed.to_string(),
+        &rate.stored(),
+        by,
+        &at.to_string(),
+    ] {
         hash.update(part.as_bytes());
         hash.update([0]);
     }
@@ -231,7 +240,10 @@ pub fn score_sample(
             };
             let card = reference.review(&case, today)?;
             let body = tx
-                .query_opt("SELECT body FROM sv_case WHERE doc_id = $1", &[doc_id.into()])?
+                .query_opt(
+                    "SELECT body FROM sv_case WHERE doc_id = $1",
+                    &[doc_id.into()],
+                )?
                 .map(|r| r.text(0))
                 .transpose()?
                 .unwrap_or_default();
