@@ -16,6 +16,8 @@
 
 pub mod api;
 pub mod index;
+pub mod outcomes;
+pub mod review;
 pub(crate) mod schema;
 pub mod scope;
 

@@ -9,6 +9,8 @@ use clap::{Args, Subcommand};
 use zhifa_sync_server::ServerError;
 
 mod index;
+mod outcomes;
+mod review;
 
 /// Where the server keeps its data, as `serve` takes it.
 #[derive(Args, Clone)]
@@ -29,6 +31,10 @@ pub enum Supervision {
     ListKeys(keys::ListKeys),
     /// Clear the supervision index and project every stored document and event again.
     RebuildIndex(index::RebuildIndex),
+    /// Case-file review (案卷评查): draw a sample, score it, summarise (JSON).
+    Review(review::Review),
+    /// Import reconsideration and litigation results (复议/诉讼) from CSV (JSON report).
+    ImportOutcomes(outcomes::ImportOutcomes),
 }
 
 impl Supervision {
@@ -38,6 +44,8 @@ impl Supervision {
             Supervision::RevokeKey(command) => command.run(),
             Supervision::ListKeys(command) => command.run(),
             Supervision::RebuildIndex(command) => command.run(),
+            Supervision::Review(command) => command.run(),
+            Supervision::ImportOutcomes(command) => command.run(),
         }
     }
 }
