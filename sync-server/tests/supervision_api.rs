@@ -340,8 +340,7 @@ fn a_synced_case_reads_whole_with_its_history() {
             )
             .unwrap();
         phone.sync().unwrap();
-        // The projection's row (written by the index when it is merged; here by hand).
-        insert_case(&server, &case.id, "B500103001", YUZHONG, &[]);
+        // The index projected the synced case in the round that stored it.
         let answer = get(
             &server,
             &format!("/v1/supervision/cases/{}", case.id),
@@ -350,6 +349,8 @@ fn a_synced_case_reads_whole_with_its_history() {
         assert_eq!(answer.status, 200);
         let detail = answer.json();
         assert_eq!(detail["case"]["doc_id"], case.id.as_str());
+        assert_eq!(detail["case"]["body"], "B500103001");
+        assert_eq!(detail["case"]["district"], YUZHONG);
         assert_eq!(detail["file"]["violation"], "SP-126-5");
         assert_eq!(detail["file"]["place_division"], YUZHONG);
         let audit = detail["audit"].as_array().expect("the audit trail");
@@ -491,4 +492,221 @@ fn the_openapi_document_names_every_route_and_only_those() {
         call(&server, "GET", "/v1/supervision/nothing", None, b"").status,
         404
     );
+}
+
+/// Decided cases in both districts, for review samples.
+fn decided_cases(server: &Server) {
+    let decided = |fine: i64| {
+        vec![
+            ("status", Value::Text("decided".into())),
+            ("decided_on", Value::Text("2026-03-10".into())),
+            ("fine", Value::Int(fine)),
+        ]
+    };
+    insert_case(server, "dec-yz-1", "B500103001", YUZHONG, &decided(100));
+    insert_case(server, "dec-yz-2", "B500103003", YUZHONG, &decided(200));
+    insert_case(server, "dec-yb-1", "B500112003", YUBEI, &decided(300));
+}
+
+fn post(server: &Server, path: &str, key: &str, body: serde_json::Value) -> Answer {
+    call(server, "POST", path, Some(key), body.to_string().as_bytes())
+}
+
+#[test]
+fn reviews_are_drawn_scored_and_read_within_the_scope_by_the_roles_that_may() {
+    for server in servers("sv_api_reviews") {
+        decided_cases(&server);
+        let reviewer = key(
+            &server,
+            "评查员甲",
+            Role::Reviewer,
+            Scope::District(YUZHONG.into()),
+        );
+        let yubei = key(
+            &server,
+            "渝北监督",
+            Role::District,
+            Scope::District(YUBEI.into()),
+        );
+        let body = key(
+            &server,
+            "机关内部",
+            Role::Body,
+            Scope::Body("B500103001".into()),
+        );
+        let draw = serde_json::json!({ "from": "2026-03-01", "to": "2026-03-31", "rate": "all", "seed": 42 });
+
+        let refused = post(
+            &server,
+            "/v1/supervision/reviews/samples",
+            &body,
+            draw.clone(),
+        );
+        assert_eq!(refused.status, 403);
+        assert!(is_zh(refused.json()["detail"].as_str().unwrap()));
+        // A narrower scope inside the key's is allowed, another district's is not.
+        let mut elsewhere = draw.clone();
+        elsewhere["scope"] = YUBEI.into();
+        assert_eq!(
+            post(
+                &server,
+                "/v1/supervision/reviews/samples",
+                &reviewer,
+                elsewhere
+            )
+            .status,
+            403
+        );
+
+        let drawn = post(&server, "/v1/supervision/reviews/samples", &reviewer, draw);
+        assert_eq!(drawn.status, 200, "{:?}", drawn.json());
+        let sample = drawn.json()["sample"].clone();
+        assert_eq!(sample["cases"], serde_json::json!(["dec-yz-1", "dec-yz-2"]));
+        assert_eq!(sample["seed"], 42);
+        assert!(sample["drawn_by"].as_str().unwrap().starts_with("评查员甲"));
+        let id = sample["id"].as_str().unwrap().to_owned();
+
+        // The drawn cases have no stored documents here: scoring skips them, and says so.
+        let scored = post(
+            &server,
+            &format!("/v1/supervision/reviews/samples/{id}/score"),
+            &reviewer,
+            serde_json::json!({}),
+        );
+        assert_eq!(scored.status, 200);
+        assert_eq!(
+            scored.json()["report"]["skipped"].as_array().unwrap().len(),
+            2
+        );
+        // As a scoring would have recorded it.
+        transaction(server.state.db.as_ref(), |tx| {
+            tx.execute(
+                "INSERT INTO sv_review (sample_id, doc_id, body, score, defects, reviewer, reviewed_at)
+                 VALUES ($1, 'dec-yz-1', 'B500103001', 85, '[\"legal_review\"]', '评查员甲', 1764000000000)",
+                &[id.clone().into()],
+            )
+        })
+        .unwrap();
+
+        let read = get(
+            &server,
+            &format!("/v1/supervision/reviews/samples/{id}"),
+            &reviewer,
+        );
+        assert_eq!(read.status, 200);
+        assert_eq!(read.json()["reviews"][0]["score"], 85);
+        assert_eq!(
+            read.json()["reviews"][0]["defects"],
+            serde_json::json!(["legal_review"])
+        );
+        assert_eq!(
+            get(
+                &server,
+                &format!("/v1/supervision/reviews/samples/{id}"),
+                &yubei
+            )
+            .status,
+            404
+        );
+        assert_eq!(
+            post(
+                &server,
+                &format!("/v1/supervision/reviews/samples/{id}/score"),
+                &yubei,
+                serde_json::json!({})
+            )
+            .status,
+            404
+        );
+
+        let summary = get(
+            &server,
+            &format!("/v1/supervision/reviews/summary?by=body&sample={id}"),
+            &reviewer,
+        );
+        assert_eq!(summary.status, 200);
+        let figures = summary.json()["figures"].clone();
+        assert_eq!(figures[0]["key"], "B500103001");
+        assert_eq!(figures[0]["mean_score"], 85.0);
+        let elsewhere = get(
+            &server,
+            &format!("/v1/supervision/reviews/summary?sample={id}"),
+            &yubei,
+        );
+        assert_eq!(elsewhere.json()["figures"], serde_json::json!([]));
+
+        let csv = get(
+            &server,
+            &format!("/v1/supervision/export/reviews.csv?sample={id}"),
+            &reviewer,
+        );
+        assert_eq!(csv.status, 200);
+        let text = String::from_utf8(csv.body[3..].to_vec()).unwrap();
+        assert!(
+            text.starts_with("评查样本,案件文档编号,案号,执法机关,得分,问题"),
+            "{text}"
+        );
+        assert!(text.contains("依法进行法制审核"), "defects by name: {text}");
+        let xlsx = get(
+            &server,
+            &format!("/v1/supervision/export/reviews.xlsx?sample={id}"),
+            &reviewer,
+        );
+        assert!(zip_part(&xlsx.body, "xl/sharedStrings.xml").contains("评查人"));
+        assert_eq!(
+            get(
+                &server,
+                &format!("/v1/supervision/export/reviews.csv?sample={id}"),
+                &yubei
+            )
+            .status,
+            404
+        );
+    }
+}
+
+#[test]
+fn only_the_city_imports_outcomes_and_the_case_shows_them() {
+    for server in servers("sv_api_outcomes") {
+        two_districts(&server);
+        let city = city(&server);
+        let district = key(
+            &server,
+            "渝中监督",
+            Role::District,
+            Scope::District(YUZHONG.into()),
+        );
+        let file = "案号,类别,结果,决定日期,机关\n渝中市监罚〔2026〕1号,行政复议,撤销,2026-05-06,重庆市渝中区人民政府\n无此案号,诉讼,维持,2026-13-01,法院\n";
+        let refused = call(
+            &server,
+            "POST",
+            "/v1/supervision/outcomes",
+            Some(&district),
+            file.as_bytes(),
+        );
+        assert_eq!(refused.status, 403);
+        let imported = call(
+            &server,
+            "POST",
+            "/v1/supervision/outcomes",
+            Some(&city),
+            file.as_bytes(),
+        );
+        assert_eq!(imported.status, 200);
+        let report = imported.json()["report"].clone();
+        assert_eq!(report["imported"], 1);
+        assert_eq!(report["refused"][0]["line"], 3);
+        let bad = call(
+            &server,
+            "POST",
+            "/v1/supervision/outcomes",
+            Some(&city),
+            "不是表头\n".as_bytes(),
+        );
+        assert_eq!(bad.status, 400);
+        assert!(is_zh(bad.json()["detail"].as_str().unwrap()));
+        let case = get(&server, "/v1/supervision/cases/case-yz-1", &district).json();
+        assert_eq!(case["outcomes"][0]["kind"], "reconsideration");
+        assert_eq!(case["outcomes"][0]["result"], "revoked");
+    }
 }

@@ -74,3 +74,19 @@ pub fn names<'a>(columns: &[(&'a str, &'a str)]) -> Vec<&'a str> {
 pub fn headers(columns: &[(&str, &str)]) -> Vec<String> {
     columns.iter().map(|(_, zh)| (*zh).to_owned()).collect()
 }
+
+/// Unix seconds as a Beijing time a person reads (`2026-03-02 14:05:00`).
+pub fn time_zh(seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .map(|t| {
+            t.with_timezone(&zhifa_core::calendar::beijing())
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// Unix milliseconds as `time_zh` prints them.
+pub fn millis_zh(millis: i64) -> String {
+    time_zh(millis.div_euclid(1000))
+}

@@ -7,9 +7,9 @@ use axum::Extension;
 use serde::de::DeserializeOwned;
 
 use super::auth::Supervisor;
-use super::cases;
 use super::export::Format;
 use super::reply::{Refused, Reply};
+use super::{cases, reviews};
 use crate::state::AppState;
 
 fn filter<T: DeserializeOwned>(uri: &Uri) -> Result<T, Refused> {
@@ -29,6 +29,7 @@ pub async fn download(
     };
     match what {
         "cases" => cases::export(state, who, filter(&uri)?, format).await,
+        "reviews" => reviews::export(state, who, filter(&uri)?, format).await,
         _ => Err(Refused::not_found()),
     }
 }

@@ -13,11 +13,13 @@ mod columns;
 pub mod export;
 mod exports;
 pub mod openapi;
+mod outcomes;
 mod reply;
+mod reviews;
 
 use axum::handler::Handler;
 use axum::middleware;
-use axum::routing::{get, MethodRouter};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 
 use crate::state::AppState;
@@ -50,6 +52,10 @@ impl Routes {
     fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Routes {
         self.add("get", path, get(handler))
     }
+
+    fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Routes {
+        self.add("post", path, post(handler))
+    }
 }
 
 fn routes() -> Routes {
@@ -60,6 +66,11 @@ fn routes() -> Routes {
     .get("/v1/supervision/me", auth::me)
     .get("/v1/supervision/cases", cases::list)
     .get("/v1/supervision/cases/{id}", cases::get)
+    .post("/v1/supervision/reviews/samples", reviews::draw)
+    .get("/v1/supervision/reviews/samples/{id}", reviews::sample)
+    .post("/v1/supervision/reviews/samples/{id}/score", reviews::score)
+    .get("/v1/supervision/reviews/summary", reviews::summary)
+    .post("/v1/supervision/outcomes", outcomes::import)
     .get("/v1/supervision/export/{file}", exports::download)
 }
 

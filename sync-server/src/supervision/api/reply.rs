@@ -86,3 +86,8 @@ pub fn row_json(columns: &[&str], row: &Row) -> Json {
         .collect();
     Json::Object(object)
 }
+
+/// A JSON text column (figures, defects) as JSON; anything unreadable as a string.
+pub fn parsed_json(text: &str) -> Json {
+    serde_json::from_str(text).unwrap_or_else(|_| Json::from(text))
+}
