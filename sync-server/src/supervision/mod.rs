@@ -14,6 +14,7 @@
 //!
 //! `docs/SUPERVISION.md` lists every indicator and rule with its definition.
 
+pub mod indicators;
 pub(crate) mod schema;
 pub mod scope;
 
