@@ -16,6 +16,7 @@
 
 pub mod api;
 pub mod index;
+pub mod indicators;
 pub mod outcomes;
 pub mod review;
 pub(crate) mod schema;
