@@ -16,5 +16,6 @@
 
 pub(crate) mod schema;
 pub mod scope;
+pub mod warnings;
 
 pub use scope::Scope;

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use zhifa_sync_server::ServerError;
 
+pub mod warnings;
+
 /// Where the server keeps its data, as `serve` takes it.
 #[derive(Args, Clone)]
 pub struct Storage {
@@ -16,10 +18,16 @@ pub struct Storage {
 }
 
 #[derive(Subcommand)]
-pub enum Supervision {}
+pub enum Supervision {
+    /// Warnings (预警): run the rules, list, take lifecycle steps, print an opinion.
+    #[command(subcommand)]
+    Warnings(warnings::Warnings),
+}
 
 impl Supervision {
     pub fn run(self) -> Result<(), ServerError> {
-        match self {}
+        match self {
+            Supervision::Warnings(command) => command.run(),
+        }
     }
 }
