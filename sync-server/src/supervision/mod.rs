@@ -21,5 +21,6 @@ pub mod outcomes;
 pub mod review;
 pub(crate) mod schema;
 pub mod scope;
+pub mod warnings;
 
 pub use scope::Scope;

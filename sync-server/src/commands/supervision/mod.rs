@@ -11,6 +11,7 @@ use zhifa_sync_server::ServerError;
 mod index;
 mod outcomes;
 mod review;
+pub mod warnings;
 
 /// Where the server keeps its data, as `serve` takes it.
 #[derive(Args, Clone)]
@@ -35,6 +36,9 @@ pub enum Supervision {
     Review(review::Review),
     /// Import reconsideration and litigation results (复议/诉讼) from CSV (JSON report).
     ImportOutcomes(outcomes::ImportOutcomes),
+    /// Warnings (预警): run the rules, list, take lifecycle steps, print an opinion.
+    #[command(subcommand)]
+    Warnings(warnings::Warnings),
 }
 
 impl Supervision {
@@ -46,6 +50,7 @@ impl Supervision {
             Supervision::RebuildIndex(command) => command.run(),
             Supervision::Review(command) => command.run(),
             Supervision::ImportOutcomes(command) => command.run(),
+            Supervision::Warnings(command) => command.run(),
         }
     }
 }
