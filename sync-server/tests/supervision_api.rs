@@ -710,3 +710,305 @@ fn only_the_city_imports_outcomes_and_the_case_shows_them() {
         assert_eq!(case["outcomes"][0]["result"], "revoked");
     }
 }
+
+/// A warning as the rules store it, open, in `district`'s `body`.
+fn insert_warning(server: &Server, id: &str, district: &str, body: &str, cases: &[&str]) {
+    let cases = serde_json::to_string(cases).unwrap();
+    transaction(server.state.db.as_ref(), |tx| {
+        tx.execute(
+            "INSERT INTO sv_warning (id, rule, scope_kind, scope, district, body, period, severity,
+                 status, why, figures, cases, assignee, fired_at, updated_at)
+             VALUES ($1, 'fine.departure_rate', 'body', $3, $2, $3, '2026-03', 'high', 'open',
+                 '偏离裁量基准比例 40%，高于全市中位数', '{\"rate\": 0.4}', $4, '', 1764000000, 1764000000)",
+            &[id.into(), district.into(), body.into(), cases.clone().into()],
+        )?;
+        tx.execute(
+            "INSERT INTO sv_warning_step (warning_id, seq, from_status, to_status, by_whom, at_time, note)
+             VALUES ($1, 1, '', 'open', '预警规则', 1764000000, '')",
+            &[id.into()],
+        )
+    })
+    .unwrap();
+}
+
+#[test]
+fn a_warning_moves_through_its_lifecycle_over_http_within_the_scope() {
+    for server in servers("sv_api_warnings") {
+        two_districts(&server);
+        insert_warning(&server, "w-yz", YUZHONG, "B500103003", &["case-yz-2"]);
+        insert_warning(&server, "w-yb", YUBEI, "B500112003", &["case-yb-1"]);
+        let yuzhong = key(
+            &server,
+            "渝中监督",
+            Role::District,
+            Scope::District(YUZHONG.into()),
+        );
+        let reviewer = key(&server, "评查员", Role::Reviewer, Scope::City);
+        let city = city(&server);
+
+        let ids = |answer: Answer| -> BTreeSet<String> {
+            answer.json()["warnings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| w["id"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(
+            ids(get(&server, "/v1/supervision/warnings", &yuzhong)),
+            set(&["w-yz"])
+        );
+        assert_eq!(
+            ids(get(&server, "/v1/supervision/warnings", &city)),
+            set(&["w-yz", "w-yb"])
+        );
+        assert_eq!(
+            get(&server, "/v1/supervision/warnings/w-yb", &yuzhong).status,
+            404
+        );
+        let detail = get(&server, "/v1/supervision/warnings/w-yz", &yuzhong).json();
+        assert_eq!(detail["warning"]["cases"], serde_json::json!(["case-yz-2"]));
+        assert_eq!(detail["status_zh"], "待处理");
+
+        // Another district's warning cannot be moved; a reviewer moves none.
+        let path = |id: &str, step: &str| format!("/v1/supervision/warnings/{id}/{step}");
+        assert_eq!(
+            post(
+                &server,
+                &path("w-yb", "acknowledge"),
+                &yuzhong,
+                serde_json::json!({})
+            )
+            .status,
+            404
+        );
+        assert_eq!(
+            post(
+                &server,
+                &path("w-yz", "acknowledge"),
+                &reviewer,
+                serde_json::json!({})
+            )
+            .status,
+            403
+        );
+        // Out of order, or without what the step needs: refused in Chinese.
+        let early = post(
+            &server,
+            &path("w-yz", "resolve"),
+            &yuzhong,
+            serde_json::json!({ "opinion": "x" }),
+        );
+        assert_eq!(early.status, 400);
+        assert!(is_zh(early.json()["detail"].as_str().unwrap()));
+
+        let step = |name: &str, body: serde_json::Value| {
+            let answer = post(&server, &path("w-yz", name), &yuzhong, body);
+            assert_eq!(answer.status, 200, "{name}: {:?}", answer.json());
+            answer.json()["warning"]["status"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        assert_eq!(
+            step("acknowledge", serde_json::json!({ "note": "已阅" })),
+            "acknowledged"
+        );
+        let unnamed = post(
+            &server,
+            &path("w-yz", "assign"),
+            &yuzhong,
+            serde_json::json!({ "assignee": " " }),
+        );
+        assert_eq!(unnamed.status, 400);
+        assert_eq!(
+            step("assign", serde_json::json!({ "assignee": "法制科" })),
+            "assigned"
+        );
+        assert_eq!(
+            step(
+                "resolve",
+                serde_json::json!({ "opinion": "责令重新审查偏离基准的案件并说明理由。" })
+            ),
+            "resolved"
+        );
+        let steps = get(&server, "/v1/supervision/warnings/w-yz", &yuzhong).json()["steps"].clone();
+        let moves: Vec<&str> = steps
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["to_status"].as_str().unwrap())
+            .collect();
+        assert_eq!(moves, ["open", "acknowledged", "assigned", "resolved"]);
+        assert!(steps[1]["by_whom"]
+            .as_str()
+            .unwrap()
+            .starts_with("渝中监督（"));
+        assert!(steps[3]["at_time"].as_i64().unwrap() > 1_764_000_000);
+
+        let opinion = get(&server, &path("w-yz", "opinion"), &yuzhong);
+        assert_eq!(opinion.status, 200);
+        assert!(opinion
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/html"));
+        let html = String::from_utf8(opinion.body).unwrap();
+        assert!(
+            html.contains("行政执法监督意见书") && html.contains("责令重新审查"),
+            "{html}"
+        );
+        assert!(html.contains("重庆市渝中区城市管理局"), "addressed by name");
+        assert_eq!(get(&server, &path("w-yb", "opinion"), &yuzhong).status, 404);
+
+        assert_eq!(
+            step_status(
+                &server,
+                &path("w-yb", "dismiss"),
+                &city,
+                serde_json::json!({})
+            ),
+            400
+        );
+        assert_eq!(
+            step_status(
+                &server,
+                &path("w-yb", "dismiss"),
+                &city,
+                serde_json::json!({ "reason": "数据录入错误，已更正" })
+            ),
+            200
+        );
+
+        let csv = get(&server, "/v1/supervision/export/warnings.csv", &yuzhong);
+        let text = String::from_utf8(csv.body[3..].to_vec()).unwrap();
+        assert!(text.starts_with("预警编号,规则"), "{text}");
+        assert!(text.contains("w-yz") && text.contains("已办结") && !text.contains("w-yb"));
+        let xlsx = get(
+            &server,
+            "/v1/supervision/export/warnings.xlsx?status=dismissed",
+            &city,
+        );
+        let strings = zip_part(&xlsx.body, "xl/sharedStrings.xml");
+        assert!(strings.contains("w-yb") && !strings.contains("w-yz"));
+    }
+}
+
+fn step_status(server: &Server, path: &str, key: &str, body: serde_json::Value) -> u16 {
+    post(server, path, key, body).status
+}
+
+#[test]
+fn indicator_figures_and_the_cases_behind_them_keep_the_scope() {
+    for server in servers("sv_api_indicators") {
+        decided_cases(&server);
+        let yuzhong = key(
+            &server,
+            "渝中监督",
+            Role::District,
+            Scope::District(YUZHONG.into()),
+        );
+        let city = city(&server);
+
+        let definitions = get(&server, "/v1/supervision/indicators", &yuzhong).json();
+        let decided = definitions["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == "case.decided")
+            .expect("the decided count")
+            .clone();
+        assert!(is_zh(decided["name"].as_str().unwrap()));
+        assert!(is_zh(decided["definition"].as_str().unwrap()));
+
+        let query = "level=district&period=month&from=2026-01-01&to=2026-12-31";
+        let figures = |key: &str| -> Vec<(String, String, f64)> {
+            let answer = get(
+                &server,
+                &format!("/v1/supervision/indicators/case.decided?{query}"),
+                key,
+            );
+            assert_eq!(answer.status, 200, "{:?}", answer.json());
+            answer.json()["figures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| {
+                    (
+                        f["key"].as_str().unwrap().to_owned(),
+                        f["period"].as_str().unwrap().to_owned(),
+                        f["value"].as_f64().unwrap(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            figures(&yuzhong),
+            vec![(YUZHONG.to_owned(), "2026-03".to_owned(), 2.0)]
+        );
+        let all = figures(&city);
+        assert!(
+            all.contains(&(YUBEI.to_owned(), "2026-03".to_owned(), 1.0)),
+            "{all:?}"
+        );
+        assert!(all.contains(&(YUZHONG.to_owned(), "2026-03".to_owned(), 2.0)));
+
+        let behind = |who: &str, district: &str| {
+            get(
+                &server,
+                &format!("/v1/supervision/indicators/case.decided/cases?{query}&key={district}"),
+                who,
+            )
+            .json()["documents"]
+                .clone()
+        };
+        assert_eq!(
+            behind(&yuzhong, YUZHONG),
+            serde_json::json!(["dec-yz-1", "dec-yz-2"])
+        );
+        assert_eq!(behind(&yuzhong, YUBEI), serde_json::json!([]));
+        assert_eq!(behind(&city, YUBEI), serde_json::json!(["dec-yb-1"]));
+
+        let by_body = get(&server, "/v1/supervision/indicators/case.decided?level=body&period=year&from=2026-01-01&to=2026-12-31", &yuzhong).json();
+        let bodies: BTreeSet<String> = by_body["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["key"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(bodies, set(&["B500103001", "B500103003"]));
+        assert_eq!(
+            by_body["figures"][0]["label_zh"],
+            "重庆市渝中区市场监督管理局"
+        );
+
+        assert_eq!(
+            get(&server, "/v1/supervision/indicators/no.such", &city).status,
+            404
+        );
+        assert_eq!(
+            get(
+                &server,
+                "/v1/supervision/indicators/case.decided?level=galaxy",
+                &city
+            )
+            .status,
+            400
+        );
+
+        let csv = get(
+            &server,
+            &format!("/v1/supervision/export/indicator.csv?id=case.decided&{query}"),
+            &yuzhong,
+        );
+        assert_eq!(csv.status, 200);
+        let text = String::from_utf8(csv.body[3..].to_vec()).unwrap();
+        assert!(text.starts_with("指标,区县,名称,期间,数值"), "{text}");
+        assert!(text.contains(YUZHONG) && !text.contains(YUBEI), "{text}");
+        let xlsx = get(
+            &server,
+            &format!("/v1/supervision/export/indicator.xlsx?id=case.decided&{query}"),
+            &city,
+        );
+        assert!(zip_part(&xlsx.body, "xl/sharedStrings.xml").contains("作出处罚决定数"));
+    }
+}

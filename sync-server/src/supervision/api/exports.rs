@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use super::auth::Supervisor;
 use super::export::Format;
 use super::reply::{Refused, Reply};
-use super::{cases, reviews};
+use super::{cases, indicators, reviews, warnings};
 use crate::state::AppState;
 
 fn filter<T: DeserializeOwned>(uri: &Uri) -> Result<T, Refused> {
@@ -30,6 +30,8 @@ pub async fn download(
     match what {
         "cases" => cases::export(state, who, filter(&uri)?, format).await,
         "reviews" => reviews::export(state, who, filter(&uri)?, format).await,
+        "warnings" => warnings::export(state, who, filter(&uri)?, format).await,
+        "indicator" => indicators::export(state, who, filter(&uri)?, format).await,
         _ => Err(Refused::not_found()),
     }
 }

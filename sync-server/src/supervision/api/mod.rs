@@ -12,10 +12,12 @@ mod cases;
 mod columns;
 pub mod export;
 mod exports;
+mod indicators;
 pub mod openapi;
 mod outcomes;
 mod reply;
 mod reviews;
+mod warnings;
 
 use axum::handler::Handler;
 use axum::middleware;
@@ -66,6 +68,19 @@ fn routes() -> Routes {
     .get("/v1/supervision/me", auth::me)
     .get("/v1/supervision/cases", cases::list)
     .get("/v1/supervision/cases/{id}", cases::get)
+    .get("/v1/supervision/indicators", indicators::definitions)
+    .get("/v1/supervision/indicators/{id}", indicators::figures)
+    .get("/v1/supervision/indicators/{id}/cases", indicators::cases)
+    .get("/v1/supervision/warnings", warnings::list)
+    .get("/v1/supervision/warnings/{id}", warnings::get)
+    .post(
+        "/v1/supervision/warnings/{id}/acknowledge",
+        warnings::acknowledge,
+    )
+    .post("/v1/supervision/warnings/{id}/assign", warnings::assign)
+    .post("/v1/supervision/warnings/{id}/resolve", warnings::resolve)
+    .post("/v1/supervision/warnings/{id}/dismiss", warnings::dismiss)
+    .get("/v1/supervision/warnings/{id}/opinion", warnings::opinion)
     .post("/v1/supervision/reviews/samples", reviews::draw)
     .get("/v1/supervision/reviews/samples/{id}", reviews::sample)
     .post("/v1/supervision/reviews/samples/{id}/score", reviews::score)
