@@ -11,7 +11,7 @@ use super::reply::Refused;
 use crate::storage::Value;
 
 /// Rows one export may hold.
-pub const MAX_ROWS: usize = 100_000;
+pub const MAX_ROWS: usize = 50_000;
 
 /// One sheet: its name, zh-CN headers and rows.
 pub struct Table {

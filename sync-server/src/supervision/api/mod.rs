@@ -28,9 +28,7 @@ use crate::state::AppState;
 
 pub use auth::{issue_key, list_keys, revoke_key, Role, Supervisor};
 
-/// The prefix of every supervision route.
-pub const PREFIX: &str = "/v1/supervision";
-/// Served without a key.
+/// The one supervision route served without a key.
 pub const OPENAPI: &str = "/v1/supervision/openapi.json";
 
 /// The router under construction and the (method, path) of each route it was given.
@@ -89,7 +87,8 @@ fn routes() -> Routes {
     .get("/v1/supervision/export/{file}", exports::download)
 }
 
-/// Every keyed supervision route as (method, path), for the OpenAPI check.
+/// Every supervision route as (method, path), the OpenAPI document's included: what the
+/// document must describe.
 pub fn route_table() -> Vec<(&'static str, &'static str)> {
     let mut listed = routes().listed;
     listed.push(("get", OPENAPI));
