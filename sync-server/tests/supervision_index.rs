@@ -265,6 +265,12 @@ fn a_departure_keeps_its_reason_and_hostile_facts_do_not_break_the_round(server:
     cases
         .choose_penalty(&id, Some(3_000), Some(reason))
         .unwrap();
+    // A photo: the document reaches the server before the file, which then arrives.
+    phone
+        .device
+        .evidence()
+        .add_to_case(&id, b"\xff\xd8photo", "视听资料", "现场照片", None)
+        .unwrap();
     // Another case whose facts the engine cannot read, and an officer the catalogue lacks.
     let hostile = new_case(&phone, &[]);
     cases
@@ -288,11 +294,43 @@ fn a_departure_keeps_its_reason_and_hostile_facts_do_not_break_the_round(server:
     assert_eq!(get(&row, "penalty"), &Value::Int(1));
     assert_eq!(get(&row, "departure"), &Value::Int(1));
     assert_eq!(get(&row, "departure_reason"), &text(reason));
+    assert_eq!(get(&row, "evidence"), &Value::Int(1));
+    assert_eq!(get(&row, "evidence_missing"), &Value::Int(0));
+    evidence_arriving_after_its_case_is_counted(server, &id, b"\xff\xd8photo");
     let row = case_row(server, &hostile).expect("indexed all the same");
     assert_eq!(get(&row, "outcome"), &text("unknown"));
     assert_eq!(get(&row, "band_min"), &Value::Null);
     assert_eq!(get(&row, "acting_officers"), &Value::Int(1));
     assert_eq!(get(&row, "uncredentialed"), &Value::Int(1));
+}
+
+/// The server loses the file the case cites (so a rebuild counts it missing), then a
+/// teammate's phone uploads it: the case counts it again.
+fn evidence_arriving_after_its_case_is_counted(server: &Server, id: &str, photo: &[u8]) {
+    let db = server.state.db.as_ref();
+    let hash = zhifa_core::crypto::sha256(photo);
+    let hash = hex::encode(hash);
+    transaction(db, |tx| {
+        for table in ["blob_content_part", "blob_content", "blob_grant"] {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE hash = $1"),
+                &[hash.as_str().into()],
+            )?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    rebuild(db, &server.state.projection.current().unwrap()).unwrap();
+    let row = case_row(server, id).unwrap();
+    assert_eq!(get(&row, "evidence_missing"), &Value::Int(1));
+    let (_, mut teammate) = device(SubjectKind::Officer, "渝50010320022");
+    teammate.team = "B500103003".into();
+    let size = photo.len() as u64;
+    let limits = zhifa_sync_server::blobs::Limits::default();
+    let now = Utc::now().timestamp();
+    zhifa_sync_server::blobs::put_part(db, &limits, &teammate, &hash, 0, size, photo, now).unwrap();
+    let row = case_row(server, id).unwrap();
+    assert_eq!(get(&row, "evidence_missing"), &Value::Int(0));
 }
 
 fn an_inspection_is_indexed(server: &Server) {

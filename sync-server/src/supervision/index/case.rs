@@ -53,7 +53,7 @@ impl Projector {
         now: i64,
     ) -> Result<(), ServerError> {
         let assessed = self.assess(case, now);
-        let choice = choice(case, assessed.disposition.is_some());
+        let choice = choice(case);
         let item = self.violations.get(&case.violation).cloned();
         let item_info = item.as_deref().and_then(|i| self.items.get(i));
         let decision_days = item_info.map_or(zhifa_core::cases::procedure::DECISION_DAYS, |i| {
@@ -241,46 +241,32 @@ fn assessed(case: &CaseFile, outcome: &Outcome) -> Assessed {
     }
 }
 
-/// The decision's penalty and amounts; before it, the officer's choice.
-fn choice(case: &CaseFile, has_outcome: bool) -> Choice {
-    let chosen: Option<ChosenPenalty> = case.chosen_penalty.clone().or_else(|| {
-        // A case chosen before the whole choice was kept has only the fine and reason.
-        (case.chosen_fine.is_some() && has_outcome).then(|| ChosenPenalty {
-            kinds: vec![zhifa_core::discretion::PenaltyKind::Fine],
-            fine: case.chosen_fine,
-            reason: case.override_reason.clone(),
-            ..ChosenPenalty::default()
-        })
-    });
-    let reason = (chosen.as_ref().and_then(|c| c.reason.clone()))
+/// The decision's penalty and amounts; before it, the officer's choice (for a case chosen
+/// before the whole choice was kept, its fine alone).
+fn choice(case: &CaseFile) -> Choice {
+    let chosen = case.chosen_penalty.as_ref();
+    let reason = (chosen.and_then(|c| c.reason.clone()))
         .or_else(|| case.override_reason.clone())
         .unwrap_or_default();
-    let measures = chosen.as_ref().map(measures).unwrap_or_default();
-    match (&case.decision, &chosen) {
-        (Some(decision), _) => Choice {
-            penalty: decision.penalty,
-            fine: decision.fine,
-            confiscated: decision.confiscated_gains,
-            reason,
-            made: true,
-            measures,
-        },
-        (None, Some(chosen)) => Choice {
-            penalty: !chosen.is_no_penalty(),
-            fine: chosen.fine.unwrap_or(0),
-            confiscated: chosen.confiscated_gains.unwrap_or(0),
-            reason,
-            made: true,
-            measures,
-        },
-        (None, None) => Choice {
-            penalty: false,
-            fine: 0,
-            confiscated: 0,
-            reason,
-            made: false,
-            measures,
-        },
+    let measures = chosen.map(measures).unwrap_or_default();
+    let (made, penalty, fine, confiscated) = match (&case.decision, chosen, case.chosen_fine) {
+        (Some(d), _, _) => (true, d.penalty, d.fine, d.confiscated_gains),
+        (None, Some(c), _) => (
+            true,
+            !c.is_no_penalty(),
+            c.fine.unwrap_or(0),
+            c.confiscated_gains.unwrap_or(0),
+        ),
+        (None, None, Some(fine)) => (true, fine > 0, fine, 0),
+        (None, None, None) => (false, false, 0, 0),
+    };
+    Choice {
+        penalty,
+        fine,
+        confiscated,
+        reason,
+        made,
+        measures,
     }
 }
 
@@ -338,17 +324,30 @@ fn town(place: &str) -> String {
     }
 }
 
-/// Cited evidence files the server holds no copy of.
+/// Cited evidence files (each hash once) the server holds no copy of.
 fn missing_evidence(tx: &mut dyn Tx, case: &CaseFile) -> Result<i64, ServerError> {
+    let mut hashes: Vec<&str> = case.evidence.iter().map(|e| e.hash.as_str()).collect();
+    hashes.sort_unstable();
+    hashes.dedup();
     let mut missing = 0;
-    for item in &case.evidence {
-        let held = tx.query_opt(
-            "SELECT 1 FROM blob_content WHERE hash = $1",
-            &[item.hash.as_str().into()],
-        )?;
+    for hash in hashes {
+        let held = tx.query_opt("SELECT 1 FROM blob_content WHERE hash = $1", &[hash.into()])?;
         missing += i64::from(held.is_none());
     }
     Ok(missing)
+}
+
+/// An evidence file arrived: the cases citing it count their missing files again (from the
+/// citations `doc_blob` keeps, the same hashes the case lists).
+pub fn evidence_arrived(tx: &mut dyn Tx, hash: &str) -> Result<(), ServerError> {
+    tx.execute(
+        "UPDATE sv_case SET evidence_missing = (SELECT COUNT(*) FROM doc_blob b
+             WHERE b.doc_id = sv_case.doc_id
+             AND NOT EXISTS (SELECT 1 FROM blob_content c WHERE c.hash = b.hash))
+         WHERE doc_id IN (SELECT doc_id FROM doc_blob WHERE hash = $1)",
+        &[hash.into()],
+    )?;
+    Ok(())
 }
 
 fn upsert(tx: &mut dyn Tx, row: &[(&str, Param, Value)]) -> Result<(), ServerError> {

@@ -31,6 +31,7 @@ mod inspection;
 mod rebuild;
 mod sql;
 
+pub use case::evidence_arrived;
 pub use events::{event, seen};
 pub use rebuild::{ensure_built, rebuild, Rebuilt};
 
