@@ -512,5 +512,15 @@ fn every_indicator_computes_at_every_level_on_both_backends() {
             .unwrap();
         let total: f64 = case_filed.2.iter().filter_map(|f| f.value).sum();
         assert_eq!(total, 4.0);
+        // Shared scans and roll-ups give exactly what each indicator alone gives.
+        for (id, level, batched) in &all {
+            let ind = Indicators::builtin().get(id).unwrap();
+            let kind = [PeriodKind::Month, PeriodKind::Quarter, PeriodKind::Year]
+                .into_iter()
+                .find(|k| ind.periods.contains(k))
+                .unwrap();
+            let q = query(*level, kind, "2025-01-01", "2025-12-31");
+            assert_eq!(&figures(db, id, &q), batched, "{id} by {level:?}");
+        }
     });
 }

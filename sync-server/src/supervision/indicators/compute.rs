@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::definition::{Indicator, Indicators, Kind};
+use super::aggregate::{self, ratio, Part, Parts};
+use super::definition::{Indicator, Kind};
 use super::labels::{label, Names};
 use super::query::{self, Frame};
 use super::{stats, Figure, Level, Period, PeriodKind, Query};
 use crate::error::ServerError;
-use crate::storage::{transaction, Database, Row, Tx};
-use crate::supervision::Scope;
+use crate::storage::{Row, Tx};
 
 /// The figures of `ind` under `q`, labelled with district names only.
 pub fn compute(tx: &mut dyn Tx, ind: &Indicator, q: &Query) -> Result<Vec<Figure>, ServerError> {
@@ -26,23 +26,28 @@ pub fn compute_named(
     q: &Query,
     names: Option<&dyn Names>,
 ) -> Result<Vec<Figure>, ServerError> {
-    let frame = prepare(ind, q)?;
+    let aggregated = aggregate::aggregated(ind);
+    let frame = prepare(ind, q, !aggregated)?;
     let parts = match ind.kind {
-        Kind::Count | Kind::Sum | Kind::Ratio | Kind::CountDistinct | Kind::DistinctRatio => {
-            aggregated(tx, ind, &frame)?
-        }
-        Kind::Mean if ind.value.is_some() => aggregated(tx, ind, &frame)?,
-        Kind::Mean | Kind::Median | Kind::P90 | Kind::Cv | Kind::ShareWithin => {
-            from_values(tx, ind, &frame)?
-        }
+        _ if aggregated => aggregate::run(tx, &[ind], &frame, false)?
+            .into_iter()
+            .map(|g| ((g.level, g.period), aggregate::part(ind, g.sums[0])))
+            .collect(),
         Kind::MonthlyCv => monthly_cv(tx, ind, q, &frame)?,
         Kind::Spread => spread(tx, ind, &frame)?,
         Kind::RepeatWithin => repeats(tx, ind, &frame)?,
+        // Means of day counts, medians, p90s, variation, shares within a limit.
+        _ => from_values(tx, ind, &frame)?,
     };
+    Ok(figures(q.level, parts, names))
+}
+
+/// The figures of `parts` at `level`, labelled, in period then key order.
+pub(super) fn figures(level: Level, parts: Parts, names: Option<&dyn Names>) -> Vec<Figure> {
     let mut figures: Vec<Figure> = parts
         .into_iter()
         .map(|((key, period), part)| Figure {
-            label_zh: label(q.level, &key, names),
+            label_zh: label(level, &key, names),
             key,
             period,
             value: part.value,
@@ -51,22 +56,12 @@ pub fn compute_named(
         })
         .collect();
     figures.sort_by(|a, b| (&a.period, &a.key).cmp(&(&b.period, &b.key)));
-    Ok(figures)
+    figures
 }
 
-/// The value of one figure and what it is made of.
-#[derive(Default, Debug)]
-struct Part {
-    value: Option<f64>,
-    numerator: f64,
-    denominator: f64,
-    has_numerator: bool,
-    has_denominator: bool,
-}
-
-type Parts = BTreeMap<(String, String), Part>;
-
-fn prepare(ind: &Indicator, q: &Query) -> Result<Frame, ServerError> {
+/// The frame of `ind` under `q` (filtered or not), refused in zh-CN where the indicator has
+/// no such level or period.
+pub(super) fn prepare(ind: &Indicator, q: &Query, filtered: bool) -> Result<Frame, ServerError> {
     if !ind.supports(q.level, q.period.kind) {
         return Err(ServerError::BadRequest(format!(
             "指标“{}”不支持按{}、{}统计",
@@ -75,7 +70,7 @@ fn prepare(ind: &Indicator, q: &Query) -> Result<Frame, ServerError> {
             period_name(q.period.kind)
         )));
     }
-    query::frame(ind, q, as_of(&q.period))
+    query::frame(ind, q, as_of(&q.period), filtered)
 }
 
 fn period_name(kind: PeriodKind) -> &'static str {
@@ -88,70 +83,9 @@ fn period_name(kind: PeriodKind) -> &'static str {
 }
 
 /// A snapshot's date: the period's end, or today in Beijing when the period has not ended.
-fn as_of(period: &Period) -> NaiveDate {
+pub(super) fn as_of(period: &Period) -> NaiveDate {
     let today = zhifa_core::calendar::beijing_date(chrono::Utc::now());
     stats::date(&period.to).map_or(today, |to| to.min(today))
-}
-
-/// Counts, sums, ratios, means of a column and distinct counts, aggregated in SQL.
-fn aggregated(tx: &mut dyn Tx, ind: &Indicator, frame: &Frame) -> Result<Parts, ServerError> {
-    let mut frame_params = query::Params(frame.params.0.clone());
-    let mut sub = |f: &str| query::substitute(f, frame.as_of, &mut frame_params);
-    let count_if = |c: String| format!("CAST(SUM(CASE WHEN ({c}) THEN 1 ELSE 0 END) AS BIGINT)");
-    let sum = |v: &str| format!("CAST(COALESCE(SUM({v}), 0) AS BIGINT)");
-    let exprs = match ind.kind {
-        Kind::Count => vec!["COUNT(*)".to_owned()],
-        Kind::Sum => vec![sum(value_of(ind))],
-        Kind::Ratio => {
-            let numerator = count_if(sub(ind.numerator.as_deref().unwrap_or("1 = 1"))?);
-            let denominator = match &ind.denominator {
-                Some(d) => count_if(sub(d)?),
-                None => "COUNT(*)".to_owned(),
-            };
-            vec![numerator, denominator]
-        }
-        Kind::Mean => vec![sum(value_of(ind)), format!("COUNT({})", value_of(ind))],
-        Kind::CountDistinct => vec![format!("COUNT(DISTINCT {})", ind.distinct[0])],
-        _ => ind
-            .distinct
-            .iter()
-            .map(|d| format!("COUNT(DISTINCT {d})"))
-            .collect(),
-    };
-    let sql = frame.select(&exprs, true, 0);
-    let mut parts = Parts::new();
-    for row in tx.query(&sql, &frame_params.0)? {
-        let (level, period, at) = frame.read_keys(&row)?;
-        let first = row.int(at)? as f64;
-        let second = row.int(at + 1).ok().map(|v| v as f64);
-        let part = match ind.kind {
-            Kind::Count | Kind::Sum | Kind::CountDistinct => Part {
-                value: Some(first),
-                numerator: first,
-                has_numerator: true,
-                ..Part::default()
-            },
-            _ => ratio(
-                first,
-                second.unwrap_or(0.0),
-                ind.scale,
-                ind.kind == Kind::Mean,
-            ),
-        };
-        parts.insert((level, period), part);
-    }
-    Ok(parts)
-}
-
-fn ratio(numerator: f64, denominator: f64, scale: f64, mean: bool) -> Part {
-    let scale = if mean { 1.0 } else { scale };
-    Part {
-        value: (denominator > 0.0).then(|| numerator / denominator * scale),
-        numerator,
-        denominator,
-        has_numerator: true,
-        has_denominator: true,
-    }
 }
 
 fn value_of(ind: &Indicator) -> &str {
@@ -174,7 +108,7 @@ fn values(
     frame: &Frame,
     extra: &[String],
 ) -> Result<Vec<Valued>, ServerError> {
-    let mut frame = clone_frame(frame);
+    let mut frame = frame.clone();
     let mut exprs: Vec<String> = match &ind.days {
         Some([from, to]) => {
             frame
@@ -213,17 +147,6 @@ fn values(
 
 fn text_of(row: &Row, i: usize) -> Result<String, ServerError> {
     row.text(i).or_else(|_| row.int(i).map(|v| v.to_string()))
-}
-
-fn clone_frame(frame: &Frame) -> Frame {
-    Frame {
-        from: frame.from.clone(),
-        wheres: frame.wheres.clone(),
-        params: query::Params(frame.params.0.clone()),
-        level_key: frame.level_key.clone(),
-        period_key: frame.period_key.clone(),
-        as_of: frame.as_of,
-    }
 }
 
 /// Means of day counts, medians, p90s, variation and shares within a limit.
@@ -438,7 +361,7 @@ pub fn cases_behind(
     period: Option<&str>,
     limit: usize,
 ) -> Result<Vec<String>, ServerError> {
-    let mut frame = prepare(ind, q)?;
+    let mut frame = prepare(ind, q, true)?;
     if ind.kind == Kind::RepeatWithin {
         let mut docs: Vec<String> = repeat_rows(tx, ind, &frame)?
             .into_iter()
@@ -491,33 +414,4 @@ pub fn cases_behind(
         .iter()
         .map(|row| row.text(0))
         .collect()
-}
-
-/// Every indicator of the file for `year` at every level it supports, city-wide, by month
-/// (or its finest period above): what the bench times. Returns how many figures were made,
-/// by indicator id and level.
-pub fn compute_all(
-    db: &dyn Database,
-    year: i32,
-) -> Result<Vec<(String, Level, Vec<Figure>)>, ServerError> {
-    let indicators = Indicators::builtin();
-    transaction(db, |tx| {
-        let mut out = Vec::new();
-        for ind in &indicators.list {
-            let kind = [PeriodKind::Month, PeriodKind::Quarter, PeriodKind::Year]
-                .into_iter()
-                .find(|k| ind.periods.contains(k))
-                .unwrap_or(PeriodKind::Day);
-            for level in &ind.levels {
-                let q = Query {
-                    level: *level,
-                    period: Period::year(year, kind),
-                    scope: Scope::City,
-                    parent: None,
-                };
-                out.push((ind.id.clone(), *level, compute(tx, ind, &q)?));
-            }
-        }
-        Ok(out)
-    })
 }
