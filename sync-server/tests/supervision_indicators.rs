@@ -524,3 +524,16 @@ fn every_indicator_computes_at_every_level_on_both_backends() {
         }
     });
 }
+
+#[test]
+fn every_indicator_is_documented() {
+    let docs = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/SUPERVISION.md"
+    ))
+    .unwrap();
+    for ind in &Indicators::builtin().list {
+        let row = format!("| `{}` | {} | {} |", ind.id, ind.name, ind.unit);
+        assert!(docs.contains(&row), "docs/SUPERVISION.md lacks {row}");
+    }
+}
