@@ -495,6 +495,7 @@ fn every_indicator_computes_at_every_level_on_both_backends() {
     rows.extend(discretion_rows());
     rows.extend(legality_rows());
     rows.push(inspection("i1", "b1", "E1", "A", "2025-05-01"));
+    rows.push(inspection("i2", "b2", "E1", "A", "2025-05-20").set("district", "500104"));
     rows.push(visit("v1", "o1", "b1", 1));
     rows.push(feedback("f1", "rating", "b1", Some(5)));
     rows.push(device("d", 0));

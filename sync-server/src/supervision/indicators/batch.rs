@@ -1,13 +1,15 @@
 //! Every indicator for a year at every level it supports: what the bench times. Additive
 //! indicators (counts, sums, ratios, means) that share a table, a date, the officer join and a
 //! period are computed together: one scan at body level, rolled up to districts and the city
-//! in Rust, one scan by officer, one by sector. The others are computed one by one.
+//! in Rust, one scan by officer, one by sector. What is computed in Rust reads its rows once
+//! for all its levels (`regroup`); distinct counts are computed level by level.
 
 use std::collections::BTreeMap;
 
 use super::aggregate::{self, Part, Parts, Sums};
 use super::compute::{as_of, compute, figures};
 use super::definition::{Indicator, Indicators};
+use super::regroup::{self, Officers};
 use super::{query, Figure, Level, Period, PeriodKind, Query};
 use crate::error::ServerError;
 use crate::storage::{transaction, Database, Tx};
@@ -22,6 +24,7 @@ pub fn compute_all(
     transaction(db, |tx| {
         let mut out = Vec::new();
         let mut batches: BTreeMap<_, Vec<&Indicator>> = BTreeMap::new();
+        let mut officers = Officers::default();
         for ind in &Indicators::builtin().list {
             let kind = finest(ind);
             if aggregate::additive(ind) {
@@ -32,6 +35,13 @@ pub fn compute_all(
                     kind.as_str(),
                 );
                 batches.entry(key).or_default().push(ind);
+                continue;
+            }
+            if !aggregate::aggregated(ind) && regroup::handles(ind) {
+                let q = query(Level::Body, year, kind);
+                for (level, parts) in regroup::regroup(tx, ind, &q, &mut officers)? {
+                    out.push((ind.id.clone(), level, figures(level, parts, None)));
+                }
                 continue;
             }
             for level in &ind.levels {

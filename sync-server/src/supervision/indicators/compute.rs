@@ -93,16 +93,16 @@ fn value_of(ind: &Indicator) -> &str {
 }
 
 /// One row's keys, its number, and the `extra` columns asked for.
-struct Valued {
-    level: String,
-    period: String,
-    value: f64,
-    rest: Vec<String>,
+pub(super) struct Valued {
+    pub level: String,
+    pub period: String,
+    pub value: f64,
+    pub rest: Vec<String>,
 }
 
 /// The number each row contributes: its `value`, or its day count from `days[0]` to
 /// `days[1]` (rows missing either date are left out).
-fn values(
+pub(super) fn values(
     tx: &mut dyn Tx,
     ind: &Indicator,
     frame: &Frame,
@@ -158,7 +158,12 @@ fn from_values(tx: &mut dyn Tx, ind: &Indicator, frame: &Frame) -> Result<Parts,
             .or_default()
             .push(row.value);
     }
-    Ok(grouped
+    Ok(value_parts(ind, grouped))
+}
+
+/// The figure parts of grouped values (`from_values`).
+pub(super) fn value_parts(ind: &Indicator, grouped: BTreeMap<(String, String), Vec<f64>>) -> Parts {
+    grouped
         .into_iter()
         .map(|(key, values)| {
             let n = values.len() as f64;
@@ -182,7 +187,7 @@ fn from_values(tx: &mut dyn Tx, ind: &Indicator, frame: &Frame) -> Result<Parts,
             };
             (key, part)
         })
-        .collect())
+        .collect()
 }
 
 /// The variation of monthly totals over each period's months, empty months counted as 0.
@@ -204,10 +209,17 @@ fn monthly_cv(
         let months = monthly.entry((level, period)).or_default();
         months.insert(row.text(at)?, row.int(at + 1)? as f64);
     }
-    Ok(monthly
+    Ok(monthly_parts(ind, &q.period, monthly))
+}
+
+/// Monthly totals by (key, period key) and then month, to their variation.
+pub(super) type Monthly = BTreeMap<(String, String), BTreeMap<String, f64>>;
+
+pub(super) fn monthly_parts(ind: &Indicator, period: &Period, monthly: Monthly) -> Parts {
+    monthly
         .into_iter()
-        .map(|((level, period), months)| {
-            let series: Vec<f64> = stats::months_in(&period, &q.period.from, &q.period.to)
+        .map(|((level, key_period), months)| {
+            let series: Vec<f64> = stats::months_in(&key_period, &period.from, &period.to)
                 .iter()
                 .map(|m| months.get(m).copied().unwrap_or(0.0))
                 .collect();
@@ -218,9 +230,9 @@ fn monthly_cv(
                 has_numerator: true,
                 has_denominator: true,
             };
-            ((level, period), part)
+            ((level, key_period), part)
         })
-        .collect())
+        .collect()
 }
 
 /// Same violation and facts, different penalties: per class, the bodies' median values; the
@@ -229,7 +241,6 @@ fn monthly_cv(
 fn spread(tx: &mut dyn Tx, ind: &Indicator, frame: &Frame) -> Result<Parts, ServerError> {
     let class = ind.class.clone().unwrap_or_default();
     let extra = [class, "t.body".to_owned()];
-    type Classes = BTreeMap<String, BTreeMap<String, Vec<f64>>>;
     let mut grouped: BTreeMap<(String, String), Classes> = BTreeMap::new();
     for row in values(tx, ind, frame, &extra)? {
         let classes = grouped.entry((row.level, row.period)).or_default();
@@ -239,7 +250,15 @@ fn spread(tx: &mut dyn Tx, ind: &Indicator, frame: &Frame) -> Result<Parts, Serv
             .or_default()
             .push(row.value);
     }
-    Ok(grouped
+    Ok(spread_parts(ind, grouped))
+}
+
+/// Values by class, then body: what `spread` compares.
+pub(super) type Classes = BTreeMap<String, BTreeMap<String, Vec<f64>>>;
+
+/// The spread of each group's classes.
+pub(super) fn spread_parts(ind: &Indicator, grouped: BTreeMap<(String, String), Classes>) -> Parts {
+    grouped
         .into_iter()
         .map(|(key, classes)| {
             let spreads: Vec<f64> = classes
@@ -263,19 +282,20 @@ fn spread(tx: &mut dyn Tx, ind: &Indicator, frame: &Frame) -> Result<Parts, Serv
             };
             (key, part)
         })
-        .collect())
+        .collect()
 }
 
 /// One row of a repeat count: whether another body's row of the same `by` lies within
 /// `within` days of it.
-struct Repeat {
-    level: String,
-    period: String,
-    doc: String,
-    repeated: bool,
+pub(super) struct Repeat {
+    pub level: String,
+    pub period: String,
+    pub district: String,
+    pub doc: String,
+    pub repeated: bool,
 }
 
-fn repeat_rows(
+pub(super) fn repeat_rows(
     tx: &mut dyn Tx,
     ind: &Indicator,
     frame: &Frame,
@@ -286,6 +306,7 @@ fn repeat_rows(
         "t.body".to_owned(),
         format!("t.{date}"),
         format!("t.{}", ind.source.doc),
+        "t.district".to_owned(),
     ];
     let sql = frame.select(&exprs, false, 0);
     let mut rows = Vec::new();
@@ -306,6 +327,7 @@ fn repeat_rows(
             level,
             period,
             doc: row.text(at + 3)?,
+            district: row.text(at + 4)?,
             repeated: false,
         });
     }

@@ -7,6 +7,7 @@
 //! - `source`: what each index table offers (its document id, officer and sector columns).
 //! - `aggregate`: counts, sums, ratios in SQL, several indicators in one scan.
 //! - `batch`: every indicator for a year at every level, sharing scans (`compute_all`).
+//! - `regroup`: for `compute_all`, rows computed in Rust read once for every level.
 //! - `query`: a figure's SQL built from a definition and a `Query`, user input only as `$n`.
 //! - `compute`: the figures, with medians, percentiles and spreads computed here in Rust.
 //! - `stats`: the small statistics `compute` needs.
@@ -18,6 +19,7 @@ mod compute;
 mod definition;
 mod labels;
 mod query;
+mod regroup;
 mod source;
 mod stats;
 
