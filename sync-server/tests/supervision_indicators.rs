@@ -538,3 +538,43 @@ fn every_indicator_is_documented() {
         assert!(docs.contains(&row), "docs/SUPERVISION.md lacks {row}");
     }
 }
+
+#[test]
+fn the_admin_command_prints_figures_with_zh_cn_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = zhifa_sync_server::server::open_database(dir.path(), None).unwrap();
+    load(db.as_ref(), &volume_rows());
+    drop(db);
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhifa-sync-server"))
+            .args(["supervision", "indicators", "--data-dir"])
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let quarters = run(&[
+        "--id",
+        "case.decided",
+        "--period",
+        "quarter",
+        "--year",
+        "2025",
+    ]);
+    assert_eq!(
+        quarters.lines().collect::<Vec<_>>(),
+        [
+            "全市,名称,期间,作出处罚决定数（件）,分子,分母",
+            "city,全市,2025-Q1,3.00,3.00,",
+            "city,全市,2025-Q2,2.00,2.00,",
+        ]
+    );
+    let all = run(&["--all", "--year", "2025"]);
+    assert!(all.starts_with(&format!("{} indicators", Indicators::builtin().list.len())));
+}

@@ -1,6 +1,8 @@
 //! `zhifa-sync-server supervision …`: the supervision administrator's commands, one file per
 //! concern; this file only lists and dispatches them.
 
+mod indicators;
+
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
@@ -16,10 +18,15 @@ pub struct Storage {
 }
 
 #[derive(Subcommand)]
-pub enum Supervision {}
+pub enum Supervision {
+    /// List the indicators, print one's figures as CSV, or recompute all for a year (--all).
+    Indicators(indicators::Indicators),
+}
 
 impl Supervision {
     pub fn run(self) -> Result<(), ServerError> {
-        match self {}
+        match self {
+            Supervision::Indicators(command) => command.run(),
+        }
     }
 }
