@@ -101,13 +101,14 @@ fn exprs(ind: &Indicator, frame: &mut Frame) -> Result<[String; 3], ServerError>
         )
     };
     Ok(match ind.kind {
-        Kind::Count => [rows.clone(), rows, "0".into()],
+        // A repeated aggregate is computed once: `read` copies `rows`.
+        Kind::Count => [rows, "0".into(), "0".into()],
         Kind::Sum => [rows, sum, "0".into()],
         Kind::Ratio => {
             let numerator = count_if(&condition(ind.numerator.as_ref())?);
             let denominator = match &ind.denominator {
                 Some(_) => count_if(&condition(ind.denominator.as_ref())?),
-                None => rows.clone(),
+                None => "0".into(),
             };
             [rows, numerator, denominator]
         }
@@ -159,10 +160,19 @@ pub(super) fn run(
         let sums: Vec<Sums> = (0..inds.len())
             .map(|i| {
                 let int = |j: usize| row.int(at + 3 * i + j);
+                let rows = int(0)?;
+                let ind = inds[i];
                 Ok(Sums {
-                    rows: int(0)?,
-                    first: int(1)?,
-                    second: int(2)?,
+                    rows,
+                    first: if ind.kind == Kind::Count {
+                        rows
+                    } else {
+                        int(1)?
+                    },
+                    second: match ind.kind {
+                        Kind::Ratio if ind.denominator.is_none() => rows,
+                        _ => int(2)?,
+                    },
                 })
             })
             .collect::<Result<_, ServerError>>()?;
