@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use super::aggregate::{self, Part, Parts, Sums};
 use super::compute::{as_of, compute, figures};
 use super::definition::{Indicator, Indicators};
-use super::regroup::{self, Officers};
+use super::regroup::{self, Shared};
 use super::{query, Figure, Level, Period, PeriodKind, Query};
 use crate::error::ServerError;
 use crate::storage::{transaction, Database, Tx};
@@ -24,7 +24,7 @@ pub fn compute_all(
     transaction(db, |tx| {
         let mut out = Vec::new();
         let mut batches: BTreeMap<_, Vec<&Indicator>> = BTreeMap::new();
-        let mut officers = Officers::default();
+        let mut shared = Shared::default();
         for ind in &Indicators::builtin().list {
             let kind = finest(ind);
             if aggregate::additive(ind) {
@@ -39,7 +39,7 @@ pub fn compute_all(
             }
             if !aggregate::aggregated(ind) && regroup::handles(ind) {
                 let q = query(Level::Body, year, kind);
-                for (level, parts) in regroup::regroup(tx, ind, &q, &mut officers)? {
+                for (level, parts) in regroup::regroup(tx, ind, &q, &mut shared)? {
                     out.push((ind.id.clone(), level, figures(level, parts, None)));
                 }
                 continue;

@@ -4,10 +4,11 @@
 //! read of the cases' acting officers. `compute` gives the same figures one level at a time.
 
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 use super::aggregate::{Part, Parts};
 use super::compute::{
-    monthly_parts, repeat_rows, spread_parts, value_parts, values, Classes, Monthly,
+    monthly_parts, repeat_rows, spread_parts, value_parts, values, Classes, Monthly, Valued,
 };
 use super::definition::{Indicator, Kind};
 use super::query::{self, Frame};
@@ -16,13 +17,18 @@ use super::{Level, Query};
 use crate::error::ServerError;
 use crate::storage::Tx;
 
-/// The acting officers of every case, read once when an indicator needs them.
+/// What several indicators read alike, read once: the acting officers of every case (when an
+/// indicator needs them), and the rows of indicators that share their table, date, filter and
+/// value (a median, a p90 and a share within 90 days of the same cases).
 #[derive(Default)]
-pub(super) struct Officers(Option<HashMap<String, Vec<String>>>);
+pub(super) struct Shared {
+    officers: Option<HashMap<String, Vec<String>>>,
+    rows: HashMap<String, Rc<Vec<Valued>>>,
+}
 
-impl Officers {
-    fn of(&mut self, tx: &mut dyn Tx) -> Result<&HashMap<String, Vec<String>>, ServerError> {
-        if self.0.is_none() {
+impl Shared {
+    fn officers(&mut self, tx: &mut dyn Tx) -> Result<&HashMap<String, Vec<String>>, ServerError> {
+        if self.officers.is_none() {
             let mut map: HashMap<String, Vec<String>> = HashMap::new();
             for row in tx.query(
                 "SELECT doc_id, credential_no FROM sv_case_officer WHERE acting = 1",
@@ -30,9 +36,28 @@ impl Officers {
             )? {
                 map.entry(row.text(0)?).or_default().push(row.text(1)?);
             }
-            self.0 = Some(map);
+            self.officers = Some(map);
         }
-        Ok(self.0.as_ref().expect("just read"))
+        Ok(self.officers.as_ref().expect("just read"))
+    }
+
+    fn rows(
+        &mut self,
+        tx: &mut dyn Tx,
+        ind: &Indicator,
+        frame: &Frame,
+        extra: &[String],
+    ) -> Result<Rc<Vec<Valued>>, ServerError> {
+        let key = format!(
+            "{}|{:?}|{:?}|{:?}|{:?}|{extra:?}|{:?}",
+            ind.table, ind.date, ind.filter, ind.days, ind.value, frame.period_key
+        );
+        if let Some(rows) = self.rows.get(&key) {
+            return Ok(rows.clone());
+        }
+        let rows = Rc::new(values(tx, ind, frame, extra)?);
+        self.rows.insert(key, rows.clone());
+        Ok(rows)
     }
 }
 
@@ -67,7 +92,7 @@ pub(super) fn regroup(
     tx: &mut dyn Tx,
     ind: &Indicator,
     q: &Query,
-    officers: &mut Officers,
+    shared: &mut Shared,
 ) -> Result<Vec<(Level, Parts)>, ServerError> {
     let frame = query::frame(ind, q, super::compute::as_of(&q.period), true)?;
     let no_officers = HashMap::new();
@@ -88,9 +113,9 @@ pub(super) fn regroup(
     if spread {
         extra.push(ind.class.clone().unwrap_or_default());
     }
-    let rows = values(tx, ind, &frame, &extra)?;
+    let rows = shared.rows(tx, ind, &frame, &extra)?;
     let officers = if needs_officers {
-        officers.of(tx)?
+        shared.officers(tx)?
     } else {
         &no_officers
     };
@@ -98,7 +123,7 @@ pub(super) fn regroup(
     for level in &ind.levels {
         let mut grouped: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
         let mut classes: BTreeMap<(String, String), Classes> = BTreeMap::new();
-        for row in &rows {
+        for row in rows.iter() {
             let place = Place {
                 body: row.level.clone(),
                 district: row.rest[0].clone(),
