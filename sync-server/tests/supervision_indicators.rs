@@ -235,6 +235,7 @@ fn discretion_and_money_by_hand() {
         assert_eq!(city(db, "money.amount_cv"), Some(52.705));
         assert_eq!(city(db, "money.on_the_spot"), Some(1.0));
         assert_eq!(city(db, "money.late_fees"), Some(1.0));
+        assert_eq!(city(db, "money.late_fee_amount"), Some(200.0));
         assert_eq!(
             values(db, "discretion.departures", &year(Level::Body)),
             expect(&[("b1", "2025", 1.0), ("b2", "2025", 1.0)])
