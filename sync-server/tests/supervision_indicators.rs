@@ -235,6 +235,7 @@ fn discretion_and_money_by_hand() {
         assert_eq!(city(db, "money.amount_cv"), Some(52.705));
         assert_eq!(city(db, "money.on_the_spot"), Some(1.0));
         assert_eq!(city(db, "money.late_fees"), Some(1.0));
+        assert_eq!(city(db, "money.late_fee_amount"), Some(200.0));
         assert_eq!(
             values(db, "discretion.departures", &year(Level::Body)),
             expect(&[("b1", "2025", 1.0), ("b2", "2025", 1.0)])
@@ -495,6 +496,7 @@ fn every_indicator_computes_at_every_level_on_both_backends() {
     rows.extend(discretion_rows());
     rows.extend(legality_rows());
     rows.push(inspection("i1", "b1", "E1", "A", "2025-05-01"));
+    rows.push(inspection("i2", "b2", "E1", "A", "2025-05-20").set("district", "500104"));
     rows.push(visit("v1", "o1", "b1", 1));
     rows.push(feedback("f1", "rating", "b1", Some(5)));
     rows.push(device("d", 0));
@@ -512,5 +514,68 @@ fn every_indicator_computes_at_every_level_on_both_backends() {
             .unwrap();
         let total: f64 = case_filed.2.iter().filter_map(|f| f.value).sum();
         assert_eq!(total, 4.0);
+        // Shared scans and roll-ups give exactly what each indicator alone gives.
+        for (id, level, batched) in &all {
+            let ind = Indicators::builtin().get(id).unwrap();
+            let kind = [PeriodKind::Month, PeriodKind::Quarter, PeriodKind::Year]
+                .into_iter()
+                .find(|k| ind.periods.contains(k))
+                .unwrap();
+            let q = query(*level, kind, "2025-01-01", "2025-12-31");
+            assert_eq!(&figures(db, id, &q), batched, "{id} by {level:?}");
+        }
     });
+}
+
+#[test]
+fn every_indicator_is_documented() {
+    let docs = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/SUPERVISION.md"
+    ))
+    .unwrap();
+    for ind in &Indicators::builtin().list {
+        let row = format!("| `{}` | {} | {} |", ind.id, ind.name, ind.unit);
+        assert!(docs.contains(&row), "docs/SUPERVISION.md lacks {row}");
+    }
+}
+
+#[test]
+fn the_admin_command_prints_figures_with_zh_cn_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = zhifa_sync_server::server::open_database(dir.path(), None).unwrap();
+    load(db.as_ref(), &volume_rows());
+    drop(db);
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhifa-sync-server"))
+            .args(["supervision", "indicators", "--data-dir"])
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let quarters = run(&[
+        "--id",
+        "case.decided",
+        "--period",
+        "quarter",
+        "--year",
+        "2025",
+    ]);
+    assert_eq!(
+        quarters.lines().collect::<Vec<_>>(),
+        [
+            "全市,名称,期间,作出处罚决定数（件）,分子,分母",
+            "city,全市,2025-Q1,3.00,3.00,",
+            "city,全市,2025-Q2,2.00,2.00,",
+        ]
+    );
+    let all = run(&["--all", "--year", "2025"]);
+    assert!(all.starts_with(&format!("{} indicators", Indicators::builtin().list.len())));
 }

@@ -209,34 +209,39 @@ pub fn device(key: &str, last_sync: i64) -> Rec {
     )
 }
 
+/// Inserts `rows`.
+pub fn load(db: &dyn Database, rows: &[Rec]) {
+    transaction(db, |tx| {
+        for row in rows {
+            // NULL is each column's default: left out rather than bound untyped.
+            let set: Vec<&(&str, Value)> = row
+                .columns
+                .iter()
+                .filter(|(_, v)| *v != Value::Null)
+                .collect();
+            let names: Vec<&str> = set.iter().map(|(c, _)| *c).collect();
+            let marks: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+            let values: Vec<Value> = set.iter().map(|(_, v)| v.clone()).collect();
+            let sql = format!(
+                "INSERT INTO {} ({}) VALUES ({})",
+                row.table,
+                names.join(", "),
+                marks.join(", ")
+            );
+            tx.execute(&sql, &values)?;
+        }
+        Ok(())
+    })
+    .unwrap();
+}
+
 /// Each backend with `rows` inserted, in turn.
 pub fn each_backend(test: &str, rows: Vec<Rec>, check: impl Fn(&dyn Database)) {
     for scratch in support::backends(test) {
         let dir = tempfile::tempdir().unwrap();
         let db: Arc<dyn Database> =
             open_database(dir.path(), scratch.as_ref().map(|s| s.url.as_str())).unwrap();
-        transaction(db.as_ref(), |tx| {
-            for row in &rows {
-                // NULL is each column's default: left out rather than bound untyped.
-                let set: Vec<&(&str, Value)> = row
-                    .columns
-                    .iter()
-                    .filter(|(_, v)| *v != Value::Null)
-                    .collect();
-                let names: Vec<&str> = set.iter().map(|(c, _)| *c).collect();
-                let marks: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
-                let values: Vec<Value> = set.iter().map(|(_, v)| v.clone()).collect();
-                let sql = format!(
-                    "INSERT INTO {} ({}) VALUES ({})",
-                    row.table,
-                    names.join(", "),
-                    marks.join(", ")
-                );
-                tx.execute(&sql, &values)?;
-            }
-            Ok(())
-        })
-        .unwrap();
+        load(db.as_ref(), &rows);
         check(db.as_ref());
     }
 }

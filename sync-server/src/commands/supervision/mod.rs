@@ -2,6 +2,7 @@
 //! concern; this file only lists and dispatches them.
 
 pub mod keys;
+mod indicators;
 
 use std::path::PathBuf;
 
@@ -39,6 +40,8 @@ pub enum Supervision {
     /// Warnings (预警): run the rules, list, take lifecycle steps, print an opinion.
     #[command(subcommand)]
     Warnings(warnings::Warnings),
+    /// List the indicators, print one's figures as CSV, or recompute all for a year (--all).
+    Indicators(indicators::Indicators),
 }
 
 impl Supervision {
@@ -51,6 +54,7 @@ impl Supervision {
             Supervision::Review(command) => command.run(),
             Supervision::ImportOutcomes(command) => command.run(),
             Supervision::Warnings(command) => command.run(),
+            Supervision::Indicators(command) => command.run(),
         }
     }
 }

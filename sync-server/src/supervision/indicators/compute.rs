@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::definition::{Indicator, Indicators, Kind};
+use super::aggregate::{self, ratio, Part, Parts};
+use super::definition::{Indicator, Kind};
 use super::labels::{label, Names};
 use super::query::{self, Frame};
 use super::{stats, Figure, Level, Period, PeriodKind, Query};
 use crate::error::ServerError;
-use crate::storage::{transaction, Database, Row, Tx};
-use crate::supervision::Scope;
+use crate::storage::{Row, Tx};
 
 /// The figures of `ind` under `q`, labelled with district names only.
 pub fn compute(tx: &mut dyn Tx, ind: &Indicator, q: &Query) -> Result<Vec<Figure>, ServerError> {
@@ -26,23 +26,28 @@ pub fn compute_named(
     q: &Query,
     names: Option<&dyn Names>,
 ) -> Result<Vec<Figure>, ServerError> {
-    let frame = prepare(ind, q)?;
+    let aggregated = aggregate::aggregated(ind);
+    let frame = prepare(ind, q, !aggregated)?;
     let parts = match ind.kind {
-        Kind::Count | Kind::Sum | Kind::Ratio | Kind::CountDistinct | Kind::DistinctRatio => {
-            aggregated(tx, ind, &frame)?
-        }
-        Kind::Mean if ind.value.is_some() => aggregated(tx, ind, &frame)?,
-        Kind::Mean | Kind::Median | Kind::P90 | Kind::Cv | Kind::ShareWithin => {
-            from_values(tx, ind, &frame)?
-        }
+        _ if aggregated => aggregate::run(tx, &[ind], &frame, false)?
+            .into_iter()
+            .map(|g| ((g.level, g.period), aggregate::part(ind, g.sums[0])))
+            .collect(),
         Kind::MonthlyCv => monthly_cv(tx, ind, q, &frame)?,
         Kind::Spread => spread(tx, ind, &frame)?,
         Kind::RepeatWithin => repeats(tx, ind, &frame)?,
+        // Means of day counts, medians, p90s, variation, shares within a limit.
+        _ => from_values(tx, ind, &frame)?,
     };
+    Ok(figures(q.level, parts, names))
+}
+
+/// The figures of `parts` at `level`, labelled, in period then key order.
+pub(super) fn figures(level: Level, parts: Parts, names: Option<&dyn Names>) -> Vec<Figure> {
     let mut figures: Vec<Figure> = parts
         .into_iter()
         .map(|((key, period), part)| Figure {
-            label_zh: label(q.level, &key, names),
+            label_zh: label(level, &key, names),
             key,
             period,
             value: part.value,
@@ -51,22 +56,12 @@ pub fn compute_named(
         })
         .collect();
     figures.sort_by(|a, b| (&a.period, &a.key).cmp(&(&b.period, &b.key)));
-    Ok(figures)
+    figures
 }
 
-/// The value of one figure and what it is made of.
-#[derive(Default, Debug)]
-struct Part {
-    value: Option<f64>,
-    numerator: f64,
-    denominator: f64,
-    has_numerator: bool,
-    has_denominator: bool,
-}
-
-type Parts = BTreeMap<(String, String), Part>;
-
-fn prepare(ind: &Indicator, q: &Query) -> Result<Frame, ServerError> {
+/// The frame of `ind` under `q` (filtered or not), refused in zh-CN where the indicator has
+/// no such level or period.
+pub(super) fn prepare(ind: &Indicator, q: &Query, filtered: bool) -> Result<Frame, ServerError> {
     if !ind.supports(q.level, q.period.kind) {
         return Err(ServerError::BadRequest(format!(
             "指标“{}”不支持按{}、{}统计",
@@ -75,7 +70,7 @@ fn prepare(ind: &Indicator, q: &Query) -> Result<Frame, ServerError> {
             period_name(q.period.kind)
         )));
     }
-    query::frame(ind, q, as_of(&q.period))
+    query::frame(ind, q, as_of(&q.period), filtered)
 }
 
 fn period_name(kind: PeriodKind) -> &'static str {
@@ -88,70 +83,9 @@ fn period_name(kind: PeriodKind) -> &'static str {
 }
 
 /// A snapshot's date: the period's end, or today in Beijing when the period has not ended.
-fn as_of(period: &Period) -> NaiveDate {
+pub(super) fn as_of(period: &Period) -> NaiveDate {
     let today = zhifa_core::calendar::beijing_date(chrono::Utc::now());
     stats::date(&period.to).map_or(today, |to| to.min(today))
-}
-
-/// Counts, sums, ratios, means of a column and distinct counts, aggregated in SQL.
-fn aggregated(tx: &mut dyn Tx, ind: &Indicator, frame: &Frame) -> Result<Parts, ServerError> {
-    let mut frame_params = query::Params(frame.params.0.clone());
-    let mut sub = |f: &str| query::substitute(f, frame.as_of, &mut frame_params);
-    let count_if = |c: String| format!("CAST(SUM(CASE WHEN ({c}) THEN 1 ELSE 0 END) AS BIGINT)");
-    let sum = |v: &str| format!("CAST(COALESCE(SUM({v}), 0) AS BIGINT)");
-    let exprs = match ind.kind {
-        Kind::Count => vec!["COUNT(*)".to_owned()],
-        Kind::Sum => vec![sum(value_of(ind))],
-        Kind::Ratio => {
-            let numerator = count_if(sub(ind.numerator.as_deref().unwrap_or("1 = 1"))?);
-            let denominator = match &ind.denominator {
-                Some(d) => count_if(sub(d)?),
-                None => "COUNT(*)".to_owned(),
-            };
-            vec![numerator, denominator]
-        }
-        Kind::Mean => vec![sum(value_of(ind)), format!("COUNT({})", value_of(ind))],
-        Kind::CountDistinct => vec![format!("COUNT(DISTINCT {})", ind.distinct[0])],
-        _ => ind
-            .distinct
-            .iter()
-            .map(|d| format!("COUNT(DISTINCT {d})"))
-            .collect(),
-    };
-    let sql = frame.select(&exprs, true, 0);
-    let mut parts = Parts::new();
-    for row in tx.query(&sql, &frame_params.0)? {
-        let (level, period, at) = frame.read_keys(&row)?;
-        let first = row.int(at)? as f64;
-        let second = row.int(at + 1).ok().map(|v| v as f64);
-        let part = match ind.kind {
-            Kind::Count | Kind::Sum | Kind::CountDistinct => Part {
-                value: Some(first),
-                numerator: first,
-                has_numerator: true,
-                ..Part::default()
-            },
-            _ => ratio(
-                first,
-                second.unwrap_or(0.0),
-                ind.scale,
-                ind.kind == Kind::Mean,
-            ),
-        };
-        parts.insert((level, period), part);
-    }
-    Ok(parts)
-}
-
-fn ratio(numerator: f64, denominator: f64, scale: f64, mean: bool) -> Part {
-    let scale = if mean { 1.0 } else { scale };
-    Part {
-        value: (denominator > 0.0).then(|| numerator / denominator * scale),
-        numerator,
-        denominator,
-        has_numerator: true,
-        has_denominator: true,
-    }
 }
 
 fn value_of(ind: &Indicator) -> &str {
@@ -159,22 +93,22 @@ fn value_of(ind: &Indicator) -> &str {
 }
 
 /// One row's keys, its number, and the `extra` columns asked for.
-struct Valued {
-    level: String,
-    period: String,
-    value: f64,
-    rest: Vec<String>,
+pub(super) struct Valued {
+    pub level: String,
+    pub period: String,
+    pub value: f64,
+    pub rest: Vec<String>,
 }
 
 /// The number each row contributes: its `value`, or its day count from `days[0]` to
 /// `days[1]` (rows missing either date are left out).
-fn values(
+pub(super) fn values(
     tx: &mut dyn Tx,
     ind: &Indicator,
     frame: &Frame,
     extra: &[String],
 ) -> Result<Vec<Valued>, ServerError> {
-    let mut frame = clone_frame(frame);
+    let mut frame = frame.clone();
     let mut exprs: Vec<String> = match &ind.days {
         Some([from, to]) => {
             frame
@@ -215,17 +149,6 @@ fn text_of(row: &Row, i: usize) -> Result<String, ServerError> {
     row.text(i).or_else(|_| row.int(i).map(|v| v.to_string()))
 }
 
-fn clone_frame(frame: &Frame) -> Frame {
-    Frame {
-        from: frame.from.clone(),
-        wheres: frame.wheres.clone(),
-        params: query::Params(frame.params.0.clone()),
-        level_key: frame.level_key.clone(),
-        period_key: frame.period_key.clone(),
-        as_of: frame.as_of,
-    }
-}
-
 /// Means of day counts, medians, p90s, variation and shares within a limit.
 fn from_values(tx: &mut dyn Tx, ind: &Indicator, frame: &Frame) -> Result<Parts, ServerError> {
     let mut grouped: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
@@ -235,7 +158,12 @@ fn from_values(tx: &mut dyn Tx, ind: &Indicator, frame: &Frame) -> Result<Parts,
             .or_default()
             .push(row.value);
     }
-    Ok(grouped
+    Ok(value_parts(ind, grouped))
+}
+
+/// The figure parts of grouped values (`from_values`).
+pub(super) fn value_parts(ind: &Indicator, grouped: BTreeMap<(String, String), Vec<f64>>) -> Parts {
+    grouped
         .into_iter()
         .map(|(key, values)| {
             let n = values.len() as f64;
@@ -259,7 +187,7 @@ fn from_values(tx: &mut dyn Tx, ind: &Indicator, frame: &Frame) -> Result<Parts,
             };
             (key, part)
         })
-        .collect())
+        .collect()
 }
 
 /// The variation of monthly totals over each period's months, empty months counted as 0.
@@ -281,10 +209,17 @@ fn monthly_cv(
         let months = monthly.entry((level, period)).or_default();
         months.insert(row.text(at)?, row.int(at + 1)? as f64);
     }
-    Ok(monthly
+    Ok(monthly_parts(ind, &q.period, monthly))
+}
+
+/// Monthly totals by (key, period key) and then month, to their variation.
+pub(super) type Monthly = BTreeMap<(String, String), BTreeMap<String, f64>>;
+
+pub(super) fn monthly_parts(ind: &Indicator, period: &Period, monthly: Monthly) -> Parts {
+    monthly
         .into_iter()
-        .map(|((level, period), months)| {
-            let series: Vec<f64> = stats::months_in(&period, &q.period.from, &q.period.to)
+        .map(|((level, key_period), months)| {
+            let series: Vec<f64> = stats::months_in(&key_period, &period.from, &period.to)
                 .iter()
                 .map(|m| months.get(m).copied().unwrap_or(0.0))
                 .collect();
@@ -295,9 +230,9 @@ fn monthly_cv(
                 has_numerator: true,
                 has_denominator: true,
             };
-            ((level, period), part)
+            ((level, key_period), part)
         })
-        .collect())
+        .collect()
 }
 
 /// Same violation and facts, different penalties: per class, the bodies' median values; the
@@ -306,7 +241,6 @@ fn monthly_cv(
 fn spread(tx: &mut dyn Tx, ind: &Indicator, frame: &Frame) -> Result<Parts, ServerError> {
     let class = ind.class.clone().unwrap_or_default();
     let extra = [class, "t.body".to_owned()];
-    type Classes = BTreeMap<String, BTreeMap<String, Vec<f64>>>;
     let mut grouped: BTreeMap<(String, String), Classes> = BTreeMap::new();
     for row in values(tx, ind, frame, &extra)? {
         let classes = grouped.entry((row.level, row.period)).or_default();
@@ -316,7 +250,15 @@ fn spread(tx: &mut dyn Tx, ind: &Indicator, frame: &Frame) -> Result<Parts, Serv
             .or_default()
             .push(row.value);
     }
-    Ok(grouped
+    Ok(spread_parts(ind, grouped))
+}
+
+/// Values by class, then body: what `spread` compares.
+pub(super) type Classes = BTreeMap<String, BTreeMap<String, Vec<f64>>>;
+
+/// The spread of each group's classes.
+pub(super) fn spread_parts(ind: &Indicator, grouped: BTreeMap<(String, String), Classes>) -> Parts {
+    grouped
         .into_iter()
         .map(|(key, classes)| {
             let spreads: Vec<f64> = classes
@@ -340,19 +282,20 @@ fn spread(tx: &mut dyn Tx, ind: &Indicator, frame: &Frame) -> Result<Parts, Serv
             };
             (key, part)
         })
-        .collect())
+        .collect()
 }
 
 /// One row of a repeat count: whether another body's row of the same `by` lies within
 /// `within` days of it.
-struct Repeat {
-    level: String,
-    period: String,
-    doc: String,
-    repeated: bool,
+pub(super) struct Repeat {
+    pub level: String,
+    pub period: String,
+    pub district: String,
+    pub doc: String,
+    pub repeated: bool,
 }
 
-fn repeat_rows(
+pub(super) fn repeat_rows(
     tx: &mut dyn Tx,
     ind: &Indicator,
     frame: &Frame,
@@ -363,6 +306,7 @@ fn repeat_rows(
         "t.body".to_owned(),
         format!("t.{date}"),
         format!("t.{}", ind.source.doc),
+        "t.district".to_owned(),
     ];
     let sql = frame.select(&exprs, false, 0);
     let mut rows = Vec::new();
@@ -383,6 +327,7 @@ fn repeat_rows(
             level,
             period,
             doc: row.text(at + 3)?,
+            district: row.text(at + 4)?,
             repeated: false,
         });
     }
@@ -438,7 +383,7 @@ pub fn cases_behind(
     period: Option<&str>,
     limit: usize,
 ) -> Result<Vec<String>, ServerError> {
-    let mut frame = prepare(ind, q)?;
+    let mut frame = prepare(ind, q, true)?;
     if ind.kind == Kind::RepeatWithin {
         let mut docs: Vec<String> = repeat_rows(tx, ind, &frame)?
             .into_iter()
@@ -491,33 +436,4 @@ pub fn cases_behind(
         .iter()
         .map(|row| row.text(0))
         .collect()
-}
-
-/// Every indicator of the file for `year` at every level it supports, city-wide, by month
-/// (or its finest period above): what the bench times. Returns how many figures were made,
-/// by indicator id and level.
-pub fn compute_all(
-    db: &dyn Database,
-    year: i32,
-) -> Result<Vec<(String, Level, Vec<Figure>)>, ServerError> {
-    let indicators = Indicators::builtin();
-    transaction(db, |tx| {
-        let mut out = Vec::new();
-        for ind in &indicators.list {
-            let kind = [PeriodKind::Month, PeriodKind::Quarter, PeriodKind::Year]
-                .into_iter()
-                .find(|k| ind.periods.contains(k))
-                .unwrap_or(PeriodKind::Day);
-            for level in &ind.levels {
-                let q = Query {
-                    level: *level,
-                    period: Period::year(year, kind),
-                    scope: Scope::City,
-                    parent: None,
-                };
-                out.push((ind.id.clone(), *level, compute(tx, ind, &q)?));
-            }
-        }
-        Ok(out)
-    })
 }

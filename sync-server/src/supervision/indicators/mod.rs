@@ -5,15 +5,21 @@
 //!
 //! - `definition`: the file's form, parsed and validated into `Indicator`s.
 //! - `source`: what each index table offers (its document id, officer and sector columns).
+//! - `aggregate`: counts, sums, ratios in SQL, several indicators in one scan.
+//! - `batch`: every indicator for a year at every level, sharing scans (`compute_all`).
+//! - `regroup`: for `compute_all`, rows computed in Rust read once for every level.
 //! - `query`: a figure's SQL built from a definition and a `Query`, user input only as `$n`.
 //! - `compute`: the figures, with medians, percentiles and spreads computed here in Rust.
 //! - `stats`: the small statistics `compute` needs.
 //! - `labels`: zh-CN labels for figure keys (district names, body and officer names).
 
+mod aggregate;
+mod batch;
 mod compute;
 mod definition;
 mod labels;
 mod query;
+mod regroup;
 mod source;
 mod stats;
 
@@ -22,12 +28,13 @@ use serde::Serialize;
 use crate::error::ServerError;
 use crate::supervision::Scope;
 
-pub use compute::{cases_behind, compute, compute_all, compute_named};
+pub use batch::compute_all;
+pub use compute::{cases_behind, compute, compute_named};
 pub use definition::{Indicator, Indicators, Kind};
 pub use labels::Names;
 
 /// Where a figure is counted: the whole city, a district, a body, an officer or a sector.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     City,
@@ -73,7 +80,7 @@ impl Level {
 }
 
 /// How a period is cut into figures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodKind {
     Day,

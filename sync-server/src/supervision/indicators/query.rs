@@ -11,7 +11,7 @@ use crate::error::ServerError;
 use crate::storage::Value;
 
 /// The parameters of one statement, numbered as they are bound.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(super) struct Params(pub Vec<Value>);
 
 impl Params {
@@ -22,6 +22,7 @@ impl Params {
 }
 
 /// The rows one query of an indicator reads, and the keys they are grouped by.
+#[derive(Clone)]
 pub(super) struct Frame {
     pub from: String,
     pub wheres: Vec<String>,
@@ -89,8 +90,13 @@ impl Frame {
 }
 
 /// The frame of `ind` under `q`: its rows in the period, scope and parent, matching the
-/// definition's `filter`.
-pub(super) fn frame(ind: &Indicator, q: &Query, as_of: NaiveDate) -> Result<Frame, ServerError> {
+/// definition's `filter` when `filtered` (aggregates apply it themselves).
+pub(super) fn frame(
+    ind: &Indicator,
+    q: &Query,
+    as_of: NaiveDate,
+    filtered: bool,
+) -> Result<Frame, ServerError> {
     let mut params = Params::default();
     let mut wheres = Vec::new();
     let mut from = format!("{} t", ind.source.from);
@@ -119,7 +125,7 @@ pub(super) fn frame(ind: &Indicator, q: &Query, as_of: NaiveDate) -> Result<Fram
         };
         wheres.push(format!("{column} = {}", params.bind(parent)));
     }
-    if let Some(filter) = &ind.filter {
+    if let Some(filter) = ind.filter.as_ref().filter(|_| filtered) {
         wheres.push(format!("({})", substitute(filter, as_of, &mut params)?));
     }
     let level_key = match q.level {
