@@ -82,7 +82,7 @@ struct Case {
     legal_review_required: i64,
     collective_required: i64,
     extended: i64,
-    officer: Option<String>,
+    officers: Vec<String>,
 }
 
 fn case(doc_id: &str, body: &str) -> Case {
@@ -106,7 +106,7 @@ fn case(doc_id: &str, body: &str) -> Case {
         legal_review_required: 0,
         collective_required: 0,
         extended: 0,
-        officer: None,
+        officers: Vec::new(),
     }
 }
 
@@ -171,7 +171,7 @@ impl Case {
             ("updated_at", 0.into()),
         ];
         insert(tx, "sv_case", columns);
-        if let Some(officer) = &self.officer {
+        for officer in &self.officers {
             insert(
                 tx,
                 "sv_case_officer",
@@ -312,7 +312,7 @@ fn scopes(found: &[Warning]) -> Vec<(String, String)> {
 // ---------------------------------------------------------------- money
 
 #[test]
-fn fine_income_surge_fires_on_the_jump_and_not_on_seasons_or_a_flat_series() {
+fn income_growth_fires_on_the_jump_and_not_on_seasons_or_a_flat_series() {
     each_backend("sv_warn_income", |db| {
         fill(db, |tx| {
             let mut n = 0;
@@ -337,7 +337,7 @@ fn fine_income_surge_fires_on_the_jump_and_not_on_seasons_or_a_flat_series() {
                 }
             }
         });
-        let found = fired(db, "fine_income_surge");
+        let found = fired(db, "income_growth");
         assert_eq!(
             scopes(&found),
             vec![("500103-jump".to_owned(), "2026-11".to_owned())],
@@ -418,19 +418,14 @@ fn baseline_departures_fire_above_the_rate_with_enough_decisions() {
     each_backend("sv_warn_departure", |db| {
         fill(db, |tx| {
             let mut n = 0;
-            // (body, officer, decided, departures)
-            for (body, officer, decided, departed) in [
-                ("500103-often", "渝often", 30, 6),
-                ("500103-rare", "渝rare", 30, 1),
-                ("500104-small", "渝small", 5, 3),
-            ] {
-                for i in 0..decided {
+            let mut add =
+                |tx: &mut dyn Tx, body: &str, officers: &[&str], departs: bool, i: usize| {
                     n += 1;
                     let mut c = case(&format!("d{n}"), body)
                         .decided(&format!("2026-{:02}-15", 1 + i % 11), 1_500);
                     c.band = Some((500, 2_000));
-                    c.officer = Some(officer.into());
-                    if i < departed {
+                    c.officers = officers.iter().map(|o| o.to_string()).collect();
+                    if departs {
                         c.departure = 1;
                         c.fine = 5_000;
                         c.departure_reason = if i == 0 {
@@ -440,6 +435,32 @@ fn baseline_departures_fire_above_the_rate_with_enough_decisions() {
                         };
                     }
                     c.insert(tx);
+                };
+            // (body, decided, departures): the city around them departs about 1 %.
+            for (body, decided, departed) in [
+                ("500103-often", 30, 6),
+                ("500103-rare", 30, 1),
+                ("500104-small", 5, 3),
+                ("500104-n1", 40, 0),
+                ("500104-n2", 40, 1),
+                ("500105-n3", 40, 0),
+            ] {
+                for i in 0..decided {
+                    add(tx, body, &[&format!("渝{body}")], i < departed, i);
+                }
+            }
+            // One body's officers in pairs: 渝d departs in 6 of each 10 cases they lead; the
+            // colleagues who share them depart no more than the body does without them.
+            for (pair, departing) in [
+                (["渝d", "渝p"], true),
+                (["渝d", "渝q"], true),
+                (["渝d", "渝r"], true),
+                (["渝p", "渝q"], false),
+                (["渝q", "渝r"], false),
+                (["渝p", "渝r"], false),
+            ] {
+                for i in 0..10 {
+                    add(tx, "500106-pairs", &pair, departing && i < 6, i);
                 }
             }
             // Without a matched band a case is no departure measure.
@@ -448,9 +469,13 @@ fn baseline_departures_fire_above_the_rate_with_enough_decisions() {
             unmatched.baseline_row = String::new();
             unmatched.insert(tx);
         });
-        let bodies = fired(db, "baseline_departure_body");
-        assert_eq!(bodies.len(), 1, "{}", db.backend());
-        assert_eq!(bodies[0].scope, "500103-often");
+        let bodies = fired(db, "baseline_departures_body");
+        assert_eq!(
+            bodies.iter().map(|w| w.scope.as_str()).collect::<Vec<_>>(),
+            vec!["500103-often", "500106-pairs"],
+            "{}",
+            db.backend()
+        );
         assert!(
             bodies[0].why.contains("超出基准幅度 6 件（20.0%）"),
             "{}",
@@ -462,20 +487,32 @@ fn baseline_departures_fire_above_the_rate_with_enough_decisions() {
             bodies[0].why
         );
         assert_eq!(bodies[0].cases.len(), 6);
-        let officers = fired(db, "baseline_departure_officer");
+        let officers = fired(db, "baseline_departures");
         assert_eq!(
             officers
                 .iter()
                 .map(|w| (w.scope.as_str(), w.body.as_str()))
                 .collect::<Vec<_>>(),
-            vec![("渝often", "500103-often")]
+            vec![("渝500103-often", "500103-often"), ("渝d", "500106-pairs")],
+            "{}",
+            db.backend()
         );
-        assert_eq!(officers[0].scope_kind, "officer");
+        assert_eq!(officers[1].scope_kind, "officer");
+        assert!(
+            officers[1].why.contains("超出基准幅度 18 件（60.0%）"),
+            "{}",
+            officers[1].why
+        );
+        assert!(
+            officers[1].why.contains("本单位其他案件为 0.0%"),
+            "{}",
+            officers[1].why
+        );
     });
 }
 
 #[test]
-fn same_facts_different_penalties_pick_out_the_body_far_from_the_others() {
+fn same_facts_spread_names_the_body_far_from_the_others() {
     each_backend("sv_warn_spread", |db| {
         fill(db, |tx| {
             let mut n = 0;
@@ -504,17 +541,33 @@ fn same_facts_different_penalties_pick_out_the_body_far_from_the_others() {
                 }
             }
         });
-        let found = fired(db, "same_facts_different_penalty");
+        let found = fired(db, "same_facts_spread");
         assert_eq!(found.len(), 1, "{}", db.backend());
-        assert_eq!(found[0].scope, "500105-heavy");
-        assert_eq!(found[0].figures["violation"], "V-噪声");
-        assert!(
-            found[0].why.contains("本主体罚款中位数 3,000 元"),
-            "{}",
-            found[0].why
+        let warning = &found[0];
+        assert_eq!(
+            (warning.scope_kind.as_str(), warning.scope.as_str()),
+            ("violation", "V-噪声")
         );
-        assert!(found[0].why.contains("高于全市"), "{}", found[0].why);
-        assert_eq!(found[0].cases.len(), 3);
+        assert_eq!(
+            (warning.body.as_str(), warning.district.as_str()),
+            ("500105-heavy", "500105")
+        );
+        assert_eq!(warning.figures["outliers"][0]["body"], "500105-heavy");
+        assert!(
+            warning
+                .why
+                .contains("5 个执法主体的罚款中位数在 1,050–3,000 元之间"),
+            "{}",
+            warning.why
+        );
+        assert!(
+            warning
+                .why
+                .contains("1 个主体偏离超过 2 倍：500105-heavy 3,000 元"),
+            "{}",
+            warning.why
+        );
+        assert_eq!(warning.cases.len(), 3);
     });
 }
 
@@ -524,30 +577,40 @@ fn same_facts_different_penalties_pick_out_the_body_far_from_the_others() {
 fn several_bodies_within_30_days_fire_but_a_joint_visit_does_not() {
     each_backend("sv_warn_several", |db| {
         fill(db, |tx| {
-            // Two bodies on separate days, 18 days apart.
-            inspection(tx, "i1", "500103-x", "E-twice", "B", "2026-11-02");
-            inspection(tx, "i2", "500103-y", "E-twice", "B", "2026-11-20");
-            // A joint inspection: both bodies on one day (综合查一次).
-            inspection(tx, "i3", "500103-x", "E-joint", "B", "2026-11-05");
-            inspection(tx, "i4", "500103-y", "E-joint", "B", "2026-11-05");
-            // Two bodies 61 days apart.
-            inspection(tx, "i5", "500103-x", "E-apart", "C", "2026-09-01");
-            inspection(tx, "i6", "500103-y", "E-apart", "C", "2026-11-01");
-            // One body twice (a follow-up).
-            inspection(tx, "i7", "500103-x", "E-follow", "C", "2026-10-01");
-            inspection(tx, "i8", "500103-x", "E-follow", "C", "2026-10-15");
+            // Three bodies on separate days within 18 days.
+            inspection(tx, "i1", "500103-x", "E-thrice", "B", "2026-11-02");
+            inspection(tx, "i2", "500103-y", "E-thrice", "B", "2026-11-10");
+            inspection(tx, "i3", "500104-z", "E-thrice", "B", "2026-11-20");
+            // A joint inspection: three bodies on one day (综合查一次).
+            for (id, body) in [("i4", "500103-x"), ("i5", "500103-y"), ("i6", "500104-z")] {
+                inspection(tx, id, body, "E-joint", "B", "2026-11-05");
+            }
+            // Three bodies over 61 days.
+            inspection(tx, "i7", "500103-x", "E-apart", "C", "2026-09-01");
+            inspection(tx, "i8", "500103-y", "E-apart", "C", "2026-10-01");
+            inspection(tx, "i9", "500104-z", "E-apart", "C", "2026-11-01");
+            // Two bodies and a follow-up.
+            inspection(tx, "i10", "500103-x", "E-two", "C", "2026-10-01");
+            inspection(tx, "i11", "500103-x", "E-two", "C", "2026-10-15");
+            inspection(tx, "i12", "500103-y", "E-two", "C", "2026-10-20");
         });
-        let found = fired(db, "several_bodies_30_days");
+        let found = fired(db, "multi_body_inspection");
         assert_eq!(
             scopes(&found),
-            vec![("E-twice".to_owned(), "2026-11".to_owned())],
+            vec![("E-thrice".to_owned(), "2026-11".to_owned())],
             "{}",
             db.backend()
         );
-        assert_eq!(found[0].cases, vec!["i1".to_owned(), "i2".to_owned()]);
-        assert_eq!(found[0].body, "500103-y");
+        assert_eq!(
+            found[0].cases,
+            vec!["i1".to_owned(), "i2".to_owned(), "i3".to_owned()]
+        );
+        assert_eq!(
+            (found[0].body.as_str(), found[0].district.as_str()),
+            ("500104-z", "500104")
+        );
         assert!(
-            found[0].why.contains("被 2 个执法主体分别检查 2 次"),
+            found[0].why.contains("被 3 个执法主体分别检查 3 次"),
             "{}",
             found[0].why
         );
@@ -555,14 +618,17 @@ fn several_bodies_within_30_days_fire_but_a_joint_visit_does_not() {
 }
 
 #[test]
-fn a_grade_share_fires_above_three_percent_with_enough_inspections() {
+fn a_grade_share_fires_above_three_percent_beyond_chance() {
     each_backend("sv_warn_grade", |db| {
         fill(db, |tx| {
             let mut n = 0;
+            // (body, inspections, of A-grade enterprises)
             for (body, total, a_grade) in [
-                ("500103-pesters", 40, 4),
-                ("500103-fine", 40, 1),
-                ("500104-few", 10, 2),
+                ("500103-pesters", 120, 14),
+                ("500103-also", 80, 6),
+                ("500104-fine", 200, 5),
+                // Above 3 %, but five in a hundred happen by chance at 3 %.
+                ("500105-chance", 100, 5),
             ] {
                 for i in 0..total {
                     n += 1;
@@ -572,98 +638,130 @@ fn a_grade_share_fires_above_three_percent_with_enough_inspections() {
                 }
             }
             // Ungraded enterprises do not count either way.
-            inspection(tx, "g-ungraded", "500103-fine", "E-x", "", "2026-03-03");
+            inspection(tx, "g-ungraded", "500104-fine", "E-x", "", "2026-03-03");
         });
         let found = fired(db, "a_grade_share");
-        assert_eq!(found.len(), 1, "{}", db.backend());
-        assert_eq!(found[0].scope, "500103-pesters");
-        assert!(
-            found[0]
-                .why
-                .contains("其中A级企业 4 次，占 10.0%，超过上限 3.0%"),
-            "{}",
-            found[0].why
-        );
-        assert_eq!(found[0].cases.len(), 4);
-    });
-}
-
-#[test]
-fn visits_without_verification_and_refused_codes_fire_per_officer_and_month() {
-    each_backend("sv_warn_visits", |db| {
-        fill(db, |tx| {
-            for i in 0..10 {
-                let on = format!("2026-11-{:02}", 2 + i);
-                visit(
-                    tx,
-                    &format!("va{i}"),
-                    "渝careless",
-                    "500103-x",
-                    &on,
-                    i64::from(i >= 5),
-                    0,
-                );
-                visit(
-                    tx,
-                    &format!("vb{i}"),
-                    "渝careful",
-                    "500103-x",
-                    &on,
-                    i64::from(i >= 1),
-                    0,
-                );
-                visit(
-                    tx,
-                    &format!("vc{i}"),
-                    "渝refused",
-                    "500104-y",
-                    &on,
-                    i64::from(i != 3),
-                    i64::from(i == 3),
-                );
-            }
-            inspection(tx, "insp-va0", "500103-x", "E1", "B", "2026-11-02");
-            tx.execute(
-                "UPDATE sv_inspection SET visit_id = 'va0' WHERE doc_id = 'insp-va0'",
-                &[],
-            )
-            .unwrap();
-            // Within the grace days: the enterprise may still verify.
-            for i in 0..4 {
-                visit(
-                    tx,
-                    &format!("vd{i}"),
-                    "渝recent",
-                    "500103-x",
-                    "2026-11-29",
-                    0,
-                    0,
-                );
-            }
-        });
-        let unverified = fired(db, "visit_unverified");
         assert_eq!(
-            scopes(&unverified),
-            vec![("渝careless".to_owned(), "2026-11".to_owned())],
+            found
+                .iter()
+                .map(|w| (w.scope_kind.as_str(), w.scope.as_str()))
+                .collect::<Vec<_>>(),
+            vec![("district", "500103")],
             "{}",
             db.backend()
         );
         assert!(
-            unverified[0]
-                .why
-                .contains("其中 5 次（50.0%）未经企业扫码核验"),
+            found[0].why.contains(
+                "检查已评信用等级的企业 200 次，其中A级企业 20 次，占 10.0%，超过上限 3.0%"
+            ),
             "{}",
-            unverified[0].why
+            found[0].why
         );
-        assert_eq!(unverified[0].cases, vec!["insp-va0".to_owned()]);
+        assert_eq!(
+            (found[0].district.as_str(), found[0].body.as_str()),
+            ("500103", "")
+        );
+        assert_eq!(found[0].cases.len(), 20);
+        // The same check by body, from a rules file.
+        let by_body = Rules::parse(
+            "[[rule]]\nid = \"a_body\"\nname = \"A级\"\nexplanation = \"x\"\nseverity = \"low\"\n\
+             family = \"grade_share\"\nby = \"body\"\ngrade = \"A\"\nwindow_months = 12\n\
+             min_inspections = 50\nmax_share = 0.03\nalpha = 0.001\n",
+        )
+        .unwrap();
+        warnings::run(db, &by_body, day(AS_OF)).unwrap();
+        let filter = Filter {
+            rule: Some("a_body".into()),
+            ..Filter::default()
+        };
+        let bodies = transaction(db, |tx| warnings::list(tx, &Scope::City, &filter)).unwrap();
+        assert_eq!(
+            bodies.iter().map(|w| w.scope.as_str()).collect::<Vec<_>>(),
+            vec!["500103-pesters"]
+        );
+    });
+}
+
+#[test]
+fn visits_without_verification_beyond_the_usual_and_refused_codes_fire_per_officer() {
+    each_backend("sv_warn_visits", |db| {
+        fill(db, |tx| {
+            let mut n = 0;
+            let mut add = |tx: &mut dyn Tx,
+                           officer: &str,
+                           body: &str,
+                           on: &str,
+                           verified: bool,
+                           refused: bool| {
+                n += 1;
+                visit(
+                    tx,
+                    &format!("v{n}"),
+                    officer,
+                    body,
+                    on,
+                    i64::from(verified),
+                    i64::from(refused),
+                );
+                format!("v{n}")
+            };
+            // Ten ordinary officers: one missed scan in twenty (5 %).
+            for o in 0..10 {
+                for i in 0..20 {
+                    let on = format!("2026-{:02}-{:02}", 1 + i % 11, 2 + o);
+                    add(tx, &format!("渝normal{o}"), "500103-x", &on, i != 7, false);
+                }
+            }
+            // One who mostly skips it: 20 of 30.
+            let mut first = String::new();
+            for i in 0..30 {
+                let on = format!("2026-{:02}-15", 1 + i % 11);
+                let id = add(tx, "渝careless", "500103-x", &on, i >= 20, false);
+                if i == 0 {
+                    first = id;
+                }
+            }
+            // A small officer with 2 of 4: not beyond chance.
+            for i in 0..4 {
+                add(tx, "渝few", "500104-y", "2026-06-06", i >= 2, false);
+            }
+            // A refused code.
+            for i in 0..10 {
+                add(tx, "渝refused", "500104-y", "2026-11-03", i != 3, i == 3);
+            }
+            // Within the grace days: the enterprise may still verify.
+            for _ in 0..6 {
+                add(tx, "渝recent", "500103-x", "2026-11-29", false, false);
+            }
+            inspection(tx, "insp-first", "500103-x", "E1", "B", "2026-01-15");
+            tx.execute(
+                "UPDATE sv_inspection SET visit_id = $1 WHERE doc_id = 'insp-first'",
+                &[first.as_str().into()],
+            )
+            .unwrap();
+        });
+        let unverified = fired(db, "visit_unverified");
+        assert_eq!(
+            scopes(&unverified),
+            vec![("渝careless".to_owned(), "2025-12..2026-11".to_owned())],
+            "{}",
+            db.backend()
+        );
+        let why = &unverified[0].why;
+        assert!(
+            why.contains("入企检查 30 次，其中 20 次（66.7%）未经企业扫码核验"),
+            "{why}"
+        );
+        assert!(why.contains("全市一般水平为 13.1%"), "{why}");
+        assert_eq!(unverified[0].cases, vec!["insp-first".to_owned()]);
         assert_eq!(
             unverified[0].figures["visit_ids"].as_array().unwrap().len(),
-            5
+            20
         );
-        let refused = fired(db, "officer_code_refused");
+        let refused = fired(db, "code_refused");
         assert_eq!(
             scopes(&refused),
-            vec![("渝refused".to_owned(), "2026-11".to_owned())]
+            vec![("渝refused".to_owned(), "2025-12..2026-11".to_owned())]
         );
         assert_eq!(refused[0].district, "500104");
         assert_eq!(refused[0].severity, "high");
@@ -827,7 +925,7 @@ fn complaints_above_the_usual_level_for_a_body_and_an_officer() {
                 "2026-11-20",
             );
         });
-        let bodies = fired(db, "complaints_body");
+        let bodies = fired(db, "complaints_spike");
         assert_eq!(
             scopes(&bodies),
             vec![("500103-rough".to_owned(), "2026-11".to_owned())],

@@ -40,16 +40,22 @@ pub(super) fn detect(
     };
     let span = Window::ending(as_of, window_months + recent_months);
     let scopes = monthly(tx, *series, *by, &span)?;
+    // Before the first month anything was recorded there is no history, only no data.
+    let data_start = scopes
+        .values()
+        .filter_map(|s| s.months.keys().next().copied())
+        .min()
+        .unwrap_or(span.first);
     let mut firings = Vec::new();
     for (who, scope) in &scopes {
-        // Income starts with a body's first decision (a new body has no zero history);
-        // a month without complaints is a real zero, so their history is the whole span.
+        // Income starts with a body's first decision (a new body has no zero history); a
+        // month without complaints is a real zero, from the first month any were recorded.
         let first = match series {
             Series::FineIncome => match scope.months.keys().next() {
                 Some(first) => *first,
                 None => continue,
             },
-            Series::Complaints => span.first,
+            Series::Complaints => data_start,
         };
         let judged = (span.last - *recent_months as i32 + 1).max(first);
         for month in judged..=span.last {
