@@ -225,19 +225,35 @@ fn same_facts_spread_names_the_body_far_from_the_others() {
     each_backend("sv_warn_spread", |db| {
         fill(db, |tx| {
             let mut n = 0;
-            let mut add = |tx: &mut dyn Tx, body: &str, violation: &str, fine: i64| {
+            let mut add = |body: &str, violation: &str, band: (i64, i64), fine: i64| {
                 n += 1;
                 let mut c = case(&format!("s{n}"), body).decided("2026-08-08", fine);
                 c.violation = violation.into();
-                c.insert(tx);
+                c.band = Some(band);
+                c
             };
+            let usual = (500, 5_000);
             for body in ["500103-a", "500103-b", "500104-c", "500104-d"] {
                 for fine in [900, 1_000, 1_100, 1_200] {
-                    add(tx, body, "V-噪声", fine);
+                    add(body, "V-噪声", usual, fine).insert(tx);
                 }
             }
+            // Three decisions at the band's far end: named.
             for fine in [3_000, 3_200, 2_900] {
-                add(tx, "500105-heavy", "V-噪声", fine);
+                add("500105-heavy", "V-噪声", usual, fine).insert(tx);
+            }
+            // One far decision alone: not a pattern.
+            add("500104-c", "V-噪声", usual, 3_000).insert(tx);
+            // A departure from the band is the departure rules' concern.
+            let mut departed = add("500103-b", "V-噪声", usual, 9_000);
+            departed.departure = 1;
+            departed.insert(tx);
+            add("500103-b", "V-噪声", usual, 9_000).insert(tx);
+            // The same row under another band (fines by illegal gains): compared on its own.
+            for body in ["500103-a", "500103-b", "500104-d"] {
+                for fine in [20_000, 25_000, 30_000] {
+                    add(body, "V-噪声", (10_000, 50_000), fine).insert(tx);
+                }
             }
             // Another violation: bodies within the band's ordinary spread (800–1,600).
             for (body, fines) in [
@@ -246,7 +262,7 @@ fn same_facts_spread_names_the_body_far_from_the_others() {
                 ("500104-c", [1_400, 1_500, 1_600]),
             ] {
                 for fine in fines {
-                    add(tx, body, "V-渣土", fine);
+                    add(body, "V-渣土", usual, fine).insert(tx);
                 }
             }
         });
@@ -261,18 +277,16 @@ fn same_facts_spread_names_the_body_far_from_the_others() {
             (warning.body.as_str(), warning.district.as_str()),
             ("500105-heavy", "500105")
         );
-        assert_eq!(warning.figures["outliers"][0]["body"], "500105-heavy");
+        assert_eq!(warning.figures["named"][0]["body"], "500105-heavy");
         assert!(
-            warning
-                .why
-                .contains("5 个执法主体的罚款中位数在 1,050–3,000 元之间"),
+            warning.why.contains(
+                "（R1，基准 500–5,000 元）的 21 件案件，5 个执法主体的罚款中位数 1,100 元"
+            ),
             "{}",
             warning.why
         );
         assert!(
-            warning
-                .why
-                .contains("1 个主体偏离超过 2 倍：500105-heavy 3,000 元"),
+            warning.why.ends_with("1 个主体多次罚款超出中位数的 2 倍或不足其 1/2：500105-heavy 3 件中 3 件罚款 2,900–3,200 元"),
             "{}",
             warning.why
         );

@@ -38,6 +38,17 @@ pub enum Series {
     Complaints,
 }
 
+/// The scale a surge is judged on. Income is multiplicative (a few large decisions make a
+/// month; growth is a ratio), so on `log` (ln(1 + x)) a jump is measured in typical
+/// month-to-month ratios and one heavy month does not stretch the scale for the rest.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scale {
+    #[default]
+    Linear,
+    Log,
+}
+
 /// Who a rule holds to account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -67,13 +78,15 @@ pub enum Review {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "family", rename_all = "snake_case")]
 pub enum Check {
-    /// A month's figure against the same scope's trailing months: robust z above `z`, the
-    /// MAD floored at `mad_floor` and at `mad_floor_share` of the median, at least
-    /// `min_history` months of history and a figure of at least `min_value`. Each of the
-    /// `recent_months` latest months is judged.
+    /// A month's figure against the same scope's trailing months: robust z above `z` on
+    /// `scale`, the MAD floored at `mad_floor` and at `mad_floor_share` of the median (both
+    /// on that scale), at least `min_history` months of history and a figure of at least
+    /// `min_value`. Each of the `recent_months` latest months is judged.
     MonthlySurge {
         series: Series,
         by: Who,
+        #[serde(default)]
+        scale: Scale,
         window_months: u32,
         recent_months: u32,
         min_history: u32,
@@ -108,15 +121,17 @@ pub enum Check {
         max_rate: f64,
         min_lift: f64,
     },
-    /// Same violation, same baseline row: bodies whose median fine is more than `max_ratio`
-    /// times (or less than 1/`max_ratio` of) the median across at least `min_bodies` bodies
-    /// with at least `min_cases_per_body` decisions each; one city-wide warning per violation
-    /// and row, naming them.
+    /// Same violation, baseline row and band, inside the band: bodies with at least
+    /// `min_outliers` fines more than `max_ratio` times (or under 1/`max_ratio` of) the
+    /// city's median for them, where at least `min_bodies` bodies decided at least
+    /// `min_cases_per_body` each; one city-wide warning per violation, row and band, naming
+    /// the bodies.
     SameFactsSpread {
         window_months: u32,
         min_cases_per_body: u32,
         min_bodies: u32,
         max_ratio: f64,
+        min_outliers: u32,
     },
     /// An enterprise inspected by at least `min_bodies` bodies on separate days within
     /// `days` days (综合查一次 asks for one joint visit).

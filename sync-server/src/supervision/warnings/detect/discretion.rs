@@ -1,16 +1,12 @@
-//! Discretion (裁量): decided penalties outside their baseline band too often, and the same
-//! facts fined differently across bodies (同案不同罚).
-
-use std::collections::BTreeMap;
+//! Discretion (裁量): decided penalties outside their baseline band too often.
 
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::{grouped, percent, round2, Firing, Window, CASES_KEPT};
+use super::{percent, round2, Firing, Window, CASES_KEPT};
 use crate::error::ServerError;
 use crate::storage::Tx;
 use crate::supervision::warnings::rules::{Check, Who};
-use crate::supervision::warnings::stats::median;
 
 /// Decisions with a matched baseline band (the only ones a departure is measured on): how
 /// many, how many departed, how many of those without a recorded reason.
@@ -188,131 +184,6 @@ pub(super) fn departures(
                 "rest_rate": round2(rest_rate),
                 "threshold": max_rate,
                 "min_lift": min_lift,
-            }),
-            cases,
-        });
-    }
-    Ok(firings)
-}
-
-/// One body's fines for one violation and baseline row.
-struct Fines {
-    district: String,
-    amounts: Vec<f64>,
-    cases: Vec<String>,
-}
-
-pub(super) fn spread(
-    tx: &mut dyn Tx,
-    check: &Check,
-    as_of: NaiveDate,
-) -> Result<Vec<Firing>, ServerError> {
-    let Check::SameFactsSpread {
-        window_months,
-        min_cases_per_body,
-        min_bodies,
-        max_ratio,
-    } = check
-    else {
-        unreachable!("dispatched by family")
-    };
-    let window = Window::ending(as_of, *window_months);
-    let mut facts: BTreeMap<(String, String), BTreeMap<String, Fines>> = BTreeMap::new();
-    for row in tx.query(
-        "SELECT violation, baseline_row, body, district, fine, doc_id FROM sv_case
-         WHERE decided_on >= $1 AND decided_on <= $2 AND fine > 0 AND violation <> '' AND baseline_row <> ''",
-        &[window.from.as_str().into(), window.to.as_str().into()],
-    )? {
-        let fines = facts
-            .entry((row.text(0)?, row.text(1)?))
-            .or_default()
-            .entry(row.text(2)?)
-            .or_insert_with(|| Fines {
-                district: String::new(),
-                amounts: Vec::new(),
-                cases: Vec::new(),
-            });
-        fines.district = row.text(3)?;
-        fines.amounts.push(row.int(4)? as f64);
-        fines.cases.push(row.text(5)?);
-    }
-    let mut firings = Vec::new();
-    for ((violation, baseline_row), bodies) in &facts {
-        let medians: BTreeMap<&String, (f64, &Fines)> = bodies
-            .iter()
-            .filter(|(_, f)| f.amounts.len() >= *min_cases_per_body as usize)
-            .filter_map(|(b, f)| Some((b, (median(&f.amounts)?, f))))
-            .collect();
-        if medians.len() < *min_bodies as usize {
-            continue;
-        }
-        let values: Vec<f64> = medians.values().map(|(m, _)| *m).collect();
-        let Some(city) = median(&values).filter(|m| *m > 0.0) else {
-            continue;
-        };
-        let outliers: Vec<(&String, f64, &Fines)> = medians
-            .iter()
-            .filter(|(_, (own, _))| {
-                let ratio = if *own >= city {
-                    own / city
-                } else {
-                    city / own.max(1.0)
-                };
-                ratio > *max_ratio
-            })
-            .map(|(b, (own, f))| (*b, *own, *f))
-            .collect();
-        if outliers.is_empty() {
-            continue;
-        }
-        let (low, high) = values
-            .iter()
-            .fold((f64::MAX, 0.0f64), |(l, h), v| (l.min(*v), h.max(*v)));
-        let named: Vec<String> = outliers
-            .iter()
-            .map(|(b, own, _)| format!("{b} {} 元", grouped(*own)))
-            .collect();
-        let mut cases: Vec<String> = outliers
-            .iter()
-            .flat_map(|(_, _, f)| f.cases.iter().cloned())
-            .collect();
-        cases.sort();
-        cases.truncate(CASES_KEPT);
-        // One body alone: its district's supervisors see the warning too.
-        let (district, body) = match outliers.as_slice() {
-            [(b, _, f)] => (f.district.clone(), (*b).clone()),
-            _ => (String::new(), String::new()),
-        };
-        firings.push(Firing {
-            scope_kind: "violation",
-            scope: violation.clone(),
-            key: baseline_row.clone(),
-            district,
-            body,
-            period: window.period(),
-            why: format!(
-                "{}同一违法行为（{violation}）、同一裁量档次（{baseline_row}）的案件，{} 个执法主体的罚款中位数\
-                 在 {}–{} 元之间，全市中位数 {} 元；{} 个主体偏离超过 {max_ratio} 倍：{}",
-                window.zh(),
-                medians.len(),
-                grouped(low),
-                grouped(high),
-                grouped(city),
-                outliers.len(),
-                named.join("，"),
-            ),
-            figures: json!({
-                "window": window.period(),
-                "violation": violation,
-                "baseline_row": baseline_row,
-                "bodies": medians.len(),
-                "median_across_bodies": round2(city),
-                "spread": round2(high / low.max(1.0)),
-                "threshold": max_ratio,
-                "outliers": outliers.iter().map(|(b, own, f)| json!({
-                    "body": b, "district": f.district, "median": round2(*own), "cases": f.amounts.len(),
-                })).collect::<Vec<_>>(),
-                "body_medians": medians.iter().map(|(b, (m, _))| ((*b).clone(), round2(*m))).collect::<BTreeMap<_, _>>(),
             }),
             cases,
         });
