@@ -22,6 +22,9 @@ struct Fines {
     fines: Vec<(f64, String)>,
 }
 
+/// A body named: its id, its fines, those far from the city's median.
+type Named<'a> = (&'a String, &'a Fines, Vec<&'a (f64, String)>);
+
 /// (violation, baseline row, band) → body → fines.
 type Groups = BTreeMap<(String, String, i64, i64), BTreeMap<String, Fines>>;
 
@@ -71,7 +74,7 @@ pub(super) fn spread(
         }
         let far = |x: f64| x > city * max_ratio || x * max_ratio < city;
         // Bodies with at least `min_outliers` decisions far from the city's median.
-        let named: Vec<(&String, &Fines, Vec<&(f64, String)>)> = bodies
+        let named: Vec<Named> = bodies
             .iter()
             .map(|(b, f)| {
                 (
