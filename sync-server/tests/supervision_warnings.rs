@@ -35,7 +35,21 @@ fn income_growth_fires_on_the_jump_and_not_on_seasons_or_a_flat_series() {
                     ("500103-jump", anomalous),
                     // Flat for two years (MAD 0), then a little higher: the floor holds.
                     ("500104-flat", if back == 0 { 13_000 } else { 12_000 }),
+                    // A new body: five months, then the same jump; too short a history.
+                    (
+                        "500105-new",
+                        if back == 0 {
+                            86_000
+                        } else if back <= 5 {
+                            12_000
+                        } else {
+                            0
+                        },
+                    ),
                 ] {
+                    if amount == 0 {
+                        continue;
+                    }
                     // Each month's income in two decisions.
                     for half in [amount / 2, amount - amount / 2] {
                         n += 1;
