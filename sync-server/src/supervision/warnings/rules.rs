@@ -38,12 +38,31 @@ pub enum Series {
     Complaints,
 }
 
+/// The scale a surge is judged on. Income is multiplicative (a few large decisions make a
+/// month; growth is a ratio), so on `log` (ln(1 + x)) a jump is measured in typical
+/// month-to-month ratios and one heavy month does not stretch the scale for the rest.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scale {
+    #[default]
+    Linear,
+    Log,
+}
+
 /// Who a rule holds to account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Who {
     Body,
     Officer,
+}
+
+/// Where a share is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    District,
+    Body,
 }
 
 /// Which internal step a decision needed before it (Art. 58, 57).
@@ -59,13 +78,15 @@ pub enum Review {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "family", rename_all = "snake_case")]
 pub enum Check {
-    /// A month's figure against the same scope's trailing months: robust z above `z`, the
-    /// MAD floored at `mad_floor` and at `mad_floor_share` of the median, at least
-    /// `min_history` months of history and a figure of at least `min_value`. Each of the
-    /// `recent_months` latest months is judged.
+    /// A month's figure against the same scope's trailing months: robust z above `z` on
+    /// `scale`, the MAD floored at `mad_floor` and at `mad_floor_share` of the median (both
+    /// on that scale), at least `min_history` months of history and a figure of at least
+    /// `min_value`. Each of the `recent_months` latest months is judged.
     MonthlySurge {
         series: Series,
         by: Who,
+        #[serde(default)]
+        scale: Scale,
         window_months: u32,
         recent_months: u32,
         min_history: u32,
@@ -88,22 +109,29 @@ pub enum Check {
         max_amount_ratio: f64,
     },
     /// Decided penalties outside the matched baseline band: more than `max_rate` of at least
-    /// `min_decided` decisions, and at least `min_departures` of them.
+    /// `min_decided` decisions, at least `min_departures` of them, and at least `min_lift`
+    /// times the rate of the rest (for a body the other bodies, for an officer the body's
+    /// decisions without them: the colleague who shares a departing officer's cases is not
+    /// the one departing).
     DepartureRate {
         by: Who,
         window_months: u32,
         min_decided: u32,
         min_departures: u32,
         max_rate: f64,
+        min_lift: f64,
     },
-    /// Same violation, same baseline row: a body whose median fine is more than `max_ratio`
-    /// times (or less than 1/`max_ratio` of) the median across at least `min_bodies` bodies
-    /// with at least `min_cases_per_body` decisions each.
+    /// Same violation, baseline row and band, inside the band: bodies with at least
+    /// `min_outliers` fines more than `max_ratio` times (or under 1/`max_ratio` of) the
+    /// city's median for them, where at least `min_bodies` bodies decided at least
+    /// `min_cases_per_body` each; one city-wide warning per violation, row and band, naming
+    /// the bodies.
     SameFactsSpread {
         window_months: u32,
         min_cases_per_body: u32,
         min_bodies: u32,
         max_ratio: f64,
+        min_outliers: u32,
     },
     /// An enterprise inspected by at least `min_bodies` bodies on separate days within
     /// `days` days (综合查一次 asks for one joint visit).
@@ -112,24 +140,30 @@ pub enum Check {
         days: u32,
         min_bodies: u32,
     },
-    /// A body's inspections of `grade` enterprises above `max_share` of at least
-    /// `min_inspections` inspections of graded enterprises.
+    /// A district's (or a body's) inspections of `grade` enterprises above `max_share` of at
+    /// least `min_inspections` inspections of graded enterprises, and beyond chance: the
+    /// binomial chance of so many at exactly `max_share` below `alpha`.
     GradeShare {
+        by: Unit,
         grade: String,
         window_months: u32,
         min_inspections: u32,
         max_share: f64,
+        alpha: f64,
     },
-    /// An officer's visits in a month without the enterprise's verification (两码互核), at
-    /// least `min_count` and `min_share` of the month's visits, counting only visits older
-    /// than `grace_days` (the enterprise's side may arrive later).
+    /// An officer's visits without the enterprise's verification (两码互核) over the window:
+    /// at least `min_count` and `min_share` of their visits, and beyond chance against the
+    /// city's own rate (binomial chance below `alpha`), so a missed scan now and then never
+    /// fires. Only visits older than `grace_days` count (the enterprise's side may arrive
+    /// later).
     UnverifiedVisits {
         window_months: u32,
         grace_days: u32,
         min_count: u32,
         min_share: f64,
+        alpha: f64,
     },
-    /// An officer's code refused by enterprises at least `min_count` times in a month.
+    /// An officer's code refused by enterprises at least `min_count` times over the window.
     RefusedCodes { window_months: u32, min_count: u32 },
     /// An ordinary case open past its decision deadline.
     Overdue {},

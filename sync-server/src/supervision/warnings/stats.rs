@@ -73,6 +73,35 @@ pub fn quantile(values: &[f64], q: f64) -> Option<f64> {
     Some(sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64))
 }
 
+/// The chance of at least `k` successes in `n` trials of chance `p` (the binomial upper
+/// tail): how surprising a count is against a base rate. Counts at or below the mean give 1
+/// (never surprising), which also keeps the sum away from underflow.
+pub fn binomial_tail(k: u64, n: u64, p: f64) -> f64 {
+    if k == 0 || p >= 1.0 {
+        return 1.0;
+    }
+    if k > n || p <= 0.0 {
+        return 0.0;
+    }
+    if k as f64 <= n as f64 * p {
+        return 1.0;
+    }
+    let ln_choose: f64 = (0..k)
+        .map(|i| ((n - i) as f64).ln() - ((i + 1) as f64).ln())
+        .sum();
+    let mut term = (ln_choose + k as f64 * p.ln() + (n - k) as f64 * (1.0 - p).ln()).exp();
+    let mut sum = 0.0;
+    // Above the mean the terms only fall: stop when they no longer count.
+    for i in k..=n {
+        sum += term;
+        if term <= sum * 1e-17 {
+            break;
+        }
+        term *= (n - i) as f64 / (i + 1) as f64 * p / (1.0 - p);
+    }
+    sum.min(1.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,5 +143,19 @@ mod tests {
         assert_eq!(quantile(&[1.0, 2.0, 3.0, 4.0, 5.0], 0.5), Some(3.0));
         assert_eq!(quantile(&[10.0, 20.0], 0.9), Some(19.0));
         assert_eq!(quantile(&[], 0.5), None);
+    }
+
+    #[test]
+    fn the_binomial_tail_matches_hand_counted_cases() {
+        // P(X ≥ 2 | 3, 0.5) = (3 + 1) / 8.
+        assert!((binomial_tail(2, 3, 0.5) - 0.5).abs() < 1e-12);
+        // P(X ≥ 3 | 3, 0.9) = 0.729.
+        assert!((binomial_tail(3, 3, 0.9) - 0.729).abs() < 1e-12);
+        // P(X ≥ 5 | 10, 0.1) = 0.0016349374.
+        assert!((binomial_tail(5, 10, 0.1) - 0.001_634_937_4).abs() < 1e-9);
+        assert_eq!(binomial_tail(0, 10, 0.1), 1.0);
+        assert_eq!(binomial_tail(1, 100, 0.05), 1.0, "at or below the mean");
+        assert_eq!(binomial_tail(11, 10, 0.1), 0.0);
+        assert!(binomial_tail(70, 100, 0.03) < 1e-60);
     }
 }

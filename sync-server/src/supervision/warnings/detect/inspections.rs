@@ -7,10 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Duration, NaiveDate};
 use serde_json::json;
 
-use super::{month_of_text, month_text, month_zh, percent, round2, Firing, Window, CASES_KEPT};
+use super::{month_of_text, month_text, percent, round2, Firing, Window, CASES_KEPT};
 use crate::error::ServerError;
 use crate::storage::Tx;
-use crate::supervision::warnings::rules::Check;
+use crate::supervision::warnings::rules::{Check, Unit};
+use crate::supervision::warnings::stats::binomial_tail;
 
 struct Visit {
     day: NaiveDate,
@@ -127,38 +128,49 @@ pub(super) fn grade_share(
     as_of: NaiveDate,
 ) -> Result<Vec<Firing>, ServerError> {
     let Check::GradeShare {
+        by,
         grade,
         window_months,
         min_inspections,
         max_share,
+        alpha,
     } = check
     else {
         unreachable!("dispatched by family")
     };
     let window = Window::ending(as_of, *window_months);
+    let (unit, scope_kind, whose) = match by {
+        Unit::District => ("district", "district", "本区县各执法主体"),
+        Unit::Body => ("body", "body", "本主体"),
+    };
     let mut firings = Vec::new();
     for row in tx.query(
-        "SELECT body, district, COUNT(*), CAST(SUM(CASE WHEN grade = $3 THEN 1 ELSE 0 END) AS BIGINT)
-         FROM sv_inspection WHERE visited_on >= $1 AND visited_on <= $2 AND grade <> ''
-         GROUP BY body, district",
+        &format!(
+            "SELECT {unit}, MAX(district), COUNT(*), CAST(SUM(CASE WHEN grade = $3 THEN 1 ELSE 0 END) AS BIGINT)
+             FROM sv_inspection WHERE visited_on >= $1 AND visited_on <= $2 AND grade <> ''
+             GROUP BY {unit}"
+        ),
         &[
             window.from.as_str().into(),
             window.to.as_str().into(),
             grade.as_str().into(),
         ],
     )? {
-        let (body, total, graded) = (row.text(0)?, row.int(2)?, row.int(3)?);
+        let (who, total, graded) = (row.text(0)?, row.int(2)?, row.int(3)?);
         let share = graded as f64 / total.max(1) as f64;
-        if total < *min_inspections as i64 || share <= *max_share {
+        let chance = binomial_tail(graded as u64, total as u64, *max_share);
+        if total < *min_inspections as i64 || share <= *max_share || chance >= *alpha {
             continue;
         }
         let cases = tx
             .query(
-                "SELECT doc_id FROM sv_inspection
-                 WHERE body = $1 AND grade = $2 AND visited_on >= $3 AND visited_on <= $4
-                 ORDER BY visited_on, doc_id",
+                &format!(
+                    "SELECT doc_id FROM sv_inspection
+                     WHERE {unit} = $1 AND grade = $2 AND visited_on >= $3 AND visited_on <= $4
+                     ORDER BY visited_on, doc_id"
+                ),
                 &[
-                    body.as_str().into(),
+                    who.as_str().into(),
                     grade.as_str().into(),
                     window.from.as_str().into(),
                     window.to.as_str().into(),
@@ -169,14 +181,15 @@ pub(super) fn grade_share(
             .map(|r| r.text(0))
             .collect::<Result<Vec<_>, _>>()?;
         firings.push(Firing {
-            scope_kind: "body",
-            scope: body.clone(),
+            scope_kind,
+            scope: who.clone(),
             key: String::new(),
             district: row.text(1)?,
-            body,
+            body: if matches!(by, Unit::Body) { who } else { String::new() },
             period: window.period(),
             why: format!(
-                "{}检查已评信用等级的企业 {total} 次，其中{grade}级企业 {graded} 次，占 {}，超过上限 {}",
+                "{}{whose}检查已评信用等级的企业 {total} 次，其中{grade}级企业 {graded} 次，占 {}，超过上限 {}\
+                 （按上限计出现这么多的概率 {chance:.1e}）",
                 window.zh(),
                 percent(share),
                 percent(*max_share),
@@ -186,8 +199,9 @@ pub(super) fn grade_share(
                 "grade": grade,
                 "inspections": total,
                 "graded": graded,
-                "share": round2(share * 100.0) / 100.0,
+                "share": (share * 10_000.0).round() / 10_000.0,
                 "threshold": max_share,
+                "chance_at_threshold": chance,
             }),
             cases,
         });
@@ -196,23 +210,31 @@ pub(super) fn grade_share(
 }
 
 /// Visits without the enterprise's verification, or with the officer's code refused, by
-/// officer and month.
+/// officer over the window.
 pub(super) fn visits(
     tx: &mut dyn Tx,
     check: &Check,
     as_of: NaiveDate,
 ) -> Result<Vec<Firing>, ServerError> {
-    let (window_months, grace_days, min_count, min_share, refused) = match check {
+    let (window_months, grace_days, min_count, min_share, alpha, refused) = match check {
         Check::UnverifiedVisits {
             window_months,
             grace_days,
             min_count,
             min_share,
-        } => (*window_months, *grace_days, *min_count, *min_share, false),
+            alpha,
+        } => (
+            *window_months,
+            *grace_days,
+            *min_count,
+            *min_share,
+            *alpha,
+            false,
+        ),
         Check::RefusedCodes {
             window_months,
             min_count,
-        } => (*window_months, 0, *min_count, 0.0, true),
+        } => (*window_months, 0, *min_count, 0.0, 1.0, true),
         _ => unreachable!("dispatched by family"),
     };
     let window = Window::ending(as_of, window_months);
@@ -222,21 +244,29 @@ pub(super) fn visits(
     } else {
         "v.verified = 0 AND v.code_refused = 0"
     };
-    let sql = format!(
-        "SELECT v.officer, v.body, v.district, substr(v.visited_on, 1, 7), COUNT(*),
-                CAST(SUM(CASE WHEN {flagged} THEN 1 ELSE 0 END) AS BIGINT)
-         FROM sv_visit v WHERE v.visited_on >= $1 AND v.visited_on <= $2
-         GROUP BY v.officer, v.body, v.district, substr(v.visited_on, 1, 7)"
-    );
+    let rows = tx.query(
+        &format!(
+            "SELECT v.officer, v.body, v.district, COUNT(*), CAST(SUM(CASE WHEN {flagged} THEN 1 ELSE 0 END) AS BIGINT)
+             FROM sv_visit v WHERE v.visited_on >= $1 AND v.visited_on <= $2
+             GROUP BY v.officer, v.body, v.district"
+        ),
+        &[window.from.as_str().into(), until.as_str().into()],
+    )?;
+    let (all, all_flagged) = rows.iter().try_fold((0i64, 0i64), |(n, k), row| {
+        Ok::<_, ServerError>((n + row.int(3)?, k + row.int(4)?))
+    })?;
+    // The city's own rate; the rule never fires on what is usual here.
+    let base = all_flagged as f64 / all.max(1) as f64;
     let mut firings = Vec::new();
-    for row in tx.query(&sql, &[window.from.as_str().into(), until.as_str().into()])? {
-        let (officer, month_text_, total, count) =
-            (row.text(0)?, row.text(3)?, row.int(4)?, row.int(5)?);
+    for row in &rows {
+        let (officer, body, total, count) = (row.text(0)?, row.text(1)?, row.int(3)?, row.int(4)?);
         let share = count as f64 / total.max(1) as f64;
-        let Some(month) = month_of_text(&month_text_) else {
-            continue;
+        let chance = if refused {
+            0.0
+        } else {
+            binomial_tail(count as u64, total as u64, base)
         };
-        if count < min_count as i64 || count == 0 || share < min_share {
+        if count < min_count.max(1) as i64 || share < min_share || chance >= alpha {
             continue;
         }
         let listed = tx.query(
@@ -248,9 +278,9 @@ pub(super) fn visits(
             ),
             &[
                 officer.as_str().into(),
-                row.text(1)?.into(),
-                format!("{month_text_}-01").into(),
-                format!("{month_text_}-31").min(until.clone()).into(),
+                body.as_str().into(),
+                window.from.as_str().into(),
+                until.as_str().into(),
             ],
         )?;
         let visit_ids: Vec<String> = listed.iter().map(|r| r.text(0)).collect::<Result<_, _>>()?;
@@ -263,31 +293,34 @@ pub(super) fn visits(
         let why = if refused {
             format!(
                 "执法人员 {officer} {}入企检查 {total} 次，其中 {count} 次执法码被企业核验拒绝，达到阈值 {min_count} 次",
-                month_zh(month)
+                window.zh()
             )
         } else {
             format!(
                 "执法人员 {officer} {}入企检查 {total} 次，其中 {count} 次（{}）未经企业扫码核验，\
-                 超过阈值（{min_count} 次且 {}）",
-                month_zh(month),
+                 超过阈值（{min_count} 次且 {}），全市一般水平为 {}",
+                window.zh(),
                 percent(share),
                 percent(min_share),
+                percent(base),
             )
         };
         firings.push(Firing {
             scope_kind: "officer",
             scope: officer,
-            // An officer lent to two bodies in a month is judged for each.
-            key: row.text(1)?,
+            // An officer lent to two bodies is judged for each.
+            key: body.clone(),
             district: row.text(2)?,
-            body: row.text(1)?,
-            period: month_text(month),
+            body,
+            period: window.period(),
             why,
             figures: json!({
-                "month": month_text(month),
+                "window": window.period(),
                 "visits": total,
                 "flagged": count,
                 "share": round2(share),
+                "city_rate": (base * 10_000.0).round() / 10_000.0,
+                "chance_at_city_rate": chance,
                 "threshold_count": min_count,
                 "threshold_share": min_share,
                 "visit_ids": visit_ids.into_iter().take(CASES_KEPT).collect::<Vec<_>>(),

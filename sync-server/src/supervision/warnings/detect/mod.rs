@@ -6,6 +6,7 @@ mod cases;
 mod discretion;
 mod inspections;
 mod regularity;
+mod spread;
 mod surge;
 
 use chrono::{Datelike, NaiveDate};
@@ -44,7 +45,7 @@ pub(crate) fn detect(
         Check::MonthlySurge { .. } => surge::detect(tx, &rule.check, as_of),
         Check::QuotaRegularity { .. } => regularity::detect(tx, &rule.check, as_of),
         Check::DepartureRate { .. } => discretion::departures(tx, &rule.check, as_of),
-        Check::SameFactsSpread { .. } => discretion::spread(tx, &rule.check, as_of),
+        Check::SameFactsSpread { .. } => spread::spread(tx, &rule.check, as_of),
         Check::SeveralBodies { .. } => inspections::several_bodies(tx, &rule.check, as_of),
         Check::GradeShare { .. } => inspections::grade_share(tx, &rule.check, as_of),
         Check::UnverifiedVisits { .. } | Check::RefusedCodes { .. } => {

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::{grouped, month_of_text, month_text, month_zh, round2, Firing, Month, Window};
 use crate::error::ServerError;
 use crate::storage::Tx;
-use crate::supervision::warnings::rules::{Check, Series, Who};
+use crate::supervision::warnings::rules::{Check, Scale, Series, Who};
 use crate::supervision::warnings::stats::{mad, median, robust_z};
 
 /// One scope's monthly figures.
@@ -27,6 +27,7 @@ pub(super) fn detect(
     let Check::MonthlySurge {
         series,
         by,
+        scale,
         window_months,
         recent_months,
         min_history,
@@ -40,16 +41,22 @@ pub(super) fn detect(
     };
     let span = Window::ending(as_of, window_months + recent_months);
     let scopes = monthly(tx, *series, *by, &span)?;
+    // Before the first month anything was recorded there is no history, only no data.
+    let data_start = scopes
+        .values()
+        .filter_map(|s| s.months.keys().next().copied())
+        .min()
+        .unwrap_or(span.first);
     let mut firings = Vec::new();
     for (who, scope) in &scopes {
-        // Income starts with a body's first decision (a new body has no zero history);
-        // a month without complaints is a real zero, so their history is the whole span.
+        // Income starts with a body's first decision (a new body has no zero history); a
+        // month without complaints is a real zero, from the first month any were recorded.
         let first = match series {
             Series::FineIncome => match scope.months.keys().next() {
                 Some(first) => *first,
                 None => continue,
             },
-            Series::Complaints => span.first,
+            Series::Complaints => data_start,
         };
         let judged = (span.last - *recent_months as i32 + 1).max(first);
         for month in judged..=span.last {
@@ -60,12 +67,19 @@ pub(super) fn detect(
             if history.len() < *min_history as usize || x < *min_value {
                 continue;
             }
+            let on_scale = |v: f64| match scale {
+                Scale::Linear => v,
+                Scale::Log => v.max(0.0).ln_1p(),
+            };
+            let judged_history: Vec<f64> = history.iter().map(|v| on_scale(*v)).collect();
             let (centre, spread) = (
-                median(&history).unwrap_or(0.0),
-                mad(&history).unwrap_or(0.0),
+                median(&judged_history).unwrap_or(0.0),
+                mad(&judged_history).unwrap_or(0.0),
             );
             let floor = mad_floor.max(mad_floor_share * centre);
-            let z = robust_z(x, centre, spread, floor);
+            let z = robust_z(on_scale(x), centre, spread, floor);
+            // What the supervisor reads is in yuan or complaints, whatever the scale.
+            let typical = median(&history).unwrap_or(0.0);
             if z <= *threshold {
                 continue;
             }
@@ -80,14 +94,16 @@ pub(super) fn detect(
                 district: scope.district.clone(),
                 body: scope.body.clone(),
                 period: month_text(month),
-                why: why(*series, month, x, history.len(), centre, z, *threshold),
+                why: why(*series, month, x, history.len(), typical, z, *threshold),
                 figures: json!({
                     "month": month_text(month),
                     "value": x,
                     "history_months": history.len(),
                     "history": history,
-                    "median": round2(centre),
-                    "mad": round2(spread),
+                    "median": round2(typical),
+                    "scale": scale,
+                    "median_on_scale": round2(centre),
+                    "mad_on_scale": round2(spread),
                     "mad_used": round2(spread.max(floor)),
                     "robust_z": round2(z),
                     "threshold": threshold,
