@@ -382,3 +382,113 @@ fn outcomes_import_good_rows_refuse_bad_ones_by_line_and_reimport_idempotently()
         Err(ImportError::NotUtf8)
     ));
 }
+
+#[test]
+fn a_lawful_case_synced_by_a_phone_through_a_real_server_scores_100() {
+    use zhifa_core::cases::{CaseKind, Step};
+    use zhifa_core::registry::KeyPurpose;
+    for scratch in support::backends("review_synced") {
+        let server = support::Server::start_on(scratch, |_| {});
+        let phone = server.enrolled(BY);
+        phone.sync().unwrap();
+        // The body's duty credential on the phone (what an officer's shift begins with).
+        let officer = server.state.catalogue.officer(BY).unwrap().unwrap();
+        let agency = server
+            .state
+            .agencies
+            .signer(BODY, KeyPurpose::DutyCredential)
+            .unwrap();
+        let credential = zhifa_core::codes::issue_duty_credential(
+            &agency,
+            &officer,
+            &phone.device.device_key(),
+            &[],
+            // The body's key was made with the server, just now.
+            chrono::Utc::now(),
+            Duration::hours(8),
+        )
+        .unwrap();
+        phone
+            .device
+            .codes()
+            .install_credential(&credential)
+            .unwrap();
+
+        let cases = phone.device.cases();
+        let case = cases
+            .create(
+                CaseKind::Ordinary,
+                "DQ-118-3",
+                "500103",
+                today() - Duration::days(3),
+                today(),
+            )
+            .unwrap();
+        cases.edit(&case.id, &barbecue()).unwrap();
+        let go = |step: Step| {
+            cases.step(&case.id, &step).unwrap();
+        };
+        go(Step::File {
+            approver: HEAD.into(),
+        });
+        phone
+            .device
+            .evidence()
+            .add_to_case(
+                &case.id,
+                b"\xff\xd8 grill",
+                "视听资料",
+                "现场烧烤照片",
+                None,
+            )
+            .unwrap();
+        cases
+            .edit(
+                &case.id,
+                &[zhifa_core::cases::CaseEdit::AppendFindings(
+                    "当事人在禁止区域内露天烧烤，经责令改正拒不改正。".into(),
+                )],
+            )
+            .unwrap();
+        cases.choose_penalty(&case.id, Some(12_000), None).unwrap();
+        go(Step::Notify);
+        go(Step::CloseStatement);
+        go(Step::PassLegalReview {
+            reviewer: REVIEWER.into(),
+        });
+        go(Step::Decide);
+        phone.sync().unwrap();
+        go(Step::Serve {
+            service: zhifa_core::cases::procedure::Service {
+                method: zhifa_core::cases::ServiceMethod::Direct,
+                served_on: today(),
+                recipient: "张某".into(),
+                note: String::new(),
+            },
+        });
+        go(Step::RecordPayment { amount: 12_000 });
+        go(Step::Close);
+        let report = phone.sync().unwrap();
+        assert!(report.docs_refused.is_empty(), "{report:?}");
+
+        let db = server.state.db.as_ref();
+        index(db, &decided_row(&case.id, "synced"));
+        let period = (today(), today());
+        let sample = review::draw(db, &Scope::City, period, Rate::All, 1, "评查员").unwrap();
+        assert_eq!(sample.cases, vec![case.id.clone()]);
+        let report =
+            review::score_sample(db, &server.state.catalogue, &sample.id, "评查员").unwrap();
+        assert_eq!(report.scored, 1);
+        let (score, defects) = transaction(db, |tx| {
+            let row = tx
+                .query_opt(
+                    "SELECT score, details FROM sv_review WHERE sample_id = $1",
+                    &[sample.id.clone().into()],
+                )?
+                .unwrap();
+            Ok((row.int(0)?, row.text(1)?))
+        })
+        .unwrap();
+        assert_eq!((score, defects.as_str()), (100, "[]"));
+    }
+}
