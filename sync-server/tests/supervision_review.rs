@@ -66,6 +66,21 @@ fn a_lawful_case_scores_100_and_each_defect_is_found_on_the_case_that_has_it() {
                 (BODY.into(), "评查员甲".into())
             );
         }
+        // Drilling down: the sample's reviews, lowest score first, within the scope.
+        let listed = transaction(db.as_ref(), |tx| {
+            review::reviews(tx, &Scope::City, &sample.id)
+        })
+        .unwrap();
+        assert_eq!(listed.len(), made.cases.len());
+        assert!(listed.windows(2).all(|w| w[0].score <= w[1].score));
+        assert!(listed.last().unwrap().defects.is_empty());
+        assert_eq!(listed[0].case_number, listed[0].doc_id);
+        let elsewhere = Scope::District("500112".into());
+        let listed = transaction(db.as_ref(), |tx| {
+            review::reviews(tx, &elsewhere, &sample.id)
+        })
+        .unwrap();
+        assert!(listed.is_empty());
     }
 }
 
