@@ -282,7 +282,9 @@ fn outcomes_import_good_rows_refuse_bad_ones_by_line_and_reimport_idempotently()
          渝中城管罚〔2026〕2号,复议,维持,{tomorrow},甲\n\
          渝中城管罚〔2026〕2号,复议,维持\n\
          \n\
-         未同步〔2026〕9号,行政复议,确认违法,{yesterday},重庆市人民政府\n"
+         未同步〔2026〕9号,行政复议,确认违法,{yesterday},重庆市人民政府\n\
+         渝中城管罚〔2026〕3号,诉讼,变更,{yesterday},\"重庆市渝中区人民法院\n（二审：\"\"第五中院\"\"）\"\n\
+         渝中城管罚〔2026〕4号,诉讼,撤回,{yesterday}x,某院\n"
     );
     for scratch in support::backends("review_outcomes") {
         let (_dir, db) = server(&scratch);
@@ -291,7 +293,7 @@ fn outcomes_import_good_rows_refuse_bad_ones_by_line_and_reimport_idempotently()
         let report = outcomes::import(db, file.as_bytes()).unwrap();
         assert_eq!(
             (report.imported, report.replaced, report.unchanged),
-            (3, 0, 0)
+            (4, 0, 0)
         );
         let refused: Vec<(u64, RowRefusal)> = report
             .refused
@@ -333,10 +335,23 @@ fn outcomes_import_good_rows_refuse_bad_ones_by_line_and_reimport_idempotently()
                         expected: 5
                     }
                 ),
+                // After a quoted cell over two lines, the line the row starts on.
+                (
+                    14,
+                    RowRefusal::BadDate {
+                        value: format!("{yesterday}x")
+                    }
+                ),
             ]
         );
         assert!(report.refused.iter().all(|r| !r.message.is_empty()));
-        assert_eq!(report.unknown_cases, vec!["未同步〔2026〕9号".to_string()]);
+        assert_eq!(
+            report.unknown_cases,
+            vec![
+                "未同步〔2026〕9号".to_string(),
+                "渝中城管罚〔2026〕3号".to_string()
+            ]
+        );
         let held = |number: &str, kind: &str| {
             transaction(db, |tx| {
                 tx.query_opt(
@@ -356,9 +371,13 @@ fn outcomes_import_good_rows_refuse_bad_ones_by_line_and_reimport_idempotently()
             ))
         );
 
+        assert_eq!(
+            held("渝中城管罚〔2026〕3号", "litigation").unwrap().2,
+            "重庆市渝中区人民法院\n（二审：\"第五中院\"）"
+        );
         // The same file again changes nothing.
         let again = outcomes::import(db, file.as_bytes()).unwrap();
-        assert_eq!((again.imported, again.replaced, again.unchanged), (0, 0, 3));
+        assert_eq!((again.imported, again.replaced, again.unchanged), (0, 0, 4));
 
         // A later result replaces the one held; an earlier one does not.
         let later = format!(
