@@ -66,6 +66,21 @@ fn a_lawful_case_scores_100_and_each_defect_is_found_on_the_case_that_has_it() {
                 (BODY.into(), "评查员甲".into())
             );
         }
+        // Drilling down: the sample's reviews, lowest score first, within the scope.
+        let listed = transaction(db.as_ref(), |tx| {
+            review::reviews(tx, &Scope::City, &sample.id)
+        })
+        .unwrap();
+        assert_eq!(listed.len(), made.cases.len());
+        assert!(listed.windows(2).all(|w| w[0].score <= w[1].score));
+        assert!(listed.last().unwrap().defects.is_empty());
+        assert_eq!(listed[0].case_number, listed[0].doc_id);
+        let elsewhere = Scope::District("500112".into());
+        let listed = transaction(db.as_ref(), |tx| {
+            review::reviews(tx, &elsewhere, &sample.id)
+        })
+        .unwrap();
+        assert!(listed.is_empty());
     }
 }
 
@@ -267,7 +282,9 @@ fn outcomes_import_good_rows_refuse_bad_ones_by_line_and_reimport_idempotently()
          渝中城管罚〔2026〕2号,复议,维持,{tomorrow},甲\n\
          渝中城管罚〔2026〕2号,复议,维持\n\
          \n\
-         未同步〔2026〕9号,行政复议,确认违法,{yesterday},重庆市人民政府\n"
+         未同步〔2026〕9号,行政复议,确认违法,{yesterday},重庆市人民政府\n\
+         渝中城管罚〔2026〕3号,诉讼,变更,{yesterday},\"重庆市渝中区人民法院\n（二审：\"\"第五中院\"\"）\"\n\
+         渝中城管罚〔2026〕4号,诉讼,撤回,{yesterday}x,某院\n"
     );
     for scratch in support::backends("review_outcomes") {
         let (_dir, db) = server(&scratch);
@@ -276,7 +293,7 @@ fn outcomes_import_good_rows_refuse_bad_ones_by_line_and_reimport_idempotently()
         let report = outcomes::import(db, file.as_bytes()).unwrap();
         assert_eq!(
             (report.imported, report.replaced, report.unchanged),
-            (3, 0, 0)
+            (4, 0, 0)
         );
         let refused: Vec<(u64, RowRefusal)> = report
             .refused
@@ -318,10 +335,23 @@ fn outcomes_import_good_rows_refuse_bad_ones_by_line_and_reimport_idempotently()
                         expected: 5
                     }
                 ),
+                // After a quoted cell over two lines, the line the row starts on.
+                (
+                    14,
+                    RowRefusal::BadDate {
+                        value: format!("{yesterday}x")
+                    }
+                ),
             ]
         );
         assert!(report.refused.iter().all(|r| !r.message.is_empty()));
-        assert_eq!(report.unknown_cases, vec!["未同步〔2026〕9号".to_string()]);
+        assert_eq!(
+            report.unknown_cases,
+            vec![
+                "未同步〔2026〕9号".to_string(),
+                "渝中城管罚〔2026〕3号".to_string()
+            ]
+        );
         let held = |number: &str, kind: &str| {
             transaction(db, |tx| {
                 tx.query_opt(
@@ -341,9 +371,13 @@ fn outcomes_import_good_rows_refuse_bad_ones_by_line_and_reimport_idempotently()
             ))
         );
 
+        assert_eq!(
+            held("渝中城管罚〔2026〕3号", "litigation").unwrap().2,
+            "重庆市渝中区人民法院\n（二审：\"第五中院\"）"
+        );
         // The same file again changes nothing.
         let again = outcomes::import(db, file.as_bytes()).unwrap();
-        assert_eq!((again.imported, again.replaced, again.unchanged), (0, 0, 3));
+        assert_eq!((again.imported, again.replaced, again.unchanged), (0, 0, 4));
 
         // A later result replaces the one held; an earlier one does not.
         let later = format!(
@@ -381,4 +415,114 @@ fn outcomes_import_good_rows_refuse_bad_ones_by_line_and_reimport_idempotently()
         outcomes::parse(&[0xff, 0xfe, 0x00], today()),
         Err(ImportError::NotUtf8)
     ));
+}
+
+#[test]
+fn a_lawful_case_synced_by_a_phone_through_a_real_server_scores_100() {
+    use zhifa_core::cases::{CaseKind, Step};
+    use zhifa_core::registry::KeyPurpose;
+    for scratch in support::backends("review_synced") {
+        let server = support::Server::start_on(scratch, |_| {});
+        let phone = server.enrolled(BY);
+        phone.sync().unwrap();
+        // The body's duty credential on the phone (what an officer's shift begins with).
+        let officer = server.state.catalogue.officer(BY).unwrap().unwrap();
+        let agency = server
+            .state
+            .agencies
+            .signer(BODY, KeyPurpose::DutyCredential)
+            .unwrap();
+        let credential = zhifa_core::codes::issue_duty_credential(
+            &agency,
+            &officer,
+            &phone.device.device_key(),
+            &[],
+            // The body's key was made with the server, just now.
+            chrono::Utc::now(),
+            Duration::hours(8),
+        )
+        .unwrap();
+        phone
+            .device
+            .codes()
+            .install_credential(&credential)
+            .unwrap();
+
+        let cases = phone.device.cases();
+        let case = cases
+            .create(
+                CaseKind::Ordinary,
+                "DQ-118-3",
+                "500103",
+                today() - Duration::days(3),
+                today(),
+            )
+            .unwrap();
+        cases.edit(&case.id, &barbecue()).unwrap();
+        let go = |step: Step| {
+            cases.step(&case.id, &step).unwrap();
+        };
+        go(Step::File {
+            approver: HEAD.into(),
+        });
+        phone
+            .device
+            .evidence()
+            .add_to_case(
+                &case.id,
+                b"\xff\xd8 grill",
+                "视听资料",
+                "现场烧烤照片",
+                None,
+            )
+            .unwrap();
+        cases
+            .edit(
+                &case.id,
+                &[zhifa_core::cases::CaseEdit::AppendFindings(
+                    "当事人在禁止区域内露天烧烤，经责令改正拒不改正。".into(),
+                )],
+            )
+            .unwrap();
+        cases.choose_penalty(&case.id, Some(12_000), None).unwrap();
+        go(Step::Notify);
+        go(Step::CloseStatement);
+        go(Step::PassLegalReview {
+            reviewer: REVIEWER.into(),
+        });
+        go(Step::Decide);
+        phone.sync().unwrap();
+        go(Step::Serve {
+            service: zhifa_core::cases::procedure::Service {
+                method: zhifa_core::cases::ServiceMethod::Direct,
+                served_on: today(),
+                recipient: "张某".into(),
+                note: String::new(),
+            },
+        });
+        go(Step::RecordPayment { amount: 12_000 });
+        go(Step::Close);
+        let report = phone.sync().unwrap();
+        assert!(report.docs_refused.is_empty(), "{report:?}");
+
+        let db = server.state.db.as_ref();
+        index(db, &decided_row(&case.id, "synced"));
+        let period = (today(), today());
+        let sample = review::draw(db, &Scope::City, period, Rate::All, 1, "评查员").unwrap();
+        assert_eq!(sample.cases, vec![case.id.clone()]);
+        let report =
+            review::score_sample(db, &server.state.catalogue, &sample.id, "评查员").unwrap();
+        assert_eq!(report.scored, 1);
+        let (score, defects) = transaction(db, |tx| {
+            let row = tx
+                .query_opt(
+                    "SELECT score, details FROM sv_review WHERE sample_id = $1",
+                    &[sample.id.clone().into()],
+                )?
+                .unwrap();
+            Ok((row.int(0)?, row.text(1)?))
+        })
+        .unwrap();
+        assert_eq!((score, defects.as_str()), (100, "[]"));
+    }
 }

@@ -10,4 +10,4 @@ pub mod summary;
 pub use checklist::{Defect, Item, Scorecard, ITEMS};
 pub use reference::Reference;
 pub use sample::{draw, pick, score_sample, Rate, Sample, ScoreReport};
-pub use summary::{summary, By, Over, ReviewFigure};
+pub use summary::{reviews, summary, By, CaseReview, Over, ReviewFigure};

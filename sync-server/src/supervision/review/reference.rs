@@ -37,7 +37,10 @@ impl<'c> Reference<'c> {
                     Failure::Server(error) => error,
                     Failure::Refused(refusal) => ServerError::BadRequest(refusal.to_string()),
                 })?;
-        let data = bundle.map(|b| b.upserts).unwrap_or_default();
+        // Without a catalogue every case would read as lacking its legal basis: refuse.
+        let data = bundle
+            .map(|b| b.upserts)
+            .ok_or_else(|| ServerError::Config("服务器尚未发布执法目录，无法评查".into()))?;
         let engine = DiscretionEngine::new(
             data.violations,
             data.baseline_documents,

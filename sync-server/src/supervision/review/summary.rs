@@ -1,12 +1,14 @@
 //! Review figures by body or by acting officer: cases reviewed, mean score, defects by item,
 //! over one sample or over every review of the cases decided in a period (a case reviewed in
-//! several samples counts once, by its latest review). Scoped in SQL through `sv_case`.
+//! several samples counts once, by its latest review), and one sample's reviews case by case.
+//! Scoped in SQL through `sv_case`.
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::checklist::Defect;
 use crate::error::ServerError;
 use crate::storage::{Tx, Value};
 use crate::supervision::Scope;
@@ -109,4 +111,49 @@ pub fn summary(
             defects_by_code,
         })
         .collect())
+}
+
+/// One case's review, as a supervisor drills down to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseReview {
+    pub doc_id: String,
+    pub case_number: String,
+    pub body: String,
+    pub score: i64,
+    pub defects: Vec<Defect>,
+    pub reviewer: String,
+    pub reviewed_at: i64,
+}
+
+/// The reviews of sample `sample_id` inside `scope`, lowest score first.
+pub fn reviews(
+    tx: &mut dyn Tx,
+    scope: &Scope,
+    sample_id: &str,
+) -> Result<Vec<CaseReview>, ServerError> {
+    let mut sql = "SELECT r.doc_id, c.case_number, r.body, r.score, r.details, r.reviewer,
+                r.reviewed_at
+         FROM sv_review r JOIN sv_case c ON c.doc_id = r.doc_id WHERE r.sample_id = $1"
+        .to_owned();
+    let mut params: Vec<Value> = vec![sample_id.into()];
+    if let Some((condition, value)) = scope.condition("c", 2) {
+        sql.push_str(" AND ");
+        sql.push_str(&condition);
+        params.push(value);
+    }
+    sql.push_str(" ORDER BY r.score, r.doc_id");
+    tx.query(&sql, &params)?
+        .iter()
+        .map(|row| {
+            Ok(CaseReview {
+                doc_id: row.text(0)?,
+                case_number: row.text(1)?,
+                body: row.text(2)?,
+                score: row.int(3)?,
+                defects: serde_json::from_str(&row.text(4)?).map_err(|_| ServerError::Decode)?,
+                reviewer: row.text(5)?,
+                reviewed_at: row.int(6)?,
+            })
+        })
+        .collect()
 }
