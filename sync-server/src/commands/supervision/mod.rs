@@ -1,8 +1,8 @@
 //! `zhifa-sync-server supervision …`: the supervision administrator's commands, one file per
 //! concern; this file only lists and dispatches them.
 
-pub mod keys;
 mod indicators;
+pub mod keys;
 
 use std::path::PathBuf;
 
