@@ -1,6 +1,7 @@
 //! Supervisors at work over the API, on SQLite and PostgreSQL: a warning's lifecycle by
 //! role, review samples drawn and scored, outcomes imported, indicator figures and the cases
-//! behind them, each inside the key's scope and exported with zh-CN headers.
+//! behind them, each inside the key's scope and exported with zh-CN headers; and cases a
+//! phone syncs moving the figures a supervisor reads.
 
 mod supervision_api_support;
 mod support;
@@ -487,5 +488,71 @@ fn indicator_figures_and_the_cases_behind_them_keep_the_scope() {
             &city,
         );
         assert!(zip_part(&xlsx.body, "xl/sharedStrings.xml").contains("作出处罚决定数"));
+    }
+}
+
+#[test]
+fn a_case_a_phone_syncs_moves_the_figures_a_supervisor_reads() {
+    for server in servers("sv_api_e2e") {
+        let phone = server.enrolled(support::OFFICER_A);
+        let yuzhong = key(
+            &server,
+            "渝中监督",
+            Role::District,
+            Scope::District(YUZHONG.into()),
+        );
+        let query = "level=body&period=year&from=2026-01-01&to=2026-12-31";
+        let few_officers = || -> Vec<(String, f64)> {
+            let answer = get(
+                &server,
+                &format!("/v1/supervision/indicators/legality.few_officers?{query}"),
+                &yuzhong,
+            );
+            assert_eq!(answer.status, 200, "{:?}", answer.json());
+            answer.json()["figures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| {
+                    (
+                        f["key"].as_str().unwrap().to_owned(),
+                        f["value"].as_f64().unwrap_or(0.0),
+                    )
+                })
+                .filter(|(_, value)| *value > 0.0)
+                .collect()
+        };
+        assert_eq!(few_officers(), vec![]);
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let mut made = Vec::new();
+        for expected in [1.0, 2.0] {
+            let case = phone
+                .device
+                .cases()
+                .create(
+                    zhifa_core::cases::model::CaseKind::Ordinary,
+                    "SP-126-5",
+                    YUZHONG,
+                    day,
+                    day,
+                )
+                .unwrap();
+            phone.sync().unwrap();
+            made.push(case.id);
+            // No officer has acted on it yet: fewer than the two the law requires.
+            assert_eq!(few_officers(), vec![("B500103001".to_owned(), expected)]);
+        }
+        let behind = get(
+            &server,
+            &format!(
+                "/v1/supervision/indicators/legality.few_officers/cases?{query}&key=B500103001"
+            ),
+            &yuzhong,
+        )
+        .json();
+        made.sort();
+        assert_eq!(behind["documents"], serde_json::json!(made));
+        let listed = get(&server, "/v1/supervision/cases?body=B500103001", &yuzhong).json();
+        assert_eq!(listed["total"], 2);
     }
 }
