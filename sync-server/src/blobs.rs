@@ -260,6 +260,7 @@ fn promote(
              SELECT hash, offset_, bytes FROM blob_staged_part WHERE hash = $1 AND key_id = $2",
             &[hash.into(), device.key_id.clone().into()],
         )?;
+        crate::supervision::index::evidence_arrived(tx, hash)?;
     }
     discard(tx, hash, &device.key_id)?;
     tx.execute(

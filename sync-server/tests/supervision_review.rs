@@ -506,7 +506,20 @@ fn a_lawful_case_synced_by_a_phone_through_a_real_server_scores_100() {
         assert!(report.docs_refused.is_empty(), "{report:?}");
 
         let db = server.state.db.as_ref();
-        index(db, &decided_row(&case.id, "synced"));
+        // The index projected the synced case (helper A's projection): nothing inserted here.
+        let projected = transaction(db, |tx| {
+            let row = tx.query_opt(
+                "SELECT status, decided_on, body FROM sv_case WHERE doc_id = $1",
+                &[case.id.clone().into()],
+            )?;
+            row.map(|r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)))
+                .transpose()
+        })
+        .unwrap();
+        assert_eq!(
+            projected,
+            Some(("closed".into(), today().to_string(), BODY.into()))
+        );
         let period = (today(), today());
         let sample = review::draw(db, &Scope::City, period, Rate::All, 1, "评查员").unwrap();
         assert_eq!(sample.cases, vec![case.id.clone()]);

@@ -14,6 +14,7 @@
 //!
 //! `docs/SUPERVISION.md` lists every indicator and rule with its definition.
 
+pub mod index;
 pub mod outcomes;
 pub mod review;
 pub(crate) mod schema;

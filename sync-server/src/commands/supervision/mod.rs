@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use zhifa_sync_server::ServerError;
 
+mod index;
 mod outcomes;
 mod review;
 
@@ -20,6 +21,8 @@ pub struct Storage {
 
 #[derive(Subcommand)]
 pub enum Supervision {
+    /// Clear the supervision index and project every stored document and event again.
+    RebuildIndex(index::RebuildIndex),
     /// Case-file review (案卷评查): draw a sample, score it, summarise (JSON).
     Review(review::Review),
     /// Import reconsideration and litigation results (复议/诉讼) from CSV (JSON report).
@@ -29,6 +32,7 @@ pub enum Supervision {
 impl Supervision {
     pub fn run(self) -> Result<(), ServerError> {
         match self {
+            Supervision::RebuildIndex(command) => command.run(),
             Supervision::Review(command) => command.run(),
             Supervision::ImportOutcomes(command) => command.run(),
         }
