@@ -9,6 +9,7 @@ use chrono::Duration;
 use review_support::*;
 use zhifa_sync_server::server::open_catalogue;
 use zhifa_sync_server::storage::{transaction, Database};
+use zhifa_sync_server::supervision::index::{self, Projector};
 use zhifa_sync_server::supervision::outcomes::{self, ImportError, RowRefusal};
 use zhifa_sync_server::supervision::review::{self, By, Over, Rate};
 use zhifa_sync_server::supervision::Scope;
@@ -18,33 +19,43 @@ fn a_lawful_case_scores_100_and_each_defect_is_found_on_the_case_that_has_it() {
     let made = made();
     for scratch in support::backends("review_checklist") {
         let (dir, db) = server(&scratch);
-        for (seq, (name, bytes, _)) in made.cases.iter().enumerate() {
-            store_doc(db.as_ref(), name, bytes, seq as i64 + 1);
-            index(db.as_ref(), &decided_row(name, name));
+        for (seq, (_, id, bytes, _)) in made.cases.iter().enumerate() {
+            store_doc(db.as_ref(), id, bytes, seq as i64 + 1);
         }
-        // A hostile document under a case's kind, and a drawn case whose document is gone.
+        // The index of these documents, as the projection builds it.
+        let catalogue = open_catalogue(dir.path()).unwrap();
+        let projector = Projector::from_store(&catalogue).unwrap();
+        index::rebuild(db.as_ref(), &projector).unwrap();
+        // A hostile document under a case's kind (stored after the rebuild, which refuses
+        // to load it), and a row whose document is gone: drawn, never scored.
         store_doc(db.as_ref(), "hostile", b"not automerge at all", 100);
         index(db.as_ref(), &decided_row("hostile", "h"));
         index(db.as_ref(), &decided_row("gone", "g"));
+        // A case's document stored under another id: it is not the case it claims to be.
+        store_doc(db.as_ref(), "impostor", &made.cases[0].2, 101);
+        index(db.as_ref(), &decided_row("impostor", "i"));
 
         let period = (today() - Duration::days(1), today());
         let sample =
             review::draw(db.as_ref(), &Scope::City, period, Rate::All, 7, "评查员甲").unwrap();
-        assert_eq!(sample.cases.len(), made.cases.len() + 2);
-        let catalogue = open_catalogue(dir.path()).unwrap();
+        assert_eq!(sample.cases.len(), made.cases.len() + 3);
         let report = review::score_sample(db.as_ref(), &catalogue, &sample.id, "评查员甲").unwrap();
         assert_eq!(report.scored, made.cases.len());
         assert_eq!(
             report.skipped,
-            vec!["gone".to_string(), "hostile".to_string()]
+            vec![
+                "gone".to_string(),
+                "hostile".to_string(),
+                "impostor".to_string()
+            ]
         );
 
-        for (name, _, expected) in &made.cases {
+        for (name, id, _, expected) in &made.cases {
             let row = transaction(db.as_ref(), |tx| {
                 tx.query_opt(
                     "SELECT score, defects, details, body, reviewer FROM sv_review
                      WHERE sample_id = $1 AND doc_id = $2",
-                    &[sample.id.clone().into(), (*name).into()],
+                    &[sample.id.clone().into(), id.clone().into()],
                 )
             })
             .unwrap()
@@ -74,7 +85,8 @@ fn a_lawful_case_scores_100_and_each_defect_is_found_on_the_case_that_has_it() {
         assert_eq!(listed.len(), made.cases.len());
         assert!(listed.windows(2).all(|w| w[0].score <= w[1].score));
         assert!(listed.last().unwrap().defects.is_empty());
-        assert_eq!(listed[0].case_number, listed[0].doc_id);
+        let lawful = listed.iter().find(|r| r.doc_id == made.cases[0].1).unwrap();
+        assert!(lawful.case_number.starts_with("渝北城管罚〔"), "{lawful:?}");
         let elsewhere = Scope::District("500112".into());
         let listed = transaction(db.as_ref(), |tx| {
             review::reviews(tx, &elsewhere, &sample.id)
@@ -506,7 +518,20 @@ fn a_lawful_case_synced_by_a_phone_through_a_real_server_scores_100() {
         assert!(report.docs_refused.is_empty(), "{report:?}");
 
         let db = server.state.db.as_ref();
-        index(db, &decided_row(&case.id, "synced"));
+        // The index projected the synced case (helper A's projection): nothing inserted here.
+        let projected = transaction(db, |tx| {
+            let row = tx.query_opt(
+                "SELECT status, decided_on, body FROM sv_case WHERE doc_id = $1",
+                &[case.id.clone().into()],
+            )?;
+            row.map(|r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)))
+                .transpose()
+        })
+        .unwrap();
+        assert_eq!(
+            projected,
+            Some(("closed".into(), today().to_string(), BODY.into()))
+        );
         let period = (today(), today());
         let sample = review::draw(db, &Scope::City, period, Rate::All, 1, "评查员").unwrap();
         assert_eq!(sample.cases, vec![case.id.clone()]);

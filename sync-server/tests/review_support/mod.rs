@@ -145,8 +145,8 @@ pub fn document(phone: &Phone, id: &str) -> CaseDoc {
 
 /// The documents the tests review, by what they should show.
 pub struct Made {
-    /// (name, document bytes, the defect codes it has)
-    pub cases: Vec<(&'static str, Vec<u8>, Vec<&'static str>)>,
+    /// (name, case id, document bytes, the defect codes it has)
+    pub cases: Vec<(&'static str, String, Vec<u8>, Vec<&'static str>)>,
 }
 
 pub fn made() -> &'static Made {
@@ -154,58 +154,68 @@ pub fn made() -> &'static Made {
     MADE.get_or_init(make)
 }
 
-pub fn make() -> Made {
-    let phone = Phone::with_catalogue(&["50"], demo_catalogue());
-    phone.on_duty(BY);
-    let mut cases = Vec::new();
-
-    // Lawful, ordinary: reviewed, decided, served, paid, closed.
-    let lawful = notified_case(&phone, 1);
+/// An ordinary case through the whole lawful procedure: reviewed, decided, served, paid,
+/// closed.
+fn closed_case(phone: &Phone, number: u32) -> String {
+    let id = notified_case(phone, number);
     step(
-        &phone,
-        &lawful,
+        phone,
+        &id,
         Step::PassLegalReview {
             reviewer: REVIEWER.into(),
         },
     );
-    step(&phone, &lawful, Step::Decide);
-    served(&phone, &lawful);
-    step(&phone, &lawful, Step::RecordPayment { amount: 12_000 });
-    step(&phone, &lawful, Step::Close);
-    let mut doc = document(&phone, &lawful);
-    cases.push(("lawful", doc.save(), vec![]));
+    step(phone, &id, Step::Decide);
+    served(phone, &id);
+    step(phone, &id, Step::RecordPayment { amount: 12_000 });
+    step(phone, &id, Step::Close);
+    id
+}
 
-    // The same file with the filing moved four months back: decided after the 90 days.
-    let mut late = doc.fork();
-    late.record(&[RecordEdit::SetDate {
+pub fn make() -> Made {
+    let phone = Phone::with_catalogue(&["50"], demo_catalogue());
+    phone.on_duty(BY);
+    let mut cases = Vec::new();
+    let mut push = |name, id: String, mut doc: CaseDoc, defects| {
+        cases.push((name, id, doc.save(), defects));
+    };
+
+    let lawful = closed_case(&phone, 1);
+    push("lawful", lawful.clone(), document(&phone, &lawful), vec![]);
+
+    // A closed file with the filing moved four months back: decided after the 90 days.
+    let late = closed_case(&phone, 4);
+    let mut doc = document(&phone, &late);
+    doc.record(&[RecordEdit::SetDate {
         field: DateField::Filed,
         date: today() - Duration::days(120),
     }])
     .unwrap();
-    cases.push(("late_decision", late.save(), vec!["decision_period"]));
+    push("late_decision", late, doc, vec!["decision_period"]);
 
     // The notice dated before the evidence was captured.
-    let mut early = doc.fork();
-    early
-        .record(&[RecordEdit::SetDate {
-            field: DateField::Notified,
-            date: today() - Duration::days(2),
-        }])
-        .unwrap();
-    cases.push((
+    let early = closed_case(&phone, 5);
+    let mut doc = document(&phone, &early);
+    doc.record(&[RecordEdit::SetDate {
+        field: DateField::Notified,
+        date: today() - Duration::days(2),
+    }])
+    .unwrap();
+    push(
         "evidence_after_notice",
-        early.save(),
+        early,
+        doc,
         vec!["evidence_before_notice"],
-    ));
+    );
 
     // One of the two officers withdrew: one acting.
-    let mut alone = doc.fork();
-    alone
-        .apply(&[CaseEdit::WithdrawOfficer {
-            credential_no: SECOND.into(),
-        }])
-        .unwrap();
-    cases.push(("one_officer", alone.save(), vec!["two_officers"]));
+    let alone = closed_case(&phone, 6);
+    let mut doc = document(&phone, &alone);
+    doc.apply(&[CaseEdit::WithdrawOfficer {
+        credential_no: SECOND.into(),
+    }])
+    .unwrap();
+    push("one_officer", alone, doc, vec!["two_officers"]);
 
     // Decided without the legal review its 12,000 yuan requires (the guards bypassed).
     let unreviewed = notified_case(&phone, 2);
@@ -241,7 +251,7 @@ pub fn make() -> Made {
         },
     ])
     .unwrap();
-    cases.push(("no_legal_review", doc.save(), vec!["legal_review"]));
+    push("no_legal_review", unreviewed, doc, vec!["legal_review"]);
 
     // Decided lawfully but never served.
     let unserved = notified_case(&phone, 3);
@@ -253,11 +263,8 @@ pub fn make() -> Made {
         },
     );
     step(&phone, &unserved, Step::Decide);
-    cases.push((
-        "not_served",
-        document(&phone, &unserved).save(),
-        vec!["service_record"],
-    ));
+    let doc = document(&phone, &unserved);
+    push("not_served", unserved, doc, vec!["service_record"]);
 
     // Lawful, summary: decided on the spot, paid, closed.
     let summary = phone
@@ -288,7 +295,12 @@ pub fn make() -> Made {
     step(&phone, &summary.id, Step::DecideOnSpot);
     step(&phone, &summary.id, Step::RecordPayment { amount: 150 });
     step(&phone, &summary.id, Step::Close);
-    cases.push(("summary", document(&phone, &summary.id).save(), vec![]));
+    push(
+        "summary",
+        summary.id.clone(),
+        document(&phone, &summary.id),
+        vec![],
+    );
     Made { cases }
 }
 

@@ -278,8 +278,9 @@ pub fn score_sample(
     Ok(report)
 }
 
-/// The stored case document `id` read as a case file; None when it is gone, not a case, or
-/// does not read as one (a hostile or broken document never fails the review).
+/// The stored case document `id` read as a case file; None when it is gone, not a case, does
+/// not read as one, or is another case's (a hostile or broken document never fails the
+/// review; the index skips the same documents).
 fn read_case(
     tx: &mut dyn Tx,
     id: &str,
@@ -291,7 +292,8 @@ fn read_case(
     };
     Ok(CaseDoc::from_automerge(stored.doc)
         .and_then(|doc| doc.read())
-        .ok())
+        .ok()
+        .filter(|case| case.id == id))
 }
 
 fn json<T: Serialize + ?Sized>(value: &T) -> String {
