@@ -269,27 +269,40 @@ pub(super) fn visits(
         if count < min_count.max(1) as i64 || share < min_share || chance >= alpha {
             continue;
         }
-        let listed = tx.query(
-            &format!(
-                "SELECT v.visit_id, COALESCE(i.doc_id, '') FROM sv_visit v
-                 LEFT JOIN sv_inspection i ON i.visit_id = v.visit_id
-                 WHERE v.officer = $1 AND v.body = $2 AND v.visited_on >= $3 AND v.visited_on <= $4 AND {flagged}
-                 ORDER BY v.visited_on, v.visit_id"
-            ),
+        let visit_ids: Vec<String> = tx
+            .query(
+                &format!(
+                    "SELECT v.visit_id FROM sv_visit v
+                     WHERE v.body = $2 AND v.officer = $1 AND v.visited_on >= $3 AND v.visited_on <= $4 AND {flagged}
+                     ORDER BY v.visited_on, v.visit_id"
+                ),
+                &[
+                    officer.as_str().into(),
+                    body.as_str().into(),
+                    window.from.as_str().into(),
+                    until.as_str().into(),
+                ],
+            )?
+            .iter()
+            .map(|r| r.text(0))
+            .collect::<Result<_, _>>()?;
+        // The inspection documents of those visits, matched here: `visit_id` has no index,
+        // the body's inspections over the window do.
+        let wanted: BTreeSet<&str> = visit_ids.iter().map(String::as_str).collect();
+        let mut cases = Vec::new();
+        for row in tx.query(
+            "SELECT doc_id, visit_id FROM sv_inspection
+             WHERE body = $1 AND visited_on >= $2 AND visited_on <= $3 ORDER BY visited_on, doc_id",
             &[
-                officer.as_str().into(),
                 body.as_str().into(),
                 window.from.as_str().into(),
-                until.as_str().into(),
+                window.to.as_str().into(),
             ],
-        )?;
-        let visit_ids: Vec<String> = listed.iter().map(|r| r.text(0)).collect::<Result<_, _>>()?;
-        let cases: Vec<String> = listed
-            .iter()
-            .map(|r| r.text(1))
-            .filter(|d| d.as_ref().map_or(true, |d| !d.is_empty()))
-            .take(CASES_KEPT)
-            .collect::<Result<_, _>>()?;
+        )? {
+            if cases.len() < CASES_KEPT && wanted.contains(row.text(1)?.as_str()) {
+                cases.push(row.text(0)?);
+            }
+        }
         let why = if refused {
             format!(
                 "执法人员 {officer} {}入企检查 {total} 次，其中 {count} 次执法码被企业核验拒绝，达到阈值 {min_count} 次",
