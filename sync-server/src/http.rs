@@ -5,6 +5,7 @@
 //! - `GET /v1/catalogue/bundle?scope=500103[,…]&since=N`: a signed bundle, full or delta;
 //!   204 when the device is current.
 //! - the device API in `api.rs`: enrol, sync, events, evidence, case numbers, credentials.
+//! - `/v1/supervision/…`: the supervisors' API (`supervision::api`), by admin-issued key.
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::extract::{Query, State};
@@ -49,7 +50,16 @@ pub fn router(state: AppState) -> Router {
         .route(routes::BLOB_STATUS, get(api::blob_status))
         .layer(DefaultBodyLimit::max(zhifa_core::sync::protocol::MAX_BODY))
         .layer(gate(Gate::Signed));
-    let mut app = Router::new().merge(public).merge(enrol).merge(device);
+    // Supervisors' keys, not device signatures (`supervision::api::auth`); the address gate
+    // of the signed routes is the flood guard in front of the key check.
+    let supervision = crate::supervision::api::router(&state)
+        .layer(DefaultBodyLimit::max(zhifa_core::sync::protocol::MAX_BODY))
+        .layer(gate(Gate::Signed));
+    let mut app = Router::new()
+        .merge(public)
+        .merge(enrol)
+        .merge(device)
+        .merge(supervision);
     if state.metrics_token.is_some() {
         app = app.route(
             routes::METRICS,

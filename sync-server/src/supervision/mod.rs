@@ -14,8 +14,13 @@
 //!
 //! `docs/SUPERVISION.md` lists every indicator and rule with its definition.
 
+pub mod api;
 pub mod index;
+pub mod indicators;
+pub mod outcomes;
+pub mod review;
 pub(crate) mod schema;
 pub mod scope;
+pub mod warnings;
 
 pub use scope::Scope;

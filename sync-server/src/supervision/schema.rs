@@ -206,6 +206,13 @@ CREATE TABLE IF NOT EXISTS sv_review (
     defects    TEXT NOT NULL,                      -- JSON array of defect codes
     reviewer   TEXT NOT NULL,
     reviewed_at {INT} NOT NULL,
+    details    TEXT NOT NULL DEFAULT '[]',         -- JSON array of {code, text, points}
+    PRIMARY KEY (sample_id, doc_id)
+);
+-- The cases a review sample drew, recorded when drawn (the sample reads the same later).
+CREATE TABLE IF NOT EXISTS sv_review_case (
+    sample_id TEXT NOT NULL,
+    doc_id    TEXT NOT NULL,
     PRIMARY KEY (sample_id, doc_id)
 );
 

@@ -1,12 +1,18 @@
 //! `zhifa-sync-server supervision …`: the supervision administrator's commands, one file per
 //! concern; this file only lists and dispatches them.
 
+mod indicators;
+pub mod keys;
+
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use zhifa_sync_server::ServerError;
 
 mod index;
+mod outcomes;
+mod review;
+pub mod warnings;
 
 /// Where the server keeps its data, as `serve` takes it.
 #[derive(Args, Clone)]
@@ -19,14 +25,36 @@ pub struct Storage {
 
 #[derive(Subcommand)]
 pub enum Supervision {
+    /// Issue a supervisor's API key (printed once): --name, --role city|district|body|reviewer, --scope.
+    IssueKey(keys::IssueKey),
+    /// Revoke a supervisor's API key, by the key or its key id.
+    RevokeKey(keys::RevokeKey),
+    /// List supervisors' keys (JSON; ids, never the keys).
+    ListKeys(keys::ListKeys),
     /// Clear the supervision index and project every stored document and event again.
     RebuildIndex(index::RebuildIndex),
+    /// Case-file review (案卷评查): draw a sample, score it, summarise (JSON).
+    Review(review::Review),
+    /// Import reconsideration and litigation results (复议/诉讼) from CSV (JSON report).
+    ImportOutcomes(outcomes::ImportOutcomes),
+    /// Warnings (预警): run the rules, list, take lifecycle steps, print an opinion.
+    #[command(subcommand)]
+    Warnings(warnings::Warnings),
+    /// List the indicators, print one's figures as CSV, or recompute all for a year (--all).
+    Indicators(indicators::Indicators),
 }
 
 impl Supervision {
     pub fn run(self) -> Result<(), ServerError> {
         match self {
+            Supervision::IssueKey(command) => command.run(),
+            Supervision::RevokeKey(command) => command.run(),
+            Supervision::ListKeys(command) => command.run(),
             Supervision::RebuildIndex(command) => command.run(),
+            Supervision::Review(command) => command.run(),
+            Supervision::ImportOutcomes(command) => command.run(),
+            Supervision::Warnings(command) => command.run(),
+            Supervision::Indicators(command) => command.run(),
         }
     }
 }

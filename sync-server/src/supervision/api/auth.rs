@@ -1,0 +1,326 @@
+//! Supervisors' keys and who a request comes from. A key is `zsv_` and 32 random bytes in
+//! hex, shown once when issued; the server keeps only its SHA-256 (`sv_key`), so a request's
+//! key is found by its hash and never compared byte by byte. Every supervision route but the
+//! OpenAPI document passes `authenticate`: no key, an unknown or a revoked one is 401; a
+//! device's signature is not a key, and a key opens no device route (those check signatures).
+//! Each key has its own rate (the server's per-device rate).
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use zhifa_core::crypto::sha256;
+use zhifa_core::sync::protocol::ErrorCode;
+
+use super::reply::{blocking, Refused, Reply};
+use crate::error::{ApiError, ServerError};
+use crate::limits::Rate;
+use crate::state::AppState;
+use crate::storage::{transaction, Database, Tx};
+use crate::supervision::Scope;
+
+pub const KEY_PREFIX: &str = "zsv_";
+
+/// What a supervisor may do beyond reading within the scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The city bureau: everything, and the only role that imports outside outcomes.
+    City,
+    /// A district bureau: its district's bodies; handles warnings, draws and scores reviews.
+    District,
+    /// One body's own supervision officer: reads its own figures only.
+    Body,
+    /// A case-file reviewer (评查员): reads within the scope, draws and scores reviews.
+    Reviewer,
+}
+
+impl Role {
+    pub fn parse(text: &str) -> Option<Role> {
+        match text {
+            "city" => Some(Role::City),
+            "district" => Some(Role::District),
+            "body" => Some(Role::Body),
+            "reviewer" => Some(Role::Reviewer),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::City => "city",
+            Role::District => "district",
+            Role::Body => "body",
+            Role::Reviewer => "reviewer",
+        }
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Role::City => "市级执法监督",
+            Role::District => "区县执法监督",
+            Role::Body => "执法机关内部监督",
+            Role::Reviewer => "案卷评查员",
+        }
+    }
+
+    /// Warnings are acknowledged, assigned, resolved and dismissed by the bureaus.
+    pub fn handles_warnings(self) -> bool {
+        matches!(self, Role::City | Role::District)
+    }
+
+    pub fn reviews(self) -> bool {
+        matches!(self, Role::City | Role::District | Role::Reviewer)
+    }
+
+    pub fn imports_outcomes(self) -> bool {
+        self == Role::City
+    }
+
+    /// Whether a key of this role may have `scope`: the city's is the city, a district's a
+    /// district, a body's a body; a reviewer may work at any level.
+    pub fn fits(self, scope: &Scope) -> bool {
+        match self {
+            Role::City => *scope == Scope::City,
+            Role::District => matches!(scope, Scope::District(_)),
+            Role::Body => matches!(scope, Scope::Body(_)),
+            Role::Reviewer => true,
+        }
+    }
+}
+
+/// Who a request comes from, as its key says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Supervisor {
+    /// The first 12 hex digits of the key's hash: names the key in logs and records.
+    pub key_id: String,
+    pub name: String,
+    pub role: Role,
+    pub scope: Scope,
+}
+
+impl Supervisor {
+    /// How a transition or a draw records who made it.
+    pub fn who(&self) -> String {
+        format!("{}（{}）", self.name, self.key_id)
+    }
+}
+
+/// A newly issued key: `key` is shown once and never stored.
+#[derive(Debug, Clone)]
+pub struct IssuedKey {
+    pub key: String,
+    pub key_hash: String,
+}
+
+fn hash_of(key: &str) -> String {
+    hex::encode(sha256(key.as_bytes()))
+}
+
+/// Issues a key for `name` with `role` over `scope` (`Role::fits`), at `now` (Unix seconds).
+pub fn issue_key(
+    db: &dyn Database,
+    name: &str,
+    role: Role,
+    scope: &Scope,
+    now: i64,
+) -> Result<IssuedKey, ServerError> {
+    if name.trim().is_empty() {
+        return Err(ServerError::BadRequest(
+            "a key needs the supervisor's name".into(),
+        ));
+    }
+    if !role.fits(scope) {
+        return Err(ServerError::BadRequest(format!(
+            "role {} cannot have scope '{}'",
+            role.as_str(),
+            scope.stored()
+        )));
+    }
+    let mut random = [0u8; 32];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut random);
+    let key = format!("{KEY_PREFIX}{}", hex::encode(random));
+    let key_hash = hash_of(&key);
+    transaction(db, |tx| {
+        tx.execute(
+            "INSERT INTO sv_key (key_hash, name, role, scope, issued_at, revoked)
+             VALUES ($1, $2, $3, $4, $5, 0)",
+            &[
+                key_hash.clone().into(),
+                name.trim().into(),
+                role.as_str().into(),
+                scope.stored().into(),
+                now.into(),
+            ],
+        )
+    })?;
+    Ok(IssuedKey { key, key_hash })
+}
+
+/// Revokes a key given as itself or as its hash (or a prefix of the hash of 12 or more hex
+/// digits, as `list_keys` prints it); how many keys it revoked.
+pub fn revoke_key(db: &dyn Database, key_or_hash: &str) -> Result<u64, ServerError> {
+    let hash = if key_or_hash.starts_with(KEY_PREFIX) {
+        hash_of(key_or_hash)
+    } else {
+        key_or_hash.to_ascii_lowercase()
+    };
+    if hash.len() < 12 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ServerError::BadRequest(
+            "give the key or at least 12 hex digits of its hash".into(),
+        ));
+    }
+    transaction(db, |tx| {
+        tx.execute(
+            "UPDATE sv_key SET revoked = 1 WHERE key_hash LIKE $1 AND revoked = 0",
+            &[format!("{hash}%").into()],
+        )
+    })
+}
+
+/// Every key: its id, name, role, scope, when issued and whether revoked.
+pub fn list_keys(db: &dyn Database) -> Result<Vec<serde_json::Value>, ServerError> {
+    transaction(db, |tx| {
+        tx.query(
+            "SELECT key_hash, name, role, scope, issued_at, revoked FROM sv_key ORDER BY issued_at, key_hash",
+            &[],
+        )?
+        .into_iter()
+        .map(|row| {
+            Ok(serde_json::json!({
+                "key_id": row.text(0)?[..12],
+                "name": row.text(1)?,
+                "role": row.text(2)?,
+                "scope": row.text(3)?,
+                "issued_at": row.int(4)?,
+                "revoked": row.int(5)? != 0,
+            }))
+        })
+        .collect()
+    })
+}
+
+/// The supervisor a key belongs to, if it is known and not revoked.
+pub fn supervisor_of(tx: &mut dyn Tx, key: &str) -> Result<Option<Supervisor>, ServerError> {
+    if !key.starts_with(KEY_PREFIX) {
+        return Ok(None);
+    }
+    let hash = hash_of(key);
+    let Some(row) = tx.query_opt(
+        "SELECT name, role, scope FROM sv_key WHERE key_hash = $1 AND revoked = 0",
+        &[hash.clone().into()],
+    )?
+    else {
+        return Ok(None);
+    };
+    let (Some(role), Some(scope)) = (Role::parse(&row.text(1)?), Scope::parse(&row.text(2)?))
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Supervisor {
+        key_id: hash[..12].to_owned(),
+        name: row.text(0)?,
+        role,
+        scope,
+    }))
+}
+
+/// What `authenticate` needs: the database and each key's bucket.
+#[derive(Clone)]
+pub struct Gatekeeper {
+    state: AppState,
+    buckets: Arc<Option<DefaultKeyedRateLimiter<String>>>,
+}
+
+impl Gatekeeper {
+    pub fn new(state: &AppState) -> Gatekeeper {
+        let rate = state.limiters.limits.per_device;
+        Gatekeeper {
+            state: state.clone(),
+            buckets: Arc::new(quota(rate).map(RateLimiter::keyed)),
+        }
+    }
+}
+
+fn quota(rate: Rate) -> Option<Quota> {
+    let per_minute = NonZeroU32::new(rate.per_minute)?;
+    let period = (Duration::from_secs(60) / per_minute.get()).max(Duration::from_nanos(1));
+    let burst = NonZeroU32::new(rate.burst).unwrap_or(NonZeroU32::MIN);
+    Some(Quota::with_period(period)?.allow_burst(burst))
+}
+
+fn unauthorized(detail_zh: &str) -> Response {
+    Refused::new(ErrorCode::Unauthorized, detail_zh).into_response()
+}
+
+/// Finds the request's supervisor (put in its extensions for the handler) or answers 401.
+pub async fn authenticate(
+    State(gate): State<Gatekeeper>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let offered = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(|key| key.trim().to_owned());
+    let Some(key) = offered.filter(|key| !key.is_empty()) else {
+        return unauthorized("需要监督密钥：请在 Authorization 头中提供 Bearer 密钥");
+    };
+    let db = gate.state.db.clone();
+    let found = blocking(move || Ok(transaction(db.as_ref(), |tx| supervisor_of(tx, &key))?)).await;
+    let supervisor = match found {
+        Ok(Some(supervisor)) => supervisor,
+        Ok(None) => return unauthorized("监督密钥无效或已被吊销"),
+        Err(refused) => return refused.into_response(),
+    };
+    if let Some(buckets) = gate.buckets.as_ref() {
+        if let Err(not_until) = buckets.check_key(&supervisor.key_id) {
+            let mut limited = ApiError::new(ErrorCode::RateLimited, "请求过于频繁，请稍后再试");
+            limited.retry_after = Some(not_until.wait_time_from(DefaultClock::default().now()));
+            return limited.into_response();
+        }
+    }
+    request.extensions_mut().insert(supervisor);
+    next.run(request).await
+}
+
+/// `GET /v1/supervision/me`: who the key is and what it may do.
+pub async fn me(Extension(who): Extension<Supervisor>) -> Reply {
+    Ok(Json(serde_json::json!({
+        "name": who.name,
+        "key_id": who.key_id,
+        "role": who.role.as_str(),
+        "role_zh": who.role.name_zh(),
+        "scope": who.scope.stored(),
+        "scope_zh": scope_zh(&who.scope),
+        "may_handle_warnings": who.role.handles_warnings(),
+        "may_review": who.role.reviews(),
+        "may_import_outcomes": who.role.imports_outcomes(),
+    }))
+    .into_response())
+}
+
+fn scope_zh(scope: &Scope) -> String {
+    match scope {
+        Scope::City => "全市".to_owned(),
+        Scope::District(code) => format!("区县 {code}"),
+        Scope::Body(id) => format!("执法机关 {id}"),
+    }
+}
+
+/// Refuses a supervisor whose role may not do `what_zh`.
+pub fn require(allowed: bool, what_zh: &str) -> Result<(), Refused> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(Refused::forbidden(format!("您的角色无权{what_zh}")))
+    }
+}
