@@ -156,7 +156,7 @@ pub fn made() -> &'static Made {
 
 /// An ordinary case through the whole lawful procedure: reviewed, decided, served, paid,
 /// closed.
-fn closed_case(phone: &Phone, number: u32) -> String {
+pub fn closed_case(phone: &Phone, number: u32) -> String {
     let id = notified_case(phone, number);
     step(
         phone,
