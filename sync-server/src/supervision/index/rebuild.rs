@@ -39,8 +39,17 @@ pub fn rebuild(db: &dyn Database, projector: &Projector) -> Result<Rebuilt, Serv
             let ids = page_of(tx, "SELECT id FROM doc WHERE id > $1 ORDER BY id", &after)?;
             let mut counts = Rebuilt::default();
             for id in &ids {
-                let Some(mut stored) = docs::stored(tx, id)? else {
-                    continue;
+                // A stored document that no longer loads is skipped like one that does not
+                // read as its kind: one broken document never stops the rebuild.
+                let mut stored = match docs::stored(tx, id) {
+                    Ok(Some(stored)) => stored,
+                    Ok(None) => continue,
+                    Err(ServerError::Decode) => {
+                        tracing::warn!(doc = %id, "stored document does not load: not indexed");
+                        counts.skipped += 1;
+                        continue;
+                    }
+                    Err(error) => return Err(error),
                 };
                 let doc = (stored.kind, id.as_str(), stored.team.as_str());
                 match projector.document(tx, doc, &mut stored.doc, now)? {
