@@ -179,5 +179,6 @@ fn complaints_above_the_usual_level_for_a_body_and_an_officer() {
             "{}",
             officers[0].why
         );
+        assert_eq!(officers[0].cases.len(), 9, "the complaints behind it");
     });
 }

@@ -83,7 +83,7 @@ pub(super) fn detect(
             if z <= *threshold {
                 continue;
             }
-            let cases = behind(tx, *series, *by, who, month)?;
+            let cases = behind(tx, *series, *by, who, &scope.body, month)?;
             firings.push(Firing {
                 scope_kind: match by {
                     Who::Body => "body",
@@ -184,6 +184,7 @@ fn behind(
     series: Series,
     by: Who,
     who: &str,
+    body: &str,
     month: Month,
 ) -> Result<Vec<String>, ServerError> {
     let sql = match (series, by) {
@@ -204,19 +205,22 @@ fn behind(
              WHERE kind = 'complaint' AND body = $1 AND on_day >= $2 AND on_day <= $3 ORDER BY id"
         }
         (Series::Complaints, Who::Officer) => {
+            // By the body's index, then the officer (`officer` has none).
             "SELECT id FROM sv_feedback
-             WHERE kind = 'complaint' AND officer = $1 AND on_day >= $2 AND on_day <= $3 ORDER BY id"
+             WHERE kind = 'complaint' AND body = $4 AND officer = $1 AND on_day >= $2 AND on_day <= $3
+             ORDER BY id"
         }
     };
     let month = month_text(month);
-    let rows = tx.query(
-        sql,
-        &[
-            who.into(),
-            format!("{month}-01").into(),
-            format!("{month}-31").into(),
-        ],
-    )?;
+    let mut params = vec![
+        who.into(),
+        format!("{month}-01").into(),
+        format!("{month}-31").into(),
+    ];
+    if matches!((series, by), (Series::Complaints, Who::Officer)) {
+        params.push(body.into());
+    }
+    let rows = tx.query(sql, &params)?;
     rows.iter()
         .take(super::CASES_KEPT)
         .map(|r| r.text(0))
