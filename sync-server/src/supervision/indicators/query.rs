@@ -35,13 +35,13 @@ pub(super) struct Frame {
 }
 
 impl Frame {
-    /// The key expressions selected first (and grouped by), in order.
-    pub fn keys(&self) -> Vec<&str> {
-        [&self.level_key, &self.period_key]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect()
+    /// The key expressions selected first (and grouped by), in order. The level's column is
+    /// selected as an expression (`|| ''`) so that SQLite groups a scan of the table in a
+    /// sorter rather than walking a `(district, …)` index and fetching every row from it
+    /// (three times slower on a city-year).
+    pub fn keys(&self) -> Vec<String> {
+        let level = self.level_key.as_ref().map(|k| format!("{k} || ''"));
+        level.into_iter().chain(self.period_key.clone()).collect()
     }
 
     /// `SELECT keys, exprs FROM … WHERE …`, grouped by the keys when `group`, then `extra`.
@@ -49,8 +49,8 @@ impl Frame {
         let keys = self.keys();
         let columns: Vec<&str> = keys
             .iter()
-            .copied()
-            .chain(exprs.iter().map(String::as_str))
+            .chain(exprs.iter())
+            .map(String::as_str)
             .collect();
         let mut sql = format!("SELECT {} FROM {}", columns.join(", "), self.from);
         if !self.wheres.is_empty() {
