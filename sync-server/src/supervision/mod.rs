@@ -16,5 +16,6 @@
 
 pub(crate) mod schema;
 pub mod scope;
+pub mod simulate;
 
 pub use scope::Scope;
