@@ -123,7 +123,10 @@ pub async fn sync(
     let response = request
         .run(state, |db, state, device, body| {
             let request: SyncRequest = decode(&body)?;
-            let round = state.documents.round(db, &device, &request)?;
+            let index = state.projection.for_round();
+            let round = state
+                .documents
+                .round(db, &device, &request, index.as_deref())?;
             metrics::counter!("zhifa_sync_messages_received_total")
                 .increment(request.messages.len() as u64);
             metrics::counter!("zhifa_sync_messages_sent_total")
@@ -148,14 +151,15 @@ pub async fn upload_events(
     request: SignedRequest,
 ) -> Result<Response, ApiError> {
     let ack = request
-        .run(state, |db, _state, device, body| {
+        .run(state, |db, state, device, body| {
             let upload: EventUpload = decode(&body)?;
             if upload.events.len() > EVENT_BATCH as usize {
                 return Err(ApiError::bad_request(
                     "more events than one request may carry",
                 ));
             }
-            let ack = events::receive(db, &device, &upload)?;
+            let index = state.projection.for_round();
+            let ack = events::receive(db, &device, &upload, index.as_deref())?;
             metrics::counter!("zhifa_events_stored_total").increment(ack.acked.len() as u64);
             Ok(ack)
         })

@@ -293,6 +293,36 @@ impl CatalogueStore {
     pub fn body(&self, id: &str) -> Result<Option<EnforcementBody>, ServerError> {
         self.record(RecordKind::Body, id)
     }
+
+    /// Every live record as last published, unscoped (the supervision index's lookups).
+    pub fn current(&self) -> Result<CatalogueData, ServerError> {
+        let conn = self.conn();
+        let mut statement =
+            conn.prepare("SELECT kind, record FROM catalogue_record WHERE record IS NOT NULL")?;
+        let rows = statement
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut data = CatalogueData::default();
+        for (kind, record) in rows {
+            match kind.as_str() {
+                "body" => push(&mut data.bodies, &record)?,
+                "item" => push(&mut data.items, &record)?,
+                "officer" => push(&mut data.officers, &record)?,
+                "regulation" => push(&mut data.regulations, &record)?,
+                "enterprise" => push(&mut data.enterprises, &record)?,
+                "agency_key" => push(&mut data.agency_keys, &record)?,
+                "revocation" => push(&mut data.revocations, &record)?,
+                "violation" => push(&mut data.violations, &record)?,
+                "baseline_document" => push(&mut data.baseline_documents, &record)?,
+                "hearing_threshold" => push(&mut data.hearing_thresholds, &record)?,
+                "holiday_calendar" => push(&mut data.holiday_calendars, &record)?,
+                _ => return Err(ServerError::Decode),
+            };
+        }
+        Ok(data)
+    }
 }
 
 fn cbor<T: Serialize>(record: &T) -> Vec<u8> {

@@ -25,6 +25,7 @@ use crate::citations;
 use crate::devices::DeviceRecord;
 use crate::error::{Failure, Refusal, ServerError};
 use crate::storage::{transaction, transaction_or_refusal, Database, Row, Tx, Value};
+use crate::supervision::index::{self, Projector};
 
 /// Chunks kept beside the snapshot before it is rewritten.
 const COMPACT_AFTER: i64 = 32;
@@ -85,12 +86,14 @@ impl Documents {
     }
 
     /// One round of sync with a device, in one transaction: the listing it asked for, then
-    /// its messages.
+    /// its messages, each change projected into the supervision index by `index` (none: not
+    /// projected, `rebuild-index` catches up).
     pub fn round(
         &self,
         db: &dyn Database,
         device: &DeviceRecord,
         request: &SyncRequest,
+        index: Option<&Projector>,
     ) -> Result<Round, Failure<RoundRefusal>> {
         if device.subject_kind != SubjectKind::Officer && !request.messages.is_empty() {
             return Err(RoundRefusal::NotAnOfficer.into());
@@ -125,7 +128,7 @@ impl Documents {
                     .map_err(|o| Failure::Refused(o.refusal()))
                     .and_then(|()| {
                         let doc = (*kind, id.0.as_str());
-                        self.apply(tx, device, doc, (message, *cost), &mut budget)
+                        self.apply(tx, (device, index), doc, (message, *cost), &mut budget)
                     });
                 match applied {
                     Ok(None) => round
@@ -166,6 +169,10 @@ impl Documents {
                     }
                     Err(Failure::Server(error)) => return Err(error),
                 }
+            }
+            if device.subject_kind == SubjectKind::Officer {
+                let now = chrono::Utc::now().timestamp();
+                index::seen(tx, index, (&device.key_id, &device.team), now)?;
             }
             Ok(round)
         })?;
@@ -272,7 +279,7 @@ impl Documents {
     fn apply(
         &self,
         tx: &mut dyn Tx,
-        device: &DeviceRecord,
+        (device, index): (&DeviceRecord, Option<&Projector>),
         (kind, id): (DocKind, &str),
         (message, cost): (&Message, budget::Cost),
         round: &mut budget::Round,
@@ -345,9 +352,12 @@ impl Documents {
                 return Err(Failure::Refused(DocRefusal::OutOfJurisdiction));
             }
             citations::cite(tx, id, &content.evidence)?;
+            let now = chrono::Utc::now().timestamp();
+            if let Some(index) = index {
+                index.document(tx, (kind, id, &device.team), &mut loaded.doc, now)?;
+            }
             let seq = next_seq(tx)?;
             let digest = Digest::of_heads(&heads).0.to_vec();
-            let now = chrono::Utc::now().timestamp();
             let chunk = loaded.last_chunk + 1;
             if exists {
                 tx.execute(

@@ -16,6 +16,7 @@ use zhifa_core::sync::SubjectKind;
 use crate::devices::DeviceRecord;
 use crate::error::ServerError;
 use crate::storage::{transaction, Database, Value};
+use crate::supervision::index::{self, Projector};
 
 /// The fields supervision queries, read from an event the device signed.
 struct Indexed {
@@ -110,11 +111,12 @@ fn index(signed: &[u8], device: &DeviceRecord) -> Result<Indexed, EventRefusal> 
 }
 
 /// Stores what is new, acknowledges what the server holds (now or from an earlier attempt),
-/// refuses the rest by id.
+/// refuses the rest by id; what is new is projected into the supervision index by `projector`.
 pub fn receive(
     db: &dyn Database,
     device: &DeviceRecord,
     upload: &EventUpload,
+    projector: Option<&Projector>,
 ) -> Result<EventAck, ServerError> {
     let mut ack = EventAck::default();
     let mut fresh = Vec::new();
@@ -154,6 +156,9 @@ pub fn receive(
                     now.into(),
                 ],
             )?;
+            if let (1, Some(projector)) = (inserted, projector) {
+                index::event(tx, projector, &event.id)?;
+            }
             // Already here from an earlier attempt: the same content is acknowledged again.
             let same = inserted == 1
                 || tx
@@ -322,7 +327,7 @@ mod tests {
         let (shop_key, enterprise) = device(SubjectKind::Enterprise, shop);
         let far = verification_at_step(&shop_key, "v-far", Some(shop), u64::MAX);
         let near = verification_at_step(&shop_key, "v-near", Some(shop), 7);
-        let ack = receive(&db, &enterprise, &upload(&[far, near])).unwrap();
+        let ack = receive(&db, &enterprise, &upload(&[far, near]), None).unwrap();
         assert_eq!(
             ack.refused,
             vec![("v-far".into(), EventRefusal::BadSignature)]
@@ -342,7 +347,7 @@ mod tests {
         let (other_key, other_shop) = device(SubjectKind::Enterprise, "91500103MA5U1A0B3X");
         let forged = verification(&officer_key, "v1", Some(shop));
         let colleague_check = verification(&officer_key, "v2", None);
-        let ack = receive(&db, &officer, &upload(&[forged, colleague_check])).unwrap();
+        let ack = receive(&db, &officer, &upload(&[forged, colleague_check]), None).unwrap();
         assert_eq!(
             ack.refused,
             vec![("v1".into(), EventRefusal::VouchesForOther)]
@@ -352,6 +357,7 @@ mod tests {
             &db,
             &other_shop,
             &upload(&[verification(&other_key, "v3", Some(shop))]),
+            None,
         );
         assert_eq!(
             other.unwrap().refused,
@@ -361,6 +367,7 @@ mod tests {
             &db,
             &enterprise,
             &upload(&[verification(&shop_key, "v4", Some(shop))]),
+            None,
         );
         assert_eq!(own.unwrap().acked, vec!["v4".to_owned()]);
         let signers = transaction(&db, |tx| {

@@ -30,6 +30,7 @@ use crate::http::{metrics_router, router};
 use crate::limits::{bucket_address, Limiters, Limits};
 use crate::state::AppState;
 use crate::storage::{Database, PostgresDatabase, SqliteDatabase};
+use crate::supervision::index::Projection;
 
 /// What a server needs; every field has a flag and an environment variable in `serve`.
 #[derive(Debug, Clone)]
@@ -89,8 +90,10 @@ pub fn state(config: &Config) -> Result<AppState, ServerError> {
         .authority_key
         .clone()
         .unwrap_or_else(|| config.data_dir.join("authority.key"));
+    let catalogue = Arc::new(open_catalogue(&config.data_dir)?);
     Ok(AppState {
-        catalogue: Arc::new(open_catalogue(&config.data_dir)?),
+        projection: Arc::new(Projection::new(catalogue.clone())),
+        catalogue,
         authority: Arc::new(AuthorityKey::load_or_create(&key_path)?),
         agencies: Arc::new(AgencyKeys::open(&config.data_dir)),
         db: open_database(&config.data_dir, config.database_url.as_deref())?,

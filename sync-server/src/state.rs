@@ -21,5 +21,7 @@ pub struct AppState {
     /// The bearer token `/metrics` asks for on the public port (absent: not served there).
     pub metrics_token: Option<String>,
     pub limiters: Arc<Limiters>,
+    /// The supervision index's projector for the catalogue as published.
+    pub projection: Arc<crate::supervision::index::Projection>,
     pub blob_limits: crate::blobs::Limits,
 }

@@ -9,6 +9,7 @@ use zhifa_core::registry::{CatalogueData, KeyPurpose};
 use zhifa_sync_server::blobs;
 use zhifa_sync_server::limits::{Limits, Rate};
 use zhifa_sync_server::server::{self, open_catalogue, Config};
+use zhifa_sync_server::supervision::index::ensure_built;
 use zhifa_sync_server::{AgencyKeys, AppState, ServerError};
 
 use super::catalogue::{parse_catalogue, publish};
@@ -139,6 +140,10 @@ impl Serve {
         };
         let state = server::state(&config)?;
         tracing::info!(storage = state.db.backend(), "storage open");
+        // A database from before the supervision index (schema 2) has its tables empty.
+        if let Some(rebuilt) = ensure_built(state.db.as_ref(), &*state.projection.current()?)? {
+            tracing::info!(?rebuilt, "supervision index was never built: built it");
+        }
         serve(state, self.listen, self.metrics_addr)
     }
 }

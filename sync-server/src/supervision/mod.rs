@@ -14,6 +14,7 @@
 //!
 //! `docs/SUPERVISION.md` lists every indicator and rule with its definition.
 
+pub mod index;
 pub(crate) mod schema;
 pub mod scope;
 pub mod simulate;

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use zhifa_sync_server::ServerError;
 
+mod index;
+
 /// Where the server keeps its data, as `serve` takes it.
 #[derive(Args, Clone)]
 pub struct Storage {
@@ -16,10 +18,15 @@ pub struct Storage {
 }
 
 #[derive(Subcommand)]
-pub enum Supervision {}
+pub enum Supervision {
+    /// Clear the supervision index and project every stored document and event again.
+    RebuildIndex(index::RebuildIndex),
+}
 
 impl Supervision {
     pub fn run(self) -> Result<(), ServerError> {
-        match self {}
+        match self {
+            Supervision::RebuildIndex(command) => command.run(),
+        }
     }
 }
