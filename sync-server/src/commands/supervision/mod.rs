@@ -7,6 +7,7 @@ use clap::{Args, Subcommand};
 use zhifa_sync_server::ServerError;
 
 mod index;
+mod simulate;
 
 /// Where the server keeps its data, as `serve` takes it.
 #[derive(Args, Clone)]
@@ -21,12 +22,15 @@ pub struct Storage {
 pub enum Supervision {
     /// Clear the supervision index and project every stored document and event again.
     RebuildIndex(index::RebuildIndex),
+    /// Generate a simulated city-year with injected anomalies and load it (writes truth.json).
+    Simulate(simulate::Simulate),
 }
 
 impl Supervision {
     pub fn run(self) -> Result<(), ServerError> {
         match self {
             Supervision::RebuildIndex(command) => command.run(),
+            Supervision::Simulate(command) => command.run(),
         }
     }
 }

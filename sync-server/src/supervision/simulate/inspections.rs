@@ -72,9 +72,17 @@ pub struct InspectionSpec<'a> {
 
 /// Noon in Beijing of `day`, as the phones' trusted clocks record it.
 pub fn noon(day: NaiveDate) -> DateTime<Utc> {
+    at_minute(day, 12 * 60)
+}
+
+/// `minute` minutes after midnight in Beijing on `day`.
+pub fn at_minute(day: NaiveDate, minute: u32) -> DateTime<Utc> {
     let beijing = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    let time = day
+        .and_hms_opt(minute / 60, minute % 60, 0)
+        .expect("valid time");
     beijing
-        .from_local_datetime(&day.and_hms_opt(10, 30, 0).expect("valid time"))
+        .from_local_datetime(&time)
         .single()
         .expect("fixed offset")
         .with_timezone(&Utc)
@@ -115,7 +123,8 @@ pub fn build(spec: &InspectionSpec<'_>, items: &[String], rng: &mut Random) -> (
         visit_id: Some(visit_id.clone()),
         conflicts: Vec::new(),
     };
-    let at = noon(spec.day);
+    // Working hours, 08:30 to 17:30.
+    let at = at_minute(spec.day, 8 * 60 + 30 + rng.below(540) as u32);
     let step = (at.timestamp() / 30) as u64;
     let officer = &spec.officers[0].credential_no;
     let record = VisitRecord {

@@ -10,13 +10,17 @@
 //! - `anomalies`: the plan of injected anomalies, by body, and their truth.
 //! - `year`: the generator, streaming one body's year at a time.
 //! - `truth`: `truth.json`, the scopes each warning rule must fire on.
+//! - `load`: writing a year into a server's database through the real projection.
 
 pub mod anomalies;
 pub mod cases;
 pub mod inspections;
+pub mod load;
 pub mod truth;
 pub mod world;
 pub mod year;
+
+use std::path::Path;
 
 use chrono::NaiveDate;
 use zhifa_core::registry::generate::Scale;
@@ -85,4 +89,18 @@ impl CityYear {
     pub fn as_of(&self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.year, 12, 31).expect("valid year")
     }
+}
+
+/// Generates the city-year of `config`, publishes its catalogue into `data_dir` (so the server
+/// serves it), loads the year into `db` and writes `truth.json` beside it.
+pub fn simulate(
+    db: &dyn crate::storage::Database,
+    data_dir: &Path,
+    config: CityYear,
+) -> Result<(load::Loaded, truth::Truth), crate::ServerError> {
+    let generator = year::Generator::new(config).map_err(crate::ServerError::Config)?;
+    crate::server::open_catalogue(data_dir)?.publish(&generator.world.data)?;
+    let (loaded, truth) = load::load(db, &generator)?;
+    truth.write(data_dir)?;
+    Ok((loaded, truth))
 }
