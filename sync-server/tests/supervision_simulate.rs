@@ -84,18 +84,20 @@ fn the_small_city_year_has_the_shape_of_a_real_one() {
         "{a_grade} A-grade inspections"
     );
     for rule in [
+        "fine_income_surge",
         "quota_regularity",
-        "income_growth",
-        "baseline_departures",
-        "same_facts_spread",
-        "multi_body_inspection",
+        "baseline_departure_body",
+        "baseline_departure_officer",
+        "same_facts_different_penalty",
+        "several_bodies_30_days",
         "a_grade_share",
         "visit_unverified",
-        "code_refused",
+        "officer_code_refused",
         "case_overdue",
         "case_near_limit",
         "legal_review_missing",
-        "complaints_spike",
+        "complaints_body",
+        "complaints_officer",
     ] {
         assert!(
             truth.get(rule).is_some_and(|n| *n > 0),

@@ -14,18 +14,20 @@ use super::{CityScale, CityYear};
 
 /// The warning rules' ids (`sync-server/supervision/warnings.toml`) each anomaly must fire.
 pub mod rule {
-    pub const INCOME_GROWTH: &str = "income_growth";
+    pub const INCOME_SURGE: &str = "fine_income_surge";
     pub const QUOTA: &str = "quota_regularity";
-    pub const DEPARTURES: &str = "baseline_departures";
-    pub const SAME_FACTS: &str = "same_facts_spread";
-    pub const MULTI_BODY: &str = "multi_body_inspection";
+    pub const DEPARTURE_BODY: &str = "baseline_departure_body";
+    pub const DEPARTURE_OFFICER: &str = "baseline_departure_officer";
+    pub const SAME_FACTS: &str = "same_facts_different_penalty";
+    pub const SEVERAL_BODIES: &str = "several_bodies_30_days";
     pub const A_GRADE: &str = "a_grade_share";
     pub const UNVERIFIED: &str = "visit_unverified";
-    pub const CODE_REFUSED: &str = "code_refused";
+    pub const CODE_REFUSED: &str = "officer_code_refused";
     pub const OVERDUE: &str = "case_overdue";
     pub const NEAR_LIMIT: &str = "case_near_limit";
     pub const NO_LEGAL_REVIEW: &str = "legal_review_missing";
-    pub const COMPLAINTS: &str = "complaints_spike";
+    pub const COMPLAINTS_BODY: &str = "complaints_body";
+    pub const COMPLAINTS_OFFICER: &str = "complaints_officer";
 }
 
 /// The month (of the simulated year) in which the monthly anomalies sit.
@@ -40,6 +42,8 @@ pub struct BodyPlan {
     pub income_jump: bool,
     /// Officers (catalogue indices) who depart from the baseline often.
     pub departing: Vec<usize>,
+    /// The whole body departs from the baseline often.
+    pub departing_body: bool,
     /// Officers whose visits mostly lack the enterprise's verification.
     pub unverified: Vec<usize>,
     /// Officers whose code is refused at several visits.
@@ -76,6 +80,7 @@ impl Plan {
         };
         let mut plan = Plan {
             truth: Truth {
+                tolerated: BTreeMap::new(),
                 scale: config.scale.as_str().into(),
                 seed: config.seed,
                 year: config.year,
@@ -99,6 +104,7 @@ impl Plan {
             plan.quota(world, next.next(), &month);
             plan.income_jump(world, next.next(), &month);
             plan.officers(world, next.next(), &mut rng, Officers::Departing);
+            plan.departing_body(world, next.next());
             plan.officers(world, next.next(), &mut rng, Officers::Unverified);
             plan.officers(world, next.next(), &mut rng, Officers::Refused);
             plan.complaints(world, next.next(), &mut rng, &month);
@@ -106,10 +112,13 @@ impl Plan {
         let mut rest: Vec<usize> = next.collect();
         if let Some(district) = a_district {
             rest.retain(|&b| world.bodies[b].district != district);
-            plan.truth.add(
-                rule::A_GRADE,
-                scope("a_grade_share", "district", &district, "", &district, ""),
-            );
+            for view in world.bodies.iter().filter(|v| v.district == district) {
+                if !view.enterprises.is_empty() {
+                    let expected =
+                        scope("a_grade_share", "body", &view.id, &view.id, &district, "");
+                    plan.truth.add(rule::A_GRADE, expected);
+                }
+            }
             plan.a_grade_districts.push(district);
         }
         // Case-level flaws and cross-body anomalies on the remaining bodies.
@@ -156,7 +165,7 @@ impl Plan {
         let view = &world.bodies[b];
         self.bodies.entry(b).or_default().income_jump = true;
         self.truth.add(
-            rule::INCOME_GROWTH,
+            rule::INCOME_SURGE,
             scope(
                 "income_jump",
                 "body",
@@ -177,7 +186,10 @@ impl Plan {
         let (rule, anomaly) = match kind {
             Officers::Departing => {
                 entry.departing.push(officer);
-                (rule::DEPARTURES, "departures")
+                // Its departures raise the body's rate too: a firing there is right.
+                let body = scope("departures", "body", &view.id, &view.id, &view.district, "");
+                self.truth.tolerate(rule::DEPARTURE_BODY, body);
+                (rule::DEPARTURE_OFFICER, "departures")
             }
             Officers::Unverified => {
                 entry.unverified.push(officer);
@@ -194,13 +206,43 @@ impl Plan {
         );
     }
 
+    /// A body whose officers all depart from the baseline often: each of them may fire.
+    fn departing_body(&mut self, world: &World, body: Option<usize>) {
+        let Some(b) = body else { return };
+        let view = &world.bodies[b];
+        self.bodies.entry(b).or_default().departing_body = true;
+        self.truth.add(
+            rule::DEPARTURE_BODY,
+            scope(
+                "departing_body",
+                "body",
+                &view.id,
+                &view.id,
+                &view.district,
+                "",
+            ),
+        );
+        for &officer in &view.officers {
+            let credential = &world.data.officers[officer].credential_no;
+            let expected = scope(
+                "departing_body",
+                "officer",
+                credential,
+                &view.id,
+                &view.district,
+                "",
+            );
+            self.truth.tolerate(rule::DEPARTURE_OFFICER, expected);
+        }
+    }
+
     fn complaints(&mut self, world: &World, body: Option<usize>, rng: &mut Random, month: &str) {
         let Some(b) = body else { return };
         let view = &world.bodies[b];
         let officer = view.officers[rng.below(view.officers.len())];
         self.bodies.entry(b).or_default().complaint_spike = Some(officer);
         self.truth.add(
-            rule::COMPLAINTS,
+            rule::COMPLAINTS_BODY,
             scope(
                 "complaints",
                 "body",
@@ -210,9 +252,21 @@ impl Plan {
                 month,
             ),
         );
+        let credential = &world.data.officers[officer].credential_no;
+        self.truth.add(
+            rule::COMPLAINTS_OFFICER,
+            scope(
+                "complaints",
+                "officer",
+                credential,
+                &view.id,
+                &view.district,
+                month,
+            ),
+        );
     }
 
-    /// Two bodies of one sector fine one violation's lighter row at its bottom, two at its top.
+    /// Bodies of one sector fining one violation's lighter row far apart.
     fn same_facts(&mut self, world: &World, rest: &[usize], rng: &mut Random) {
         let Some(&first) = rest.get(rng.below(rest.len())) else {
             return;
@@ -238,18 +292,22 @@ impl Plan {
                 chosen.push(b);
             }
         }
+        // One body fines at the bottom of the band, three at its top: the bottom one lies
+        // far from the bodies' median.
         for (n, &b) in chosen.iter().enumerate() {
             self.bodies
                 .entry(b)
                 .or_default()
                 .same_facts
-                .push((violation, n >= 2));
+                .push((violation, n > 0));
+            let view = &world.bodies[b];
+            let mut expected = scope("same_facts", "body", &view.id, &view.id, &view.district, "");
+            expected.period = world.data.violations[violation].code.clone();
+            match n {
+                0 => self.truth.add(rule::SAME_FACTS, expected),
+                _ => self.truth.tolerate(rule::SAME_FACTS, expected),
+            }
         }
-        let code = &world.data.violations[violation].code;
-        self.truth.add(
-            rule::SAME_FACTS,
-            scope("same_facts", "violation", code, "", "", ""),
-        );
     }
 
     /// One enterprise inspected by four bodies that do not regulate it, within one month.
@@ -295,7 +353,7 @@ impl Plan {
         }
         let code = &world.data.enterprises[enterprise].credit_code;
         self.truth.add(
-            rule::MULTI_BODY,
+            rule::SEVERAL_BODIES,
             scope("multi_body", "enterprise", code, "", &district, month),
         );
     }

@@ -54,6 +54,9 @@ pub fn load(db: &dyn Database, generator: &Generator) -> Result<(Loaded, Truth),
             for (rule, expected) in year.truth {
                 truth.add(&rule, expected);
             }
+            for (rule, expected) in year.tolerated {
+                truth.tolerate(&rule, expected);
+            }
         }
     }
     transaction(db, |tx| {

@@ -1,5 +1,5 @@
 //! What the generator needs of the catalogue, computed once: each body's district, sector,
-//! officers, violations, towns and the enterprises it regulates; a seeded random source with
+//! officers, violations, towns and the enterprises it regulates (one body each); a seeded random source with
 //! the distributions the year uses; and the discretion engine's outcome for a profile of
 //! facts, cached (the generated baselines do not change within the year).
 
@@ -28,7 +28,7 @@ pub struct BodyView {
     pub district: String,
     pub officers: Vec<usize>,
     pub violations: Vec<usize>,
-    /// Enterprises of its district it regulates (each enterprise has at most two regulators).
+    /// Enterprises of its district it regulates (each enterprise has one regulator).
     pub enterprises: Vec<usize>,
     /// Its own yearly rates around the city's mean (bodies differ in size and zeal).
     pub case_rate: f64,
@@ -201,7 +201,7 @@ fn default_answer(fact: &str) -> FactValue {
     }
 }
 
-/// Each body's share of the catalogue; enterprises of a district go to two of its bodies.
+/// Each body's share of the catalogue; each enterprise of a district goes to one of its bodies.
 fn arrange(data: &CatalogueData, seed: u64) -> Vec<BodyView> {
     let mut rng = Random::new(seed ^ 0x5EED_B0D1);
     let body_of: HashMap<&str, usize> = data
@@ -272,12 +272,8 @@ fn arrange(data: &CatalogueData, seed: u64) -> Vec<BodyView> {
         let Some(local) = in_district.get(&enterprise.division) else {
             continue;
         };
-        let first = local[e % local.len()];
-        let second = local[(e / local.len() + e * 7 + 3) % local.len()];
-        bodies[first].enterprises.push(e);
-        if second != first {
-            bodies[second].enterprises.push(e);
-        }
+        // One regulator each: the natural year keeps to 综合查一次.
+        bodies[local[e % local.len()]].enterprises.push(e);
     }
     bodies
 }

@@ -27,6 +27,9 @@ pub struct BodyYear {
     pub feedback: Vec<Feedback>,
     /// Case-level truth found while generating: (rule id, expected scope).
     pub truth: Vec<(String, Expected)>,
+    /// Scopes an injected anomaly touched, which may fire (the partners of a departing
+    /// officer, who co-signed the departures).
+    pub tolerated: Vec<(String, Expected)>,
 }
 
 /// The city-year's generator: the catalogue, its arrangement and the anomaly plan.
@@ -136,7 +139,8 @@ impl<'g> BodyMaker<'g, '_> {
             }
             for _ in 0..rng.poisson(monthly * seasonal(month)) {
                 let act = self.day_in(month, rng);
-                let pick = if rng.chance(0.01) {
+                let rate = if plan.departing_body { 0.25 } else { 0.01 };
+                let pick = if rng.chance(rate) {
                     FinePick::Depart
                 } else {
                     FinePick::Typical
@@ -188,20 +192,24 @@ impl<'g> BodyMaker<'g, '_> {
         };
         let citizen = rng.chance(0.4);
         let profile = self.profile(violation, tier, citizen, rng);
-        let lead: Vec<usize> = if !departing.is_empty() && rng.chance(0.35) {
+        // A departing officer leads a fifth of the body's cases and departs in a third.
+        let lead: Vec<usize> = if !departing.is_empty() && rng.chance(0.2) {
             vec![*rng.pick(departing)]
         } else {
             Vec::new()
         };
-        let pick = if !lead.is_empty() && rng.chance(0.6) {
-            FinePick::Depart
-        } else {
-            pick
-        };
+        let injected = !lead.is_empty() && rng.chance(0.35);
+        let pick = if injected { FinePick::Depart } else { pick };
         let timing = Timing::Natural {
             prefer_summary: rng.chance(0.8),
         };
-        self.make(profile, pick, timing, act, false, &lead, rng);
+        if self
+            .make(profile, pick, timing, act, false, &lead, rng)
+            .is_some()
+            && injected
+        {
+            self.tolerate_partner();
+        }
     }
 
     fn profile(&self, violation: usize, tier: Tier, citizen: bool, rng: &mut Random) -> Profile {
@@ -439,6 +447,28 @@ impl BodyMaker<'_, '_> {
         }
     }
 
+    /// The partner on the departing officer's last case co-signed a departure.
+    fn tolerate_partner(&mut self) {
+        let Some(case) = self.year.cases.last() else {
+            return;
+        };
+        let Some(partner) = case.officers.get(1) else {
+            return;
+        };
+        let expected = Expected {
+            anomaly: "departures".into(),
+            scope_kind: "officer".into(),
+            scope: partner.credential_no.clone(),
+            body: self.year.body.clone(),
+            district: self.year.district.clone(),
+            period: String::new(),
+            cases: Vec::new(),
+        };
+        self.year
+            .tolerated
+            .push((rule::DEPARTURE_OFFICER.into(), expected));
+    }
+
     fn case_truth(&mut self, rule: &str, anomaly: &str, id: &str) {
         let (body, district) = (self.year.body.clone(), self.year.district.clone());
         Plan::case_truth(&mut self.year.truth, rule, anomaly, id, &body, &district);
@@ -461,7 +491,7 @@ impl BodyMaker<'_, '_> {
             .iter()
             .map(|&e| match world.grade(e) {
                 CreditGrade::A if a_heavy => 3.0,
-                CreditGrade::A => 0.05,
+                CreditGrade::A => 0.03,
                 CreditGrade::B => 1.0,
                 CreditGrade::C => 2.0,
                 CreditGrade::D => 4.0,
