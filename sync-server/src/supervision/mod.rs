@@ -18,5 +18,6 @@ pub mod index;
 pub(crate) mod schema;
 pub mod scope;
 pub mod simulate;
+pub mod warnings;
 
 pub use scope::Scope;

@@ -8,6 +8,7 @@ use zhifa_sync_server::ServerError;
 
 mod index;
 mod simulate;
+pub mod warnings;
 
 /// Where the server keeps its data, as `serve` takes it.
 #[derive(Args, Clone)]
@@ -24,6 +25,9 @@ pub enum Supervision {
     RebuildIndex(index::RebuildIndex),
     /// Generate a simulated city-year with injected anomalies and load it (writes truth.json).
     Simulate(simulate::Simulate),
+    /// Warnings (预警): run the rules, list, take lifecycle steps, print an opinion.
+    #[command(subcommand)]
+    Warnings(warnings::Warnings),
 }
 
 impl Supervision {
@@ -31,6 +35,7 @@ impl Supervision {
         match self {
             Supervision::RebuildIndex(command) => command.run(),
             Supervision::Simulate(command) => command.run(),
+            Supervision::Warnings(command) => command.run(),
         }
     }
 }
