@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use zhifa_sync_server::ServerError;
 
+mod evaluate;
 mod index;
 mod simulate;
 pub mod warnings;
@@ -25,6 +26,8 @@ pub enum Supervision {
     RebuildIndex(index::RebuildIndex),
     /// Generate a simulated city-year with injected anomalies and load it (writes truth.json).
     Simulate(simulate::Simulate),
+    /// Run the warning rules on a simulated city-year and score them against truth.json.
+    Evaluate(evaluate::Evaluate),
     /// Warnings (预警): run the rules, list, take lifecycle steps, print an opinion.
     #[command(subcommand)]
     Warnings(warnings::Warnings),
@@ -35,6 +38,7 @@ impl Supervision {
         match self {
             Supervision::RebuildIndex(command) => command.run(),
             Supervision::Simulate(command) => command.run(),
+            Supervision::Evaluate(command) => command.run(),
             Supervision::Warnings(command) => command.run(),
         }
     }

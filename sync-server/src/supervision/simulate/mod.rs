@@ -11,9 +11,11 @@
 //! - `year`: the generator, streaming one body's year at a time.
 //! - `truth`: `truth.json`, the scopes each warning rule must fire on.
 //! - `load`: writing a year into a server's database through the real projection.
+//! - `evaluate`: the warning rules' precision and recall against the truth.
 
 pub mod anomalies;
 pub mod cases;
+pub mod evaluate;
 pub mod inspections;
 pub mod load;
 pub mod truth;
