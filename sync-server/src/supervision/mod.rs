@@ -15,6 +15,7 @@
 //! `docs/SUPERVISION.md` lists every indicator and rule with its definition.
 
 pub mod index;
+pub mod indicators;
 pub(crate) mod schema;
 pub mod scope;
 pub mod simulate;

@@ -1,0 +1,176 @@
+//! Indicators as data. `sync-server/supervision/indicators.toml` defines each indicator (its
+//! zh-CN name and definition, the table of the index it reads, the levels and periods it
+//! supports, the date its period applies to, its formula); this module validates the file
+//! once and computes any indicator at any level and period, within a supervisor's scope.
+//!
+//! - `definition`: the file's form, parsed and validated into `Indicator`s.
+//! - `source`: what each index table offers (its document id, officer and sector columns).
+//! - `aggregate`: counts, sums, ratios in SQL, several indicators in one scan.
+//! - `batch`: every indicator for a year at every level, sharing scans (`compute_all`).
+//! - `regroup`: for `compute_all`, rows computed in Rust read once for every level.
+//! - `query`: a figure's SQL built from a definition and a `Query`, user input only as `$n`.
+//! - `compute`: the figures, with medians, percentiles and spreads computed here in Rust.
+//! - `stats`: the small statistics `compute` needs.
+//! - `labels`: zh-CN labels for figure keys (district names, body and officer names).
+
+mod aggregate;
+mod batch;
+mod compute;
+mod definition;
+mod labels;
+mod query;
+mod regroup;
+mod source;
+mod stats;
+
+use serde::Serialize;
+
+use crate::error::ServerError;
+use crate::supervision::Scope;
+
+pub use batch::compute_all;
+pub use compute::{cases_behind, compute, compute_named};
+pub use definition::{Indicator, Indicators, Kind};
+pub use labels::Names;
+
+/// Where a figure is counted: the whole city, a district, a body, an officer or a sector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    City,
+    District,
+    Body,
+    Officer,
+    Sector,
+}
+
+impl Level {
+    pub const ALL: [Level; 5] = [
+        Level::City,
+        Level::District,
+        Level::Body,
+        Level::Officer,
+        Level::Sector,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::City => "city",
+            Level::District => "district",
+            Level::Body => "body",
+            Level::Officer => "officer",
+            Level::Sector => "sector",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.as_str() == text)
+    }
+
+    /// The zh-CN name of the level, for headers.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Level::City => "全市",
+            Level::District => "区县",
+            Level::Body => "执法主体",
+            Level::Officer => "执法人员",
+            Level::Sector => "领域",
+        }
+    }
+}
+
+/// How a period is cut into figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodKind {
+    Day,
+    Month,
+    Quarter,
+    Year,
+}
+
+impl PeriodKind {
+    pub const ALL: [PeriodKind; 4] = [
+        PeriodKind::Day,
+        PeriodKind::Month,
+        PeriodKind::Quarter,
+        PeriodKind::Year,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeriodKind::Day => "day",
+            PeriodKind::Month => "month",
+            PeriodKind::Quarter => "quarter",
+            PeriodKind::Year => "year",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PeriodKind> {
+        PeriodKind::ALL.into_iter().find(|p| p.as_str() == text)
+    }
+}
+
+/// The dates a query covers (both inclusive, ISO `YYYY-MM-DD` in Beijing) and how they are cut.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    pub kind: PeriodKind,
+    pub from: String,
+    pub to: String,
+}
+
+impl Period {
+    /// The period, refused (in zh-CN: a supervisor reads it) unless both dates are real
+    /// dates and `from` is not after `to`.
+    pub fn new(kind: PeriodKind, from: &str, to: &str) -> Result<Period, ServerError> {
+        let (Some(start), Some(end)) = (stats::date(from), stats::date(to)) else {
+            return Err(ServerError::BadRequest(format!(
+                "期间日期无效：{from} 至 {to}（应为 YYYY-MM-DD）"
+            )));
+        };
+        if start > end {
+            return Err(ServerError::BadRequest(format!(
+                "期间起始日 {from} 晚于截止日 {to}"
+            )));
+        }
+        Ok(Period {
+            kind,
+            from: start.to_string(),
+            to: end.to_string(),
+        })
+    }
+
+    /// A calendar year cut by `kind`.
+    pub fn year(year: i32, kind: PeriodKind) -> Period {
+        Period {
+            kind,
+            from: format!("{year:04}-01-01"),
+            to: format!("{year:04}-12-31"),
+        }
+    }
+}
+
+/// What to compute: at which level, over which period, within whose scope, and (drilling
+/// down) under which parent: a district code (six digits) keeps that district's rows, any
+/// other key that body's rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub level: Level,
+    pub period: Period,
+    pub scope: Scope,
+    pub parent: Option<String>,
+}
+
+/// One figure: the value of an indicator for one key (district code, body id, credential
+/// number, sector; `city` for the whole city) and one period key (`2025-03-14`, `2025-03`,
+/// `2025-Q1`, `2025`; the as-of date for a snapshot indicator). `numerator` and
+/// `denominator` are the counts a ratio or a mean is made of (for a median: the values).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    pub key: String,
+    pub label_zh: String,
+    pub period: String,
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+}

@@ -1,0 +1,198 @@
+//! `compute_all`'s path for what is computed in Rust (medians, percentiles, day counts,
+//! variation, spreads, repeats): each indicator's rows are read once, by body with their
+//! district, sector and document, then grouped for every level it supports, officers from one
+//! read of the cases' acting officers. `compute` gives the same figures one level at a time.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::aggregate::{Part, Parts};
+use super::compute::{
+    monthly_parts, repeat_rows, spread_parts, value_parts, values, Classes, Monthly,
+};
+use super::definition::{Indicator, Kind};
+use super::query::{self, Frame};
+use super::source::Officer;
+use super::{Level, Query};
+use crate::error::ServerError;
+use crate::storage::Tx;
+
+/// The acting officers of every case, read once when an indicator needs them.
+#[derive(Default)]
+pub(super) struct Officers(Option<HashMap<String, Vec<String>>>);
+
+impl Officers {
+    fn of(&mut self, tx: &mut dyn Tx) -> Result<&HashMap<String, Vec<String>>, ServerError> {
+        if self.0.is_none() {
+            let mut map: HashMap<String, Vec<String>> = HashMap::new();
+            for row in tx.query(
+                "SELECT doc_id, credential_no FROM sv_case_officer WHERE acting = 1",
+                &[],
+            )? {
+                map.entry(row.text(0)?).or_default().push(row.text(1)?);
+            }
+            self.0 = Some(map);
+        }
+        Ok(self.0.as_ref().expect("just read"))
+    }
+}
+
+/// Whether `regroup` computes `ind` (an officer level it can only take from acting officers).
+pub(super) fn handles(ind: &Indicator) -> bool {
+    let officers_ok =
+        !ind.levels.contains(&Level::Officer) || ind.source.officer == Officer::Acting;
+    !ind.officers && officers_ok
+}
+
+/// Where one row sits: its body (the frame's key), district, sector and document.
+struct Place {
+    body: String,
+    district: String,
+    sector: String,
+    doc: String,
+}
+
+/// The keys of `place` at `level`: one, or one per acting officer.
+fn keys(level: Level, place: &Place, officers: &HashMap<String, Vec<String>>) -> Vec<String> {
+    match level {
+        Level::City => vec!["city".to_owned()],
+        Level::District => vec![place.district.clone()],
+        Level::Body => vec![place.body.clone()],
+        Level::Sector => vec![place.sector.clone()],
+        Level::Officer => officers.get(&place.doc).cloned().unwrap_or_default(),
+    }
+}
+
+/// The figure parts of `ind` at each of its levels; `q` is its query at body level.
+pub(super) fn regroup(
+    tx: &mut dyn Tx,
+    ind: &Indicator,
+    q: &Query,
+    officers: &mut Officers,
+) -> Result<Vec<(Level, Parts)>, ServerError> {
+    let frame = query::frame(ind, q, super::compute::as_of(&q.period), true)?;
+    let no_officers = HashMap::new();
+    let needs_officers = ind.levels.contains(&Level::Officer);
+    if ind.kind == Kind::RepeatWithin {
+        return repeats(tx, ind, &frame);
+    }
+    if ind.kind == Kind::MonthlyCv {
+        return monthly(tx, ind, q, &frame);
+    }
+    let sector = if ind.source.sector { "t.sector" } else { "''" };
+    let mut extra = vec![
+        "t.district".to_owned(),
+        sector.to_owned(),
+        format!("t.{}", ind.source.doc),
+    ];
+    let spread = ind.kind == Kind::Spread;
+    if spread {
+        extra.push(ind.class.clone().unwrap_or_default());
+    }
+    let rows = values(tx, ind, &frame, &extra)?;
+    let officers = if needs_officers {
+        officers.of(tx)?
+    } else {
+        &no_officers
+    };
+    let mut out = Vec::new();
+    for level in &ind.levels {
+        let mut grouped: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
+        let mut classes: BTreeMap<(String, String), Classes> = BTreeMap::new();
+        for row in &rows {
+            let place = Place {
+                body: row.level.clone(),
+                district: row.rest[0].clone(),
+                sector: row.rest[1].clone(),
+                doc: row.rest[2].clone(),
+            };
+            for key in keys(*level, &place, officers) {
+                let slot = (key, row.period.clone());
+                if spread {
+                    let by_class = classes.entry(slot).or_default();
+                    let by_body = by_class.entry(row.rest[3].clone()).or_default();
+                    by_body
+                        .entry(place.body.clone())
+                        .or_default()
+                        .push(row.value);
+                } else {
+                    grouped.entry(slot).or_default().push(row.value);
+                }
+            }
+        }
+        let parts = if spread {
+            spread_parts(ind, classes)
+        } else {
+            value_parts(ind, grouped)
+        };
+        out.push((*level, parts));
+    }
+    Ok(out)
+}
+
+/// Repeat counts by body, rolled up (each row is repeated or not, whoever counts it).
+fn repeats(
+    tx: &mut dyn Tx,
+    ind: &Indicator,
+    frame: &Frame,
+) -> Result<Vec<(Level, Parts)>, ServerError> {
+    let rows = repeat_rows(tx, ind, frame)?;
+    let mut out = Vec::new();
+    for level in &ind.levels {
+        let mut parts = Parts::new();
+        for row in &rows {
+            let key = match level {
+                Level::City => "city".to_owned(),
+                Level::District => row.district.clone(),
+                _ => row.level.clone(),
+            };
+            let part: &mut Part = parts.entry((key, row.period.clone())).or_default();
+            part.has_numerator = true;
+            part.has_denominator = true;
+            part.denominator += 1.0;
+            part.numerator += if row.repeated { 1.0 } else { 0.0 };
+            part.value = Some(part.numerator);
+        }
+        out.push((*level, parts));
+    }
+    Ok(out)
+}
+
+/// Monthly totals by body, district and sector, summed for each level.
+fn monthly(
+    tx: &mut dyn Tx,
+    ind: &Indicator,
+    q: &Query,
+    frame: &Frame,
+) -> Result<Vec<(Level, Parts)>, ServerError> {
+    let date = format!("t.{}", ind.date.as_deref().unwrap_or_default());
+    let total = match &ind.value {
+        Some(v) => format!("CAST(COALESCE(SUM({v}), 0) AS BIGINT)"),
+        None => "COUNT(*)".to_owned(),
+    };
+    let sector = if ind.source.sector { "t.sector" } else { "''" };
+    let columns = [
+        "t.district".to_owned(),
+        sector.to_owned(),
+        format!("substr({date}, 1, 7)"),
+        total,
+    ];
+    let sql = frame.select(&columns, true, 3);
+    let rows = tx.query(&sql, &frame.params.0)?;
+    let mut out = Vec::new();
+    for level in &ind.levels {
+        let mut totals = Monthly::new();
+        for row in &rows {
+            let (body, period, at) = frame.read_keys(row)?;
+            let key = match level {
+                Level::City => "city".to_owned(),
+                Level::District => row.text(at)?,
+                Level::Sector => row.text(at + 1)?,
+                _ => body,
+            };
+            let month = totals.entry((key, period)).or_default();
+            *month.entry(row.text(at + 2)?).or_default() += row.int(at + 3)? as f64;
+        }
+        out.push((*level, monthly_parts(ind, &q.period, totals)));
+    }
+    Ok(out)
+}
