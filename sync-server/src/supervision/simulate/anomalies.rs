@@ -144,6 +144,9 @@ impl Plan {
 
     fn quota(&mut self, world: &World, body: Option<usize>, month: &str) {
         let Some(b) = body else { return };
+        if world.banded_profile(b, 2_000, 2_500).is_none() {
+            return;
+        }
         let view = &world.bodies[b];
         let towns = super::world::towns(&view.district);
         self.bodies.entry(b).or_default().quota_towns = towns[..6].to_vec();
@@ -398,11 +401,13 @@ fn scope(
     }
 }
 
-/// A violation's statutory spread, max over min.
+/// How far apart a violation's lighter band lets two bodies fine (its top over its
+/// bottom, in tenths): a range's spread, or a multiple's 1.0–2.2 times the gains.
 fn spread(world: &World, violation: usize) -> i64 {
     use zhifa_core::discretion::Fine;
     match world.data.violations[violation].statutory.fine {
-        Fine::Range { min, max } if min > 0 => max / min,
+        Fine::Range { min, max } if min > 0 => 10 + 3 * (max - min) * 10 / (10 * min),
+        Fine::Multiple { .. } => 22,
         _ => 0,
     }
 }

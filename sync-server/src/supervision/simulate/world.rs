@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex};
 use chrono::NaiveDate;
 use zhifa_core::discretion::{
     facts::{FactType, SCHEMA},
-    DiscretionEngine, FactValue, Facts, Outcome, Suggestion, SuggestionRequest, Tier,
+    DiscretionEngine, FactValue, Facts, Fine, Outcome, Suggestion, SuggestionRequest, Tier,
+    Violation,
 };
 use zhifa_core::random::SeededRng;
 use zhifa_core::registry::{CatalogueData, CreditGrade};
@@ -28,6 +29,8 @@ pub struct BodyView {
     pub district: String,
     pub officers: Vec<usize>,
     pub violations: Vec<usize>,
+    /// Cumulative weights of `violations`: small violations are common, large ones rare.
+    pub violation_weights: Vec<f64>,
     /// Enterprises of its district it regulates (each enterprise has one regulator).
     pub enterprises: Vec<usize>,
     /// Its own yearly rates around the city's mean (bodies differ in size and zeal).
@@ -76,6 +79,44 @@ impl World {
             engine,
             outcomes: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// One of body `b`'s violations, the common small ones more often than the large.
+    pub fn common_violation(&self, b: usize, rng: &mut Random) -> usize {
+        let view = &self.bodies[b];
+        let total = view.violation_weights.last().copied().unwrap_or(0.0);
+        let x = rng.unit() * total;
+        let at = view.violation_weights.partition_point(|w| *w < x);
+        view.violations[at.min(view.violations.len() - 1)]
+    }
+
+    /// A profile of body `b` (an organisation party) whose band holds `low..=high`, so fines
+    /// set there are no departures.
+    pub fn banded_profile(&self, b: usize, low: i64, high: i64) -> Option<Profile> {
+        let view = &self.bodies[b];
+        let place = format!("{}001", view.district);
+        for tier in [Tier::General, Tier::Lighter, Tier::Heavier] {
+            for &violation in &view.violations {
+                let proportional = minimum_gains(&self.data.violations[violation]);
+                let gains: &[i64] = if proportional { &GAINS } else { &[0] };
+                for &gains in gains {
+                    let profile = Profile {
+                        violation,
+                        tier,
+                        citizen: false,
+                        gains,
+                        corrected: false,
+                    };
+                    let Some((outcome, _)) = self.outcome(&profile, &place) else {
+                        continue;
+                    };
+                    if outcome.fine.is_some_and(|f| f.min <= low && f.max >= high) {
+                        return Some(profile);
+                    }
+                }
+            }
+        }
+        None
     }
 
     pub fn grade(&self, enterprise: usize) -> CreditGrade {
@@ -220,6 +261,7 @@ fn arrange(data: &CatalogueData, seed: u64) -> Vec<BodyView> {
             district: b.division[..6].to_owned(),
             officers: Vec::new(),
             violations: Vec::new(),
+            violation_weights: Vec::new(),
             enterprises: Vec::new(),
             case_rate: rng.between(0.6, 1.4),
             inspection_rate: rng.between(0.6, 1.4),
@@ -263,6 +305,13 @@ fn arrange(data: &CatalogueData, seed: u64) -> Vec<BodyView> {
             sector_of_body(&b.name, &by_sector)
         };
         bodies[i].violations = by_sector.get(sector).cloned().unwrap_or_default();
+        let mut total = 0.0;
+        bodies[i].violation_weights = (bodies[i].violations.iter())
+            .map(|&v| {
+                total += (minimum(&data.violations[v]) as f64).max(1.0).powf(-0.7);
+                total
+            })
+            .collect();
         in_district
             .entry(bodies[i].district.clone())
             .or_default()
@@ -293,6 +342,26 @@ pub fn towns(district: &str) -> Vec<String> {
     (1..=TOWNS_PER_DISTRICT)
         .map(|t| format!("{district}{t:03}"))
         .collect()
+}
+
+/// The illegal gains a generated case states, where the fine is a multiple of them.
+pub const GAINS: [i64; 4] = [2_000, 5_000, 10_000, 20_000];
+
+/// Whether the violation's fine is a multiple of the illegal gains.
+pub fn minimum_gains(violation: &Violation) -> bool {
+    matches!(violation.statutory.fine, Fine::Multiple { .. })
+}
+
+/// The statutory minimum fine (without gains for a multiple).
+pub fn minimum(violation: &Violation) -> i64 {
+    match &violation.statutory.fine {
+        Fine::Range { min, .. } => *min,
+        Fine::Multiple {
+            if_no_base: Some(range),
+            ..
+        } => range.min,
+        _ => 0,
+    }
 }
 
 /// `SeededRng` with the distributions the year needs.

@@ -9,11 +9,11 @@ use zhifa_core::inspections::Inspection;
 use zhifa_core::registry::generate::generate;
 use zhifa_core::registry::{CreditGrade, Officer};
 
-use super::anomalies::{rule, Plan, ANOMALY_MONTH};
+use super::anomalies::{rule, BodyPlan, Plan, ANOMALY_MONTH};
 use super::cases::{self, CaseSpec, FinePick, Timing};
 use super::inspections::{self, Feedback, InspectionSpec, Verification, Visit};
 use super::truth::Expected;
-use super::world::{towns, Profile, Random, World};
+use super::world::{towns, Profile, Random, World, GAINS};
 use super::{CityYear, CASES_PER_BODY_YEAR, INSPECTIONS_PER_BODY_YEAR};
 
 /// One body's year.
@@ -108,7 +108,7 @@ impl<'g> BodyMaker<'g, '_> {
         &self.generator.config
     }
 
-    fn plan(&self) -> super::anomalies::BodyPlan {
+    fn plan(&self) -> BodyPlan {
         self.generator
             .plan
             .bodies
@@ -145,22 +145,19 @@ impl<'g> BodyMaker<'g, '_> {
                 } else {
                     FinePick::Typical
                 };
-                self.natural(act, pick, &plan.departing, rng);
+                self.natural(act, pick, &plan, rng);
             }
         }
         if plan.income_jump {
-            for _ in 0..(monthly * 4.0).ceil() as usize {
+            // Income chased: three months' worth of decisions in one, at the top of the
+            // heavier bands, over the body's whole list of violations.
+            let view = &self.world().bodies[self.b];
+            for _ in 0..(monthly * 3.0).ceil() as usize {
                 let day = self.day_in(ANOMALY_MONTH, rng);
-                let tier = Tier::Heavier;
-                self.attempt(
-                    tier,
-                    false,
-                    FinePick::Highest,
-                    Timing::DecidedOn(day),
-                    day,
-                    false,
-                    rng,
-                );
+                let violation = *rng.pick(&view.violations);
+                let profile = self.profile(violation, Tier::Heavier, false, rng);
+                let timing = Timing::DecidedOn(day);
+                self.make(profile, FinePick::Highest, timing, day, false, &[], rng);
             }
         }
         self.flaws(&plan, rng);
@@ -172,7 +169,9 @@ impl<'g> BodyMaker<'g, '_> {
                 } else {
                     FinePick::Lowest
                 };
-                let profile = self.profile(violation, Tier::Lighter, false, rng);
+                // Same facts: the same gains too, where the fine is a multiple of them.
+                let mut profile = self.profile(violation, Tier::Lighter, false, rng);
+                profile.gains = profile.gains.min(1) * GAINS[2];
                 let timing = Timing::Natural {
                     prefer_summary: false,
                 };
@@ -182,16 +181,29 @@ impl<'g> BodyMaker<'g, '_> {
     }
 
     /// A case as a normal officer makes it, or one of the body's departing officers.
-    fn natural(&mut self, act: NaiveDate, pick: FinePick, departing: &[usize], rng: &mut Random) {
-        let view = &self.world().bodies[self.b];
-        let violation = *rng.pick(&view.violations);
+    fn natural(&mut self, act: NaiveDate, pick: FinePick, plan: &BodyPlan, rng: &mut Random) {
+        let departing = &plan.departing;
+        let violation = self.world().common_violation(self.b, rng);
         let tier = match rng.below(20) {
             0..=6 => Tier::Lighter,
             7..=16 => Tier::General,
             _ => Tier::Heavier,
         };
         let citizen = rng.chance(0.4);
-        let profile = self.profile(violation, tier, citizen, rng);
+        let mut profile = self.profile(violation, tier, citizen, rng);
+        // A body fining one violation's lighter row at an extreme does so every time.
+        let extreme = plan.same_facts.iter().find(|(v, _)| *v == violation);
+        let pick = match extreme {
+            Some(&(_, high)) if tier == Tier::Lighter => {
+                profile.gains = profile.gains.min(1) * GAINS[2];
+                if high {
+                    FinePick::Highest
+                } else {
+                    FinePick::Lowest
+                }
+            }
+            _ => pick,
+        };
         // A departing officer leads a fifth of the body's cases and departs in a third.
         let lead: Vec<usize> = if !departing.is_empty() && rng.chance(0.2) {
             vec![*rng.pick(departing)]
@@ -222,7 +234,7 @@ impl<'g> BodyMaker<'g, '_> {
             tier,
             citizen,
             gains: if proportional {
-                [2_000, 5_000, 10_000, 20_000][rng.below(4)]
+                GAINS[rng.below(GAINS.len())]
             } else {
                 0
             },
@@ -243,7 +255,7 @@ impl<'g> BodyMaker<'g, '_> {
         rng: &mut Random,
     ) -> Option<String> {
         for _ in 0..20 {
-            let violation = *rng.pick(&self.world().bodies[self.b].violations);
+            let violation = self.world().common_violation(self.b, rng);
             let profile = self.profile(violation, tier, citizen, rng);
             if let Some(id) = self.make(profile, pick, timing, act, skip_review, &[], rng) {
                 return Some(id);
@@ -341,7 +353,7 @@ impl<'g> BodyMaker<'g, '_> {
 impl BodyMaker<'_, '_> {
     /// A quota body's month: 2–3 decisions in each of its towns, fined 2,000–2,500 yuan.
     fn quota_month(&mut self, month: u32, quota_towns: &[String], rng: &mut Random) {
-        let Some(profile) = self.quota_profile(rng) else {
+        let Some(profile) = self.world().banded_profile(self.b, 2_000, 2_500) else {
             return;
         };
         for town in quota_towns {
@@ -365,34 +377,9 @@ impl BodyMaker<'_, '_> {
         }
     }
 
-    /// A violation and tier of the body whose band holds 2,000–2,500 yuan (an organisation
-    /// party), so the quota's fines are no departures.
-    fn quota_profile(&self, rng: &mut Random) -> Option<Profile> {
-        let view = &self.world().bodies[self.b];
-        let place = format!("{}001", view.district);
-        for tier in [Tier::General, Tier::Lighter, Tier::Heavier] {
-            for &violation in &view.violations {
-                let profile = self.profile(violation, tier, false, rng);
-                if profile.gains > 0 {
-                    continue;
-                }
-                let Some((outcome, _)) = self.world().outcome(&profile, &place) else {
-                    continue;
-                };
-                if outcome
-                    .fine
-                    .is_some_and(|b| b.min <= 2_000 && b.max >= 2_500)
-                {
-                    return Some(profile);
-                }
-            }
-        }
-        None
-    }
-
     /// Overdue cases, cases near their limit (with and without an extension), decisions
     /// without the legal review they needed; truth for the flawed ones.
-    fn flaws(&mut self, plan: &super::anomalies::BodyPlan, rng: &mut Random) {
+    fn flaws(&mut self, plan: &BodyPlan, rng: &mut Random) {
         let as_of = self.config().as_of();
         let kinds = [
             (
@@ -532,7 +519,7 @@ impl BodyMaker<'_, '_> {
         enterprise: usize,
         day: NaiveDate,
         planned: bool,
-        plan: &super::anomalies::BodyPlan,
+        plan: &BodyPlan,
         items: &[String],
         rng: &mut Random,
     ) {
@@ -584,7 +571,7 @@ impl BodyMaker<'_, '_> {
     }
 
     /// Twelve complaints about one officer, on the body's visits of the anomaly month.
-    fn complaint_spike(&mut self, plan: &super::anomalies::BodyPlan) {
+    fn complaint_spike(&mut self, plan: &BodyPlan) {
         let Some(officer) = plan.complaint_spike else {
             return;
         };
