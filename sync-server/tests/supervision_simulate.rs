@@ -105,3 +105,57 @@ fn the_small_city_year_has_the_shape_of_a_real_one() {
         );
     }
 }
+
+/// The small city-year loads through the projection into SQLite, and the evaluation scores
+/// every warning rule against its truth.
+#[test]
+fn the_small_city_year_loads_and_every_rule_is_scored() {
+    use zhifa_sync_server::supervision::simulate::{evaluate::evaluate, simulate, truth::Truth};
+    use zhifa_sync_server::supervision::warnings::Rules;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = zhifa_sync_server::server::open_database(dir.path(), None).unwrap();
+    let config = CityYear::new(CityScale::Small, 2026);
+    let (loaded, truth) = simulate(db.as_ref(), dir.path(), config).unwrap();
+    assert_eq!(Truth::read(dir.path()).unwrap(), truth);
+    let counted = zhifa_sync_server::storage::transaction(db.as_ref(), |tx| {
+        let count = |tx: &mut dyn zhifa_sync_server::storage::Tx, table: &str| {
+            tx.query(&format!("SELECT COUNT(*) FROM {table}"), &[])
+                .map(|rows| rows[0].int(0).unwrap() as usize)
+        };
+        Ok((
+            count(tx, "sv_case")?,
+            count(tx, "sv_inspection")?,
+            count(tx, "sv_visit")?,
+        ))
+    })
+    .unwrap();
+    assert_eq!(counted, (loaded.cases, loaded.inspections, loaded.visits));
+
+    let evaluation = evaluate(db.as_ref(), &truth, config.as_of()).unwrap();
+    eprintln!("{}", evaluation.table());
+    let rules = Rules::builtin();
+    assert_eq!(evaluation.rules.len(), rules.rules.len());
+    for score in &evaluation.rules {
+        assert_eq!(score.precision.is_some(), score.fired > 0, "{}", score.rule);
+        if score.expected > 0 {
+            assert!(
+                score.recall.unwrap() >= 0.9,
+                "{} recall {:?}",
+                score.rule,
+                score.recall
+            );
+        }
+        // Fine income: single large decisions make natural months spike (see SUPERVISION.md,
+        // "The city-year"); every other rule is silent on the natural year.
+        if score.rule != "fine_income_surge" && score.fired > 0 {
+            assert!(
+                score.precision.unwrap() >= 0.9,
+                "{} precision {:?}: false alarms {:?}",
+                score.rule,
+                score.precision,
+                score.false_alarms
+            );
+        }
+    }
+}

@@ -8,9 +8,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
+use super::config::{CityScale, CityYear};
 use super::truth::{Expected, Truth};
 use super::world::{Random, World};
-use super::{CityScale, CityYear};
 
 /// The warning rules' ids (`sync-server/supervision/warnings.toml`) each anomaly must fire.
 pub mod rule {

@@ -4,10 +4,12 @@
 //! `index::event`, a few bodies per transaction. Feedback has no projection yet (the web
 //! issue brings it): its rows are inserted as `sv_feedback` holds them.
 
+use std::path::Path;
 use std::time::Instant;
 
 use sha2::{Digest, Sha256};
 
+use super::config::CityYear;
 use super::inspections::{Feedback, Visit};
 use super::truth::Truth;
 use super::year::{BodyYear, Generator};
@@ -27,6 +29,20 @@ pub struct Loaded {
     pub visits: usize,
     pub feedback: usize,
     pub millis: u128,
+}
+
+/// Generates the city-year of `config`, publishes its catalogue into `data_dir` (so the server
+/// serves it), loads the year into `db` and writes `truth.json` beside it.
+pub fn simulate(
+    db: &dyn Database,
+    data_dir: &Path,
+    config: CityYear,
+) -> Result<(Loaded, Truth), ServerError> {
+    let generator = Generator::new(config).map_err(ServerError::Config)?;
+    crate::server::open_catalogue(data_dir)?.publish(&generator.world.data)?;
+    let (loaded, truth) = load(db, &generator)?;
+    truth.write(data_dir)?;
+    Ok((loaded, truth))
 }
 
 /// Generates and loads the whole year; the truth, with the cases found while generating.

@@ -11,10 +11,10 @@ use zhifa_core::registry::{CreditGrade, Officer};
 
 use super::anomalies::{rule, BodyPlan, Plan, ANOMALY_MONTH};
 use super::cases::{self, CaseSpec, FinePick, Timing};
+use super::config::{CityYear, CASES_PER_BODY_YEAR, INSPECTIONS_PER_BODY_YEAR};
 use super::inspections::{self, Feedback, InspectionSpec, Verification, Visit};
 use super::truth::Expected;
 use super::world::{towns, Profile, Random, World, GAINS};
-use super::{CityYear, CASES_PER_BODY_YEAR, INSPECTIONS_PER_BODY_YEAR};
 
 /// One body's year.
 #[derive(Debug, Default)]
