@@ -118,13 +118,13 @@ impl<'g> BodyMaker<'g, '_> {
     }
 
     fn day_in(&self, month: u32, rng: &mut Random) -> NaiveDate {
-        let last = month_days(self.config().year, month);
-        let day = NaiveDate::from_ymd_opt(
-            self.config().year,
-            month,
-            1 + rng.below(last as usize) as u32,
-        )
-        .expect("valid day");
+        self.day_in_year(self.config().year, month, rng)
+    }
+
+    fn day_in_year(&self, year: i32, month: u32, rng: &mut Random) -> NaiveDate {
+        let last = month_days(year, month);
+        let day = NaiveDate::from_ymd_opt(year, month, 1 + rng.below(last as usize) as u32)
+            .expect("valid day");
         day.min(self.config().as_of())
     }
 
@@ -132,13 +132,21 @@ impl<'g> BodyMaker<'g, '_> {
         let plan = self.plan();
         let view = &self.world().bodies[self.b];
         let monthly = CASES_PER_BODY_YEAR * view.case_rate / 12.0;
-        for month in 1..=12 {
+        // Acts from the two months before: the year opens with cases already under way, as a
+        // real one does, rather than with a run-up of empty months.
+        let year = self.config().year;
+        let months = (11..=12)
+            .map(|m| (year - 1, m))
+            .chain((1..=12).map(|m| (year, m)));
+        for (in_year, month) in months {
             if !plan.quota_towns.is_empty() {
-                self.quota_month(month, &plan.quota_towns, rng);
+                if in_year == year {
+                    self.quota_month(month, &plan.quota_towns, rng);
+                }
                 continue;
             }
             for _ in 0..rng.poisson(monthly * seasonal(month)) {
-                let act = self.day_in(month, rng);
+                let act = self.day_in_year(in_year, month, rng);
                 let rate = if plan.departing_body { 0.25 } else { 0.01 };
                 let pick = if rng.chance(rate) {
                     FinePick::Depart
