@@ -109,6 +109,8 @@ CREATE TABLE IF NOT EXISTS sv_inspection (
 );
 CREATE INDEX IF NOT EXISTS sv_inspection_enterprise ON sv_inspection (enterprise, visited_on);
 CREATE INDEX IF NOT EXISTS sv_inspection_body ON sv_inspection (body, visited_on);
+-- The visit projection fills `visited_on` by the visit (without it, a scan per visit).
+CREATE INDEX IF NOT EXISTS sv_inspection_visit ON sv_inspection (visit_id);
 
 -- One row per visit event, with the enterprise's side of 两码互核 when it arrived.
 CREATE TABLE IF NOT EXISTS sv_visit (
