@@ -21,6 +21,7 @@ pub mod outcomes;
 pub mod review;
 pub(crate) mod schema;
 pub mod scope;
+pub mod simulate;
 pub mod warnings;
 
 pub use scope::Scope;

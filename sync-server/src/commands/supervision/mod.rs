@@ -1,17 +1,18 @@
 //! `zhifa-sync-server supervision …`: the supervision administrator's commands, one file per
 //! concern; this file only lists and dispatches them.
 
-mod indicators;
-pub mod keys;
-
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use zhifa_sync_server::ServerError;
 
+mod evaluate;
 mod index;
+mod indicators;
+pub mod keys;
 mod outcomes;
 mod review;
+mod simulate;
 pub mod warnings;
 
 /// Where the server keeps its data, as `serve` takes it.
@@ -42,6 +43,10 @@ pub enum Supervision {
     Warnings(warnings::Warnings),
     /// List the indicators, print one's figures as CSV, or recompute all for a year (--all).
     Indicators(indicators::Indicators),
+    /// Generate a simulated city-year with injected anomalies and load it (writes truth.json).
+    Simulate(simulate::Simulate),
+    /// Run the warning rules on a simulated city-year and score them against truth.json.
+    Evaluate(evaluate::Evaluate),
 }
 
 impl Supervision {
@@ -55,6 +60,8 @@ impl Supervision {
             Supervision::ImportOutcomes(command) => command.run(),
             Supervision::Warnings(command) => command.run(),
             Supervision::Indicators(command) => command.run(),
+            Supervision::Simulate(command) => command.run(),
+            Supervision::Evaluate(command) => command.run(),
         }
     }
 }
