@@ -84,19 +84,19 @@ fn the_small_city_year_has_the_shape_of_a_real_one() {
         "{a_grade} A-grade inspections"
     );
     for rule in [
-        "fine_income_surge",
+        "income_growth",
         "quota_regularity",
-        "baseline_departure_body",
-        "baseline_departure_officer",
-        "same_facts_different_penalty",
-        "several_bodies_30_days",
+        "baseline_departures_body",
+        "baseline_departures",
+        "same_facts_spread",
+        "multi_body_inspection",
         "a_grade_share",
         "visit_unverified",
-        "officer_code_refused",
+        "code_refused",
         "case_overdue",
         "case_near_limit",
         "legal_review_missing",
-        "complaints_body",
+        "complaints_spike",
         "complaints_officer",
     ] {
         assert!(
@@ -150,7 +150,7 @@ fn the_small_city_year_loads_and_every_rule_is_scored() {
         // "The city-year"): fine income, whose monthly sums are lumpy; same facts, which
         // compares amounts even where the fine is a multiple of different illegal gains.
         // Every other rule is silent on the natural year.
-        let noisy = ["fine_income_surge", "same_facts_different_penalty"];
+        let noisy = ["income_growth", "same_facts_spread"];
         if !noisy.contains(&score.rule.as_str()) && score.fired > 0 {
             assert!(
                 score.precision.unwrap() >= 0.9,

@@ -14,19 +14,19 @@ use super::world::{Random, World};
 
 /// The warning rules' ids (`sync-server/supervision/warnings.toml`) each anomaly must fire.
 pub mod rule {
-    pub const INCOME_SURGE: &str = "fine_income_surge";
+    pub const INCOME_SURGE: &str = "income_growth";
     pub const QUOTA: &str = "quota_regularity";
-    pub const DEPARTURE_BODY: &str = "baseline_departure_body";
-    pub const DEPARTURE_OFFICER: &str = "baseline_departure_officer";
-    pub const SAME_FACTS: &str = "same_facts_different_penalty";
-    pub const SEVERAL_BODIES: &str = "several_bodies_30_days";
+    pub const DEPARTURE_BODY: &str = "baseline_departures_body";
+    pub const DEPARTURE_OFFICER: &str = "baseline_departures";
+    pub const SAME_FACTS: &str = "same_facts_spread";
+    pub const SEVERAL_BODIES: &str = "multi_body_inspection";
     pub const A_GRADE: &str = "a_grade_share";
     pub const UNVERIFIED: &str = "visit_unverified";
-    pub const CODE_REFUSED: &str = "officer_code_refused";
+    pub const CODE_REFUSED: &str = "code_refused";
     pub const OVERDUE: &str = "case_overdue";
     pub const NEAR_LIMIT: &str = "case_near_limit";
     pub const NO_LEGAL_REVIEW: &str = "legal_review_missing";
-    pub const COMPLAINTS_BODY: &str = "complaints_body";
+    pub const COMPLAINTS_BODY: &str = "complaints_spike";
     pub const COMPLAINTS_OFFICER: &str = "complaints_officer";
 }
 
@@ -112,13 +112,10 @@ impl Plan {
         let mut rest: Vec<usize> = next.collect();
         if let Some(district) = a_district {
             rest.retain(|&b| world.bodies[b].district != district);
-            for view in world.bodies.iter().filter(|v| v.district == district) {
-                if !view.enterprises.is_empty() {
-                    let expected =
-                        scope("a_grade_share", "body", &view.id, &view.id, &district, "");
-                    plan.truth.add(rule::A_GRADE, expected);
-                }
-            }
+            // The district's bodies together over-inspect A-grade enterprises: the rule
+            // judges a district's share, so the district is what must fire.
+            let expected = scope("a_grade_share", "district", &district, "", &district, "");
+            plan.truth.add(rule::A_GRADE, expected);
             plan.a_grade_districts.push(district);
         }
         // Case-level flaws and cross-body anomalies on the remaining bodies.
@@ -303,12 +300,12 @@ impl Plan {
                 .or_default()
                 .same_facts
                 .push((violation, n > 0));
-            let view = &world.bodies[b];
-            let mut expected = scope("same_facts", "body", &view.id, &view.id, &view.district, "");
-            expected.period = world.data.violations[violation].code.clone();
-            match n {
-                0 => self.truth.add(rule::SAME_FACTS, expected),
-                _ => self.truth.tolerate(rule::SAME_FACTS, expected),
+            if n == 0 {
+                // The rule names the violation (one city-wide warning, the bodies and their
+                // fines in its evidence), so the violation is what must fire.
+                let code = &world.data.violations[violation].code;
+                let expected = scope("same_facts", "violation", code, "", "", "");
+                self.truth.add(rule::SAME_FACTS, expected);
             }
         }
     }
