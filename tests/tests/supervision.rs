@@ -1,12 +1,15 @@
 //! The supervision index end to end, over real HTTP: two phones (on two replicas of one
 //! PostgreSQL database when `ZHIFA_TEST_DATABASE_URL` is set) edit one case apart and the
 //! server's row follows the merged case; a catalogue published anew (an officer delisted)
-//! reaches the next projection; a two-code visit the enterprise confirmed is verified.
+//! reaches the next projection; a two-code visit the enterprise confirmed is verified; the
+//! enterprise's check refusing the officer's code (a replayed code) fires the warning.
 
 use zhifa_core::cases::{CaseEdit, CaseOfficer, Party, PartyKind};
 use zhifa_core::sync::SubjectKind;
 use zhifa_e2e::{scratch_postgres, Phone, TestServer, OFFICER_A, OFFICER_B};
 use zhifa_sync_server::storage::{transaction, Value};
+use zhifa_sync_server::supervision::warnings::{self, Filter, Rules};
+use zhifa_sync_server::supervision::Scope;
 use zhifa_sync_server::AgencyKeys;
 
 const SHOP: &str = "91500103MA5U1A0B2Y";
@@ -114,18 +117,8 @@ fn the_index_follows_what_phones_sync(first: &TestServer, second: &TestServer) {
     assert_eq!(seen, vec![vec![Value::Int(2)]]);
 }
 
-fn a_confirmed_visit_is_verified(server: &TestServer) {
-    let officer = Phone::enrolled(server, SubjectKind::Officer, OFFICER_A);
-    officer.sync().unwrap();
-    let enterprise = Phone::enrolled(server, SubjectKind::Enterprise, SHOP);
-    enterprise.sync().unwrap();
-    let shown = officer.device.codes().enforcement_code(Some(SHOP)).unwrap();
-    enterprise
-        .device
-        .codes()
-        .verify_enforcement_code(&shown.payload, Some(SHOP), "500103")
-        .unwrap();
-    enterprise.sync().unwrap();
+/// The officer scans the shop's enterprise code and opens a two-code visit with OFFICER_B.
+fn visit_shop(server: &TestServer, officer: &Phone) {
     let signer = server
         .state
         .agencies
@@ -149,6 +142,21 @@ fn a_confirmed_visit_is_verified(server: &TestServer) {
         .codes()
         .open_visit(&issued, None, vec![OFFICER_B.into()], None)
         .unwrap();
+}
+
+fn a_confirmed_visit_is_verified(server: &TestServer) {
+    let officer = Phone::enrolled(server, SubjectKind::Officer, OFFICER_A);
+    officer.sync().unwrap();
+    let enterprise = Phone::enrolled(server, SubjectKind::Enterprise, SHOP);
+    enterprise.sync().unwrap();
+    let shown = officer.device.codes().enforcement_code(Some(SHOP)).unwrap();
+    enterprise
+        .device
+        .codes()
+        .verify_enforcement_code(&shown.payload, Some(SHOP), "500103")
+        .unwrap();
+    enterprise.sync().unwrap();
+    visit_shop(server, &officer);
     officer.sync().unwrap();
     let visits = query(
         server,
@@ -167,11 +175,68 @@ fn a_confirmed_visit_is_verified(server: &TestServer) {
     );
 }
 
+/// The `code_refused` warnings about OFFICER_A a run as of today gives.
+fn refused_code_warnings(server: &TestServer) -> Vec<warnings::Warning> {
+    let today = zhifa_core::testing::today();
+    warnings::run(server.state.db.as_ref(), &Rules::builtin(), today).unwrap();
+    let filter = Filter {
+        rule: Some("code_refused".into()),
+        ..Filter::default()
+    };
+    transaction(server.state.db.as_ref(), |tx| {
+        warnings::list(tx, &Scope::District("500103".into()), &filter)
+    })
+    .unwrap()
+    .into_iter()
+    .filter(|w| w.scope == OFFICER_A)
+    .collect()
+}
+
+/// After `a_confirmed_visit_is_verified`: nothing to warn of; then the enterprise scans the
+/// same code again (a replay, refused on its phone), syncs, and the warning is there, open,
+/// saying why in words.
+fn a_refused_code_fires_its_warning(server: &TestServer) {
+    assert_eq!(refused_code_warnings(server), Vec::new());
+    let officer = Phone::enrolled(server, SubjectKind::Officer, OFFICER_A);
+    officer.sync().unwrap();
+    let enterprise = Phone::enrolled(server, SubjectKind::Enterprise, SHOP);
+    enterprise.sync().unwrap();
+    let shown = officer.device.codes().enforcement_code(Some(SHOP)).unwrap();
+    let codes = enterprise.device.codes();
+    codes
+        .verify_enforcement_code(&shown.payload, Some(SHOP), "500103")
+        .unwrap();
+    assert!(codes
+        .verify_enforcement_code(&shown.payload, Some(SHOP), "500103")
+        .is_err());
+    enterprise.sync().unwrap();
+    visit_shop(server, &officer);
+    officer.sync().unwrap();
+    let fired = refused_code_warnings(server);
+    assert_eq!(fired.len(), 1, "{fired:?}");
+    assert_eq!(
+        (fired[0].status.as_str(), fired[0].body.as_str()),
+        ("open", "B500103001")
+    );
+    assert!(
+        fired[0].why.contains("拒绝") || fired[0].why.contains("未通过"),
+        "{}",
+        fired[0].why
+    );
+    // The city sees it too; another district does not.
+    let elsewhere = transaction(server.state.db.as_ref(), |tx| {
+        warnings::list(tx, &Scope::District("500104".into()), &Filter::default())
+    })
+    .unwrap();
+    assert!(elsewhere.iter().all(|w| w.district == "500104"));
+}
+
 #[test]
 fn the_index_follows_phones_on_sqlite() {
     let server = TestServer::start_blocking();
     the_index_follows_what_phones_sync(&server, &server);
     a_confirmed_visit_is_verified(&server);
+    a_refused_code_fires_its_warning(&server);
 }
 
 #[test]
@@ -183,4 +248,5 @@ fn the_index_follows_phones_on_two_postgresql_replicas() {
     let second = TestServer::start_with(Some(db.url.clone()), Some(first.data_dir.clone()));
     the_index_follows_what_phones_sync(&first, &second);
     a_confirmed_visit_is_verified(&second);
+    a_refused_code_fires_its_warning(&first);
 }
