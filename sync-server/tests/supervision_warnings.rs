@@ -21,7 +21,7 @@ use rows::*;
 // ---------------------------------------------------------------- money
 
 #[test]
-fn income_growth_fires_on_the_jump_and_not_on_seasons_or_a_flat_series() {
+fn income_growth_fires_on_more_and_heavier_decisions_not_lumpy_busy_seasonal_or_flat() {
     each_backend("sv_warn_income", |db| {
         fill(db, |tx| {
             let mut n = 0;
@@ -29,12 +29,17 @@ fn income_growth_fires_on_the_jump_and_not_on_seasons_or_a_flat_series() {
                 let month = month_back(back);
                 // A seasonal body: ±30 % over the year, never a jump.
                 let seasonal = 12_000.0 * (1.0 + 0.3 * ((back as f64) * 0.52).sin());
-                let anomalous = if back == 0 { 86_000 } else { seasonal as i64 };
+                let anomalous = if back == 0 { 300_000 } else { seasonal as i64 };
                 for (body, amount) in [
                     ("500103-seasonal", seasonal as i64),
                     ("500103-jump", anomalous),
                     // Flat for two years (MAD 0), then a little higher: the floor holds.
                     ("500104-flat", if back == 0 { 13_000 } else { 12_000 }),
+                    // Lumpy income: the same jump from one heavy fine among the month's
+                    // usual two decisions. Not income chased.
+                    ("500104-lumpy", anomalous),
+                    // More decisions, none heavier: busier, not income chased.
+                    ("500104-busy", if back == 0 { 60_000 } else { 12_000 }),
                     // A new body: five months, then the same jump; too short a history.
                     (
                         "500105-new",
@@ -50,11 +55,15 @@ fn income_growth_fires_on_the_jump_and_not_on_seasons_or_a_flat_series() {
                     if amount == 0 {
                         continue;
                     }
-                    // Each month's income in two decisions.
-                    for half in [amount / 2, amount - amount / 2] {
+                    // Each month's income in two decisions; the jump in twelve (more and
+                    // heavier penalties), the lumpy month in the usual two.
+                    let surge = back == 0 && (body == "500103-jump" || body == "500104-busy");
+                    let parts = if surge { 12 } else { 2 };
+                    for part in 0..parts {
+                        let share = amount / parts + if part == 0 { amount % parts } else { 0 };
                         n += 1;
                         case(&format!("c{n}"), body)
-                            .decided(&format!("{month}-10"), half)
+                            .decided(&format!("{month}-10"), share)
                             .insert(tx);
                     }
                 }
@@ -71,13 +80,22 @@ fn income_growth_fires_on_the_jump_and_not_on_seasons_or_a_flat_series() {
         assert!(
             warning
                 .why
-                .starts_with("2026年11月罚没收入 86,000 元，过去12个月中位数"),
+                .starts_with("2026年11月罚没收入 300,000 元，过去12个月中位数"),
             "{}",
             warning.why
         );
-        assert!(warning.why.ends_with("超过阈值 3.5"), "{}", warning.why);
-        assert!(warning.figures["robust_z"].as_f64().unwrap() > 3.5);
-        assert_eq!(warning.cases.len(), 2);
+        assert!(
+            warning
+                .why
+                .contains("；当月决定 12 件（过去平均每月 2.0 件），平均每件 25,000 元"),
+            "{}",
+            warning.why
+        );
+        assert!(warning.figures["robust_z"].as_f64().unwrap() > 1.0);
+        assert!(warning.figures["per_decision_ratio"].as_f64().unwrap() >= 3.0);
+        assert_eq!(warning.figures["count"].as_f64(), Some(12.0));
+        assert!(warning.figures["count_chance"].as_f64().unwrap() < 1e-5);
+        assert_eq!(warning.cases.len(), 12);
         assert_eq!(
             (warning.district.as_str(), warning.severity.as_str()),
             ("500103", "high")
@@ -159,18 +177,31 @@ fn baseline_departures_fire_above_the_rate_with_enough_decisions() {
                     }
                     c.insert(tx);
                 };
-            // (body, decided, departures): the city around them departs about 1 %.
+            // (body, decided, departures): the city around them departs about 1 %. 3 of 20
+            // is 15 %, but reached by chance at the city's rate: no warning.
             for (body, decided, departed) in [
-                ("500103-often", 30, 6),
+                ("500103-often", 60, 12),
                 ("500103-rare", 30, 1),
                 ("500104-small", 5, 3),
                 ("500104-n1", 40, 0),
                 ("500104-n2", 40, 1),
                 ("500105-n3", 40, 0),
+                ("500105-luck", 20, 3),
             ] {
                 for i in 0..decided {
                     add(tx, body, &[&format!("渝{body}")], i < departed, i);
                 }
+            }
+            // Ordinary bodies at 1 %; in one, an officer with 3 of 10 (30 %), which chance
+            // gives a few of a city's officers at that rate.
+            for b in 0..10 {
+                let body = format!("500107-n{b}");
+                for i in 0..100 {
+                    add(tx, &body, &[&format!("渝{body}")], i == 0, i);
+                }
+            }
+            for i in 0..10 {
+                add(tx, "500107-n0", &["渝luck"], i < 3, i);
             }
             // One body's officers in pairs: 渝d departs in 6 of each 10 cases they lead; the
             // colleagues who share them depart no more than the body does without them.
@@ -200,16 +231,17 @@ fn baseline_departures_fire_above_the_rate_with_enough_decisions() {
             db.backend()
         );
         assert!(
-            bodies[0].why.contains("超出基准幅度 6 件（20.0%）"),
+            bodies[0].why.contains("超出基准幅度 12 件（20.0%）"),
             "{}",
             bodies[0].why
         );
         assert!(
-            bodies[0].why.contains("其中 5 件未记录偏离理由"),
+            bodies[0].why.contains("其中 11 件未记录偏离理由"),
             "{}",
             bodies[0].why
         );
-        assert_eq!(bodies[0].cases.len(), 6);
+        assert_eq!(bodies[0].cases.len(), 12);
+        assert!(bodies[0].figures["chance"].as_f64().unwrap() < 1e-4);
         let officers = fired(db, "baseline_departures");
         assert_eq!(
             officers

@@ -49,6 +49,11 @@ pub enum Scale {
     Log,
 }
 
+/// An `alpha` of 1: every count passes the chance test.
+fn no_chance_test() -> f64 {
+    1.0
+}
+
 /// Who a rule holds to account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -81,7 +86,13 @@ pub enum Check {
     /// A month's figure against the same scope's trailing months: robust z above `z` on
     /// `scale`, the MAD floored at `mad_floor` and at `mad_floor_share` of the median (both
     /// on that scale), at least `min_history` months of history and a figure of at least
-    /// `min_value`. Each of the `recent_months` latest months is judged.
+    /// `min_value`. Each of the `recent_months` latest months is judged. With
+    /// `count_alpha`, the month's number of decisions behind the figure must also have risen
+    /// beyond chance (Poisson chance below it at the history's mean count): income is lumpy
+    /// (a few fines from hundreds to hundreds of thousands of yuan), and one heavy decision
+    /// is not income chased; more and heavier penalties are. With `min_per_decision_ratio`,
+    /// the month's figure per decision must also be at least that many times the history's
+    /// (its total over its decisions): heavier penalties, not only more.
     MonthlySurge {
         series: Series,
         by: Who,
@@ -94,6 +105,10 @@ pub enum Check {
         mad_floor: f64,
         mad_floor_share: f64,
         min_value: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        count_alpha: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min_per_decision_ratio: Option<f64>,
     },
     /// A body's monthly penalty counts and amounts too regular to be natural (整齐化): over
     /// the window, at least `min_active_months` months with penalties and a mean of at
@@ -112,7 +127,9 @@ pub enum Check {
     /// `min_decided` decisions, at least `min_departures` of them, and at least `min_lift`
     /// times the rate of the rest (for a body the other bodies, for an officer the body's
     /// decisions without them: the colleague who shares a departing officer's cases is not
-    /// the one departing).
+    /// the one departing), and beyond chance: the binomial chance of so many departures at
+    /// the rest's rate below `alpha` (at a 1 % natural rate a few officers of thousands reach
+    /// 3 of 10 by luck alone; 1.0 turns the test off).
     DepartureRate {
         by: Who,
         window_months: u32,
@@ -120,6 +137,8 @@ pub enum Check {
         min_departures: u32,
         max_rate: f64,
         min_lift: f64,
+        #[serde(default = "no_chance_test")]
+        alpha: f64,
     },
     /// Same violation, baseline row and band, inside the band: bodies with at least
     /// `min_outliers` fines more than `max_ratio` times (or under 1/`max_ratio` of) the

@@ -73,6 +73,28 @@ pub fn quantile(values: &[f64], q: f64) -> Option<f64> {
     Some(sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64))
 }
 
+/// The chance of at least `k` events from a Poisson count of mean `mean` (the upper tail).
+/// Counts at or below the mean give 1 (never surprising).
+pub fn poisson_tail(k: u64, mean: f64) -> f64 {
+    if k == 0 || k as f64 <= mean {
+        return 1.0;
+    }
+    if mean <= 0.0 {
+        return 0.0;
+    }
+    let ln_factorial: f64 = (1..=k).map(|i| (i as f64).ln()).sum();
+    let mut term = (-mean + k as f64 * mean.ln() - ln_factorial).exp();
+    let mut sum = 0.0;
+    let mut i = k;
+    // Above the mean the terms only fall: stop when they no longer count.
+    while term > sum * 1e-17 {
+        sum += term;
+        i += 1;
+        term *= mean / i as f64;
+    }
+    sum.min(1.0)
+}
+
 /// The chance of at least `k` successes in `n` trials of chance `p` (the binomial upper
 /// tail): how surprising a count is against a base rate. Counts at or below the mean give 1
 /// (never surprising), which also keeps the sum away from underflow.
@@ -157,5 +179,16 @@ mod tests {
         assert_eq!(binomial_tail(1, 100, 0.05), 1.0, "at or below the mean");
         assert_eq!(binomial_tail(11, 10, 0.1), 0.0);
         assert!(binomial_tail(70, 100, 0.03) < 1e-60);
+    }
+
+    #[test]
+    fn the_poisson_tail_matches_hand_counted_cases() {
+        // P(X ≥ 2 | mean 1) = 1 − 2/e.
+        assert!((poisson_tail(2, 1.0) - (1.0 - 2.0 / std::f64::consts::E)).abs() < 1e-12);
+        // P(X ≥ 8 | mean 2) = 0.0010967...
+        assert!((poisson_tail(8, 2.0) - 0.001_096_7).abs() < 1e-6);
+        assert_eq!(poisson_tail(0, 3.0), 1.0);
+        assert_eq!(poisson_tail(3, 3.0), 1.0, "at or below the mean");
+        assert_eq!(poisson_tail(1, 0.0), 0.0);
     }
 }

@@ -7,6 +7,10 @@ use super::{percent, round2, Firing, Window, CASES_KEPT};
 use crate::error::ServerError;
 use crate::storage::Tx;
 use crate::supervision::warnings::rules::{Check, Who};
+use crate::supervision::warnings::stats::binomial_tail;
+
+/// The least base rate a departure count is tested against.
+const RATE_FLOOR: f64 = 0.005;
 
 /// Decisions with a matched baseline band (the only ones a departure is measured on): how
 /// many, how many departed, how many of those without a recorded reason.
@@ -74,6 +78,7 @@ pub(super) fn departures(
         min_departures,
         max_rate,
         min_lift,
+        alpha,
     } = check
     else {
         unreachable!("dispatched by family")
@@ -135,6 +140,16 @@ pub(super) fn departures(
         {
             continue;
         }
+        // Beyond chance at the rest's rate (floored so a rest without departures still
+        // leaves room for the odd one).
+        let chance = binomial_tail(
+            own.departed as u64,
+            own.decided as u64,
+            rest_rate.max(RATE_FLOOR),
+        );
+        if chance >= *alpha {
+            continue;
+        }
         let cases = tx
             .query(
                 cases_sql,
@@ -184,6 +199,8 @@ pub(super) fn departures(
                 "rest_rate": round2(rest_rate),
                 "threshold": max_rate,
                 "min_lift": min_lift,
+                "chance": chance,
+                "alpha": alpha,
             }),
             cases,
         });

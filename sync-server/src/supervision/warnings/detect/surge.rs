@@ -10,13 +10,15 @@ use super::{grouped, month_of_text, month_text, month_zh, round2, Firing, Month,
 use crate::error::ServerError;
 use crate::storage::Tx;
 use crate::supervision::warnings::rules::{Check, Scale, Series, Who};
-use crate::supervision::warnings::stats::{mad, median, robust_z};
+use crate::supervision::warnings::stats::{mad, median, poisson_tail, robust_z};
 
 /// One scope's monthly figures.
 struct Scope {
     body: String,
     district: String,
     months: BTreeMap<Month, f64>,
+    /// The number of documents behind each month's figure.
+    counts: BTreeMap<Month, f64>,
 }
 
 pub(super) fn detect(
@@ -35,6 +37,8 @@ pub(super) fn detect(
         mad_floor,
         mad_floor_share,
         min_value,
+        count_alpha,
+        min_per_decision_ratio,
     } = check
     else {
         unreachable!("dispatched by family")
@@ -83,6 +87,30 @@ pub(super) fn detect(
             if z <= *threshold {
                 continue;
             }
+            let count = scope.counts.get(&month).copied().unwrap_or(0.0);
+            let history_counts: Vec<f64> = ((month - *window_months as i32).max(first)..month)
+                .map(|m| scope.counts.get(&m).copied().unwrap_or(0.0))
+                .collect();
+            let mean_count = history_counts.iter().sum::<f64>() / history_counts.len() as f64;
+            let count_chance = poisson_tail(count as u64, mean_count);
+            if count_alpha.is_some_and(|alpha| count_chance >= alpha) {
+                continue;
+            }
+            let history_count: f64 = history_counts.iter().sum();
+            let per_decision = x / count.max(1.0);
+            let usual_per_decision = history.iter().sum::<f64>() / history_count.max(1.0);
+            let per_decision_ratio = per_decision / usual_per_decision.max(1.0);
+            if min_per_decision_ratio.is_some_and(|least| per_decision_ratio < least) {
+                continue;
+            }
+            let mut why = why(*series, month, x, history.len(), typical, z, *threshold);
+            if count_alpha.is_some() || min_per_decision_ratio.is_some() {
+                why.push_str(&format!(
+                    "；当月决定 {count} 件（过去平均每月 {mean_count:.1} 件），平均每件 {} 元，\
+                     为过去的 {per_decision_ratio:.1} 倍",
+                    grouped(per_decision)
+                ));
+            }
             let cases = behind(tx, *series, *by, who, &scope.body, month)?;
             firings.push(Firing {
                 scope_kind: match by {
@@ -94,7 +122,7 @@ pub(super) fn detect(
                 district: scope.district.clone(),
                 body: scope.body.clone(),
                 period: month_text(month),
-                why: why(*series, month, x, history.len(), typical, z, *threshold),
+                why,
                 figures: json!({
                     "month": month_text(month),
                     "value": x,
@@ -107,6 +135,11 @@ pub(super) fn detect(
                     "mad_used": round2(spread.max(floor)),
                     "robust_z": round2(z),
                     "threshold": threshold,
+                    "count": count,
+                    "history_mean_count": round2(mean_count),
+                    "count_chance": count_chance,
+                    "per_decision": round2(per_decision),
+                    "per_decision_ratio": round2(per_decision_ratio),
                 }),
                 cases,
             });
@@ -137,24 +170,26 @@ fn monthly(
 ) -> Result<BTreeMap<String, Scope>, ServerError> {
     let sql = match (series, by) {
         (Series::FineIncome, Who::Body) => {
-            "SELECT body, body, district, substr(decided_on, 1, 7), CAST(SUM(fine + confiscated) AS BIGINT)
+            "SELECT body, body, district, substr(decided_on, 1, 7), CAST(SUM(fine + confiscated) AS BIGINT),
+                    CAST(SUM(CASE WHEN fine + confiscated > 0 THEN 1 ELSE 0 END) AS BIGINT)
              FROM sv_case WHERE decided_on >= $1 AND decided_on <= $2
              GROUP BY body, district, substr(decided_on, 1, 7)"
         }
         (Series::FineIncome, Who::Officer) => {
             "SELECT o.credential_no, c.body, c.district, substr(c.decided_on, 1, 7),
-                    CAST(SUM(c.fine + c.confiscated) AS BIGINT)
+                    CAST(SUM(c.fine + c.confiscated) AS BIGINT),
+                    CAST(SUM(CASE WHEN c.fine + c.confiscated > 0 THEN 1 ELSE 0 END) AS BIGINT)
              FROM sv_case c JOIN sv_case_officer o ON o.doc_id = c.doc_id AND o.acting = 1
              WHERE c.decided_on >= $1 AND c.decided_on <= $2
              GROUP BY o.credential_no, c.body, c.district, substr(c.decided_on, 1, 7)"
         }
         (Series::Complaints, Who::Body) => {
-            "SELECT body, body, district, substr(on_day, 1, 7), COUNT(*)
+            "SELECT body, body, district, substr(on_day, 1, 7), COUNT(*), COUNT(*)
              FROM sv_feedback WHERE kind = 'complaint' AND on_day >= $1 AND on_day <= $2
              GROUP BY body, district, substr(on_day, 1, 7)"
         }
         (Series::Complaints, Who::Officer) => {
-            "SELECT officer, body, district, substr(on_day, 1, 7), COUNT(*)
+            "SELECT officer, body, district, substr(on_day, 1, 7), COUNT(*), COUNT(*)
              FROM sv_feedback
              WHERE kind = 'complaint' AND officer <> '' AND on_day >= $1 AND on_day <= $2
              GROUP BY officer, body, district, substr(on_day, 1, 7)"
@@ -169,11 +204,13 @@ fn monthly(
             body: String::new(),
             district: String::new(),
             months: BTreeMap::new(),
+            counts: BTreeMap::new(),
         });
         // An officer who moved keeps the body of the latest month.
         scope.body = row.text(1)?;
         scope.district = row.text(2)?;
         *scope.months.entry(month).or_insert(0.0) += row.int(4)? as f64;
+        *scope.counts.entry(month).or_insert(0.0) += row.int(5)? as f64;
     }
     Ok(scopes)
 }
