@@ -1,6 +1,6 @@
 //! What a city-year is made from: its scale, seed and year, and the city's mean rates.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use zhifa_core::registry::generate::Scale;
 
 /// How large a city-year to simulate.
@@ -67,4 +67,19 @@ impl CityYear {
     pub fn as_of(&self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.year, 12, 31).expect("valid year")
     }
+}
+
+/// The body's seasonal wiggle: a little busier in spring and autumn.
+pub(super) fn seasonal(month: u32) -> f64 {
+    1.0 + 0.15 * (std::f64::consts::TAU * (month as f64 - 4.0) / 12.0).sin()
+}
+
+/// The days of `month` in `year`.
+pub(super) fn month_days(year: i32, month: u32) -> u32 {
+    let next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)
+    };
+    next.expect("valid").pred_opt().expect("valid").day()
 }

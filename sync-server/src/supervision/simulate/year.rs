@@ -11,7 +11,9 @@ use zhifa_core::registry::{CreditGrade, Officer};
 
 use super::anomalies::{rule, BodyPlan, Plan, ANOMALY_MONTH};
 use super::cases::{self, CaseSpec, FinePick, Timing};
-use super::config::{CityYear, CASES_PER_BODY_YEAR, INSPECTIONS_PER_BODY_YEAR};
+use super::config::{
+    month_days, seasonal, CityYear, CASES_PER_BODY_YEAR, INSPECTIONS_PER_BODY_YEAR,
+};
 use super::inspections::{self, Feedback, InspectionSpec, Verification, Visit};
 use super::truth::Expected;
 use super::world::{towns, Profile, Random, World, GAINS};
@@ -76,20 +78,6 @@ impl Generator {
         maker.inspections(&mut rng.fork(2));
         year
     }
-}
-
-/// The body's seasonal wiggle: a little busier in spring and autumn.
-fn seasonal(month: u32) -> f64 {
-    1.0 + 0.15 * (std::f64::consts::TAU * (month as f64 - 4.0) / 12.0).sin()
-}
-
-fn month_days(year: i32, month: u32) -> u32 {
-    let next = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)
-    };
-    next.expect("valid").pred_opt().expect("valid").day()
 }
 
 struct BodyMaker<'g, 'y> {
@@ -212,8 +200,11 @@ impl<'g> BodyMaker<'g, '_> {
             }
             _ => pick,
         };
-        // A departing officer leads a fifth of the body's cases and departs in a third.
-        let lead: Vec<usize> = if !departing.is_empty() && rng.chance(0.2) {
+        // A departing officer leads a fifth of the body's cases (enough for about twenty a
+        // year in a small body, or chance alone could hide the pattern) and departs in a third.
+        let rate = self.world().bodies[self.b].case_rate;
+        let share = (20.0 / (CASES_PER_BODY_YEAR * rate)).clamp(0.2, 0.8);
+        let lead: Vec<usize> = if !departing.is_empty() && rng.chance(share) {
             vec![*rng.pick(departing)]
         } else {
             Vec::new()
