@@ -29,7 +29,7 @@ pub fn compute_named(
     let aggregated = aggregate::aggregated(ind);
     let frame = prepare(ind, q, !aggregated)?;
     let parts = match ind.kind {
-        _ if aggregated => aggregate::run(tx, &[ind], &frame, false)?
+        _ if aggregated => aggregate::run(tx, &[ind], &frame)?
             .into_iter()
             .map(|g| ((g.level, g.period), aggregate::part(ind, g.sums[0])))
             .collect(),

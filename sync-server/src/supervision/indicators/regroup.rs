@@ -27,7 +27,10 @@ pub(super) struct Shared {
 }
 
 impl Shared {
-    fn officers(&mut self, tx: &mut dyn Tx) -> Result<&HashMap<String, Vec<String>>, ServerError> {
+    pub(super) fn officers(
+        &mut self,
+        tx: &mut dyn Tx,
+    ) -> Result<&HashMap<String, Vec<String>>, ServerError> {
         if self.officers.is_none() {
             let mut map: HashMap<String, Vec<String>> = HashMap::new();
             for row in tx.query(
