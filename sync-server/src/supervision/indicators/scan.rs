@@ -6,10 +6,10 @@
 //! the cases' acting officers. Grouping in SQL instead costs one statement per level, and
 //! the officer join's ~200k groups cost seconds each on a city-year.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use super::aggregate::{self, Sums};
-use super::compute::{as_of, figures};
+use super::compute::{as_of, figure};
 use super::definition::{Indicator, Kind};
 use super::query::{self, Frame};
 use super::regroup::Shared;
@@ -133,14 +133,14 @@ impl Columns {
 #[derive(Default)]
 struct Acc {
     sums: Vec<Sums>,
-    sets: Vec<HashSet<String>>,
+    sets: Vec<HashSet<u32>>,
 }
 
 /// One scanned row's numbers.
 struct Numbers {
     masks: Vec<i64>,
     values: Vec<i64>,
-    distinct: Vec<Option<String>>,
+    distinct: Vec<Option<u32>>,
 }
 
 impl Numbers {
@@ -165,11 +165,24 @@ fn int(row: &Row, i: usize) -> Result<i64, ServerError> {
     }
 }
 
-fn distinct_value(row: &Row, i: usize) -> Option<String> {
-    match row.0.get(i) {
-        Some(Value::Text(t)) => Some(t.clone()),
-        Some(Value::Int(v)) => Some(format!("#{v}")),
-        _ => None,
+/// Distinct values numbered as they are first seen, so that each level's sets hold numbers.
+#[derive(Default)]
+struct Numbering {
+    texts: HashMap<String, u32>,
+    ints: HashMap<i64, u32>,
+}
+
+impl Numbering {
+    fn number(&mut self, row: &Row, i: usize) -> Option<u32> {
+        let next = (self.texts.len() + self.ints.len()) as u32;
+        match row.0.get(i) {
+            Some(Value::Text(t)) => Some(match self.texts.get(t.as_str()) {
+                Some(n) => *n,
+                None => *self.texts.entry(t.clone()).or_insert(next),
+            }),
+            Some(Value::Int(v)) => Some(*self.ints.entry(*v).or_insert(next)),
+            _ => None,
+        }
     }
 }
 
@@ -217,10 +230,21 @@ pub(super) fn scan(
         sums: vec![Sums::default(); inds.len()],
         sets: vec![HashSet::new(); columns.distinct.len()],
     };
-    let mut groups: HashMap<Level, HashMap<(String, String), Acc>> = HashMap::new();
+    let as_of = frame.as_of.to_string();
+    let mut numbering = Numbering::default();
+    // Keys borrowed from the rows while grouping: ~200k (officer, month) groups a city-year.
+    let mut groups: HashMap<Level, HashMap<(&str, &str), Acc>> = HashMap::new();
     for row in &rows {
-        let (body, period, at) = frame.read_keys(row)?;
-        let place = [row.text(at)?, row.text(at + 1)?, row.text(at + 2)?];
+        let text = |i: usize| match row.0.get(i) {
+            Some(Value::Text(t)) => Ok(t.as_str()),
+            _ => Err(ServerError::Decode),
+        };
+        let body = text(0)?;
+        let (period, at) = match frame.period_key {
+            Some(_) => (text(1)?, 2),
+            None => (as_of.as_str(), 1),
+        };
+        let place = [text(at)?, text(at + 1)?, text(at + 2)?];
         let first = at + 3;
         let numbers = Numbers {
             masks: (0..masks)
@@ -230,7 +254,7 @@ pub(super) fn scan(
                 .map(|i| int(row, first + masks + i))
                 .collect::<Result<_, _>>()?,
             distinct: (0..columns.distinct.len())
-                .map(|i| distinct_value(row, first + masks + columns.values.len() + i))
+                .map(|i| numbering.number(row, first + masks + columns.values.len() + i))
                 .collect(),
         };
         if !specs.iter().any(|s| numbers.flag(s.rows)) {
@@ -239,29 +263,35 @@ pub(super) fn scan(
         for level in &levels {
             let keys: Vec<&str> = match level {
                 Level::City => vec!["city"],
-                Level::District => vec![&place[0]],
-                Level::Body => vec![&body],
-                Level::Sector => vec![&place[1]],
+                Level::District => vec![place[0]],
+                Level::Body => vec![body],
+                Level::Sector => vec![place[1]],
                 Level::Officer if source.officer == Officer::Acting && !joined => officers
-                    .get(&place[2])
+                    .get(place[2])
                     .map(|o| o.iter().map(String::as_str).collect())
                     .unwrap_or_default(),
-                Level::Officer => vec![&place[2]],
+                Level::Officer => vec![place[2]],
             };
             let by_key = groups.entry(*level).or_default();
             for key in keys {
-                let acc = by_key
-                    .entry((key.to_owned(), period.clone()))
-                    .or_insert_with(empty);
+                let acc = by_key.entry((key, period)).or_insert_with(empty);
                 add(acc, &specs, &numbers);
             }
         }
     }
+    let snapshot = frame.period_key.is_none();
     let mut out = Vec::new();
-    for (i, ind) in inds.iter().enumerate() {
-        for level in &ind.levels {
-            let mut parts = BTreeMap::new();
-            for (slot, acc) in groups.get(level).into_iter().flatten() {
+    for level in &levels {
+        // Slots in figure order (period, then key), sorted once for every indicator.
+        let mut slots: Vec<(&(&str, &str), &Acc)> =
+            groups.get(level).into_iter().flatten().collect();
+        slots.sort_unstable_by_key(|((key, period), _)| (*period, *key));
+        for (i, ind) in inds.iter().enumerate() {
+            if !ind.levels.contains(level) {
+                continue;
+            }
+            let mut list = Vec::new();
+            for ((key, period), acc) in &slots {
                 let sums = acc.sums[i];
                 if sums.rows == 0 {
                     continue;
@@ -275,16 +305,14 @@ pub(super) fn scan(
                     first: count(specs[i].first, sums.first),
                     second: count(specs[i].second, sums.second),
                 };
-                parts.insert(slot.clone(), aggregate::part(ind, sums));
+                list.push(figure(*level, key, period, aggregate::part(ind, sums)));
             }
-            if frame.period_key.is_none() && *level == Level::City {
+            if snapshot && *level == Level::City && list.is_empty() {
                 // A snapshot has its one city figure even when no row is counted.
-                let slot = ("city".to_owned(), frame.as_of.to_string());
-                parts
-                    .entry(slot)
-                    .or_insert_with(|| aggregate::part(ind, Sums::default()));
+                let part = aggregate::part(ind, Sums::default());
+                list.push(figure(*level, "city", &as_of, part));
             }
-            out.push((ind.id.clone(), *level, figures(*level, parts, None)));
+            out.push((ind.id.clone(), *level, list));
         }
     }
     Ok(out)
@@ -302,8 +330,8 @@ fn add(acc: &mut Acc, specs: &[Spec], numbers: &Numbers) {
         sums.second += numbers.number(spec.second, 1);
         for from in [spec.first, spec.second] {
             if let Take::Distinct(d) = from {
-                if let Some(v) = &numbers.distinct[d] {
-                    acc.sets[d].insert(v.clone());
+                if let Some(v) = numbers.distinct[d] {
+                    acc.sets[d].insert(v);
                 }
             }
         }
