@@ -71,6 +71,9 @@ pub(super) fn handles(ind: &Indicator) -> bool {
     !ind.officers && officers_ok
 }
 
+/// Values by class, then body, borrowed from the rows while grouping.
+type BorrowedClasses<'a> = BTreeMap<&'a str, BTreeMap<&'a str, Vec<f64>>>;
+
 /// The keys of `row` at `level`: one, or one per acting officer of its document.
 fn keys<'a>(
     level: Level,
@@ -125,8 +128,7 @@ pub(super) fn regroup(
     for level in &ind.levels {
         // Borrowed keys while grouping: a city-year has ~200k (officer, month) groups.
         let mut grouped: HashMap<(&str, &str), Vec<f64>> = HashMap::new();
-        let mut classes: HashMap<(&str, &str), BTreeMap<&str, BTreeMap<&str, Vec<f64>>>> =
-            HashMap::new();
+        let mut classes: HashMap<(&str, &str), BorrowedClasses> = HashMap::new();
         for row in rows.iter() {
             for key in keys(*level, row, officers) {
                 let slot = (key, row.period.as_str());
