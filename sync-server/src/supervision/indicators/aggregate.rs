@@ -1,6 +1,6 @@
 //! Counts, sums, ratios, means of a column and distinct counts, aggregated in SQL with each
-//! indicator's filter inside its aggregates (`CASE WHEN filter …`), so that one scan of a
-//! table computes every indicator that shares its rows, date and level (`compute_all`).
+//! indicator's filter inside its aggregates (`CASE WHEN filter …`): what `compute` runs for
+//! one indicator at one level (`compute_all` sums the same figures in Rust, `scan`).
 
 use super::definition::{Indicator, Kind};
 use super::query::{self, Frame};
@@ -38,11 +38,6 @@ pub(super) fn aggregated(ind: &Indicator) -> bool {
         Kind::Mean => ind.value.is_some(),
         _ => false,
     }
-}
-
-/// Whether a figure of `kind` is the sum of its parts' (bodies roll up into districts).
-pub(super) fn additive(ind: &Indicator) -> bool {
-    aggregated(ind) && !matches!(ind.kind, Kind::CountDistinct | Kind::DistinctRatio)
 }
 
 /// What one indicator's aggregates count in one group: the rows its filter keeps, and the
@@ -121,42 +116,30 @@ fn exprs(ind: &Indicator, frame: &mut Frame) -> Result<[String; 3], ServerError>
     })
 }
 
-/// One group's keys (and its district when asked) and each indicator's sums.
+/// One group's keys and each indicator's sums.
 pub(super) struct Group {
     pub level: String,
     pub period: String,
-    pub district: String,
     pub sums: Vec<Sums>,
 }
 
-/// Every indicator of `inds` (sharing the frame's rows) over `frame`, in one statement;
-/// `with_district` also groups by district, for rolling bodies up. A group no indicator's
+/// Every indicator of `inds` (sharing the frame's rows) over `frame`, in one statement. A group no indicator's
 /// filter keeps is left out, unless the frame has no keys (one snapshot figure for the city).
 pub(super) fn run(
     tx: &mut dyn Tx,
     inds: &[&Indicator],
     frame: &Frame,
-    with_district: bool,
 ) -> Result<Vec<Group>, ServerError> {
     let mut frame = query::Frame::clone(frame);
     let mut columns = Vec::new();
-    if with_district {
-        columns.push("t.district".to_owned());
-    }
     for ind in inds {
         columns.extend(exprs(ind, &mut frame)?);
     }
-    let sql = frame.select(&columns, true, usize::from(with_district));
+    let sql = frame.select(&columns, true, 0);
     let keyless = frame.keys().is_empty();
     let mut groups = Vec::new();
     for row in tx.query(&sql, &frame.params.0)? {
-        let (level, period, mut at) = frame.read_keys(&row)?;
-        let district = if with_district {
-            at += 1;
-            row.text(at - 1)?
-        } else {
-            String::new()
-        };
+        let (level, period, at) = frame.read_keys(&row)?;
         let sums: Vec<Sums> = (0..inds.len())
             .map(|i| {
                 let int = |j: usize| row.int(at + 3 * i + j);
@@ -180,7 +163,6 @@ pub(super) fn run(
             groups.push(Group {
                 level,
                 period,
-                district,
                 sums,
             });
         }

@@ -1,18 +1,18 @@
-//! Every indicator for a year at every level it supports: what the bench times. Additive
-//! indicators (counts, sums, ratios, means) that share a table, a date, the officer join and a
-//! period are computed together: one scan at body level, rolled up to districts and the city
-//! in Rust, one scan by officer, one by sector. What is computed in Rust reads its rows once
-//! for all its levels (`regroup`); distinct counts are computed level by level.
+//! Every indicator for a year at every level it supports: what the bench times. Indicators
+//! aggregated in SQL by `compute` (counts, sums, ratios, means, distinct counts) that share a
+//! table, a date, the officer join and a period are read together in one scan, summed in
+//! Rust for every level (`scan`). What is computed from values (medians, percentiles,
+//! variation, spreads, repeats) reads its rows once for all its levels (`regroup`).
 
 use std::collections::BTreeMap;
 
-use super::aggregate::{self, Part, Parts, Sums};
-use super::compute::{as_of, compute, figures};
+use super::aggregate;
+use super::compute::{compute, figures};
 use super::definition::{Indicator, Indicators};
 use super::regroup::{self, Shared};
-use super::{query, Figure, Level, Period, PeriodKind, Query};
+use super::{scan, Figure, Level, Period, PeriodKind, Query};
 use crate::error::ServerError;
-use crate::storage::{transaction, Database, Tx};
+use crate::storage::{transaction, Database};
 use crate::supervision::Scope;
 
 /// Every indicator of the file for `year`, city-wide, by month (or the finest period it
@@ -27,7 +27,7 @@ pub fn compute_all(
         let mut shared = Shared::default();
         for ind in &Indicators::builtin().list {
             let kind = finest(ind);
-            if aggregate::additive(ind) {
+            if aggregate::aggregated(ind) {
                 let key = (
                     ind.table.as_str(),
                     ind.date.as_deref(),
@@ -53,7 +53,8 @@ pub fn compute_all(
             }
         }
         for inds in batches.values() {
-            out.extend(batch(tx, inds, year, finest(inds[0]))?);
+            let q = query(Level::Body, year, finest(inds[0]));
+            out.extend(scan::scan(tx, inds, &q, &mut shared)?);
         }
         Ok(out)
     })
@@ -73,76 +74,4 @@ fn query(level: Level, year: i32, kind: PeriodKind) -> Query {
         scope: Scope::City,
         parent: None,
     }
-}
-
-/// The sums of one indicator by level, then by (key, period).
-type ByLevel = BTreeMap<Level, BTreeMap<(String, String), Sums>>;
-
-/// One batch of indicators sharing their rows: the figures of each at each of its levels.
-fn batch(
-    tx: &mut dyn Tx,
-    inds: &[&Indicator],
-    year: i32,
-    kind: PeriodKind,
-) -> Result<Vec<(String, Level, Vec<Figure>)>, ServerError> {
-    let mut sums: Vec<ByLevel> = vec![ByLevel::new(); inds.len()];
-    let wants = |level: Level| inds.iter().any(|i| i.levels.contains(&level));
-    if wants(Level::City) || wants(Level::District) || wants(Level::Body) {
-        let q = query(Level::Body, year, kind);
-        let frame = query::frame(inds[0], &q, as_of(&q.period), false)?;
-        for group in aggregate::run(tx, inds, &frame, true)? {
-            for (i, s) in group.sums.iter().enumerate().filter(|(_, s)| s.rows > 0) {
-                let period = &group.period;
-                for (level, key) in [
-                    (Level::Body, &group.level),
-                    (Level::District, &group.district),
-                    (Level::City, &"city".to_owned()),
-                ] {
-                    let slot = (key.clone(), period.clone());
-                    *sums[i].entry(level).or_default().entry(slot).or_default() += *s;
-                }
-            }
-        }
-        if frame.period_key.is_none() {
-            // A snapshot has its one city figure even when no row is counted.
-            let slot = ("city".to_owned(), frame.as_of.to_string());
-            for by_level in &mut sums {
-                by_level
-                    .entry(Level::City)
-                    .or_default()
-                    .entry(slot.clone())
-                    .or_default();
-            }
-        }
-    }
-    for level in [Level::Officer, Level::Sector] {
-        let at_level: Vec<usize> = (0..inds.len())
-            .filter(|i| inds[*i].levels.contains(&level))
-            .collect();
-        if at_level.is_empty() {
-            continue;
-        }
-        let chosen: Vec<&Indicator> = at_level.iter().map(|i| inds[*i]).collect();
-        let q = query(level, year, kind);
-        let frame = query::frame(chosen[0], &q, as_of(&q.period), false)?;
-        for group in aggregate::run(tx, &chosen, &frame, false)? {
-            for (j, s) in group.sums.iter().enumerate().filter(|(_, s)| s.rows > 0) {
-                let slot = (group.level.clone(), group.period.clone());
-                sums[at_level[j]].entry(level).or_default().insert(slot, *s);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for (ind, mut by_level) in inds.iter().zip(sums) {
-        for level in &ind.levels {
-            let parts: Parts = by_level
-                .remove(level)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(slot, s)| (slot, aggregate::part(ind, s)))
-                .collect::<BTreeMap<_, Part>>();
-            out.push((ind.id.clone(), *level, figures(*level, parts, None)));
-        }
-    }
-    Ok(out)
 }

@@ -2,7 +2,7 @@
 //! percentiles, day counts, variation and spreads are computed here from the rows, where the
 //! two backends would differ.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
@@ -29,7 +29,7 @@ pub fn compute_named(
     let aggregated = aggregate::aggregated(ind);
     let frame = prepare(ind, q, !aggregated)?;
     let parts = match ind.kind {
-        _ if aggregated => aggregate::run(tx, &[ind], &frame, false)?
+        _ if aggregated => aggregate::run(tx, &[ind], &frame)?
             .into_iter()
             .map(|g| ((g.level, g.period), aggregate::part(ind, g.sums[0])))
             .collect(),
@@ -57,6 +57,18 @@ pub(super) fn figures(level: Level, parts: Parts, names: Option<&dyn Names>) -> 
         .collect();
     figures.sort_by(|a, b| (&a.period, &a.key).cmp(&(&b.period, &b.key)));
     figures
+}
+
+/// One unnamed figure at `level` (what `compute_all` gives).
+pub(super) fn figure(level: Level, key: &str, period: &str, part: Part) -> Figure {
+    Figure {
+        label_zh: label(level, key, None),
+        key: key.to_owned(),
+        period: period.to_owned(),
+        value: part.value,
+        numerator: part.has_numerator.then_some(part.numerator),
+        denominator: part.has_denominator.then_some(part.denominator),
+    }
 }
 
 /// The frame of `ind` under `q` (filtered or not), refused in zh-CN where the indicator has
@@ -310,7 +322,7 @@ pub(super) fn repeat_rows(
     ];
     let sql = frame.select(&exprs, false, 0);
     let mut rows = Vec::new();
-    let mut by_entity: BTreeMap<String, Vec<(NaiveDate, String, usize)>> = BTreeMap::new();
+    let mut by_entity: HashMap<String, Vec<(NaiveDate, String, usize)>> = HashMap::new();
     for row in tx.query(&sql, &frame.params.0)? {
         let (level, period, at) = frame.read_keys(&row)?;
         let Some(day) = stats::date(&row.text(at + 2)?) else {

@@ -7,6 +7,8 @@
 //! - `source`: what each index table offers (its document id, officer and sector columns).
 //! - `aggregate`: counts, sums, ratios in SQL, several indicators in one scan.
 //! - `batch`: every indicator for a year at every level, sharing scans (`compute_all`).
+//! - `scan`: for `compute_all`, counts, sums, ratios and distinct counts from one read of
+//!   a batch's rows, summed in Rust for every level.
 //! - `regroup`: for `compute_all`, rows computed in Rust read once for every level.
 //! - `query`: a figure's SQL built from a definition and a `Query`, user input only as `$n`.
 //! - `compute`: the figures, with medians, percentiles and spreads computed here in Rust.
@@ -20,6 +22,7 @@ mod definition;
 mod labels;
 mod query;
 mod regroup;
+mod scan;
 mod source;
 mod stats;
 

@@ -9,6 +9,7 @@ use super::source::{Officer, ACTING_JOIN};
 use super::{Level, PeriodKind, Query};
 use crate::error::ServerError;
 use crate::storage::Value;
+use crate::supervision::Scope;
 
 /// The parameters of one statement, numbered as they are bound.
 #[derive(Default, Clone)]
@@ -108,7 +109,16 @@ pub(super) fn frame(
         Some(date) => {
             let column = format!("t.{date}");
             let (from, to) = (params.bind(&q.period.from), params.bind(&q.period.to));
-            wheres.push(format!("{column} >= {from} AND {column} <= {to}"));
+            // City-wide, a period reads most of the table: compared as an expression, the
+            // date sends SQLite through the table rather than row by row through an index
+            // (five times faster on a city-year); a district's or a body's rows keep theirs.
+            let city_wide = q.parent.is_none() && matches!(q.scope, Scope::City);
+            let compared = if city_wide {
+                format!("{column} || ''")
+            } else {
+                column.clone()
+            };
+            wheres.push(format!("{compared} >= {from} AND {compared} <= {to}"));
             Some(period_key(&column, q.period.kind))
         }
         None => None,

@@ -27,7 +27,10 @@ pub(super) struct Shared {
 }
 
 impl Shared {
-    fn officers(&mut self, tx: &mut dyn Tx) -> Result<&HashMap<String, Vec<String>>, ServerError> {
+    pub(super) fn officers(
+        &mut self,
+        tx: &mut dyn Tx,
+    ) -> Result<&HashMap<String, Vec<String>>, ServerError> {
         if self.officers.is_none() {
             let mut map: HashMap<String, Vec<String>> = HashMap::new();
             for row in tx.query(
@@ -68,22 +71,24 @@ pub(super) fn handles(ind: &Indicator) -> bool {
     !ind.officers && officers_ok
 }
 
-/// Where one row sits: its body (the frame's key), district, sector and document.
-struct Place {
-    body: String,
-    district: String,
-    sector: String,
-    doc: String,
-}
+/// Values by class, then body, borrowed from the rows while grouping.
+type BorrowedClasses<'a> = BTreeMap<&'a str, BTreeMap<&'a str, Vec<f64>>>;
 
-/// The keys of `place` at `level`: one, or one per acting officer.
-fn keys(level: Level, place: &Place, officers: &HashMap<String, Vec<String>>) -> Vec<String> {
+/// The keys of `row` at `level`: one, or one per acting officer of its document.
+fn keys<'a>(
+    level: Level,
+    row: &'a Valued,
+    officers: &'a HashMap<String, Vec<String>>,
+) -> Vec<&'a str> {
     match level {
-        Level::City => vec!["city".to_owned()],
-        Level::District => vec![place.district.clone()],
-        Level::Body => vec![place.body.clone()],
-        Level::Sector => vec![place.sector.clone()],
-        Level::Officer => officers.get(&place.doc).cloned().unwrap_or_default(),
+        Level::City => vec!["city"],
+        Level::District => vec![&row.rest[0]],
+        Level::Body => vec![&row.level],
+        Level::Sector => vec![&row.rest[1]],
+        Level::Officer => officers
+            .get(&row.rest[2])
+            .map(|o| o.iter().map(String::as_str).collect())
+            .unwrap_or_default(),
     }
 }
 
@@ -121,29 +126,39 @@ pub(super) fn regroup(
     };
     let mut out = Vec::new();
     for level in &ind.levels {
-        let mut grouped: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
-        let mut classes: BTreeMap<(String, String), Classes> = BTreeMap::new();
+        // Borrowed keys while grouping: a city-year has ~200k (officer, month) groups.
+        let mut grouped: HashMap<(&str, &str), Vec<f64>> = HashMap::new();
+        let mut classes: HashMap<(&str, &str), BorrowedClasses> = HashMap::new();
         for row in rows.iter() {
-            let place = Place {
-                body: row.level.clone(),
-                district: row.rest[0].clone(),
-                sector: row.rest[1].clone(),
-                doc: row.rest[2].clone(),
-            };
-            for key in keys(*level, &place, officers) {
-                let slot = (key, row.period.clone());
+            for key in keys(*level, row, officers) {
+                let slot = (key, row.period.as_str());
                 if spread {
                     let by_class = classes.entry(slot).or_default();
-                    let by_body = by_class.entry(row.rest[3].clone()).or_default();
-                    by_body
-                        .entry(place.body.clone())
-                        .or_default()
-                        .push(row.value);
+                    let by_body = by_class.entry(&row.rest[3]).or_default();
+                    by_body.entry(&row.level).or_default().push(row.value);
                 } else {
                     grouped.entry(slot).or_default().push(row.value);
                 }
             }
         }
+        let owned = |(k, p): (&str, &str)| (k.to_owned(), p.to_owned());
+        let grouped: BTreeMap<(String, String), Vec<f64>> = grouped
+            .into_iter()
+            .map(|(slot, v)| (owned(slot), v))
+            .collect();
+        let classes: BTreeMap<(String, String), Classes> = classes
+            .into_iter()
+            .map(|(slot, by_class)| {
+                let by_class = by_class
+                    .into_iter()
+                    .map(|(class, bodies)| {
+                        let bodies = bodies.into_iter().map(|(b, v)| (b.to_owned(), v)).collect();
+                        (class.to_owned(), bodies)
+                    })
+                    .collect();
+                (owned(slot), by_class)
+            })
+            .collect();
         let parts = if spread {
             spread_parts(ind, classes)
         } else {
@@ -163,20 +178,30 @@ fn repeats(
     let rows = repeat_rows(tx, ind, frame)?;
     let mut out = Vec::new();
     for level in &ind.levels {
-        let mut parts = Parts::new();
+        let mut counts: HashMap<(&str, &str), (f64, f64)> = HashMap::new();
         for row in &rows {
             let key = match level {
-                Level::City => "city".to_owned(),
-                Level::District => row.district.clone(),
-                _ => row.level.clone(),
+                Level::City => "city",
+                Level::District => &row.district,
+                _ => &row.level,
             };
-            let part: &mut Part = parts.entry((key, row.period.clone())).or_default();
-            part.has_numerator = true;
-            part.has_denominator = true;
-            part.denominator += 1.0;
-            part.numerator += if row.repeated { 1.0 } else { 0.0 };
-            part.value = Some(part.numerator);
+            let (repeated, all) = counts.entry((key, &row.period)).or_default();
+            *all += 1.0;
+            *repeated += if row.repeated { 1.0 } else { 0.0 };
         }
+        let parts: Parts = counts
+            .into_iter()
+            .map(|((key, period), (repeated, all))| {
+                let part = Part {
+                    value: Some(repeated),
+                    numerator: repeated,
+                    denominator: all,
+                    has_numerator: true,
+                    has_denominator: true,
+                };
+                ((key.to_owned(), period.to_owned()), part)
+            })
+            .collect();
         out.push((*level, parts));
     }
     Ok(out)
