@@ -26,6 +26,7 @@ mod scan;
 mod source;
 mod stats;
 
+use chrono::Datelike;
 use serde::Serialize;
 
 use crate::error::ServerError;
@@ -114,6 +115,10 @@ impl PeriodKind {
     }
 }
 
+/// The years a period may fall in.
+const MIN_YEAR: i32 = 2000;
+const MAX_YEAR: i32 = 2100;
+
 /// The dates a query covers (both inclusive, ISO `YYYY-MM-DD` in Beijing) and how they are cut.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Period {
@@ -134,6 +139,20 @@ impl Period {
         if start > end {
             return Err(ServerError::BadRequest(format!(
                 "期间起始日 {from} 晚于截止日 {to}"
+            )));
+        }
+        // A request's period bounds the work it causes (figures are cut month by month):
+        // years the platform can hold, at most ten of them, a day cut at most a year.
+        let (years, span_days) = (MIN_YEAR..=MAX_YEAR, (end - start).num_days());
+        if !years.contains(&start.year()) || !years.contains(&end.year()) {
+            return Err(ServerError::BadRequest(format!(
+                "期间须在 {MIN_YEAR} 年至 {MAX_YEAR} 年之间：{from} 至 {to}"
+            )));
+        }
+        let longest = if kind == PeriodKind::Day { 366 } else { 3_660 };
+        if span_days > longest {
+            return Err(ServerError::BadRequest(format!(
+                "期间过长：{from} 至 {to}（按日统计不超过一年，其他不超过十年）"
             )));
         }
         Ok(Period {
@@ -176,4 +195,23 @@ pub struct Figure {
     pub value: Option<f64>,
     pub numerator: Option<f64>,
     pub denominator: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_period_bounds_the_work_a_request_causes() {
+        let ok = |kind, from, to| Period::new(kind, from, to).is_ok();
+        assert!(ok(PeriodKind::Month, "2016-01-01", "2025-12-31"));
+        assert!(ok(PeriodKind::Day, "2025-01-01", "2025-12-31"));
+        // Centuries (the request a hostile key would send), a day cut over a year, dates
+        // outside the years the platform holds, and the last date chrono knows.
+        assert!(!ok(PeriodKind::Year, "2001-01-01", "2099-12-31"));
+        assert!(!ok(PeriodKind::Day, "2024-01-01", "2025-12-31"));
+        assert!(!ok(PeriodKind::Month, "1999-12-01", "2000-01-31"));
+        assert!(!ok(PeriodKind::Month, "2100-12-01", "+262142-12-31"));
+        assert!(stats::months_in("2025", "2025-11-01", "2025-12-31").len() == 2);
+    }
 }

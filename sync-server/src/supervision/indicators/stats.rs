@@ -68,9 +68,10 @@ pub(super) fn months_in(bucket: &str, from: &str, to: &str) -> Vec<String> {
         if in_bucket(&month, bucket) {
             months.push(month);
         }
-        day = day
-            .checked_add_months(chrono::Months::new(1))
-            .expect("a later month");
+        match day.checked_add_months(chrono::Months::new(1)) {
+            Some(next) => day = next,
+            None => break,
+        }
     }
     months
 }
