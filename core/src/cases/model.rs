@@ -425,8 +425,8 @@ pub struct HistoryEntry {
     pub status_zh: String,
 }
 
-/// A whole case file, read.
-#[derive(Debug, Clone, PartialEq)]
+/// A whole case file, read (serialised as it reads: the supervisors' case view).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CaseFile {
     pub id: String,

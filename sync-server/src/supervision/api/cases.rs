@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value as Json_};
 use zhifa_core::cases::document::CaseDoc;
-use zhifa_core::cases::model::CaseFile;
 
 use super::auth::Supervisor;
 use super::columns::{self, CASE};
@@ -276,38 +275,7 @@ fn read_document(tx: &mut dyn Tx, id: &str) -> Result<(Json_, Json_), crate::err
     let audit = CaseDoc::from_automerge(doc)
         .map(|mut case| serde_json::to_value(case.audit()).unwrap_or_default())
         .unwrap_or_default();
-    Ok((case_file_json(&file), audit))
-}
-
-/// The case file as JSON (its parts are serializable; the whole has no derive of its own).
-fn case_file_json(file: &CaseFile) -> Json_ {
-    json!({
-        "id": file.id,
-        "number": file.number,
-        "kind": to(&file.kind),
-        "status": to(&file.status),
-        "violation": file.violation,
-        "place_division": file.place_division,
-        "act_date": to(&file.act_date),
-        "discovered_on": to(&file.discovered_on),
-        "parties": to(&file.parties),
-        "officers": to(&file.officers),
-        "facts": to(&file.facts),
-        "onsite": to(&file.onsite),
-        "inquiries": to(&file.inquiries),
-        "evidence": to(&file.evidence),
-        "chosen_fine": file.chosen_fine,
-        "override_reason": file.override_reason,
-        "chosen_penalty": to(&file.chosen_penalty),
-        "decision": to(&file.decision),
-        "procedure": to(&file.procedure),
-        "history": to(&file.history),
-        "approvals": to(&file.approvals),
-        "extensions": to(&file.extensions),
-        "services": to(&file.services),
-        "service_consents": to(&file.service_consents),
-        "conflicts": to(&file.conflicts),
-    })
+    Ok((to(&file), audit))
 }
 
 fn to<T: serde::Serialize>(value: &T) -> Json_ {
