@@ -95,6 +95,7 @@ function deadlines(row) {
 }
 
 function documents(id, listing) {
+  if (!listing.readable) return note('info', '该案的案卷文档尚未同步到服务器或无法读取，暂不能生成文书。');
   const frame = h('iframe', { class: 'doc-frame', sandbox: '', title: '法律文书', hidden: true });
   const status = h('div', { class: 'doc-status' });
   const open = h('p', { class: 'doc-open' });
@@ -125,6 +126,7 @@ function documents(id, listing) {
 }
 
 function evidence(id, listing) {
+  if (!listing.readable) return note('info', '该案的案卷文档尚未同步到服务器或无法读取，暂不能显示证据。');
   if (!listing.evidence.length) return note('info', '本案没有证据');
   return h('ul', { class: 'evidence' }, listing.evidence.map((e) => {
     const src = api.url(`/cases/${encodeURIComponent(id)}/evidence/${e.hash}`);

@@ -5,6 +5,12 @@ import { h } from './dom.js';
 
 const live = new Set();
 
+/** Axis numbers as read: 12,000 below ten thousand, 1,200万 above. */
+function axisNumber(v) {
+  if (Math.abs(v) >= 10000) return `${new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 1 }).format(v / 10000)}万`;
+  return new Intl.NumberFormat('zh-CN').format(v);
+}
+
 /** Disposes of every chart (the router calls it before drawing another page). */
 export function disposeAll() {
   for (const chart of live) chart.dispose();
@@ -41,7 +47,7 @@ export function trend({ categories, series, unit = '', height = 220 }) {
     tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null || v === undefined ? '—' : `${v}${unit}`) },
     legend: series.length > 1 ? { top: 0 } : undefined,
     xAxis: { type: 'category', data: categories },
-    yAxis: { type: 'value', axisLabel: { formatter: (v) => `${v}${unit === '%' ? '%' : ''}` } },
+    yAxis: { type: 'value', axisLabel: { formatter: (v) => `${axisNumber(v)}${unit === '%' ? '%' : ''}` } },
     series: series.map((s) => ({
       name: s.name, type: s.type || 'line', data: s.values, smooth: false,
       symbolSize: 5, connectNulls: false,
@@ -52,11 +58,11 @@ export function trend({ categories, series, unit = '', height = 220 }) {
 
 /** Horizontal bars: one per key (the drill-down's children), longest first as given. */
 export function bars({ labels, values, unit = '', height }) {
-  const el = mount(height || Math.max(160, labels.length * 26 + 40));
+  const el = mount(height || Math.max(160, labels.length * 22 + 40));
   start(el, {
     grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v) => `${v ?? '—'}${unit}` },
-    xAxis: { type: 'value' },
+    xAxis: { type: 'value', axisLabel: { formatter: axisNumber } },
     yAxis: { type: 'category', data: labels, inverse: true, axisLabel: { width: 160, overflow: 'truncate' } },
     series: [{ type: 'bar', data: values, label: { show: labels.length <= 30, position: 'right' } }],
   });

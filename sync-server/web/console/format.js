@@ -76,6 +76,8 @@ export function today() {
 /** A period key ('2026', '2026-Q1', '2026-03', '2026-03-14') as read. */
 export function periodKey(key) {
   if (!key) return dash;
+  const range = String(key).split('..');
+  if (range.length === 2) return `${periodKey(range[0])}至${periodKey(range[1])}`;
   let m = /^(\d{4})$/.exec(key);
   if (m) return `${m[1]}年`;
   m = /^(\d{4})-Q([1-4])$/.exec(key);

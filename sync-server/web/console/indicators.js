@@ -154,7 +154,7 @@ export async function renderOne(view, { me, parts, params }) {
     section(`${period.label(p)} · 按${zh(LEVEL, level)}`,
       crumbs(def, state, me),
       figures.length
-        ? bars({ labels: shown.slice(0, 40).map((f) => f.label_zh), values: shown.slice(0, 40).map((f) => (f.value === null ? null : Math.round(f.value * 100) / 100)), unit: def.unit === '%' ? '%' : '' })
+        ? bars({ labels: shown.slice(0, 20).map((f) => f.label_zh), values: shown.slice(0, 20).map((f) => (f.value === null ? null : Math.round(f.value * 100) / 100)), unit: def.unit === '%' ? '%' : '' })
         : note('info', '所选期间没有数据'),
       table({ name: 'figures', columns, rows: shown, pageSize: 20, empty: '所选期间没有数据' }),
       exportLinks('indicator', { id: def.id, ...query }, '导出本表')));

@@ -27,9 +27,7 @@ function remember(sample) {
 }
 
 function rateZh(rate) {
-  if (rate === 'all') return '全部案件';
-  if (/%$/.test(rate)) return `按 ${rate} 比例抽取`;
-  return `抽取 ${rate} 件`;
+  return rate === 'all' ? '全部案件' : `按 ${rate} 比例随机抽取`;
 }
 
 function summaryTable(name, answer, by) {
@@ -84,7 +82,7 @@ function drawForm(me) {
   },
   field('决定日期自', h('input', { type: 'date', name: 'from', value: `${year}-01-01`, required: true })),
   field('至', h('input', { type: 'date', name: 'to', value: today(), required: true })),
-  field('抽取', select('rate', [['10', '10 件'], ['20', '20 件'], ['10%', '10%'], ['20%', '20%'], ['all', '全部']], '10')),
+  field('抽取比例', select('rate', [['1%', '1%'], ['2%', '2%'], ['5%', '5%'], ['10%', '10%'], ['20%', '20%'], ['all', '全部案件']], '5%')),
   field('随机种子（可不填）', h('input', { type: 'number', name: 'seed', min: 0, step: 1 })),
   h('button', { type: 'submit', class: 'primary' }, '抽取样本'));
   return h('div', {}, form, message);
@@ -165,7 +163,8 @@ async function formView(view, me, id, doc) {
     const text = mine.map((d) => d.text).filter(Boolean).join('；');
     return h('tr', { dataset: { item: item.code } },
       h('td', {}, item.name_zh, h('span', { class: 'muted small' }, `（每处扣 ${item.points} 分）`)),
-      h('td', {}, found.length ? h('ul', { class: 'findings' }, found.map((d) => h('li', {}, `${d.text}（扣 ${d.points} 分）`))) : h('span', { class: 'ok' }, '未发现问题')),
+      h('td', {}, !form.automatic ? h('span', { class: 'muted' }, '案卷文档不可读，未能自动核查')
+        : found.length ? h('ul', { class: 'findings' }, found.map((d) => h('li', {}, `${d.text}（扣 ${d.points} 分）`))) : h('span', { class: 'ok' }, '未发现问题')),
       h('td', { class: 'num' }, h('input', { type: 'number', name: `points-${item.code}`, min: 0, max: 100, step: 1, value: points, 'aria-label': `${item.name_zh}扣分` })),
       h('td', {}, h('textarea', { name: `note-${item.code}`, rows: 2, maxlength: 500, 'aria-label': `${item.name_zh}评查意见` }, text)));
   });

@@ -63,6 +63,8 @@ function figureValue(key, value) {
     return num(value);
   }
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return day(value);
+  if (/^\d{4}(-(Q[1-4]|\d{2}))?(\.\.\d{4}(-(Q[1-4]|\d{2}))?)?$/.test(value)) return periodKey(value);
+  if (/^[A-D]$/.test(value)) return `${value}级`;
   return /[\u4e00-\u9fff\d]/.test(value) ? value : '—';
 }
 
@@ -184,6 +186,8 @@ export async function renderOne(view, { me, parts }) {
     section('处理', actions(w, me)),
     w.status === 'resolved' ? await opinion(w) : '',
     section(`涉及案件（${num(answer.case_rows.length)} 件）`,
-      table({ name: 'warning-cases', rows: answer.case_rows, columns: caseColumns(), pageSize: 10, empty: '本预警不指向具体案件' })),
+      answer.case_rows.length || !w.cases.length
+        ? table({ name: 'warning-cases', rows: answer.case_rows, columns: caseColumns(), pageSize: 10, empty: '本预警不指向具体案件' })
+        : note('info', `本预警依据 ${num(w.cases.length)} 条入企检查或核验记录，不指向具体案件。`)),
     section('处理记录', steps(answer.steps)));
 }

@@ -134,10 +134,27 @@ pub async fn list(
         let today = beijing_date(Utc::now());
         let catalogue = state.catalogue.clone();
         Ok(transaction(state.db.as_ref(), |tx| {
-            let Some((case, codes)) = visible_case(tx, &who.scope, &id)? else {
+            let Some(codes) = in_scope(tx, &who.scope, &id)? else {
                 return Ok(None);
             };
             log_access(tx, &who, &id, "查看案卷文书目录")?;
+            let body_name = names::Lookup::new(&catalogue).body(&codes.body)?;
+            let names = json!({
+                "district": names::district(&codes.district),
+                "body": body_name,
+                "violation": reference
+                    .violation_name(&codes.violation)
+                    .unwrap_or_else(|| codes.violation.clone()),
+            });
+            // Indexed, but its document does not read as a case here: nothing to render.
+            let Some(case) = review::read_case(tx, &id)? else {
+                return Ok(Some(json!({
+                    "names": names,
+                    "readable": false,
+                    "documents": [],
+                    "evidence": [],
+                })));
+            };
             let mut documents = Vec::new();
             for (kind, name) in KINDS.iter().filter(|(k, _)| k.belongs_to(case.kind)) {
                 let rendered = reference.document(&case, *kind, today)?;
@@ -164,15 +181,9 @@ pub async fn list(
                     "content_type": stored.map(|(_, t)| t),
                 }));
             }
-            let body_name = names::Lookup::new(&catalogue).body(&codes.body)?;
             Ok(Some(json!({
-                "names": {
-                    "district": names::district(&codes.district),
-                    "body": body_name,
-                    "violation": reference
-                        .violation_name(&codes.violation)
-                        .unwrap_or(codes.violation),
-                },
+                "names": names,
+                "readable": true,
                 "documents": documents,
                 "evidence": evidence,
             })))
