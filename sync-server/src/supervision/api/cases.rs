@@ -253,7 +253,13 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> Reply {
     let found = blocking(move || {
-        let detail = transaction(state.db.as_ref(), |tx| case_detail(tx, &who.scope, &id))?;
+        let detail = transaction(state.db.as_ref(), |tx| {
+            let detail = case_detail(tx, &who.scope, &id)?;
+            if detail.is_some() {
+                super::auth::log_access(tx, &who, &id, "case")?;
+            }
+            Ok(detail)
+        })?;
         let Some(mut detail) = detail else {
             return Ok(None);
         };
