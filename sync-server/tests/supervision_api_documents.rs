@@ -213,15 +213,24 @@ fn documents_and_evidence_open_in_scope_only_and_every_look_is_logged() {
         // The access log holds each look by the Yuzhong supervisor, none by Yubei's.
         let looks = access_log(&server, &id);
         assert!(
-            looks.iter().all(|(who, _)| who.contains("渝中监督")),
+            looks.iter().all(|(name, _)| name == "渝中监督"),
             "{looks:?}"
         );
-        for what in ["文书目录", "现场检查", "证据"] {
+        for what in [
+            "documents".to_owned(),
+            "document:onsite_record".to_owned(),
+            format!("evidence:{photo_hash}"),
+            format!("evidence:{notes_hash}"),
+        ] {
             assert!(
-                looks.iter().any(|(_, seen)| seen.contains(what)),
+                looks.iter().any(|(_, seen)| *seen == what),
                 "{what}: {looks:?}"
             );
         }
+        // A refusal shows nothing, so it logs nothing: the lacking decision is not a look.
+        assert!(!looks
+            .iter()
+            .any(|(_, seen)| seen == "document:penalty_decision"));
     }
 }
 
@@ -230,7 +239,7 @@ fn access_log(server: &support::Server, case_id: &str) -> Vec<(String, String)> 
     use zhifa_sync_server::storage::transaction;
     transaction(server.state.db.as_ref(), |tx| {
         tx.query(
-            "SELECT who, what FROM sv_access WHERE case_id = $1",
+            "SELECT name, what FROM sv_access WHERE case_id = $1",
             &[case_id.into()],
         )
     })

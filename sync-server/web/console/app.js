@@ -79,6 +79,9 @@ async function route(main, me) {
   }
   fill(main, note('info', '正在加载……'));
   const view = h('div', { class: 'page', dataset: { page } });
+  // Pages append optional parts as `cond ? part : null`: nothing, never the text "null".
+  const append = view.append.bind(view);
+  view.append = (...parts) => append(...parts.flat().filter((p) => p !== null && p !== undefined && p !== false && p !== ''));
   try {
     await render(view, { me, parts, params, stale: () => current !== drawing });
     if (current !== drawing) return;

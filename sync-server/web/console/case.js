@@ -204,7 +204,7 @@ export async function render(view, { me, parts }) {
     section('调查情况', findings(detail.file)),
     section('处理决定', decision(row, detail.file)),
     section('办案期限', deadlines(row)),
-    outcomes(detail.outcomes),
+    outcomes(detail.outcomes) || '',
     section('法律文书', documents(id, listing)),
     section('证据', evidence(id, listing)),
     section('修改记录（谁在何时修改了什么）', audit(detail.audit)));

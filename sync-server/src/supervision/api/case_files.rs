@@ -17,7 +17,7 @@ use zhifa_core::cases::CaseFile;
 use zhifa_core::documents::DocumentKind;
 use zhifa_core::sync::protocol::ErrorCode;
 
-use super::auth::Supervisor;
+use super::auth::{log_access, Supervisor};
 use super::names;
 use super::reply::{blocking, Refused, Reply};
 use crate::blobs;
@@ -137,7 +137,7 @@ pub async fn list(
             let Some(codes) = in_scope(tx, &who.scope, &id)? else {
                 return Ok(None);
             };
-            log_access(tx, &who, &id, "查看案卷文书目录")?;
+            log_access(tx, &who, &id, "documents")?;
             let body_name = names::Lookup::new(&catalogue).body(&codes.body)?;
             let names = json!({
                 "district": names::district(&codes.district),
@@ -229,7 +229,7 @@ pub async fn document(
     Extension(who): Extension<Supervisor>,
     Path((id, kind)): Path<(String, String)>,
 ) -> Reply {
-    let Some((kind, _)) = KINDS.iter().find(|(_, name)| *name == kind).copied() else {
+    let Some((kind, name)) = KINDS.iter().find(|(_, name)| *name == kind).copied() else {
         return Err(Refused::new(ErrorCode::NotFound, "没有这种法律文书"));
     };
     let rendered = blocking(move || {
@@ -246,8 +246,11 @@ pub async fn document(
                     kind.title_zh()
                 ))));
             }
-            log_access(tx, &who, &id, &format!("查看{}", kind.title_zh()))?;
-            reference.document(&case, kind, today).map(Some)
+            let rendered = reference.document(&case, kind, today)?;
+            if rendered.is_ok() {
+                log_access(tx, &who, &id, &format!("document:{name}"))?;
+            }
+            Ok(Some(rendered))
         })?)
     })
     .await?;
@@ -283,7 +286,7 @@ pub async fn evidence(
             }
             let stored = stored_blob(tx, &lookup)?;
             if stored.is_some() {
-                log_access(tx, &who, &id, &format!("查看证据 {}", &lookup[..12]))?;
+                log_access(tx, &who, &id, &format!("evidence:{lookup}"))?;
             }
             Ok(Some(stored))
         })?)
@@ -347,15 +350,4 @@ fn stream(db: std::sync::Arc<dyn Database>, hash: String, size: u64) -> Body {
         }
     });
     Body::from_stream(stream)
-}
-
-// TEMPORARY until the lead's `auth::log_access` lands (branch web-auth): same signature.
-fn log_access(
-    _tx: &mut dyn Tx,
-    who: &Supervisor,
-    case_id: &str,
-    what: &str,
-) -> Result<(), ServerError> {
-    tracing::info!(who = %who.who(), case = case_id, what, "access");
-    Ok(())
 }
