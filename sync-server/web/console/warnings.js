@@ -12,7 +12,8 @@ import { exportLinks } from './exports.js';
 
 function scopeText(w) {
   const kind = zh(SCOPE_KIND, w.scope_kind, '对象');
-  return w.scope_zh ? `${kind}：${w.scope_zh}` : kind;
+  const name = w.scope_zh || (w.scope_kind === 'case' ? w.figures?.case_number : '');
+  return name ? `${kind}：${name}` : kind;
 }
 
 export async function renderList(view, { params }) {
