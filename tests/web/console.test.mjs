@@ -217,3 +217,40 @@ test('a table sorts by a column both ways and pages', async () => {
   await shot(page, 'table-sorted-paged');
   await context.close();
 });
+
+test('a reviewer draws a sample, scores one case item by item, and the summary counts it', async () => {
+  const { context, page, problems } = await session('reviewer');
+  await open(page, '/reviews', 'reviews');
+  const draw = page.locator('form[data-form="draw"]');
+  await draw.locator('[name="from"]').fill('2026-01-01');
+  await draw.locator('[name="rate"]').selectOption('5%');
+  await page.evaluate(() => { delete document.body.dataset.ready; });
+  await draw.locator('button[type="submit"]').click();
+  await page.waitForFunction(() => document.body.dataset.ready === 'review' && location.hash.startsWith('#/review/'));
+  await shot(page, 'review-1-sample');
+  const first = page.locator('[data-table="sample-cases"] a[data-review]').first();
+  assert.ok(await first.count() === 1, 'the sample drew cases');
+  await first.click();
+  await page.waitForFunction(() => document.body.dataset.ready === 'review' && location.hash.split('/').length === 4);
+  const form = page.locator('form[data-form="review"]');
+  assert.equal(await form.locator('tr[data-item]').count(), 10, 'the ten checklist items');
+  await form.locator('[name="points-two_officers"]').fill('10');
+  await form.locator('[name="note-two_officers"]').fill('询问笔录仅一名执法人员签名');
+  await form.locator('[name="points-documents"]').fill('0');
+  const total = await form.locator('.total').innerText();
+  assert.match(total, /分/);
+  await form.locator('button[type="submit"]').click();
+  await page.locator('form[data-form="review"] .note.ok').waitFor();
+  const saved = await page.locator('form[data-form="review"] .note.ok').innerText();
+  assert.match(saved, /已保存：得分 \d+ 分（评查人：案卷评查员/);
+  await looksRight(page, 'review form');
+  await shot(page, 'review-2-form');
+  // Back on the sample: the case carries the reviewer's score; the summaries count it.
+  await page.locator('a', { hasText: '返回样本' }).click();
+  await page.waitForFunction(() => document.body.dataset.ready === 'review' && location.hash.split('/').length === 3);
+  assert.match(await page.locator('[data-table="sample-cases"]').innerText(), /案卷评查员/);
+  assert.match(await page.locator('[data-table="summary-body"]').innerText(), /两名以上执法人员执法 1 处/);
+  await shot(page, 'review-3-summary');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
