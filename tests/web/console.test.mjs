@@ -267,3 +267,17 @@ test('a reviewer draws a sample, scores one case item by item, and the summary c
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a case outside the supervisor\'s district: the page says so in words', async () => {
+  const city = await session('city');
+  const id = await city.page.evaluate(async () =>
+    (await (await fetch('/v1/supervision/cases?district=500103&limit=1')).json()).cases[0].doc_id);
+  await city.context.close();
+  const { context, page } = await session('otherDistrict');
+  await open(page, `/case/${encodeURIComponent(id)}`, 'case');
+  const text = await page.locator('main').innerText();
+  assert.match(text, /不存在，或不在您的监督范围（渝北区）内/);
+  assert.doesNotMatch(text, /当事人|法律文书/);
+  await shot(page, 'case-out-of-scope');
+  await context.close();
+});
