@@ -122,9 +122,9 @@ fn documents_and_evidence_open_in_scope_only_and_every_look_is_logged() {
 fn documents(server: &support::Server, id: &str, yuzhong: &str) -> serde_json::Value {
     // The list: the ordinary procedure's documents, each ready or what it lacks.
     let listing = get(
-        &server,
+        server,
         &format!("/v1/supervision/cases/{id}/documents"),
-        &yuzhong,
+        yuzhong,
     );
     assert_eq!(listing.status, 200, "{:?}", listing.json());
     let listing = listing.json();
@@ -157,9 +157,9 @@ fn documents(server: &support::Server, id: &str, yuzhong: &str) -> serde_json::V
 
     // One document: the renderer's HTML, framed and inert.
     let record = get(
-        &server,
+        server,
         &format!("/v1/supervision/cases/{id}/documents/onsite_record"),
-        &yuzhong,
+        yuzhong,
     );
     assert_eq!(record.status, 200);
     assert!(record
@@ -176,22 +176,22 @@ fn documents(server: &support::Server, id: &str, yuzhong: &str) -> serde_json::V
         "{html}"
     );
     let lacking = get(
-        &server,
+        server,
         &format!("/v1/supervision/cases/{id}/documents/penalty_decision"),
-        &yuzhong,
+        yuzhong,
     );
     assert_eq!(lacking.status, 400);
     assert!(is_zh(lacking.json()["detail"].as_str().unwrap()));
     let summary = get(
-        &server,
+        server,
         &format!("/v1/supervision/cases/{id}/documents/summary_decision"),
-        &yuzhong,
+        yuzhong,
     );
     assert_eq!(summary.status, 400);
     let unknown = get(
-        &server,
+        server,
         &format!("/v1/supervision/cases/{id}/documents/../../me"),
-        &yuzhong,
+        yuzhong,
     );
     assert_eq!(unknown.status, 404);
 
@@ -211,25 +211,25 @@ fn evidence(
     let evidence = listing["evidence"].as_array().unwrap();
     assert_eq!(evidence.len(), 2);
     let entry = |hash: &str| evidence.iter().find(|e| e["hash"] == hash).unwrap();
-    assert_eq!(entry(&photo_hash)["content_type"], "image/png");
+    assert_eq!(entry(photo_hash)["content_type"], "image/png");
     assert_eq!(
-        entry(&notes_hash)["content_type"],
+        entry(notes_hash)["content_type"],
         "application/octet-stream"
     );
-    assert_eq!(entry(&photo_hash)["stored"], true);
+    assert_eq!(entry(photo_hash)["stored"], true);
     let image = get(
-        &server,
+        server,
         &format!("/v1/supervision/cases/{id}/evidence/{photo_hash}"),
-        &yuzhong,
+        yuzhong,
     );
     assert_eq!(image.status, 200);
     assert_eq!(image.header("content-type"), Some("image/png"));
     assert_eq!(image.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(image.body, photo);
     let file = get(
-        &server,
+        server,
         &format!("/v1/supervision/cases/{id}/evidence/{notes_hash}"),
-        &yuzhong,
+        yuzhong,
     );
     assert_eq!(file.status, 200);
     assert_eq!(
@@ -243,15 +243,15 @@ fn evidence(
     assert_eq!(file.body, notes);
     // A hash the case does not cite, and a malformed one.
     let uncited = get(
-        &server,
+        server,
         &format!("/v1/supervision/cases/{id}/evidence/{}", "ab".repeat(32)),
-        &yuzhong,
+        yuzhong,
     );
     assert_eq!(uncited.status, 404);
     let malformed = get(
-        &server,
+        server,
         &format!("/v1/supervision/cases/{id}/evidence/NOT-A-HASH"),
-        &yuzhong,
+        yuzhong,
     );
     assert_eq!(malformed.status, 400);
     assert!(is_zh(malformed.json()["detail"].as_str().unwrap()));
