@@ -276,7 +276,7 @@ test('a case outside the supervisor\'s district: the page says so in words', asy
   const { context, page } = await session('otherDistrict');
   await open(page, `/case/${encodeURIComponent(id)}`, 'case');
   const text = await page.locator('main').innerText();
-  assert.match(text, /不存在，或不在您的监督范围（渝北区）内/);
+  assert.match(text, /不存在，或不在您的监督范围内（您的监督范围：渝北区）/);
   assert.doesNotMatch(text, /当事人|法律文书/);
   await shot(page, 'case-out-of-scope');
   await context.close();

@@ -192,7 +192,7 @@ export async function render(view, { me, parts }) {
   } catch (error) {
     if (error.status === 404) {
       view.append(h('div', { class: 'page-head' }, h('h1', {}, '案件')),
-        note('error', `该案件不存在，或不在您的监督范围（${me.scope_zh}）内，无法查看。`));
+        note('error', `该案件不存在，或不在您的监督范围内（您的监督范围：${me.scope_zh}），无法查看。`));
       return;
     }
     throw error;
