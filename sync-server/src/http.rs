@@ -59,7 +59,8 @@ pub fn router(state: AppState) -> Router {
         .merge(public)
         .merge(enrol)
         .merge(device)
-        .merge(supervision);
+        .merge(supervision)
+        .merge(crate::web::enterprise::router(&state));
     if state.metrics_token.is_some() {
         app = app.route(
             routes::METRICS,
