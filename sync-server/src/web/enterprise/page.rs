@@ -157,7 +157,9 @@ fn enterprise_line(action: &str, v: &Verdict) -> String {
             action = escape(action),
             change = t::CHANGE_ENTERPRISE,
         ),
-        None => credit_code_form(action, None, ""),
+        // Naming the premises matters only to a code that was accepted (its jurisdiction).
+        None if v.refusal.is_none() => credit_code_form(action, None, ""),
+        None => String::new(),
     }
 }
 
