@@ -1,6 +1,7 @@
 //! `GET /v1/supervision/feedback`: enterprises' ratings and complaints within the scope,
 //! newest first, paged: from the app's signed side (`verified = 1`) and from the web page
-//! (`verified = 0`, with the web check they follow and the contact the enterprise left).
+//! (`verified = 0`, with the web check they follow and the contact the enterprise left). The
+//! enterprise is the web check's, or else the matched visit's.
 
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
@@ -118,11 +119,12 @@ fn page(
     params.push(offset.into());
     let sql = format!(
         "SELECT f.id, f.kind, f.body, f.district, f.officer, f.visit_id, f.score, f.text, f.on_day,
-                f.verified, w.contact, w.created_at, c.credit_code, c.officer_name, c.refusal,
-                c.checked_at
+                f.verified, w.contact, w.created_at, COALESCE(c.credit_code, v.enterprise),
+                c.officer_name, c.refusal, c.checked_at
          FROM sv_feedback f
          LEFT JOIN sv_web_feedback w ON w.id = f.id
          LEFT JOIN sv_web_check c ON c.id = w.check_id
+         LEFT JOIN sv_visit v ON v.visit_id = f.visit_id AND f.visit_id <> ''
          {clause}
          ORDER BY f.on_day DESC, COALESCE(w.created_at, 0) DESC, f.id DESC
          LIMIT ${} OFFSET ${}",
