@@ -56,6 +56,14 @@ pub fn router(state: &AppState) -> Router<AppState> {
         registry: WebRegistry::default(),
         limiters: state.limiters.clone(),
     });
+    // The registry copy is cut from a full bundle on first use: made now, off the request
+    // path, so the first person to scan a code does not wait for it.
+    let (warm, warm_state) = (web.clone(), state.clone());
+    std::thread::spawn(move || {
+        if let Err(error) = warm.registry.current(&warm_state) {
+            tracing::warn!(%error, "enterprise page: registry not prepared at start");
+        }
+    });
     let gate = middleware::from_fn_with_state((state.limiters.clone(), Gate::Web), limits::gate);
     Router::new()
         .route("/v/{*code}", get(show).post(send))
