@@ -12,6 +12,7 @@ pub mod blobs;
 pub mod catalogue;
 pub mod citations;
 pub mod credentials;
+pub mod demo;
 pub mod devices;
 pub mod docs;
 pub mod error;

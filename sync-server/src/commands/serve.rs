@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use clap::Args;
 use zhifa_core::registry::{CatalogueData, KeyPurpose};
-use zhifa_sync_server::blobs;
 use zhifa_sync_server::limits::{Limits, Rate};
 use zhifa_sync_server::server::{self, open_catalogue, Config};
 use zhifa_sync_server::supervision::index::ensure_built;
+use zhifa_sync_server::{blobs, demo};
 use zhifa_sync_server::{AgencyKeys, AppState, ServerError};
 
 use super::catalogue::{parse_catalogue, publish};
@@ -23,7 +23,8 @@ pub struct Serve {
     /// Authority key file; default `<data-dir>/authority.key`, created if missing.
     #[arg(long, env = "ZHIFA_AUTHORITY_KEY")]
     authority_key: Option<PathBuf>,
-    /// Publish the built-in demo catalogue (Chongqing, Yuzhong district) before serving.
+    /// Publish the built-in demo catalogue (Chongqing, Yuzhong district), load its demo year
+    /// (once) and reset the demo accounts, printing their passwords, before serving.
     #[arg(long)]
     demo: bool,
     /// PostgreSQL URL (several replicas may share one database); SQLite in the data dir
@@ -153,8 +154,29 @@ impl Serve {
         if let Some(rebuilt) = ensure_built(state.db.as_ref(), &*state.projection.current()?)? {
             tracing::info!(?rebuilt, "supervision index was never built: built it");
         }
+        if self.demo {
+            prepare_demo(&state, self.listen)?;
+        }
         serve(state, self.listen, self.metrics_addr)
     }
+}
+
+/// The demo year (loaded once), today's warnings, and the demo accounts with fresh
+/// passwords, printed with the console's address.
+fn prepare_demo(state: &AppState, listen: SocketAddr) -> Result<(), ServerError> {
+    let started = std::time::Instant::now();
+    let prepared = demo::prepare(state.db.as_ref(), &state.catalogue)?;
+    match &prepared.loaded {
+        Some(loaded) => tracing::info!(?loaded, "demo year loaded"),
+        None => tracing::info!("demo year already loaded"),
+    }
+    tracing::info!(
+        open_warnings = prepared.open_warnings,
+        millis = started.elapsed().as_millis() as u64,
+        "demo ready"
+    );
+    println!("{}", demo::banner(&prepared, listen));
+    Ok(())
 }
 
 /// The demo's agencies sign credentials for their district; the market regulator also signs

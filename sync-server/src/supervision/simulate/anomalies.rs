@@ -30,15 +30,12 @@ pub mod rule {
     pub const COMPLAINTS_OFFICER: &str = "complaints_officer";
 }
 
-/// The month (of the simulated year) in which the monthly anomalies sit.
-pub const ANOMALY_MONTH: u32 = 11;
-
 /// What one body carries.
 #[derive(Debug, Clone, Default)]
 pub struct BodyPlan {
     /// Monthly quotas: its cases are 2–3 a month in each of these towns, fined 2,000–2,500.
     pub quota_towns: Vec<String>,
-    /// Fine income jumps in `ANOMALY_MONTH`.
+    /// Fine income jumps in `CityYear::anomaly_month`.
     pub income_jump: bool,
     /// Officers (catalogue indices) who depart from the baseline often.
     pub departing: Vec<usize>,
@@ -58,7 +55,7 @@ pub struct BodyPlan {
     pub same_facts: Vec<(usize, bool)>,
     /// Extra visits to an enterprise (catalogue index) on a day: several bodies in a month.
     pub extra_visits: Vec<(usize, NaiveDate)>,
-    /// Complaints about one of its officers pile up in `ANOMALY_MONTH`.
+    /// Complaints about one of its officers pile up in `CityYear::anomaly_month`.
     pub complaint_spike: Option<usize>,
 }
 
@@ -76,19 +73,9 @@ impl Plan {
         let mut rng = Random::new(config.seed ^ 0xA70A_11E5);
         let several: usize = match config.scale {
             CityScale::Full => 6,
-            CityScale::Small => 2,
+            CityScale::Small | CityScale::Demo => 2,
         };
-        let mut plan = Plan {
-            truth: Truth {
-                tolerated: BTreeMap::new(),
-                scale: config.scale.as_str().into(),
-                seed: config.seed,
-                year: config.year,
-                as_of: config.as_of().to_string(),
-                rules: BTreeMap::new(),
-            },
-            ..Plan::default()
-        };
+        let mut plan = Plan::empty(config);
         // Bodies with officers and enterprises, in a seeded order; each statistical anomaly
         // takes the next unused ones.
         let mut order: Vec<usize> = (0..world.bodies.len())
@@ -98,7 +85,7 @@ impl Plan {
             .collect();
         rng_shuffle(&mut rng, &mut order);
         let mut next = order.into_iter();
-        let month = format!("{}-{:02}", config.year, ANOMALY_MONTH);
+        let month = format!("{}-{:02}", config.year, config.anomaly_month());
         let a_district = next.next().map(|b| world.bodies[b].district.clone());
         for _ in 0..several {
             plan.quota(world, next.next(), &month);
@@ -139,7 +126,22 @@ impl Plan {
         plan
     }
 
-    fn quota(&mut self, world: &World, body: Option<usize>, month: &str) {
+    /// A plan injecting nothing yet, its truth naming the config.
+    pub fn empty(config: &CityYear) -> Plan {
+        Plan {
+            truth: Truth {
+                tolerated: BTreeMap::new(),
+                scale: config.scale.as_str().into(),
+                seed: config.seed,
+                year: config.year,
+                as_of: config.as_of().to_string(),
+                rules: BTreeMap::new(),
+            },
+            ..Plan::default()
+        }
+    }
+
+    pub(super) fn quota(&mut self, world: &World, body: Option<usize>, month: &str) {
         let Some(b) = body else { return };
         if world.banded_profile(b, 2_000, 2_500).is_none() {
             return;
@@ -160,7 +162,7 @@ impl Plan {
         );
     }
 
-    fn income_jump(&mut self, world: &World, body: Option<usize>, month: &str) {
+    pub(super) fn income_jump(&mut self, world: &World, body: Option<usize>, month: &str) {
         let Some(b) = body else { return };
         let view = &world.bodies[b];
         self.bodies.entry(b).or_default().income_jump = true;
@@ -177,7 +179,13 @@ impl Plan {
         );
     }
 
-    fn officers(&mut self, world: &World, body: Option<usize>, rng: &mut Random, kind: Officers) {
+    pub(super) fn officers(
+        &mut self,
+        world: &World,
+        body: Option<usize>,
+        rng: &mut Random,
+        kind: Officers,
+    ) {
         let Some(b) = body else { return };
         let view = &world.bodies[b];
         let officer = view.officers[rng.below(view.officers.len())];
@@ -207,7 +215,7 @@ impl Plan {
     }
 
     /// A body whose officers all depart from the baseline often: each of them may fire.
-    fn departing_body(&mut self, world: &World, body: Option<usize>) {
+    pub(super) fn departing_body(&mut self, world: &World, body: Option<usize>) {
         let Some(b) = body else { return };
         let view = &world.bodies[b];
         self.bodies.entry(b).or_default().departing_body = true;
@@ -236,7 +244,13 @@ impl Plan {
         }
     }
 
-    fn complaints(&mut self, world: &World, body: Option<usize>, rng: &mut Random, month: &str) {
+    pub(super) fn complaints(
+        &mut self,
+        world: &World,
+        body: Option<usize>,
+        rng: &mut Random,
+        month: &str,
+    ) {
         let Some(b) = body else { return };
         let view = &world.bodies[b];
         let officer = view.officers[rng.below(view.officers.len())];
@@ -311,7 +325,7 @@ impl Plan {
     }
 
     /// One enterprise inspected by four bodies that do not regulate it, within one month.
-    fn multi_body(
+    pub(super) fn multi_body(
         &mut self,
         world: &World,
         config: &CityYear,
@@ -343,8 +357,9 @@ impl Plan {
             return;
         }
         for (n, &b) in chosen.iter().enumerate() {
-            let day = NaiveDate::from_ymd_opt(config.year, ANOMALY_MONTH, 3 + 6 * n as u32)
-                .expect("valid day");
+            let day =
+                NaiveDate::from_ymd_opt(config.year, config.anomaly_month(), 3 + 6 * n as u32)
+                    .expect("valid day");
             self.bodies
                 .entry(b)
                 .or_default()
@@ -373,7 +388,7 @@ impl Plan {
     }
 }
 
-enum Officers {
+pub(super) enum Officers {
     Departing,
     Unverified,
     Refused,

@@ -8,7 +8,9 @@ use zhifa_core::cases::{
     Approval, CaseFile, CaseKind, CaseOfficer, CaseStatus, Decision, Extension, HistoryEntry,
     Notice, OnsiteRecord, Party, ProcedureDates, ServiceMethod, ServiceRecord,
 };
-use zhifa_core::discretion::{check_choice, ChosenPenalty, Disposition, Outcome, YuanRange};
+use zhifa_core::discretion::{
+    check_choice, ChosenPenalty, Disposition, Outcome, PenaltyKind, YuanRange,
+};
 use zhifa_core::registry::{Officer, OfficerRole};
 
 use super::world::{Profile, Random, World};
@@ -68,6 +70,9 @@ pub fn build(
     let (fine, reason) = pick_fine(&outcome, spec.fine, rng);
     let mut chosen = ChosenPenalty::suggested(&outcome, fine, Some(gains));
     chosen.reason = reason.clone();
+    if chosen.kinds.contains(&PenaltyKind::ConfiscateProperty) {
+        chosen.confiscated_property_value = world.property_value;
+    }
     let route = check_choice(&outcome, &chosen).ok()?.route;
     // An unreviewed decision is a flaw only where the route required the review.
     if spec.skip_legal_review && (route.summary_allowed || !route.legal_review) {

@@ -113,7 +113,7 @@ fn write_body(
 /// The visit and the enterprise's check as the event rows a sync stores. The simulation has
 /// no device keys: `signed` holds the record's CBOR unsigned, and the signer columns say
 /// whose device would have signed it.
-fn store_events(tx: &mut dyn Tx, visit: &Visit) -> Result<(), ServerError> {
+pub(super) fn store_events(tx: &mut dyn Tx, visit: &Visit) -> Result<(), ServerError> {
     let record = &visit.record;
     insert_event(
         tx,
@@ -193,7 +193,7 @@ fn cbor(value: &impl serde::Serialize) -> Result<Vec<u8>, ServerError> {
     Ok(out)
 }
 
-fn insert_feedback(tx: &mut dyn Tx, feedback: &Feedback) -> Result<(), ServerError> {
+pub(super) fn insert_feedback(tx: &mut dyn Tx, feedback: &Feedback) -> Result<(), ServerError> {
     tx.execute(
         "INSERT INTO sv_feedback (id, kind, body, district, officer, visit_id, score, text, on_day, verified)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1) ON CONFLICT (id) DO NOTHING",

@@ -13,13 +13,20 @@
 //! - `truth`: `truth.json`, the scopes each warning rule must fire on.
 //! - `load`: writing a year into a server's database through the real projection.
 //! - `evaluate`: the warning rules' precision and recall against the truth.
+//! - `demo`: the demo year over the shipped demo catalogue (`serve --demo`).
+//! - `documents`, `synced`: a year stored as the documents a sync leaves, then projected;
+//!   `evidence`: generated photographs cited by signed evidence entries.
 
 pub mod anomalies;
 pub mod cases;
 pub mod config;
+pub mod demo;
+pub mod documents;
 pub mod evaluate;
+pub mod evidence;
 pub mod inspections;
 pub mod load;
+pub mod synced;
 pub mod truth;
 pub mod world;
 pub mod year;

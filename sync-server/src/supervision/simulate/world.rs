@@ -44,6 +44,9 @@ pub struct World {
     pub bodies: Vec<BodyView>,
     engine: DiscretionEngine,
     outcomes: Mutex<HashMap<OutcomeKey, Option<Arc<Outcome>>>>,
+    /// The value (yuan) of the property a case confiscates, where its outcome confiscates
+    /// property; `None`: no such case is made (the city-years', whose figures are fixed).
+    pub property_value: Option<i64>,
 }
 
 /// What a case's outcome depends on in the generated catalogue.
@@ -78,6 +81,7 @@ impl World {
             bodies,
             engine,
             outcomes: Mutex::new(HashMap::new()),
+            property_value: None,
         })
     }
 
@@ -305,13 +309,7 @@ fn arrange(data: &CatalogueData, seed: u64) -> Vec<BodyView> {
             sector_of_body(&b.name, &by_sector)
         };
         bodies[i].violations = by_sector.get(sector).cloned().unwrap_or_default();
-        let mut total = 0.0;
-        bodies[i].violation_weights = (bodies[i].violations.iter())
-            .map(|&v| {
-                total += (minimum(&data.violations[v]) as f64).max(1.0).powf(-0.7);
-                total
-            })
-            .collect();
+        bodies[i].violation_weights = weights(data, &bodies[i].violations);
         in_district
             .entry(bodies[i].district.clone())
             .or_default()
@@ -325,6 +323,18 @@ fn arrange(data: &CatalogueData, seed: u64) -> Vec<BodyView> {
         bodies[local[e % local.len()]].enterprises.push(e);
     }
     bodies
+}
+
+/// Cumulative weights of `violations`: small violations are common, large ones rare.
+pub(super) fn weights(data: &CatalogueData, violations: &[usize]) -> Vec<f64> {
+    let mut total = 0.0;
+    violations
+        .iter()
+        .map(|&v| {
+            total += (minimum(&data.violations[v]) as f64).max(1.0).powf(-0.7);
+            total
+        })
+        .collect()
 }
 
 /// The sector a body's name carries (重庆市万州区市场监管局 → 市场监管), the longest that fits.

@@ -9,11 +9,9 @@ use zhifa_core::inspections::Inspection;
 use zhifa_core::registry::generate::generate;
 use zhifa_core::registry::{CreditGrade, Officer};
 
-use super::anomalies::{rule, BodyPlan, Plan, ANOMALY_MONTH};
+use super::anomalies::{rule, BodyPlan, Plan};
 use super::cases::{self, CaseSpec, FinePick, Timing};
-use super::config::{
-    month_days, seasonal, CityYear, CASES_PER_BODY_YEAR, INSPECTIONS_PER_BODY_YEAR,
-};
+use super::config::{month_days, seasonal, CityYear};
 use super::inspections::{self, Feedback, InspectionSpec, Verification, Visit};
 use super::truth::Expected;
 use super::world::{towns, Profile, Random, World, GAINS};
@@ -43,7 +41,11 @@ pub struct Generator {
 
 impl Generator {
     pub fn new(config: CityYear) -> Result<Generator, String> {
-        let world = World::new(generate(config.scale.catalogue(), config.seed), config.seed)?;
+        if config.scale == super::CityScale::Demo {
+            return super::demo::generator(config);
+        }
+        let scale = config.scale.catalogue().ok_or("no generated catalogue")?;
+        let world = World::new(generate(scale, config.seed), config.seed)?;
         let plan = Plan::new(&world, &config);
         Ok(Generator {
             config,
@@ -119,7 +121,11 @@ impl<'g> BodyMaker<'g, '_> {
     fn cases(&mut self, rng: &mut Random) {
         let plan = self.plan();
         let view = &self.world().bodies[self.b];
-        let monthly = CASES_PER_BODY_YEAR * view.case_rate / 12.0;
+        if view.violations.is_empty() {
+            // A body listed for no violation (the demo's health bureau) only inspects.
+            return;
+        }
+        let monthly = self.config().cases_per_body * view.case_rate / 12.0;
         // Acts from the two months before: the year opens with cases already under way, as a
         // real one does, rather than with a run-up of empty months.
         let year = self.config().year;
@@ -133,7 +139,11 @@ impl<'g> BodyMaker<'g, '_> {
                 }
                 continue;
             }
-            for _ in 0..rng.poisson(monthly * seasonal(month)) {
+            let share = self.config().month_share(in_year, month);
+            if share <= 0.0 {
+                continue;
+            }
+            for _ in 0..rng.poisson(monthly * seasonal(month) * share) {
                 let act = self.day_in_year(in_year, month, rng);
                 let rate = if plan.departing_body { 0.25 } else { 0.01 };
                 let pick = if rng.chance(rate) {
@@ -149,7 +159,7 @@ impl<'g> BodyMaker<'g, '_> {
             // heavier bands, over the body's whole list of violations.
             let view = &self.world().bodies[self.b];
             for _ in 0..(monthly * 3.0).ceil() as usize {
-                let day = self.day_in(ANOMALY_MONTH, rng);
+                let day = self.day_in(self.config().anomaly_month(), rng);
                 let violation = *rng.pick(&view.violations);
                 let profile = self.profile(violation, Tier::Heavier, false, rng);
                 let timing = Timing::DecidedOn(day);
@@ -203,7 +213,7 @@ impl<'g> BodyMaker<'g, '_> {
         // A departing officer leads a fifth of the body's cases (enough for about twenty a
         // year in a small body, or chance alone could hide the pattern) and departs in a third.
         let rate = self.world().bodies[self.b].case_rate;
-        let share = (20.0 / (CASES_PER_BODY_YEAR * rate)).clamp(0.2, 0.8);
+        let share = (20.0 / (self.config().cases_per_body * rate)).clamp(0.2, 0.8);
         let lead: Vec<usize> = if !departing.is_empty() && rng.chance(share) {
             vec![*rng.pick(departing)]
         } else {
@@ -490,9 +500,14 @@ impl BodyMaker<'_, '_> {
             .take(3)
             .map(|&v| world.data.violations[v].item_code.clone())
             .collect();
-        let monthly = INSPECTIONS_PER_BODY_YEAR * view.inspection_rate / 12.0;
+        let monthly = self.config().inspections_per_body * view.inspection_rate / 12.0;
+        let year = self.config().year;
         for month in 1..=12 {
-            for _ in 0..rng.poisson(monthly * seasonal(month)) {
+            let share = self.config().month_share(year, month);
+            if share <= 0.0 {
+                continue;
+            }
+            for _ in 0..rng.poisson(monthly * seasonal(month) * share) {
                 let mut x = rng.unit() * total;
                 let mut enterprise = view.enterprises[0];
                 for (i, w) in weights.iter().enumerate() {
@@ -576,7 +591,7 @@ impl BodyMaker<'_, '_> {
         };
         let credential = self.world().data.officers[officer].credential_no.clone();
         let month: Vec<usize> = (0..self.year.visits.len())
-            .filter(|&i| self.year.visits[i].day.month() == ANOMALY_MONTH)
+            .filter(|&i| self.year.visits[i].day.month() == self.config().anomaly_month())
             .collect();
         if month.is_empty() {
             return;

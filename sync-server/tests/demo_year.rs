@@ -1,0 +1,207 @@
+//! The demo year `serve --demo` loads, on SQLite and (with `ZHIFA_TEST_DATABASE_URL`)
+//! PostgreSQL: loaded once (a second start changes nothing), cases in all three districts,
+//! every case and inspection stored as its document and read whole by the supervisors' case
+//! view with its audit history, a rebuild of the index from those documents giving the same
+//! rows, open warnings of several rules, a scored review sample, and the city's figures.
+
+mod supervision_api_support;
+mod support;
+
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+use serde_json::Value as Json;
+use zhifa_sync_server::demo;
+use zhifa_sync_server::storage::{transaction, Database, Row};
+use zhifa_sync_server::supervision::index::rebuild;
+
+use supervision_api_support::{city, get, servers};
+use support::Server;
+
+fn count(db: &dyn Database, sql: &str) -> i64 {
+    transaction(db, |tx| tx.query_opt(sql, &[])?.expect("a count").int(0)).unwrap()
+}
+
+/// Every index row, the time of projection (the last column of cases and inspections) left out.
+fn index_rows(db: &dyn Database) -> Vec<Vec<Row>> {
+    let queries = [
+        "SELECT * FROM sv_case ORDER BY doc_id",
+        "SELECT * FROM sv_case_officer ORDER BY doc_id, credential_no",
+        "SELECT * FROM sv_inspection ORDER BY doc_id",
+        "SELECT * FROM sv_visit ORDER BY visit_id",
+    ];
+    transaction(db, |tx| {
+        let mut out = Vec::new();
+        for sql in queries {
+            let mut rows = tx.query(sql, &[])?;
+            if sql.contains("sv_case ") || sql.contains("sv_inspection") {
+                for row in &mut rows {
+                    row.0.pop();
+                }
+            }
+            out.push(rows);
+        }
+        Ok(out)
+    })
+    .unwrap()
+}
+
+/// What a start must not add to twice.
+fn stored_counts(db: &dyn Database) -> Vec<i64> {
+    [
+        "SELECT COUNT(*) FROM doc",
+        "SELECT COUNT(*) FROM event",
+        "SELECT COUNT(*) FROM sv_case",
+        "SELECT COUNT(*) FROM sv_inspection",
+        "SELECT COUNT(*) FROM sv_feedback",
+        "SELECT COUNT(*) FROM sv_warning",
+        "SELECT COUNT(*) FROM sv_review_sample",
+        "SELECT COUNT(*) FROM blob_content",
+    ]
+    .iter()
+    .map(|sql| count(db, sql))
+    .collect()
+}
+
+fn json(answer: &support::Answer) -> Json {
+    assert_eq!(
+        answer.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    serde_json::from_slice(&answer.body).unwrap()
+}
+
+fn loads_once(server: &Server) {
+    let db = server.state.db.as_ref();
+    let started = Instant::now();
+    let first = demo::prepare(db, &server.state.catalogue).unwrap();
+    let loaded = first.loaded.expect("a fresh database gets the demo year");
+    eprintln!(
+        "demo year on {}: {loaded:?}, prepared in {} ms",
+        db.backend(),
+        started.elapsed().as_millis()
+    );
+    assert!(loaded.cases >= 400, "{} cases", loaded.cases);
+    assert!(
+        loaded.inspections >= 400,
+        "{} inspections",
+        loaded.inspections
+    );
+    assert!(first.sample.is_some());
+    let after_first = stored_counts(db);
+    let rows = index_rows(db);
+    let second = demo::prepare(db, &server.state.catalogue).unwrap();
+    assert!(second.loaded.is_none());
+    assert!(second.sample.is_none());
+    assert_eq!(second.open_warnings, first.open_warnings);
+    assert_eq!(stored_counts(db), after_first);
+    assert_eq!(index_rows(db), rows);
+}
+
+fn every_district_has_cases(db: &dyn Database) {
+    for district in ["500103", "500112", "511623"] {
+        let n = count(
+            db,
+            &format!("SELECT COUNT(*) FROM sv_case WHERE district = '{district}'"),
+        );
+        assert!(n >= 10, "{n} cases in {district}");
+    }
+    // Every case and inspection the index holds is a stored document.
+    let unstored = count(
+        db,
+        "SELECT (SELECT COUNT(*) FROM sv_case WHERE doc_id NOT IN (SELECT id FROM doc))
+              + (SELECT COUNT(*) FROM sv_inspection WHERE doc_id NOT IN (SELECT id FROM doc))",
+    );
+    assert_eq!(unstored, 0);
+}
+
+/// A closed ordinary case reads whole in the case view: its file, its steps, who made each.
+fn the_case_view_reads_the_documents(server: &Server) {
+    let db = server.state.db.as_ref();
+    let id = transaction(db, |tx| {
+        tx.query_opt(
+            "SELECT doc_id FROM sv_case WHERE kind = 'ordinary' AND status = 'closed'
+             ORDER BY doc_id LIMIT 1",
+            &[],
+        )?
+        .expect("a closed ordinary case")
+        .text(0)
+    })
+    .unwrap();
+    let key = city(server);
+    let view = json(&get(server, &format!("/v1/supervision/cases/{id}"), &key));
+    let file = &view["file"];
+    assert_eq!(file["id"], id.as_str());
+    assert!(file["number"].as_str().unwrap().contains('〔'));
+    assert_eq!(file["status"], "Closed");
+    let steps: Vec<&str> = (file["history"].as_array().unwrap().iter())
+        .map(|h| h["step"].as_str().unwrap())
+        .collect();
+    for step in ["file", "notify", "decide", "serve", "close"] {
+        assert!(steps.contains(&step), "{steps:?}");
+    }
+    assert!(file["decision"]["fine"].as_i64().unwrap() > 0);
+    assert!(!file["parties"].as_array().unwrap().is_empty());
+    let audit = view["audit"].as_array().unwrap();
+    assert!(audit.len() >= 10, "{} audit entries", audit.len());
+    let officers: BTreeSet<&str> = (file["officers"].as_array().unwrap().iter())
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    for entry in audit {
+        assert!(officers.contains(entry["officer_name"].as_str().unwrap()));
+        assert!(entry["at_zh"].as_str().unwrap().contains('年'));
+    }
+}
+
+fn rebuild_gives_the_same_index(server: &Server) {
+    let db = server.state.db.as_ref();
+    let before = index_rows(db);
+    let projector = server.state.projection.current().unwrap();
+    let rebuilt = rebuild(db, &projector).unwrap();
+    assert_eq!(rebuilt.cases as usize, before[0].len());
+    assert_eq!(rebuilt.inspections as usize, before[2].len());
+    assert_eq!(rebuilt.skipped, 0);
+    assert_eq!(index_rows(db), before);
+}
+
+fn warnings_of_several_rules_are_open(db: &dyn Database) {
+    let rules: Vec<(String, i64)> = transaction(db, |tx| {
+        tx.query(
+            "SELECT rule, COUNT(*) FROM sv_warning WHERE status = 'open' GROUP BY rule ORDER BY rule",
+            &[],
+        )?
+        .iter()
+        .map(|r| Ok((r.text(0)?, r.int(1)?)))
+        .collect()
+    })
+    .unwrap();
+    eprintln!("open warnings: {rules:?}");
+    let total: i64 = rules.iter().map(|r| r.1).sum();
+    assert!(total >= 12, "{total} open warnings");
+    assert!(rules.len() >= 6, "{} rules", rules.len());
+    for rule in [
+        "case_overdue",
+        "case_near_limit",
+        "legal_review_missing",
+        "code_refused",
+    ] {
+        assert!(
+            rules.iter().any(|r| r.0 == rule),
+            "{rule} has no open warning"
+        );
+    }
+}
+
+#[test]
+fn the_demo_year_loads_once_as_synced_documents() {
+    for server in servers("demo_year") {
+        loads_once(&server);
+        let db = server.state.db.as_ref();
+        every_district_has_cases(db);
+        the_case_view_reads_the_documents(&server);
+        rebuild_gives_the_same_index(&server);
+        warnings_of_several_rules_are_open(db);
+    }
+}
