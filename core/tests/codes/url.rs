@@ -210,3 +210,20 @@ fn a_text_that_is_no_code_is_carried_escaped_and_refused() {
     assert!(!url["HTTPS://".len()..].contains("/../"), "{url}");
     assert!(canonical(&url).is_err());
 }
+
+#[test]
+fn what_a_code_claims_is_read_from_either_form_before_any_check() {
+    use zhifa_core::codes::enforcement::claimed;
+    let mut world = World::new();
+    let officer = world.on_duty();
+    let bound = officer.codes().enforcement_code(Some(BARBECUE)).unwrap();
+    let claims = claimed(&url_form(BASE, &bound.payload)).unwrap();
+    assert!(claims.bound);
+    assert_eq!(claims.jurisdiction, vec![YUZHONG.to_owned()]);
+    let unbound = officer.codes().enforcement_code(None).unwrap();
+    assert!(!claimed(&unbound.payload).unwrap().bound);
+    assert!(matches!(
+        claimed(&format!("{BASE}/V/123")),
+        Err(CodeRefusal::Malformed { .. })
+    ));
+}
