@@ -85,6 +85,19 @@ impl CodeService {
         shown(self.device.codes().enforcement_code(audience.as_deref())?)
     }
 
+    /// The same code as a URL under the server's `base_url` (e.g. `https://zfjd.cq.gov.cn`),
+    /// for enterprises without the app: any phone camera opens it on the server's page, and
+    /// the app's verifier accepts it as it does the bare code.
+    pub fn enforcement_code_url(
+        &self,
+        audience: Option<String>,
+        base_url: String,
+    ) -> Result<ShownCode, ZhifaError> {
+        let mut code = self.device.codes().enforcement_code(audience.as_deref())?;
+        code.payload = zhifa_core::codes::enforcement::url_form(&base_url, &code.payload);
+        shown(code)
+    }
+
     /// The enterprise side: checks a scanned enforcement code offline. The verdict is logged
     /// as a signed event for the server.
     pub fn verify_enforcement_code(

@@ -23,6 +23,10 @@ const HOTPOT: &str = "91500103MA5U1A0B2Y"; // 重庆渝中解放碑老码头火�
 
 use zhifa_core::testing::yuzhong_catalogue as demo;
 
+/// The URL form, in `codes/url.rs`.
+#[path = "codes/url.rs"]
+mod url;
+
 fn trust(key: &SigningKey, agency: &str, purpose: KeyPurpose, divisions: &[&str]) -> AgencyKey {
     let public = key.public_key();
     AgencyKey {

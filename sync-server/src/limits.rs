@@ -16,7 +16,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::header::CONTENT_LENGTH;
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
@@ -76,6 +77,12 @@ pub struct Limits {
     pub signed_per_address: Rate,
     /// Every signed route, by device key, once the signature is checked.
     pub per_device: Rate,
+    /// The enterprise page (`/v/...`, `web::enterprise`), by client address: public, so
+    /// tighter than a device's; its forms are bounded by `web_body`.
+    pub web_per_address: Rate,
+    /// Ratings and complaints sent from that page, by client address.
+    pub web_feedback_per_address: Rate,
+    pub web_body: usize,
     /// Take the client address from this header's last entry (set by the one reverse proxy in
     /// front of the server) instead of the peer address. Off unless such a proxy exists:
     /// otherwise any client could choose its own address.
@@ -118,6 +125,18 @@ impl Default for Limits {
                 per_minute: 600,
                 burst: 300,
             },
+            // A person checks one code in a minute or two; an office's reception behind one
+            // address may check several officers at once.
+            web_per_address: Rate {
+                per_minute: 60,
+                burst: 30,
+            },
+            // A few forms an hour from one address: ten at once, then one a minute.
+            web_feedback_per_address: Rate {
+                per_minute: 1,
+                burst: 10,
+            },
+            web_body: 32 * 1024,
             client_address_header: None,
         }
     }
@@ -131,6 +150,8 @@ impl Limits {
         self.public_per_address = Rate::UNLIMITED;
         self.signed_per_address = Rate::UNLIMITED;
         self.per_device = Rate::UNLIMITED;
+        self.web_per_address = Rate::UNLIMITED;
+        self.web_feedback_per_address = Rate::UNLIMITED;
         self
     }
 }
@@ -195,6 +216,8 @@ pub struct Limiters {
     public: Buckets<IpAddr>,
     signed: Buckets<IpAddr>,
     device: Buckets<String>,
+    web: Buckets<IpAddr>,
+    web_feedback: Buckets<IpAddr>,
 }
 
 impl Limiters {
@@ -204,6 +227,11 @@ impl Limiters {
             public: Buckets::new(limits.public_per_address, "public routes, per address"),
             signed: Buckets::new(limits.signed_per_address, "signed routes, per address"),
             device: Buckets::new(limits.per_device, "per device"),
+            web: Buckets::new(limits.web_per_address, "enterprise page, per address"),
+            web_feedback: Buckets::new(
+                limits.web_feedback_per_address,
+                "enterprise page feedback, per address",
+            ),
             limits,
         }
     }
@@ -213,8 +241,13 @@ impl Limiters {
         self.device.check(&key_id.to_owned())
     }
 
+    /// Charged for each rating or complaint sent from the enterprise page.
+    pub fn check_web_feedback(&self, address: IpAddr) -> Result<(), RateLimited> {
+        self.web_feedback.check(&bucket_address(address))
+    }
+
     /// The client's address: the trusted proxy's header if configured, else the peer.
-    fn client(&self, request: &Request) -> IpAddr {
+    pub fn client_address(&self, request: &Request) -> IpAddr {
         let forwarded = self
             .limits
             .client_address_header
@@ -254,6 +287,8 @@ pub enum Gate {
     Enrol,
     Public,
     Signed,
+    /// The enterprise page: refused in zh-CN text, since a person reads it.
+    Web,
 }
 
 /// A gate before a family of routes: the per-address rate, then the declared body length
@@ -263,17 +298,32 @@ pub async fn gate(
     request: Request,
     next: Next,
 ) -> Response {
-    let address = limiters.client(&request);
+    let address = limiters.client_address(&request);
     let (buckets, max_body) = match gate {
         Gate::Enrol => (&limiters.enrol, limiters.limits.enrol_body),
         Gate::Public => (&limiters.public, limiters.limits.enrol_body),
         Gate::Signed => (&limiters.signed, zhifa_core::sync::protocol::MAX_BODY),
+        Gate::Web => (&limiters.web, limiters.limits.web_body),
     };
     if let Err(limited) = buckets.check(&address) {
         metrics::counter!("zhifa_rate_limited_total", "scope" => limited.scope).increment(1);
+        if gate == Gate::Web {
+            return person_refused(
+                StatusCode::TOO_MANY_REQUESTS,
+                "请求过于频繁，请稍后再试。",
+                Some(limited.retry_after),
+            );
+        }
         return ApiError::from(limited).into_response();
     }
     if let Some(declared) = declared_length(&request) {
+        if declared > max_body as u64 && gate == Gate::Web {
+            return person_refused(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "提交的内容过长，请删减后重试。",
+                None,
+            );
+        }
         if declared > max_body as u64 {
             return ApiError::new(
                 ErrorCode::TooLarge,
@@ -283,6 +333,20 @@ pub async fn gate(
         }
     }
     next.run(request).await
+}
+
+/// A refusal a person reads in a browser: zh-CN text, with when to try again.
+fn person_refused(status: StatusCode, text: &'static str, retry: Option<Duration>) -> Response {
+    let mut response = (status, text).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    if let Some(retry) = retry {
+        headers.insert(RETRY_AFTER, HeaderValue::from(retry.as_secs().max(1)));
+    }
+    response
 }
 
 fn declared_length(request: &Request) -> Option<u64> {

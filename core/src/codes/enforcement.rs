@@ -15,12 +15,14 @@ use crate::clock::TimeReading;
 use crate::crypto::{self, CryptoError, Signer};
 use crate::registry::Registry;
 
+pub mod url;
+pub use url::{canonical, url_form};
+
 pub const PREFIX: &str = "EC1:";
 pub const STEP_SECONDS: i64 = 30;
 /// Steps accepted before and after the verifier's current one (clock skew, slow scans).
 pub const STEPS_BACK: u64 = 2;
 pub const STEPS_AHEAD: u64 = 1;
-const MAX_CODE_CHARS: usize = 1200;
 const CONTEXT: &str = "zhifa-EC1";
 
 /// The 30-second step containing `t`.
@@ -94,22 +96,16 @@ pub struct CheckedCode {
     pub step: u64,
 }
 
-/// Steps 1–8 of the verifier checklist (codes.md) except the replay cache, which the caller
-/// consults in the same transaction that records the step.
-pub fn check(
-    input: &str,
-    context: &VerifyContext,
-    registry: &Registry,
-) -> Result<CheckedCode, CodeRefusal> {
-    // 1. Prefix, length, Base45, CBOR.
-    let body = input.trim();
-    if body.len() > MAX_CODE_CHARS {
-        return Err(CodeRefusal::malformed("too long"));
-    }
-    let body = body
-        .strip_prefix(PREFIX)
-        .ok_or_else(|| CodeRefusal::malformed("not an enforcement code"))?;
-    let bytes = base45::decode(body).map_err(|_| CodeRefusal::malformed("invalid Base45"))?;
+/// A code's parts, read but not checked.
+struct Parsed {
+    credential: Vec<u8>,
+    step: u64,
+    bound: bool,
+    signature: Vec<u8>,
+}
+
+fn parse(input: &str) -> Result<Parsed, CodeRefusal> {
+    let bytes = url::payload_bytes(input)?;
     let [credential, step, bound, signature] = cbor::array::<4>(cbor::decode(&bytes)?)?;
     let (
         Value::Bytes(credential),
@@ -121,6 +117,48 @@ pub fn check(
         return Err(CodeRefusal::malformed("wrong element types"));
     };
     let step = u64::try_from(i128::from(step)).map_err(|_| CodeRefusal::malformed("step"))?;
+    Ok(Parsed {
+        credential,
+        step,
+        bound,
+        signature,
+    })
+}
+
+/// What a code claims before it is checked: nothing here is verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    /// Bound to an enterprise: the verifier must supply its credit code.
+    pub bound: bool,
+    /// The divisions the credential names.
+    pub jurisdiction: Vec<String>,
+}
+
+/// For a verifier that does not know its premises in advance (the server's web page): what
+/// to ask before `check`.
+pub fn claimed(input: &str) -> Result<Claimed, CodeRefusal> {
+    let parsed = parse(input)?;
+    let credential = super::credential::read_unverified(&parsed.credential)?;
+    Ok(Claimed {
+        bound: parsed.bound,
+        jurisdiction: credential.jurisdiction,
+    })
+}
+
+/// Steps 1–8 of the verifier checklist (codes.md) except the replay cache, which the caller
+/// consults in the same transaction that records the step.
+pub fn check(
+    input: &str,
+    context: &VerifyContext,
+    registry: &Registry,
+) -> Result<CheckedCode, CodeRefusal> {
+    // 1. Prefix or URL form, length, Base45 or digits, CBOR.
+    let Parsed {
+        credential,
+        step,
+        bound,
+        signature,
+    } = parse(input)?;
 
     // 2–4, 6. Trust list, agency signature, key scope, validity, revocation.
     let now = context.now.trusted;

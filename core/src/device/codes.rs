@@ -87,7 +87,12 @@ impl<'d> CodeService<'d> {
         let checked = enforcement::check(scanned, &verify, &context.registry);
         let mut record = VerificationRecord {
             id: uuid::Uuid::now_v7().to_string(),
-            code_hash: hex::encode(crypto::sha256(scanned.trim().as_bytes())),
+            // The bare payload's hash whatever form was scanned (URL or `EC1:`).
+            code_hash: hex::encode(crypto::sha256(
+                enforcement::canonical(scanned)
+                    .unwrap_or_else(|_| scanned.trim().to_owned())
+                    .as_bytes(),
+            )),
             verifier_credit_code: verify.own_credit_code.clone(),
             credential_no: None,
             step: None,

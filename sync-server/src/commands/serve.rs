@@ -85,6 +85,9 @@ struct LimitArgs {
     /// Signed requests a minute per device (burst half that); 0: unlimited.
     #[arg(long, env = "ZHIFA_DEVICE_PER_MINUTE", default_value_t = 600)]
     device_per_minute: u32,
+    /// Enterprise-page requests (`/v/...`) a minute per client address; 0: unlimited.
+    #[arg(long, env = "ZHIFA_WEB_PER_MINUTE", default_value_t = 60)]
+    web_per_minute: u32,
     /// Header naming the client address, set by the one reverse proxy in front (e.g.
     /// `x-forwarded-for`; its last entry is taken). Unset: the peer address.
     #[arg(long, env = "ZHIFA_CLIENT_ADDRESS_HEADER")]
@@ -113,6 +116,12 @@ impl LimitArgs {
             public_per_address: scaled(self.public_per_minute, defaults.public_per_address),
             signed_per_address: scaled(self.signed_per_minute, defaults.signed_per_address),
             per_device: scaled(self.device_per_minute, defaults.per_device),
+            web_per_address: scaled(self.web_per_minute, defaults.web_per_address),
+            web_feedback_per_address: match self.web_per_minute {
+                0 => Rate::UNLIMITED,
+                _ => defaults.web_feedback_per_address,
+            },
+            web_body: defaults.web_body,
             client_address_header: self.client_address_header,
         }
     }

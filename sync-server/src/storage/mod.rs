@@ -200,10 +200,14 @@ pub(crate) const SCHEMA_VERSION: i64 = 4;
 
 /// The schema, with the two backends' names for 64-bit integers and byte strings.
 pub(crate) fn schema(int: &str, bytes: &str) -> String {
-    [SCHEMA, crate::supervision::schema::SCHEMA]
-        .concat()
-        .replace("{INT}", int)
-        .replace("{BYTES}", bytes)
+    [
+        SCHEMA,
+        crate::supervision::schema::SCHEMA,
+        crate::web::enterprise::schema::SCHEMA,
+    ]
+    .concat()
+    .replace("{INT}", int)
+    .replace("{BYTES}", bytes)
 }
 
 const SCHEMA: &str = "

@@ -9,6 +9,7 @@
 
 pub mod assets;
 pub mod console;
+pub mod enterprise;
 pub mod texts;
 
 pub use crate::supervision::accounts;
@@ -40,6 +41,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .merge(pages)
         .merge(login)
+        // Behind its own gate (`Gate::Web`): refusals a person reads, in zh-CN.
+        .merge(enterprise::router(state))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),

@@ -13,6 +13,7 @@ mod cases;
 mod columns;
 pub mod export;
 mod exports;
+mod feedback;
 mod indicators;
 mod names;
 pub mod openapi;
@@ -105,6 +106,7 @@ fn routes() -> Routes {
     .get("/v1/supervision/reviews/summary", reviews::summary)
     .post("/v1/supervision/outcomes", outcomes::import)
     .get("/v1/supervision/export/{file}", exports::download)
+    .get("/v1/supervision/feedback", feedback::list)
 }
 
 /// Every supervision route as (method, path), the OpenAPI document's included: what the
