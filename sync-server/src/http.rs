@@ -5,7 +5,9 @@
 //! - `GET /v1/catalogue/bundle?scope=500103[,…]&since=N`: a signed bundle, full or delta;
 //!   204 when the device is current.
 //! - the device API in `api.rs`: enrol, sync, events, evidence, case numbers, credentials.
-//! - `/v1/supervision/…`: the supervisors' API (`supervision::api`), by admin-issued key.
+//! - `/v1/supervision/…`: the supervisors' API (`supervision::api`), by admin-issued key or
+//!   the console's session.
+//! - `/console`, `/v/…`, `/assets/…`: the pages browsers open (`web`).
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::extract::{Query, State};
@@ -59,7 +61,8 @@ pub fn router(state: AppState) -> Router {
         .merge(public)
         .merge(enrol)
         .merge(device)
-        .merge(supervision);
+        .merge(supervision)
+        .merge(crate::web::router(&state));
     if state.metrics_token.is_some() {
         app = app.route(
             routes::METRICS,

@@ -26,6 +26,7 @@ pub mod server;
 pub mod state;
 pub mod storage;
 pub mod supervision;
+pub mod web;
 
 pub use agencies::AgencyKeys;
 pub use authority::AuthorityKey;

@@ -142,11 +142,16 @@ fn check_upgraded(db: &dyn Database) {
     assert_eq!(download(db), photo);
     assert_eq!(
         texts(db, "SELECT value FROM counter WHERE name = 'schema'"),
-        strings(&[&["3"]])
+        strings(&[&["4"]])
     );
-    // Schema 3's supervision tables exist, empty until `serve` builds the index.
+    // Schema 3's supervision tables exist, empty until `serve` builds the index; schema 4's
+    // console accounts exist, with no account until an admin makes one.
     assert_eq!(
         texts(db, "SELECT COUNT(*) FROM sv_case"),
+        strings(&[&["0"]])
+    );
+    assert_eq!(
+        texts(db, "SELECT COUNT(*) FROM web_account"),
         strings(&[&["0"]])
     );
 }

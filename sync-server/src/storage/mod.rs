@@ -195,8 +195,8 @@ pub(crate) fn upgrade_unversioned(tx: &mut dyn Tx) -> Result<(), ServerError> {
 }
 
 /// The schema version this server writes (`counter` row `schema`). 3 added the supervision
-/// tables (`supervision::schema`).
-pub(crate) const SCHEMA_VERSION: i64 = 3;
+/// tables (`supervision::schema`), 4 the console's accounts, sessions and access log.
+pub(crate) const SCHEMA_VERSION: i64 = 4;
 
 /// The schema, with the two backends' names for 64-bit integers and byte strings.
 pub(crate) fn schema(int: &str, bytes: &str) -> String {

@@ -10,10 +10,12 @@
 //! - `review`: case-file review (案卷评查), by seeded sample or all.
 //! - `outcomes`: reconsideration and litigation results imported from CSV.
 //! - `api`: `/v1/supervision/…` for supervisors, scoped to their jurisdiction; exports.
+//! - `accounts`: supervisors' console accounts (Argon2id, lockout) and browser sessions.
 //! - `scope`: whose data a supervisor sees (city, district, body), applied in every query.
 //!
 //! `docs/SUPERVISION.md` lists every indicator and rule with its definition.
 
+pub mod accounts;
 pub mod api;
 pub mod index;
 pub mod indicators;

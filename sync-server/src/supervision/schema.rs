@@ -231,4 +231,37 @@ CREATE TABLE IF NOT EXISTS sv_key (
 -- Visits and the enterprises' checks by enterprise and time: the visit projection matches
 -- the two sides on these (without it each match scans every event of the hours around it).
 CREATE INDEX IF NOT EXISTS sv_event_enterprise ON event (credit_code, kind, at_time);
+
+-- Supervisors' console accounts and browser sessions (`accounts`), and who looked at which
+-- case (`api::auth::log_access`): supervision's own records, never rebuilt.
+CREATE TABLE IF NOT EXISTS web_account (
+    username      TEXT PRIMARY KEY,
+    name          TEXT NOT NULL,
+    role          TEXT NOT NULL,
+    scope         TEXT NOT NULL,
+    password_hash TEXT NOT NULL,                   -- Argon2id, PHC string
+    failures      {INT} NOT NULL DEFAULT 0,        -- failed logins since the last success
+    locked_until  {INT} NOT NULL DEFAULT 0,        -- Unix seconds; 0 when not locked
+    created_at    {INT} NOT NULL,
+    disabled      {INT} NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS web_session (
+    token_hash TEXT PRIMARY KEY,                   -- SHA-256 of the cookie's token
+    username   TEXT NOT NULL,
+    csrf       TEXT NOT NULL,
+    created_at {INT} NOT NULL,
+    last_seen  {INT} NOT NULL,
+    expires_at {INT} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS web_session_user ON web_session (username);
+CREATE TABLE IF NOT EXISTS sv_access (
+    at      {INT} NOT NULL,
+    who     TEXT NOT NULL,                         -- account name or key id
+    name    TEXT NOT NULL,
+    role    TEXT NOT NULL,
+    case_id TEXT NOT NULL,
+    what    TEXT NOT NULL                          -- case | document:<kind> | evidence:<hash>
+);
+CREATE INDEX IF NOT EXISTS sv_access_case ON sv_access (case_id, at);
+CREATE INDEX IF NOT EXISTS sv_access_at ON sv_access (at);
 ";

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use zhifa_sync_server::ServerError;
 
+mod accounts;
 mod evaluate;
 mod index;
 mod indicators;
@@ -32,6 +33,14 @@ pub enum Supervision {
     RevokeKey(keys::RevokeKey),
     /// List supervisors' keys (JSON; ids, never the keys).
     ListKeys(keys::ListKeys),
+    /// Create a console account or reset it (password from stdin): --username, --name, --role, --scope.
+    AddAccount(accounts::AddAccount),
+    /// Disable a console account and end its sessions.
+    DisableAccount(accounts::DisableAccount),
+    /// List console accounts (JSON; never a password hash).
+    ListAccounts(accounts::ListAccounts),
+    /// Who looked at which case (JSON, newest first).
+    AccessLog(accounts::AccessLog),
     /// Clear the supervision index and project every stored document and event again.
     RebuildIndex(index::RebuildIndex),
     /// Case-file review (案卷评查): draw a sample, score it, summarise (JSON).
@@ -55,6 +64,10 @@ impl Supervision {
             Supervision::IssueKey(command) => command.run(),
             Supervision::RevokeKey(command) => command.run(),
             Supervision::ListKeys(command) => command.run(),
+            Supervision::AddAccount(command) => command.run(),
+            Supervision::DisableAccount(command) => command.run(),
+            Supervision::ListAccounts(command) => command.run(),
+            Supervision::AccessLog(command) => command.run(),
             Supervision::RebuildIndex(command) => command.run(),
             Supervision::Review(command) => command.run(),
             Supervision::ImportOutcomes(command) => command.run(),

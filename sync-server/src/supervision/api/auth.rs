@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Request, State};
-use axum::http::header;
+use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -24,6 +24,7 @@ use crate::error::{ApiError, ServerError};
 use crate::limits::Rate;
 use crate::state::AppState;
 use crate::storage::{transaction, Database, Tx};
+use crate::supervision::accounts::sessions;
 use crate::supervision::Scope;
 
 pub const KEY_PREFIX: &str = "zsv_";
@@ -259,7 +260,9 @@ fn unauthorized(detail_zh: &str) -> Response {
     Refused::new(ErrorCode::Unauthorized, detail_zh).into_response()
 }
 
-/// Finds the request's supervisor (put in its extensions for the handler) or answers 401.
+/// Finds the request's supervisor (put in its extensions for the handler) or answers 401:
+/// by the bearer key, or else by the console's session cookie (`web::sessions`), which on a
+/// request that changes anything must come with the session's `X-CSRF-Token`.
 pub async fn authenticate(
     State(gate): State<Gatekeeper>,
     mut request: Request,
@@ -270,15 +273,31 @@ pub async fn authenticate(
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "))
-        .map(|key| key.trim().to_owned());
-    let Some(key) = offered.filter(|key| !key.is_empty()) else {
-        return unauthorized("需要监督密钥：请在 Authorization 头中提供 Bearer 密钥");
+        .map(|key| key.trim().to_owned())
+        .filter(|key| !key.is_empty());
+    let credential = match offered {
+        Some(key) => Credential::Key(key),
+        None => match sessions::cookie(request.headers(), sessions::COOKIE) {
+            Some(token) => Credential::Session {
+                token: token.to_owned(),
+                csrf: request
+                    .headers()
+                    .get(CSRF_HEADER)
+                    .and_then(|value| value.to_str().ok())
+                    .map(str::to_owned),
+                changes: !matches!(request.method(), &Method::GET | &Method::HEAD),
+            },
+            None => {
+                return unauthorized(
+                    "需要监督密钥：请在 Authorization 头中提供 Bearer 密钥，或登录监督平台",
+                )
+            }
+        },
     };
     let db = gate.state.db.clone();
-    let found = blocking(move || Ok(transaction(db.as_ref(), |tx| supervisor_of(tx, &key))?)).await;
+    let found = blocking(move || credential.supervisor(db.as_ref())).await;
     let supervisor = match found {
-        Ok(Some(supervisor)) => supervisor,
-        Ok(None) => return unauthorized("监督密钥无效或已被吊销"),
+        Ok(supervisor) => supervisor,
         Err(refused) => return refused.into_response(),
     };
     if let Some(buckets) = gate.buckets.as_ref() {
@@ -290,6 +309,99 @@ pub async fn authenticate(
     }
     request.extensions_mut().insert(supervisor);
     next.run(request).await
+}
+
+/// The header a console request that changes anything carries its session's CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// What a request offers as who it is.
+enum Credential {
+    Key(String),
+    Session {
+        token: String,
+        csrf: Option<String>,
+        changes: bool,
+    },
+}
+
+impl Credential {
+    fn supervisor(self, db: &dyn Database) -> Result<Supervisor, Refused> {
+        match self {
+            Credential::Key(key) => transaction(db, |tx| supervisor_of(tx, &key))?
+                .ok_or_else(|| Refused::new(ErrorCode::Unauthorized, "监督密钥无效或已被吊销")),
+            Credential::Session {
+                token,
+                csrf,
+                changes,
+            } => {
+                let now = chrono::Utc::now().timestamp();
+                let session =
+                    transaction(db, |tx| sessions::find(tx, &token, now))?.ok_or_else(|| {
+                        Refused::new(ErrorCode::Unauthorized, "登录已过期，请重新登录")
+                    })?;
+                let csrf_ok = csrf.is_some_and(|csrf| sessions::same_secret(&csrf, &session.csrf));
+                if changes && !csrf_ok {
+                    return Err(Refused::forbidden(
+                        "请求缺少有效的防伪令牌（CSRF），请刷新页面后重试",
+                    ));
+                }
+                Ok(session.supervisor)
+            }
+        }
+    }
+}
+
+/// Records that `who` looked at `what` (a page, a document, an evidence file) of a case: the
+/// access log supervisors' own supervision reads (`supervision access-log`).
+pub fn log_access(
+    tx: &mut dyn Tx,
+    who: &Supervisor,
+    case_id: &str,
+    what: &str,
+) -> Result<(), ServerError> {
+    tx.execute(
+        "INSERT INTO sv_access (at, who, name, role, case_id, what) VALUES ($1, $2, $3, $4, $5, $6)",
+        &[
+            chrono::Utc::now().timestamp().into(),
+            who.key_id.clone().into(),
+            who.name.clone().into(),
+            who.role.as_str().into(),
+            case_id.into(),
+            what.into(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// The access log of one case (newest first), or of everything when `case_id` is None.
+pub fn access_log(
+    tx: &mut dyn Tx,
+    case_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<serde_json::Value>, ServerError> {
+    let rows = match case_id {
+        Some(case) => tx.query(
+            "SELECT at, who, name, role, case_id, what FROM sv_access WHERE case_id = $1
+             ORDER BY at DESC LIMIT $2",
+            &[case.into(), limit.into()],
+        )?,
+        None => tx.query(
+            "SELECT at, who, name, role, case_id, what FROM sv_access ORDER BY at DESC LIMIT $1",
+            &[limit.into()],
+        )?,
+    };
+    rows.into_iter()
+        .map(|row| {
+            Ok(serde_json::json!({
+                "at": row.int(0)?,
+                "who": row.text(1)?,
+                "name": row.text(2)?,
+                "role": row.text(3)?,
+                "case_id": row.text(4)?,
+                "what": row.text(5)?,
+            }))
+        })
+        .collect()
 }
 
 /// `GET /v1/supervision/me`: who the key is and what it may do.

@@ -202,7 +202,11 @@ pub async fn get(
 ) -> Reply {
     let found = blocking(move || {
         Ok(transaction(state.db.as_ref(), |tx| {
-            case_detail(tx, &who.scope, &id)
+            let detail = case_detail(tx, &who.scope, &id)?;
+            if detail.is_some() {
+                super::auth::log_access(tx, &who, &id, "case")?;
+            }
+            Ok(detail)
         })?)
     })
     .await?;
