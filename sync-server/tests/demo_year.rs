@@ -269,7 +269,6 @@ const ZERO_IN_THE_DEMO: &[&str] = &[
     "discretion.no_penalty.mandatory",
     "discretion.no_penalty.discretionary",
     "discretion.flexible_measures",
-    "legality.collective",
     "legality.hearings_held",
     "outcome.reconsideration_correction",
     "outcome.litigation_loss",

@@ -55,6 +55,7 @@ pub fn generator(config: CityYear) -> Result<Generator, String> {
     authorised_violations(&mut world);
     // The stall and tools of a street vendor (the demo's DQ-118-3 confiscates them).
     world.property_value = Some(1_500);
+    world.collective_decisions = true;
     let plan = plan(&world, &config);
     Ok(Generator {
         config,
