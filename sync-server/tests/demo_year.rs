@@ -156,6 +156,48 @@ fn the_case_view_reads_the_documents(server: &Server) {
     }
 }
 
+/// The photos a case cites are stored, and their capture metadata is signed by the
+/// officer's device over their hash and size.
+fn evidence_is_stored_and_signed(db: &dyn Database) {
+    use zhifa_core::cases::{evidence::verify, CaseDoc};
+    use zhifa_core::crypto::Signer;
+    use zhifa_sync_server::supervision::simulate::evidence::device_key;
+    let (with, missing) = (
+        count(db, "SELECT COUNT(*) FROM sv_case WHERE evidence > 0"),
+        count(
+            db,
+            "SELECT COUNT(*) FROM sv_case WHERE evidence_missing > 0",
+        ),
+    );
+    assert!(
+        with >= 50 && missing == 0,
+        "{with} with evidence, {missing} missing"
+    );
+    let id = transaction(db, |tx| {
+        tx.query_opt(
+            "SELECT doc_id FROM sv_case WHERE evidence > 0 ORDER BY doc_id",
+            &[],
+        )?
+        .expect("a case with evidence")
+        .text(0)
+    })
+    .unwrap();
+    let mut stored = transaction(db, |tx| zhifa_sync_server::docs::stored(tx, &id))
+        .unwrap()
+        .unwrap();
+    let file = CaseDoc::read_automerge(&mut stored.doc).unwrap();
+    for item in &file.evidence {
+        let key = device_key(&file.officers[0].credential_no).public_key();
+        let metadata = verify(item, &key).unwrap();
+        assert_eq!(metadata.hash, item.hash);
+        let size = count(
+            db,
+            &format!("SELECT size FROM blob_content WHERE hash = '{}'", item.hash),
+        );
+        assert_eq!(size as u64, item.size);
+    }
+}
+
 fn rebuild_gives_the_same_index(server: &Server) {
     let db = server.state.db.as_ref();
     let before = index_rows(db);
@@ -249,6 +291,7 @@ fn the_demo_year_loads_once_as_synced_documents() {
         let db = server.state.db.as_ref();
         every_district_has_cases(db);
         the_case_view_reads_the_documents(&server);
+        evidence_is_stored_and_signed(db);
         rebuild_gives_the_same_index(&server);
         warnings_of_several_rules_are_open(db);
         accounts_are_reset_with_fresh_passwords(db);

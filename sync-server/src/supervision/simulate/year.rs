@@ -301,7 +301,7 @@ impl<'g> BodyMaker<'g, '_> {
             .cloned()
             .unwrap_or_default();
         let spec = CaseSpec {
-            id: format!("sim-{:04}-{n:05}", self.b),
+            id: format!("{}-{:04}-{n:05}", self.config().id_prefix(), self.b),
             number: format!("{prefix}〔{}〕{n}号", self.config().year),
             place,
             profile,
@@ -564,7 +564,7 @@ impl BodyMaker<'_, '_> {
         };
         let n = self.year.inspections.len() + 1;
         let spec = InspectionSpec {
-            id: format!("sim-{:04}-i{n:06}", self.b),
+            id: format!("{}-{:04}-i{n:06}", self.config().id_prefix(), self.b),
             body: &view.id,
             district: &view.district,
             planned,
