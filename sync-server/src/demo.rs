@@ -14,7 +14,7 @@ use crate::storage::{transaction, Database, Tx};
 use crate::supervision::accounts;
 use crate::supervision::api::Role;
 use crate::supervision::review::{self, Rate};
-use crate::supervision::simulate::{demo, load::Loaded, synced, year::Generator};
+use crate::supervision::simulate::{demo, load::Loaded, synced};
 use crate::supervision::warnings::{self, Rules};
 use crate::supervision::Scope;
 
@@ -67,7 +67,7 @@ pub fn ensure_year(db: &dyn Database, today: NaiveDate) -> Result<Option<Loaded>
     if loaded_until(db)?.is_some() {
         return Ok(None);
     }
-    let generator = Generator::new(demo::config(today)).map_err(ServerError::Config)?;
+    let generator = demo::generator(demo::config(today)).map_err(ServerError::Config)?;
     let as_of = generator.config.as_of();
     let mark = move |tx: &mut dyn Tx| {
         // A load raced by another replica's fails here, whole, on the marker's key.
