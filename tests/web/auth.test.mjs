@@ -113,7 +113,7 @@ test('a district supervisor is refused another district\'s case, on the page and
     'the access log records who looked');
 
   await page.goto(`${base}/console#/case/${encodeURIComponent(elsewhere)}`);
-  await page.waitForSelector('text=不在您的监督范围内');
+  await page.waitForSelector('text=/不在您的监督范围/');
   await shot(page, 'case-other-district-refused');
   assert.equal(accounts.district.scope, '500103');
   await page.context().close();

@@ -405,14 +405,16 @@ pub fn access_log(
 }
 
 /// `GET /v1/supervision/me`: who the key is and what it may do.
-pub async fn me(Extension(who): Extension<Supervisor>) -> Reply {
+pub async fn me(State(state): State<AppState>, Extension(who): Extension<Supervisor>) -> Reply {
+    let scope = who.scope.clone();
+    let scope_zh = blocking(move || Ok(scope_zh(&state, &scope)?)).await?;
     Ok(Json(serde_json::json!({
         "name": who.name,
         "key_id": who.key_id,
         "role": who.role.as_str(),
         "role_zh": who.role.name_zh(),
         "scope": who.scope.stored(),
-        "scope_zh": scope_zh(&who.scope),
+        "scope_zh": scope_zh,
         "may_handle_warnings": who.role.handles_warnings(),
         "may_review": who.role.reviews(),
         "may_import_outcomes": who.role.imports_outcomes(),
@@ -420,12 +422,13 @@ pub async fn me(Extension(who): Extension<Supervisor>) -> Reply {
     .into_response())
 }
 
-fn scope_zh(scope: &Scope) -> String {
-    match scope {
+/// The scope by its names (渝中区, the body's name), as the console's header shows it.
+fn scope_zh(state: &AppState, scope: &Scope) -> Result<String, ServerError> {
+    Ok(match scope {
         Scope::City => "全市".to_owned(),
-        Scope::District(code) => format!("区县 {code}"),
-        Scope::Body(id) => format!("执法机关 {id}"),
-    }
+        Scope::District(code) => super::names::district(code),
+        Scope::Body(id) => super::names::Lookup::new(&state.catalogue).body(id)?,
+    })
 }
 
 /// Refuses a supervisor whose role may not do `what_zh`.

@@ -181,15 +181,67 @@ pub fn page(
     ))
 }
 
+/// The index rows of `ids` inside the scope (the cases behind a figure), in `ids`' order,
+/// each with its body's and district's names.
+pub fn rows_of(state: &AppState, scope: &Scope, ids: &[String]) -> Result<Vec<Json_>, Refused> {
+    // A bounded number of parameters per statement, whatever the sample's size.
+    const CHUNK: usize = 500;
+    let names = columns::names(CASE);
+    let mut rows: Vec<Json_> = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let mut params: Vec<Value> = chunk.iter().map(|id| id.as_str().into()).collect();
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let mut sql = format!(
+            "SELECT {} FROM sv_case c WHERE c.doc_id IN ({})",
+            columns::select_list(CASE, "c"),
+            marks.join(", ")
+        );
+        if let Some((clause, value)) = scope.condition("c", chunk.len() + 1) {
+            sql.push_str(&format!(" AND {clause}"));
+            params.push(value);
+        }
+        let found = transaction(state.db.as_ref(), |tx| tx.query(&sql, &params))?;
+        rows.extend(found.iter().map(|row| row_json(&names, row)));
+    }
+    named(state, &mut rows)?;
+    let order: std::collections::HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    rows.sort_by_key(|row| {
+        order
+            .get(row["doc_id"].as_str().unwrap_or_default())
+            .copied()
+    });
+    Ok(rows)
+}
+
+/// Adds `body_zh` and `district_zh` to index rows.
+fn named(state: &AppState, rows: &mut [Json_]) -> Result<(), Refused> {
+    let mut lookup = super::names::Lookup::new(&state.catalogue);
+    for row in rows {
+        let body = lookup.body(row["body"].as_str().unwrap_or_default())?;
+        row["body_zh"] = body.into();
+        row["district_zh"] =
+            super::names::district(row["district"].as_str().unwrap_or_default()).into();
+    }
+    Ok(())
+}
+
 /// `GET /v1/supervision/cases`.
 pub async fn list(
     State(state): State<AppState>,
     Extension(who): Extension<Supervisor>,
     Query(filter): Query<CaseFilter>,
 ) -> Reply {
-    let (total, cases) =
-        blocking(move || transaction(state.db.as_ref(), |tx| Ok(page(tx, &who.scope, &filter)))?)
-            .await?;
+    let (total, cases) = blocking(move || {
+        let (total, mut cases) =
+            transaction(state.db.as_ref(), |tx| Ok(page(tx, &who.scope, &filter)))??;
+        named(&state, &mut cases)?;
+        Ok((total, cases))
+    })
+    .await?;
     Ok(Json(json!({ "total": total, "cases": cases })).into_response())
 }
 
@@ -201,13 +253,18 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> Reply {
     let found = blocking(move || {
-        Ok(transaction(state.db.as_ref(), |tx| {
+        let detail = transaction(state.db.as_ref(), |tx| {
             let detail = case_detail(tx, &who.scope, &id)?;
             if detail.is_some() {
                 super::auth::log_access(tx, &who, &id, "case")?;
             }
             Ok(detail)
-        })?)
+        })?;
+        let Some(mut detail) = detail else {
+            return Ok(None);
+        };
+        named(&state, std::slice::from_mut(&mut detail["case"]))?;
+        Ok(Some(detail))
     })
     .await?;
     found

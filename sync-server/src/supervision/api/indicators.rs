@@ -32,6 +32,7 @@ pub async fn definitions(Extension(_who): Extension<Supervisor>) -> Reply {
                 "name": ind.name,
                 "definition": ind.definition,
                 "unit": ind.unit,
+                "table": ind.table,
                 "levels": ind.levels.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
                 "periods": ind.periods.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
             })
@@ -152,13 +153,24 @@ pub async fn cases(
     };
     let limit = params.limit.unwrap_or(100).clamp(1, MAX_BEHIND);
     let period_key = params.period_key.clone();
+    let (state_for_rows, who_for_rows) = (state.clone(), who.clone());
     let docs = blocking(move || {
         Ok(transaction(state.db.as_ref(), |tx| {
             indicators::cases_behind(tx, ind, &q, &key, period_key.as_deref(), limit)
         })?)
     })
     .await?;
-    Ok(Json(json!({ "indicator": ind.id, "documents": docs })).into_response())
+    // Behind a case indicator: the cases' index rows too, so the list reads without a
+    // request per case.
+    let rows = match ind.table.as_str() {
+        "sv_case" => {
+            let ids = docs.clone();
+            blocking(move || super::cases::rows_of(&state_for_rows, &who_for_rows.scope, &ids))
+                .await?
+        }
+        _ => Vec::new(),
+    };
+    Ok(Json(json!({ "indicator": ind.id, "documents": docs, "cases": rows })).into_response())
 }
 
 /// One indicator's figures as an export table.

@@ -8,14 +8,17 @@
 //! the city imports reconsideration and litigation outcomes.
 
 pub mod auth;
+mod case_files;
 mod cases;
 mod columns;
 pub mod export;
 mod exports;
 mod indicators;
+mod names;
 pub mod openapi;
 mod outcomes;
 mod reply;
+mod review_form;
 mod reviews;
 mod warnings;
 
@@ -66,6 +69,15 @@ fn routes() -> Routes {
     .get("/v1/supervision/me", auth::me)
     .get("/v1/supervision/cases", cases::list)
     .get("/v1/supervision/cases/{id}", cases::get)
+    .get("/v1/supervision/cases/{id}/documents", case_files::list)
+    .get(
+        "/v1/supervision/cases/{id}/documents/{kind}",
+        case_files::document,
+    )
+    .get(
+        "/v1/supervision/cases/{id}/evidence/{hash}",
+        case_files::evidence,
+    )
     .get("/v1/supervision/indicators", indicators::definitions)
     .get("/v1/supervision/indicators/{id}", indicators::figures)
     .get("/v1/supervision/indicators/{id}/cases", indicators::cases)
@@ -82,6 +94,14 @@ fn routes() -> Routes {
     .post("/v1/supervision/reviews/samples", reviews::draw)
     .get("/v1/supervision/reviews/samples/{id}", reviews::sample)
     .post("/v1/supervision/reviews/samples/{id}/score", reviews::score)
+    .get(
+        "/v1/supervision/reviews/samples/{id}/cases/{doc}",
+        review_form::form,
+    )
+    .post(
+        "/v1/supervision/reviews/samples/{id}/cases/{doc}",
+        review_form::record,
+    )
     .get("/v1/supervision/reviews/summary", reviews::summary)
     .post("/v1/supervision/outcomes", outcomes::import)
     .get("/v1/supervision/export/{file}", exports::download)

@@ -37,7 +37,7 @@ fn holds(catalogue: &CatalogueStore, outer: &Scope, inner: &Scope) -> Result<boo
 }
 
 /// The sample `id` if the supervisor may see it.
-fn visible_sample(
+pub(super) fn visible_sample(
     tx: &mut dyn Tx,
     catalogue: &CatalogueStore,
     who: &Supervisor,
@@ -147,13 +147,21 @@ pub async fn sample(
     Path(id): Path<String>,
 ) -> Reply {
     let found = blocking(move || {
-        Ok(transaction(state.db.as_ref(), |tx| {
+        let found = transaction(state.db.as_ref(), |tx| {
             let Some(sample) = visible_sample(tx, &state.catalogue, &who, &id)? else {
                 return Ok(None);
             };
             let reviews = scores(tx, &who.scope, &id)?;
-            Ok(Some(json!({ "sample": sample, "reviews": reviews })))
-        })?)
+            Ok(Some((sample, reviews)))
+        })?;
+        let Some((sample, reviews)) = found else {
+            return Ok(None);
+        };
+        // The drawn cases' index rows, named, so the sample reads as a list of cases.
+        let cases = super::cases::rows_of(&state, &who.scope, &sample.cases)?;
+        Ok(Some(
+            json!({ "sample": sample, "reviews": reviews, "cases": cases }),
+        ))
     })
     .await?;
     found
@@ -216,9 +224,23 @@ pub async fn summary(
     };
     let over = over_of(&params)?;
     let figures = blocking(move || {
-        Ok(transaction(state.db.as_ref(), |tx| {
+        let figures = transaction(state.db.as_ref(), |tx| {
             review::summary(tx, &who.scope, by, &over)
-        })?)
+        })?;
+        // Each key's name beside it, as the console shows it.
+        let mut names = super::names::Lookup::new(&state.catalogue);
+        figures
+            .into_iter()
+            .map(|figure| {
+                let label_zh = match by {
+                    By::Body => names.body(&figure.key)?,
+                    By::Officer => names.officer(&figure.key)?,
+                };
+                let mut json = serde_json::to_value(figure).unwrap_or_default();
+                json["label_zh"] = label_zh.into();
+                Ok(json)
+            })
+            .collect::<Result<Vec<_>, Refused>>()
     })
     .await?;
     let items: Vec<_> = checklist::ITEMS

@@ -13,10 +13,11 @@ use zhifa_core::sync::protocol::ErrorCode;
 use super::auth::{require, Supervisor};
 use super::cases::MAX_PAGE;
 use super::export::{self, Cell, Format, Table};
+use super::names;
 use super::reply::{blocking, Refused, Reply};
 use crate::state::AppState;
 use crate::storage::transaction;
-use crate::supervision::warnings::{self, Action, Filter, Letterhead, WarningError};
+use crate::supervision::warnings::{self, Action, Filter, Letterhead, Warning, WarningError};
 
 impl From<WarningError> for Refused {
     fn from(error: WarningError) -> Refused {
@@ -43,9 +44,14 @@ pub async fn list(
         )));
     }
     let found = blocking(move || {
-        Ok(transaction(state.db.as_ref(), |tx| {
+        let found = transaction(state.db.as_ref(), |tx| {
             warnings::list(tx, &who.scope, &filter)
-        })?)
+        })?;
+        let mut lookup = names::Lookup::new(&state.catalogue);
+        found
+            .iter()
+            .map(|w| named(&mut lookup, w))
+            .collect::<Result<Vec<_>, Refused>>()
     })
     .await?;
     Ok(Json(json!({ "warnings": found })).into_response())
@@ -58,22 +64,52 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> Reply {
     let found = blocking(move || {
-        Ok(transaction(state.db.as_ref(), |tx| {
+        let found = transaction(state.db.as_ref(), |tx| {
             let Some(warning) = warnings::get(tx, &who.scope, &id)? else {
                 return Ok(None);
             };
             let steps = warnings::steps(tx, &who.scope, &id)?;
-            Ok(Some(json!({
-                "warning": warning,
-                "status_zh": warnings::lifecycle::status_zh(&warning.status),
-                "steps": steps,
-            })))
-        })?)
+            Ok(Some((warning, steps)))
+        })?;
+        let Some((warning, steps)) = found else {
+            return Ok(None);
+        };
+        let mut lookup = names::Lookup::new(&state.catalogue);
+        let cases = super::cases::rows_of(&state, &who.scope, &warning.cases)?;
+        Ok(Some(json!({
+            "warning": named(&mut lookup, &warning)?,
+            "status_zh": warnings::lifecycle::status_zh(&warning.status),
+            "steps": steps,
+            "case_rows": cases,
+        })))
     })
     .await?;
     found
         .map(|detail| Json(detail).into_response())
         .ok_or_else(Refused::not_found)
+}
+
+/// A warning with the names of what its codes point at (`*_zh`), as the console shows it.
+fn named(lookup: &mut names::Lookup<'_>, warning: &Warning) -> Result<serde_json::Value, Refused> {
+    let scope_zh = match warning.scope_kind.as_str() {
+        "district" => names::district(&warning.scope),
+        "body" => lookup.body(&warning.scope)?,
+        "officer" => lookup.officer(&warning.scope)?,
+        "enterprise" => lookup.enterprise(&warning.scope)?,
+        "city" => "全市".to_owned(),
+        _ => String::new(),
+    };
+    let mut json = serde_json::to_value(warning).unwrap_or_default();
+    json["scope_zh"] = scope_zh.into();
+    json["district_zh"] = names::district(&warning.district).into();
+    json["body_zh"] = if warning.body.is_empty() {
+        String::new()
+    } else {
+        lookup.body(&warning.body)?
+    }
+    .into();
+    json["status_zh"] = warnings::lifecycle::status_zh(&warning.status).into();
+    Ok(json)
 }
 
 /// The body of a step: who it is assigned to, the opinion, the reason, a note.

@@ -9,5 +9,5 @@ pub mod summary;
 
 pub use checklist::{Defect, Item, Scorecard, ITEMS};
 pub use reference::Reference;
-pub use sample::{draw, pick, score_sample, Rate, Sample, ScoreReport};
+pub use sample::{draw, pick, read_case, score_sample, Rate, Sample, ScoreReport};
 pub use summary::{reviews, summary, By, CaseReview, Over, ReviewFigure};

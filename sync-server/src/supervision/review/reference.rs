@@ -10,6 +10,7 @@ use zhifa_core::calendar::WorkingDays;
 use zhifa_core::cases::procedure::{self, suggestion_request};
 use zhifa_core::cases::CaseFile;
 use zhifa_core::discretion::{DiscretionEngine, Outcome, Suggestion};
+use zhifa_core::documents::{self, DocumentContext, DocumentKind};
 use zhifa_core::registry::{EnforcementBody, EnforcementItem};
 
 use super::checklist::{self, CaseContext, Scorecard};
@@ -78,6 +79,34 @@ impl<'c> Reference<'c> {
             today,
         };
         Ok(checklist::score(case, &context))
+    }
+
+    /// A legal document of the case, rendered as the device renders it (issuing body, the
+    /// engine's outcome, the working-day calendar), or what the case lacks for it (zh-CN).
+    pub fn document(
+        &mut self,
+        case: &CaseFile,
+        kind: DocumentKind,
+        today: NaiveDate,
+    ) -> Result<Result<String, String>, ServerError> {
+        let body = self.issuing_body(case)?;
+        let Some(violation) = self.engine.violation(&case.violation) else {
+            return Ok(Err("执法目录中没有该案的违法行为，无法生成文书".to_owned()));
+        };
+        let outcome = self.outcome(case, today);
+        let context = DocumentContext {
+            body: body.as_ref(),
+            violation,
+            outcome: outcome.as_ref(),
+            days: &self.days,
+            today,
+        };
+        Ok(documents::render(kind, case, &context).map_err(|error| error.message_zh()))
+    }
+
+    /// The violation's name in the catalogue.
+    pub fn violation_name(&self, code: &str) -> Option<String> {
+        self.engine.violation(code).map(|v| v.name.clone())
     }
 
     /// The engine's outcome for the case's facts on the decision date (or today, undecided),

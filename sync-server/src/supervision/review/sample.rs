@@ -281,7 +281,7 @@ pub fn score_sample(
 /// The stored case document `id` read as a case file; None when it is gone, not a case, does
 /// not read as one, or is another case's (a hostile or broken document never fails the
 /// review; the index skips the same documents).
-fn read_case(
+pub fn read_case(
     tx: &mut dyn Tx,
     id: &str,
 ) -> Result<Option<zhifa_core::cases::CaseFile>, ServerError> {
