@@ -1,6 +1,7 @@
 //! `serve --demo`'s data: the demo year (`supervision::simulate::demo`) stored once as the
 //! documents a sync would have left, the warning rules run as of today, one case-file review
-//! sample drawn and scored, and the demo accounts created or reset with fresh passwords.
+//! sample drawn and scored, and the demo accounts (one per role) created or reset with fresh
+//! passwords, printed at start.
 //! Loading is marked by a `counter` row, so a second start on the same data changes nothing
 //! but the passwords (and warnings the day's run finds).
 
@@ -10,8 +11,10 @@ use zhifa_core::calendar::beijing_date;
 use crate::catalogue::CatalogueStore;
 use crate::error::ServerError;
 use crate::storage::{transaction, Database, Tx};
+use crate::supervision::accounts;
+use crate::supervision::api::Role;
 use crate::supervision::review::{self, Rate};
-use crate::supervision::simulate::{demo, load::Loaded, synced, year::Generator};
+use crate::supervision::simulate::{demo, load::Loaded, synced};
 use crate::supervision::warnings::{self, Rules};
 use crate::supervision::Scope;
 
@@ -64,7 +67,7 @@ pub fn ensure_year(db: &dyn Database, today: NaiveDate) -> Result<Option<Loaded>
     if loaded_until(db)?.is_some() {
         return Ok(None);
     }
-    let generator = Generator::new(demo::config(today)).map_err(ServerError::Config)?;
+    let generator = demo::generator(demo::config(today)).map_err(ServerError::Config)?;
     let as_of = generator.config.as_of();
     let mark = move |tx: &mut dyn Tx| {
         // A load raced by another replica's fails here, whole, on the marker's key.
@@ -118,8 +121,13 @@ fn draw_sample(
     Ok(sample.id)
 }
 
-/// What `serve --demo` prints at start, in zh-CN: the demo year, the console's address.
-pub fn banner(prepared: &Prepared, listen: std::net::SocketAddr) -> String {
+/// What `serve --demo` prints at start, in zh-CN: the demo year, the console's address and
+/// the demo accounts with their passwords.
+pub fn banner(
+    prepared: &Prepared,
+    accounts: &[DemoAccount],
+    listen: std::net::SocketAddr,
+) -> String {
     let mut out = String::new();
     if let Some(until) = prepared.as_of {
         let from = NaiveDate::from_ymd_opt(chrono::Datelike::year(&until), 1, 1).expect("valid");
@@ -132,10 +140,131 @@ pub fn banner(prepared: &Prepared, listen: std::net::SocketAddr) -> String {
             prepared.open_warnings,
         ));
     }
-    out.push_str(&format!("监督控制台：http://{listen}/console"));
+    out.push_str(&format!("监督控制台：http://{listen}/console\n"));
+    out.push_str("演示账号（每次以 --demo 启动时重设密码）：\n");
+    let row = |user: String, role: &str, scope: &str, password: &str| {
+        format!(
+            "  {user}  {}  {}  {password}\n",
+            pad(role, 8),
+            pad(scope, 10)
+        )
+    };
+    out.push_str(&row(pad("用户名", 7), "角色", "监督范围", "密码"));
+    for account in accounts {
+        let user = format!("{:<14}", account.username);
+        out.push_str(&row(
+            user,
+            account.role.name_zh(),
+            account.scope_zh,
+            &account.password,
+        ));
+    }
+    out
+}
+
+/// `text` padded with ideographic spaces to `chars` characters (a CJK character is as wide
+/// as two ASCII ones in a terminal).
+fn pad(text: &str, chars: usize) -> String {
+    let mut out = text.to_owned();
+    for _ in text.chars().count()..chars {
+        out.push('\u{3000}');
+    }
     out
 }
 
 fn date_zh(day: NaiveDate) -> String {
     zhifa_core::texts::cases::date_zh(day)
+}
+
+/// One demo account as `serve --demo` prints it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoAccount {
+    pub username: &'static str,
+    pub name: &'static str,
+    pub role: Role,
+    pub scope: Scope,
+    pub scope_zh: &'static str,
+    /// Fresh at every start; shown once, at start.
+    pub password: String,
+}
+
+/// The demo's accounts: one of each role, two districts (so a district refused another's
+/// case can be tried), the market regulator's own supervision.
+fn demo_accounts() -> Vec<(&'static str, &'static str, Role, Scope, &'static str)> {
+    let district = |code: &str| Scope::District(code.into());
+    vec![
+        (
+            "demo-city",
+            "演示市级监督员",
+            Role::City,
+            Scope::City,
+            "全市",
+        ),
+        (
+            "demo-yuzhong",
+            "演示渝中区监督员",
+            Role::District,
+            district("500103"),
+            "渝中区",
+        ),
+        (
+            "demo-yubei",
+            "演示渝北区监督员",
+            Role::District,
+            district("500112"),
+            "渝北区",
+        ),
+        (
+            "demo-body",
+            "演示市场监管局内部监督员",
+            Role::Body,
+            Scope::Body("B500103001".into()),
+            "渝中区市场监督管理局",
+        ),
+        (
+            "demo-reviewer",
+            "演示案卷评查员",
+            Role::Reviewer,
+            Scope::City,
+            "全市",
+        ),
+    ]
+}
+
+/// Letters and digits a person cannot misread for one another (no 0/O/o, 1/l/I).
+const UNAMBIGUOUS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+
+/// A fresh password of `chars` unambiguous characters from the system's random source.
+pub fn password(chars: usize) -> String {
+    let mut out = String::with_capacity(chars);
+    while out.len() < chars {
+        let mut byte = [0u8; 1];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut byte);
+        // Rejection keeps every character equally likely (56 × 4 = 224 ≤ 256).
+        if usize::from(byte[0]) < UNAMBIGUOUS.len() * 4 {
+            out.push(char::from(
+                UNAMBIGUOUS[usize::from(byte[0]) % UNAMBIGUOUS.len()],
+            ));
+        }
+    }
+    out
+}
+
+/// Creates the demo accounts, or resets them with fresh passwords (ending their sessions).
+pub fn reset_accounts(db: &dyn Database) -> Result<Vec<DemoAccount>, ServerError> {
+    let now = Utc::now().timestamp();
+    let mut out = Vec::new();
+    for (username, name, role, scope, scope_zh) in demo_accounts() {
+        let password = password(14);
+        accounts::create(db, username, name, role, &scope, &password, now)?;
+        out.push(DemoAccount {
+            username,
+            name,
+            role,
+            scope,
+            scope_zh,
+            password,
+        });
+    }
+    Ok(out)
 }

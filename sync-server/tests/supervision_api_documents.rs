@@ -70,132 +70,16 @@ fn documents_and_evidence_open_in_scope_only_and_every_look_is_logged() {
             Scope::District(YUBEI.into()),
         );
 
-        // The list: the ordinary procedure's documents, each ready or what it lacks.
-        let listing = get(
+        let listing = documents(&server, &id, &yuzhong);
+        let (photo_hash, notes_hash) = (sha256_hex(&photo), sha256_hex(&notes));
+        evidence(
             &server,
-            &format!("/v1/supervision/cases/{id}/documents"),
+            &id,
             &yuzhong,
+            &listing,
+            (&photo, &photo_hash),
+            (&notes, &notes_hash),
         );
-        assert_eq!(listing.status, 200, "{:?}", listing.json());
-        let listing = listing.json();
-        let documents = listing["documents"].as_array().unwrap();
-        let kinds: Vec<&str> = documents
-            .iter()
-            .map(|d| d["kind"].as_str().unwrap())
-            .collect();
-        assert!(kinds.contains(&"penalty_decision"), "{kinds:?}");
-        assert!(!kinds.contains(&"summary_decision"), "{kinds:?}");
-        for doc in documents {
-            assert!(is_zh(doc["title_zh"].as_str().unwrap()));
-            match doc["ready"].as_bool().unwrap() {
-                true => assert!(doc["lacking_zh"].is_null()),
-                false => assert!(is_zh(doc["lacking_zh"].as_str().unwrap()), "{doc}"),
-            }
-        }
-        let ready = |kind: &str| {
-            documents
-                .iter()
-                .find(|d| d["kind"] == kind)
-                .map(|d| d["ready"] == true)
-        };
-        assert_eq!(ready("onsite_record"), Some(true), "{listing}");
-        assert_eq!(ready("evidence_list"), Some(true), "{listing}");
-        // Undecided: the decision says what it lacks instead of printing half empty.
-        assert_eq!(ready("penalty_decision"), Some(false));
-        assert_eq!(listing["names"]["district"], "渝中区");
-        assert!(is_zh(listing["names"]["body"].as_str().unwrap()));
-
-        // One document: the renderer's HTML, framed and inert.
-        let record = get(
-            &server,
-            &format!("/v1/supervision/cases/{id}/documents/onsite_record"),
-            &yuzhong,
-        );
-        assert_eq!(record.status, 200);
-        assert!(record
-            .header("content-type")
-            .unwrap()
-            .starts_with("text/html"));
-        assert!(record
-            .header("content-security-policy")
-            .unwrap()
-            .contains("default-src 'none'"));
-        let html = String::from_utf8(record.body.clone()).unwrap();
-        assert!(
-            html.contains("现场检查") && html.contains("生熟食品混放"),
-            "{html}"
-        );
-        let lacking = get(
-            &server,
-            &format!("/v1/supervision/cases/{id}/documents/penalty_decision"),
-            &yuzhong,
-        );
-        assert_eq!(lacking.status, 400);
-        assert!(is_zh(lacking.json()["detail"].as_str().unwrap()));
-        let summary = get(
-            &server,
-            &format!("/v1/supervision/cases/{id}/documents/summary_decision"),
-            &yuzhong,
-        );
-        assert_eq!(summary.status, 400);
-        let unknown = get(
-            &server,
-            &format!("/v1/supervision/cases/{id}/documents/../../me"),
-            &yuzhong,
-        );
-        assert_eq!(unknown.status, 404);
-
-        // Evidence: the photo as an image, the text file as a download, byte for byte.
-        let evidence = listing["evidence"].as_array().unwrap();
-        assert_eq!(evidence.len(), 2);
-        let photo_hash = sha256_hex(&photo);
-        let notes_hash = sha256_hex(&notes);
-        let entry = |hash: &str| evidence.iter().find(|e| e["hash"] == hash).unwrap();
-        assert_eq!(entry(&photo_hash)["content_type"], "image/png");
-        assert_eq!(
-            entry(&notes_hash)["content_type"],
-            "application/octet-stream"
-        );
-        assert_eq!(entry(&photo_hash)["stored"], true);
-        let image = get(
-            &server,
-            &format!("/v1/supervision/cases/{id}/evidence/{photo_hash}"),
-            &yuzhong,
-        );
-        assert_eq!(image.status, 200);
-        assert_eq!(image.header("content-type"), Some("image/png"));
-        assert_eq!(image.header("x-content-type-options"), Some("nosniff"));
-        assert_eq!(image.body, photo);
-        let file = get(
-            &server,
-            &format!("/v1/supervision/cases/{id}/evidence/{notes_hash}"),
-            &yuzhong,
-        );
-        assert_eq!(file.status, 200);
-        assert_eq!(
-            file.header("content-type"),
-            Some("application/octet-stream")
-        );
-        assert!(file
-            .header("content-disposition")
-            .unwrap()
-            .starts_with("attachment"));
-        assert_eq!(file.body, notes);
-        // A hash the case does not cite, even one the server holds for another case, and a
-        // malformed one.
-        let uncited = get(
-            &server,
-            &format!("/v1/supervision/cases/{id}/evidence/{}", "ab".repeat(32)),
-            &yuzhong,
-        );
-        assert_eq!(uncited.status, 404);
-        let malformed = get(
-            &server,
-            &format!("/v1/supervision/cases/{id}/evidence/NOT-A-HASH"),
-            &yuzhong,
-        );
-        assert_eq!(malformed.status, 400);
-        assert!(is_zh(malformed.json()["detail"].as_str().unwrap()));
 
         // Another district: the same 404 as a case that does not exist, for every route.
         let absent = get(&server, "/v1/supervision/cases/nothing/documents", &yubei);
@@ -232,6 +116,145 @@ fn documents_and_evidence_open_in_scope_only_and_every_look_is_logged() {
             .iter()
             .any(|(_, seen)| seen == "document:penalty_decision"));
     }
+}
+
+/// The listing and one document: what the case has, ready or lacking, rendered as printed.
+fn documents(server: &support::Server, id: &str, yuzhong: &str) -> serde_json::Value {
+    // The list: the ordinary procedure's documents, each ready or what it lacks.
+    let listing = get(
+        server,
+        &format!("/v1/supervision/cases/{id}/documents"),
+        yuzhong,
+    );
+    assert_eq!(listing.status, 200, "{:?}", listing.json());
+    let listing = listing.json();
+    let documents = listing["documents"].as_array().unwrap();
+    let kinds: Vec<&str> = documents
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"penalty_decision"), "{kinds:?}");
+    assert!(!kinds.contains(&"summary_decision"), "{kinds:?}");
+    for doc in documents {
+        assert!(is_zh(doc["title_zh"].as_str().unwrap()));
+        match doc["ready"].as_bool().unwrap() {
+            true => assert!(doc["lacking_zh"].is_null()),
+            false => assert!(is_zh(doc["lacking_zh"].as_str().unwrap()), "{doc}"),
+        }
+    }
+    let ready = |kind: &str| {
+        documents
+            .iter()
+            .find(|d| d["kind"] == kind)
+            .map(|d| d["ready"] == true)
+    };
+    assert_eq!(ready("onsite_record"), Some(true), "{listing}");
+    assert_eq!(ready("evidence_list"), Some(true), "{listing}");
+    // Undecided: the decision says what it lacks instead of printing half empty.
+    assert_eq!(ready("penalty_decision"), Some(false));
+    assert_eq!(listing["names"]["district"], "渝中区");
+    assert!(is_zh(listing["names"]["body"].as_str().unwrap()));
+
+    // One document: the renderer's HTML, framed and inert.
+    let record = get(
+        server,
+        &format!("/v1/supervision/cases/{id}/documents/onsite_record"),
+        yuzhong,
+    );
+    assert_eq!(record.status, 200);
+    assert!(record
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(record
+        .header("content-security-policy")
+        .unwrap()
+        .contains("default-src 'none'"));
+    let html = String::from_utf8(record.body.clone()).unwrap();
+    assert!(
+        html.contains("现场检查") && html.contains("生熟食品混放"),
+        "{html}"
+    );
+    let lacking = get(
+        server,
+        &format!("/v1/supervision/cases/{id}/documents/penalty_decision"),
+        yuzhong,
+    );
+    assert_eq!(lacking.status, 400);
+    assert!(is_zh(lacking.json()["detail"].as_str().unwrap()));
+    let summary = get(
+        server,
+        &format!("/v1/supervision/cases/{id}/documents/summary_decision"),
+        yuzhong,
+    );
+    assert_eq!(summary.status, 400);
+    let unknown = get(
+        server,
+        &format!("/v1/supervision/cases/{id}/documents/../../me"),
+        yuzhong,
+    );
+    assert_eq!(unknown.status, 404);
+
+    listing
+}
+
+/// Each cited file streamed as stored, typed by its bytes; an uncited or malformed hash refused.
+fn evidence(
+    server: &support::Server,
+    id: &str,
+    yuzhong: &str,
+    listing: &serde_json::Value,
+    (photo, photo_hash): (&[u8], &str),
+    (notes, notes_hash): (&[u8], &str),
+) {
+    // Evidence: the photo as an image, the text file as a download, byte for byte.
+    let evidence = listing["evidence"].as_array().unwrap();
+    assert_eq!(evidence.len(), 2);
+    let entry = |hash: &str| evidence.iter().find(|e| e["hash"] == hash).unwrap();
+    assert_eq!(entry(photo_hash)["content_type"], "image/png");
+    assert_eq!(
+        entry(notes_hash)["content_type"],
+        "application/octet-stream"
+    );
+    assert_eq!(entry(photo_hash)["stored"], true);
+    let image = get(
+        server,
+        &format!("/v1/supervision/cases/{id}/evidence/{photo_hash}"),
+        yuzhong,
+    );
+    assert_eq!(image.status, 200);
+    assert_eq!(image.header("content-type"), Some("image/png"));
+    assert_eq!(image.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(image.body, photo);
+    let file = get(
+        server,
+        &format!("/v1/supervision/cases/{id}/evidence/{notes_hash}"),
+        yuzhong,
+    );
+    assert_eq!(file.status, 200);
+    assert_eq!(
+        file.header("content-type"),
+        Some("application/octet-stream")
+    );
+    assert!(file
+        .header("content-disposition")
+        .unwrap()
+        .starts_with("attachment"));
+    assert_eq!(file.body, notes);
+    // A hash the case does not cite, and a malformed one.
+    let uncited = get(
+        server,
+        &format!("/v1/supervision/cases/{id}/evidence/{}", "ab".repeat(32)),
+        yuzhong,
+    );
+    assert_eq!(uncited.status, 404);
+    let malformed = get(
+        server,
+        &format!("/v1/supervision/cases/{id}/evidence/NOT-A-HASH"),
+        yuzhong,
+    );
+    assert_eq!(malformed.status, 400);
+    assert!(is_zh(malformed.json()["detail"].as_str().unwrap()));
 }
 
 /// Who looked at the case and what, from the access log.

@@ -7,7 +7,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { base, launch, login, shot } from './harness.mjs';
+import path from 'node:path';
+import { base, launch, login, shot, outDir } from './harness.mjs';
 
 const DESKTOP = { width: 1366, height: 768 };
 const TABLET = { width: 800, height: 1280 };
@@ -111,6 +112,9 @@ test('overview figure → indicator → district → body → the cases behind �
   assert.match(printed, /[\u4e00-\u9fff]{4,}/);
   assert.match(await page.locator('main').innerText(), /修改记录/);
   await shot(page, 'drill-5-case');
+  // Chromium paints a sandboxed frame only in the viewport: the document in view, on its own.
+  await frame.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(outDir, 'drill-6-document.png') });
   assert.deepEqual(problems, []);
   console.log(`overview ${overviewMs} ms, drill to bodies ${bodyLevelMs} ms`);
   await context.close();
@@ -197,23 +201,32 @@ test('exports download and open: CSV with its BOM and Chinese headers, .xlsx a z
 
 test('a table sorts by a column both ways and pages', async () => {
   const { context, page } = await session('city');
-  await open(page, '/indicator/case.decided?level=body&period=year', 'indicator');
-  const values = () => page.$$eval('[data-table="figures"] tbody tr', (rows) =>
-    rows.map((r) => Number((r.children[2].textContent || '').replace(/[^\d.]/g, ''))));
-  const sortBy = page.locator('[data-table="figures"] button[data-sort="value"]');
+  // The cases behind the busiest body's filings: more than one page of them.
+  await open(page, '/indicator/case.filed?level=body&period=year', 'indicator');
+  await page.locator('[data-table="figures"] a[data-behind]').first().click();
+  await page.waitForFunction(() => document.body.dataset.ready === 'indicator' && location.hash.includes('key='));
+  const table = page.locator('[data-table="behind"]');
+  const fines = async () => (await table.locator('tbody tr td:nth-child(8)').allInnerTexts())
+    .filter((t) => /\d/.test(t)).map((t) => Number(t.replace(/[^\d]/g, '')));
+  const sortBy = table.locator('button[data-sort="fine"]');
   await sortBy.click();
-  const up = await values();
+  const up = await fines();
+  assert.ok(up.length > 1, 'fines to sort');
   assert.deepEqual(up, [...up].sort((a, b) => a - b), 'ascending');
-  assert.equal(await page.locator('[data-table="figures"] th[aria-sort="ascending"]').count(), 1);
+  assert.equal(await table.locator('th[aria-sort="ascending"]').count(), 1);
   await sortBy.click();
-  const down = await values();
+  const down = await fines();
   assert.deepEqual(down, [...down].sort((a, b) => b - a), 'descending');
-  const pager = page.locator('[data-table="figures"] .pager');
-  assert.ok(await pager.count() === 1, 'more bodies than one page holds');
-  const info = await pager.locator('.page-info').innerText();
+  assert.equal(await table.locator('th[aria-sort="descending"]').count(), 1);
+  const pager = table.locator('.pager');
+  assert.equal(await pager.count(), 1, 'more cases than one page holds');
+  const first = await table.locator('tbody tr').first().innerText();
   await pager.locator('button.next').click();
-  assert.notEqual(await pager.locator('.page-info').innerText(), info);
   assert.match(await pager.locator('.page-info').innerText(), /第 2 \//);
+  assert.notEqual(await table.locator('tbody tr').first().innerText(), first);
+  // Paging keeps the order: the second page's fines are no larger than the first's.
+  const second = await fines();
+  assert.ok(second.every((f) => f <= down[down.length - 1]), 'page two continues the order');
   await shot(page, 'table-sorted-paged');
   await context.close();
 });
@@ -252,5 +265,19 @@ test('a reviewer draws a sample, scores one case item by item, and the summary c
   assert.match(await page.locator('[data-table="summary-body"]').innerText(), /两名以上执法人员执法 1 处/);
   await shot(page, 'review-3-summary');
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a case outside the supervisor\'s district: the page says so in words', async () => {
+  const city = await session('city');
+  const id = await city.page.evaluate(async () =>
+    (await (await fetch('/v1/supervision/cases?district=500103&limit=1')).json()).cases[0].doc_id);
+  await city.context.close();
+  const { context, page } = await session('otherDistrict');
+  await open(page, `/case/${encodeURIComponent(id)}`, 'case');
+  const text = await page.locator('main').innerText();
+  assert.match(text, /不存在，或不在您的监督范围内（您的监督范围：渝北区）/);
+  assert.doesNotMatch(text, /当事人|法律文书/);
+  await shot(page, 'case-out-of-scope');
   await context.close();
 });

@@ -162,7 +162,8 @@ impl Serve {
 }
 
 /// The demo year (loaded once), today's warnings, and the demo accounts with fresh
-/// passwords, printed with the console's address.
+/// passwords, printed with the console's address (stdout, not the log: a password is never
+/// logged).
 fn prepare_demo(state: &AppState, listen: SocketAddr) -> Result<(), ServerError> {
     let started = std::time::Instant::now();
     let prepared = demo::prepare(state.db.as_ref(), &state.catalogue)?;
@@ -175,7 +176,8 @@ fn prepare_demo(state: &AppState, listen: SocketAddr) -> Result<(), ServerError>
         millis = started.elapsed().as_millis() as u64,
         "demo ready"
     );
-    println!("{}", demo::banner(&prepared, listen));
+    let accounts = demo::reset_accounts(state.db.as_ref())?;
+    println!("{}", demo::banner(&prepared, &accounts, listen));
     Ok(())
 }
 

@@ -6,13 +6,20 @@
 import { h, section, note, fill } from './dom.js';
 import * as api from './api.js';
 import { table } from './table.js';
-import { day, yuan, bytes, dash } from './format.js';
+import { day, yuan, bytes, dash, moment } from './format.js';
 import { CASE_STATUS, CASE_KIND, PARTY_KIND, OUTCOME, EVIDENCE_KIND, zh } from './labels.js';
 import { caseName } from './cases.js';
 
 function facts(pairs) {
   return h('dl', { class: 'facts' }, pairs.filter(([, v]) => v !== undefined).map(([k, v]) =>
     [h('dt', {}, k), h('dd', {}, v === null || v === '' ? dash : v)]));
+}
+
+/** A time the phone recorded (RFC 3339) as Beijing time; free text as written. */
+function when(text) {
+  if (!text) return null;
+  const date = /^\d{4}-\d{2}-\d{2}T/.test(text) ? new Date(text) : null;
+  return date && !Number.isNaN(date.getTime()) ? moment(date) : text;
 }
 
 function masked(id) {
@@ -50,14 +57,14 @@ function findings(file) {
   const onsite = file.onsite || {};
   return h('div', {},
     facts([
-      ['检查时间', onsite.time || null],
+      ['检查时间', when(onsite.time)],
       ['检查地点', onsite.place || null],
       ['现场检查情况', onsite.findings || null],
       ['当事人签字', onsite.party_signed ? '已签字' : '未签字或拒绝签字'],
     ]),
     (file.inquiries || []).map((q, i) => h('div', { class: 'inquiry' },
       h('h3', {}, `询问笔录 ${i + 1}`),
-      facts([['被询问人', q.person], ['时间', q.time], ['内容', q.record]]))));
+      facts([['被询问人', q.person], ['时间', when(q.time)], ['内容', q.record]]))));
 }
 
 function decision(row, file) {
@@ -96,21 +103,24 @@ function deadlines(row) {
 
 function documents(id, listing) {
   if (!listing.readable) return note('info', '该案的案卷文档尚未同步到服务器或无法读取，暂不能生成文书。');
-  const frame = h('iframe', { class: 'doc-frame', sandbox: '', title: '法律文书', hidden: true });
+  const holder = h('div', { class: 'doc-holder' });
   const status = h('div', { class: 'doc-status' });
   const open = h('p', { class: 'doc-open' });
   async function show(doc, button) {
-    for (const b of button.parentElement.parentElement.querySelectorAll('button')) b.classList.remove('active');
+    for (const b of button.closest('ul').querySelectorAll('button')) b.classList.remove('active');
     button.classList.add('active');
     fill(status, note('info', `正在生成${doc.title_zh}……`));
+    const path = `/cases/${encodeURIComponent(id)}/documents/${doc.kind}`;
     try {
-      frame.srcdoc = await api.html(`/cases/${encodeURIComponent(id)}/documents/${doc.kind}`);
-      frame.hidden = false;
-      frame.dataset.kind = doc.kind;
+      const html = await api.html(path);
+      // A fresh frame per document: sandboxed (no script, an opaque origin), its HTML as sent.
+      const frame = h('iframe', { class: 'doc-frame', sandbox: '', title: doc.title_zh, dataset: { kind: doc.kind } });
+      frame.srcdoc = html;
+      fill(holder, frame);
       fill(status);
-      fill(open, h('a', { href: api.url(`/cases/${encodeURIComponent(id)}/documents/${doc.kind}`), target: '_blank', rel: 'noopener' }, '在新窗口打开（可打印）'));
+      fill(open, h('a', { href: api.url(path), target: '_blank', rel: 'noopener' }, '在新窗口打开（可打印）'));
     } catch (error) {
-      frame.hidden = true;
+      fill(holder);
       fill(status, note('error', error.message));
     }
   }
@@ -120,7 +130,7 @@ function documents(id, listing) {
       : h('span', { class: 'not-ready' }, doc.title_zh),
     doc.ready ? null : h('p', { class: 'muted small' }, doc.lacking_zh)));
   const first = listing.documents.find((d) => d.ready);
-  const el = h('div', { class: 'documents' }, h('ul', { class: 'doc-list' }, items), h('div', { class: 'doc-view' }, status, frame, open));
+  const el = h('div', { class: 'documents' }, h('ul', { class: 'doc-list' }, items), h('div', { class: 'doc-view' }, status, holder, open));
   if (first) queueMicrotask(() => show(first, el.querySelector(`li[data-doc="${first.kind}"] button`)));
   return el;
 }
@@ -133,7 +143,7 @@ function evidence(id, listing) {
     const image = e.stored && (e.content_type || '').startsWith('image/');
     return h('li', { dataset: { evidence: e.hash } },
       image
-        ? h('a', { href: src, target: '_blank', rel: 'noopener' }, h('img', { src, alt: e.description || '证据照片', loading: 'lazy' }))
+        ? h('a', { href: src, target: '_blank', rel: 'noopener' }, h('img', { src, alt: e.description || '证据照片' }))
         : h('div', { class: 'no-thumb' }, e.stored ? '非图片文件' : '尚未上传'),
       h('p', {}, `${zh(EVIDENCE_KIND, e.kind, '证据')}：${e.description || '（无说明）'}`),
       h('p', { class: 'muted small' }, bytes(e.size), e.stored && !image ? [' · ', h('a', { href: src, download: '' }, '下载')] : null));
@@ -182,7 +192,7 @@ export async function render(view, { me, parts }) {
   } catch (error) {
     if (error.status === 404) {
       view.append(h('div', { class: 'page-head' }, h('h1', {}, '案件')),
-        note('error', `该案件不存在，或不在您的监督范围（${me.scope_zh}）内，无法查看。`));
+        note('error', `该案件不存在，或不在您的监督范围内（您的监督范围：${me.scope_zh}），无法查看。`));
       return;
     }
     throw error;

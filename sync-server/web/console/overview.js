@@ -4,7 +4,7 @@
 import { h, link, section, note } from './dom.js';
 import * as api from './api.js';
 import { trend } from './chart.js';
-import { withUnit, num } from './format.js';
+import { withUnit, num, today } from './format.js';
 import * as period from './period.js';
 import { definitions, firstLevel } from './indicators.js';
 
@@ -35,12 +35,18 @@ async function card(def, p, me) {
       ? api.get(`/indicators/${encodeURIComponent(def.id)}`, { level: 'city', period: 'month', from: year.from, to: year.to })
       : null,
   ]);
-  const figure = now ? sameScopeTotal(now.figures) : null;
+  // A count or an amount over no rows is zero; a rate or a mean over none has no value.
+  const additive = ['件', '次', '元'].includes(def.unit);
+  const zero = additive ? { value: 0, numerator: null, denominator: null } : null;
+  const figure = now ? (sameScopeTotal(now.figures) || zero) : null;
   const byMonth = new Map((months?.figures || []).map((f) => [f.period, f.value]));
   const categories = Array.from({ length: 12 }, (_, i) => `${i + 1}月`);
+  const thisMonth = today().slice(0, 7);
   const values = categories.map((_, i) => {
-    const v = byMonth.get(`${p.year}-${String(i + 1).padStart(2, '0')}`);
-    return v === undefined || v === null ? null : Math.round(v * 100) / 100;
+    const month = `${p.year}-${String(i + 1).padStart(2, '0')}`;
+    const v = byMonth.get(month);
+    if (v === undefined || v === null) return additive && month <= thisMonth ? 0 : null;
+    return Math.round(v * 100) / 100;
   });
   const target = `/indicator/${def.id}?` + new URLSearchParams({
     level: firstLevel(def, me), ...period.toParams(kind ? p : { kind: 'year', year: p.year }),

@@ -170,7 +170,7 @@ export async function renderOne(view, { me, parts }) {
     answer = await api.get(`/warnings/${encodeURIComponent(parts[0])}`);
   } catch (error) {
     if (error.status === 404) {
-      view.append(note('error', `该预警不存在，或不在您的监督范围（${me.scope_zh}）内。`));
+      view.append(note('error', `该预警不存在，或不在您的监督范围内（您的监督范围：${me.scope_zh}）。`));
       return;
     }
     throw error;

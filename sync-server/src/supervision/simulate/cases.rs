@@ -147,7 +147,9 @@ pub fn build(
             statement_closed: true,
         };
         let review = route.legal_review && !spec.skip_legal_review;
-        days.ordinary(spec.timing, notice, &chosen, review, rng);
+        // The heads' collective decision (Art. 57), where the world's bodies record it.
+        let collective = route.collective_decision && world.collective_decisions;
+        days.ordinary(spec.timing, notice, &chosen, (review, collective), rng);
     }
     Some(case)
 }
@@ -225,7 +227,7 @@ impl Days<'_, '_> {
         timing: Timing,
         notice: Notice,
         chosen: &ChosenPenalty,
-        review: bool,
+        (review, collective): (bool, bool),
         rng: &mut Random,
     ) {
         let act = self.case.act_date;
@@ -278,6 +280,13 @@ impl Days<'_, '_> {
             if self.step(day, "pass_legal_review", self.case.status) {
                 self.case.procedure.legal_review_passed_on = Some(day);
                 self.approve(OfficerRole::LegalReview, day);
+            }
+        }
+        if collective {
+            let day = decided - Duration::days(1);
+            if self.step(day, "record_collective_decision", self.case.status) {
+                self.case.procedure.collective_decided_on = Some(day);
+                self.approve(OfficerRole::CollectiveDecision, day);
             }
         }
         if !self.step(decided, "decide", CaseStatus::Decided) {

@@ -83,6 +83,15 @@ impl CityYear {
             .unwrap_or_else(|| NaiveDate::from_ymd_opt(self.year, 12, 31).expect("valid year"))
     }
 
+    /// What the generated documents' ids start with: the demo's never meet a city-year's
+    /// loaded into the same database.
+    pub fn id_prefix(&self) -> &'static str {
+        match self.scale {
+            CityScale::Demo => "demo",
+            _ => "sim",
+        }
+    }
+
     /// The month the monthly anomalies sit in: November of a whole year, else the last month
     /// before the picture's (the month of `as_of` is still under way).
     pub fn anomaly_month(&self) -> u32 {

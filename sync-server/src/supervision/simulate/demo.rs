@@ -55,6 +55,7 @@ pub fn generator(config: CityYear) -> Result<Generator, String> {
     authorised_violations(&mut world);
     // The stall and tools of a street vendor (the demo's DQ-118-3 confiscates them).
     world.property_value = Some(1_500);
+    world.collective_decisions = true;
     let plan = plan(&world, &config);
     Ok(Generator {
         config,
@@ -152,12 +153,12 @@ pub fn extras(generator: &Generator, year: &BodyYear, n: usize) -> Result<Extras
             ..Extras::default()
         });
     }
-    let person = party
-        .representative
-        .clone()
-        .unwrap_or_else(|| party.name.clone());
+    let person = match &party.representative {
+        Some(representative) => format!("{representative}（当事人的法定代表人）"),
+        None => format!("{}（当事人）", party.name),
+    };
     let inquiry = Inquiry {
-        person: format!("{person}（当事人）"),
+        person,
         time: case.onsite.time.replace("T10:00", "T14:30"),
         record: format!(
             "问：执法人员已出示执法证件，你是否看清？答：看清了。问：现场检查发现的{violation}的情况是否属实？答：属实，我们知道错了，愿意配合调查、立即整改。"

@@ -143,6 +143,10 @@ fn step_edits(case: &CaseFile, step: &str) -> Vec<RecordEdit> {
             edits.extend(date(DateField::LegalReviewPassed, p.legal_review_passed_on));
             edits.extend(approvals(OfficerRole::LegalReview));
         }
+        "record_collective_decision" => {
+            edits.extend(date(DateField::CollectiveDecided, p.collective_decided_on));
+            edits.extend(approvals(OfficerRole::CollectiveDecision));
+        }
         "decide" | "decide_on_spot" => {
             edits.extend(case.decision.clone().map(RecordEdit::SetDecision));
         }

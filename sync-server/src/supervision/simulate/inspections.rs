@@ -3,7 +3,7 @@
 //! the enterprise's side of it (verified, not verified, or a refused code); and the
 //! enterprises' ratings and complaints.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use zhifa_core::codes::visit::{VerificationRecord, VisitRecord};
 use zhifa_core::codes::CodeRefusal;
 use zhifa_core::inspections::{CheckResult, ChecklistEntry, Inspection};
@@ -196,4 +196,19 @@ pub fn complaint(visit: &Visit, n: usize) -> Feedback {
         text: "执法人员检查时态度生硬，多次重复检查影响正常经营".into(),
         day: visit.day,
     }
+}
+
+/// Twelve complaints about one officer (`credential`), on the body's visits of `month`.
+pub fn complaint_spike(visits: &[Visit], credential: &str, month: u32) -> Vec<Feedback> {
+    let month: Vec<&Visit> = visits.iter().filter(|v| v.day.month() == month).collect();
+    if month.is_empty() {
+        return Vec::new();
+    }
+    (0..12)
+        .map(|n| {
+            let mut complaint = complaint(month[n % month.len()], n + 1);
+            complaint.officer = credential.to_owned();
+            complaint
+        })
+        .collect()
 }

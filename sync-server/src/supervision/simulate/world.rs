@@ -47,6 +47,9 @@ pub struct World {
     /// The value (yuan) of the property a case confiscates, where its outcome confiscates
     /// property; `None`: no such case is made (the city-years', whose figures are fixed).
     pub property_value: Option<i64>,
+    /// Whether the bodies record the heads' collective decision where a case needs it (the
+    /// demo's do; the city-years' never did, and their figures are fixed).
+    pub collective_decisions: bool,
 }
 
 /// What a case's outcome depends on in the generated catalogue.
@@ -82,6 +85,7 @@ impl World {
             engine,
             outcomes: Mutex::new(HashMap::new()),
             property_value: None,
+            collective_decisions: false,
         })
     }
 

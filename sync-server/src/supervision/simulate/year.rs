@@ -41,10 +41,11 @@ pub struct Generator {
 
 impl Generator {
     pub fn new(config: CityYear) -> Result<Generator, String> {
-        if config.scale == super::CityScale::Demo {
-            return super::demo::generator(config);
-        }
-        let scale = config.scale.catalogue().ok_or("no generated catalogue")?;
+        // The demo's catalogue is the shipped one: `demo::generator` makes its year.
+        let scale = config
+            .scale
+            .catalogue()
+            .ok_or("the demo year is demo::generator's")?;
         let world = World::new(generate(scale, config.seed), config.seed)?;
         let plan = Plan::new(&world, &config);
         Ok(Generator {
@@ -112,10 +113,13 @@ impl<'g> BodyMaker<'g, '_> {
     }
 
     fn day_in_year(&self, year: i32, month: u32, rng: &mut Random) -> NaiveDate {
-        let last = month_days(year, month);
+        // The picture's month has only its days so far.
+        let as_of = self.config().as_of();
+        let cut = (year, month) == (as_of.year(), as_of.month());
+        let last = month_days(year, month).min(if cut { as_of.day() } else { 31 });
         let day = NaiveDate::from_ymd_opt(year, month, 1 + rng.below(last as usize) as u32)
             .expect("valid day");
-        day.min(self.config().as_of())
+        day.min(as_of)
     }
 
     fn cases(&mut self, rng: &mut Random) {
@@ -139,10 +143,8 @@ impl<'g> BodyMaker<'g, '_> {
                 }
                 continue;
             }
+            // A month to come has no mean, and no draw is made for it.
             let share = self.config().month_share(in_year, month);
-            if share <= 0.0 {
-                continue;
-            }
             for _ in 0..rng.poisson(monthly * seasonal(month) * share) {
                 let act = self.day_in_year(in_year, month, rng);
                 let rate = if plan.departing_body { 0.25 } else { 0.01 };
@@ -301,7 +303,7 @@ impl<'g> BodyMaker<'g, '_> {
             .cloned()
             .unwrap_or_default();
         let spec = CaseSpec {
-            id: format!("sim-{:04}-{n:05}", self.b),
+            id: format!("{}-{:04}-{n:05}", self.config().id_prefix(), self.b),
             number: format!("{prefix}〔{}〕{n}号", self.config().year),
             place,
             profile,
@@ -504,9 +506,6 @@ impl BodyMaker<'_, '_> {
         let year = self.config().year;
         for month in 1..=12 {
             let share = self.config().month_share(year, month);
-            if share <= 0.0 {
-                continue;
-            }
             for _ in 0..rng.poisson(monthly * seasonal(month) * share) {
                 let mut x = rng.unit() * total;
                 let mut enterprise = view.enterprises[0];
@@ -564,7 +563,7 @@ impl BodyMaker<'_, '_> {
         };
         let n = self.year.inspections.len() + 1;
         let spec = InspectionSpec {
-            id: format!("sim-{:04}-i{n:06}", self.b),
+            id: format!("{}-{:04}-i{n:06}", self.config().id_prefix(), self.b),
             body: &view.id,
             district: &view.district,
             planned,
@@ -586,21 +585,15 @@ impl BodyMaker<'_, '_> {
 
     /// Twelve complaints about one officer, on the body's visits of the anomaly month.
     fn complaint_spike(&mut self, plan: &BodyPlan) {
-        let Some(officer) = plan.complaint_spike else {
-            return;
-        };
-        let credential = self.world().data.officers[officer].credential_no.clone();
-        let month: Vec<usize> = (0..self.year.visits.len())
-            .filter(|&i| self.year.visits[i].day.month() == self.config().anomaly_month())
-            .collect();
-        if month.is_empty() {
-            return;
-        }
-        for n in 0..12 {
-            let visit = &self.year.visits[month[n % month.len()]];
-            let mut complaint = inspections::complaint(visit, n + 1);
-            complaint.officer = credential.clone();
-            self.year.feedback.push(complaint);
+        if let Some(officer) = plan.complaint_spike {
+            let credential = &self.world().data.officers[officer].credential_no;
+            let month = self.config().anomaly_month();
+            let year = &mut *self.year;
+            year.feedback.extend(inspections::complaint_spike(
+                &year.visits,
+                credential,
+                month,
+            ));
         }
     }
 }
