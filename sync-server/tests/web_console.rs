@@ -237,6 +237,40 @@ fn repeated_failures_lock_the_account_until_the_lock_ends() {
         let refused = accounts::verify(db, "nobody", &huge, now).unwrap();
         assert_eq!(refused, Err(LoginRefused::Wrong));
 
+        // Guesses sent at once cannot outrun the lock: at most the allowed few are checked,
+        // and then even the right password waits for the lock's end.
+        account(&server, "qian", Role::Reviewer, Scope::City);
+        let verdicts: Vec<_> = std::thread::scope(|threads| {
+            let guesses: Vec<_> = (0..20)
+                .map(|i| {
+                    threads.spawn(move || accounts::verify(db, "qian", &format!("guess {i}"), now))
+                })
+                .collect();
+            guesses
+                .into_iter()
+                .map(|g| g.join().unwrap().unwrap())
+                .collect()
+        });
+        let checked = verdicts
+            .iter()
+            .filter(|v| **v == Err(LoginRefused::Wrong))
+            .count();
+        assert!(checked <= MAX_FAILURES as usize, "{verdicts:?}");
+        let refused = accounts::verify(db, "qian", PASSWORD, now).unwrap();
+        assert!(matches!(refused, Err(LoginRefused::Locked { .. })));
+        // An unknown name locks exactly as a known one.
+        for _ in 1..MAX_FAILURES {
+            let wrong = accounts::verify(db, "ghost", "x", now).unwrap();
+            assert_eq!(wrong, Err(LoginRefused::Wrong));
+        }
+        let ghost = accounts::verify(db, "ghost", "x", now).unwrap();
+        assert_eq!(
+            ghost,
+            Err(LoginRefused::Locked {
+                until: now + LOCK_SECONDS
+            })
+        );
+
         // Over HTTP, the fifth failure says until when, in Beijing time.
         account(&server, "zhao", Role::Reviewer, Scope::City);
         for _ in 1..MAX_FAILURES {

@@ -240,10 +240,16 @@ CREATE TABLE IF NOT EXISTS web_account (
     role          TEXT NOT NULL,
     scope         TEXT NOT NULL,
     password_hash TEXT NOT NULL,                   -- Argon2id, PHC string
-    failures      {INT} NOT NULL DEFAULT 0,        -- failed logins since the last success
-    locked_until  {INT} NOT NULL DEFAULT 0,        -- Unix seconds; 0 when not locked
     created_at    {INT} NOT NULL,
     disabled      {INT} NOT NULL DEFAULT 0
+);
+-- Login attempts by the name tried, whether or not an account has it, so an unknown name
+-- locks exactly as a known one; rows idle for a day are swept.
+CREATE TABLE IF NOT EXISTS web_login (
+    username     TEXT PRIMARY KEY,
+    attempts     {INT} NOT NULL,                   -- claimed since the last success or lock
+    locked_until {INT} NOT NULL,                   -- Unix seconds; 0 when not locked
+    last_at      {INT} NOT NULL
 );
 CREATE TABLE IF NOT EXISTS web_session (
     token_hash TEXT PRIMARY KEY,                   -- SHA-256 of the cookie's token

@@ -2,6 +2,8 @@
 //! and the shell page that loads the single-page app with the session's CSRF token. Everything
 //! the app shows comes from `/v1/supervision/…`, scoped by the session's account.
 
+use std::sync::{Arc, OnceLock};
+
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -10,6 +12,7 @@ use axum::routing::get;
 use axum::Router;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use tokio::sync::Semaphore;
 
 use super::{assets, texts};
 use crate::state::AppState;
@@ -129,6 +132,16 @@ async fn login_form(State(state): State<AppState>, headers: HeaderMap) -> Respon
     login_page(StatusCode::OK, None, "")
 }
 
+/// Passwords hashed at once, at most.
+const CONCURRENT_HASHES: usize = 4;
+
+fn hashing() -> Arc<Semaphore> {
+    static PERMITS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    PERMITS
+        .get_or_init(|| Arc::new(Semaphore::new(CONCURRENT_HASHES)))
+        .clone()
+}
+
 #[derive(Deserialize)]
 struct LoginForm {
     #[serde(default)]
@@ -149,10 +162,20 @@ async fn login(
     if !sessions::same_secret(&form.csrf, expected) {
         return login_page(StatusCode::FORBIDDEN, Some(texts::FORM_EXPIRED), &username);
     }
+    // Each hash takes 19 MiB: a flood of logins waits its turn or is refused, never
+    // multiplies the server's memory.
+    let Ok(permit) = hashing().try_acquire_owned() else {
+        return login_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Some(texts::BUSY),
+            &username,
+        );
+    };
     let db = state.db.clone();
     let now = Utc::now().timestamp();
     let name = username.clone();
     let outcome = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let verdict = accounts::verify(db.as_ref(), &name, &form.password, now)?;
         match verdict {
             Ok(supervisor) => {

@@ -7,6 +7,7 @@ pub const CONSOLE_TITLE: &str = "行政执法监督平台";
 pub const LOGIN_TITLE: &str = "登录 · 行政执法监督平台";
 pub const WRONG: &str = "用户名或密码错误。";
 pub const FORM_EXPIRED: &str = "登录页面已过期，请重新输入后登录。";
+pub const BUSY: &str = "登录请求较多，请稍候几秒再试。";
 pub const NO_SCRIPT: &str = "监督平台需要启用浏览器的 JavaScript。";
 
 /// The refusal of a locked account, with the Beijing time the lock ends.

@@ -1,7 +1,8 @@
 //! Supervisors' console accounts: created by an admin command, passwords hashed with
 //! Argon2id (OWASP's parameters: 19 MiB, 2 passes), locked for a while after repeated
-//! failures. A login answers the same for an unknown name and a wrong password, and hashes a
-//! password either way, so neither the answer nor its time says which names exist.
+//! failures. Attempts are counted by the name tried (`web_login`), known or not, and claimed
+//! before the password is hashed, so parallel guesses cannot outrun the lock and an unknown
+//! name answers, locks and takes as long as a known one.
 
 pub mod sessions;
 
@@ -99,12 +100,11 @@ pub fn create(
     let hash = hash_password(password)?;
     transaction(db, |tx| {
         tx.execute(
-            "INSERT INTO web_account (username, name, role, scope, password_hash, failures,
-                                      locked_until, created_at, disabled)
-             VALUES ($1, $2, $3, $4, $5, 0, 0, $6, 0)
+            "INSERT INTO web_account (username, name, role, scope, password_hash, created_at,
+                                      disabled)
+             VALUES ($1, $2, $3, $4, $5, $6, 0)
              ON CONFLICT (username) DO UPDATE SET name = excluded.name, role = excluded.role,
-                 scope = excluded.scope, password_hash = excluded.password_hash, failures = 0,
-                 locked_until = 0, disabled = 0",
+                 scope = excluded.scope, password_hash = excluded.password_hash, disabled = 0",
             &[
                 username.into(),
                 name.trim().into(),
@@ -113,6 +113,10 @@ pub fn create(
                 hash.clone().into(),
                 now.into(),
             ],
+        )?;
+        tx.execute(
+            "DELETE FROM web_login WHERE username = $1",
+            &[username.into()],
         )?;
         end_sessions(tx, username)
     })
@@ -142,8 +146,10 @@ fn end_sessions(tx: &mut dyn Tx, username: &str) -> Result<(), ServerError> {
 pub fn list(db: &dyn Database) -> Result<Vec<serde_json::Value>, ServerError> {
     transaction(db, |tx| {
         tx.query(
-            "SELECT username, name, role, scope, failures, locked_until, created_at, disabled
-             FROM web_account ORDER BY username",
+            "SELECT a.username, a.name, a.role, a.scope, COALESCE(l.attempts, 0),
+                    COALESCE(l.locked_until, 0), a.created_at, a.disabled
+             FROM web_account a LEFT JOIN web_login l ON l.username = a.username
+             ORDER BY a.username",
             &[],
         )?
         .into_iter()
@@ -153,7 +159,7 @@ pub fn list(db: &dyn Database) -> Result<Vec<serde_json::Value>, ServerError> {
                 "name": row.text(1)?,
                 "role": row.text(2)?,
                 "scope": row.text(3)?,
-                "failures": row.int(4)?,
+                "attempts": row.int(4)?,
                 "locked_until": row.int(5)?,
                 "created_at": row.int(6)?,
                 "disabled": row.int(7)? != 0,
@@ -172,9 +178,10 @@ pub enum LoginRefused {
     Locked { until: i64 },
 }
 
-/// Checks a login at `now`: the supervisor on success. A failure counts against the account
-/// and the fifth in a row locks it for `LOCK_SECONDS`; a locked account refuses even the
-/// right password until the lock ends.
+/// Checks a login at `now`: the supervisor on success. Each attempt is claimed before the
+/// password is hashed; an attempt beyond `MAX_FAILURES` since the last success, and every
+/// attempt until `LOCK_SECONDS` after the lock, is refused as locked without its password
+/// being looked at (the decoy is hashed instead, for the time). Replicas share the count.
 pub fn verify(
     db: &dyn Database,
     username: &str,
@@ -186,31 +193,28 @@ pub fn verify(
     } else {
         password
     };
+    if let Some(until) = transaction(db, |tx| claim_attempt(tx, username, now))? {
+        verify_password(password, decoy_hash());
+        return Ok(Err(LoginRefused::Locked { until }));
+    }
     let account = transaction(db, |tx| {
         tx.query_opt(
-            "SELECT name, role, scope, password_hash, failures, locked_until, disabled
-             FROM web_account WHERE username = $1",
+            "SELECT name, role, scope, password_hash, disabled FROM web_account WHERE username = $1",
             &[username.into()],
         )
     })?;
     let Some(row) = account else {
         verify_password(password, decoy_hash());
-        return Ok(Err(LoginRefused::Wrong));
+        return failed(db, username, now);
     };
-    let locked_until = row.int(5)?;
-    if locked_until > now {
-        return Ok(Err(LoginRefused::Locked {
-            until: locked_until,
-        }));
-    }
     let matches = verify_password(password, &row.text(3)?) && !password.is_empty();
     let (role, scope) = (Role::parse(&row.text(1)?), Scope::parse(&row.text(2)?));
-    let disabled = row.int(6)? != 0;
+    let disabled = row.int(4)? != 0;
     match (matches && !disabled, role, scope) {
         (true, Some(role), Some(scope)) => {
             transaction(db, |tx| {
                 tx.execute(
-                    "UPDATE web_account SET failures = 0, locked_until = 0 WHERE username = $1",
+                    "DELETE FROM web_login WHERE username = $1",
                     &[username.into()],
                 )
             })?;
@@ -221,29 +225,72 @@ pub fn verify(
                 scope,
             }))
         }
-        _ => record_failure(db, username, now),
+        _ => failed(db, username, now),
     }
 }
 
-fn record_failure(
+/// Claims one attempt for `username`: `Some(until)` when the name is locked (or this attempt
+/// is one too many, which locks it), `None` when the password may be checked.
+fn claim_attempt(tx: &mut dyn Tx, username: &str, now: i64) -> Result<Option<i64>, ServerError> {
+    tx.execute(
+        "DELETE FROM web_login WHERE last_at < $1 AND locked_until < $2",
+        &[(now - 24 * 60 * 60).into(), now.into()],
+    )?;
+    tx.execute(
+        "INSERT INTO web_login (username, attempts, locked_until, last_at) VALUES ($1, 0, 0, $2)
+         ON CONFLICT (username) DO NOTHING",
+        &[username.into(), now.into()],
+    )?;
+    let row = tx
+        .query_opt(
+            &format!(
+                "SELECT attempts, locked_until FROM web_login WHERE username = $1 {}",
+                tx.lock_clause()
+            ),
+            &[username.into()],
+        )?
+        .ok_or(ServerError::Decode)?;
+    let (mut attempts, locked_until) = (row.int(0)?, row.int(1)?);
+    if locked_until > now {
+        return Ok(Some(locked_until));
+    }
+    if locked_until != 0 {
+        attempts = 0; // the lock has ended: a fresh count
+    }
+    attempts += 1;
+    let locked = (attempts > MAX_FAILURES).then_some(now + LOCK_SECONDS);
+    tx.execute(
+        "UPDATE web_login SET attempts = $2, locked_until = $3, last_at = $4 WHERE username = $1",
+        &[
+            username.into(),
+            attempts.into(),
+            locked.unwrap_or(0).into(),
+            now.into(),
+        ],
+    )?;
+    Ok(locked)
+}
+
+/// A failed attempt: the last one allowed locks the name.
+fn failed(
     db: &dyn Database,
     username: &str,
     now: i64,
 ) -> Result<Result<Supervisor, LoginRefused>, ServerError> {
     let until = now + LOCK_SECONDS;
-    // Counted in the database, so replicas behind one balancer share the count.
-    let failures = transaction(db, |tx| {
+    let locked = transaction(db, |tx| {
         tx.execute(
-            "UPDATE web_account SET failures = failures + 1 WHERE username = $1",
-            &[username.into()],
-        )?;
-        tx.execute(
-            "UPDATE web_account SET locked_until = $2, failures = 0
-             WHERE username = $1 AND failures >= $3",
-            &[username.into(), until.into(), MAX_FAILURES.into()],
+            "UPDATE web_login SET locked_until = $2
+             WHERE username = $1 AND attempts >= $3 AND locked_until <= $4",
+            &[
+                username.into(),
+                until.into(),
+                MAX_FAILURES.into(),
+                now.into(),
+            ],
         )
     })?;
-    Ok(Err(if failures > 0 {
+    Ok(Err(if locked > 0 {
         LoginRefused::Locked { until }
     } else {
         LoginRefused::Wrong
