@@ -289,6 +289,16 @@ fn feedback_is_stored_counted_listed_and_survives_a_rebuild() {
         let fourth = shop.post(&path, &complaint("x"));
         assert_eq!(fourth.status, 429);
         assert!(String::from_utf8_lossy(&fourth.body).contains("上限"));
+        // The cap is the code's, not the check's: the same code opened in a fresh browser (a
+        // replayed check with its own form token) adds no complaint.
+        let mut fresh = Browser::new(&server, 24);
+        let (_, replayed) = fresh.get(&format!("{path}?enterprise={A}"));
+        let flood = format!(
+            "check={}&csrf={}&kind=complaint&text=x",
+            hidden(&replayed, "check"),
+            hidden(&replayed, "csrf")
+        );
+        assert_eq!(fresh.post(&path, &flood).status, 429);
 
         // CSRF: a wrong token, no check cookie, a foreign origin.
         let forged = shop.post(&path, &complaint("x").replace(&csrf, &"0".repeat(32)));
@@ -373,6 +383,23 @@ fn feedback_is_stored_counted_listed_and_survives_a_rebuild() {
         assert_eq!(first["officer"], OFFICER_A);
         assert!(first["created_at"].as_str().unwrap().contains('年'));
         assert_eq!(list(&other, "")["total"], 0);
+        // The complained-about body reads the complaint, never who made it.
+        let body = issue_key(
+            server.state.db.as_ref(),
+            "市场监管局内部监督",
+            Role::Body,
+            &Scope::Body("B500103001".into()),
+            0,
+        )
+        .unwrap()
+        .key;
+        let own = list(&body, "?kind=complaint");
+        assert!(own["total"].as_i64().unwrap() > 0, "{own}");
+        assert!(own["feedback"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["contact"] == ""));
         assert_eq!(list(&city, "?kind=bogus")["error"], "bad_request");
     }
 }

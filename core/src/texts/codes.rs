@@ -15,7 +15,8 @@ pub mod refusal {
     pub const EXPIRED: &str = "执法凭证已过期，请对方更新后重新出示。";
     pub const NOT_YET_VALID: &str = "执法凭证尚未生效。";
     pub const VALIDITY_TOO_LONG: &str = "执法凭证有效期超过一个班次，该码无效。";
-    pub const REVOKED: &str = "该执法人员的凭证已被撤销，可以拒绝检查并向监督部门反映。";
+    pub const REVOKED: &str =
+        "该执法人员的执法凭证已被撤销。请要求其出示行政执法证件并核对，并可向执法监督机构反映。";
     pub const BAD_DEVICE_SIGNATURE: &str = "该码不是由持证人的设备生成的，可能是截图或伪造。";
     pub const WRONG_ENTERPRISE: &str = "该码是为其他单位生成的，请对方针对本单位重新出示。";
     pub const REPLAYED: &str = "该码已被使用过，请对方刷新后重新出示。";

@@ -84,7 +84,10 @@ pub async fn list(
         return Err(Refused::bad_request("offset 不能为负"));
     }
     let (clause, params) = conditions(&who.scope, &filter)?;
-    let (total, rows) = blocking(move || {
+    // A complainant's contact is for the bureaus that handle complaints, never for the body
+    // whose officer the complaint is about (nor for a reviewer reading case files).
+    let sees_contact = who.role.handles_warnings();
+    let (total, mut rows) = blocking(move || {
         let catalogue = state.catalogue.clone();
         Ok(transaction(state.db.as_ref(), |tx| {
             page(tx, &clause, &params, limit, offset)
@@ -98,6 +101,11 @@ pub async fn list(
         })?)
     })
     .await?;
+    if !sees_contact {
+        for row in &mut rows {
+            row["contact"] = Json_::from("");
+        }
+    }
     Ok(Json(json!({ "total": total, "feedback": rows })).into_response())
 }
 

@@ -114,10 +114,13 @@ pub fn record(
     if found.officer.is_empty() || (rating && !found.refusal.is_empty()) {
         return Ok(Err(Refused::new(403, refused::NOT_ALLOWED)));
     }
+    // Counted per code, over every check of it: a photographed code opened in many fresh
+    // browsers (each a new, replayed check) still carries one rating and a few complaints.
     let count = |tx: &mut dyn Tx, kind: &str| -> Result<i64, ServerError> {
         tx.query_opt(
-            "SELECT COUNT(*) FROM sv_web_feedback WHERE check_id = $1 AND kind = $2",
-            &[check_id.into(), kind.into()],
+            "SELECT COUNT(*) FROM sv_web_feedback f JOIN sv_web_check c ON c.id = f.check_id
+             WHERE c.code_hash = $1 AND f.kind = $2",
+            &[code_hash.into(), kind.into()],
         )?
         .map_or(Ok(0), |row| row.int(0))
     };

@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS sv_web_check (
 CREATE UNIQUE INDEX IF NOT EXISTS sv_web_check_first
     ON sv_web_check (credential_id, step) WHERE first_seen = 1;
 CREATE INDEX IF NOT EXISTS sv_web_check_at ON sv_web_check (checked_at);
+CREATE INDEX IF NOT EXISTS sv_web_check_code ON sv_web_check (code_hash);
 
 -- Ratings and complaints (投诉举报) sent from the page, tied to one web check.
 CREATE TABLE IF NOT EXISTS sv_web_feedback (

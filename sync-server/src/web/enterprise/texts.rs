@@ -42,8 +42,13 @@ pub const COMPLAIN_INTRO: &str = "依据《中华人民共和国行政处罚法�
 pub const COMPLAINT_LABEL: &str = "投诉内容";
 pub const CONTACT_LABEL: &str = "联系方式（选填，便于监督机构回复）";
 pub const COMPLAIN_SUBMIT: &str = "提交投诉";
-pub const FORGED_ADVICE: &str =
-    "如对方坚持以此码要求检查，您可以拒绝，并拨打12345政务服务便民热线反映。";
+/// What a refused code lets the enterprise do. The right to refuse an inspection is tied to
+/// the officer not showing the enforcement certificate (APL Art. 55), not to a code failing
+/// (a lagging catalogue or a screenshot also fail), so the advice is to ask for the
+/// certificate.
+pub const FORGED_ADVICE: &str = "请要求执法人员出示行政执法证件并核对；执法人员不出示执法证件的，\
+     依据《中华人民共和国行政处罚法》第五十五条，您有权拒绝接受调查或者检查。\
+     也可拨打12345政务服务便民热线或向执法监督机构反映。";
 
 pub const RATED: &str = "评价已提交，感谢您的反馈。";
 pub const COMPLAINED: &str = "投诉已提交，执法监督机构将依法处理。";
