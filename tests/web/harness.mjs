@@ -62,7 +62,9 @@ export async function logout(page) {
   await page.evaluate(async (csrf) => {
     await fetch('/console/logout', { method: 'POST', headers: { 'X-CSRF-Token': csrf } });
   }, token);
-  await page.goto(`${base}/console`);
+  // The app may notice the ended session first and go to the login itself.
+  await page.goto(`${base}/console`).catch(() => {});
+  await page.waitForURL(/\/console\/login$/);
 }
 
 export async function shot(page, name) {
