@@ -132,6 +132,9 @@ pub async fn sync(
             metrics::counter!("zhifa_sync_messages_sent_total")
                 .increment(round.messages.len() as u64);
             metrics::counter!("zhifa_documents_changed_total").increment(round.applied.into());
+            if round.applied > 0 {
+                state.figures.invalidate();
+            }
             Ok(SyncResponse {
                 changed: round.changed,
                 cursor: round.cursor,
@@ -161,6 +164,9 @@ pub async fn upload_events(
             let index = state.projection.for_round();
             let ack = events::receive(db, &device, &upload, index.as_deref())?;
             metrics::counter!("zhifa_events_stored_total").increment(ack.acked.len() as u64);
+            if !ack.acked.is_empty() {
+                state.figures.invalidate();
+            }
             Ok(ack)
         })
         .await?;
@@ -240,6 +246,8 @@ pub async fn blob_put(
     let hash = blobs::parse_hash(&hash)?;
     let status = request
         .run(state, move |db, state, device, body| {
+            // A file that completes may be the evidence a case was missing.
+            state.figures.invalidate();
             Ok(blobs::put_part(
                 db,
                 &state.blob_limits,

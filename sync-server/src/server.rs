@@ -48,6 +48,8 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// Evidence quotas (per device staged, per team per day).
     pub blob_limits: crate::blobs::Limits,
+    /// How long a computed indicator figure serves (zero: computed each time).
+    pub figure_cache: std::time::Duration,
 }
 
 impl Config {
@@ -60,6 +62,7 @@ impl Config {
             limits: Limits::default(),
             metrics_token: None,
             blob_limits: crate::blobs::Limits::default(),
+            figure_cache: std::time::Duration::ZERO,
         }
     }
 }
@@ -102,6 +105,9 @@ pub fn state(config: &Config) -> Result<AppState, ServerError> {
         metrics_token: config.metrics_token.clone().filter(|t| !t.is_empty()),
         limiters: Arc::new(Limiters::new(config.limits.clone())),
         blob_limits: config.blob_limits,
+        figures: Arc::new(crate::supervision::indicators::FigureCache::new(
+            config.figure_cache,
+        )),
     })
 }
 

@@ -24,4 +24,6 @@ pub struct AppState {
     /// The supervision index's projector for the catalogue as published.
     pub projection: Arc<crate::supervision::index::Projection>,
     pub blob_limits: crate::blobs::Limits,
+    /// Indicator figures already computed (`supervision::indicators::cache`).
+    pub figures: Arc<crate::supervision::indicators::FigureCache>,
 }

@@ -47,6 +47,10 @@ pub struct Serve {
     /// Bytes of evidence one team may upload in 24 hours.
     #[arg(long, env = "ZHIFA_TEAM_EVIDENCE_BYTES_PER_DAY", default_value_t = blobs::TEAM_BYTES_PER_DAY)]
     team_evidence_bytes_per_day: u64,
+    /// Seconds a computed indicator figure serves the console before it is computed again
+    /// (sooner when this server's index changes); 0 computes every request.
+    #[arg(long, env = "ZHIFA_FIGURE_CACHE_SECONDS", default_value_t = 300)]
+    figure_cache_seconds: u64,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -147,6 +151,7 @@ impl Serve {
                 team_bytes_per_day: self.team_evidence_bytes_per_day,
                 ..blobs::Limits::default()
             },
+            figure_cache: Duration::from_secs(self.figure_cache_seconds),
         };
         let state = server::state(&config)?;
         tracing::info!(storage = state.db.backend(), "storage open");

@@ -121,8 +121,10 @@ pub async fn figures(
     let (level, period) = (q.level, q.period.clone());
     let figures = blocking(move || {
         let names: &dyn indicators::Names = state.catalogue.as_ref();
-        Ok(transaction(state.db.as_ref(), |tx| {
-            indicators::compute_named(tx, ind, &q, Some(names))
+        Ok(state.figures.get_or_compute(ind.id.as_str(), &q, || {
+            transaction(state.db.as_ref(), |tx| {
+                indicators::compute_named(tx, ind, &q, Some(names))
+            })
         })?)
     })
     .await?;
@@ -132,7 +134,7 @@ pub async fn figures(
         "period": period.kind.as_str(),
         "from": period.from,
         "to": period.to,
-        "figures": figures,
+        "figures": figures.as_slice(),
     }))
     .into_response())
 }

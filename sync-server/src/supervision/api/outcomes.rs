@@ -21,6 +21,7 @@ pub async fn import(
 ) -> Reply {
     require(who.role.imports_outcomes(), "导入复议诉讼结果")?;
     let report = blocking(move || {
+        state.figures.invalidate();
         outcomes::import(state.db.as_ref(), &body).map_err(|error| match error {
             ImportError::Server(error) => Refused::from(error),
             ImportError::TooLarge { .. } => Refused::new(ErrorCode::TooLarge, error.message_zh()),

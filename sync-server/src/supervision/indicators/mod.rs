@@ -17,6 +17,7 @@
 
 mod aggregate;
 mod batch;
+pub mod cache;
 mod compute;
 mod definition;
 mod labels;
@@ -33,6 +34,7 @@ use crate::error::ServerError;
 use crate::supervision::Scope;
 
 pub use batch::compute_all;
+pub use cache::FigureCache;
 pub use compute::{cases_behind, compute, compute_named};
 pub use definition::{Indicator, Indicators, Kind};
 pub use labels::Names;

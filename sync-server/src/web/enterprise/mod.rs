@@ -263,6 +263,7 @@ async fn send(
     }
     let csrf = field("csrf").to_owned();
     let kind = sent.kind();
+    let state_figures = state.figures.clone();
     let recorded = tokio::task::spawn_blocking(move || {
         crate::storage::transaction(state.db.as_ref(), |tx| {
             feedback::record(tx, &check_id, &hash, &csrf, &sent, Utc::now())
@@ -271,6 +272,8 @@ async fn send(
     .await;
     match recorded {
         Ok(Ok(Ok(_))) => {
+            // Ratings and complaints are figures of the feedback indicators.
+            state_figures.invalidate();
             let mut response = StatusCode::SEE_OTHER.into_response();
             let location = format!("{path}?sent={kind}");
             if let Ok(value) = HeaderValue::from_str(&location) {
