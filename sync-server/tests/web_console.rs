@@ -421,5 +421,19 @@ fn the_pages_are_served_from_the_binary_with_their_guards() {
         assert!(policy.contains("default-src 'self'") && policy.contains("script-src 'self'"));
         assert_eq!(login.header("x-content-type-options"), Some("nosniff"));
         assert!(text(&login).contains("行政执法监督平台"));
+        // The API's JSON goes gzipped to a browser that takes it.
+        let key = city(&server);
+        let definitions = exchange(
+            &server,
+            "GET",
+            "/v1/supervision/indicators",
+            &[
+                ("authorization", format!("Bearer {key}")),
+                ("accept-encoding", "gzip".into()),
+            ],
+            b"",
+        );
+        assert_eq!(definitions.status, 200);
+        assert_eq!(definitions.header("content-encoding"), Some("gzip"));
     }
 }

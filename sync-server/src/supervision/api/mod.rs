@@ -124,4 +124,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .router
         .route_layer(middleware::from_fn_with_state(gate, auth::authenticate))
         .route(OPENAPI, get(openapi::document))
+        // A body-level figure list of the city is half a megabyte of JSON; gzip makes it a
+        // tenth (images and small answers go as they are).
+        .layer(tower_http::compression::CompressionLayer::new())
 }

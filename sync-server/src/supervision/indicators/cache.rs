@@ -2,8 +2,8 @@
 //! indicators over a year of the city, each a scan of the index, and every supervisor who
 //! opens it asks the same. An entry serves until it is `ttl` old or the index changes in this
 //! process (`invalidate`, called wherever the index is written); a replica's writes reach the
-//! others within `ttl`. Only answers of at most `MAX_FIGURES` are kept, so the cache holds at
-//! most `ENTRIES × MAX_FIGURES` figures whatever is asked.
+//! others within `ttl`. Only answers of at most `MAX_FIGURES` are kept, and the least recently
+//! used leave once the cache holds `BUDGET` figures, whatever is asked.
 
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,14 +14,22 @@ use lru::LruCache;
 
 use super::{Figure, Query};
 
-const ENTRIES: usize = 2048;
-/// Larger answers (officer level over months) are computed each time.
-pub const MAX_FIGURES: usize = 2_000;
+const ENTRIES: usize = 4096;
+/// Larger answers (officer level over months) are computed each time; every body of the
+/// city (3,508) fits.
+pub const MAX_FIGURES: usize = 5_000;
+/// Figures held at most (some 100 MB).
+const BUDGET: usize = 500_000;
 
 pub struct FigureCache {
     ttl: Duration,
     generation: AtomicU64,
-    entries: Mutex<LruCache<String, Entry>>,
+    entries: Mutex<Entries>,
+}
+
+struct Entries {
+    lru: LruCache<String, Entry>,
+    figures: usize,
 }
 
 struct Entry {
@@ -36,7 +44,10 @@ impl FigureCache {
         FigureCache {
             ttl,
             generation: AtomicU64::new(0),
-            entries: Mutex::new(LruCache::new(NonZeroUsize::new(ENTRIES).expect("non-zero"))),
+            entries: Mutex::new(Entries {
+                lru: LruCache::new(NonZeroUsize::new(ENTRIES).expect("non-zero")),
+                figures: 0,
+            }),
         }
     }
 
@@ -59,7 +70,7 @@ impl FigureCache {
         let generation = self.generation.load(Ordering::Acquire);
         {
             let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(entry) = entries.get(&key) {
+            if let Some(entry) = entries.lru.get(&key) {
                 if entry.generation == generation && entry.made.elapsed() < self.ttl {
                     return Ok(entry.figures.clone());
                 }
@@ -72,10 +83,17 @@ impl FigureCache {
                 made: Instant::now(),
                 figures: figures.clone(),
             };
-            self.entries
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .put(key, entry);
+            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            entries.figures += figures.len();
+            if let Some((_, old)) = entries.lru.push(key, entry) {
+                entries.figures -= old.figures.len();
+            }
+            while entries.figures > BUDGET {
+                let Some((_, old)) = entries.lru.pop_lru() else {
+                    break;
+                };
+                entries.figures -= old.figures.len();
+            }
         }
         Ok(figures)
     }
