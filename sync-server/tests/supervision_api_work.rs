@@ -397,6 +397,21 @@ fn indicator_figures_and_the_cases_behind_them_keep_the_scope() {
             .clone();
         assert!(is_zh(decided["name"].as_str().unwrap()));
         assert!(is_zh(decided["definition"].as_str().unwrap()));
+        // The top level of a district's figures is the district, named as such.
+        let top = get(
+            &server,
+            "/v1/supervision/indicators/case.decided?level=city",
+            &yuzhong,
+        )
+        .json();
+        assert_eq!(top["figures"][0]["label_zh"], "渝中区", "{top}");
+        let whole = get(
+            &server,
+            "/v1/supervision/indicators/case.decided?level=city",
+            &city,
+        )
+        .json();
+        assert_eq!(whole["figures"][0]["label_zh"], "全市", "{whole}");
 
         let query = "level=district&period=month&from=2026-01-01&to=2026-12-31";
         let figures = |key: &str| -> Vec<(String, String, f64)> {

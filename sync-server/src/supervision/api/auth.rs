@@ -423,7 +423,7 @@ pub async fn me(State(state): State<AppState>, Extension(who): Extension<Supervi
 }
 
 /// The scope by its names (渝中区, the body's name), as the console's header shows it.
-fn scope_zh(state: &AppState, scope: &Scope) -> Result<String, ServerError> {
+pub(super) fn scope_zh(state: &AppState, scope: &Scope) -> Result<String, ServerError> {
     Ok(match scope {
         Scope::City => "全市".to_owned(),
         Scope::District(code) => super::names::district(code),

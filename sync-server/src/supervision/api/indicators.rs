@@ -119,22 +119,35 @@ pub async fn figures(
     let ind = indicator(&id)?;
     let q = query_of(ind, &who, &params)?;
     let (level, period) = (q.level, q.period.clone());
-    let figures = blocking(move || {
+    let (figures, scope_zh) = blocking(move || {
         let names: &dyn indicators::Names = state.catalogue.as_ref();
-        Ok(state.figures.get_or_compute(ind.id.as_str(), &q, || {
+        let figures = state.figures.get_or_compute(ind.id.as_str(), &q, || {
             transaction(state.db.as_ref(), |tx| {
                 indicators::compute_named(tx, ind, &q, Some(names))
             })
-        })?)
+        })?;
+        Ok((figures, super::auth::scope_zh(&state, &who.scope)?))
     })
     .await?;
+    // The top level is the supervisor's whole scope: a district's total is its own, never
+    // labelled 全市.
+    let figures: Vec<_> = figures
+        .iter()
+        .cloned()
+        .map(|mut figure| {
+            if figure.key == "city" {
+                figure.label_zh = scope_zh.clone();
+            }
+            figure
+        })
+        .collect();
     Ok(Json(json!({
         "indicator": { "id": ind.id, "name": ind.name, "unit": ind.unit, "definition": ind.definition },
         "level": level.as_str(),
         "period": period.kind.as_str(),
         "from": period.from,
         "to": period.to,
-        "figures": figures.as_slice(),
+        "figures": figures,
     }))
     .into_response())
 }
