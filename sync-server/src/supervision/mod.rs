@@ -11,6 +11,7 @@
 //! - `outcomes`: reconsideration and litigation results imported from CSV.
 //! - `api`: `/v1/supervision/…` for supervisors, scoped to their jurisdiction; exports.
 //! - `accounts`: supervisors' console accounts (Argon2id, lockout) and browser sessions.
+//! - `supervisor`: who a request comes from (`Supervisor`) and what its `Role` may do.
 //! - `scope`: whose data a supervisor sees (city, district, body), applied in every query.
 //!
 //! `docs/SUPERVISION.md` lists every indicator and rule with its definition.
@@ -24,6 +25,7 @@ pub mod review;
 pub(crate) mod schema;
 pub mod scope;
 pub mod simulate;
+pub mod supervisor;
 pub mod warnings;
 
 pub use scope::Scope;

@@ -3,7 +3,7 @@
 
 import { h, section, field, select } from './dom.js';
 import { url } from './api.js';
-import { definitions } from './indicators.js';
+import { definitions } from './definitions.js';
 import { LEVEL, CASE_STATUS, WARNING_STATUS, zh } from './labels.js';
 import * as period from './period.js';
 

@@ -11,14 +11,8 @@ import { GROUP, LEVEL, PERIOD, zh } from './labels.js';
 import * as period from './period.js';
 import { caseColumns } from './cases.js';
 import { exportLinks } from './exports.js';
+import { definitions } from './definitions.js';
 
-let cached = null;
-
-/** Every indicator's definition (read once). */
-export async function definitions() {
-  if (!cached) cached = api.get('/indicators').then((r) => r.indicators).catch((e) => { cached = null; throw e; });
-  return cached;
-}
 
 const NEXT = { city: 'district', district: 'body', body: 'officer' };
 

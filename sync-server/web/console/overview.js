@@ -6,7 +6,8 @@ import * as api from './api.js';
 import { trend } from './chart.js';
 import { withUnit, num, today } from './format.js';
 import * as period from './period.js';
-import { definitions, firstLevel } from './indicators.js';
+import { definitions } from './definitions.js';
+import { firstLevel } from './indicators.js';
 
 /** The figures that matter most to a supervisor, in the order shown. */
 export const KEY_INDICATORS = [

@@ -13,7 +13,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 
 use crate::error::ServerError;
 use crate::storage::{transaction, Database, Tx};
-use crate::supervision::api::{Role, Supervisor};
+use crate::supervision::supervisor::{Role, Supervisor};
 use crate::supervision::Scope;
 
 /// Failed logins in a row that lock an account.

@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap, HeaderValue};
 
 use crate::error::ServerError;
 use crate::storage::Tx;
-use crate::supervision::api::Supervisor;
+use crate::supervision::supervisor::Supervisor;
 use zhifa_core::crypto::sha256;
 
 pub const COOKIE: &str = "zhifa_session";
