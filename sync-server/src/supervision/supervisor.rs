@@ -1,6 +1,7 @@
 //! Who a supervision request comes from and what its role lets it do: what a key
 //! (`api::auth`) and a console account (`accounts`) both come down to.
 
+use crate::error::ServerError;
 use crate::supervision::Scope;
 
 /// What a supervisor may do beyond reading within the scope.
@@ -67,6 +68,18 @@ impl Role {
             Role::Body => matches!(scope, Scope::Body(_)),
             Role::Reviewer => true,
         }
+    }
+
+    /// `fits`, as the refusal an admin command or the API gives.
+    pub fn check_scope(self, scope: &Scope) -> Result<(), ServerError> {
+        if self.fits(scope) {
+            return Ok(());
+        }
+        Err(ServerError::BadRequest(format!(
+            "role {} cannot have scope '{}'",
+            self.as_str(),
+            scope.stored()
+        )))
     }
 }
 

@@ -9,8 +9,6 @@ use zhifa_sync_server::server::open_database;
 use zhifa_sync_server::storage::transaction;
 use zhifa_sync_server::supervision::accounts;
 use zhifa_sync_server::supervision::api::auth::access_log;
-use zhifa_sync_server::supervision::api::Role;
-use zhifa_sync_server::supervision::Scope;
 use zhifa_sync_server::ServerError;
 
 use super::Storage;
@@ -38,12 +36,7 @@ pub struct AddAccount {
 
 impl AddAccount {
     pub fn run(self) -> Result<(), ServerError> {
-        let role = Role::parse(&self.role).ok_or_else(|| {
-            ServerError::BadRequest("role is one of city, district, body, reviewer".into())
-        })?;
-        let scope = Scope::parse(&self.scope).ok_or_else(|| {
-            ServerError::BadRequest("scope is '', a six-digit district code or body:<id>".into())
-        })?;
+        let (role, scope) = super::role_and_scope(&self.role, &self.scope)?;
         let mut input = String::new();
         std::io::stdin().take(4096).read_to_string(&mut input)?;
         let password = input.lines().next().unwrap_or_default();

@@ -3,8 +3,7 @@
 
 use clap::Args;
 use zhifa_sync_server::server::open_database;
-use zhifa_sync_server::supervision::api::{issue_key, list_keys, revoke_key, Role};
-use zhifa_sync_server::supervision::Scope;
+use zhifa_sync_server::supervision::api::{issue_key, list_keys, revoke_key};
 use zhifa_sync_server::ServerError;
 
 use super::Storage;
@@ -26,12 +25,7 @@ pub struct IssueKey {
 
 impl IssueKey {
     pub fn run(self) -> Result<(), ServerError> {
-        let role = Role::parse(&self.role).ok_or_else(|| {
-            ServerError::BadRequest("role is one of city, district, body, reviewer".into())
-        })?;
-        let scope = Scope::parse(&self.scope).ok_or_else(|| {
-            ServerError::BadRequest("scope is '', a six-digit district code or body:<id>".into())
-        })?;
+        let (role, scope) = super::role_and_scope(&self.role, &self.scope)?;
         let db = open_database(&self.storage.data_dir, self.storage.database_url.as_deref())?;
         let issued = issue_key(
             db.as_ref(),

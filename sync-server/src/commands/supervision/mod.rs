@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use zhifa_sync_server::supervision::api::Role;
+use zhifa_sync_server::supervision::Scope;
 use zhifa_sync_server::ServerError;
 
 mod accounts;
@@ -77,4 +79,15 @@ impl Supervision {
             Supervision::Evaluate(command) => command.run(),
         }
     }
+}
+
+/// A command's `--role` and `--scope`, as keys and console accounts both take them.
+fn role_and_scope(role: &str, scope: &str) -> Result<(Role, Scope), ServerError> {
+    let role = Role::parse(role).ok_or_else(|| {
+        ServerError::BadRequest("role is one of city, district, body, reviewer".into())
+    })?;
+    let scope = Scope::parse(scope).ok_or_else(|| {
+        ServerError::BadRequest("scope is '', a six-digit district code or body:<id>".into())
+    })?;
+    Ok((role, scope))
 }

@@ -84,13 +84,7 @@ pub fn create(
             "an account needs the supervisor's name".into(),
         ));
     }
-    if !role.fits(scope) {
-        return Err(ServerError::BadRequest(format!(
-            "role {} cannot have scope '{}'",
-            role.as_str(),
-            scope.stored()
-        )));
-    }
+    role.check_scope(scope)?;
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS || password.len() > MAX_PASSWORD_BYTES {
         return Err(ServerError::BadRequest(format!(

@@ -55,13 +55,7 @@ pub fn issue_key(
             "a key needs the supervisor's name".into(),
         ));
     }
-    if !role.fits(scope) {
-        return Err(ServerError::BadRequest(format!(
-            "role {} cannot have scope '{}'",
-            role.as_str(),
-            scope.stored()
-        )));
-    }
+    role.check_scope(scope)?;
     let mut random = [0u8; 32];
     rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut random);
     let key = format!("{KEY_PREFIX}{}", hex::encode(random));
