@@ -18,6 +18,7 @@ pub mod numerals;
 pub mod random;
 pub mod records;
 pub mod registry;
+pub mod signed;
 pub mod store;
 pub mod sync;
 #[cfg(feature = "testing")]

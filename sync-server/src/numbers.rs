@@ -96,8 +96,8 @@ pub fn reserve(
             return Ok(CaseNumberBlock {
                 prefix: grant.text(1)?,
                 year: grant.int(2)? as i32,
-                first: grant.int(3)? as u32,
-                last: grant.int(4)? as u32,
+                first: grant.int(3)? as i32,
+                last: grant.int(4)? as i32,
             });
         }
         if !owned {
@@ -159,8 +159,9 @@ pub fn reserve(
         Ok(CaseNumberBlock {
             prefix: request.prefix.clone(),
             year: request.year,
-            first: first as u32,
-            last: last as u32,
+            // Within 1..=MAX_NUMBER.
+            first: first as i32,
+            last: last as i32,
         })
     })
 }

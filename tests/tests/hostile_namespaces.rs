@@ -329,7 +329,7 @@ fn task_namespace(server: &TestServer) {
     attacker.sync().unwrap();
 }
 
-fn options(prefix: Option<&str>, block: u32, min: u32) -> SyncOptions {
+fn options(prefix: Option<&str>, block: i32, min: i32) -> SyncOptions {
     SyncOptions {
         case_number_prefix: prefix.map(str::to_owned),
         case_number_block: block,
@@ -402,7 +402,7 @@ fn one_phone_cannot_drain_a_prefix_s_year() {
 fn quota(server: &TestServer) {
     let greedy = Phone::enrolled(server, SubjectKind::Officer, OFFICER_A);
     let drain = options(Some(MARKET_PREFIX), 1_000, 100_000);
-    let per_day = zhifa_sync_server::numbers::DEVICE_NUMBERS_PER_DAY as u32;
+    let per_day = zhifa_sync_server::numbers::DEVICE_NUMBERS_PER_DAY as i32;
     let mut taken = 0;
     let refused = loop {
         match greedy.device.sync().run(&greedy.transport, &drain, &|_| {}) {

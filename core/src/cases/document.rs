@@ -24,7 +24,8 @@ use crate::texts::cases::date_zh;
 pub enum CaseEdit {
     AddParty(Party),
     SetParty {
-        index: u32,
+        /// A negative index is no entry (`CaseError::NoSuchEntry`).
+        index: i32,
         party: Party,
     },
     AddOfficer(CaseOfficer),
@@ -380,7 +381,8 @@ impl CaseDoc {
                 self.wrote(at, party.name.clone());
             }
             CaseEdit::SetParty { index, party } => {
-                let map = case::parties.entry(doc, &ROOT, *index as usize)?;
+                let index = usize::try_from(*index).map_err(|_| CaseError::NoSuchEntry)?;
+                let map = case::parties.entry(doc, &ROOT, index)?;
                 party.write(doc, &map).map_err(am)?;
                 self.wrote(format!("parties.{index}"), party.name.clone());
             }

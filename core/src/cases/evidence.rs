@@ -9,6 +9,7 @@ use super::CaseError;
 use crate::clock::TimeReading;
 use crate::codes::GpsFix;
 use crate::crypto::{self, CryptoError, PublicKey, Sign1Limits, Signer};
+use crate::signed;
 use crate::store::BlobStore;
 use crate::sync::protocol::MAX_BLOB;
 
@@ -69,7 +70,7 @@ pub fn capture(
         hash: metadata.hash,
         kind: kind.into(),
         description: description.into(),
-        size: metadata.size,
+        size: signed::to_i64(metadata.size),
         signed_metadata,
     })
 }
@@ -89,7 +90,7 @@ pub fn verify(item: &EvidenceItem, device_key: &PublicKey) -> Result<CaptureMeta
     )?;
     let metadata: CaptureMetadata = ciborium::from_reader(verified.payload.as_slice())
         .map_err(|_| CryptoError::Malformed("evidence metadata"))?;
-    if metadata.hash != item.hash || metadata.size != item.size {
+    if metadata.hash != item.hash || u64::try_from(item.size) != Ok(metadata.size) {
         return Err(CryptoError::BadSignature);
     }
     Ok(metadata)

@@ -45,6 +45,8 @@ pub enum CaseError {
     Refused(Refusal),
     #[error("no case number left: ask the server for a new block")]
     NoCaseNumbers,
+    #[error("a block of case numbers must be a range of positive numbers")]
+    BadNumberBlock,
     #[error("no such visit on this device")]
     NoSuchVisit,
     /// Refused at capture, before anything is stored (`evidence::capture`).
@@ -66,6 +68,7 @@ impl CaseError {
             CaseError::NotFound => text::NOT_FOUND.into(),
             CaseError::Refused(refusal) => refusal.message_zh(),
             CaseError::NoCaseNumbers => text::NO_CASE_NUMBERS.into(),
+            CaseError::BadNumberBlock => text::BAD_NUMBER_BLOCK.into(),
             CaseError::NoSuchVisit => text::NO_SUCH_VISIT.into(),
             CaseError::EvidenceTooLarge { size, max } => text::evidence_too_large(*size, *max),
             CaseError::EvidenceEmpty => text::EVIDENCE_EMPTY.into(),

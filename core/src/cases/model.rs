@@ -139,7 +139,8 @@ pub struct EvidenceItem {
     /// 书证, 物证, 视听资料, 电子数据, 证人证言, 当事人陈述, 鉴定意见, 勘验笔录/现场笔录 (Art. 46).
     pub kind: String,
     pub description: String,
-    pub size: u64,
+    /// Bytes of the file (never negative; stored unsigned in the document).
+    pub size: i64,
     /// COSE_Sign1 by the capturing device over the capture metadata.
     pub signed_metadata: Vec<u8>,
 }

@@ -14,10 +14,23 @@ pub struct CaseNumberBlock {
     /// The agency's prefix, e.g. 渝中城管罚.
     pub prefix: String,
     pub year: i32,
-    pub first: u32,
-    pub last: u32,
+    pub first: i32,
+    pub last: i32,
 }
 
+impl CaseNumberBlock {
+    /// How many numbers the block holds; `None` for one that is not a range of positive
+    /// numbers, which is never stored.
+    pub fn count(&self) -> Option<u32> {
+        let first = u32::try_from(self.first).ok().filter(|first| *first >= 1)?;
+        let last = u32::try_from(self.last)
+            .ok()
+            .filter(|last| *last >= first)?;
+        Some(last - first + 1)
+    }
+}
+
+/// Keeps a block; the caller has checked it (`CaseNumberBlock::count`).
 pub fn add_block(tx: &Transaction<'_>, block: &CaseNumberBlock) -> Result<(), StoreError> {
     tx.execute(
         "INSERT OR IGNORE INTO case_number_block (prefix, year, first, last, next) VALUES (?1, ?2, ?3, ?4, ?3)",

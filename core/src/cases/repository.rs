@@ -149,7 +149,8 @@ pub struct CaseQuery {
     pub conflicted_only: bool,
     /// Keyset paging: the last id of the previous page.
     pub after_id: Option<String>,
-    pub limit: u32,
+    /// Rows a page, clamped to 1..=500 (a negative one from an app reads as 1).
+    pub limit: i32,
 }
 
 /// One row of a case list.

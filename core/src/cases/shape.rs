@@ -375,8 +375,9 @@ scalar!(/// An amount, 0 when absent.
     Int: i64, |v| (*v).into(), |s| Some(s.and_then(|v| v.as_i64()).unwrap_or(0)));
 scalar!(/// An optional amount, `Null` when absent.
     OptInt: Option<i64>, |v| null_or(v.map(Into::into)), |s| Some(s.and_then(|v| v.as_i64())));
-scalar!(/// A size, 0 when absent.
-    Uint: u64, |v| (*v).into(), |s| Some(s.and_then(|v| v.as_u64()).unwrap_or(0)));
+scalar!(/// A size, stored unsigned and read as the shells' signed figure, 0 when absent.
+    Uint: i64, |v| crate::signed::to_u64(*v).into(),
+    |s| Some(s.and_then(|v| v.as_u64()).map_or(0, crate::signed::to_i64)));
 scalar!(/// Bytes, empty when absent.
     Bytes: Vec<u8>, |v| ScalarValue::Bytes(v.clone()),
     |s| Some(s.and_then(|v| v.as_bytes().map(<[u8]>::to_vec)).unwrap_or_default()));

@@ -34,7 +34,7 @@ pub struct EnterpriseCode {
     pub credit_code: String,
     pub name: String,
     pub division: String,
-    pub serial: u32,
+    pub serial: i32,
     pub issued_at: std::time::SystemTime,
     pub expires_at: std::time::SystemTime,
 }
@@ -122,8 +122,11 @@ pub fn verify(
             .ok_or(CodeRefusal::InvalidCreditCode)?
             .to_owned(),
     };
-    let serial =
-        u32::try_from(claims.int(SERIAL)?).map_err(|_| CodeRefusal::malformed("serial"))?;
+    // Within the shells' signed figure, and never negative.
+    let serial = u32::try_from(claims.int(SERIAL)?)
+        .ok()
+        .filter(|serial| i32::try_from(*serial).is_ok())
+        .ok_or_else(|| CodeRefusal::malformed("serial"))?;
 
     // Day resolution: the key must cover some of the issue day.
     if issued_at + Duration::days(1) <= issuer.valid_from || issued_at > issuer.valid_until {
@@ -172,7 +175,7 @@ pub fn verify(
             credit_code,
             name: claims.text(NAME)?,
             division,
-            serial,
+            serial: crate::signed::to_i32(serial),
             issued_at: issued_at.into(),
             expires_at: expires_at.into(),
         },

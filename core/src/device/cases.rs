@@ -290,6 +290,7 @@ impl<'d> CaseService<'d> {
 
     /// Blocks of case numbers the server reserved for this device.
     pub fn add_number_block(&self, block: &CaseNumberBlock) -> Result<(), Error> {
+        block.count().ok_or(CaseError::BadNumberBlock)?;
         Ok(self
             .context
             .store

@@ -96,6 +96,8 @@ pub enum RowProblem {
     Key,
     #[error("a baseline row's condition is invalid")]
     Condition,
+    #[error("an item's period to decision is not a positive number of days")]
+    DecisionDays,
 }
 
 impl BundleRefusal {
@@ -133,6 +135,7 @@ impl RowProblem {
             RowProblem::Dates => text::DATES.into(),
             RowProblem::Key => text::KEY.into(),
             RowProblem::Condition => text::CONDITION.into(),
+            RowProblem::DecisionDays => text::DECISION_DAYS.into(),
         }
     }
 }
@@ -301,7 +304,11 @@ fn check_item(item: &EnforcementItem) -> Result<(), RowProblem> {
         ("name", &item.name),
         ("sector", &item.sector),
         ("legal_basis", &item.legal_basis),
-    ])
+    ])?;
+    match item.decision_days {
+        Some(days) if days < 1 => Err(RowProblem::DecisionDays),
+        _ => Ok(()),
+    }
 }
 
 fn check_officer(officer: &Officer, scope: &[String]) -> Result<(), RowProblem> {

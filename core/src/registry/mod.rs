@@ -26,6 +26,7 @@ pub use model::{
 pub use search::{SearchHit, SearchHitKind};
 
 use crate::crypto::PublicKey;
+use crate::signed;
 use crate::store::{get_meta, set_meta, Store, StoreError};
 
 const VERSION_META: &str = "catalogue.version";
@@ -63,10 +64,10 @@ impl From<rusqlite::Error> for RegistryError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BundleReport {
-    pub version: u64,
+    pub version: i64,
     pub full: bool,
-    pub records_written: u64,
-    pub records_removed: u64,
+    pub records_written: i64,
+    pub records_removed: i64,
     /// Enterprises whose credit code is well formed but fails its check character: accepted,
     /// and shown to a person.
     pub flagged_credit_codes: Vec<String>,
@@ -76,12 +77,12 @@ pub struct BundleReport {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CatalogueCounts {
-    pub bodies: u64,
-    pub items: u64,
-    pub officers: u64,
-    pub regulations: u64,
-    pub articles: u64,
-    pub enterprises: u64,
+    pub bodies: i64,
+    pub items: i64,
+    pub officers: i64,
+    pub regulations: i64,
+    pub articles: i64,
+    pub enterprises: i64,
 }
 
 /// The catalogue of one device: its jurisdiction and the authority keys pinned in the app.
@@ -162,10 +163,10 @@ impl Registry {
             )?;
             set_meta(tx, ISSUED_META, &body.issued_at.to_rfc3339())?;
             Ok(BundleReport {
-                version: body.version,
+                version: signed::to_i64(body.version),
                 full: body.is_full(),
-                records_written: written,
-                records_removed: removed,
+                records_written: signed::to_i64(written),
+                records_removed: signed::to_i64(removed),
                 flagged_credit_codes: flagged.clone(),
             })
         })
@@ -178,7 +179,7 @@ impl Registry {
 
     pub fn counts(&self) -> Result<CatalogueCounts, RegistryError> {
         Ok(self.store.read(|c| {
-            let count = |table: &str| -> Result<u64, rusqlite::Error> {
+            let count = |table: &str| -> Result<i64, rusqlite::Error> {
                 c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
             };
             Ok::<_, rusqlite::Error>(CatalogueCounts {

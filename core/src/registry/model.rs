@@ -50,7 +50,7 @@ pub struct EnforcementItem {
     /// The sector's own period from filing to decision, in days, where a law, regulation or
     /// rule sets one (Art. 60 "unless otherwise provided"); none: the 90 days of Art. 60.
     #[serde(default)]
-    pub decision_days: Option<u32>,
+    pub decision_days: Option<i32>,
 }
 
 /// The kinds of enforcement power (行政执法事项类别).

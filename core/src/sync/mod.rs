@@ -12,6 +12,7 @@ pub mod http;
 pub mod protocol;
 pub mod replica;
 
+use crate::signed;
 pub use protocol::{Digest, DocId, DocKind, DocRef, Enrolment, ErrorCode, SubjectKind};
 
 /// One HTTP request as the session builds it.
@@ -99,10 +100,10 @@ impl SyncError {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SyncProgress {
     pub phase: SyncPhase,
-    pub docs_done: u32,
-    pub docs_total: u32,
-    pub bytes_sent: u64,
-    pub bytes_received: u64,
+    pub docs_done: i32,
+    pub docs_total: i32,
+    pub bytes_sent: i64,
+    pub bytes_received: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -122,22 +123,22 @@ pub enum SyncPhase {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SyncReport {
-    pub round_trips: u32,
-    pub bytes_sent: u64,
-    pub bytes_received: u64,
+    pub round_trips: i32,
+    pub bytes_sent: i64,
+    pub bytes_received: i64,
     /// Documents that exchanged changes.
-    pub docs_synced: u32,
+    pub docs_synced: i32,
     /// Documents the server refused (kept on the device), with the reason code.
     pub docs_refused: Vec<String>,
-    pub events_sent: u32,
-    pub events_refused: u32,
-    pub blobs_sent: u32,
+    pub events_sent: i32,
+    pub events_refused: i32,
+    pub blobs_sent: i32,
     /// Evidence files not uploaded, each with its reason and the officer's text; the rest of
     /// the sync went on.
     pub blobs_refused: Vec<BlobRefused>,
-    pub case_numbers_added: u32,
+    pub case_numbers_added: i32,
     /// The catalogue version installed by this sync, if a newer one came.
-    pub catalogue_version: Option<u64>,
+    pub catalogue_version: Option<i64>,
     pub credential_renewed: bool,
 }
 
@@ -252,22 +253,51 @@ impl BlobRefused {
     }
 }
 
-/// What a sync should look after besides documents and events.
+/// What a sync should look after besides documents and events. The figures are signed for
+/// the shells; the session reads them through the methods below, where a negative one counts
+/// as zero (and attempts as one), never as a huge number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SyncOptions {
     /// The case-number prefix to keep at least `case_numbers_min` numbers in reserve under;
     /// `None`: the first prefix of the device's body in the catalogue.
     pub case_number_prefix: Option<String>,
-    pub case_numbers_min: u32,
-    pub case_number_block: u32,
+    pub case_numbers_min: i32,
+    pub case_number_block: i32,
     /// Renew the duty credential when it has less than this many minutes left (0: never).
-    pub credential_renew_minutes: u32,
-    pub credential_hours: u32,
+    pub credential_renew_minutes: i32,
+    pub credential_hours: i32,
     /// Attempts per request before the sync stops (to resume later).
-    pub attempts: u32,
+    pub attempts: i32,
     /// First pause between attempts; doubles each time.
-    pub backoff_ms: u64,
+    pub backoff_ms: i64,
+}
+
+impl SyncOptions {
+    pub fn case_numbers_min(&self) -> u32 {
+        signed::to_u32(self.case_numbers_min)
+    }
+
+    pub fn case_number_block(&self) -> u32 {
+        signed::to_u32(self.case_number_block)
+    }
+
+    pub fn credential_renew_minutes(&self) -> u32 {
+        signed::to_u32(self.credential_renew_minutes)
+    }
+
+    pub fn credential_hours(&self) -> u32 {
+        signed::to_u32(self.credential_hours)
+    }
+
+    /// At least one: a request is always tried once.
+    pub fn attempts(&self) -> u32 {
+        signed::to_u32(self.attempts).max(1)
+    }
+
+    pub fn backoff_ms(&self) -> u64 {
+        signed::to_u64(self.backoff_ms)
+    }
 }
 
 impl Default for SyncOptions {
@@ -341,5 +371,31 @@ mod tests {
         for (error, expected) in cases {
             assert_eq!(BlobRefusal::of_error(&error), expected, "{error:?}");
         }
+    }
+
+    #[test]
+    fn negative_options_from_an_app_count_as_none_and_a_request_is_tried_once() {
+        let options = SyncOptions {
+            case_number_prefix: None,
+            case_numbers_min: -1,
+            case_number_block: i32::MIN,
+            credential_renew_minutes: -120,
+            credential_hours: -10,
+            attempts: -4,
+            backoff_ms: -250,
+        };
+        assert_eq!(
+            (
+                options.case_numbers_min(),
+                options.case_number_block(),
+                options.credential_renew_minutes(),
+                options.credential_hours(),
+                options.attempts(),
+                options.backoff_ms(),
+            ),
+            (0, 0, 0, 0, 1, 0)
+        );
+        let defaults = SyncOptions::default();
+        assert_eq!((defaults.attempts(), defaults.backoff_ms()), (4, 250));
     }
 }

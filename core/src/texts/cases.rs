@@ -9,6 +9,7 @@ pub const NO_SUCH_ENTRY: &str = "案件中没有该条目。";
 pub const NOT_A_CONFLICT_VALUE: &str = "所选的值不是冲突中的任一取值。";
 pub const NOT_FOUND: &str = "找不到该案件。";
 pub const NO_CASE_NUMBERS: &str = "本机预留的案号已用完，请联网领取新的案号段。";
+pub const BAD_NUMBER_BLOCK: &str = "案号段无效：起止号码应为正整数，且起号不大于止号。";
 pub const NO_SUCH_VISIT: &str = "本机没有这次检查的记录，请先扫描企业码开始检查。";
 pub const EVIDENCE_EMPTY: &str = "证据文件为空，未予保存，请重新拍摄或选择文件。";
 

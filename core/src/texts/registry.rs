@@ -52,4 +52,5 @@ pub mod problem {
     pub const DATES: &str = "截止日期早于起始日期";
     pub const KEY: &str = "公钥无效或与密钥标识不符";
     pub const CONDITION: &str = "裁量条目的适用条件无法识别";
+    pub const DECISION_DAYS: &str = "办案期限应为正整数天";
 }

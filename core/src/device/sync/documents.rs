@@ -10,6 +10,7 @@ use serde_bytes::ByteBuf;
 
 use super::session::Session;
 use crate::records::{self, HeldDoc, SyncedKind};
+use crate::signed::to_i32;
 use crate::store::{get_meta, set_meta, StoreError};
 use crate::sync::protocol::{
     self, routes, to_cbor, DocMessage, Listing, SyncRequest, SyncResponse,
@@ -186,12 +187,14 @@ impl Session<'_> {
         let mut refused: BTreeSet<(DocKind, String)> = BTreeSet::new();
         let mut next_cursor = cursor.unwrap_or(0);
         let mut catalogue_version = 0;
-        self.state.docs_total = queue.len() as u32;
+        // Documents in this session so far (the progress bar's total).
+        let mut total = queue.len();
+        self.state.docs_total = to_i32(total);
         let mut rounds = 0usize;
         loop {
             // A conversation takes a few rounds; a peer that never settles is a broken one.
             rounds += 1;
-            if rounds > 16 + 4 * (self.state.docs_total as usize).div_ceil(protocol::BATCH_DOCS) {
+            if rounds > 16 + 4 * total.div_ceil(protocol::BATCH_DOCS) {
                 return Err(SyncError::Protocol("documents did not settle".into()).into());
             }
             // Fill the batch: documents already talking first, then the queue.
@@ -254,7 +257,8 @@ impl Session<'_> {
                 let local = device.store.read(|c| replica::digest(c, *kind, &id.0))?;
                 if local != Some(*digest) {
                     queue.push_back((*kind, id.0.clone()));
-                    self.state.docs_total += 1;
+                    total += 1;
+                    self.state.docs_total = to_i32(total);
                 }
             }
             if listed {

@@ -12,6 +12,7 @@ use super::link::{self, Link};
 use crate::device::cases::CaseService;
 use crate::device::codes::CodeService;
 use crate::device::context::Context;
+use crate::signed::{to_i32, to_i64};
 use crate::store::{delete_meta, get_meta, set_meta, BlobHash, StoreError};
 use crate::sync::protocol::{
     self, from_cbor, routes, to_cbor, BlobStatus, CaseNumberRequest, CredentialRequest, ErrorBody,
@@ -93,7 +94,7 @@ impl<'a> Session<'a> {
         path: &str,
         body: Vec<u8>,
     ) -> Result<Response, Error> {
-        let mut pause = self.options.backoff_ms;
+        let mut pause = self.options.backoff_ms();
         let mut skew_corrected = false;
         let mut attempt = 0;
         loop {
@@ -110,10 +111,10 @@ impl<'a> Session<'a> {
                 body: body.clone(),
             };
             self.report.round_trips += 1;
-            self.report.bytes_sent += body.len() as u64;
+            self.report.bytes_sent += to_i64(body.len());
             match self.link.send(request).await {
                 Ok(response) => {
-                    self.report.bytes_received += response.body.len() as u64;
+                    self.report.bytes_received += to_i64(response.body.len());
                     if (200..300).contains(&response.status) {
                         return Ok(response);
                     }
@@ -134,7 +135,7 @@ impl<'a> Session<'a> {
                         // will not lift it, so it ends as a server refusal below.
                         (429, ErrorCode::RateLimited) => {
                             let retry_after = error.and_then(|e| e.retry_after).unwrap_or(1);
-                            let attempts = self.options.attempts;
+                            let attempts = self.options.attempts();
                             match link::rate_limit_pause(retry_after, attempt, attempts) {
                                 Some(pause) => {
                                     self.link.wait(pause).await;
@@ -143,11 +144,11 @@ impl<'a> Session<'a> {
                                 None => return Err(SyncError::RateLimited { retry_after }.into()),
                             }
                         }
-                        (status, _) if status >= 500 && attempt < self.options.attempts => {}
+                        (status, _) if status >= 500 && attempt < self.options.attempts() => {}
                         (status, _) => return Err(SyncError::Server { status, code }.into()),
                     }
                 }
-                Err(reason) if attempt >= self.options.attempts => {
+                Err(reason) if attempt >= self.options.attempts() => {
                     return Err(SyncError::Offline(reason).into())
                 }
                 Err(_) => {}
@@ -163,7 +164,7 @@ impl<'a> Session<'a> {
         path: &str,
         body: Vec<u8>,
     ) -> Result<T, Error> {
-        for _ in 0..self.options.attempts.max(1) {
+        for _ in 0..self.options.attempts() {
             let response = self.call("POST", path, body.clone()).await?;
             if let Some(value) = from_cbor(&response.body) {
                 return Ok(value);
@@ -305,8 +306,8 @@ impl<'a> Session<'a> {
                 }
                 Ok::<_, StoreError>(())
             })?;
-            self.report.events_sent += ack.acked.len() as u32;
-            self.report.events_refused += ack.refused.len() as u32;
+            self.report.events_sent += to_i32(ack.acked.len());
+            self.report.events_refused += to_i32(ack.refused.len());
             if ack.acked.is_empty() && ack.refused.is_empty() {
                 return Err(SyncError::Protocol("events not acknowledged".into()).into());
             }
@@ -325,7 +326,8 @@ impl<'a> Session<'a> {
             return Ok(());
         };
         self.phase(SyncPhase::CaseNumbers);
-        if CaseService::new(self.context).numbers_left(&prefix)? >= self.options.case_numbers_min {
+        if CaseService::new(self.context).numbers_left(&prefix)? >= self.options.case_numbers_min()
+        {
             return Ok(());
         }
         let year = self.context.now().trusted.year();
@@ -347,16 +349,19 @@ impl<'a> Session<'a> {
                     request_id,
                     prefix,
                     year,
-                    size: self.options.case_number_block,
+                    size: self.options.case_number_block(),
                 }),
             )
             .await?;
+        let added = block
+            .count()
+            .ok_or_else(|| SyncError::Protocol(routes::CASE_NUMBERS.into()))?;
         self.context.store.write(|tx| {
             crate::cases::numbers::add_block(tx, &block)?;
             delete_meta(tx, &key)?;
             Ok::<_, StoreError>(())
         })?;
-        self.report.case_numbers_added += block.last - block.first + 1;
+        self.report.case_numbers_added += to_i32(added);
         Ok(())
     }
 
@@ -397,11 +402,11 @@ impl<'a> Session<'a> {
     }
 
     async fn renew_credential(&mut self) -> Result<(), Error> {
-        if self.options.credential_renew_minutes == 0 {
+        if self.options.credential_renew_minutes() == 0 {
             return Ok(());
         }
         let limit = self.context.now().trusted
-            + chrono::Duration::minutes(self.options.credential_renew_minutes.into());
+            + chrono::Duration::minutes(self.options.credential_renew_minutes().into());
         if let Some((_, credential)) = CodeService::new(self.context).credential()? {
             if credential.expires_at > limit {
                 return Ok(());
@@ -414,7 +419,7 @@ impl<'a> Session<'a> {
                 routes::CREDENTIAL,
                 to_cbor(&CredentialRequest {
                     items: Vec::new(),
-                    hours: self.options.credential_hours,
+                    hours: self.options.credential_hours(),
                 }),
             )
             .await?;

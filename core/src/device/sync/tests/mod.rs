@@ -227,8 +227,8 @@ fn a_lost_answer_is_retried_after_a_doubling_pause_and_signed_afresh() {
     assert_eq!(
         pauses,
         [
-            &Io::Wait(Duration::from_millis(options.backoff_ms)),
-            &Io::Wait(Duration::from_millis(options.backoff_ms * 2)),
+            &Io::Wait(Duration::from_millis(options.backoff_ms())),
+            &Io::Wait(Duration::from_millis(options.backoff_ms() * 2)),
         ]
     );
     let requests = sent(&asked);
