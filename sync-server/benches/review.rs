@@ -19,7 +19,7 @@ use zhifa_sync_server::supervision::review::{self, By, Over, Rate};
 use zhifa_sync_server::supervision::Scope;
 
 fn main() {
-    let count: u32 = std::env::var("REVIEW_CASES")
+    let count: i32 = std::env::var("REVIEW_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);

@@ -353,6 +353,6 @@ mod tests {
             &ask("渝中市监罚", 100, 2026),
             june(days + 1),
         );
-        assert_eq!(block.unwrap().first, DEVICE_NUMBERS_PER_YEAR as u32 + 1);
+        assert_eq!(block.unwrap().first, DEVICE_NUMBERS_PER_YEAR as i32 + 1);
     }
 }

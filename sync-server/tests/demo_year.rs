@@ -194,7 +194,7 @@ fn evidence_is_stored_and_signed(db: &dyn Database) {
             db,
             &format!("SELECT size FROM blob_content WHERE hash = '{}'", item.hash),
         );
-        assert_eq!(size as u64, item.size);
+        assert_eq!(size, item.size);
     }
 }
 

@@ -402,12 +402,12 @@ fn one_phone_cannot_drain_a_prefix_s_year() {
 fn quota(server: &TestServer) {
     let greedy = Phone::enrolled(server, SubjectKind::Officer, OFFICER_A);
     let drain = options(Some(MARKET_PREFIX), 1_000, 100_000);
-    let per_day = zhifa_sync_server::numbers::DEVICE_NUMBERS_PER_DAY as i32;
+    let per_day = zhifa_sync_server::numbers::DEVICE_NUMBERS_PER_DAY as u32;
     let mut taken = 0;
     let refused = loop {
         match greedy.device.sync().run(&greedy.transport, &drain, &|_| {}) {
             Ok(report) => {
-                taken += report.case_numbers_added;
+                taken += u32::try_from(report.case_numbers_added).unwrap();
                 assert!(taken <= per_day, "over the day's quota");
             }
             Err(error) => break error,

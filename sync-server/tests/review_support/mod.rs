@@ -66,7 +66,7 @@ pub fn step(phone: &Phone, id: &str, step: Step) {
 
 /// An ordinary case filed, numbered, evidenced, notified (12,000 yuan: a hearing right and a
 /// legal review) and its statement period closed.
-pub fn notified_case(phone: &Phone, number: u32) -> String {
+pub fn notified_case(phone: &Phone, number: i32) -> String {
     let cases = phone.device.cases();
     let case = cases
         .create(
@@ -156,7 +156,7 @@ pub fn made() -> &'static Made {
 
 /// An ordinary case through the whole lawful procedure: reviewed, decided, served, paid,
 /// closed.
-pub fn closed_case(phone: &Phone, number: u32) -> String {
+pub fn closed_case(phone: &Phone, number: i32) -> String {
     let id = notified_case(phone, number);
     step(
         phone,

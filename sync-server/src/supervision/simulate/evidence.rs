@@ -52,7 +52,7 @@ pub fn signed(
         hash,
         kind: kind.into(),
         description: description.into(),
-        size: content.len() as u64,
+        size: zhifa_core::signed::to_i64(content.len()),
         signed_metadata,
     })
 }
