@@ -54,6 +54,12 @@ pub enum CaseError {
     EvidenceTooLarge { size: u64, max: u64 },
     #[error("evidence file is empty")]
     EvidenceEmpty,
+    /// The file the app named cannot be opened (absent, not permitted).
+    #[error("evidence file cannot be opened")]
+    EvidenceUnreadable,
+    /// A path the app gave for a file is a directory or another kind of entry.
+    #[error("the path is not a file")]
+    NotAFile,
 }
 
 impl CaseError {
@@ -72,6 +78,8 @@ impl CaseError {
             CaseError::NoSuchVisit => text::NO_SUCH_VISIT.into(),
             CaseError::EvidenceTooLarge { size, max } => text::evidence_too_large(*size, *max),
             CaseError::EvidenceEmpty => text::EVIDENCE_EMPTY.into(),
+            CaseError::EvidenceUnreadable => text::EVIDENCE_UNREADABLE.into(),
+            CaseError::NotAFile => text::NOT_A_FILE.into(),
         }
     }
 }

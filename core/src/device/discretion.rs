@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use super::context::Context;
 use crate::discretion::{
-    check_choice, CheckedChoice, ChosenPenalty, DiscretionEngine, Outcome, PenaltyChoice,
-    Suggestion, SuggestionRequest,
+    check_choice, questions, CheckedChoice, ChosenPenalty, DiscretionEngine, Outcome,
+    PenaltyChoice, Suggestion, SuggestionRequest, ViolationInfo,
 };
 use crate::events::{self, EventKind};
 use crate::Error;
@@ -24,6 +24,12 @@ impl<'d> DiscretionService<'d> {
     /// The engine over this catalogue's baselines, reloaded when a bundle changed them.
     pub fn engine(&self) -> Result<Arc<DiscretionEngine>, Error> {
         self.context.engine()
+    }
+
+    /// Every violation of the catalogue with the facts the engine may ask about it (none
+    /// before the first bundle).
+    pub fn violations(&self) -> Result<Vec<ViolationInfo>, Error> {
+        Ok(questions::violations(self.engine()?.as_ref()))
     }
 
     /// The lawful outcome for a case's facts, or the questions still to ask.

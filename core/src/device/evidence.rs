@@ -2,9 +2,11 @@
 //! (kept content-addressed and queued for upload in the same step), and a teammate's file
 //! fetched from the server when the officer opens it.
 
+use std::path::Path;
+
 use super::cases::CaseService;
 use super::context::Context;
-use crate::cases::{evidence, CaseFile, RecordEdit};
+use crate::cases::{evidence, repository, CaseError, CaseFile, EvidenceItem, RecordEdit};
 use crate::codes::GpsFix;
 use crate::store::BlobHash;
 use crate::sync::protocol::{routes, MAX_BLOB};
@@ -40,10 +42,55 @@ impl<'d> EvidenceService<'d> {
             description,
             gps,
         )?;
-        context
+        self.add(case_id, item)
+    }
+
+    /// `add_to_case` for a file the camera or a picker wrote at `path`: streamed into the
+    /// store, never read whole, and refused in words before anything is stored when it is
+    /// empty, over `protocol::MAX_BLOB` (checked before and while it is read), a directory
+    /// or cannot be opened.
+    pub fn add_file_to_case(
+        &self,
+        case_id: &str,
+        path: &Path,
+        kind: &str,
+        description: &str,
+        gps: Option<GpsFix>,
+    ) -> Result<CaseFile, Error> {
+        let context = self.context;
+        // Before a long read, not after it.
+        if !context.store.read(|c| repository::exists(c, case_id))? {
+            return Err(CaseError::NotFound.into());
+        }
+        let item = evidence::capture_file(
+            context.store.blobs(),
+            context.keystore.as_ref(),
+            context.now(),
+            path,
+            kind,
+            description,
+            gps,
+        )?;
+        self.add(case_id, item)
+    }
+
+    /// Writes the decrypted evidence file `hash` to `path` (in the app's cache, say, for a
+    /// viewer or a share sheet), so its bytes never cross the FFI; returns its length. The
+    /// file must be on this device (`fetch` a teammate's first).
+    pub fn export_to_file(&self, hash: &str, path: &Path) -> Result<u64, Error> {
+        let hash: BlobHash = hash.parse()?;
+        if path.is_dir() {
+            return Err(CaseError::NotAFile.into());
+        }
+        Ok(self.context.store.blobs().export(&hash, path)?)
+    }
+
+    /// Queues the stored file for upload and records it in the case.
+    fn add(&self, case_id: &str, item: EvidenceItem) -> Result<CaseFile, Error> {
+        self.context
             .store
             .write(|tx| replica::queue_blob(tx, &item.hash))?;
-        CaseService::new(context).record(case_id, &[RecordEdit::AddEvidence(item)])
+        CaseService::new(self.context).record(case_id, &[RecordEdit::AddEvidence(item)])
     }
 
     /// Fetches an evidence file another device of the team captured (e.g. to show a photo).

@@ -7,7 +7,8 @@ use super::cases::CaseService;
 use super::context::Context;
 use crate::cases::{CaseError, CaseFile, CaseKind, RecordError};
 use crate::discretion::DiscretionError;
-use crate::inspections::{finding, repository, Inspection, InspectionDoc, InspectionEdit, Task};
+use crate::inspections::repository::{self, InspectionSummary};
+use crate::inspections::{finding, Inspection, InspectionDoc, InspectionEdit, Task};
 use crate::Error;
 
 pub struct InspectionService<'d> {
@@ -30,6 +31,12 @@ impl<'d> InspectionService<'d> {
             let mut doc = InspectionDoc::from_task(task)?;
             Ok(repository::save(tx, &mut doc, &now)?)
         })
+    }
+
+    /// The inspections on this device, most recently changed first (at most
+    /// `repository::LIST_LIMIT`).
+    pub fn list(&self) -> Result<Vec<InspectionSummary>, Error> {
+        Ok(self.context.store.read(repository::list)?)
     }
 
     pub fn get(&self, id: &str) -> Result<Inspection, Error> {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::texts::discretion::question as q;
+use crate::texts::discretion::{question as q, unit};
 
 /// The type of a fact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,8 @@ pub enum FactType {
 pub struct FactSpec {
     pub name: &'static str,
     pub kind: FactType,
+    /// What a number counts (元, 岁, 次, 天); `None` for a flag or a choice.
+    pub unit: Option<&'static str>,
     /// Asked when the fact is needed and unknown.
     pub question: &'static str,
 }
@@ -71,147 +73,67 @@ pub fn spoken(fact: &str, value: &FactValue) -> Option<String> {
 
 /// Every fact a condition may use. Adding a fact is adding a line here.
 pub const SCHEMA: &[FactSpec] = &[
-    FactSpec {
-        name: "party_type",
-        kind: FactType::Enum(PARTY_TYPES),
-        question: q::PARTY_TYPE,
-    },
-    FactSpec {
-        name: "age",
-        kind: FactType::Int,
-        question: q::AGE,
-    },
-    FactSpec {
-        name: "capacity",
-        kind: FactType::Enum(CAPACITY),
-        question: q::CAPACITY,
-    },
-    FactSpec {
-        name: "no_fault_proven",
-        kind: FactType::Bool,
-        question: q::NO_FAULT_PROVEN,
-    },
-    FactSpec {
-        name: "criminal_referral",
-        kind: FactType::Bool,
-        question: q::CRIMINAL_REFERRAL,
-    },
-    FactSpec {
-        name: "life_health_finance_harm",
-        kind: FactType::Bool,
-        question: q::LIFE_HEALTH_FINANCE_HARM,
-    },
-    FactSpec {
-        name: "minor_act",
-        kind: FactType::Bool,
-        question: q::MINOR_ACT,
-    },
-    FactSpec {
-        name: "harm",
-        kind: FactType::Enum(HARM_LEVELS),
-        question: q::HARM,
-    },
-    FactSpec {
-        name: "first_offence",
-        kind: FactType::Bool,
-        question: q::FIRST_OFFENCE,
-    },
-    FactSpec {
-        name: "priors_12m",
-        kind: FactType::Int,
-        question: q::PRIORS_12M,
-    },
-    FactSpec {
-        name: "correction",
-        kind: FactType::Enum(CORRECTION),
-        question: q::CORRECTION,
-    },
-    FactSpec {
-        name: "removed_harm",
-        kind: FactType::Bool,
-        question: q::REMOVED_HARM,
-    },
-    FactSpec {
-        name: "coerced",
-        kind: FactType::Bool,
-        question: q::COERCED,
-    },
-    FactSpec {
-        name: "confessed",
-        kind: FactType::Bool,
-        question: q::CONFESSED,
-    },
-    FactSpec {
-        name: "meritorious",
-        kind: FactType::Bool,
-        question: q::MERITORIOUS,
-    },
-    FactSpec {
-        name: "illegal_gains",
-        kind: FactType::Int,
-        question: q::ILLEGAL_GAINS,
-    },
-    FactSpec {
-        name: "property_value",
-        kind: FactType::Int,
-        question: q::PROPERTY_VALUE,
-    },
-    FactSpec {
-        name: "goods_value",
-        kind: FactType::Int,
-        question: q::GOODS_VALUE,
-    },
-    FactSpec {
-        name: "investment_total",
-        kind: FactType::Int,
-        question: q::INVESTMENT_TOTAL,
-    },
-    FactSpec {
-        name: "ad_spend",
-        kind: FactType::Int,
-        question: q::AD_SPEND,
-    },
-    FactSpec {
-        name: "removed_before_filing",
-        kind: FactType::Bool,
-        question: q::REMOVED_BEFORE_FILING,
-    },
-    FactSpec {
-        name: "pollution_alert",
-        kind: FactType::Bool,
-        question: q::POLLUTION_ALERT,
-    },
-    FactSpec {
-        name: "serves_vulnerable",
-        kind: FactType::Bool,
-        question: q::SERVES_VULNERABLE,
-    },
-    FactSpec {
-        name: "road_level",
-        kind: FactType::Enum(ROAD_LEVELS),
-        question: q::ROAD_LEVEL,
-    },
-    FactSpec {
-        name: "caused_accident",
-        kind: FactType::Bool,
-        question: q::CAUSED_ACCIDENT,
-    },
-    FactSpec {
-        name: "eia_document",
-        kind: FactType::Enum(EIA_DOCUMENTS),
-        question: q::EIA_DOCUMENT,
-    },
-    FactSpec {
-        name: "in_operation",
-        kind: FactType::Bool,
-        question: q::IN_OPERATION,
-    },
-    FactSpec {
-        name: "duration_days",
-        kind: FactType::Int,
-        question: q::DURATION_DAYS,
-    },
+    choice("party_type", PARTY_TYPES, q::PARTY_TYPE),
+    number("age", unit::YEARS, q::AGE),
+    choice("capacity", CAPACITY, q::CAPACITY),
+    flag("no_fault_proven", q::NO_FAULT_PROVEN),
+    flag("criminal_referral", q::CRIMINAL_REFERRAL),
+    flag("life_health_finance_harm", q::LIFE_HEALTH_FINANCE_HARM),
+    flag("minor_act", q::MINOR_ACT),
+    choice("harm", HARM_LEVELS, q::HARM),
+    flag("first_offence", q::FIRST_OFFENCE),
+    number("priors_12m", unit::TIMES, q::PRIORS_12M),
+    choice("correction", CORRECTION, q::CORRECTION),
+    flag("removed_harm", q::REMOVED_HARM),
+    flag("coerced", q::COERCED),
+    flag("confessed", q::CONFESSED),
+    flag("meritorious", q::MERITORIOUS),
+    number("illegal_gains", unit::YUAN, q::ILLEGAL_GAINS),
+    number("property_value", unit::YUAN, q::PROPERTY_VALUE),
+    number("goods_value", unit::YUAN, q::GOODS_VALUE),
+    number("investment_total", unit::YUAN, q::INVESTMENT_TOTAL),
+    number("ad_spend", unit::YUAN, q::AD_SPEND),
+    flag("removed_before_filing", q::REMOVED_BEFORE_FILING),
+    flag("pollution_alert", q::POLLUTION_ALERT),
+    flag("serves_vulnerable", q::SERVES_VULNERABLE),
+    choice("road_level", ROAD_LEVELS, q::ROAD_LEVEL),
+    flag("caused_accident", q::CAUSED_ACCIDENT),
+    choice("eia_document", EIA_DOCUMENTS, q::EIA_DOCUMENT),
+    flag("in_operation", q::IN_OPERATION),
+    number("duration_days", unit::DAYS, q::DURATION_DAYS),
 ];
+
+const fn flag(name: &'static str, question: &'static str) -> FactSpec {
+    FactSpec {
+        name,
+        kind: FactType::Bool,
+        unit: None,
+        question,
+    }
+}
+
+/// A whole number of `unit`, never negative (`Facts::validate`).
+const fn number(name: &'static str, unit: &'static str, question: &'static str) -> FactSpec {
+    FactSpec {
+        name,
+        kind: FactType::Int,
+        unit: Some(unit),
+        question,
+    }
+}
+
+const fn choice(
+    name: &'static str,
+    values: &'static [&'static str],
+    question: &'static str,
+) -> FactSpec {
+    FactSpec {
+        name,
+        kind: FactType::Enum(values),
+        unit: None,
+        question,
+    }
+}
 
 pub fn spec(name: &str) -> Option<&'static FactSpec> {
     SCHEMA.iter().find(|spec| spec.name == name)

@@ -15,6 +15,7 @@ pub mod lint;
 mod mitigation;
 pub mod model;
 mod outcome;
+pub mod questions;
 pub mod statute;
 
 pub use burden::Burden;
@@ -33,6 +34,7 @@ pub use outcome::{
     Alternative, Disposition, Outcome, ProcedureRoute, Question, ReviewReason, Source, Suggestion,
     TraceStep,
 };
+pub use questions::{AllowedValue, FactKind, FactQuestion, ViolationInfo};
 pub use statute::{MitigationGround, NoPenaltyReason};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

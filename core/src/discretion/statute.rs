@@ -234,6 +234,28 @@ pub fn gates(input: &GateInput<'_>, missing: &mut std::collections::BTreeSet<Str
     }
 }
 
+/// Every fact the gates may ask of a citizen or of an organisation: what `gates` asks when
+/// nothing is known yet, on an act found within the ordinary limitation period (all gates
+/// are then open) and on one found after it (the longer period's question).
+pub fn gate_facts(citizen: bool) -> std::collections::BTreeSet<String> {
+    let facts = Facts::new();
+    let act_end = NaiveDate::from_ymd_opt(2021, 7, 15).expect("a valid date");
+    let late = act_end
+        .checked_add_months(Months::new(12 * LIMITATION_YEARS + 1))
+        .expect("a valid date");
+    let mut asked = std::collections::BTreeSet::new();
+    for discovered_on in [act_end, late] {
+        let input = GateInput {
+            facts: &facts,
+            citizen,
+            act_end,
+            discovered_on,
+        };
+        gates(&input, &mut asked);
+    }
+    asked
+}
+
 /// The summary-procedure limit for the party (Art. 51).
 pub fn summary_limit(citizen: bool) -> Yuan {
     if citizen {

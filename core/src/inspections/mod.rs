@@ -10,4 +10,5 @@ pub mod task;
 pub use planner::{
     plan, Candidate, GradeRates, Plan, PlanRequest, SkipReason, Skipped, Task, TaskIdKey,
 };
+pub use repository::{InspectionStatus, InspectionSummary};
 pub use task::{CheckResult, ChecklistEntry, Inspection, InspectionDoc, InspectionEdit};

@@ -1,7 +1,7 @@
 //! Reading the catalogue: one record by its key, the trust and revocation lists for code
 //! verification, and the engines built from catalogue data (working days, discretion).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::model::{
@@ -10,6 +10,7 @@ use super::model::{
 };
 use super::{Registry, RegistryError, ISSUED_META};
 use crate::crypto::KeyId;
+use crate::numerals::chinese_number;
 use crate::store::{get_meta, StoreError};
 
 impl Registry {
@@ -288,6 +289,71 @@ impl Registry {
                 articles,
             }))
         })
+    }
+}
+
+/// One article of a regulation, as an app opens it from a citation or a search hit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct ArticleText {
+    pub regulation_id: String,
+    pub regulation_title: String,
+    pub issuer: String,
+    pub effective: NaiveDate,
+    pub repealed: Option<NaiveDate>,
+    /// As printed: 第一百二十六条.
+    pub number: String,
+    pub text: String,
+}
+
+impl Registry {
+    /// The article `number` of a regulation: as printed (第一百二十六条, 第十条之一, the form
+    /// `SearchHit::article_number` gives) or as digits (126); `None` when the catalogue has no
+    /// such regulation or article.
+    pub fn article(
+        &self,
+        regulation_id: &str,
+        number: &str,
+    ) -> Result<Option<ArticleText>, RegistryError> {
+        let number = number.trim();
+        let printed = match number.parse::<usize>() {
+            Ok(n @ 1..=999) => format!("第{}条", chinese_number(n)),
+            _ => number.to_owned(),
+        };
+        let row = self.store.read(|c| {
+            c.query_row(
+                "SELECT r.title, r.issuer, r.effective, r.repealed, a.number, a.text
+                 FROM regulation r JOIN regulation_article a ON a.regulation_id = r.id
+                 WHERE r.id = ?1 AND a.number = ?2 ORDER BY a.ordinal LIMIT 1",
+                (regulation_id, &printed),
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                    ))
+                },
+            )
+            .optional()
+        })?;
+        let Some((title, issuer, effective, repealed, number, text)) = row else {
+            return Ok(None);
+        };
+        Ok(Some(ArticleText {
+            regulation_id: regulation_id.to_owned(),
+            regulation_title: title,
+            issuer,
+            effective: effective.parse().map_err(|_| decode("effective date"))?,
+            repealed: repealed
+                .map(|d| d.parse())
+                .transpose()
+                .map_err(|_| decode("repeal date"))?,
+            number,
+            text,
+        }))
     }
 }
 

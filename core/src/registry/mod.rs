@@ -18,6 +18,7 @@ pub use bundle::{
     open_bundle, sign_bundle, validate_rows, BundleBody, BundleRefusal, RowProblem,
     BUNDLE_CONTENT_TYPE, BUNDLE_FORMAT, MAX_BUNDLE_BYTES,
 };
+pub use lookup::ArticleText;
 pub use model::{
     AgencyKey, Article, CatalogueData, CreditGrade, EnforcementBody, EnforcementItem, Enterprise,
     ItemKind, KeyPurpose, Officer, OfficerRole, RecordKind, Regulation, RegulationLevel, Removals,

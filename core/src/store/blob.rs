@@ -4,7 +4,7 @@
 
 use std::fs::{self, File};
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -168,6 +168,32 @@ impl BlobStore {
             .read_to_end(&mut content)
             .map_err(|e| blob_error(e, hash))?;
         Ok(content)
+    }
+
+    /// Writes the content to `path` (a file the app names, in its cache), owner-only,
+    /// through a temporary file beside it renamed into place only once the whole content
+    /// checked against its hash: a damaged blob leaves nothing at `path`. Returns its length.
+    pub fn export(&self, hash: &BlobHash, path: &Path) -> Result<u64, StoreError> {
+        let mut reader = self.open_reader(hash)?;
+        let name = path
+            .file_name()
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name"))?;
+        let temp = path.with_file_name(format!(
+            ".{}.{}.part",
+            name.to_string_lossy(),
+            uuid::Uuid::now_v7()
+        ));
+        let written = (|| {
+            let mut file = files::private_new().open(&temp)?;
+            let length = std::io::copy(&mut reader, &mut file).map_err(|e| blob_error(e, hash))?;
+            file.sync_all()?;
+            fs::rename(&temp, path)?;
+            Ok(length)
+        })();
+        if written.is_err() {
+            let _ = fs::remove_file(&temp);
+        }
+        written
     }
 
     /// `blobs/ab/abcdef….sealed`, the hex of HMAC-SHA256(name key, hash), two-digit shards

@@ -12,6 +12,8 @@ pub const NO_CASE_NUMBERS: &str = "本机预留的案号已用完，请联网领
 pub const BAD_NUMBER_BLOCK: &str = "案号段无效：起止号码应为正整数，且起号不大于止号。";
 pub const NO_SUCH_VISIT: &str = "本机没有这次检查的记录，请先扫描企业码开始检查。";
 pub const EVIDENCE_EMPTY: &str = "证据文件为空，未予保存，请重新拍摄或选择文件。";
+pub const EVIDENCE_UNREADABLE: &str = "无法打开证据文件，请确认文件存在且本应用有权读取。";
+pub const NOT_A_FILE: &str = "所给路径不是文件（可能是文件夹），请给出一个文件的路径。";
 
 /// Sizes in bytes.
 pub fn evidence_too_large(size: u64, max: u64) -> String {

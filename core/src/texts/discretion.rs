@@ -312,6 +312,14 @@ pub mod fact_value {
     pub const NO: &str = "否";
 }
 
+/// What a number fact counts.
+pub mod unit {
+    pub const YUAN: &str = "元";
+    pub const YEARS: &str = "岁";
+    pub const TIMES: &str = "次";
+    pub const DAYS: &str = "天";
+}
+
 pub mod tier {
     pub const NO_PENALTY: &str = "不予处罚";
     pub const MITIGATED: &str = "减轻处罚";

@@ -11,6 +11,7 @@ pub mod crypto;
 pub mod discretion;
 pub mod documents;
 pub mod ids;
+pub mod inspections;
 pub mod registry;
 pub mod store;
 pub mod sync;
