@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use zhifa_core::device::Device;
 use zhifa_core::registry::{
-    BundleReport, CatalogueCounts, EnforcementBody, EnforcementItem, Enterprise, Officer, SearchHit,
+    ArticleText, BundleReport, CatalogueCounts, EnforcementBody, EnforcementItem, Enterprise,
+    Officer, SearchHit,
 };
 
 use crate::error::{lift, ZhifaError};
@@ -43,6 +44,23 @@ impl CatalogueService {
             device
                 .catalogue()
                 .search(&query, limit.max(0) as u32)
+                .map_err(lift)
+        })
+        .await
+    }
+
+    /// An article of a regulation, by its printed number (第一百二十六条, as search hits give
+    /// it) or its digits (126), with the regulation's title; `None` when the catalogue has none.
+    pub async fn article(
+        &self,
+        regulation_id: String,
+        article: String,
+    ) -> Result<Option<ArticleText>, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || {
+            device
+                .catalogue()
+                .article(&regulation_id, &article)
                 .map_err(lift)
         })
         .await

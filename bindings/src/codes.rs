@@ -4,7 +4,9 @@
 
 use std::sync::Arc;
 
-use zhifa_core::codes::{qr, CodeRefusal, GpsFix, VerifiedEnterprise, VerifiedOfficer};
+use zhifa_core::codes::{
+    qr, CodeRefusal, DutyCredential, GpsFix, VerifiedEnterprise, VerifiedOfficer,
+};
 use zhifa_core::device::Device;
 use zhifa_core::ids::{CreditCode, CreditCodeCheck};
 use zhifa_core::texts;
@@ -28,6 +30,18 @@ pub struct DutyCredentialInfo {
     pub items: Vec<String>,
     pub jurisdiction: Vec<String>,
     pub expires_at: std::time::SystemTime,
+}
+
+impl From<DutyCredential> for DutyCredentialInfo {
+    fn from(credential: DutyCredential) -> Self {
+        DutyCredentialInfo {
+            credential_no: credential.subject,
+            name: credential.name,
+            items: credential.items,
+            jurisdiction: credential.jurisdiction,
+            expires_at: credential.expires_at.into(),
+        }
+    }
 }
 
 /// An enforcement code to show for the current 30-second step.
@@ -111,15 +125,15 @@ impl CodeService {
         credential: Vec<u8>,
     ) -> Result<DutyCredentialInfo, ZhifaError> {
         let device = self.device.clone();
+        off_thread(move || Ok(device.codes().install_credential(&credential)?.into())).await
+    }
+
+    /// The duty credential this device holds, `None` when there is none or it has expired.
+    pub async fn credential(&self) -> Result<Option<DutyCredentialInfo>, ZhifaError> {
+        let device = self.device.clone();
         off_thread(move || {
-            let credential = device.codes().install_credential(&credential)?;
-            Ok(DutyCredentialInfo {
-                credential_no: credential.subject,
-                name: credential.name,
-                items: credential.items,
-                jurisdiction: credential.jurisdiction,
-                expires_at: credential.expires_at.into(),
-            })
+            let held = device.codes().credential()?;
+            Ok(held.map(|(_, credential)| credential.into()))
         })
         .await
     }

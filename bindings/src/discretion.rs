@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use zhifa_core::device::Device;
 use zhifa_core::discretion::{
     ChoiceDisposition, ChosenPenalty, Fact, Facts, Outcome, ProcedureRoute, Question, Suggestion,
-    SuggestionRequest,
+    SuggestionRequest, ViolationInfo,
 };
 use zhifa_core::texts;
 
@@ -62,6 +62,13 @@ impl DiscretionService {
 
 #[uniffi::export]
 impl DiscretionService {
+    /// Every violation of the catalogue with the facts the engine may ask about it, typed
+    /// with their allowed values, for the case form (none before the first bundle).
+    pub async fn violations(&self) -> Result<Vec<ViolationInfo>, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || Ok(device.discretion().violations()?)).await
+    }
+
     /// The lawful outcome under the published baseline, or the facts still needed.
     pub async fn suggest(&self, request: PenaltyRequest) -> Result<PenaltySuggestion, ZhifaError> {
         let device = self.device.clone();

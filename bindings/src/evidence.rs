@@ -1,6 +1,7 @@
 //! Evidence for the shells: a photo or file captured for a case (hashed, with signed capture
 //! metadata, queued for upload), and a teammate's file fetched from the server.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use zhifa_core::cases::CaseFile;
@@ -38,6 +39,41 @@ impl EvidenceService {
             Ok(device
                 .evidence()
                 .add_to_case(&case_id, &content, &kind, &description, gps)?)
+        })
+        .await
+    }
+
+    /// `add_to_case` for a file the camera wrote at `path`: streamed into the store, so its
+    /// bytes never cross the FFI; refused in words when empty, over the limit, a directory or
+    /// unreadable.
+    pub async fn add_file_to_case(
+        &self,
+        case_id: String,
+        path: String,
+        kind: String,
+        description: String,
+        gps: Option<GpsFix>,
+    ) -> Result<CaseFile, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || {
+            Ok(device.evidence().add_file_to_case(
+                &case_id,
+                Path::new(&path),
+                &kind,
+                &description,
+                gps,
+            )?)
+        })
+        .await
+    }
+
+    /// Writes the decrypted evidence file `hash` to `path` (in the app's cache, for a viewer
+    /// or a share sheet), owner-only; returns its length in bytes.
+    pub async fn export_to_file(&self, hash: String, path: String) -> Result<i64, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || {
+            let length = device.evidence().export_to_file(&hash, Path::new(&path))?;
+            Ok(zhifa_core::signed::to_i64(length))
         })
         .await
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use zhifa_core::cases::CaseFile;
 use zhifa_core::device::Device;
-use zhifa_core::inspections::{Inspection, InspectionEdit, Task};
+use zhifa_core::inspections::{Inspection, InspectionEdit, InspectionSummary, Task};
 
 use crate::error::ZhifaError;
 use crate::runtime::off_thread;
@@ -23,6 +23,12 @@ impl InspectionService {
 
 #[uniffi::export]
 impl InspectionService {
+    /// The inspections on this device, most recently changed first (at most 200).
+    pub async fn list(&self) -> Result<Vec<InspectionSummary>, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || Ok(device.inspections().list()?)).await
+    }
+
     pub async fn receive_task(&self, task: Task) -> Result<Inspection, ZhifaError> {
         let device = self.device.clone();
         off_thread(move || Ok(device.inspections().receive_task(&task)?)).await
