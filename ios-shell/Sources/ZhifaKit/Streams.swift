@@ -1,0 +1,87 @@
+// AsyncSequence adapters over the core's listeners, so that SwiftUI code writes
+// `for try await event in store.sync().syncStream(serverUrl: url)` and `.task { }` ends the
+// subscription when the view goes: ending the iteration (or cancelling the enclosing task)
+// cancels the sync or the listener's `TaskHandle`.
+import Foundation
+
+/// What a sync reports while it runs, then once at the end.
+public enum SyncEvent: Sendable {
+    case progress(SyncProgress)
+    case finished(SyncReport)
+}
+
+/// One step of the rotating enforcement code, or why there is none this step (the
+/// credential expired, the device key is locked): the text is the officer's, in zh-CN.
+public enum EnforcementCodeEvent: Sendable {
+    case code(ShownCode)
+    case unavailable(String)
+}
+
+extension SyncService {
+    /// Progress as it comes, then `.finished(report)`; a refused or failed sync ends the
+    /// sequence by throwing its `ZhifaError`. Cancelling the task that iterates stops the sync
+    /// at its next safe point, and a later sync resumes with nothing lost.
+    public func syncStream(
+        serverUrl: String, options: SyncOptions = defaultSyncOptions()
+    ) -> AsyncThrowingStream<SyncEvent, Error> {
+        AsyncThrowingStream { continuation in
+            let relay = ProgressRelay(continuation)
+            let sync = Task {
+                do {
+                    let report = try await self.syncNow(
+                        serverUrl: serverUrl, options: options, listener: relay)
+                    continuation.yield(.finished(report))
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in sync.cancel() }
+        }
+    }
+}
+
+extension CaseService {
+    /// The id of each case a sync or a merge changed, for lists and open forms to reload.
+    public func caseChanges() -> AsyncStream<String> {
+        AsyncStream { continuation in
+            let handle = self.subscribeChanges(listener: CaseChangeRelay(continuation))
+            continuation.onTermination = { _ in handle.cancel() }
+        }
+    }
+}
+
+extension CodeService {
+    /// The officer's code now and at every 30-second step, bound to `audience` (an
+    /// enterprise's credit code) when given.
+    public func enforcementCodes(audience: String? = nil) -> AsyncStream<EnforcementCodeEvent> {
+        AsyncStream(bufferingPolicy: .bufferingNewest(1)) { continuation in
+            let handle = self.subscribeEnforcementCode(
+                audience: audience, listener: CodeRelay(continuation))
+            continuation.onTermination = { _ in handle.cancel() }
+        }
+    }
+}
+
+private final class ProgressRelay: SyncListener {
+    let continuation: AsyncThrowingStream<SyncEvent, Error>.Continuation
+    init(_ continuation: AsyncThrowingStream<SyncEvent, Error>.Continuation) {
+        self.continuation = continuation
+    }
+    func onProgress(progress: SyncProgress) { continuation.yield(.progress(progress)) }
+}
+
+private final class CaseChangeRelay: CaseChangeListener {
+    let continuation: AsyncStream<String>.Continuation
+    init(_ continuation: AsyncStream<String>.Continuation) { self.continuation = continuation }
+    func onCaseChanged(caseId: String) { continuation.yield(caseId) }
+}
+
+private final class CodeRelay: EnforcementCodeListener {
+    let continuation: AsyncStream<EnforcementCodeEvent>.Continuation
+    init(_ continuation: AsyncStream<EnforcementCodeEvent>.Continuation) {
+        self.continuation = continuation
+    }
+    func onCode(code: ShownCode) { continuation.yield(.code(code)) }
+    func onError(message: String) { continuation.yield(.unavailable(message)) }
+}
