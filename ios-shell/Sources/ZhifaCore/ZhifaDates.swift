@@ -15,7 +15,7 @@ private let gregorianUTC: Calendar = {
 }()
 
 /// `2026-12-01` → year 2026, month 12, day 1 (Gregorian; no time, no zone).
-public func zhifaDateComponents(from text: String) -> DateComponents {
+public func zhifaDateComponents(fromISODate text: String) -> DateComponents {
     let parts = text.split(separator: "-", omittingEmptySubsequences: false)
     guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]),
         let day = Int(parts[2])
@@ -26,7 +26,7 @@ public func zhifaDateComponents(from text: String) -> DateComponents {
 }
 
 /// Year, month and day → `2026-12-01`, as the core reads a date.
-public func zhifaDateString(from components: DateComponents) -> String {
+public func zhifaISODate(from components: DateComponents) -> String {
     String(format: "%04d-%02d-%02d", components.year ?? 0, components.month ?? 0, components.day ?? 0)
 }
 
@@ -40,7 +40,7 @@ public func zhifaDate(fromRFC3339 text: String) -> Date {
 }
 
 /// The instant in UTC with milliseconds, `2026-12-01T08:30:00.123Z`.
-public func zhifaRFC3339String(from date: Date) -> String {
+public func zhifaRFC3339(from date: Date) -> String {
     date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
 }
 
