@@ -10,8 +10,8 @@ public enum SyncEvent: Sendable {
     case finished(SyncReport)
 }
 
-/// One step of the rotating enforcement code, or why there is none this step (the
-/// credential expired, the device key is locked): the text is the officer's, in zh-CN.
+/// One step of the rotating enforcement code, or why there is none (no valid credential, the
+/// device key locked): the text is the officer's, in zh-CN, and the sequence ends after it.
 public enum EnforcementCodeEvent: Sendable {
     case code(ShownCode)
     case unavailable(String)
@@ -19,8 +19,10 @@ public enum EnforcementCodeEvent: Sendable {
 
 extension SyncService {
     /// Progress as it comes, then `.finished(report)`; a refused or failed sync ends the
-    /// sequence by throwing its `ZhifaError`. Cancelling the task that iterates stops the sync
-    /// at its next safe point, and a later sync resumes with nothing lost.
+    /// sequence by throwing its `ZhifaError`. Ending the iteration cancels the Swift task;
+    /// the Rust session stops early only once the FFI ties it to a `TaskHandle` (README,
+    /// "Known gap"): UniFFI's Swift never drops a running Rust future. Nothing is lost
+    /// either way, and a later sync resumes.
     public func syncStream(
         serverUrl: String, options: SyncOptions = defaultSyncOptions()
     ) -> AsyncThrowingStream<SyncEvent, Error> {
@@ -83,5 +85,8 @@ private final class CodeRelay: EnforcementCodeListener {
         self.continuation = continuation
     }
     func onCode(code: ShownCode) { continuation.yield(.code(code)) }
-    func onError(message: String) { continuation.yield(.unavailable(message)) }
+    func onError(message: String) {
+        continuation.yield(.unavailable(message))
+        continuation.finish()  // the core ends the subscription after an error
+    }
 }
