@@ -7,7 +7,7 @@ import ZhifaKit
 final class MyCodeModel: ObservableObject {
     @Published private(set) var image: UIImage?
     @Published private(set) var unavailable: String?
-    @Published private(set) var step: UInt64 = 0
+    @Published private(set) var step: Int64 = 0
 
     private let codes: CodeService
     private let audience: String?

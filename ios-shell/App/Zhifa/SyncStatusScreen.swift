@@ -9,7 +9,7 @@ final class SyncModel: ObservableObject {
     @Published private(set) var progress: SyncProgress?
     @Published private(set) var lastReport: SyncReport?
     @Published private(set) var refused: [RefusedDocument] = []
-    @Published private(set) var pendingEvents: UInt64 = 0
+    @Published private(set) var pendingEvents: Int64 = 0
     @Published private(set) var error: String?
     private var running: Task<Void, Never>?
     private let store: ZhifaStore

@@ -10,8 +10,8 @@ public final class MonotonicClock: PlatformClock {
 
     public init() { origin = Self.bootSession() }
 
-    public func elapsedMillis() -> UInt64 {
-        clock_gettime_nsec_np(CLOCK_MONOTONIC_RAW) / 1_000_000
+    public func elapsedMillis() -> Int64 {
+        Int64(clock_gettime_nsec_np(CLOCK_MONOTONIC_RAW) / 1_000_000)
     }
 
     public func originId() -> String { origin }
