@@ -1,8 +1,9 @@
 """The async API as an asyncio app uses it, against a live server started from its own binary:
 sync as a cancellable coroutine with progress told to a listener, a sync cancelled mid-way and
-resumed with nothing lost, errors by class with the officer's text as `str(e)`, sync through an
-HTTP client written in Python as well as through the core's own (reqwest), and the
-subscriptions that return a `TaskHandle`."""
+resumed with nothing lost (by cancelling the coroutine, and by `sync().cancel()` as the Swift
+shell must), errors by class with the officer's text as `str(e)`, sync through an HTTP client
+written in Python as well as through the core's own (reqwest), and the subscriptions that
+return a `TaskHandle`."""
 
 import asyncio
 import http.client
@@ -234,6 +235,31 @@ class AsyncApiWithALiveServer(unittest.IsolatedAsyncioTestCase):
             self.assertIn(f"第{n}家", arrived.onsite.findings)
             self.assertEqual([e.hash for e in arrived.evidence], [photo_hash])
             await b.evidence().fetch(self.url, photo_hash)
+
+    async def test_cancel_stops_a_sync_whose_caller_cannot_drop_it(self):
+        # What the Swift shell does (UniFFI's Swift never drops a cancelled task's future) and
+        # a WorkManager job's onStopped: the service's cancel(), from any thread.
+        a = await self.phone(ZHOU)
+        ids = []
+        for n in range(6):
+            case = await a.cases().create(CaseKind.ORDINARY, "SP-126-5", "500103", TODAY, TODAY)
+            await a.evidence().add_to_case(case.id, os.urandom(32 * 1024), "视听资料", f"照片{n}", None)
+            ids.append(case.id)
+        service = a.sync()
+
+        def cancel_after_the_first_file(progress):
+            if progress.phase == SyncPhase.EVIDENCE and progress.bytes_sent > 0:
+                service.cancel()
+
+        progress = Progress(cancel_after_the_first_file)
+        with self.assertRaises(ZhifaError.Cancelled) as stopped:
+            await self.sync(a, progress)
+        self.assertIn("下次同步将从中断处继续", str(stopped.exception))
+        self.assertNotIn(SyncPhase.DOCUMENTS, progress.phases)
+        resumed = await self.sync(a)
+        self.assertEqual((resumed.blobs_sent, resumed.docs_synced), (len(ids) - 1, len(ids)))
+        service.cancel()  # nothing running: no effect on the next one
+        self.assertEqual((await self.sync(a)).docs_synced, 0)
 
     async def test_errors_are_classes_whose_text_is_the_officers(self):
         store = await self.store()

@@ -25,8 +25,7 @@ enum BackgroundSync {
         guard let store else { return task.setTaskCompleted(success: false) }
         let sync = Task {
             do {
-                _ = try await store.sync().syncNow(
-                    serverUrl: AppConfig.serverURL, options: defaultSyncOptions(), listener: nil)
+                _ = try await store.sync().syncCancellable(serverUrl: AppConfig.serverURL)
                 task.setTaskCompleted(success: true)
             } catch {
                 task.setTaskCompleted(success: false)

@@ -19,18 +19,17 @@ public enum EnforcementCodeEvent: Sendable {
 
 extension SyncService {
     /// Progress as it comes, then `.finished(report)`; a refused or failed sync ends the
-    /// sequence by throwing its `ZhifaError`. Ending the iteration cancels the Swift task;
-    /// the Rust session stops early only once the FFI ties it to a `TaskHandle` (README,
-    /// "Known gap"): UniFFI's Swift never drops a running Rust future. Nothing is lost
-    /// either way, and a later sync resumes.
+    /// sequence by throwing its `ZhifaError`. Ending the iteration, or cancelling the task
+    /// that iterates, stops the sync at its next safe point (`syncCancellable`), and a later
+    /// sync resumes with nothing lost.
     public func syncStream(
         serverUrl: String, options: SyncOptions = defaultSyncOptions()
     ) -> AsyncThrowingStream<SyncEvent, Error> {
         AsyncThrowingStream { continuation in
             let relay = ProgressRelay(continuation)
-            let sync = Task {
+            let running = Task {
                 do {
-                    let report = try await self.syncNow(
+                    let report = try await self.syncCancellable(
                         serverUrl: serverUrl, options: options, listener: relay)
                     continuation.yield(.finished(report))
                     continuation.finish()
@@ -38,7 +37,24 @@ extension SyncService {
                     continuation.finish(throwing: error)
                 }
             }
-            continuation.onTermination = { _ in sync.cancel() }
+            continuation.onTermination = { _ in running.cancel() }
+        }
+    }
+}
+
+extension SyncService {
+    /// `syncNow` that stops when the calling task is cancelled. UniFFI's Swift does not drop
+    /// the Rust future of a cancelled task (Kotlin and Python do, which is what cancels there),
+    /// so the task's cancellation calls the service's `cancel()`; the sync then ends with
+    /// `ZhifaError.Cancelled`, everything done so far kept.
+    public func syncCancellable(
+        serverUrl: String, options: SyncOptions = defaultSyncOptions(), listener: SyncListener? = nil
+    ) async throws -> SyncReport {
+        try Task.checkCancellation()  // cancel() stops only a sync already running
+        return try await withTaskCancellationHandler {
+            try await syncNow(serverUrl: serverUrl, options: options, listener: listener)
+        } onCancel: {
+            self.cancel()
         }
     }
 }
