@@ -24,7 +24,7 @@ final class CaseFormModel: ObservableObject {
     func load() async {
         do {
             let violations = try await store.discretion().violations()
-            questions = violations.first { $0.code == caseFile.violation }?.facts ?? []
+            questions = violations.first { $0.id == caseFile.violation }?.questions ?? []
             await refresh()
         } catch {
             self.error = error.localizedDescription
@@ -118,7 +118,8 @@ private struct SuggestionView: View {
     }
 }
 
-/// One fact question as its kind asks it: a switch, a number, or one of the allowed values.
+/// One fact question as its kind asks it: a switch, a number of its unit, or one of the
+/// allowed values in their words.
 private struct FactField: View {
     let question: FactQuestion
     let answer: Fact?
@@ -127,20 +128,26 @@ private struct FactField: View {
 
     var body: some View {
         switch question.kind {
-        case .flag:
+        case .yesNo:
             Toggle(question.label, isOn: Binding(
                 get: { if case .flag(_, let value) = answer { return value } else { return false } },
                 set: { onAnswer(.flag(name: question.key, value: $0)) }))
-        case .number:
-            TextField(question.label, text: $number)
-                .keyboardType(.numberPad)
-                .onSubmit { if let value = Int64(number) { onAnswer(.number(name: question.key, value: value)) } }
-                .onAppear { if case .number(_, let value) = answer { number = String(value) } }
-        case .choice:
+        case .number(let unit, let min):
+            LabeledContent(question.label) {
+                TextField(unit, text: $number)
+                    .keyboardType(.numberPad)
+                    .onSubmit {
+                        if let value = Int64(number), value >= min {
+                            onAnswer(.number(name: question.key, value: value))
+                        }
+                    }
+                    .onAppear { if case .number(_, let value) = answer { number = String(value) } }
+            }
+        case .oneOf(let values):
             Picker(question.label, selection: Binding(
                 get: { if case .choice(_, let value) = answer { return value } else { return "" } },
                 set: { onAnswer(.choice(name: question.key, value: $0)) })) {
-                ForEach(question.allowedValues, id: \.self) { Text($0).tag($0) }
+                ForEach(values, id: \.value) { Text($0.label).tag($0.value) }
             }
         }
     }

@@ -23,8 +23,14 @@ struct InspectionListView: View {
 
     var body: some View {
         List(model.inspections, id: \.id) { inspection in
-            NavigationLink(inspection.enterpriseName) {
+            NavigationLink {
                 ChecklistView(model: ChecklistModel(store: model.store, id: inspection.id))
+            } label: {
+                VStack(alignment: .leading) {
+                    Text(inspection.enterpriseName)
+                    Text("\(inspection.statusZh) · 已查 \(inspection.itemsRecorded)/\(inspection.itemsTotal)")
+                        .font(.footnote).foregroundStyle(.secondary)
+                }
             }
         }
         .overlay { if let error = model.error { Text(error) } }
