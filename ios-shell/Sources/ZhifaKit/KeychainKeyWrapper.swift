@@ -13,7 +13,10 @@ public final class KeychainKeyWrapper: PlatformKeyWrapper {
     public init(service: String = "cn.zhifa.store") { self.service = service }
 
     public func wrap(key: Data) throws -> Data {
-        let sealed = try AES.GCM.seal(key, using: wrappingKey(createIfMissing: true))
+        guard let wrappingKey = try wrappingKey(createIfMissing: true) else {
+            throw PlatformError.Unavailable(reason: "no wrapping key in the keychain")
+        }
+        let sealed = try AES.GCM.seal(key, using: wrappingKey)
         return sealed.combined!  // the default 12-byte nonce always has a combined form
     }
 
