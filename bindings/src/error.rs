@@ -5,6 +5,7 @@ use zhifa_core::codes::CodeRefusal;
 use zhifa_core::crypto::CryptoError;
 use zhifa_core::documents::{DocumentError, DocumentRefusal};
 use zhifa_core::registry::{BundleRefusal, RegistryError};
+use zhifa_core::store::StoreError;
 use zhifa_core::sync::SyncError;
 
 /// Every error is the zh-CN text for the officer, and only that: a flat error, so the shells'
@@ -156,6 +157,10 @@ impl From<zhifa_core::Error> for ZhifaError {
                 | SyncError::Forbidden(_),
             ) => ZhifaError::NotAuthorised { user_message },
             zhifa_core::Error::Sync(_) => ZhifaError::Network { user_message },
+            // An evidence file this device does not hold (fetch it first).
+            zhifa_core::Error::Store(StoreError::BlobNotFound(_)) => {
+                ZhifaError::NotFound { user_message }
+            }
             zhifa_core::Error::Store(_) | zhifa_core::Error::Registry(RegistryError::Store(_)) => {
                 ZhifaError::Storage { user_message }
             }

@@ -154,6 +154,8 @@ class GapsTest(unittest.IsolatedAsyncioTestCase):
         with self.assertRaises(ZhifaError.Validation) as caught:
             await self.store.evidence().export_to_file(item.hash, files.name)
         self.assertIn("不是文件", str(caught.exception))
+        with self.assertRaises(ZhifaError.NotFound):
+            await self.store.evidence().export_to_file("0" * 64, out)
         self.assertEqual(len((await self.store.cases().get(case.id)).evidence), 1)
 
     async def test_the_credential_held(self):
