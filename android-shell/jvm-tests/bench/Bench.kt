@@ -31,6 +31,7 @@ fun main() = runBlocking {
     // The summary case of the field demo: 乱倒生活垃圾, every fact answered.
     val case = officer.cases().create(CaseKind.SUMMARY, "GF-111-C", "500103", today, today)
     val facts = listOf(
+        Fact.Choice("party_type", "citizen"), Fact.Flag("first_offence", false), Fact.Choice("harm", "general"),
         Fact.Flag("criminal_referral", false), Fact.Flag("no_fault_proven", false),
         Fact.Flag("minor_act", false), Fact.Flag("removed_harm", false),
         Fact.Flag("coerced", false), Fact.Flag("confessed", false),

@@ -4,8 +4,14 @@
 // or holding the bundle and a duty credential offline.
 package cn.zhifa.testing
 
+import cn.zhifa.sdk.DutyCredentialInfo
 import cn.zhifa.sdk.StoreConfig
 import cn.zhifa.sdk.ZhifaStore
+import cn.zhifa.sdk.core.CaseQuery
+import cn.zhifa.sdk.core.SyncOptions
+import cn.zhifa.sdk.core.SyncPhase
+import cn.zhifa.sdk.core.SyncProgress
+import cn.zhifa.sdk.defaultSyncOptions
 import java.io.File
 import java.net.ServerSocket
 import java.net.Socket
@@ -27,12 +33,23 @@ object Fixtures {
 
     fun tempDir(prefix: String): File = Files.createTempDirectory(prefix).toFile().also { it.deleteOnExit() }
 
+    /** The command's standard output (its log goes to stderr, shown only when it fails). */
     fun run(vararg command: String): String {
-        val process = ProcessBuilder(*command).redirectErrorStream(true).start()
+        val log = File.createTempFile("zhifa-jvm-command", ".log").also { it.deleteOnExit() }
+        val process = ProcessBuilder(*command).redirectError(log).start()
         val out = process.inputStream.bufferedReader().readText()
-        check(process.waitFor() == 0) { "${command.take(2)}: $out" }
+        check(process.waitFor() == 0) { "${command.take(2)}: $out ${log.readText()}" }
         return out
     }
+
+    /** One attempt, a short pause: a test of a failure fails fast. */
+    fun quickOptions(): SyncOptions = defaultSyncOptions().copy(attempts = 1u, backoffMs = 10uL)
+
+    /** Up to 200 case summaries after `after` (keyset paging). */
+    fun casePage(after: String?) = CaseQuery(null, null, null, null, false, after, 200u)
+
+    /** What a running sync reports, for a status screen's test. */
+    fun progress(phase: SyncPhase, done: Int, total: Int) = SyncProgress(phase, done.toUInt(), total.toUInt(), 0uL, 0uL)
 
     fun config(dir: File, authority: ByteArray = this.authority, jurisdiction: List<String> = listOf("500103")) =
         StoreConfig(dir.path, jurisdiction, listOf(authority), "zhifa-test", true)
@@ -42,11 +59,16 @@ object Fixtures {
         val dir = tempDir("zhifa-jvm-phone")
         val store = ZhifaStore.open(config(dir))
         store.catalogue().applyBundle(bundle)
-        val credential = File(dir, "credential.cose")
+        issueCredential(store, officer)
+        return store
+    }
+
+    /** `officer`'s duty credential for this store's device key, by the server's admin command. */
+    suspend fun issueCredential(store: ZhifaStore, officer: String): DutyCredentialInfo {
+        val credential = File(tempDir("zhifa-jvm-credential"), "credential.cose")
         val key = store.devicePublicKey().joinToString("") { "%02x".format(it) }
         run(serverBin, "issue-credential", "--officer", officer, "--device-key", key, "--out", credential.path)
-        store.codes().installCredential(credential.readBytes())
-        return store
+        return store.codes().installCredential(credential.readBytes())
     }
 }
 
@@ -73,6 +95,13 @@ class TestServer : AutoCloseable {
 
     fun enrolmentCode(officer: String): String =
         Fixtures.run(Fixtures.serverBin, "enrol-device", "--data-dir", data.path, "--officer", officer).trim()
+
+    /** An enterprise code this server's agency key signed, as the premises' card shows it. */
+    fun enterpriseCode(creditCode: String): String {
+        val out = File(data, "enterprise-$creditCode.eq")
+        Fixtures.run(Fixtures.serverBin, "issue-enterprise-code", "--data-dir", data.path, "--credit-code", creditCode, "--out", out.path)
+        return out.readText().trim()
+    }
 
     /** A new store, not enrolled, trusting this server's catalogue. */
     suspend fun newStore(): ZhifaStore = ZhifaStore.open(Fixtures.config(Fixtures.tempDir("zhifa-jvm-phone"), authority))

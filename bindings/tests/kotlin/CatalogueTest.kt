@@ -21,10 +21,10 @@ class CatalogueTest {
         val store = open(listOf("500103"))
         val report = store.catalogue().applyBundle(Fixtures.bundle)
         assertTrue(report.full, "a first bundle is full")
-        assertEquals(report.version, store.catalogue().version(), "version recorded")
-        val hits = store.catalogue().search("露天烧烤", 5u)
+        assertEquals(report.version.toLong(), store.catalogue().version(), "version recorded")
+        val hits = store.catalogue().search("露天烧烤", 5)
         assertTrue(hits.first().kind == SearchHitKind.ITEM && hits.first().key == "YZ-CG-001", "barbecue item first: $hits")
-        assertTrue(store.catalogue().search("无证", 5u).any { it.key == "YZ-SC-019" }, "two-character query")
+        assertTrue(store.catalogue().search("无证", 5).any { it.key == "YZ-SC-019" }, "two-character query")
         assertEquals("周强", store.catalogue().officer("渝50010320021")?.name, "officer lookup")
     }
 
@@ -37,7 +37,7 @@ class CatalogueTest {
         "渝北".toByteArray().copyInto(tampered, at)
         val e = thrown<ZhifaException.BundleRejected> { store.catalogue().applyBundle(tampered) }
         assertTrue(e.message!!.contains("签名"), "Chinese message: ${e.message}")
-        assertEquals(0uL, store.catalogue().version(), "nothing applied")
+        assertEquals(0L, store.catalogue().version(), "nothing applied")
     }
 
     @Test
@@ -45,6 +45,6 @@ class CatalogueTest {
         val store = open(listOf("500112"))
         val e = thrown<ZhifaException.BundleRejected> { store.catalogue().applyBundle(Fixtures.bundle) }
         assertTrue(e.message!!.isNotBlank())
-        assertEquals(0uL, store.catalogue().version())
+        assertEquals(0L, store.catalogue().version())
     }
 }

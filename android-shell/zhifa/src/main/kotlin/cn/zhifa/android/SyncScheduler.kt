@@ -69,6 +69,8 @@ class SyncScheduler(
                         is SyncEvent.Finished -> finish(AttemptResult.SUCCESS, startedAt, event.report, null)
                     }
                 }
+            } catch (e: ZhifaException.Cancelled) {
+                throw e // stopped on request: neither a success nor a failure
             } catch (e: ZhifaException) {
                 val result = when (e) {
                     is ZhifaException.Network -> AttemptResult.NETWORK_FAILURE

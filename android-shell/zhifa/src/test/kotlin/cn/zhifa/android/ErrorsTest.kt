@@ -49,7 +49,7 @@ class ErrorsTest {
     fun `an unreachable server is a Network error that says nothing was lost`() = runBlocking {
         val phone = server.phone(Officers.A)
         val closed = java.net.ServerSocket(0).use { it.localPort }
-        val options = defaultSyncOptions().copy(attempts = 1u, backoffMs = 10uL)
+        val options = Fixtures.quickOptions()
         val e = thrown<ZhifaException.Network> { phone.sync().syncNow("http://127.0.0.1:$closed", options, null) }
         assertUserText(e, "")
     }
@@ -69,7 +69,7 @@ class ErrorsTest {
         "渝北".toByteArray().copyInto(tampered, at)
         val e = thrown<ZhifaException.BundleRejected> { store.catalogue().applyBundle(tampered) }
         assertUserText(e, "签名")
-        assertTrue(store.catalogue().version() == 0uL, "nothing applied")
+        assertTrue(store.catalogue().version() == 0L, "nothing applied")
     }
 
     @Test

@@ -18,7 +18,6 @@ import cn.zhifa.testing.Officers
 import cn.zhifa.testing.TestServer
 import cn.zhifa.testing.thrown
 import com.sun.net.httpserver.HttpServer
-import java.io.ByteArrayInputStream
 import java.net.InetSocketAddress
 import java.util.concurrent.atomic.AtomicInteger
 import kotlinx.coroutines.runBlocking
@@ -57,7 +56,7 @@ class HttpClientTest {
         val case = a.cases().create(CaseKind.ORDINARY, "SP-126-5", "500103", today, today)
         a.cases().edit(case.id, listOf(CaseEdit.AppendFindings("后厨地面积水。")))
         val report = a.sync().syncNow(server.url, defaultSyncOptions(), null)
-        assertTrue(report.credentialRenewed && report.docsSynced >= 1u, "A synced: $report")
+        assertTrue(report.credentialRenewed && report.docsSynced.toLong() >= 1, "A synced: $report")
         b.sync().syncNow(server.url, defaultSyncOptions(), null)
         assertTrue(b.cases().get(case.id).onsite.findings.contains("后厨地面积水"), "the case reached B")
     }
@@ -96,7 +95,7 @@ class HttpClientTest {
         phone.useHttpClient(object : HttpClient {
             override suspend fun send(request: HttpRequest): HttpResponse = throw HttpException.Failed("offline")
         })
-        val options = defaultSyncOptions().copy(attempts = 2u, backoffMs = 10uL)
+        val options = Fixtures.quickOptions()
         val e = thrown<ZhifaException.Network> { phone.sync().syncNow(server.url, options, null) }
         assertTrue(e.message!!.any { it.code in 0x4E00..0x9FFF }, "zh-CN: ${e.message}")
         phone.useHttpClient(UrlConnectionHttpClient())
@@ -131,8 +130,6 @@ class HttpClientTest {
             val echoed = client.send(HttpRequest("POST", "$base/echo", listOf(HttpHeader("X-Zhifa", "h:")), "体".toByteArray(), 10_000, 1024))
             assertEquals(201, echoed.status)
             assertArrayEquals("h:体".toByteArray(), echoed.body)
-            assertEquals(3, readAtMost(ByteArrayInputStream(ByteArray(10)), 2).size)
-            assertEquals(10, readAtMost(ByteArrayInputStream(ByteArray(10)), 100).size)
             val refused = thrown<HttpException.Failed> {
                 client.send(HttpRequest("GET", "http://127.0.0.1:${java.net.ServerSocket(0).use { it.localPort }}/", emptyList(), ByteArray(0), 2_000, 10))
             }

@@ -4,12 +4,12 @@ package cn.zhifa.android
 import cn.zhifa.sdk.ZhifaStore
 import cn.zhifa.sdk.core.CaseEdit
 import cn.zhifa.sdk.core.CaseKind
-import cn.zhifa.sdk.core.CaseQuery
 import cn.zhifa.sdk.core.SyncPhase
 import cn.zhifa.sdk.defaultSyncOptions
 import cn.zhifa.testing.Fixtures
 import cn.zhifa.testing.Officers
 import cn.zhifa.testing.TestServer
+import kotlinx.coroutines.async
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
@@ -54,14 +54,14 @@ class SyncFlowTest {
         // Collecting stops at the first documents round that went over the wire: `first`
         // cancels the flow, which cancels syncNow in the middle of the documents.
         val stoppedAt = a.sync().syncFlow(server.url).first {
-            it is SyncEvent.Progress && it.progress.phase == SyncPhase.DOCUMENTS && it.progress.bytesSent > 0uL
+            it is SyncEvent.Progress && it.progress.phase == SyncPhase.DOCUMENTS && it.progress.bytesSent.toLong() > 0
         } as SyncEvent.Progress
-        assertTrue(stoppedAt.progress.docsDone < stoppedAt.progress.docsTotal || stoppedAt.progress.docsTotal == 0u,
+        assertTrue(stoppedAt.progress.docsDone < stoppedAt.progress.docsTotal || stoppedAt.progress.docsTotal.toLong() == 0L,
             "cancelled before the documents were through: ${stoppedAt.progress}")
 
         // Resumed, then fetched by the teammate's phone: every case arrived, with its findings.
         val resumed = a.sync().syncNow(server.url, defaultSyncOptions(), null)
-        assertTrue(resumed.docsSynced > 0u, "the resumed sync had documents left to send: $resumed")
+        assertTrue(resumed.docsSynced.toLong() > 0, "the resumed sync had documents left to send: $resumed")
         b.sync().syncNow(server.url, defaultSyncOptions(), null)
         val arrived = allCaseIds(b)
         assertTrue(arrived.containsAll(ids), "missing on the second phone: ${(ids - arrived).size} of $count")
@@ -74,14 +74,14 @@ class SyncFlowTest {
         val phone = server.phone(Officers.A)
         val scheduler = SyncScheduler(phone.sync(), server.url, SyncStateFile(java.io.File(Fixtures.tempDir("policy"), "p")))
         val results = listOf(
-            kotlinx.coroutines.async { runCatching { scheduler.request(SyncTrigger.USER) } },
-            kotlinx.coroutines.async { runCatching { scheduler.request(SyncTrigger.USER) } },
+            async { runCatching { scheduler.request(SyncTrigger.USER) } },
+            async { runCatching { scheduler.request(SyncTrigger.USER) } },
         ).map { it.await().getOrThrow() }
         assertEquals(setOf(SyncDecision.SyncNow, SyncDecision.AlreadyRunning), results.toSet(), "one ran, one was told: $results")
         // And the SDK itself serialises two direct calls: both complete.
         val both = listOf(
-            kotlinx.coroutines.async { phone.sync().syncNow(server.url, defaultSyncOptions(), null) },
-            kotlinx.coroutines.async { phone.sync().syncNow(server.url, defaultSyncOptions(), null) },
+            async { phone.sync().syncNow(server.url, defaultSyncOptions(), null) },
+            async { phone.sync().syncNow(server.url, defaultSyncOptions(), null) },
         ).map { it.await() }
         assertEquals(2, both.size)
     }
@@ -90,7 +90,7 @@ class SyncFlowTest {
         val ids = mutableSetOf<String>()
         var after: String? = null
         while (true) {
-            val page = store.cases().list(CaseQuery(null, null, null, null, false, after, 200u))
+            val page = store.cases().list(Fixtures.casePage(after))
             if (page.isEmpty()) return ids
             page.mapTo(ids) { it.id }
             after = page.last().id

@@ -34,7 +34,7 @@ class SyncSchedulerTest {
         val file = File(Fixtures.tempDir("zhifa-policy"), "sync-policy.properties")
         var now = t0
         val closed = "http://127.0.0.1:" + java.net.ServerSocket(0).use { it.localPort }
-        val quick = { defaultSyncOptions().copy(attempts = 1u, backoffMs = 10uL) }
+        val quick = { Fixtures.quickOptions() }
         val down = SyncScheduler(phone.sync(), closed, SyncStateFile(file), now = { now }, options = quick)
         val e = thrown<ZhifaException.Network> { down.request(SyncTrigger.USER) }
         assertEquals(e.message, down.status.value.lastError, "the status shows the exception's text")

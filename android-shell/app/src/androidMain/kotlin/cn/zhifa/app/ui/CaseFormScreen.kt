@@ -6,7 +6,6 @@ import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.verticalScroll
 import androidx.compose.material3.Button
 import androidx.compose.material3.OutlinedTextField
-import androidx.compose.material3.Switch
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
@@ -20,37 +19,32 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import cn.zhifa.app.model.CaseFormModel
 import cn.zhifa.sdk.ZhifaStore
-import cn.zhifa.sdk.core.FactKind
 import kotlinx.coroutines.launch
 
 @Composable
 fun CaseFormScreen(store: ZhifaStore, caseId: String?, modifier: Modifier = Modifier) {
     if (caseId == null) return Text("请先在检查中立案", modifier)
-    val model = remember(store) { CaseFormModel(store.cases(), store.discretion()) }
+    val model = remember(store) { CaseFormModel(store.cases()) }
     val state by model.state.collectAsState()
     val scope = rememberCoroutineScope()
     var fine by remember { mutableStateOf("") }
     var reason by remember { mutableStateOf("") }
     LaunchedEffect(caseId) { model.load(caseId) }
     Column(modifier.verticalScroll(rememberScrollState())) {
-        Text("${state.violation} ${state.violationName}")
+        Text(state.violation)
+        // Each question with the answers its fact takes: yes/no, a number, or a choice typed
+        // as the engine names it.
         state.fields.forEach { field ->
-            when (field.kind) {
-                FactKind.FLAG -> Row {
-                    Text(field.label)
-                    Switch(field.value == "是", { model.setFlag(field.key, it); scope.launch { model.preview() } })
-                }
-                FactKind.NUMBER -> OutlinedTextField(field.value ?: "", { if (model.setNumber(field.key, it)) scope.launch { model.preview() } }, label = { Text(field.label) })
-                FactKind.CHOICE -> Column {
-                    Text(field.label)
-                    Row {
-                        field.options.forEach { option ->
-                            TextButton({ model.setChoice(field.key, option); scope.launch { model.preview() } }) {
-                                Text(if (field.value == option) "【$option】" else option)
-                            }
-                        }
-                    }
-                }
+            var typed by remember(field.key) { mutableStateOf(field.value ?: "") }
+            Text(field.label)
+            Row {
+                TextButton({ model.setFlag(field.key, true); scope.launch { model.preview() } }) { Text("是") }
+                TextButton({ model.setFlag(field.key, false); scope.launch { model.preview() } }) { Text("否") }
+                OutlinedTextField(typed, { typed = it }, singleLine = true)
+                TextButton({
+                    if (typed.trim().toLongOrNull() != null) model.setNumber(field.key, typed) else model.setChoice(field.key, typed.trim())
+                    scope.launch { model.preview() }
+                }) { Text("确定") }
             }
         }
         state.suggestion.questions.forEach { Text(it) }

@@ -1,30 +1,28 @@
-// The case form: the violation's fact questions (from the catalogue's schema), the lawful
+// The case form: the facts the engine asks for (its questions, never a guess), the lawful
 // suggestion for the answers so far with the engine's own explanation, and the officer's
 // penalty. The suggestion is a preview until the facts are saved.
 package cn.zhifa.app.model
 
 import cn.zhifa.sdk.CaseService
-import cn.zhifa.sdk.DiscretionService
 import cn.zhifa.sdk.PenaltySuggestion
 import cn.zhifa.sdk.ZhifaException
 import cn.zhifa.sdk.core.CaseEdit
 import cn.zhifa.sdk.core.CaseFile
 import cn.zhifa.sdk.core.Fact
-import cn.zhifa.sdk.core.FactKind
-import cn.zhifa.sdk.core.ViolationInfo
 import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.flow.update
 
-/** One fact question as the form draws it. */
+/**
+ * One fact as the form draws it: a question the engine asked (the officer answers it with
+ * `setFlag`, `setNumber` or `setChoice`), or a fact already answered.
+ */
 data class FactField(
     val key: String,
+    /** The engine's question, zh-CN. */
     val label: String,
-    val kind: FactKind,
-    /** For a choice: the allowed values. */
-    val options: List<String>,
-    /** The answer so far, as the form shows it (是/否 for a flag), or null. */
+    /** The answer so far, as the form shows it (是/否 for a flag), or null while unanswered. */
     val value: String?,
 )
 
@@ -43,27 +41,26 @@ data class SuggestionView(
 data class CaseFormState(
     val caseId: String? = null,
     val violation: String = "",
-    val violationName: String = "",
+    /** Unanswered questions first, then the answers given. */
     val fields: List<FactField> = emptyList(),
     val suggestion: SuggestionView = SuggestionView(),
     val chosenFine: Long? = null,
     val message: String? = null,
 )
 
-class CaseFormModel(private val cases: CaseService, private val discretion: DiscretionService) {
+class CaseFormModel(private val cases: CaseService) {
     private val _state = MutableStateFlow(CaseFormState())
     val state: StateFlow<CaseFormState> = _state.asStateFlow()
     private var facts = linkedMapOf<String, Fact>()
-    private var info: ViolationInfo? = null
+    private var asked = listOf<String>()
+    private val labels = mutableMapOf<String, String>()
 
     suspend fun load(caseId: String) = guarded {
         val case = cases.get(caseId)
-        info = discretion.violations().firstOrNull { it.code == case.violation }
         facts = linkedMapOf<String, Fact>().apply { case.facts.forEach { put(it.key(), it) } }
         _state.value = CaseFormState(
             caseId = caseId,
             violation = case.violation,
-            violationName = info?.name ?: case.violation,
             chosenFine = case.chosenFine,
         )
         refresh(cases.suggest(caseId))
@@ -119,11 +116,14 @@ class CaseFormModel(private val cases: CaseService, private val discretion: Disc
     }
 
     private fun refresh(suggestion: PenaltySuggestion) {
+        asked = suggestion.questions.map { it.fact }
+        suggestion.questions.forEach { labels[it.fact] = it.question }
         _state.update { it.copy(fields = fields(), suggestion = view(suggestion), message = null) }
     }
 
-    private fun fields(): List<FactField> = info?.facts.orEmpty().map { q ->
-        FactField(q.key, q.label, q.kind, q.allowed, facts[q.key]?.shown())
+    private fun fields(): List<FactField> {
+        val open = asked.filter { it !in facts }.map { FactField(it, labels[it] ?: it, null) }
+        return open + facts.values.map { FactField(it.key(), labels[it.key()] ?: it.key(), it.shown()) }
     }
 
     private suspend fun guarded(block: suspend () -> Unit) {

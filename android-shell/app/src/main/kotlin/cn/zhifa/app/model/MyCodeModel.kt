@@ -5,7 +5,7 @@ package cn.zhifa.app.model
 import cn.zhifa.android.CodeUpdate
 import cn.zhifa.android.enforcementCodes
 import cn.zhifa.sdk.CodeService
-import cn.zhifa.sdk.ZhifaException
+import cn.zhifa.sdk.DutyCredentialInfo
 import cn.zhifa.sdk.qrSvg
 import java.time.Instant
 import kotlinx.coroutines.CoroutineScope
@@ -31,6 +31,8 @@ data class MyCodeState(
 
 class MyCodeModel(
     private val codes: CodeService,
+    /** The held duty credential, to say whose code it is. */
+    private val credential: DutyCredentialInfo? = null,
     private val audience: String? = null,
     private val now: () -> Instant = Instant::now,
 ) {
@@ -39,18 +41,11 @@ class MyCodeModel(
 
     /** Follows the code until the returned job (or the scope) is cancelled. */
     fun start(scope: CoroutineScope): Job = scope.launch {
-        val held = try {
-            codes.credential()
-        } catch (e: ZhifaException) {
-            null
-        }
-        _state.update {
-            it.copy(credentialLine = held?.let { c -> Texts.credentialLine(c.name, c.credentialNo, c.expiresAt) })
-        }
+        credential?.let { c -> _state.update { it.copy(credentialLine = Texts.credentialLine(c.name, c.credentialNo, c.expiresAt)) } }
         codes.enforcementCodes(audience).collect { update ->
             when (update) {
                 is CodeUpdate.Shown -> _state.update {
-                    it.copy(payload = update.code.payload, qrSvg = qrSvg(update.code.payload), step = update.code.step.toLong(), message = null)
+                    it.copy(payload = update.code.payload, qrSvg = qrSvg(update.code.payload), step = update.code.step, message = null)
                 }
                 is CodeUpdate.Unavailable -> _state.update {
                     it.copy(payload = null, qrSvg = null, step = null, message = update.message)

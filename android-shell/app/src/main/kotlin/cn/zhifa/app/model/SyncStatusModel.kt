@@ -60,7 +60,7 @@ class SyncStatusModel(private val scheduler: SyncScheduler, private val sync: Sy
         try {
             val pending = sync.pendingEventCount()
             val refused = sync.refusedDocuments().map { it.userMessage }
-            _view.update { it.copy(pending = Texts.syncPending(pending.toLong()), refused = refused) }
+            _view.update { it.copy(pending = Texts.syncPending(pending), refused = refused) }
         } catch (e: ZhifaException) {
             _view.update { it.copy(problem = e.message) }
         }

@@ -45,7 +45,7 @@ class DocumentsModelTest {
             }
         }
         assertTrue(printed >= 1, "at least the first document renders")
-        model.open(DocumentKind.DECISION)
+        model.open(DocumentKind.PENALTY_DECISION)
         assertNull(model.state.value.open, "an undecided case has no decision")
     }
 }

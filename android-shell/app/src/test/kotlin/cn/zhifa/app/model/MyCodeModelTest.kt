@@ -15,8 +15,9 @@ class MyCodeModelTest {
     @Test
     fun `shows the code, its QR, whose it is, and when it refreshes`() = runBlocking {
         val phone = Fixtures.offlinePhone("渝50010320021")
+        val credential = Fixtures.issueCredential(phone, "渝50010320021")
         var now = Instant.now()
-        val model = MyCodeModel(phone.codes(), now = { now })
+        val model = MyCodeModel(phone.codes(), credential, now = { now })
         val job = model.start(this)
         val state = withTimeout(30_000) { model.state.first { it.payload != null } }
         job.cancel()

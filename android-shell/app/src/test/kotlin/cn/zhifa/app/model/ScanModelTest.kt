@@ -21,10 +21,10 @@ class ScanModelTest {
         assertEquals("91500103MA5U1A0E5B", state.creditCode)
         assertEquals("已开始检查：重庆渝中大坪山城烧烤店", state.message)
         assertTrue(state.enforcementCode!!.startsWith("EC1:"))
-        assertEquals(1L, phone.sync().pendingEventCount().toLong(), "the visit is a signed event for the server")
+        assertEquals(1L, phone.sync().pendingEventCount(), "the visit is a signed event for the server")
         // Further frames of the same code are ignored once the visit is open.
         model.onScanned(Fixtures.enterpriseCode)
-        assertEquals(1L, phone.sync().pendingEventCount().toLong())
+        assertEquals(1L, phone.sync().pendingEventCount())
     }
 
     @Test

@@ -5,7 +5,6 @@ import cn.zhifa.android.SyncStateFile
 import cn.zhifa.android.SyncStatus
 import cn.zhifa.sdk.defaultSyncOptions
 import cn.zhifa.sdk.core.SyncPhase
-import cn.zhifa.sdk.core.SyncProgress
 import cn.zhifa.testing.Fixtures
 import cn.zhifa.testing.Officers
 import cn.zhifa.testing.TestServer
@@ -29,7 +28,7 @@ class SyncStatusModelTest {
 
     private fun scheduler(sync: cn.zhifa.sdk.SyncService, url: String = server.url) = SyncScheduler(
         sync, url, SyncStateFile(File(Fixtures.tempDir("zhifa-status"), "p")), now = { at },
-        options = { defaultSyncOptions().copy(attempts = 1u, backoffMs = 10uL) },
+        options = { Fixtures.quickOptions() },
     )
 
     @Test
@@ -48,7 +47,7 @@ class SyncStatusModelTest {
         assertEquals("没有待上传的记录", view.pending)
         assertEquals(emptyList<String>(), view.refused)
 
-        phone.codes().openVisit(Fixtures.enterpriseCode, null, emptyList(), null)
+        phone.codes().openVisit(server.enterpriseCode("91500103MA5U1A0E5B"), null, emptyList(), null)
         model.refreshCounts()
         assertEquals("待上传记录 1 条", model.view.value.pending)
         model.syncNow()
@@ -82,7 +81,7 @@ class SyncStatusModelTest {
         model.syncNow()
         assertEquals(Texts.SYNC_NEEDS_ENROLMENT, model.view.value.problem)
 
-        model.show(SyncStatus(running = true, progress = SyncProgress(SyncPhase.DOCUMENTS, 3u, 10u, 0uL, 0uL)))
+        model.show(SyncStatus(running = true, progress = Fixtures.progress(SyncPhase.DOCUMENTS, 3, 10)))
         assertEquals("正在同步案卷（3/10）", model.view.value.activity)
         assertTrue(model.view.value.running)
         assertEquals("执法凭证", SyncStatusModel.phaseName(SyncPhase.CREDENTIAL))

@@ -8,7 +8,7 @@ import android.provider.Settings
 import cn.zhifa.sdk.PlatformClock
 
 class ElapsedRealtimeClock(private val resolver: ContentResolver) : PlatformClock {
-    override fun elapsedMillis(): ULong = SystemClock.elapsedRealtime().toULong()
+    override fun elapsedMillis(): Long = SystemClock.elapsedRealtime()
 
     override fun originId(): String =
         "boot-" + Settings.Global.getInt(resolver, Settings.Global.BOOT_COUNT, -1)
