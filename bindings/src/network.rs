@@ -5,7 +5,7 @@
 //! through the platform. Either way the core signs, retries and limits every request; a
 //! platform client only carries bytes.
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use zhifa_core::sync::http::HttpTransport;
@@ -73,6 +73,8 @@ pub trait HttpClient: Send + Sync {
 pub(crate) struct Network {
     client: RwLock<Option<Arc<dyn HttpClient>>>,
     pub(crate) sync_turn: Arc<tokio::sync::Mutex<()>>,
+    /// The running sync's flag, for `SyncService::cancel`.
+    running: Mutex<Option<Cancel>>,
 }
 
 /// The built-in client's limit for one exchange.
@@ -81,6 +83,18 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 impl Network {
     pub(crate) fn use_client(&self, client: Option<Arc<dyn HttpClient>>) {
         *self.client.write().unwrap_or_else(|p| p.into_inner()) = client;
+    }
+
+    /// The sync holding the turn is this one, until it ends.
+    pub(crate) fn running(&self, cancel: Option<Cancel>) {
+        *self.running.lock().unwrap_or_else(|p| p.into_inner()) = cancel;
+    }
+
+    /// Cancels the running sync, if any.
+    pub(crate) fn cancel_running(&self) {
+        if let Some(cancel) = &*self.running.lock().unwrap_or_else(|p| p.into_inner()) {
+            cancel.cancel();
+        }
     }
 
     /// A transport to `server_url` over the chosen client; `cancel` cuts a platform

@@ -58,6 +58,10 @@ impl Cancel {
         self.0.load(Ordering::SeqCst)
     }
 
+    pub(crate) fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
     /// Resolves once cancelled (looked at every 50 ms), for racing a foreign request.
     pub(crate) async fn cancelled(&self) {
         while !self.is_cancelled() {
@@ -77,7 +81,7 @@ pub(crate) struct CancelOnDrop(Cancel);
 
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {
-        self.0 .0.store(true, Ordering::SeqCst);
+        self.0.cancel();
     }
 }
 

@@ -1289,3 +1289,28 @@ fn a_case_keeps_its_number_and_a_second_one_is_refused_in_words() {
     );
     assert_eq!(d.cases().numbers_left("渝中城管罚").unwrap(), 4);
 }
+
+#[test]
+fn a_merge_tells_the_watchers_of_the_case_after_it_is_stored() {
+    let a = phone();
+    let b = phone();
+    let case = a
+        .device
+        .cases()
+        .create(CaseKind::Ordinary, "DQ-118-3", "500103", today(), today())
+        .unwrap();
+    let told = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = told.clone();
+    let watch = b
+        .device
+        .cases()
+        .watch(move |id| seen.lock().unwrap().push(id.to_owned()));
+    let snapshot = a.device.cases().snapshot(&case.id).unwrap();
+    b.device.cases().merge(&snapshot).unwrap();
+    // An edit on the device itself is the app's own and tells no one.
+    b.device.cases().edit(&case.id, &staffed()).unwrap();
+    assert_eq!(*told.lock().unwrap(), vec![case.id.clone()]);
+    drop(watch);
+    b.device.cases().merge(&snapshot).unwrap();
+    assert_eq!(told.lock().unwrap().len(), 1);
+}

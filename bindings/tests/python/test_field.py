@@ -35,7 +35,7 @@ def statutory_grounds_absent():
     return [Fact.FLAG(name=name, value=False) for name in names]
 
 
-class FieldTest(unittest.TestCase):
+class FieldTest(unittest.IsolatedAsyncioTestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
 
@@ -45,14 +45,14 @@ class FieldTest(unittest.TestCase):
     def server(self, *args):
         subprocess.run([os.environ["ZHIFA_SERVER_BIN"], *args], check=True, capture_output=True)
 
-    def on_duty(self, jurisdiction, bundle, officer):
-        store = ZhifaStore.open(StoreConfig(directory=tempfile.mkdtemp(dir=self.tmp.name),
+    async def on_duty(self, jurisdiction, bundle, officer):
+        store = await ZhifaStore.open(StoreConfig(directory=tempfile.mkdtemp(dir=self.tmp.name),
                                             jurisdiction=jurisdiction, authority_keys=[AUTHORITY], passphrase="zhifa-test", light_kdf_for_tests=True))
-        store.catalogue().apply_bundle(read(bundle))
+        await store.catalogue().apply_bundle(read(bundle))
         out = os.path.join(self.tmp.name, "credential.cose")
         self.server("issue-credential", "--officer", officer,
                     "--device-key", store.device_public_key().hex(), "--out", out)
-        store.codes().install_credential(read(out))
+        await store.codes().install_credential(read(out))
         return store
 
     def enterprise_code(self, credit_code):
@@ -60,8 +60,8 @@ class FieldTest(unittest.TestCase):
         self.server("issue-enterprise-code", "--credit-code", credit_code, "--out", out)
         return read(out, "r")
 
-    def test_summary_case_in_five_calls_from_the_scanned_code_to_the_printed_decision(self):
-        phone = self.on_duty(["500103"], os.environ["ZHIFA_TEST_BUNDLE"], "渝50010320001")
+    async def test_summary_case_in_five_calls_from_the_scanned_code_to_the_printed_decision(self):
+        phone = await self.on_duty(["500103"], os.environ["ZHIFA_TEST_BUNDLE"], "渝50010320001")
         scanned = self.enterprise_code(HOTPOT)
         facts = statutory_grounds_absent() + [
             Fact.FLAG(name="first_offence", value=False),
@@ -70,24 +70,24 @@ class FieldTest(unittest.TestCase):
             Fact.NUMBER(name="illegal_gains", value=0),
         ]
         # 1. scan, 2. open the case from the visit, 3. preview, 4. decide, 5. print.
-        visit = phone.codes().open_visit(scanned, None, ["渝50010320002"], None)
-        case = phone.cases().open_from_visit(visit.visit_id, CaseKind.SUMMARY, "JG-13")
+        visit = await phone.codes().open_visit(scanned, None, ["渝50010320002"], None)
+        case = await phone.cases().open_from_visit(visit.visit_id, CaseKind.SUMMARY, "JG-13")
         self.assertEqual(case.parties[0].kind, PartyKind.ORGANISATION)
         self.assertEqual(case.parties[0].credit_code, HOTPOT)
         self.assertEqual([o.credential_no for o in case.officers], ["渝50010320001", "渝50010320002"])
-        band = phone.cases().preview(case.id, facts).outcome.fine
+        band = (await phone.cases().preview(case.id, facts)).outcome.fine
         self.assertEqual((band.min, band.max), (500, 2000))
-        decided = phone.cases().decide_on_spot(
+        decided = await phone.cases().decide_on_spot(
             case.id, OnTheSpot(findings="当事人所售菜品未按规定标示价格。", facts=facts, fine=800, reason=None, number_prefix=None))
         self.assertEqual(decided.status, CaseStatus.DECIDED)
-        printed = phone.cases().render_document(case.id, DocumentKind.SUMMARY_DECISION)
+        printed = await phone.cases().render_document(case.id, DocumentKind.SUMMARY_DECISION)
         self.assertIn("重庆渝中解放碑老码头火锅餐饮有限公司", printed)
         self.assertIn("800", printed)
 
-    def test_a_fine_over_the_summary_limit_is_refused_and_the_facts_are_kept(self):
-        phone = self.on_duty(["500103"], os.environ["ZHIFA_TEST_BUNDLE"], "渝50010320001")
-        visit = phone.codes().open_visit(self.enterprise_code(HOTPOT), None, ["渝50010320002"], None)
-        case = phone.cases().open_from_visit(visit.visit_id, CaseKind.SUMMARY, "JG-13")
+    async def test_a_fine_over_the_summary_limit_is_refused_and_the_facts_are_kept(self):
+        phone = await self.on_duty(["500103"], os.environ["ZHIFA_TEST_BUNDLE"], "渝50010320001")
+        visit = await phone.codes().open_visit(self.enterprise_code(HOTPOT), None, ["渝50010320002"], None)
+        case = await phone.cases().open_from_visit(visit.visit_id, CaseKind.SUMMARY, "JG-13")
         facts = statutory_grounds_absent() + [
             Fact.FLAG(name="first_offence", value=False),
             Fact.CHOICE(name="harm", value="general"),
@@ -96,18 +96,18 @@ class FieldTest(unittest.TestCase):
         ]
         # The heavier band is 2,000–5,000: 3,001 is over an organisation's 3,000 (Art. 51).
         with self.assertRaises(ZhifaError.StepRefused) as refused:
-            phone.cases().decide_on_spot(
+            await phone.cases().decide_on_spot(
                 case.id, OnTheSpot(findings="当事人所售菜品未按规定标示价格。", facts=facts, fine=3001, reason=None, number_prefix=None))
         self.assertIn("第五十一条", str(refused.exception))
-        kept = phone.cases().get(case.id)
+        kept = await phone.cases().get(case.id)
         self.assertEqual(kept.status, CaseStatus.DRAFT)
         self.assertEqual(kept.chosen_fine, 3001)
-        decided = phone.cases().decide_on_spot(
+        decided = await phone.cases().decide_on_spot(
             case.id, OnTheSpot(findings="", facts=[], fine=3000, reason=None, number_prefix=None))
         self.assertEqual(decided.status, CaseStatus.DECIDED)
 
-    def test_a_zone_phone_works_both_sides_with_each_provinces_hearing_threshold(self):
-        phone = self.on_duty(["500112", "511623"], os.environ["ZHIFA_TEST_ZONE_BUNDLE"], "川51162320001")
+    async def test_a_zone_phone_works_both_sides_with_each_provinces_hearing_threshold(self):
+        phone = await self.on_duty(["500112", "511623"], os.environ["ZHIFA_TEST_ZONE_BUNDLE"], "川51162320001")
         facts = statutory_grounds_absent() + [
             Fact.FLAG(name="first_offence", value=False),
             Fact.CHOICE(name="harm", value="general"),
@@ -119,9 +119,9 @@ class FieldTest(unittest.TestCase):
         ]
         seen = {}
         for credit_code in [SICHUAN_RESTAURANT, CHONGQING_BARBECUE]:
-            visit = phone.codes().open_visit(self.enterprise_code(credit_code), None, ["川51162320002"], None)
-            case = phone.cases().open_from_visit(visit.visit_id, CaseKind.ORDINARY, "DQ-118-3")
-            outcome = phone.cases().preview(case.id, facts).outcome
+            visit = await phone.codes().open_visit(self.enterprise_code(credit_code), None, ["川51162320002"], None)
+            case = await phone.cases().open_from_visit(visit.visit_id, CaseKind.ORDINARY, "DQ-118-3")
+            outcome = (await phone.cases().preview(case.id, facts)).outcome
             seen[case.place_division] = (outcome.source.document_id, outcome.fine.min, outcome.fine.max,
                                          outcome.hearing_threshold)
         self.assertEqual(seen, {

@@ -18,14 +18,14 @@ sys.path.insert(0, os.environ["ZHIFA_PYTHON_BINDINGS"])
 from zhifa.zhifa_core import CaseEdit, CaseKind, SubjectKind, SyncPhase  # noqa: E402
 from zhifa.zhifa_ffi import (  # noqa: E402
     StoreConfig,
-    SyncObserver,
+    SyncListener,
     ZhifaError,
     ZhifaStore,
     default_sync_options,
 )
 
 SERVER = os.environ["ZHIFA_SERVER_BIN"]
-TODAY = beijing_today().isoformat()
+TODAY = beijing_today()
 
 
 def free_port():
@@ -34,7 +34,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-class Progress(SyncObserver):
+class Progress(SyncListener):
     def __init__(self):
         self.phases = []
 
@@ -42,7 +42,7 @@ class Progress(SyncObserver):
         self.phases.append(progress.phase)
 
 
-class SyncWithALiveServer(unittest.TestCase):
+class SyncWithALiveServer(unittest.IsolatedAsyncioTestCase):
     @classmethod
     def setUpClass(cls):
         cls.data = tempfile.TemporaryDirectory()
@@ -74,43 +74,43 @@ class SyncWithALiveServer(unittest.TestCase):
         )
         return out.stdout.strip()
 
-    def phone(self, officer):
+    async def phone(self, officer):
         d = tempfile.TemporaryDirectory()
         self.addCleanup(d.cleanup)
-        store = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[self.authority], passphrase="zhifa-test", light_kdf_for_tests=True))
-        enrolment = store.sync().enrol(self.url, self.enrolment_code(officer), "Python phone")
+        store = await ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[self.authority], passphrase="zhifa-test", light_kdf_for_tests=True))
+        enrolment = await store.sync().enrol(self.url, self.enrolment_code(officer), "Python phone")
         self.assertEqual(enrolment.subject_kind, SubjectKind.OFFICER)
         self.assertEqual(enrolment.subject, officer)
         return store
 
-    def test_two_phones_share_a_case_through_the_server(self):
-        a = self.phone("渝50010320001")
-        b = self.phone("渝50010320002")
+    async def test_two_phones_share_a_case_through_the_server(self):
+        a = await self.phone("渝50010320001")
+        b = await self.phone("渝50010320002")
         progress = Progress()
-        report = a.sync().sync_now(self.url, default_sync_options(), progress)
+        report = await a.sync().sync_now(self.url, default_sync_options(), progress)
         self.assertIsNotNone(report.catalogue_version)
         self.assertTrue(report.credential_renewed)
         self.assertEqual(progress.phases[-1], SyncPhase.DONE)
-        self.assertTrue(a.codes().enforcement_code(None).payload.startswith("EC1:"))
+        self.assertTrue((await a.codes().enforcement_code(None)).payload.startswith("EC1:"))
 
-        case = a.cases().create(CaseKind.ORDINARY, "SP-126-5", "500103", TODAY, TODAY)
-        a.cases().edit(case.id, [CaseEdit.APPEND_FINDINGS("后厨发现过期原料。")])
-        self.assertEqual(a.sync().sync_now(self.url, default_sync_options(), None).docs_synced, 1)
-        b.sync().sync_now(self.url, default_sync_options(), None)
-        self.assertIn("过期原料", b.cases().get(case.id).onsite.findings)
+        case = await a.cases().create(CaseKind.ORDINARY, "SP-126-5", "500103", TODAY, TODAY)
+        await a.cases().edit(case.id, [CaseEdit.APPEND_FINDINGS("后厨发现过期原料。")])
+        self.assertEqual((await a.sync().sync_now(self.url, default_sync_options(), None)).docs_synced, 1)
+        await b.sync().sync_now(self.url, default_sync_options(), None)
+        self.assertIn("过期原料", (await b.cases().get(case.id)).onsite.findings)
 
-    def test_a_wrong_code_and_an_unreachable_server_are_clear_errors(self):
+    async def test_a_wrong_code_and_an_unreachable_server_are_clear_errors(self):
         d = tempfile.TemporaryDirectory()
         self.addCleanup(d.cleanup)
-        store = ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[self.authority], passphrase="zhifa-test", light_kdf_for_tests=True))
+        store = await ZhifaStore.open(StoreConfig(directory=d.name, jurisdiction=["500103"], authority_keys=[self.authority], passphrase="zhifa-test", light_kdf_for_tests=True))
         with self.assertRaises(ZhifaError.NotAuthorised) as refused:
-            store.sync().enrol(self.url, "AAAA-BBBB-CC", "Python phone")
-        self.assertIn("登记码", refused.exception.user_message)
+            await store.sync().enrol(self.url, "AAAA-BBBB-CC", "Python phone")
+        self.assertIn("登记码", str(refused.exception))
         with self.assertRaises(ZhifaError.NotAuthorised):
-            store.sync().sync_now(self.url, default_sync_options(), None)
+            await store.sync().sync_now(self.url, default_sync_options(), None)
         with self.assertRaises(ZhifaError.Network) as offline:
-            store.sync().enrol(f"http://127.0.0.1:{free_port()}", "AAAA-BBBB-CC", "Python phone")
-        self.assertIn("不会丢失", offline.exception.user_message)
+            await store.sync().enrol(f"http://127.0.0.1:{free_port()}", "AAAA-BBBB-CC", "Python phone")
+        self.assertIn("不会丢失", str(offline.exception))
 
 
 if __name__ == "__main__":

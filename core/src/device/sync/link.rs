@@ -224,23 +224,21 @@ mod tests {
         }
     }
 
-    fn three_calls_with_a_pause(link: Link) -> impl Future<Output = u32> {
-        async move {
-            let mut answered = 0;
-            for round in 0..3 {
-                let request = Request {
-                    method: "GET",
-                    path: format!("/{round}"),
-                    headers: Vec::new(),
-                    body: Vec::new(),
-                };
-                if link.send(request).await.is_ok() {
-                    answered += 1;
-                }
-                link.wait(Duration::from_millis(120)).await;
+    async fn three_calls_with_a_pause(link: Link) -> u32 {
+        let mut answered = 0;
+        for round in 0..3 {
+            let request = Request {
+                method: "GET",
+                path: format!("/{round}"),
+                headers: Vec::new(),
+                body: Vec::new(),
+            };
+            if link.send(request).await.is_ok() {
+                answered += 1;
             }
-            answered
+            link.wait(Duration::from_millis(120)).await;
         }
+        answered
     }
 
     #[test]
