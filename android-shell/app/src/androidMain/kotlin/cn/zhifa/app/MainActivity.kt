@@ -36,6 +36,7 @@ class MainActivity : ComponentActivity() {
                 val store by produceState<ZhifaStore?>(null) { value = app.store() }
                 var screen by remember { mutableStateOf(Screen.CODE) }
                 // The current inspection and case, handed from one screen to the next.
+                // Set from the inspection task list once the bindings list inspections.
                 var inspectionId by remember { mutableStateOf<String?>(null) }
                 var caseId by remember { mutableStateOf<String?>(null) }
                 Scaffold(bottomBar = {
@@ -45,13 +46,17 @@ class MainActivity : ComponentActivity() {
                         }
                     }
                 }) { padding ->
-                    val s = store ?: return@Scaffold Text("正在打开…", Modifier.padding(padding))
+                    val s = store
+                    if (s == null) {
+                        Text("正在打开…", Modifier.padding(padding))
+                        return@Scaffold
+                    }
                     val modifier = Modifier.padding(padding)
                     when (screen) {
                         Screen.ENROL -> EnrolScreen(s, app.settings.getProperty("server"), modifier)
                         Screen.CODE -> MyCodeScreen(s, this, modifier)
                         Screen.SCAN -> ScanScreen(s, modifier)
-                        Screen.CHECKLIST -> ChecklistScreen(s, inspectionId, { inspectionId = it }, { caseId = it; screen = Screen.CASE }, modifier)
+                        Screen.CHECKLIST -> ChecklistScreen(s, inspectionId, { caseId = it; screen = Screen.CASE }, modifier)
                         Screen.CASE -> CaseFormScreen(s, caseId, modifier)
                         Screen.DOCUMENTS -> DocumentsScreen(s, caseId, this, modifier)
                         Screen.SYNC -> SyncStatusScreen(app, s, modifier)

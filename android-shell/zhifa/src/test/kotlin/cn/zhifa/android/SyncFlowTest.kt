@@ -1,6 +1,7 @@
 // Sync as a cancellable suspend call with progress as a Flow, against the real server binary.
 package cn.zhifa.android
 
+import cn.zhifa.sdk.ZhifaException
 import cn.zhifa.sdk.ZhifaStore
 import cn.zhifa.sdk.core.CaseEdit
 import cn.zhifa.sdk.core.CaseKind
@@ -9,6 +10,7 @@ import cn.zhifa.sdk.defaultSyncOptions
 import cn.zhifa.testing.Fixtures
 import cn.zhifa.testing.Officers
 import cn.zhifa.testing.TestServer
+import cn.zhifa.testing.thrown
 import kotlinx.coroutines.async
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.flow.toList
@@ -67,6 +69,20 @@ class SyncFlowTest {
         assertTrue(arrived.containsAll(ids), "missing on the second phone: ${(ids - arrived).size} of $count")
         val sample = ids.first()
         assertTrue(b.cases().get(sample).onsite.findings.contains("消毒柜未通电"), "findings arrived whole")
+    }
+
+    @Test
+    fun `sync cancel() stops a running sync, which resumes later`() = runBlocking {
+        val a = server.phone(Officers.A)
+        val today = Fixtures.today()
+        repeat(40) { a.cases().create(CaseKind.ORDINARY, "SP-126-5", "500103", today, today) }
+        val error = thrown<ZhifaException.Cancelled> {
+            a.sync().syncFlow(server.url).collect {
+                if (it is SyncEvent.Progress && it.progress.phase == SyncPhase.DOCUMENTS) a.sync().cancel()
+            }
+        }
+        assertTrue(error.message!!.any { c -> c.code in 0x4E00..0x9FFF }, "zh-CN: ${error.message}")
+        assertTrue(a.sync().syncNow(server.url, defaultSyncOptions(), null).docsSynced.toLong() > 0, "resumed")
     }
 
     @Test

@@ -25,7 +25,6 @@ import kotlinx.coroutines.launch
 fun ChecklistScreen(
     store: ZhifaStore,
     inspectionId: String?,
-    onInspection: (String) -> Unit,
     onCaseOpened: (String) -> Unit,
     modifier: Modifier = Modifier,
 ) {
@@ -33,10 +32,9 @@ fun ChecklistScreen(
     val state by model.state.collectAsState()
     val scope = rememberCoroutineScope()
     val notes = remember { mutableStateMapOf<String, String>() }
-    LaunchedEffect(inspectionId) {
-        val id = inspectionId ?: store.inspections().list().firstOrNull()?.id?.also(onInspection)
-        if (id != null) model.load(id)
-    }
+    // The inspection comes from the task list (or a visit); without one there is nothing to check.
+    if (inspectionId == null) return Text("暂无检查任务", modifier)
+    LaunchedEffect(inspectionId) { model.load(inspectionId) }
     Column(modifier) {
         Text(state.enterpriseName)
         Text(state.progress)

@@ -46,6 +46,6 @@ fun QrScanner(onText: (String) -> Unit) {
 
 @Composable
 fun QrImage(payload: String) {
-    val bitmap = remember(payload) { qrPng(payload, 8u).let { BitmapFactory.decodeByteArray(it, 0, it.size).asImageBitmap() } }
+    val bitmap = remember(payload) { qrPng(payload, 8).let { BitmapFactory.decodeByteArray(it, 0, it.size).asImageBitmap() } }
     Image(bitmap, contentDescription = null, modifier = Modifier.fillMaxWidth(), filterQuality = FilterQuality.None)
 }

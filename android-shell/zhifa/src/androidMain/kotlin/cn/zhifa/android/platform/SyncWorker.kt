@@ -1,7 +1,8 @@
 // WorkManager's job for the periodic and connectivity syncs. It only asks the app's
-// SyncScheduler (plain Kotlin, tested on the JVM) to run; when WorkManager stops the job,
-// CoroutineWorker cancels doWork's coroutine, the Rust sync stops at its next safe point, and
-// the next run resumes with nothing lost.
+// SyncScheduler (plain Kotlin, tested on the JVM) to run. When WorkManager stops the job,
+// CoroutineWorker's onStopped cancels doWork's coroutine; UniFFI's Kotlin then drops the Rust
+// future, so the sync stops at its next safe point (SyncFlowTest shows it) and the next run
+// resumes with nothing lost. No sync().cancel() is needed here.
 package cn.zhifa.android.platform
 
 import android.content.Context
