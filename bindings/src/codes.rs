@@ -2,7 +2,10 @@
 //! enterprise's offline check of a scanned officer code, the visit opened by scanning the
 //! enterprise code; and the stateless helpers (QR rendering and decoding, credit codes).
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use zhifa_core::codes::{qr, CodeRefusal, GpsFix, VerifiedEnterprise, VerifiedOfficer};
 use zhifa_core::device::Device;
@@ -83,26 +86,40 @@ impl CodeService {
         listener: Arc<dyn EnforcementCodeListener>,
     ) -> Arc<TaskHandle> {
         let device = self.device.clone();
+        let ended = Arc::new(AtomicBool::new(false));
+        let ended_by_itself = ended.clone();
         let task = spawn(async move {
             loop {
-                let (device, audience) = (device.clone(), audience.clone());
-                let next = off_thread(move || {
-                    let code = device.codes().enforcement_code(audience.as_deref())?;
-                    let now = device.now().trusted.timestamp();
-                    Ok((shown(code)?, now))
+                let (for_code, audience) = (device.clone(), audience.clone());
+                let code = off_thread(move || {
+                    // A panic here must end the stream in words, not leave it hanging.
+                    catch_unwind(AssertUnwindSafe(|| {
+                        shown(for_code.codes().enforcement_code(audience.as_deref())?)
+                    }))
+                    .unwrap_or_else(|_| {
+                        Err(ZhifaError::Validation {
+                            user_message: texts::codes::CODE_UNAVAILABLE.into(),
+                        })
+                    })
                 })
                 .await;
-                match next {
-                    Ok((code, now)) => {
-                        let wait = until_next_step(code.step, now);
-                        listener.on_code(code);
-                        tokio::time::sleep(wait).await;
+                let code = match code {
+                    Ok(code) => code,
+                    Err(error) => {
+                        ended_by_itself.store(true, Ordering::SeqCst);
+                        return listener.on_error(error.to_string());
                     }
-                    Err(error) => return listener.on_error(error.to_string()),
+                };
+                let step = code.step;
+                listener.on_code(code);
+                // Trusted time is read every second rather than slept through: the timer
+                // stops while the phone sleeps, and a sync may correct the clock.
+                while current_step(&device) == step {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
                 }
             }
         });
-        TaskHandle::new(move || task.abort())
+        TaskHandle::ending(move || task.abort(), ended)
     }
 
     /// Checks and keeps the duty credential the server issued for this shift.
@@ -221,11 +238,9 @@ impl CodeService {
     }
 }
 
-/// From `now` (Unix seconds) to just after the step that follows `step` begins.
-fn until_next_step(step: i64, now: i64) -> std::time::Duration {
-    let next = (step + 1) * zhifa_core::codes::enforcement::STEP_SECONDS;
-    std::time::Duration::from_secs((next - now).clamp(1, 30) as u64)
-        + std::time::Duration::from_millis(200)
+/// The code step of the device's trusted time now.
+fn current_step(device: &Device) -> i64 {
+    zhifa_core::codes::time_step(device.now().trusted) as i64
 }
 
 fn shown(code: zhifa_core::device::ShownCode) -> Result<ShownCode, ZhifaError> {

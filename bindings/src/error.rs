@@ -2,6 +2,7 @@
 
 use zhifa_core::cases::{CaseError, Refusal};
 use zhifa_core::codes::CodeRefusal;
+use zhifa_core::crypto::CryptoError;
 use zhifa_core::documents::{DocumentError, DocumentRefusal};
 use zhifa_core::registry::{BundleRefusal, RegistryError};
 use zhifa_core::sync::SyncError;
@@ -56,6 +57,18 @@ pub enum ZhifaError {
     /// The caller cancelled (its coroutine or task); what was done is kept.
     #[error("{user_message}")]
     Cancelled { user_message: String },
+    /// The device clock is too far from the server's: the officer sets the clock right.
+    #[error("{user_message}")]
+    ClockSkew { user_message: String },
+    /// The server asked this device to slow down; retry later (the text says when).
+    #[error("{user_message}")]
+    RateLimited { user_message: String },
+    /// The platform keystore did not sign (locked, prompt cancelled, key invalidated).
+    #[error("{user_message}")]
+    KeystoreUnavailable { user_message: String },
+    /// A catalogue update does not apply to the catalogue held: ask for a full bundle.
+    #[error("{user_message}")]
+    BundleNeedsFullCatalogue { user_message: String },
 }
 
 /// Why a bundle was refused, for the app to decide what to do next (e.g. ask for a full bundle
@@ -93,6 +106,9 @@ impl From<zhifa_core::Error> for ZhifaError {
     fn from(error: zhifa_core::Error) -> Self {
         let user_message = error.message_zh();
         match error {
+            zhifa_core::Error::Registry(RegistryError::Refused(BundleRefusal::BaseMismatch {
+                ..
+            })) => ZhifaError::BundleNeedsFullCatalogue { user_message },
             zhifa_core::Error::Registry(RegistryError::Refused(refusal)) => {
                 ZhifaError::BundleRejected {
                     reason: (&refusal).into(),
@@ -120,12 +136,19 @@ impl From<zhifa_core::Error> for ZhifaError {
                 }
             }
             zhifa_core::Error::Case(_) => ZhifaError::Validation { user_message },
+            zhifa_core::Error::Crypto(CryptoError::KeystoreUnavailable) => {
+                ZhifaError::KeystoreUnavailable { user_message }
+            }
             zhifa_core::Error::Registry(RegistryError::BadJurisdiction)
             | zhifa_core::Error::Crypto(_)
             | zhifa_core::Error::CodeIssue(_)
             | zhifa_core::Error::Discretion(_)
             | zhifa_core::Error::CreditCode(_) => ZhifaError::Validation { user_message },
             zhifa_core::Error::Sync(SyncError::Cancelled) => ZhifaError::Cancelled { user_message },
+            zhifa_core::Error::Sync(SyncError::ClockSkew) => ZhifaError::ClockSkew { user_message },
+            zhifa_core::Error::Sync(SyncError::RateLimited { .. }) => {
+                ZhifaError::RateLimited { user_message }
+            }
             zhifa_core::Error::Sync(
                 SyncError::NotEnrolled
                 | SyncError::Unauthorized

@@ -73,8 +73,8 @@ pub trait HttpClient: Send + Sync {
 pub(crate) struct Network {
     client: RwLock<Option<Arc<dyn HttpClient>>>,
     pub(crate) sync_turn: Arc<tokio::sync::Mutex<()>>,
-    /// The running sync's flag, for `SyncService::cancel`.
-    running: Mutex<Option<Cancel>>,
+    /// The flags of the syncs running or waiting for their turn, for `SyncService::cancel`.
+    syncs: Mutex<Vec<Cancel>>,
 }
 
 /// The built-in client's limit for one exchange.
@@ -85,16 +85,24 @@ impl Network {
         *self.client.write().unwrap_or_else(|p| p.into_inner()) = client;
     }
 
-    /// The sync holding the turn is this one, until it ends.
-    pub(crate) fn running(&self, cancel: Option<Cancel>) {
-        *self.running.lock().unwrap_or_else(|p| p.into_inner()) = cancel;
+    /// Counts a sync as running (or waiting for its turn) until the guard drops.
+    pub(crate) fn sync_started(self: &Arc<Self>, cancel: &Cancel) -> SyncRegistered {
+        self.syncs().push(cancel.clone());
+        SyncRegistered {
+            network: self.clone(),
+            cancel: cancel.clone(),
+        }
     }
 
-    /// Cancels the running sync, if any.
-    pub(crate) fn cancel_running(&self) {
-        if let Some(cancel) = &*self.running.lock().unwrap_or_else(|p| p.into_inner()) {
+    /// Cancels every sync running or waiting for its turn.
+    pub(crate) fn cancel_syncs(&self) {
+        for cancel in self.syncs().iter() {
             cancel.cancel();
         }
+    }
+
+    fn syncs(&self) -> std::sync::MutexGuard<'_, Vec<Cancel>> {
+        self.syncs.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// A transport to `server_url` over the chosen client; `cancel` cuts a platform
@@ -108,7 +116,13 @@ impl Network {
             user_message: zhifa_core::texts::sync::BAD_SERVER_URL.into(),
         };
         let base = server_url.trim_end_matches('/');
-        if !(base.starts_with("https://") || base.starts_with("http://")) || base.contains(' ') {
+        // Paths are appended to it: a query, fragment, userinfo or control character would
+        // misroute or split every request.
+        let well_formed = (base.starts_with("https://") || base.starts_with("http://"))
+            && !base
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '@'));
+        if !well_formed {
             return Err(bad_url());
         }
         let client = self
@@ -171,5 +185,19 @@ impl Transport for PlatformTransport {
             status,
             body: answer.body,
         })
+    }
+}
+
+/// A sync counted by `Network::sync_started`.
+pub(crate) struct SyncRegistered {
+    network: Arc<Network>,
+    cancel: Cancel,
+}
+
+impl Drop for SyncRegistered {
+    fn drop(&mut self) {
+        self.network
+            .syncs()
+            .retain(|cancel| !cancel.is(&self.cancel));
     }
 }

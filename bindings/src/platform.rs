@@ -35,7 +35,7 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for PlatformError {
 
 /// The device key kept by the platform (Android Keystore, the Secure Enclave): Ed25519 or
 /// P-256. `sign` is async, as a biometric prompt may stand between the request and the
-/// signature; a P-256 signature may come as ASN.1 DER (what Android's `SHA256withECDSA` and
+/// signature (the core gives up after 60 s: a write or a sync may be waiting on it); a P-256 signature may come as ASN.1 DER (what Android's `SHA256withECDSA` and
 /// `SecKeyCreateSignature` return) or as raw r‖s, and the core checks it against the key.
 #[uniffi::export(with_foreign)]
 #[async_trait::async_trait]
@@ -65,6 +65,9 @@ pub trait PlatformClock: Send + Sync {
     fn origin_id(&self) -> String;
 }
 
+/// The longest the core waits for the platform to sign (a biometric prompt included).
+const SIGN_TIMEOUT: Duration = Duration::from_secs(60);
+
 pub(crate) struct Keystore {
     platform: Arc<dyn PlatformKeystore>,
     public: PublicKey,
@@ -84,9 +87,14 @@ impl Signer for Keystore {
 
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, CryptoError> {
         // Signing runs inside `off_thread` work, whose blocking thread may wait for the
-        // platform (and the officer's fingerprint).
-        let signature = wait_for(self.platform.sign(message.to_vec()))
-            .map_err(|_| CryptoError::BadSignature)?;
+        // platform (and the officer's fingerprint), but not for ever: a write transaction or
+        // a sync may be waiting on it.
+        let signature = wait_for(tokio::time::timeout(
+            SIGN_TIMEOUT,
+            self.platform.sign(message.to_vec()),
+        ))
+        .map_err(|_| CryptoError::KeystoreUnavailable)?
+        .map_err(|_| CryptoError::KeystoreUnavailable)?;
         // A platform that signs with another key, or wrongly, must not produce codes.
         self.public.normalise_signature(message, &signature)
     }

@@ -15,8 +15,9 @@ use crate::error::ZhifaError;
 
 static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
     tokio::runtime::Builder::new_multi_thread()
-        // The workers only wait (timers, the rotating code); the work is on the blocking pool.
-        .worker_threads(1)
+        // The workers only wait (timers, the rotating code, a platform request racing its
+        // cancel); the work is on the blocking pool.
+        .worker_threads(2)
         .max_blocking_threads(16)
         .thread_name("zhifa-core")
         .enable_time()
@@ -62,6 +63,11 @@ impl Cancel {
         self.0.store(true, Ordering::SeqCst);
     }
 
+    /// The same flag (not merely the same state).
+    pub(crate) fn is(&self, other: &Cancel) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
     /// Resolves once cancelled (looked at every 50 ms), for racing a foreign request.
     pub(crate) async fn cancelled(&self) {
         while !self.is_cancelled() {
@@ -85,18 +91,32 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// A running subscription (sync of a case, the rotating code): the shells keep it while they
-/// listen and cancel it, or drop it, to stop. The Kotlin layer closes its Flow with it, the
-/// Swift layer its AsyncStream.
+/// A running subscription (changes of cases, the rotating code): the shells keep it while
+/// they listen and cancel it to stop; dropping it stops it too, but in Kotlin that waits for
+/// the garbage collector, so the Kotlin layer's Flows and the Swift layer's AsyncStreams
+/// cancel it as they close. Listeners are called on the library's threads and must return
+/// at once (post to the app's own queue): they must not block nor call back into the
+/// library and wait for it.
 #[derive(uniffi::Object)]
 pub struct TaskHandle {
     stop: Mutex<Option<Box<dyn FnOnce() + Send>>>,
+    /// Set by a subscription that ended by itself (its listener was told why).
+    ended: Arc<AtomicBool>,
 }
 
 impl TaskHandle {
     pub(crate) fn new(stop: impl FnOnce() + Send + 'static) -> Arc<TaskHandle> {
+        TaskHandle::ending(stop, Arc::default())
+    }
+
+    /// A subscription that may also end by itself, setting `ended`.
+    pub(crate) fn ending(
+        stop: impl FnOnce() + Send + 'static,
+        ended: Arc<AtomicBool>,
+    ) -> Arc<TaskHandle> {
         Arc::new(TaskHandle {
             stop: Mutex::new(Some(Box::new(stop))),
+            ended,
         })
     }
 }
@@ -111,12 +131,14 @@ impl TaskHandle {
         }
     }
 
-    /// Whether the subscription has been cancelled.
+    /// Whether the subscription has been cancelled or ended by itself.
     pub fn is_finished(&self) -> bool {
-        self.stop
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_none()
+        self.ended.load(Ordering::SeqCst)
+            || self
+                .stop
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_none()
     }
 }
 

@@ -90,14 +90,13 @@ impl SyncService {
         let cancel = Cancel::default();
         let _cancel_on_drop = cancel.on_drop();
         let transport = self.network.transport(&server_url, cancel.clone())?;
+        let _registered = self.network.sync_started(&cancel);
         // Held by the session's thread until it ends, even after this future is dropped.
         let turn = self.network.sync_turn.clone().lock_owned().await;
         let device = self.device.clone();
-        let network = self.network.clone();
-        network.running(Some(cancel.clone()));
-        off_thread(move || {
+        let stopped = cancel.clone();
+        let result = off_thread(move || {
             let _turn = turn;
-            let _running = Running(&network);
             let tell = |progress| {
                 if let Some(listener) = &listener {
                     listener.on_progress(progress);
@@ -110,14 +109,24 @@ impl SyncService {
                 })
                 .map_err(lift)
         })
-        .await
+        .await;
+        match result {
+            // A platform request abandoned on its last attempt ends as "offline".
+            Err(ZhifaError::Network { .. }) if stopped.is_cancelled() => {
+                Err(ZhifaError::Cancelled {
+                    user_message: zhifa_core::texts::sync::CANCELLED.into(),
+                })
+            }
+            other => other,
+        }
     }
 
-    /// Stops the running sync, if any, at its next safe point, as cancelling its caller does.
+    /// Stops the syncs running or waiting for their turn, at their next safe point, as
+    /// cancelling their callers does.
     /// For callers whose cancellation does not reach the Rust future (a Swift `Task`, which
     /// UniFFI's Swift does not propagate; a WorkManager job's `onStopped`).
     pub fn cancel(&self) {
-        self.network.cancel_running();
+        self.network.cancel_syncs();
     }
 
     /// Documents the server refused, kept on the device until they change again.
@@ -143,14 +152,5 @@ impl SyncService {
     pub async fn pending_event_count(&self) -> Result<i64, ZhifaError> {
         let device = self.device.clone();
         off_thread(move || Ok(device.sync().pending_events(u32::MAX)?.len() as i64)).await
-    }
-}
-
-/// Clears the store's running sync as the session's thread ends.
-struct Running<'n>(&'n Network);
-
-impl Drop for Running<'_> {
-    fn drop(&mut self) {
-        self.0.running(None);
     }
 }

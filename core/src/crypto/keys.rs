@@ -125,8 +125,6 @@ impl PublicKey {
         KeyId(digest[..8].try_into().expect("8 of 32 bytes"))
     }
 
-    /// Strict verification: Ed25519 `verify_strict`, ECDSA with a fixed 64-byte r||s signature
-    /// (the COSE form) and low-S not required, as the Secure Enclave does not normalise.
     /// A platform keystore's signature in the form COSE carries: Ed25519 as is; P-256 as the
     /// 64-byte r‖s, taken from the ASN.1 DER that Android Keystore and the Secure Enclave
     /// return, or as is when already raw. Checked against this key either way, so a keystore
@@ -149,6 +147,8 @@ impl PublicKey {
         Ok(raw)
     }
 
+    /// Strict verification: Ed25519 `verify_strict`, ECDSA with a fixed 64-byte r||s signature
+    /// (the COSE form) and low-S not required, as the Secure Enclave does not normalise.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), CryptoError> {
         match self {
             PublicKey::Ed25519(key) => {

@@ -27,6 +27,10 @@ pub enum CryptoError {
     BadSignature,
     #[error("key bytes are not a valid {0} key")]
     KeyEncoding(&'static str),
+    /// The platform keystore did not sign (locked, key invalidated, the officer cancelled
+    /// the prompt, no answer in time): nothing is wrong with the data.
+    #[error("the platform keystore did not sign")]
+    KeystoreUnavailable,
 }
 
 impl CryptoError {
@@ -39,6 +43,7 @@ impl CryptoError {
             CryptoError::UnknownKey => text::UNKNOWN_KEY,
             CryptoError::BadSignature => text::BAD_SIGNATURE,
             CryptoError::KeyEncoding(_) => text::KEY_ENCODING,
+            CryptoError::KeystoreUnavailable => text::KEYSTORE_UNAVAILABLE,
         }
     }
 }

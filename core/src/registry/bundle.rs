@@ -160,7 +160,10 @@ pub fn open_bundle(bytes: &[u8], authorities: &[PublicKey]) -> Result<BundleBody
         CryptoError::TooLarge { limit } => BundleRefusal::TooLarge { limit },
         CryptoError::UnknownKey => BundleRefusal::UnknownAuthority,
         CryptoError::BadSignature | CryptoError::UnsupportedAlgorithm => BundleRefusal::Forged,
-        CryptoError::Malformed(_) | CryptoError::KeyEncoding(_) => BundleRefusal::Malformed,
+        // Verifying signs nothing, so the keystore cannot fail here.
+        CryptoError::Malformed(_)
+        | CryptoError::KeyEncoding(_)
+        | CryptoError::KeystoreUnavailable => BundleRefusal::Malformed,
     })?;
     if verified.content_type.as_deref() != Some(BUNDLE_CONTENT_TYPE) {
         return Err(BundleRefusal::Malformed);

@@ -54,3 +54,4 @@ pub mod issue {
     pub const IMAGE_TOO_LARGE: &str =
         "图片过大（超过1600万像素），无法识别。请靠近二维码重新拍摄，或裁剪出二维码部分后再试。";
 }
+pub const CODE_UNAVAILABLE: &str = "执法码暂时无法生成，请重新打开本页面；如仍失败，请同步后再试。";
