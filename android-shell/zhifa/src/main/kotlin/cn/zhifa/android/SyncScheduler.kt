@@ -73,7 +73,8 @@ class SyncScheduler(
                 throw e // stopped on request: neither a success nor a failure
             } catch (e: ZhifaException) {
                 val result = when (e) {
-                    is ZhifaException.Network -> AttemptResult.NETWORK_FAILURE
+                    // The server busy is, for the policy, as the network gone: back off.
+                    is ZhifaException.Network, is ZhifaException.RateLimited -> AttemptResult.NETWORK_FAILURE
                     is ZhifaException.NotAuthorised -> AttemptResult.NOT_AUTHORISED
                     else -> AttemptResult.OTHER_FAILURE
                 }

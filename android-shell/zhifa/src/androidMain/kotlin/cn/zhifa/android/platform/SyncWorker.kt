@@ -34,6 +34,8 @@ class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(c
             }
         } catch (e: ZhifaException.Network) {
             Result.retry()
+        } catch (e: ZhifaException.RateLimited) {
+            Result.retry()
         } catch (e: ZhifaException) {
             Result.success() // kept in the scheduler's status for the screen; retrying won't help
         }
