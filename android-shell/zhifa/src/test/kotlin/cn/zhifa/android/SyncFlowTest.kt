@@ -64,6 +64,7 @@ class SyncFlowTest {
         // Resumed, then fetched by the teammate's phone: every case arrived, with its findings.
         val resumed = a.sync().syncNow(server.url, defaultSyncOptions(), null)
         assertTrue(resumed.docsSynced.toLong() > 0, "the resumed sync had documents left to send: $resumed")
+        println("cancelled at ${stoppedAt.progress}; the resumed sync exchanged ${resumed.docsSynced} documents")
         b.sync().syncNow(server.url, defaultSyncOptions(), null)
         val arrived = allCaseIds(b)
         assertTrue(arrived.containsAll(ids), "missing on the second phone: ${(ids - arrived).size} of $count")
