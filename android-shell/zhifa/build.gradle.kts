@@ -53,7 +53,7 @@ kotlin {
 
 dependencies {
     // JNA as an AAR carries its own libjnidispatch.so per ABI.
-    implementation("${libs.jna.get()}@aar")
+    implementation(libs.jna) { artifact { type = "aar" } }
     api(libs.kotlinx.coroutines.android)
     implementation(libs.work.runtime)
 

@@ -35,7 +35,8 @@ class ZhifaApplication : Application(), ZhifaHost {
     suspend fun store(): ZhifaStore = opening.withLock {
         store ?: run {
             val dir = File(filesDir, "zhifa").apply { mkdirs() }
-            val authorities = assets.list("zhifa/authorities").orEmpty().map { assets.open("zhifa/authorities/$it").use { s -> s.readBytes() } }
+            val authorities = assets.list("zhifa/authorities").orEmpty().filter { it.endsWith(".der") }
+                .map { assets.open("zhifa/authorities/$it").use { s -> s.readBytes() } }
             val config = StoreConfig(
                 directory = dir.path,
                 jurisdiction = settings.getProperty("jurisdiction").split(','),

@@ -42,8 +42,11 @@ fun DocumentsScreen(store: ZhifaStore, caseId: String?, activity: Activity, modi
     }
 }
 
+// The WebView being printed: held until the next print, or the print job loses its page.
+private var printing: WebView? = null
+
 private fun print(activity: Activity, doc: Printable) {
-    val web = WebView(activity)
+    val web = WebView(activity).also { printing = it }
     web.webViewClient = object : WebViewClient() {
         override fun onPageFinished(view: WebView, url: String?) {
             val printing = activity.getSystemService(Context.PRINT_SERVICE) as PrintManager

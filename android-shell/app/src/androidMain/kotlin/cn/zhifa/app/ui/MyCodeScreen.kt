@@ -24,6 +24,7 @@ fun MyCodeScreen(store: ZhifaStore, activity: Activity, modifier: Modifier = Mod
     LaunchedEffect(model) { model.start(this) }
     DisposableEffect(activity) {
         // Full brightness and screen on while the code is shown.
+        if (!model.state.value.fullBrightness) return@DisposableEffect onDispose {}
         val window = activity.window
         val before = window.attributes.screenBrightness
         window.attributes = window.attributes.apply { screenBrightness = WindowManager.LayoutParams.BRIGHTNESS_OVERRIDE_FULL }

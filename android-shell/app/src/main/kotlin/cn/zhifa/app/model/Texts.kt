@@ -34,6 +34,7 @@ object Texts {
 
     // Scan
     const val SCAN_PROMPT = "请对准企业码扫描"
+    const val CAMERA_NEEDED = "扫码需要使用相机，请在系统设置中允许"
     fun visitOpened(name: String) = "已开始检查：$name"
 
     // Checklist
