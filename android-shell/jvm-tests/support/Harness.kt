@@ -18,6 +18,7 @@ import java.net.Socket
 import java.nio.file.Files
 import java.time.LocalDate
 import java.time.ZoneId
+import java.util.concurrent.ConcurrentLinkedQueue
 
 object Fixtures {
     private fun env(name: String): String =
@@ -31,7 +32,15 @@ object Fixtures {
     /** The core counts dates in Beijing. */
     fun today(): LocalDate = LocalDate.now(ZoneId.of("Asia/Shanghai"))
 
-    fun tempDir(prefix: String): File = Files.createTempDirectory(prefix).toFile().also { it.deleteOnExit() }
+    // Every store and server directory the run made, removed when the JVM exits (deleteOnExit
+    // cannot remove a directory that is not empty).
+    private val made = ConcurrentLinkedQueue<File>()
+
+    init {
+        Runtime.getRuntime().addShutdownHook(Thread { made.forEach { it.deleteRecursively() } })
+    }
+
+    fun tempDir(prefix: String): File = Files.createTempDirectory(prefix).toFile().also { made.add(it) }
 
     /** The command's standard output (its log goes to stderr, shown only when it fails). */
     fun run(vararg command: String): String {
