@@ -1,80 +1,50 @@
-// The catalogue through the real cdylib and the generated Kotlin bindings on the JVM (JNA),
-// as the Android shell will use them. Run by scripts/test.
+// The catalogue through the real cdylib and the generated Kotlin bindings on the JVM (JNA).
+// Run with the Android shell's JVM tests by android-shell/run-jvm-tests.
+package cn.zhifa.bindings
 
-import java.io.File
-import java.nio.file.Files
-import uniffi.zhifa_core.SearchHitKind
-import uniffi.zhifa_ffi.BundleRejection
-import uniffi.zhifa_ffi.StoreConfig
-import uniffi.zhifa_ffi.ZhifaException
-import uniffi.zhifa_ffi.ZhifaStore
+import cn.zhifa.sdk.ZhifaException
+import cn.zhifa.sdk.ZhifaStore
+import cn.zhifa.sdk.core.SearchHitKind
+import cn.zhifa.testing.Fixtures
+import cn.zhifa.testing.thrown
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
 
-private val bundle = File(System.getenv("ZHIFA_TEST_BUNDLE")).readBytes()
-private val authority = File(System.getenv("ZHIFA_TEST_AUTHORITY")).readBytes()
+class CatalogueTest {
+    private suspend fun open(jurisdiction: List<String>): ZhifaStore =
+        ZhifaStore.open(Fixtures.config(Fixtures.tempDir("zhifa-kotlin"), jurisdiction = jurisdiction))
 
-private fun open(jurisdiction: List<String>): ZhifaStore {
-    val dir = Files.createTempDirectory("zhifa-kotlin").toFile()
-    dir.deleteOnExit()
-    return ZhifaStore.open(StoreConfig(dir.path, jurisdiction, listOf(authority), "zhifa-test", true))
-}
-
-private fun check(condition: Boolean, what: String) {
-    if (!condition) throw AssertionError(what)
-}
-
-fun appliesAndSearches() {
-    val store = open(listOf("500103"))
-    val report = store.catalogue().applyBundle(bundle)
-    check(report.full, "a first bundle is full")
-    check(store.catalogue().version() == report.version, "version recorded")
-    val hits = store.catalogue().search("露天烧烤", 5u)
-    check(hits.first().kind == SearchHitKind.ITEM && hits.first().key == "YZ-CG-001", "barbecue item first: $hits")
-    check(store.catalogue().search("无证", 5u).any { it.key == "YZ-SC-019" }, "two-character query")
-    check(store.catalogue().officer("渝50010320021")?.name == "周强", "officer lookup")
-}
-
-fun refusesATamperedBundle() {
-    val store = open(listOf("500103"))
-    val tampered = bundle.copyOf()
-    val needle = "渝中".toByteArray()
-    val at = (0..tampered.size - needle.size).first { i -> needle.indices.all { tampered[i + it] == needle[it] } }
-    "渝北".toByteArray().copyInto(tampered, at)
-    try {
-        store.catalogue().applyBundle(tampered)
-        throw AssertionError("a tampered bundle must be refused")
-    } catch (e: ZhifaException.BundleRejected) {
-        check(e.reason == BundleRejection.FORGED, "reason is FORGED, got ${e.reason}")
-        check(e.userMessage.contains("签名"), "Chinese message: ${e.userMessage}")
+    @Test
+    fun `applies a bundle and searches it`() = runBlocking {
+        val store = open(listOf("500103"))
+        val report = store.catalogue().applyBundle(Fixtures.bundle)
+        assertTrue(report.full, "a first bundle is full")
+        assertEquals(report.version.toLong(), store.catalogue().version(), "version recorded")
+        val hits = store.catalogue().search("露天烧烤", 5)
+        assertTrue(hits.first().kind == SearchHitKind.ITEM && hits.first().key == "YZ-CG-001", "barbecue item first: $hits")
+        assertTrue(store.catalogue().search("无证", 5).any { it.key == "YZ-SC-019" }, "two-character query")
+        assertEquals("周强", store.catalogue().officer("渝50010320021")?.name, "officer lookup")
     }
-    check(store.catalogue().version() == 0uL, "nothing applied")
-}
 
-fun refusesAnotherDistrictsBundle() {
-    val store = open(listOf("500112"))
-    try {
-        store.catalogue().applyBundle(bundle)
-        throw AssertionError("a bundle for another district must be refused")
-    } catch (e: ZhifaException.BundleRejected) {
-        check(e.reason == BundleRejection.WRONG_SCOPE, "reason is WRONG_SCOPE, got ${e.reason}")
+    @Test
+    fun `refuses a tampered bundle, with the officer's text`() = runBlocking {
+        val store = open(listOf("500103"))
+        val tampered = Fixtures.bundle.copyOf()
+        val needle = "渝中".toByteArray()
+        val at = (0..tampered.size - needle.size).first { i -> needle.indices.all { tampered[i + it] == needle[it] } }
+        "渝北".toByteArray().copyInto(tampered, at)
+        val e = thrown<ZhifaException.BundleRejected> { store.catalogue().applyBundle(tampered) }
+        assertTrue(e.message!!.contains("签名"), "Chinese message: ${e.message}")
+        assertEquals(0L, store.catalogue().version(), "nothing applied")
     }
-}
 
-fun main() {
-    val tests = listOf(
-        "appliesAndSearches" to ::appliesAndSearches,
-        "refusesATamperedBundle" to ::refusesATamperedBundle,
-        "refusesAnotherDistrictsBundle" to ::refusesAnotherDistrictsBundle,
-    ) + CaseTest.tests + SyncTest.tests
-    var failed = 0
-    for ((name, test) in tests) {
-        try {
-            test()
-            println("test kotlin::$name ... ok")
-        } catch (e: Throwable) {
-            failed++
-            println("test kotlin::$name ... FAILED: $e")
-        }
+    @Test
+    fun `refuses another district's bundle`() = runBlocking {
+        val store = open(listOf("500112"))
+        val e = thrown<ZhifaException.BundleRejected> { store.catalogue().applyBundle(Fixtures.bundle) }
+        assertTrue(e.message!!.isNotBlank())
+        assertEquals(0L, store.catalogue().version())
     }
-    println("kotlin: ${tests.size - failed} passed, $failed failed")
-    if (failed > 0) kotlin.system.exitProcess(1)
 }
