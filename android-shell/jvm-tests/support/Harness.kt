@@ -52,13 +52,13 @@ object Fixtures {
     }
 
     /** One attempt, a short pause: a test of a failure fails fast. */
-    fun quickOptions(): SyncOptions = defaultSyncOptions().copy(attempts = 1u, backoffMs = 10uL)
+    fun quickOptions(): SyncOptions = defaultSyncOptions().copy(attempts = 1, backoffMs = 10L)
 
     /** Up to 200 case summaries after `after` (keyset paging). */
-    fun casePage(after: String?) = CaseQuery(null, null, null, null, false, after, 200u)
+    fun casePage(after: String?) = CaseQuery(null, null, null, null, false, after, 200)
 
     /** What a running sync reports, for a status screen's test. */
-    fun progress(phase: SyncPhase, done: Int, total: Int) = SyncProgress(phase, done.toUInt(), total.toUInt(), 0uL, 0uL)
+    fun progress(phase: SyncPhase, done: Int, total: Int) = SyncProgress(phase, done, total, 0L, 0L)
 
     fun config(dir: File, authority: ByteArray = this.authority, jurisdiction: List<String> = listOf("500103")) =
         StoreConfig(dir.path, jurisdiction, listOf(authority), "zhifa-test", true)

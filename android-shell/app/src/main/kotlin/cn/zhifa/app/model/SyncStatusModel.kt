@@ -39,10 +39,10 @@ class SyncStatusModel(private val scheduler: SyncScheduler, private val sync: Sy
             running = status.running,
             last = status.state.lastSuccessAt?.let(Texts::syncLast) ?: Texts.SYNC_NEVER,
             activity = when {
-                status.running -> status.progress?.let { Texts.syncPhase(phaseName(it.phase), it.docsDone.toInt(), it.docsTotal.toInt()) }
+                status.running -> status.progress?.let { Texts.syncPhase(phaseName(it.phase), it.docsDone, it.docsTotal) }
                     ?: Texts.syncPhase("", 0, 0)
                 status.lastReport != null && status.lastError == null ->
-                    status.lastReport.let { Texts.syncDone(it.docsSynced.toInt(), it.eventsSent.toInt()) }
+                    status.lastReport.let { Texts.syncDone(it.docsSynced, it.eventsSent) }
                 else -> null
             },
             problem = when {
