@@ -37,7 +37,20 @@ object Fixtures {
     private val made = ConcurrentLinkedQueue<File>()
 
     init {
-        Runtime.getRuntime().addShutdownHook(Thread { made.forEach { it.deleteRecursively() } })
+        // Only JDK classes in the hook: JUnit's launcher has closed the class loader of the
+        // Kotlin standard library by the time it runs.
+        Runtime.getRuntime().addShutdownHook(Thread {
+            for (dir in made) {
+                val paths = Files.walk(dir.toPath())
+                try {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(Files::delete)
+                } catch (e: java.io.IOException) {
+                    // A file still held open by a test's process; the OS temp cleanup takes it.
+                } finally {
+                    paths.close()
+                }
+            }
+        })
     }
 
     fun tempDir(prefix: String): File = Files.createTempDirectory(prefix).toFile().also { made.add(it) }
