@@ -9,6 +9,7 @@ use zhifa_core::registry::{
 };
 
 use crate::error::{lift, ZhifaError};
+use crate::runtime::off_thread;
 
 #[derive(uniffi::Object)]
 pub struct CatalogueService {
@@ -24,43 +25,57 @@ impl CatalogueService {
 #[uniffi::export]
 impl CatalogueService {
     /// The catalogue version held (0 before the first bundle).
-    pub fn version(&self) -> Result<u64, ZhifaError> {
-        self.device.catalogue().version().map_err(lift)
+    pub async fn version(&self) -> Result<i64, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || Ok(device.catalogue().version().map_err(lift)? as i64)).await
     }
 
     /// Verifies and applies a signed catalogue bundle; a refused one changes nothing.
-    pub fn apply_bundle(&self, bundle: Vec<u8>) -> Result<BundleReport, ZhifaError> {
-        self.device.catalogue().apply_bundle(&bundle).map_err(lift)
+    pub async fn apply_bundle(&self, bundle: Vec<u8>) -> Result<BundleReport, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || device.catalogue().apply_bundle(&bundle).map_err(lift)).await
     }
 
     /// Ranked Chinese full-text search over items, regulations and articles.
-    pub fn search(&self, query: String, limit: u32) -> Result<Vec<SearchHit>, ZhifaError> {
-        self.device.catalogue().search(&query, limit).map_err(lift)
+    pub async fn search(&self, query: String, limit: i32) -> Result<Vec<SearchHit>, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || {
+            device
+                .catalogue()
+                .search(&query, limit.max(0) as u32)
+                .map_err(lift)
+        })
+        .await
     }
 
-    pub fn counts(&self) -> Result<CatalogueCounts, ZhifaError> {
-        self.device.catalogue().counts().map_err(lift)
+    pub async fn counts(&self) -> Result<CatalogueCounts, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || device.catalogue().counts().map_err(lift)).await
     }
 
-    pub fn enforcement_item(&self, code: String) -> Result<Option<EnforcementItem>, ZhifaError> {
-        self.device.catalogue().item(&code).map_err(lift)
+    pub async fn enforcement_item(
+        &self,
+        code: String,
+    ) -> Result<Option<EnforcementItem>, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || device.catalogue().item(&code).map_err(lift)).await
     }
 
-    pub fn enforcement_body(&self, id: String) -> Result<Option<EnforcementBody>, ZhifaError> {
-        self.device.catalogue().body(&id).map_err(lift)
+    pub async fn enforcement_body(
+        &self,
+        id: String,
+    ) -> Result<Option<EnforcementBody>, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || device.catalogue().body(&id).map_err(lift)).await
     }
 
-    pub fn officer(&self, credential_no: String) -> Result<Option<Officer>, ZhifaError> {
-        self.device
-            .catalogue()
-            .officer(&credential_no)
-            .map_err(lift)
+    pub async fn officer(&self, credential_no: String) -> Result<Option<Officer>, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || device.catalogue().officer(&credential_no).map_err(lift)).await
     }
 
-    pub fn enterprise(&self, credit_code: String) -> Result<Option<Enterprise>, ZhifaError> {
-        self.device
-            .catalogue()
-            .enterprise(&credit_code)
-            .map_err(lift)
+    pub async fn enterprise(&self, credit_code: String) -> Result<Option<Enterprise>, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || device.catalogue().enterprise(&credit_code).map_err(lift)).await
     }
 }

@@ -10,6 +10,15 @@ use zhifa_core::ids::{CreditCode, CreditCodeCheck};
 use zhifa_core::texts;
 
 use crate::error::{lift, ZhifaError};
+use crate::runtime::{off_thread, spawn, TaskHandle};
+
+/// Told of the officer's enforcement code at once and at every 30-second step, to redraw the
+/// QR; `on_error` ends the subscription (no duty credential, or it expired).
+#[uniffi::export(with_foreign)]
+pub trait EnforcementCodeListener: Send + Sync {
+    fn on_code(&self, code: ShownCode);
+    fn on_error(&self, message: String);
+}
 
 /// The officer's duty credential as installed.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -25,7 +34,7 @@ pub struct DutyCredentialInfo {
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct ShownCode {
     pub payload: String,
-    pub step: u64,
+    pub step: i64,
     /// Render it with `qr_svg` / `qr_png`; refresh when the step changes.
     pub qr_version: i16,
 }
@@ -65,107 +74,165 @@ impl CodeService {
 
 #[uniffi::export]
 impl CodeService {
+    /// The rotating enforcement code as a subscription: `listener` gets the code now and the
+    /// next one as each step begins, by the device's trusted time, until the handle is
+    /// cancelled or dropped (the Kotlin layer's `enforcementCodes()` Flow).
+    pub fn subscribe_enforcement_code(
+        &self,
+        audience: Option<String>,
+        listener: Arc<dyn EnforcementCodeListener>,
+    ) -> Arc<TaskHandle> {
+        let device = self.device.clone();
+        let task = spawn(async move {
+            loop {
+                let (device, audience) = (device.clone(), audience.clone());
+                let next = off_thread(move || {
+                    let code = device.codes().enforcement_code(audience.as_deref())?;
+                    let now = device.now().trusted.timestamp();
+                    Ok((shown(code)?, now))
+                })
+                .await;
+                match next {
+                    Ok((code, now)) => {
+                        let wait = until_next_step(code.step, now);
+                        listener.on_code(code);
+                        tokio::time::sleep(wait).await;
+                    }
+                    Err(error) => return listener.on_error(error.to_string()),
+                }
+            }
+        });
+        TaskHandle::new(move || task.abort())
+    }
+
     /// Checks and keeps the duty credential the server issued for this shift.
-    pub fn install_credential(
+    pub async fn install_credential(
         &self,
         credential: Vec<u8>,
     ) -> Result<DutyCredentialInfo, ZhifaError> {
-        let credential = self.device.codes().install_credential(&credential)?;
-        Ok(DutyCredentialInfo {
-            credential_no: credential.subject,
-            name: credential.name,
-            items: credential.items,
-            jurisdiction: credential.jurisdiction,
-            expires_at: credential.expires_at.into(),
+        let device = self.device.clone();
+        off_thread(move || {
+            let credential = device.codes().install_credential(&credential)?;
+            Ok(DutyCredentialInfo {
+                credential_no: credential.subject,
+                name: credential.name,
+                items: credential.items,
+                jurisdiction: credential.jurisdiction,
+                expires_at: credential.expires_at.into(),
+            })
         })
+        .await
     }
 
     /// The officer's enforcement code for now, bound to an enterprise's credit code if given.
-    pub fn enforcement_code(&self, audience: Option<String>) -> Result<ShownCode, ZhifaError> {
-        shown(self.device.codes().enforcement_code(audience.as_deref())?)
+    pub async fn enforcement_code(
+        &self,
+        audience: Option<String>,
+    ) -> Result<ShownCode, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || shown(device.codes().enforcement_code(audience.as_deref())?)).await
     }
 
     /// The same code as a URL under the server's `base_url` (e.g. `https://zfjd.cq.gov.cn`),
     /// for enterprises without the app: any phone camera opens it on the server's page, and
     /// the app's verifier accepts it as it does the bare code.
-    pub fn enforcement_code_url(
+    pub async fn enforcement_code_url(
         &self,
         audience: Option<String>,
         base_url: String,
     ) -> Result<ShownCode, ZhifaError> {
-        let mut code = self.device.codes().enforcement_code(audience.as_deref())?;
-        code.payload = zhifa_core::codes::enforcement::url_form(&base_url, &code.payload);
-        shown(code)
+        let device = self.device.clone();
+        off_thread(move || {
+            let mut code = device.codes().enforcement_code(audience.as_deref())?;
+            code.payload = zhifa_core::codes::enforcement::url_form(&base_url, &code.payload);
+            shown(code)
+        })
+        .await
     }
 
     /// The enterprise side: checks a scanned enforcement code offline. The verdict is logged
     /// as a signed event for the server.
-    pub fn verify_enforcement_code(
+    pub async fn verify_enforcement_code(
         &self,
         scanned: String,
         own_credit_code: Option<String>,
         own_division: String,
     ) -> Result<EnforcementCodeVerdict, ZhifaError> {
-        let result = self.device.codes().verify_enforcement_code(
-            &scanned,
-            own_credit_code.as_deref(),
-            &own_division,
-        );
-        match result {
-            Ok(officer) => Ok(EnforcementCodeVerdict {
-                message: texts::codes::OFFICER_VERIFIED.to_owned(),
-                warnings: officer
-                    .warnings
-                    .iter()
-                    .map(|w| w.message_zh().to_owned())
-                    .collect(),
-                officer: Some(officer),
-                refusal: None,
-            }),
-            Err(zhifa_core::Error::Code(refusal)) => Ok(EnforcementCodeVerdict {
-                message: refusal.message_zh().to_owned(),
-                warnings: Vec::new(),
-                officer: None,
-                refusal: Some(refusal),
-            }),
-            Err(other) => Err(other.into()),
-        }
+        let device = self.device.clone();
+        off_thread(move || {
+            let result = device.codes().verify_enforcement_code(
+                &scanned,
+                own_credit_code.as_deref(),
+                &own_division,
+            );
+            match result {
+                Ok(officer) => Ok(EnforcementCodeVerdict {
+                    message: texts::codes::OFFICER_VERIFIED.to_owned(),
+                    warnings: officer
+                        .warnings
+                        .iter()
+                        .map(|w| w.message_zh().to_owned())
+                        .collect(),
+                    officer: Some(officer),
+                    refusal: None,
+                }),
+                Err(zhifa_core::Error::Code(refusal)) => Ok(EnforcementCodeVerdict {
+                    message: refusal.message_zh().to_owned(),
+                    warnings: Vec::new(),
+                    officer: None,
+                    refusal: Some(refusal),
+                }),
+                Err(other) => Err(other.into()),
+            }
+        })
+        .await
     }
 
     /// The officer side: scans the enterprise code at the door, opens the visit (signed and
     /// queued) and returns the enforcement code to show that enterprise.
-    pub fn open_visit(
+    pub async fn open_visit(
         &self,
         scanned_enterprise_code: String,
         gps: Option<GpsFix>,
         officers_present: Vec<String>,
         planned_credit_code: Option<String>,
     ) -> Result<VisitOpened, ZhifaError> {
-        let opened = self.device.codes().open_visit(
-            &scanned_enterprise_code,
-            gps,
-            officers_present,
-            planned_credit_code.as_deref(),
-        )?;
-        Ok(VisitOpened {
-            visit_id: opened.visit.id,
-            warnings: opened
-                .enterprise
-                .warnings
-                .iter()
-                .map(|w| w.message_zh().to_owned())
-                .collect(),
-            enterprise: opened.enterprise,
-            enforcement_code: shown(opened.enforcement_code)?,
+        let device = self.device.clone();
+        off_thread(move || {
+            let opened = device.codes().open_visit(
+                &scanned_enterprise_code,
+                gps,
+                officers_present,
+                planned_credit_code.as_deref(),
+            )?;
+            Ok(VisitOpened {
+                visit_id: opened.visit.id,
+                warnings: opened
+                    .enterprise
+                    .warnings
+                    .iter()
+                    .map(|w| w.message_zh().to_owned())
+                    .collect(),
+                enterprise: opened.enterprise,
+                enforcement_code: shown(opened.enforcement_code)?,
+            })
         })
+        .await
     }
+}
+
+/// From `now` (Unix seconds) to just after the step that follows `step` begins.
+fn until_next_step(step: i64, now: i64) -> std::time::Duration {
+    let next = (step + 1) * zhifa_core::codes::enforcement::STEP_SECONDS;
+    std::time::Duration::from_secs((next - now).clamp(1, 30) as u64)
+        + std::time::Duration::from_millis(200)
 }
 
 fn shown(code: zhifa_core::device::ShownCode) -> Result<ShownCode, ZhifaError> {
     let qr_version = qr::version(&code.payload).map_err(lift)?;
     Ok(ShownCode {
         payload: code.payload,
-        step: code.step,
+        step: code.step as i64,
         qr_version,
     })
 }
@@ -178,8 +245,8 @@ pub fn qr_svg(payload: String) -> Result<String, ZhifaError> {
 
 /// A PNG of the QR code, `module_pixels` pixels a module.
 #[uniffi::export]
-pub fn qr_png(payload: String, module_pixels: u32) -> Result<Vec<u8>, ZhifaError> {
-    qr::render_png(&payload, module_pixels.clamp(1, 64)).map_err(lift)
+pub fn qr_png(payload: String, module_pixels: i32) -> Result<Vec<u8>, ZhifaError> {
+    qr::render_png(&payload, module_pixels.clamp(1, 64) as u32).map_err(lift)
 }
 
 /// Every QR code found in a photo (PNG or JPEG), as scanned text. Not in the phone build

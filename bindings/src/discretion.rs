@@ -12,6 +12,7 @@ use zhifa_core::discretion::{
 use zhifa_core::texts;
 
 use crate::error::ZhifaError;
+use crate::runtime::off_thread;
 
 /// A case as the officer describes it. Dates are `YYYY-MM-DD`.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -62,47 +63,54 @@ impl DiscretionService {
 #[uniffi::export]
 impl DiscretionService {
     /// The lawful outcome under the published baseline, or the facts still needed.
-    pub fn suggest(&self, request: PenaltyRequest) -> Result<PenaltySuggestion, ZhifaError> {
-        let facts: Facts = request.facts.into_iter().collect();
-        let request = SuggestionRequest {
-            violation: request.violation,
-            place_division: request.place_division,
-            act_date: date(&request.act_date)?,
-            act_ended: request.act_ended.as_deref().map(date).transpose()?,
-            discovered_on: date(&request.discovered_on)?,
-            decision_date: date(&request.decision_date)?,
-            facts,
-        };
-        Ok(match self.device.discretion().suggest(&request)? {
-            Suggestion::NeedFacts(questions) => PenaltySuggestion {
-                questions,
-                outcome: None,
-            },
-            Suggestion::Outcome(outcome) => PenaltySuggestion {
-                questions: Vec::new(),
-                outcome: Some(*outcome),
-            },
+    pub async fn suggest(&self, request: PenaltyRequest) -> Result<PenaltySuggestion, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || {
+            let facts: Facts = request.facts.into_iter().collect();
+            let request = SuggestionRequest {
+                violation: request.violation,
+                place_division: request.place_division,
+                act_date: date(&request.act_date)?,
+                act_ended: request.act_ended.as_deref().map(date).transpose()?,
+                discovered_on: date(&request.discovered_on)?,
+                decision_date: date(&request.decision_date)?,
+                facts,
+            };
+            Ok(match device.discretion().suggest(&request)? {
+                Suggestion::NeedFacts(questions) => PenaltySuggestion {
+                    questions,
+                    outcome: None,
+                },
+                Suggestion::Outcome(outcome) => PenaltySuggestion {
+                    questions: Vec::new(),
+                    outcome: Some(*outcome),
+                },
+            })
         })
+        .await
     }
 
     /// Records the penalty chosen for a case, refused outside the statute; outside the
     /// suggested band a reason is required, and no penalty needs the education given.
-    pub fn record_choice(
+    pub async fn record_choice(
         &self,
         case_id: String,
         outcome: Outcome,
         chosen: ChosenPenalty,
     ) -> Result<PenaltyChoiceRecorded, ZhifaError> {
-        let (choice, checked) = self
-            .device
-            .discretion()
-            .record_choice(&case_id, &outcome, &chosen)?;
-        Ok(PenaltyChoiceRecorded {
-            id: choice.id,
-            outside_band: checked.outside_band,
-            disposition: checked.disposition,
-            route: checked.route,
+        let device = self.device.clone();
+        off_thread(move || {
+            let (choice, checked) = device
+                .discretion()
+                .record_choice(&case_id, &outcome, &chosen)?;
+            Ok(PenaltyChoiceRecorded {
+                id: choice.id,
+                outside_band: checked.outside_band,
+                disposition: checked.disposition,
+                route: checked.route,
+            })
         })
+        .await
     }
 }
 

@@ -6,10 +6,12 @@ use zhifa_core::documents::{DocumentError, DocumentRefusal};
 use zhifa_core::registry::{BundleRefusal, RegistryError};
 use zhifa_core::sync::SyncError;
 
-/// Every error carries `user_message`, a zh-CN text for the officer (not `message`, which
-/// Kotlin's Throwable already has); variants and fields are for
-/// the app's logic. No personal data is ever put in either.
+/// Every error is the zh-CN text for the officer, and only that: a flat error, so the shells'
+/// exception message (Kotlin `message`, Python `str(e)`, Swift `errorDescription`) is the
+/// text itself. The variant is for the app's logic; the typed reason and refusal stay on the
+/// Rust side (tests, logs). No personal data is ever put in either.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
+#[uniffi(flat_error)]
 pub enum ZhifaError {
     /// Input the app passed in is not valid (a jurisdiction, a key, a code).
     #[error("{user_message}")]
@@ -51,11 +53,14 @@ pub enum ZhifaError {
     /// The server does not accept this device (not enrolled, revoked, bad enrolment code).
     #[error("{user_message}")]
     NotAuthorised { user_message: String },
+    /// The caller cancelled (its coroutine or task); what was done is kept.
+    #[error("{user_message}")]
+    Cancelled { user_message: String },
 }
 
 /// Why a bundle was refused, for the app to decide what to do next (e.g. ask for a full bundle
 /// after `BaseMismatch`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BundleRejection {
     TooLarge,
     Malformed,
@@ -120,6 +125,7 @@ impl From<zhifa_core::Error> for ZhifaError {
             | zhifa_core::Error::CodeIssue(_)
             | zhifa_core::Error::Discretion(_)
             | zhifa_core::Error::CreditCode(_) => ZhifaError::Validation { user_message },
+            zhifa_core::Error::Sync(SyncError::Cancelled) => ZhifaError::Cancelled { user_message },
             zhifa_core::Error::Sync(
                 SyncError::NotEnrolled
                 | SyncError::Unauthorized

@@ -8,22 +8,24 @@ use zhifa_core::codes::GpsFix;
 use zhifa_core::device::Device;
 
 use crate::error::{lift, ZhifaError};
-use crate::sync::transport;
+use crate::network::Network;
+use crate::runtime::{off_thread, Cancel};
 
 #[derive(uniffi::Object)]
 pub struct EvidenceService {
     device: Arc<Device>,
+    network: Arc<Network>,
 }
 
 impl EvidenceService {
-    pub(crate) fn new(device: Arc<Device>) -> Self {
-        EvidenceService { device }
+    pub(crate) fn new(device: Arc<Device>, network: Arc<Network>) -> Self {
+        EvidenceService { device, network }
     }
 }
 
 #[uniffi::export]
 impl EvidenceService {
-    pub fn add_to_case(
+    pub async fn add_to_case(
         &self,
         case_id: String,
         content: Vec<u8>,
@@ -31,17 +33,27 @@ impl EvidenceService {
         description: String,
         gps: Option<GpsFix>,
     ) -> Result<CaseFile, ZhifaError> {
-        Ok(self
-            .device
-            .evidence()
-            .add_to_case(&case_id, &content, &kind, &description, gps)?)
+        let device = self.device.clone();
+        off_thread(move || {
+            Ok(device
+                .evidence()
+                .add_to_case(&case_id, &content, &kind, &description, gps)?)
+        })
+        .await
     }
 
     /// Downloads an evidence file another device of the team captured.
-    pub fn fetch(&self, server_url: String, hash: String) -> Result<(), ZhifaError> {
-        self.device
-            .evidence()
-            .fetch(&transport(&server_url)?, &hash)
-            .map_err(lift)
+    pub async fn fetch(&self, server_url: String, hash: String) -> Result<(), ZhifaError> {
+        let cancel = Cancel::default();
+        let _cancel_on_drop = cancel.on_drop();
+        let transport = self.network.transport(&server_url, cancel)?;
+        let device = self.device.clone();
+        off_thread(move || {
+            device
+                .evidence()
+                .fetch(transport.as_ref(), &hash)
+                .map_err(lift)
+        })
+        .await
     }
 }

@@ -8,6 +8,7 @@ use zhifa_core::device::Device;
 use zhifa_core::inspections::{Inspection, InspectionEdit, Task};
 
 use crate::error::ZhifaError;
+use crate::runtime::off_thread;
 
 #[derive(uniffi::Object)]
 pub struct InspectionService {
@@ -22,28 +23,42 @@ impl InspectionService {
 
 #[uniffi::export]
 impl InspectionService {
-    pub fn receive_task(&self, task: Task) -> Result<Inspection, ZhifaError> {
-        Ok(self.device.inspections().receive_task(&task)?)
+    pub async fn receive_task(&self, task: Task) -> Result<Inspection, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || Ok(device.inspections().receive_task(&task)?)).await
     }
 
-    pub fn get(&self, id: String) -> Result<Inspection, ZhifaError> {
-        Ok(self.device.inspections().get(&id)?)
+    pub async fn get(&self, id: String) -> Result<Inspection, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || Ok(device.inspections().get(&id)?)).await
     }
 
-    pub fn edit(&self, id: String, edits: Vec<InspectionEdit>) -> Result<Inspection, ZhifaError> {
-        Ok(self.device.inspections().edit(&id, &edits)?)
+    pub async fn edit(
+        &self,
+        id: String,
+        edits: Vec<InspectionEdit>,
+    ) -> Result<Inspection, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || Ok(device.inspections().edit(&id, &edits)?)).await
     }
 
-    pub fn snapshot(&self, id: String) -> Result<Vec<u8>, ZhifaError> {
-        Ok(self.device.inspections().snapshot(&id)?)
+    pub async fn snapshot(&self, id: String) -> Result<Vec<u8>, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || Ok(device.inspections().snapshot(&id)?)).await
     }
 
-    pub fn merge(&self, snapshot: Vec<u8>) -> Result<Inspection, ZhifaError> {
-        Ok(self.device.inspections().merge(&snapshot)?)
+    pub async fn merge(&self, snapshot: Vec<u8>) -> Result<Inspection, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || Ok(device.inspections().merge(&snapshot)?)).await
     }
 
     /// Opens a case from a non-compliant result, carrying the enterprise, officers and note.
-    pub fn open_case(&self, inspection_id: String, item: String) -> Result<CaseFile, ZhifaError> {
-        Ok(self.device.inspections().open_case(&inspection_id, &item)?)
+    pub async fn open_case(
+        &self,
+        inspection_id: String,
+        item: String,
+    ) -> Result<CaseFile, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || Ok(device.inspections().open_case(&inspection_id, &item)?)).await
     }
 }

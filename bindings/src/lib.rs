@@ -2,7 +2,8 @@
 //!
 //! Thin on purpose: objects wrap core types, records come from the core (derived there behind
 //! its `uniffi` feature), and every failure is one `ZhifaError` with a zh-CN message an
-//! officer can read. No domain logic lives here.
+//! officer can read. No domain logic lives here. Every call that touches the store or the
+//! network is async (`runtime`), and long-running subscriptions return a `TaskHandle`.
 
 mod cases;
 mod catalogue;
@@ -12,8 +13,10 @@ mod documents;
 mod error;
 mod evidence;
 mod inspections;
+mod network;
 mod on_the_spot;
 mod platform;
+mod runtime;
 mod store;
 mod sync;
 
@@ -32,9 +35,11 @@ pub use documents::{document_kinds, DocumentInfo};
 pub use error::{BundleRejection, ZhifaError};
 pub use evidence::EvidenceService;
 pub use inspections::InspectionService;
+pub use network::{HttpClient, HttpError, HttpHeader, HttpRequest, HttpResponse};
 pub use platform::{PlatformClock, PlatformError, PlatformKeyWrapper, PlatformKeystore};
+pub use runtime::TaskHandle;
 pub use store::{QuarantineReport, StoreConfig, ZhifaStore};
-pub use sync::{default_sync_options, RefusedDocument, SyncObserver, SyncService};
+pub use sync::{default_sync_options, RefusedDocument, SyncListener, SyncService};
 
 uniffi::setup_scaffolding!();
 

@@ -8,6 +8,7 @@ use zhifa_core::discretion::{Fact, Suggestion};
 use crate::cases::CaseService;
 use crate::discretion::PenaltySuggestion;
 use crate::error::ZhifaError;
+use crate::runtime::off_thread;
 
 impl From<Suggestion> for PenaltySuggestion {
     fn from(suggestion: Suggestion) -> Self {
@@ -28,26 +29,39 @@ impl From<Suggestion> for PenaltySuggestion {
 impl CaseService {
     /// Opens a case from a visit this device opened by scanning the enterprise code: the
     /// enterprise as party, the officers present, the premises as the place.
-    pub fn open_from_visit(
+    pub async fn open_from_visit(
         &self,
         visit_id: String,
         kind: CaseKind,
         violation: String,
     ) -> Result<CaseFile, ZhifaError> {
-        Ok(self
-            .device()
-            .cases()
-            .open_from_visit(&visit_id, kind, &violation)?)
+        let device = self.device().clone();
+        off_thread(move || {
+            Ok(device
+                .cases()
+                .open_from_visit(&visit_id, kind, &violation)?)
+        })
+        .await
     }
 
     /// The outcome the case would have with these facts, stored nowhere.
-    pub fn preview(&self, id: String, facts: Vec<Fact>) -> Result<PenaltySuggestion, ZhifaError> {
-        Ok(self.device().cases().preview(&id, &facts)?.into())
+    pub async fn preview(
+        &self,
+        id: String,
+        facts: Vec<Fact>,
+    ) -> Result<PenaltySuggestion, ZhifaError> {
+        let device = self.device().clone();
+        off_thread(move || Ok(device.cases().preview(&id, &facts)?.into())).await
     }
 
     /// Decides a summary case on the spot with its facts and penalty (Arts. 51–52); what
     /// succeeded before a refusal is kept.
-    pub fn decide_on_spot(&self, id: String, choice: OnTheSpot) -> Result<CaseFile, ZhifaError> {
-        Ok(self.device().cases().decide_on_spot(&id, &choice)?)
+    pub async fn decide_on_spot(
+        &self,
+        id: String,
+        choice: OnTheSpot,
+    ) -> Result<CaseFile, ZhifaError> {
+        let device = self.device().clone();
+        off_thread(move || Ok(device.cases().decide_on_spot(&id, &choice)?)).await
     }
 }

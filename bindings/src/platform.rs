@@ -7,6 +7,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::runtime::wait_for;
+
 use zhifa_core::clock::MonotonicClock;
 use zhifa_core::crypto::{
     CryptoError, DataKey, DeviceKeystore, KeyWrapper, PublicKey, Signer, WrapError,
@@ -31,12 +33,16 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for PlatformError {
     }
 }
 
-/// The device key kept by the platform. Ed25519 or P-256 (ES256: a 64-byte r||s signature).
+/// The device key kept by the platform (Android Keystore, the Secure Enclave): Ed25519 or
+/// P-256. `sign` is async, as a biometric prompt may stand between the request and the
+/// signature; a P-256 signature may come as ASN.1 DER (what Android's `SHA256withECDSA` and
+/// `SecKeyCreateSignature` return) or as raw r‖s, and the core checks it against the key.
 #[uniffi::export(with_foreign)]
+#[async_trait::async_trait]
 pub trait PlatformKeystore: Send + Sync {
     /// The public key as SubjectPublicKeyInfo DER.
     fn public_key(&self) -> Vec<u8>;
-    fn sign(&self, message: Vec<u8>) -> Result<Vec<u8>, PlatformError>;
+    async fn sign(&self, message: Vec<u8>) -> Result<Vec<u8>, PlatformError>;
 }
 
 /// Wraps the store's 32-byte data key with a key the platform keeps and never exports:
@@ -53,7 +59,8 @@ pub trait PlatformKeyWrapper: Send + Sync {
 /// Monotonic time that keeps counting across app restarts until the next reboot.
 #[uniffi::export(with_foreign)]
 pub trait PlatformClock: Send + Sync {
-    fn elapsed_millis(&self) -> u64;
+    /// Never negative; a negative reading counts as zero.
+    fn elapsed_millis(&self) -> i64;
     /// Changes when the monotonic origin does (a reboot).
     fn origin_id(&self) -> String;
 }
@@ -76,13 +83,12 @@ impl Signer for Keystore {
     }
 
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, CryptoError> {
-        let signature = self
-            .platform
-            .sign(message.to_vec())
+        // Signing runs inside `off_thread` work, whose blocking thread may wait for the
+        // platform (and the officer's fingerprint).
+        let signature = wait_for(self.platform.sign(message.to_vec()))
             .map_err(|_| CryptoError::BadSignature)?;
         // A platform that signs with another key, or wrongly, must not produce codes.
-        self.public.verify(message, &signature)?;
-        Ok(signature)
+        self.public.normalise_signature(message, &signature)
     }
 }
 
@@ -111,7 +117,7 @@ pub(crate) struct Clock(pub(crate) Arc<dyn PlatformClock>);
 
 impl MonotonicClock for Clock {
     fn elapsed(&self) -> Duration {
-        Duration::from_millis(self.0.elapsed_millis())
+        Duration::from_millis(self.0.elapsed_millis().max(0) as u64)
     }
 
     fn origin_id(&self) -> String {

@@ -16,9 +16,11 @@ use crate::discretion::DiscretionService;
 use crate::error::{lift, ZhifaError};
 use crate::evidence::EvidenceService;
 use crate::inspections::InspectionService;
+use crate::network::{HttpClient, Network};
 use crate::platform::{
     Clock, Keystore, PlatformClock, PlatformKeyWrapper, PlatformKeystore, Wrapper,
 };
+use crate::runtime::off_thread;
 use crate::sync::SyncService;
 
 /// How the app opens its store: where, for which jurisdiction, trusting which authorities.
@@ -80,6 +82,16 @@ impl StoreConfig {
 #[derive(uniffi::Object)]
 pub struct ZhifaStore {
     device: Arc<Device>,
+    network: Arc<Network>,
+}
+
+impl ZhifaStore {
+    fn new(device: Device) -> Arc<Self> {
+        Arc::new(ZhifaStore {
+            device: Arc::new(device),
+            network: Arc::default(),
+        })
+    }
 }
 
 #[uniffi::export]
@@ -89,43 +101,53 @@ impl ZhifaStore {
     /// an older app in the clear is encrypted in place; a corrupt database, or one this key
     /// does not open, is set aside (see `quarantine_report`), never deleted.
     #[uniffi::constructor]
-    pub fn open(config: StoreConfig) -> Result<Arc<Self>, ZhifaError> {
-        let authorities = config.authorities()?;
-        let wrapper = config.passphrase_wrapper()?;
-        let device = Device::open(
-            &config.directory,
-            &wrapper,
-            config.jurisdiction,
-            authorities,
-        )?;
-        Ok(Arc::new(ZhifaStore {
-            device: Arc::new(device),
-        }))
+    pub async fn open(config: StoreConfig) -> Result<Arc<Self>, ZhifaError> {
+        off_thread(move || {
+            let authorities = config.authorities()?;
+            let wrapper = config.passphrase_wrapper()?;
+            let device = Device::open(
+                &config.directory,
+                &wrapper,
+                config.jurisdiction,
+                authorities,
+            )?;
+            Ok(ZhifaStore::new(device))
+        })
+        .await
     }
 
     /// Opens the store with the platform's device key, the platform's wrapping of the data
     /// key, and its monotonic clock (`config.passphrase` is not used).
     #[uniffi::constructor]
-    pub fn open_with_platform(
+    pub async fn open_with_platform(
         config: StoreConfig,
         keystore: Arc<dyn PlatformKeystore>,
         key_wrapper: Arc<dyn PlatformKeyWrapper>,
         clock: Arc<dyn PlatformClock>,
     ) -> Result<Arc<Self>, ZhifaError> {
-        let authorities = config.authorities()?;
-        let store = zhifa_core::store::Store::open(&config.directory, &Wrapper(key_wrapper));
-        let store = Arc::new(store.map_err(lift)?);
-        let keystore = Keystore::new(keystore).map_err(lift)?;
-        let device = Device::with_parts(
-            store,
-            config.jurisdiction,
-            authorities,
-            Box::new(keystore),
-            Box::new(Clock(clock)),
-        )?;
-        Ok(Arc::new(ZhifaStore {
-            device: Arc::new(device),
-        }))
+        off_thread(move || {
+            let authorities = config.authorities()?;
+            let store = zhifa_core::store::Store::open(&config.directory, &Wrapper(key_wrapper));
+            let store = Arc::new(store.map_err(lift)?);
+            let keystore = Keystore::new(keystore).map_err(lift)?;
+            let device = Device::with_parts(
+                store,
+                config.jurisdiction,
+                authorities,
+                Box::new(keystore),
+                Box::new(Clock(clock)),
+            )?;
+            Ok(ZhifaStore::new(device))
+        })
+        .await
+    }
+
+    /// Routes every later request of this store (enrolment, sync, evidence downloads)
+    /// through the platform's HTTP client (its trust store, proxies, the agency's CAs), or
+    /// back through the built-in client with `None`. The core still signs, retries and
+    /// limits every request.
+    pub fn use_http_client(&self, client: Option<Arc<dyn HttpClient>>) {
+        self.network.use_client(client);
     }
 
     /// Case files: create, edit, the guarded procedure, penalties, numbers, documents.
@@ -150,12 +172,15 @@ impl ZhifaStore {
 
     /// Evidence files: captured with signed metadata, fetched from teammates.
     pub fn evidence(&self) -> Arc<EvidenceService> {
-        Arc::new(EvidenceService::new(self.device.clone()))
+        Arc::new(EvidenceService::new(
+            self.device.clone(),
+            self.network.clone(),
+        ))
     }
 
     /// Enrolment with the server and the sync session.
     pub fn sync(&self) -> Arc<SyncService> {
-        Arc::new(SyncService::new(self.device.clone()))
+        Arc::new(SyncService::new(self.device.clone(), self.network.clone()))
     }
 
     /// The reference catalogue: signed bundles, lookups and Chinese search.
@@ -181,7 +206,8 @@ impl ZhifaStore {
     }
 
     /// The officer has been told; stop reporting the quarantined file (it stays on disk).
-    pub fn acknowledge_quarantine(&self) -> Result<(), ZhifaError> {
-        self.device.store().acknowledge_quarantine().map_err(lift)
+    pub async fn acknowledge_quarantine(&self) -> Result<(), ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || device.store().acknowledge_quarantine().map_err(lift)).await
     }
 }

@@ -1,25 +1,23 @@
 //! Sync for the shells: enrol once with the administrator's code, then `sync_now` from any
-//! scheduler (WorkManager, BGTaskScheduler); progress goes to an optional observer.
+//! scheduler (WorkManager, BGTaskScheduler). `sync_now` is async and cancellable: cancelling
+//! the caller's coroutine or task stops the session at its next safe point, with everything
+//! done so far kept; progress goes to an optional listener, which the Kotlin layer turns into
+//! a Flow and the Swift layer into an AsyncStream.
 
 use std::sync::Arc;
 
 use zhifa_core::device::Device;
-use zhifa_core::sync::http::HttpTransport;
 use zhifa_core::sync::protocol::DocRefusal;
 use zhifa_core::sync::{Enrolment, SyncOptions, SyncProgress, SyncReport};
 
 use crate::error::{lift, ZhifaError};
+use crate::network::Network;
+use crate::runtime::{off_thread, Cancel};
 
-/// Told of progress while a sync runs (documents done of total, bytes each way).
+/// Told of progress while a sync runs (phase, documents done of total, bytes each way).
 #[uniffi::export(with_foreign)]
-pub trait SyncObserver: Send + Sync {
+pub trait SyncListener: Send + Sync {
     fn on_progress(&self, progress: SyncProgress);
-}
-
-pub(crate) fn transport(server_url: &str) -> Result<HttpTransport, ZhifaError> {
-    HttpTransport::new(server_url).map_err(|_| ZhifaError::Validation {
-        user_message: zhifa_core::texts::sync::BAD_SERVER_URL.into(),
-    })
 }
 
 /// A document the server refused; the device keeps it.
@@ -41,72 +39,99 @@ pub fn default_sync_options() -> SyncOptions {
 #[derive(uniffi::Object)]
 pub struct SyncService {
     device: Arc<Device>,
+    network: Arc<Network>,
 }
 
 impl SyncService {
-    pub(crate) fn new(device: Arc<Device>) -> Self {
-        SyncService { device }
+    pub(crate) fn new(device: Arc<Device>, network: Arc<Network>) -> Self {
+        SyncService { device, network }
     }
 }
 
 #[uniffi::export]
 impl SyncService {
     /// Registers this device with the server using a one-time enrolment code.
-    pub fn enrol(
+    pub async fn enrol(
         &self,
         server_url: String,
         code: String,
         label: String,
     ) -> Result<Enrolment, ZhifaError> {
-        self.device
-            .sync()
-            .enrol(&transport(&server_url)?, &code, &label)
-            .map_err(lift)
+        let cancel = Cancel::default();
+        let _cancel_on_drop = cancel.on_drop();
+        let transport = self.network.transport(&server_url, cancel)?;
+        let device = self.device.clone();
+        off_thread(move || {
+            device
+                .sync()
+                .enrol(transport.as_ref(), &code, &label)
+                .map_err(lift)
+        })
+        .await
     }
 
     /// The enrolment this device holds, if any.
-    pub fn enrolment(&self) -> Result<Option<Enrolment>, ZhifaError> {
-        self.device.sync().enrolment().map_err(lift)
+    pub async fn enrolment(&self) -> Result<Option<Enrolment>, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || device.sync().enrolment().map_err(lift)).await
     }
 
     /// One sync session: evidence, documents, events, case numbers, catalogue, credential.
     /// Resumable and safe to call at any time; nothing on the device is deleted before the
-    /// server confirmed it.
-    pub fn sync_now(
+    /// server confirmed it. Cancelling the caller stops it before its next request or during
+    /// a pause (a platform client's request in flight is abandoned too); a second call waits
+    /// for the first to stop rather than failing.
+    pub async fn sync_now(
         &self,
         server_url: String,
         options: SyncOptions,
-        observer: Option<std::sync::Arc<dyn SyncObserver>>,
+        listener: Option<Arc<dyn SyncListener>>,
     ) -> Result<SyncReport, ZhifaError> {
-        let transport = transport(&server_url)?;
-        self.device
-            .sync()
-            .run(&transport, &options, &|progress| {
-                if let Some(observer) = &observer {
-                    observer.on_progress(progress);
+        let cancel = Cancel::default();
+        let _cancel_on_drop = cancel.on_drop();
+        let transport = self.network.transport(&server_url, cancel.clone())?;
+        // Held by the session's thread until it ends, even after this future is dropped.
+        let turn = self.network.sync_turn.clone().lock_owned().await;
+        let device = self.device.clone();
+        off_thread(move || {
+            let _turn = turn;
+            let tell = |progress| {
+                if let Some(listener) = &listener {
+                    listener.on_progress(progress);
                 }
-            })
-            .map_err(lift)
+            };
+            device
+                .sync()
+                .run_until(transport.as_ref(), &options, &tell, &|| {
+                    cancel.is_cancelled()
+                })
+                .map_err(lift)
+        })
+        .await
     }
 
     /// Documents the server refused, kept on the device until they change again.
-    pub fn refused_documents(&self) -> Result<Vec<RefusedDocument>, ZhifaError> {
-        Ok(self
-            .device
-            .sync()
-            .refused_documents()
-            .map_err(lift)?
-            .into_iter()
-            .map(|(id, reason)| RefusedDocument {
-                id,
-                user_message: reason.message_zh().to_owned(),
-                reason,
-            })
-            .collect())
+    pub async fn refused_documents(&self) -> Result<Vec<RefusedDocument>, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || {
+            Ok(device
+                .sync()
+                .refused_documents()
+                .map_err(lift)?
+                .into_iter()
+                .map(|(id, reason)| RefusedDocument {
+                    id,
+                    user_message: reason.message_zh().to_owned(),
+                    reason,
+                })
+                .collect())
+        })
+        .await
     }
 
     /// Signed events (visits, verifications, penalty choices) waiting for the next sync.
-    pub fn pending_event_count(&self) -> Result<u64, ZhifaError> {
-        Ok(self.device.sync().pending_events(u32::MAX)?.len() as u64)
+    pub async fn pending_event_count(&self) -> Result<i64, ZhifaError> {
+        let device = self.device.clone();
+        off_thread(move || Ok(device.sync().pending_events(u32::MAX)?.len() as i64)).await
     }
 }

@@ -127,6 +127,28 @@ impl PublicKey {
 
     /// Strict verification: Ed25519 `verify_strict`, ECDSA with a fixed 64-byte r||s signature
     /// (the COSE form) and low-S not required, as the Secure Enclave does not normalise.
+    /// A platform keystore's signature in the form COSE carries: Ed25519 as is; P-256 as the
+    /// 64-byte r‖s, taken from the ASN.1 DER that Android Keystore and the Secure Enclave
+    /// return, or as is when already raw. Checked against this key either way, so a keystore
+    /// that signs with another key, or garbles the encoding, never yields a signature.
+    pub fn normalise_signature(
+        &self,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<Vec<u8>, CryptoError> {
+        let raw = match self {
+            PublicKey::P256(_) if signature.len() != 64 => {
+                p256::ecdsa::Signature::from_der(signature)
+                    .map_err(|_| CryptoError::BadSignature)?
+                    .to_bytes()
+                    .to_vec()
+            }
+            _ => signature.to_vec(),
+        };
+        self.verify(message, &raw)?;
+        Ok(raw)
+    }
+
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<(), CryptoError> {
         match self {
             PublicKey::Ed25519(key) => {
@@ -238,6 +260,35 @@ impl Signer for SigningKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn platform_signatures_in_der_or_raw_are_normalised_and_checked() {
+        let key = SigningKey::generate(Algorithm::ES256);
+        let public = key.public_key();
+        let SigningKey::P256(inner) = &key else {
+            unreachable!()
+        };
+        let signature: p256::ecdsa::Signature =
+            p256::ecdsa::signature::Signer::sign(inner, b"zhifa");
+        let der = signature.to_der().as_bytes().to_vec();
+        let raw = signature.to_bytes().to_vec();
+        assert_eq!(public.normalise_signature(b"zhifa", &der).unwrap(), raw);
+        assert_eq!(public.normalise_signature(b"zhifa", &raw).unwrap(), raw);
+        // Another message, a truncated DER, another key: refused whatever the encoding.
+        assert!(public.normalise_signature(b"zhifb", &der).is_err());
+        assert!(public
+            .normalise_signature(b"zhifa", &der[..der.len() - 1])
+            .is_err());
+        let other = SigningKey::generate(Algorithm::ES256).public_key();
+        assert!(other.normalise_signature(b"zhifa", &der).is_err());
+        // Ed25519 signatures are taken only raw.
+        let ed = SigningKey::generate(Algorithm::EdDSA);
+        let sig = ed.sign(b"zhifa").unwrap();
+        assert_eq!(
+            ed.public_key().normalise_signature(b"zhifa", &sig).unwrap(),
+            sig
+        );
+    }
 
     #[test]
     fn both_algorithms_sign_verify_and_round_trip_spki() {

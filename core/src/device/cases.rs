@@ -88,6 +88,14 @@ impl<'d> CaseService<'d> {
         self.context.merge_case(CaseDoc::load(bytes)?)
     }
 
+    /// Calls `watcher` with the id of every case a sync or a merge changes on this device,
+    /// after the change is stored, until the returned `Watch` is dropped.
+    pub fn watch(&self, watcher: impl Fn(&str) + Send + Sync + 'static) -> super::Watch {
+        self.context
+            .case_changes
+            .watch(std::sync::Arc::new(watcher))
+    }
+
     pub fn list(&self, query: &CaseQuery) -> Result<Vec<CaseSummary>, Error> {
         Ok(self.context.store.read(|c| repository::query(c, query))?)
     }

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 
+use super::changes::ChangeFeed;
 use crate::cases::{repository, Author, CaseDoc, CaseFile};
 use crate::clock::{TimeReading, TrustedClock};
 use crate::crypto::DeviceKeystore;
@@ -27,6 +28,8 @@ pub(crate) struct Context {
     open_cases: Mutex<OpenCases>,
     /// Held while a sync runs: a second sync returns `Busy` instead of interleaving.
     pub(crate) sync_lock: Mutex<()>,
+    /// Told of every case a sync or a merge changed.
+    pub(crate) case_changes: Arc<ChangeFeed>,
 }
 
 impl Context {
@@ -44,6 +47,7 @@ impl Context {
             engine: Mutex::new(None),
             open_cases: Mutex::new(OpenCases::default()),
             sync_lock: Mutex::new(()),
+            case_changes: Arc::default(),
         }
     }
 
@@ -169,7 +173,9 @@ impl Context {
             repository::save(tx, &mut doc, &case, &now)?;
             Ok((doc, case))
         })?;
-        open.put(id, doc);
+        open.put(id.clone(), doc);
+        drop(open);
+        self.case_changes.changed(&id);
         Ok(case)
     }
 
@@ -178,6 +184,7 @@ impl Context {
     pub(crate) fn forget(&self, kind: DocKind, id: &str) {
         if kind == DocKind::Case {
             self.open_cases().take(id);
+            self.case_changes.changed(id);
         }
     }
 

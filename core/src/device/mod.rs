@@ -7,6 +7,7 @@
 //! exposes each service as an object of its own.
 
 mod cases;
+mod changes;
 mod codes;
 mod context;
 mod discretion;
@@ -24,6 +25,7 @@ use crate::store::Store;
 use crate::Error;
 
 pub use cases::CaseService;
+pub use changes::Watch;
 pub use codes::{CodeService, ShownCode, VisitOpened};
 pub use discretion::DiscretionService;
 pub use evidence::EvidenceService;

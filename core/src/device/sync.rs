@@ -113,6 +113,20 @@ impl<'d> SyncService<'d> {
         link::drive(self.start(options, progress)?, transport)
     }
 
+    /// `run`, which stops at its next safe point once `cancelled()` returns true (the caller's
+    /// coroutine or task was cancelled) with `SyncError::Cancelled`. Everything done until
+    /// then is kept, and the next session resumes from there.
+    pub fn run_until(
+        &self,
+        transport: &dyn Transport,
+        options: &SyncOptions,
+        progress: &dyn Fn(SyncProgress),
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<SyncReport, Error> {
+        link::drive_until(self.start(options, progress)?, transport, cancelled)
+            .unwrap_or(Err(SyncError::Cancelled.into()))
+    }
+
     /// The same session, for a caller that carries its requests itself: step it, send what
     /// it asks, feed back the reply. It holds the sync lock until dropped, so a second
     /// session meanwhile is `Busy`.

@@ -24,6 +24,27 @@ pub struct Request {
     pub body: Vec<u8>,
 }
 
+impl Request {
+    /// The most of an answer a transport may read, by what was asked: a catalogue bundle, an
+    /// evidence file, or the device API's `MAX_BODY`. A server that sends more (compromised,
+    /// or a proxy gone wrong) is cut off before the phone holds it, not after; every
+    /// transport, the built-in one and a shell's, keeps to it.
+    pub fn answer_limit(&self) -> u64 {
+        use protocol::{routes, MAX_BLOB, MAX_BODY};
+        let path = self.path.split('?').next().unwrap_or_default();
+        if path == routes::CATALOGUE_BUNDLE {
+            crate::registry::MAX_BUNDLE_BYTES as u64
+        } else if self.method == "GET"
+            && path.starts_with("/v1/blobs/")
+            && !path.ends_with("/status")
+        {
+            MAX_BLOB
+        } else {
+            MAX_BODY as u64
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
     pub status: u16,
@@ -54,6 +75,9 @@ pub enum SyncError {
     EnrolmentRefused(ErrorCode),
     #[error("a sync is already running")]
     Busy,
+    /// The caller gave up (its coroutine or task was cancelled); what was done is kept.
+    #[error("cancelled by the caller")]
+    Cancelled,
     /// The server asked this device to slow down; nothing was lost, the next sync resumes.
     #[error("rate limited by the server; retry after {retry_after} s")]
     RateLimited { retry_after: u64 },
@@ -77,6 +101,7 @@ impl SyncError {
             SyncError::EnrolmentRefused(ErrorCode::KeyEnrolled) => text::KEY_ENROLLED.into(),
             SyncError::EnrolmentRefused(_) => text::ENROLMENT_REFUSED.into(),
             SyncError::Busy => text::BUSY.into(),
+            SyncError::Cancelled => text::CANCELLED.into(),
             SyncError::Forbidden(ErrorCode::PrefixNotOwned) => text::PREFIX_NOT_OWNED.into(),
             SyncError::RateLimited { retry_after } => text::rate_limited(*retry_after),
             SyncError::Forbidden(_) => text::FORBIDDEN.into(),
@@ -341,5 +366,39 @@ mod tests {
         for (error, expected) in cases {
             assert_eq!(BlobRefusal::of_error(&error), expected, "{error:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod answer_limit_tests {
+    use super::protocol::{routes, MAX_BLOB, MAX_BODY};
+    use super::*;
+    use crate::registry::MAX_BUNDLE_BYTES;
+
+    fn asked(method: &'static str, path: &str) -> u64 {
+        Request {
+            method,
+            path: path.into(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+        .answer_limit()
+    }
+
+    #[test]
+    fn each_answer_is_read_only_up_to_what_it_may_hold() {
+        assert_eq!(asked("POST", routes::SYNC), MAX_BODY as u64);
+        assert_eq!(asked("GET", &routes::blob(&"a".repeat(64))), MAX_BLOB);
+        assert_eq!(
+            asked("GET", &routes::blob_status(&"a".repeat(64))),
+            MAX_BODY as u64
+        );
+        assert_eq!(
+            asked(
+                "GET",
+                &format!("{}?scope=500103&since=3", routes::CATALOGUE_BUNDLE)
+            ),
+            MAX_BUNDLE_BYTES as u64
+        );
     }
 }

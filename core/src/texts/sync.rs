@@ -45,6 +45,7 @@ pub const BLOB_UNREADABLE: &str =
     "本机的该证据文件缺失或已损坏，无法上传；请勿清除应用数据，并联系管理员。其他数据已正常同步。";
 
 pub const BUSY: &str = "正在同步，请稍候。";
+pub const CANCELLED: &str = "同步已停止。已完成的部分已保存，下次同步将从中断处继续。";
 pub const FORBIDDEN: &str =
     "服务器拒绝了此项操作：本机所属单位无权处理该数据。本机数据已保存，如有疑问请联系管理员。";
 /// Case-number blocks the server did not give.

@@ -168,16 +168,100 @@ impl<'a, T> SessionRun<'a, T> {
 }
 
 /// The thin loop over a real transport: send what the session asks, sleep its pauses.
-pub(super) fn drive<T>(mut run: SessionRun<'_, T>, transport: &dyn Transport) -> T {
+pub(super) fn drive<T>(run: SessionRun<'_, T>, transport: &dyn Transport) -> T {
+    drive_until(run, transport, &|| false).expect("never cancelled")
+}
+
+/// How often a pause looks whether the caller gave up.
+const CANCEL_POLL: Duration = Duration::from_millis(50);
+
+/// `drive`, stopping at the next safe point once `cancelled()` says so: before sending the
+/// next request or during a pause, never between a request and the processing of its answer.
+/// `None` if it stopped; the session is then dropped between two steps, where every change
+/// it made is committed and the next session resumes from there.
+pub(super) fn drive_until<T>(
+    mut run: SessionRun<'_, T>,
+    transport: &dyn Transport,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<T> {
     let mut fed = None;
     loop {
         match run.step(fed.take()) {
-            Next::Done(done) => return done,
+            Next::Done(done) => return Some(done),
+            Next::Io(_) if cancelled() => return None,
             Next::Io(Io::Send(request)) => fed = Some(Fed::Response(transport.send(&request))),
             Next::Io(Io::Wait(pause)) => {
-                std::thread::sleep(pause);
+                let until = std::time::Instant::now() + pause;
+                while let Some(left) = until.checked_duration_since(std::time::Instant::now()) {
+                    if cancelled() {
+                        return None;
+                    }
+                    std::thread::sleep(left.min(CANCEL_POLL));
+                }
                 fed = Some(Fed::Waited);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use super::*;
+
+    /// Answers every request with 200 and counts them.
+    struct Counting(AtomicU32);
+
+    impl Transport for Counting {
+        fn send(&self, _: &Request) -> Result<Response, String> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Ok(Response {
+                status: 200,
+                body: Vec::new(),
+            })
+        }
+    }
+
+    fn three_calls_with_a_pause(link: Link) -> impl Future<Output = u32> {
+        async move {
+            let mut answered = 0;
+            for round in 0..3 {
+                let request = Request {
+                    method: "GET",
+                    path: format!("/{round}"),
+                    headers: Vec::new(),
+                    body: Vec::new(),
+                };
+                if link.send(request).await.is_ok() {
+                    answered += 1;
+                }
+                link.wait(Duration::from_millis(120)).await;
+            }
+            answered
+        }
+    }
+
+    #[test]
+    fn a_cancelled_drive_stops_before_the_next_request_and_keeps_what_was_answered() {
+        let transport = Counting(AtomicU32::new(0));
+        let link = Link::default();
+        let run = SessionRun::new(link.clone(), three_calls_with_a_pause(link), None);
+        // Give up once the first answer is in: the pause after it is cut short and no
+        // second request is sent.
+        let asked = Cell::new(0);
+        let cancelled = || {
+            asked.set(asked.get() + 1);
+            transport.0.load(Ordering::SeqCst) >= 1
+        };
+        let started = std::time::Instant::now();
+        assert_eq!(drive_until(run, &transport, &cancelled), None);
+        assert_eq!(transport.0.load(Ordering::SeqCst), 1);
+        assert!(started.elapsed() < Duration::from_millis(100));
+
+        let link = Link::default();
+        let run = SessionRun::new(link.clone(), three_calls_with_a_pause(link), None);
+        assert_eq!(drive_until(run, &transport, &|| false), Some(3));
     }
 }
