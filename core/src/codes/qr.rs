@@ -1,7 +1,7 @@
 //! QR codes: the smallest version that holds the payload at error-correction level M
 //! (Base45 payloads use the alphanumeric mode), rendered as SVG, PNG or terminal blocks, and,
 //! with the `qr-photos` feature, decoded from a photo. Phones leave that feature out: their
-//! camera library decodes, and the decoders would cost the app about a mebibyte.
+//! camera library decodes, and the decoders would cost the app 0.45 MiB.
 
 use qrcode::render::{svg, unicode};
 use qrcode::{EcLevel, QrCode, Version};
