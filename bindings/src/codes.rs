@@ -278,7 +278,9 @@ pub fn qr_png(payload: String, module_pixels: i32) -> Result<Vec<u8>, ZhifaError
     qr::render_png(&payload, module_pixels.clamp(1, 64) as u32).map_err(lift)
 }
 
-/// Every QR code found in a photo (PNG or JPEG), as scanned text.
+/// Every QR code found in a photo (PNG or JPEG), as scanned text. Not in the phone build
+/// (feature `qr-photos`): the camera library decodes.
+#[cfg(feature = "qr-photos")]
 #[uniffi::export]
 pub fn decode_qr_image(image: Vec<u8>) -> Result<Vec<String>, ZhifaError> {
     qr::decode_image(&image).map_err(lift)

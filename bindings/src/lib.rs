@@ -22,9 +22,11 @@ mod sync;
 
 pub use cases::CaseService;
 pub use catalogue::CatalogueService;
+#[cfg(feature = "qr-photos")]
+pub use codes::decode_qr_image;
 pub use codes::{
-    check_credit_code, decode_qr_image, qr_png, qr_svg, CodeService, CreditCodeInfo,
-    DutyCredentialInfo, EnforcementCodeVerdict, ShownCode, VisitOpened,
+    check_credit_code, qr_png, qr_svg, CodeService, CreditCodeInfo, DutyCredentialInfo,
+    EnforcementCodeVerdict, ShownCode, VisitOpened,
 };
 pub use discretion::{
     route_penalty, DiscretionService, PenaltyChoiceRecorded, PenaltyRequest, PenaltySuggestion,
