@@ -30,7 +30,9 @@ object Texts {
     fun codeRefreshIn(seconds: Long) = "${seconds}秒后刷新"
     fun credentialLine(name: String, credentialNo: String, until: Instant) =
         "$name　执法证号 $credentialNo　有效至 ${beijingMinute(until)}"
-    const val NO_CREDENTIAL = "尚未取得执法证电子凭证，请先同步"
+    fun credentialItems(names: List<String>) = "执法事项：${names.joinToString("、")}"
+    /** No credential held, or it expired: a sync brings (or renews) it. */
+    const val NO_CREDENTIAL = "本机没有有效的执法证电子凭证，请先同步以取得"
 
     // Scan
     const val SCAN_PROMPT = "请对准企业码扫描"
