@@ -53,6 +53,11 @@ object Texts {
     const val WARNING = "警告"
     fun fineOutsideBand(band: String) = "所选罚款超出建议幅度（$band），须填写理由"
     const val NOT_A_NUMBER = "请填写整数"
+    const val YES = "是"
+    const val NO = "否"
+    fun quantity(value: Long, unit: String) = "$value$unit"
+    fun numberAtLeast(min: Long, unit: String) = "请填写不小于${quantity(min, unit)}的整数"
+    const val NOT_AN_ALLOWED_VALUE = "请从给出的选项中选择"
 
     // Documents
     fun printJobName(title: String, caseNumber: String?) = if (caseNumber == null) title else "$title（$caseNumber）"
