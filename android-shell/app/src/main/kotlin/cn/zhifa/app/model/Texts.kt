@@ -39,6 +39,13 @@ object Texts {
     const val CAMERA_NEEDED = "扫码需要使用相机，请在系统设置中允许"
     fun visitOpened(name: String) = "已开始检查：$name"
 
+    // Inspections
+    const val NO_INSPECTIONS = "暂无检查任务，同步后领取"
+    fun nonCompliantCount(n: Int) = "不符合 $n 项"
+    const val INSPECTION_CONFLICT = "两名执法人员的记录不一致，请核对"
+    fun updatedAt(at: Instant) = "更新于 ${beijingMinute(at)}"
+    const val BACK_TO_INSPECTIONS = "返回检查列表"
+
     // Checklist
     const val RESULT_COMPLIANT = "符合"
     const val RESULT_NON_COMPLIANT = "不符合"
