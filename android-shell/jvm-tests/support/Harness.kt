@@ -72,11 +72,14 @@ object Fixtures {
         return store
     }
 
-    /** `officer`'s duty credential for this store's device key, by the server's admin command. */
-    suspend fun issueCredential(store: ZhifaStore, officer: String): DutyCredentialInfo {
+    /**
+     * `officer`'s duty credential for this store's device key, by the server's admin command:
+     * for `items` (a shift's), or every item the officer is authorised for when empty.
+     */
+    suspend fun issueCredential(store: ZhifaStore, officer: String, items: List<String> = emptyList()): DutyCredentialInfo {
         val credential = File(tempDir("zhifa-jvm-credential"), "credential.cose")
         val key = store.devicePublicKey().joinToString("") { "%02x".format(it) }
-        run(serverBin, "issue-credential", "--officer", officer, "--device-key", key, "--out", credential.path)
+        run(serverBin, "issue-credential", "--officer", officer, "--device-key", key, "--items", items.joinToString(","), "--out", credential.path)
         return store.codes().installCredential(credential.readBytes())
     }
 }

@@ -8,6 +8,7 @@ import cn.zhifa.android.CodeUpdate
 import cn.zhifa.android.enforcementCodes
 import cn.zhifa.sdk.CatalogueService
 import cn.zhifa.sdk.CodeService
+import cn.zhifa.sdk.DutyCredentialInfo
 import cn.zhifa.sdk.ZhifaException
 import cn.zhifa.sdk.qrSvg
 import java.time.Instant
@@ -52,9 +53,7 @@ class MyCodeModel(
      */
     fun start(scope: CoroutineScope): Job = scope.launch {
         val held = try {
-            codes.credential()?.let { c ->
-                c to c.items.map { code -> catalogue.enforcementItem(code)?.name ?: code }
-            }
+            codes.credential()?.let { c -> c to itemsLine(c) }
         } catch (e: ZhifaException) {
             _state.value = MyCodeState(message = e.message)
             return@launch
@@ -66,7 +65,7 @@ class MyCodeModel(
         val (credential, items) = held
         _state.value = MyCodeState(
             credentialLine = Texts.credentialLine(credential.name, credential.credentialNo, credential.expiresAt),
-            itemsLine = Texts.credentialItems(items),
+            itemsLine = items,
         )
         codes.enforcementCodes(audience).collect { update ->
             when (update) {
@@ -78,6 +77,15 @@ class MyCodeModel(
                 }
             }
         }
+    }
+
+    // A credential without items covers every item the catalogue authorises the officer for:
+    // said so, with how many, rather than a list as long as the officer's authorisation.
+    private suspend fun itemsLine(credential: DutyCredentialInfo): String {
+        if (credential.items.isEmpty()) {
+            return Texts.credentialAllItems(catalogue.officer(credential.credentialNo)?.items?.size)
+        }
+        return Texts.credentialItems(credential.items.map { code -> catalogue.enforcementItem(code)?.name ?: code })
     }
 
     /** "N秒后刷新" for the current step (steps are 30 s from the Unix epoch). */

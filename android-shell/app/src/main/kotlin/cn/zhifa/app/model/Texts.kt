@@ -31,6 +31,7 @@ object Texts {
     fun credentialLine(name: String, credentialNo: String, until: Instant) =
         "$name　执法证号 $credentialNo　有效至 ${beijingMinute(until)}"
     fun credentialItems(names: List<String>) = "执法事项：${names.joinToString("、")}"
+    fun credentialAllItems(count: Int?) = if (count == null) "执法事项：全部授权事项" else "执法事项：全部授权事项（${count}项）"
     /** No credential held, or it expired: a sync brings (or renews) it. */
     const val NO_CREDENTIAL = "本机没有有效的执法证电子凭证，请先同步以取得"
 

@@ -19,7 +19,10 @@ class MyCodeModelTest {
     @Test
     fun `shows the code, its QR, the held credential, and when it refreshes`() = runBlocking {
         val phone = Fixtures.offlinePhone("渝50010320021")
+        // A shift's credential, for two named items (it replaces the one offlinePhone installed).
+        Fixtures.issueCredential(phone, "渝50010320021", listOf("YZ-CG-001", "YZ-CG-002"))
         val installed = phone.codes().credential()!!
+        assertEquals(listOf("YZ-CG-001", "YZ-CG-002"), installed.items)
         var now = Instant.now()
         val model = MyCodeModel(phone.codes(), phone.catalogue(), now = { now })
         val job = model.start(this)
@@ -33,7 +36,6 @@ class MyCodeModelTest {
         val until = DateTimeFormatter.ofPattern("yyyy年M月d日 HH:mm").format(installed.expiresAt.atZone(ZoneId.of("Asia/Shanghai")))
         assertEquals("周强　执法证号 渝50010320021　有效至 $until", state.credentialLine)
         // The items by the catalogue's names, not their codes.
-        assertTrue(installed.items.isNotEmpty())
         val names = installed.items.map { phone.catalogue().enforcementItem(it)!!.name }
         assertNotEquals(installed.items, names)
         assertEquals("执法事项：" + names.joinToString("、"), state.itemsLine)
@@ -60,7 +62,10 @@ class MyCodeModelTest {
             job.cancel()
             assertNull(state.message)
             assertTrue(state.credentialLine!!.contains("执法证号 ${Officers.A}　有效至 "), state.credentialLine)
-            assertTrue(state.itemsLine!!.startsWith("执法事项："), state.itemsLine)
+            // Issued for every item the officer is authorised for: said so, with how many.
+            assertEquals(emptyList<String>(), phone.codes().credential()!!.items)
+            val authorised = phone.catalogue().officer(Officers.A)!!.items.size
+            assertEquals("执法事项：全部授权事项（${authorised}项）", state.itemsLine)
         }
     }
 }
