@@ -37,7 +37,25 @@ object Fixtures {
     private val made = ConcurrentLinkedQueue<File>()
 
     init {
-        Runtime.getRuntime().addShutdownHook(Thread { made.forEach { it.deleteRecursively() } })
+        // The hook runs after JUnit's console launcher has closed the class loader the tests
+        // came from, so it can load no class it has not loaded yet: deleteRecursively failed
+        // there (NoClassDefFoundError: kotlin/io/...) and left every directory, and so would a
+        // lambda of its own. Hence java.nio, and a plain loop.
+        Runtime.getRuntime().addShutdownHook(Thread {
+            for (dir in made) {
+                try {
+                    val walk = Files.walk(dir.toPath())
+                    try {
+                        val deepestFirst = walk.sorted(Comparator.reverseOrder()).iterator()
+                        while (deepestFirst.hasNext()) Files.delete(deepestFirst.next())
+                    } finally {
+                        walk.close()
+                    }
+                } catch (e: Exception) {
+                    // Left behind: nothing more can be done as the JVM exits.
+                }
+            }
+        })
     }
 
     fun tempDir(prefix: String): File = Files.createTempDirectory(prefix).toFile().also { made.add(it) }
