@@ -76,7 +76,7 @@ class CaseFormModel(private val cases: CaseService, private val discretion: Disc
     private var schema = listOf<FactQuestion>()
     private var asked = listOf<String>()
     private val labels = mutableMapOf<String, String>()
-    // Every violation with its schema, read once a form: a catalogue changes only by sync.
+    // Every violation with its schema, read once per model: a catalogue changes only by sync.
     private var violations: List<ViolationInfo>? = null
 
     suspend fun load(caseId: String) = guarded {

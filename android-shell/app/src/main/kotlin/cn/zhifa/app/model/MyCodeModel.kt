@@ -27,7 +27,7 @@ data class MyCodeState(
     val step: Long? = null,
     /** Whose code: name, credential number, valid until (Beijing time). */
     val credentialLine: String? = null,
-    /** The enforcement items of the credential, by their catalogue names. */
+    /** The credential's enforcement items by their catalogue names, or that it covers them all. */
     val itemsLine: String? = null,
     /** zh-CN: why there is no code now, or that it is on its way. */
     val message: String? = Texts.CODE_WAITING,
