@@ -37,17 +37,22 @@ object Fixtures {
     private val made = ConcurrentLinkedQueue<File>()
 
     init {
-        // Only JDK classes in the hook: JUnit's launcher has closed the class loader of the
-        // Kotlin standard library by the time it runs.
+        // The hook runs after JUnit's console launcher has closed the class loader the tests
+        // came from, so it can load no class it has not loaded yet: deleteRecursively failed
+        // there (NoClassDefFoundError: kotlin/io/...) and left every directory, and so would a
+        // lambda of its own. Hence java.nio, and a plain loop.
         Runtime.getRuntime().addShutdownHook(Thread {
             for (dir in made) {
-                val paths = Files.walk(dir.toPath())
                 try {
-                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(Files::delete)
-                } catch (e: java.io.IOException) {
-                    // A file still held open by a test's process; the OS temp cleanup takes it.
-                } finally {
-                    paths.close()
+                    val walk = Files.walk(dir.toPath())
+                    try {
+                        val deepestFirst = walk.sorted(Comparator.reverseOrder()).iterator()
+                        while (deepestFirst.hasNext()) Files.delete(deepestFirst.next())
+                    } finally {
+                        walk.close()
+                    }
+                } catch (e: Exception) {
+                    // Left behind: nothing more can be done as the JVM exits.
                 }
             }
         })
@@ -85,11 +90,14 @@ object Fixtures {
         return store
     }
 
-    /** `officer`'s duty credential for this store's device key, by the server's admin command. */
-    suspend fun issueCredential(store: ZhifaStore, officer: String): DutyCredentialInfo {
+    /**
+     * `officer`'s duty credential for this store's device key, by the server's admin command:
+     * for `items` (a shift's), or every item the officer is authorised for when empty.
+     */
+    suspend fun issueCredential(store: ZhifaStore, officer: String, items: List<String> = emptyList()): DutyCredentialInfo {
         val credential = File(tempDir("zhifa-jvm-credential"), "credential.cose")
         val key = store.devicePublicKey().joinToString("") { "%02x".format(it) }
-        run(serverBin, "issue-credential", "--officer", officer, "--device-key", key, "--out", credential.path)
+        run(serverBin, "issue-credential", "--officer", officer, "--device-key", key, "--items", items.joinToString(","), "--out", credential.path)
         return store.codes().installCredential(credential.readBytes())
     }
 }

@@ -20,6 +20,7 @@ import cn.zhifa.app.ui.CaseFormScreen
 import cn.zhifa.app.ui.ChecklistScreen
 import cn.zhifa.app.ui.DocumentsScreen
 import cn.zhifa.app.ui.EnrolScreen
+import cn.zhifa.app.ui.InspectionListScreen
 import cn.zhifa.app.ui.MyCodeScreen
 import cn.zhifa.app.ui.ScanScreen
 import cn.zhifa.app.ui.SyncStatusScreen
@@ -35,8 +36,8 @@ class MainActivity : ComponentActivity() {
             MaterialTheme {
                 val store by produceState<ZhifaStore?>(null) { value = app.store() }
                 var screen by remember { mutableStateOf(Screen.CODE) }
-                // The current inspection and case, handed from one screen to the next.
-                // Set from the inspection task list once the bindings list inspections.
+                // The current inspection (opened from the list) and case, handed from one
+                // screen to the next.
                 var inspectionId by remember { mutableStateOf<String?>(null) }
                 var caseId by remember { mutableStateOf<String?>(null) }
                 Scaffold(bottomBar = {
@@ -56,7 +57,10 @@ class MainActivity : ComponentActivity() {
                         Screen.ENROL -> EnrolScreen(s, app.settings.getProperty("server"), modifier)
                         Screen.CODE -> MyCodeScreen(s, this, modifier)
                         Screen.SCAN -> ScanScreen(s, modifier)
-                        Screen.CHECKLIST -> ChecklistScreen(s, inspectionId, { caseId = it; screen = Screen.CASE }, modifier)
+                        Screen.CHECKLIST -> when (val id = inspectionId) {
+                            null -> InspectionListScreen(s, { inspectionId = it }, modifier)
+                            else -> ChecklistScreen(s, id, { caseId = it; screen = Screen.CASE }, { inspectionId = null }, modifier)
+                        }
                         Screen.CASE -> CaseFormScreen(s, caseId, modifier)
                         Screen.DOCUMENTS -> DocumentsScreen(s, caseId, this, modifier)
                         Screen.SYNC -> SyncStatusScreen(app, s, modifier)

@@ -24,18 +24,19 @@ import kotlinx.coroutines.launch
 @Composable
 fun ChecklistScreen(
     store: ZhifaStore,
-    inspectionId: String?,
+    inspectionId: String,
     onCaseOpened: (String) -> Unit,
+    onBack: () -> Unit,
     modifier: Modifier = Modifier,
 ) {
     val model = remember(store) { ChecklistModel(store.inspections(), store.catalogue()) }
     val state by model.state.collectAsState()
     val scope = rememberCoroutineScope()
     val notes = remember { mutableStateMapOf<String, String>() }
-    // The inspection comes from the task list (or a visit); without one there is nothing to check.
-    if (inspectionId == null) return Text("暂无检查任务", modifier)
+    // The inspection is the one opened from the inspection list.
     LaunchedEffect(inspectionId) { model.load(inspectionId) }
     Column(modifier) {
+        TextButton(onBack) { Text(Texts.BACK_TO_INSPECTIONS) }
         Text(state.enterpriseName)
         Text(state.progress)
         state.message?.let { Text(it) }

@@ -19,7 +19,7 @@ import kotlinx.coroutines.delay
 
 @Composable
 fun MyCodeScreen(store: ZhifaStore, activity: Activity, modifier: Modifier = Modifier) {
-    val model = remember(store) { MyCodeModel(store.codes()) }
+    val model = remember(store) { MyCodeModel(store.codes(), store.catalogue()) }
     val state by model.state.collectAsState()
     LaunchedEffect(model) { model.start(this) }
     DisposableEffect(activity) {
@@ -45,6 +45,7 @@ fun MyCodeScreen(store: ZhifaStore, activity: Activity, modifier: Modifier = Mod
         state.payload?.let { QrImage(it) }
         countdown?.let { Text(it) }
         state.credentialLine?.let { Text(it) }
+        state.itemsLine?.let { Text(it) }
         state.message?.let { Text(it) }
     }
 }

@@ -30,12 +30,22 @@ object Texts {
     fun codeRefreshIn(seconds: Long) = "${seconds}秒后刷新"
     fun credentialLine(name: String, credentialNo: String, until: Instant) =
         "$name　执法证号 $credentialNo　有效至 ${beijingMinute(until)}"
-    const val NO_CREDENTIAL = "尚未取得执法证电子凭证，请先同步"
+    fun credentialItems(names: List<String>) = "执法事项：${names.joinToString("、")}"
+    fun credentialAllItems(count: Int?) = if (count == null) "执法事项：全部授权事项" else "执法事项：全部授权事项（${count}项）"
+    /** No credential held, or it expired: a sync brings (or renews) it. */
+    const val NO_CREDENTIAL = "本机没有有效的执法证电子凭证，请先同步以取得"
 
     // Scan
     const val SCAN_PROMPT = "请对准企业码扫描"
     const val CAMERA_NEEDED = "扫码需要使用相机，请在系统设置中允许"
     fun visitOpened(name: String) = "已开始检查：$name"
+
+    // Inspections
+    const val NO_INSPECTIONS = "暂无检查任务，同步后领取"
+    fun nonCompliantCount(n: Int) = "不符合 $n 项"
+    const val INSPECTION_CONFLICT = "两名执法人员的记录不一致，请核对"
+    fun updatedAt(at: Instant) = "更新于 ${beijingMinute(at)}"
+    const val BACK_TO_INSPECTIONS = "返回检查列表"
 
     // Checklist
     const val RESULT_COMPLIANT = "符合"
@@ -51,6 +61,11 @@ object Texts {
     const val WARNING = "警告"
     fun fineOutsideBand(band: String) = "所选罚款超出建议幅度（$band），须填写理由"
     const val NOT_A_NUMBER = "请填写整数"
+    const val YES = "是"
+    const val NO = "否"
+    fun quantity(value: Long, unit: String) = "$value$unit"
+    fun numberAtLeast(min: Long, unit: String) = "请填写不小于${quantity(min, unit)}的整数"
+    const val NOT_AN_ALLOWED_VALUE = "请从给出的选项中选择"
 
     // Documents
     fun printJobName(title: String, caseNumber: String?) = if (caseNumber == null) title else "$title（$caseNumber）"
