@@ -3,6 +3,7 @@
 //! one indicator at one level (`compute_all` sums the same figures in Rust, `scan`).
 
 use super::definition::{Indicator, Kind};
+use super::fragment;
 use super::query::{self, Frame};
 use crate::error::ServerError;
 use crate::storage::Tx;
@@ -75,7 +76,7 @@ pub(super) fn part(ind: &Indicator, sums: Sums) -> Part {
 fn exprs(ind: &Indicator, frame: &mut Frame) -> Result<[String; 3], ServerError> {
     let mut condition = |fragment: Option<&String>| -> Result<String, ServerError> {
         let own = match fragment {
-            Some(f) => query::substitute(f, frame.as_of, &mut frame.params)?,
+            Some(f) => fragment::substitute(f, frame.as_of, &mut frame.params)?,
             None => "1 = 1".to_owned(),
         };
         Ok(own)

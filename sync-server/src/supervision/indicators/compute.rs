@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use super::aggregate::{self, ratio, Part, Parts};
 use super::definition::{Indicator, Kind};
+use super::fragment;
 use super::labels::{label, Names};
 use super::query::{self, Frame};
 use super::{stats, Figure, Level, Period, PeriodKind, Query};
@@ -420,7 +421,7 @@ pub fn cases_behind(
         _ => ind.behind.as_ref(),
     };
     if let Some(behind) = rows_behind {
-        let condition = query::substitute(behind, frame.as_of, &mut frame.params)?;
+        let condition = fragment::substitute(behind, frame.as_of, &mut frame.params)?;
         frame.wheres.push(format!("({condition})"));
     }
     let doc = format!("t.{}", ind.source.doc);

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use super::source::{self, Source};
-use super::{query, Level, PeriodKind};
+use super::{fragment, Level, PeriodKind};
 use crate::error::ServerError;
 
 const BUILTIN: &str = include_str!("../../../supervision/indicators.toml");
@@ -183,7 +183,7 @@ fn validate(raw: Raw) -> Result<Indicator, String> {
         .chain(&raw.distinct)
         .chain(raw.days.iter().flatten());
     for fragment in fragments {
-        query::check_fragment(fragment)?;
+        fragment::check_fragment(fragment)?;
     }
     check_kind(&raw, &periods)?;
     let scale = raw

@@ -20,6 +20,7 @@ mod batch;
 pub mod cache;
 mod compute;
 mod definition;
+mod fragment;
 mod labels;
 mod query;
 mod regroup;

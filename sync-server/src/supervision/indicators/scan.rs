@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 use super::aggregate::{self, Sums};
 use super::compute::{as_of, figure};
 use super::definition::{Indicator, Kind};
+use super::fragment;
 use super::query::{self, Frame};
 use super::regroup::Shared;
 use super::source::Officer;
@@ -56,7 +57,7 @@ impl Columns {
     fn spec(&mut self, ind: &Indicator, frame: &mut Frame) -> Result<Spec, ServerError> {
         let mut condition = |fragment: Option<&String>| -> Result<String, ServerError> {
             match fragment {
-                Some(f) => query::substitute(f, frame.as_of, &mut frame.params),
+                Some(f) => fragment::substitute(f, frame.as_of, &mut frame.params),
                 None => Ok("1 = 1".to_owned()),
             }
         };
