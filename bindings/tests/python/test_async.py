@@ -7,19 +7,16 @@ return a `TaskHandle`."""
 
 import asyncio
 import http.client
-import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
-import time
 import unittest
 import urllib.parse
 import urllib.request
 
 from dates import beijing_today
+from live_server import LiveServerTestCase, free_port
 
 sys.path.insert(0, os.environ["ZHIFA_PYTHON_BINDINGS"])
 
@@ -38,15 +35,9 @@ from zhifa.zhifa_ffi import (  # noqa: E402
     uniffi_set_event_loop,
 )
 
-SERVER = os.environ["ZHIFA_SERVER_BIN"]
 TODAY = beijing_today()
 ZHOU, WU = "渝50010320001", "渝50010320002"
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Progress(SyncListener):
@@ -98,31 +89,7 @@ class PythonHttpClient(HttpClient):
             connection.close()
 
 
-class AsyncApiWithALiveServer(unittest.IsolatedAsyncioTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.data = tempfile.TemporaryDirectory()
-        cls.url = f"http://127.0.0.1:{free_port()}"
-        cls.server = subprocess.Popen(
-            [SERVER, "serve", "--demo", "--data-dir", cls.data.name, "--listen", cls.url[7:]],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(cls.url + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        with urllib.request.urlopen(cls.url + "/v1/catalogue/authority") as r:
-            cls.authority = bytes.fromhex(json.load(r)["public_key_spki"])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.terminate()
-        cls.server.wait(timeout=10)
-        cls.data.cleanup()
-
+class AsyncApiWithALiveServer(LiveServerTestCase):
     async def asyncSetUp(self):
         # The core awaits the Python HTTP client from its own threads: it runs on this loop.
         uniffi_set_event_loop(asyncio.get_running_loop())
@@ -131,13 +98,6 @@ class AsyncApiWithALiveServer(unittest.IsolatedAsyncioTestCase):
         # from the core's thread, which asyncio's debug mode (on in IsolatedAsyncioTestCase)
         # refuses with a traceback; the call only cancels a task already done.
         asyncio.get_running_loop().set_debug(False)
-
-    def enrolment_code(self, officer):
-        out = subprocess.run(
-            [SERVER, "enrol-device", "--data-dir", self.data.name, "--officer", officer],
-            check=True, capture_output=True, text=True,
-        )
-        return out.stdout.strip()
 
     async def store(self):
         d = tempfile.TemporaryDirectory()

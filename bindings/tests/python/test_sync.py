@@ -1,17 +1,13 @@
 """Sync through the real cdylib against a live server started from its own binary: two phones
 enrol with one-time codes, receive the catalogue and a duty credential, and share a case."""
 
-import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 import unittest
-import urllib.request
 
 from dates import beijing_today
+from live_server import LiveServerTestCase, free_port
 
 sys.path.insert(0, os.environ["ZHIFA_PYTHON_BINDINGS"])
 
@@ -24,14 +20,8 @@ from zhifa.zhifa_ffi import (  # noqa: E402
     default_sync_options,
 )
 
-SERVER = os.environ["ZHIFA_SERVER_BIN"]
 TODAY = beijing_today()
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Progress(SyncListener):
@@ -42,38 +32,7 @@ class Progress(SyncListener):
         self.phases.append(progress.phase)
 
 
-class SyncWithALiveServer(unittest.IsolatedAsyncioTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.data = tempfile.TemporaryDirectory()
-        cls.url = f"http://127.0.0.1:{free_port()}"
-        cls.server = subprocess.Popen(
-            [SERVER, "serve", "--demo", "--data-dir", cls.data.name, "--listen", cls.url[7:]],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(cls.url + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        with urllib.request.urlopen(cls.url + "/v1/catalogue/authority") as r:
-            cls.authority = bytes.fromhex(json.load(r)["public_key_spki"])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.terminate()
-        cls.server.wait(timeout=10)
-        cls.data.cleanup()
-
-    def enrolment_code(self, officer):
-        out = subprocess.run(
-            [SERVER, "enrol-device", "--data-dir", self.data.name, "--officer", officer],
-            check=True, capture_output=True, text=True,
-        )
-        return out.stdout.strip()
-
+class SyncWithALiveServer(LiveServerTestCase):
     async def phone(self, officer):
         d = tempfile.TemporaryDirectory()
         self.addCleanup(d.cleanup)
